@@ -1,0 +1,121 @@
+# demob - build, test, bench, install.
+#   make                 build ./demob and build/libdemob.a
+#   make test            build and run every test (unit, scenario, CLI)
+#   make demo            install missing packages, build, run the Libya baseline into out/
+#   make deps            install the Debian packages demob needs (apt-get)
+#   make bench           the reference benchmark (bench-6x9), see bench/
+#   make SANITIZER=address|undefined test
+#   make install PREFIX=/usr/local DESTDIR=   /   make uninstall
+#   make fuzz            libFuzzer targets (clang), FUZZ_SECONDS each
+# BUILD=dir keeps objects apart (several builds side by side).
+
+PREFIX   ?= /usr/local
+DESTDIR  ?=
+BUILD    ?= build
+CC       ?= cc
+SANITIZER ?=
+FUZZ_SECONDS ?= 60
+DEB_PACKAGES = liblua5.4-dev libcsv-dev libcmocka-dev pkg-config parallel
+
+LUA_CFLAGS := $(shell pkg-config --cflags lua5.4 2>/dev/null)
+LUA_LIBS   := $(shell pkg-config --libs lua5.4 2>/dev/null)
+CMOCKA_CFLAGS := $(shell pkg-config --cflags cmocka 2>/dev/null)
+CMOCKA_LIBS   := $(shell pkg-config --libs cmocka 2>/dev/null)
+
+OPT      ?= -O2
+CFLAGS   ?= $(OPT) -g
+ALL_CFLAGS = -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -Wall -Wextra \
+             -Iinclude -Icore -I$(BUILD) $(LUA_CFLAGS) -MMD -MP $(CFLAGS)
+LDLIBS   = $(LUA_LIBS) -lcsv -lm -lpthread
+
+ifeq ($(SANITIZER),address)
+  ALL_CFLAGS += -fsanitize=address -fno-omit-frame-pointer
+  LDFLAGS += -fsanitize=address
+else ifeq ($(SANITIZER),undefined)
+  ALL_CFLAGS += -fsanitize=undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+  LDFLAGS += -fsanitize=undefined
+else ifneq ($(SANITIZER),)
+  $(error SANITIZER must be address or undefined)
+endif
+
+LIB_SRC  := $(filter-out core/main.c,$(wildcard core/*.c))
+LIB_OBJ  := $(LIB_SRC:core/%.c=$(BUILD)/core/%.o)
+MAIN_OBJ := $(BUILD)/core/main.o
+LUA_MODS := $(wildcard scripts/*.lua)
+EMBED_C  := $(BUILD)/embedded_scripts.c
+EMBED_OBJ := $(BUILD)/embedded_scripts.o
+UNIT_SRC := $(wildcard tests/unit/test_*.c)
+UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
+BIN      := $(BUILD)/demob
+
+.PHONY: all test unit-test cli-test demo deps check-deps bench install uninstall clean fuzz
+all: check-deps $(BIN) demob
+
+demob: $(BIN)
+	@if [ "$(BUILD)" = build ]; then cp $(BIN) demob; fi
+
+check-deps:
+	@pkg-config --exists lua5.4 || { echo "missing Debian package liblua5.4-dev (run: make deps)" >&2; exit 1; }
+	@test -f /usr/include/csv.h || { echo "missing Debian package libcsv-dev (run: make deps)" >&2; exit 1; }
+
+deps:
+	@tools/install-deps $(DEB_PACKAGES)
+
+$(BUILD)/core/%.o: core/%.c | $(BUILD)/core
+	$(CC) $(ALL_CFLAGS) -c $< -o $@
+
+$(EMBED_C): $(LUA_MODS) tools/embed-lua | $(BUILD)/core
+	tools/embed-lua $(LUA_MODS) > $@.tmp && mv $@.tmp $@
+
+$(EMBED_OBJ): $(EMBED_C)
+	$(CC) $(ALL_CFLAGS) -c $< -o $@
+
+$(BUILD)/libdemob.a: $(LIB_OBJ) $(EMBED_OBJ)
+	rm -f $@ && ar rcs $@ $^
+
+$(BIN): $(MAIN_OBJ) $(BUILD)/libdemob.a
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+$(BUILD)/tests/%: tests/unit/%.c $(BUILD)/libdemob.a | $(BUILD)/tests
+	@pkg-config --exists cmocka || { echo "missing Debian package libcmocka-dev (run: make deps)" >&2; exit 1; }
+	$(CC) $(ALL_CFLAGS) $(CMOCKA_CFLAGS) -o $@ $< $(LDFLAGS) $(BUILD)/libdemob.a $(CMOCKA_LIBS) $(LDLIBS)
+
+$(BUILD)/core $(BUILD)/tests:
+	mkdir -p $@
+
+# make test: installs what is missing, builds, runs every test.
+test:
+	@tools/install-deps --if-missing $(DEB_PACKAGES)
+	@$(MAKE) --no-print-directory unit-test cli-test
+
+unit-test: check-deps $(UNIT_BIN)
+	@tools/run-unit-tests $(UNIT_BIN)
+
+cli-test: check-deps $(BIN)
+	@DEMOB=$(BIN) tests/cli/run-all
+
+demo:
+	@tools/install-deps --if-missing $(DEB_PACKAGES)
+	@$(MAKE) --no-print-directory all
+	./demob run scenarios/libya_2020.lua -o out/libya_2020
+
+bench: check-deps $(BIN)
+	@BUILD=$(BUILD) bench/run
+
+install: all
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/demob/scripts \
+	  $(DESTDIR)$(PREFIX)/share/demob/scenarios $(DESTDIR)$(PREFIX)/share/man/man1
+	install -m 755 $(BIN) $(DESTDIR)$(PREFIX)/bin/demob
+	install -m 644 scripts/*.lua $(DESTDIR)$(PREFIX)/share/demob/scripts/
+	install -m 644 scenarios/*.lua scenarios/*.csv $(DESTDIR)$(PREFIX)/share/demob/scenarios/ 2>/dev/null || \
+	  install -m 644 scenarios/*.lua $(DESTDIR)$(PREFIX)/share/demob/scenarios/
+	install -m 644 man/demob.1 $(DESTDIR)$(PREFIX)/share/man/man1/demob.1
+
+uninstall:
+	rm -f $(DESTDIR)$(PREFIX)/bin/demob $(DESTDIR)$(PREFIX)/share/man/man1/demob.1
+	rm -rf $(DESTDIR)$(PREFIX)/share/demob
+
+clean:
+	rm -rf build build-* demob out
+
+-include $(wildcard $(BUILD)/core/*.d $(BUILD)/tests/*.d)

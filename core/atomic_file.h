@@ -1,0 +1,24 @@
+/* atomic_file.h - output files that are complete or absent: written to a
+ * temporary file in the same folder, then fsync'ed and renamed over the
+ * final name (and the folder fsync'ed). Abort removes the temporary. */
+#ifndef DEMOB_ATOMIC_FILE_H
+#define DEMOB_ATOMIC_FILE_H
+#include <stddef.h>
+#include "demob.h"
+
+typedef struct atomic_file atomic_file;
+
+/* Creates "<path>.tmp-XXXXXX" next to path. NULL with err on failure
+ * (DEMOB_ERUN, message names the path and the system error). */
+atomic_file *atomic_open(const char *path, demob_error *err);
+int atomic_write(atomic_file *f, const void *data, size_t n, demob_error *err);
+/* Flush, fsync, rename, fsync folder; frees f in all cases. */
+int atomic_commit(atomic_file *f, demob_error *err);
+/* Removes the temporary file; frees f. NULL is fine. */
+void atomic_abort(atomic_file *f);
+const char *atomic_path(const atomic_file *f);
+
+/* mkdir -p; 0 ok, or DEMOB_ERUN with a message naming the folder. */
+int make_dirs(const char *path, demob_error *err);
+
+#endif

@@ -1,0 +1,20 @@
+/* csv_write.h - RFC 4180 CSV fields appended to a strbuf. Text fields are
+ * quoted only when they need it (comma, quote, CR, LF, or leading/trailing
+ * space), through libcsv's csv_write; numbers are formatted here in the C
+ * locale, fast, with no locale dependence. Rows end with "\n". */
+#ifndef DEMOB_CSV_WRITE_H
+#define DEMOB_CSV_WRITE_H
+#include <stdint.h>
+#include "strbuf.h"
+
+/* Each appends one field preceded by a comma unless it is the row's first. */
+void csvw_str(strbuf *b, int first, const char *s);
+void csvw_i64(strbuf *b, int first, int64_t v);
+/* Doubles: shortest of %.12g; integers print without a decimal point;
+ * NaN prints "nan", infinities "inf" / "-inf". */
+void csvw_f64(strbuf *b, int first, double v);
+void csvw_end(strbuf *b);
+/* A whole header row from NULL-terminated names. */
+void csvw_header(strbuf *b, const char *const *names);
+
+#endif

@@ -1,0 +1,50 @@
+/* scenario.h - a scenario script loaded into a model. This is the only
+ * interface between the rest of demob and Lua: nothing outside the lua_*.c
+ * files sees a lua_State. A loaded scenario owns its frozen model and the
+ * Lua state whose hooks (on_step, event predicates, arrival functions,
+ * on_finish) run against a demob_sim. One scenario per worker thread:
+ * each worker loads its own, so Lua states are never shared. */
+#ifndef DEMOB_SCENARIO_H
+#define DEMOB_SCENARIO_H
+#include <stddef.h>
+#include "demob.h"
+
+typedef struct scenario scenario;
+
+typedef struct scenario_options {
+    const char *path;              /* the scenario file                       */
+    const char *const *sets;       /* "name=value" param overrides (--set)    */
+    int n_sets;
+    const char *output_dir;        /* where csv.open may write; NULL: nowhere */
+    /* Command-line overrides of scenario settings; negative = keep. */
+    long runs;                     /* --runs                                  */
+    int steps;                     /* --steps                                 */
+    int mode;                      /* --mode: DEMOB_DETERMINISTIC/STOCHASTIC  */
+    int has_seed;                  /* --seed given                            */
+    uint64_t seed;
+    /* Sandbox and limits (0 = defaults; see lua_sandbox.c). */
+    int trusted;                   /* --trusted: no sandbox                   */
+    size_t memory_limit;           /* bytes per Lua state                     */
+    long instruction_limit;        /* VM instructions per hook call / load    */
+    double time_limit;             /* seconds per hook call / load            */
+} scenario_options;
+
+/* Sets every field to "keep / default". */
+void scenario_options_init(scenario_options *o);
+
+/* Runs the script, builds and freezes the model. On bad input returns NULL
+ * with err->status == DEMOB_EINPUT and a message "file:line: ...". */
+scenario *scenario_load(const scenario_options *opt, demob_error *err);
+void scenario_free(scenario *sc);
+const demob_model *scenario_model(const scenario *sc);
+const char *scenario_path(const scenario *sc);
+
+/* 1 if the script declared anything that runs Lua during a run. */
+int scenario_has_hooks(const scenario *sc);
+/* Installs this scenario's Lua hooks on sim (a sim of scenario_model(sc)).
+ * Hook errors carry "file:line: message (step t, run r)". */
+void scenario_attach(scenario *sc, demob_sim *sim);
+/* Calls on_finish(sim) if declared, after a run's last step. */
+int scenario_finish(scenario *sc, demob_sim *sim, demob_error *err);
+
+#endif
