@@ -1,5 +1,12 @@
 /* strbuf.h - a growable byte buffer: output is formatted into memory per
- * run and written to files in run order. */
+ * run and written to files in run order.
+ *
+ * Ownership: the caller owns the struct (usually on the stack or inside a
+ * bigger object); strbuf_free releases the bytes. data is NULL until the
+ * first append, and NUL-terminated after every append (len excludes the
+ * terminator). When an allocation fails, `failed` is set, the buffer stops
+ * growing and every later append is ignored: check failed once at the end
+ * instead of after every call. */
 #ifndef DEMOB_STRBUF_H
 #define DEMOB_STRBUF_H
 #include <stddef.h>
@@ -13,8 +20,11 @@ typedef struct strbuf {
 
 void strbuf_init(strbuf *b);
 void strbuf_free(strbuf *b);
+/* Empties the buffer but keeps its memory (and clears failed). */
 void strbuf_clear(strbuf *b);
-int strbuf_reserve(strbuf *b, size_t extra);   /* 0 ok, -1 out of memory */
+/* Makes room for extra more bytes plus the terminator: 0 ok, -1 out of
+ * memory (or already failed). */
+int strbuf_reserve(strbuf *b, size_t extra);
 void strbuf_append(strbuf *b, const char *s, size_t n);
 void strbuf_puts(strbuf *b, const char *s);
 void strbuf_putc(strbuf *b, char c);
