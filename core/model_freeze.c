@@ -1,0 +1,331 @@
+/* model_freeze.c - the checks that need the whole model (stocks against
+ * ceilings, events inside the run, integer stocks in stochastic mode) and
+ * the compilation of the model into the flat tables the engine walks:
+ * links grouped by source cell, capacity link lists, date labels. */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "model_internal.h"
+
+/* Days since 1970-01-01 of a civil date (H. Hinnant's days_from_civil). */
+static long days_from_civil(long y, unsigned m, unsigned d)
+{
+    y -= m <= 2;
+    long era = (y >= 0 ? y : y - 399) / 400;
+    unsigned yoe = (unsigned)(y - era * 400);
+    unsigned doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+    unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    return era * 146097 + (long)doe - 719468;
+}
+
+static void civil_from_days(long z, int *y, int *m, int *d)
+{
+    z += 719468;
+    long era = (z >= 0 ? z : z - 146096) / 146097;
+    unsigned doe = (unsigned)(z - era * 146097);
+    unsigned yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+    long yy = (long)yoe + era * 400;
+    unsigned doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    unsigned mp = (5 * doy + 2) / 153;
+    *d = (int)(doy - (153 * mp + 2) / 5 + 1);
+    *m = (int)(mp < 10 ? mp + 3 : mp - 9);
+    *y = (int)(yy + (*m <= 2));
+}
+
+static int days_in_month(int y, int m)
+{
+    static const int len[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    int leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+    return m == 2 && leap ? 29 : len[m - 1];
+}
+
+static int build_dates(demob_model *m, demob_error *err)
+{
+    m->dates = calloc((size_t)m->steps + 1, sizeof *m->dates);
+    if (!m->dates)
+        return demob_error_set(err, DEMOB_ERUN, "out of memory");
+    for (int t = 0; t <= m->steps; t++) {
+        char buf[32] = "";
+        if (m->start_year) {
+            int y = m->start_year, mo = m->start_month, d = m->start_day;
+            if (m->unit == DEMOB_UNIT_MONTH) {
+                long months = (long)y * 12 + (mo - 1) + t;
+                y = (int)(months / 12);
+                mo = (int)(months % 12) + 1;
+                if (d > days_in_month(y, mo))
+                    d = days_in_month(y, mo);
+                if (m->start_has_day)
+                    snprintf(buf, sizeof buf, "%04d-%02d-%02d", y, mo, d);
+                else
+                    snprintf(buf, sizeof buf, "%04d-%02d", y, mo);
+            } else {
+                long days = days_from_civil(y, (unsigned)mo, (unsigned)d) +
+                            (long)t * (m->unit == DEMOB_UNIT_WEEK ? 7 : 1);
+                civil_from_days(days, &y, &mo, &d);
+                snprintf(buf, sizeof buf, "%04d-%02d-%02d", y, mo, d);
+            }
+        }
+        size_t n = strlen(buf) + 1;
+        if (!(m->dates[t] = malloc(n)))
+            return demob_error_set(err, DEMOB_ERUN, "out of memory");
+        memcpy(m->dates[t], buf, n);
+    }
+    return 0;
+}
+
+static const char *value_label(const demob_model *m, demob_value v, char *buf, size_t n)
+{
+    if (m->values[v].name)
+        snprintf(buf, n, "param '%s' = %g", m->values[v].name, m->values[v].def);
+    else
+        snprintf(buf, n, "%g", m->values[v].def);
+    return buf;
+}
+
+static int check_values(demob_model *m, demob_error *err)
+{
+    char buf[300];
+    for (int f = 0; f < m->n_flows; f++) {
+        double r = m->values[m->flows[f].rate].def;
+        if (!(r >= 0 && r <= 1))
+            return demob_error_set(err, DEMOB_EINPUT, "flow '%s': rate %s is outside [0, 1]", m->flows[f].name,
+                                   value_label(m, m->flows[f].rate, buf, sizeof buf));
+        if (m->flows[f].first > m->steps)
+            return demob_error_set(err, DEMOB_EINPUT, "flow '%s': window starts at step %d, after the last step %d",
+                                   m->flows[f].name, m->flows[f].first, m->steps);
+        int st = m->flows[f].from;
+        if (m->states[st].duration > 0)
+            return demob_error_set(err, DEMOB_EINPUT,
+                                   "flow '%s': state '%s' has a fixed duration; everyone leaves it to '%s', so no "
+                                   "flow can leave it",
+                                   m->flows[f].name, m->states[st].name, m->states[m->states[st].exit_state].name);
+    }
+    for (int c = 0; c < m->n_caps; c++) {
+        double v = m->values[m->caps[c].limit].def;
+        if (!(v >= 0))
+            return demob_error_set(err, DEMOB_EINPUT, "capacity '%s': per_step %s must be >= 0", m->caps[c].name,
+                                   value_label(m, m->caps[c].limit, buf, sizeof buf));
+    }
+    for (int k = 0; k < m->n_ceilings; k++) {
+        double v = m->values[m->ceilings[k].limit].def;
+        if (!(v >= 0))
+            return demob_error_set(err, DEMOB_EINPUT, "state '%s': ceiling %s must be >= 0",
+                                   m->states[m->ceilings[k].state].name,
+                                   value_label(m, m->ceilings[k].limit, buf, sizeof buf));
+    }
+    for (int i = 0; i < m->n_costs; i++) {
+        double v = m->values[m->costs[i].amount].def;
+        if (!(v >= 0))
+            return demob_error_set(err, DEMOB_EINPUT, "cost '%s': amount %s must be >= 0",
+                                   m->categories[m->costs[i].category],
+                                   value_label(m, m->costs[i].amount, buf, sizeof buf));
+    }
+    for (int i = 0; i < m->n_arrivals; i++) {
+        arrivals_def *a = &m->arrivals[i];
+        if (a->per_step)
+            continue;
+        double v = m->values[a->constant].def;
+        if (!(v >= 0) || (m->mode == DEMOB_STOCHASTIC && v != floor(v)))
+            return demob_error_set(err, DEMOB_EINPUT, "arrivals of '%s' into '%s': %s must be a %s >= 0",
+                                   m->origins[a->origin].name, m->states[a->state].name,
+                                   value_label(m, a->constant, buf, sizeof buf),
+                                   m->mode == DEMOB_STOCHASTIC ? "whole number" : "number");
+    }
+    return 0;
+}
+
+static int check_stocks(demob_model *m, demob_error *err)
+{
+    size_t cells = (size_t)m->n_origins * (size_t)m->n_states;
+    m->initial = calloc(cells ? cells : 1, sizeof *m->initial);
+    if (!m->initial)
+        return demob_error_set(err, DEMOB_ERUN, "out of memory");
+    double total = 0;
+    for (int i = 0; i < m->n_initials; i++) {
+        struct initial_def *d = &m->initials[i];
+        if (m->mode == DEMOB_STOCHASTIC) {
+            if (d->count != floor(d->count))
+                return demob_error_set(err, DEMOB_EINPUT,
+                                       "origin '%s', state '%s': initial stock %g must be a whole number in "
+                                       "stochastic mode",
+                                       m->origins[d->origin].name, m->states[d->state].name, d->count);
+            if (d->count > DEMOB_MAX_COUNT)
+                return demob_error_set(err, DEMOB_EINPUT,
+                                       "origin '%s', state '%s': initial stock %g is above 2^62, the largest count "
+                                       "stochastic mode handles",
+                                       m->origins[d->origin].name, m->states[d->state].name, d->count);
+        }
+        m->initial[(size_t)d->origin * (size_t)m->n_states + (size_t)d->state] = d->count;
+        total += d->count;
+    }
+    if (m->mode == DEMOB_STOCHASTIC) {
+        /* Everyone who can ever be in the model must fit in an int64 sum. */
+        for (int i = 0; i < m->n_arrivals; i++) {
+            arrivals_def *a = &m->arrivals[i];
+            if (a->per_step) {
+                for (int t = 0; t < a->n && t < m->steps; t++) {
+                    if (a->per_step[t] != floor(a->per_step[t]))
+                        return demob_error_set(err, DEMOB_EINPUT,
+                                               "arrivals of '%s' into '%s': step %d: %g must be a whole number in "
+                                               "stochastic mode",
+                                               m->origins[a->origin].name, m->states[a->state].name, t + 1,
+                                               a->per_step[t]);
+                    total += a->per_step[t];
+                }
+            } else {
+                total += m->values[a->constant].def * m->steps;
+            }
+        }
+        if (total > DEMOB_MAX_COUNT)
+            return demob_error_set(err, DEMOB_EINPUT,
+                                   "the initial stocks and arrivals add up to %g people, above 2^62, the largest "
+                                   "total stochastic mode handles",
+                                   total);
+    }
+    for (int k = 0; k < m->n_ceilings; k++) {
+        ceiling_def *c = &m->ceilings[k];
+        double occ = 0;
+        for (int o = 0; o < m->n_origins; o++)
+            if (c->applies[o])
+                occ += m->initial[(size_t)o * (size_t)m->n_states + (size_t)c->state];
+        double lim = m->values[c->limit].def;
+        if (occ > lim)
+            return demob_error_set(err, DEMOB_EINPUT, "state '%s': ceiling %g is below the starting occupancy %g",
+                                   m->states[c->state].name, lim, occ);
+    }
+    return 0;
+}
+
+static int check_events(demob_model *m, demob_error *err)
+{
+    for (int i = 0; i < m->n_events; i++)
+        if (m->events[i].step > m->steps)
+            return demob_error_set(err, DEMOB_EINPUT, "event at step %d is outside the run (steps 1..%d)",
+                                   m->events[i].step, m->steps);
+    for (int b = 0; b < m->n_budgets; b++)
+        for (int i = 0; i < m->budgets[b].n_tranches; i++)
+            if (m->budgets[b].tranches[i].step > m->steps)
+                return demob_error_set(err, DEMOB_EINPUT, "budget '%s': tranche at step %d is outside the run (steps "
+                                       "1..%d)",
+                                       m->budgets[b].name, m->budgets[b].tranches[i].step, m->steps);
+    /* Events are applied in step order, declaration order within a step. */
+    for (int i = 1; i < m->n_events; i++) {
+        event_def e = m->events[i];
+        int j = i - 1;
+        while (j >= 0 && m->events[j].step > e.step) {
+            m->events[j + 1] = m->events[j];
+            j--;
+        }
+        m->events[j + 1] = e;
+    }
+    return 0;
+}
+
+static int compile_links(demob_model *m, demob_error *err)
+{
+    int n_o = m->n_origins, n_s = m->n_states;
+    int n = 0, n_caps_total = 0;
+    for (int f = 0; f < m->n_flows; f++)
+        for (int o = 0; o < n_o; o++)
+            if (m->flows[f].applies[o]) {
+                n++;
+                n_caps_total += m->flows[f].n_caps;
+            }
+    m->links = calloc((size_t)n + 1, sizeof *m->links);
+    m->sources = calloc((size_t)n + 1, sizeof *m->sources);
+    m->link_caps = calloc((size_t)n_caps_total + 1, sizeof *m->link_caps);
+    m->cap_links = calloc((size_t)m->n_caps + 1, sizeof *m->cap_links);
+    m->cap_n_links = calloc((size_t)m->n_caps + 1, sizeof *m->cap_n_links);
+    int *link_of = malloc(((size_t)m->n_flows * (size_t)n_o + 1) * sizeof *link_of);
+    if (!m->links || !m->sources || !m->link_caps || !m->cap_links || !m->cap_n_links || !link_of) {
+        free(link_of);
+        return demob_error_set(err, DEMOB_ERUN, "out of memory");
+    }
+    /* Links ordered by origin, then source state, then flow. */
+    int li = 0, ci = 0;
+    for (int o = 0; o < n_o; o++)
+        for (int s = 0; s < n_s; s++) {
+            int first = li;
+            for (int f = 0; f < m->n_flows; f++) {
+                flow_def *fl = &m->flows[f];
+                if (fl->from != s || !fl->applies[o])
+                    continue;
+                link *l = &m->links[li];
+                l->flow = f;
+                l->origin = o;
+                l->from = s;
+                l->to = fl->to;
+                l->cell_from = o * n_s + s;
+                l->cell_to = o * n_s + fl->to;
+                l->budget = fl->budget;
+                l->first_cap = ci;
+                l->n_caps = fl->n_caps;
+                for (int k = 0; k < fl->n_caps; k++)
+                    m->link_caps[ci++] = fl->caps[k];
+                link_of[(size_t)f * (size_t)n_o + (size_t)o] = li;
+                li++;
+            }
+            if (li > first) {
+                source_cell *sc = &m->sources[m->n_sources++];
+                sc->cell = o * n_s + s;
+                sc->first_link = first;
+                sc->n_links = li - first;
+            }
+        }
+    m->n_links = li;
+    /* Each capacity's links in declaration order: flow, then origin, which
+     * is the order ties are broken in. */
+    for (int c = 0; c < m->n_caps; c++) {
+        int cnt = 0;
+        for (int f = 0; f < m->n_flows; f++)
+            for (int k = 0; k < m->flows[f].n_caps; k++)
+                if (m->flows[f].caps[k] == c)
+                    for (int o = 0; o < n_o; o++)
+                        cnt += m->flows[f].applies[o];
+        m->cap_links[c] = malloc(((size_t)cnt + 1) * sizeof(int));
+        if (!m->cap_links[c]) {
+            free(link_of);
+            return demob_error_set(err, DEMOB_ERUN, "out of memory");
+        }
+        int j = 0;
+        for (int f = 0; f < m->n_flows; f++)
+            for (int k = 0; k < m->flows[f].n_caps; k++)
+                if (m->flows[f].caps[k] == c)
+                    for (int o = 0; o < n_o; o++)
+                        if (m->flows[f].applies[o])
+                            m->cap_links[c][j++] = link_of[(size_t)f * (size_t)n_o + (size_t)o];
+        m->cap_n_links[c] = j;
+    }
+    free(link_of);
+    return 0;
+}
+
+int demob_model_freeze(demob_model *m, demob_error *err)
+{
+    if (m->frozen)
+        return 0;
+    if (m->steps <= 0)
+        return demob_error_set(err, DEMOB_EINPUT, "scenario: steps must be set to a whole number >= 1");
+    if (m->n_states == 0)
+        return demob_error_set(err, DEMOB_EINPUT, "no states declared");
+    if (m->n_origins == 0)
+        return demob_error_set(err, DEMOB_EINPUT, "no origins declared");
+    for (int f = 0; f < m->n_flows; f++)
+        if (m->flows[f].last > m->steps || m->flows[f].last == 0)
+            m->flows[f].last = m->steps;
+    for (int i = 0; i < m->n_costs; i++)
+        if (m->costs[i].last > m->steps || m->costs[i].last == 0)
+            m->costs[i].last = m->steps;
+    for (int s = 0; s < m->n_states; s++) {
+        state_def *st = &m->states[s];
+        st->cohorts = st->duration > st->min_stay ? st->duration : st->min_stay;
+    }
+    int rc;
+    if ((rc = check_values(m, err)) || (rc = check_stocks(m, err)) || (rc = check_events(m, err)) ||
+        (rc = build_dates(m, err)) || (rc = compile_links(m, err)))
+        return rc;
+    m->frozen = 1;
+    return 0;
+}

@@ -1,0 +1,166 @@
+/* model_internal.h - the layout of a demob_model, shared by the files of the
+ * core that build it (model.c), check and compile it (model_freeze.c) and
+ * run it (engine.c, output.c). Nothing outside core/ includes this. */
+#ifndef DEMOB_MODEL_INTERNAL_H
+#define DEMOB_MODEL_INTERNAL_H
+#include <stdint.h>
+#include "demob.h"
+
+/* Stocks above this are refused in stochastic mode: the binomial sampler is
+ * exact for n <= 2^62 and sums of stocks must not overflow int64. */
+#define DEMOB_MAX_COUNT 4611686018427387904.0 /* 2^62 */
+
+typedef struct value_slot {
+    char *name;          /* NULL for anonymous constants */
+    double def, lo, hi;  /* lo/hi NaN when no range */
+} value_slot;
+
+typedef struct state_def {
+    char *name;
+    int min_stay;        /* 0: none */
+    int duration;        /* 0: none; else everyone leaves after k steps */
+    int exit_state;      /* with duration */
+    int cohorts;         /* steps of entry cohorts tracked: max(min_stay, duration) */
+} state_def;
+
+typedef struct origin_def {
+    char *name;
+    char **tags;
+    int n_tags;
+} origin_def;
+
+typedef struct flow_def {
+    char *name;
+    int from, to;
+    demob_value rate;
+    unsigned char *applies;  /* per origin: 1 if the flow applies */
+    int first, last;         /* active window (1..T), inclusive */
+    int enabled;             /* initial switch */
+    int *caps;
+    int n_caps;
+    int budget;              /* -1: none */
+    demob_value unit_cost;   /* with budget */
+} flow_def;
+
+typedef struct prio_entry {
+    int is_flow;
+    int index;
+} prio_entry;
+
+typedef struct capacity_def {
+    char *name;
+    demob_value limit;
+    demob_share policy;
+    prio_entry *prio;
+    int n_prio;
+} capacity_def;
+
+typedef struct ceiling_def {
+    int state;
+    unsigned char *applies;  /* per origin */
+    demob_value limit;
+} ceiling_def;
+
+typedef struct arrivals_def {
+    int origin, state;
+    demob_value constant;    /* used when per_step is NULL */
+    double *per_step;        /* [n] for steps 1..n */
+    int n;
+} arrivals_def;
+
+enum cost_kind { COST_STATE, COST_FLOW, COST_FIXED };
+
+typedef struct cost_def {
+    enum cost_kind kind;
+    int target;              /* state, flow, or while_state (-1) for fixed */
+    unsigned char *applies;  /* per origin; NULL for fixed */
+    demob_value amount;
+    int category;
+    int first, last;         /* fixed costs: window */
+} cost_def;
+
+typedef struct tranche {
+    int step;
+    double amount;
+} tranche;
+
+typedef struct budget_def {
+    char *name;
+    double initial;
+    demob_value refill;
+    tranche *tranches;
+    int n_tranches;
+} budget_def;
+
+typedef struct sync_def {
+    char *tag_a, *tag_b;
+    double ratio;
+    unsigned char *in_a, *in_b;   /* per origin */
+    unsigned char *flows;         /* per flow: 1 if it counts */
+} sync_def;
+
+enum event_kind { EVENT_VALUE, EVENT_FLOW };
+
+typedef struct event_def {
+    int step;
+    enum event_kind kind;
+    int index;               /* value slot or flow */
+    double value;            /* EVENT_VALUE */
+    int enabled;             /* EVENT_FLOW */
+} event_def;
+
+/* Compiled at freeze: a link is one (flow, origin) pair the flow applies
+ * to. Links are grouped by source cell (origin, from-state) so the engine
+ * walks each cell's ways out together (competing risks). */
+typedef struct link {
+    int flow, origin, from, to;
+    int cell_from, cell_to;  /* origin * n_states + state */
+    int budget;
+    int first_cap, n_caps;   /* range in model->link_caps */
+} link;
+
+typedef struct source_cell {
+    int cell;                /* origin * n_states + state */
+    int first_link, n_links; /* range in model->links */
+} source_cell;
+
+struct demob_model {
+    char *name;
+    int steps;
+    demob_unit unit;
+    int start_year, start_month, start_day;  /* start_year 0: no dates */
+    int start_has_day;
+    demob_mode mode;
+    long runs;
+    uint64_t seed;
+    int frozen;
+
+    state_def *states;   int n_states, cap_states;
+    origin_def *origins; int n_origins, cap_origins;
+    value_slot *values;  int n_values, cap_values;
+    flow_def *flows;     int n_flows, cap_flows;
+    capacity_def *caps;  int n_caps, cap_caps;
+    ceiling_def *ceilings; int n_ceilings, cap_ceilings;
+    arrivals_def *arrivals; int n_arrivals, cap_arrivals;
+    cost_def *costs;     int n_costs, cap_costs;
+    char **categories;   int n_categories, cap_categories;
+    budget_def *budgets; int n_budgets, cap_budgets;
+    sync_def *syncs;     int n_syncs, cap_syncs;
+    event_def *events;   int n_events, cap_events;
+    struct initial_def { int origin, state; double count; } *initials;
+    int n_initials, cap_initials;
+
+    /* Compiled by demob_model_freeze. */
+    link *links;         int n_links;
+    source_cell *sources; int n_sources;
+    int *link_caps;      /* capacity indices, per link ranges */
+    int **cap_links;     /* per capacity: its links, flow then origin order */
+    int *cap_n_links;
+    double *initial;     /* [n_origins * n_states] stocks at t = 0 */
+    char **dates;        /* [steps + 1] date labels */
+};
+
+/* Grows *array (of elem-sized items, *cap of them) to hold n + 1. */
+int model_grow(void *array_ptr, int *cap, int n, size_t elem);
+
+#endif
