@@ -1,19 +1,48 @@
 /* rng.h - the random stream of one run: xoshiro256** seeded through
  * splitmix64 from (seed, run) only, so a run's numbers never depend on the
  * worker, shard or order it ran in. The generator is always an explicit
- * argument; there is no hidden global state. */
+ * argument; there is no hidden global state.
+ *
+ * rng_next and rng_uniform are static inline: the binomial sampler calls them
+ * in its innermost loop, and a call through the library would cost more than
+ * the generator itself. */
 #ifndef DEMOB_RNG_H
 #define DEMOB_RNG_H
 #include <stdint.h>
 
 typedef struct rng {
-    uint64_t s[4];
+    uint64_t s[4];  /* xoshiro256** state; never all zero */
 } rng;
 
 /* Derives the stream of run `stream` of a scenario seeded with `seed`. */
 void rng_seed(rng *r, uint64_t seed, uint64_t stream);
-uint64_t rng_next(rng *r);
-/* Uniform double in [0, 1) with 53 random bits. */
-double rng_uniform(rng *r);
+
+static inline uint64_t rng_rotl_(uint64_t x, int k)
+{
+    return (x << k) | (x >> (64 - k));
+}
+
+/* Next 64 random bits: xoshiro256** 1.0 (D. Blackman and S. Vigna, 2018,
+ * https://prng.di.unimi.it/xoshiro256starstar.c). */
+static inline uint64_t rng_next(rng *r)
+{
+    uint64_t *s = r->s;
+    uint64_t result = rng_rotl_(s[1] * 5, 7) * 9;
+    uint64_t t = s[1] << 17;
+    s[2] ^= s[0];
+    s[3] ^= s[1];
+    s[1] ^= s[2];
+    s[0] ^= s[3];
+    s[2] ^= t;
+    s[3] = rng_rotl_(s[3], 45);
+    return result;
+}
+
+/* Uniform double in [0, 1) with 53 random bits (the top 53 bits of
+ * rng_next, times 2^-53: every value is a multiple of 2^-53). */
+static inline double rng_uniform(rng *r)
+{
+    return (double)(rng_next(r) >> 11) * 0x1.0p-53;
+}
 
 #endif

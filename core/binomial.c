@@ -1,0 +1,289 @@
+/* binomial.c - exact Binomial(n, p) and Multinomial variates, n <= 2^62.
+ *
+ *   P(X = k) = C(n, k) p^k (1 - p)^(n - k),   k = 0 .. n.
+ *
+ * The sampler draws with pp = min(p, 1 - p) and returns n - X when it
+ * flipped (Binomial(n, 1 - p) = n - Binomial(n, p)), so both methods below
+ * only see pp <= 1/2. With q = 1 - pp and r = pp / q, successive
+ * probabilities obey f(k+1) = f(k) * (n - k) / (k + 1) * r.
+ *
+ * Small means, n * pp < BINOMIAL_INV_MAX_MEAN: inversion by sequential
+ * search (algorithm BINV in Kachitvichyanukul and Schmeiser, "Binomial
+ * random variate generation", CACM 31 (1988) 216-222): start at
+ * f(0) = q^n = exp(n log q) and walk up the recurrence until the uniform
+ * is used up. The expected number of steps is the mean plus one.
+ *
+ * Large means: BTRD, transformed rejection with decomposition, from
+ * W. Hoermann, "The generation of binomial random variates", J. Stat.
+ * Comput. Simul. 46 (1993) 101-110. A uniform u is mapped through the
+ * "transformed rejection" hat k = floor((2a / (1/2 - |u|) + b) u + c); for
+ * |u| <= 0.43 (most draws) the point lies under the density for sure and is
+ * returned at once, costing one uniform and one division. Otherwise the
+ * point is checked against the density ratio f(k) / f(m) (m the mode),
+ * exactly by the recurrence when |k - m| <= 15, else through a squeeze
+ * around -(k-m)^2 / (2 n p q) and finally Stirling's formula with the
+ * correction fc(k) = log k! - [(k + 1/2) log(k + 1) - (k + 1) + log(2 pi)/2]
+ * (tabulated for k < 10, the series 1/12k' - 1/360k'^3 + 1/1260k'^5 with
+ * k' = k + 1 beyond). The paper states BTRD for n * pp >= 10.
+ *
+ * Exactness for huge n: the mode m and the hat's centre are kept as an
+ * int64 mode plus a small double offset (mode_offset), so k is never rounded
+ * to the 2^-53 relative grid of a double near n; and the final Stirling test
+ * is written with log1p of (k - m) / m-like ratios rather than logs of
+ * ratios of rounded 2^62-sized numbers, whose rounding errors (times n + 1)
+ * would swamp the test. Integer arithmetic stays within [0, n + 1]. */
+#include <math.h>
+#include "binomial.h"
+
+/* Inversion below this mean, BTRD from it on. BTRD is only valid for
+ * n * pp >= 10 (Hoermann 1993, section 3); above that the choice is speed
+ * alone, measured with bench/binomial_bench.c (see that file's header for
+ * the figures that set this value). */
+#define BINOMIAL_INV_MAX_MEAN 10.0
+
+/* Inversion gives up and restarts past this many steps: a uniform not used
+ * up by then is rounding error in the running sum (the tail beyond 128 for
+ * a mean below 16 has probability under 1e-60). Also the table size. */
+#define BINOMIAL_INV_KMAX 128
+
+/* 1/k for k = 1 .. 128 (entry 0 unused): a multiply instead of a division
+ * in the inversion's inner loop. */
+#define INV1(k) (1.0 / (k))
+#define INV8(k) INV1(k), INV1(k + 1), INV1(k + 2), INV1(k + 3), \
+                INV1(k + 4), INV1(k + 5), INV1(k + 6), INV1(k + 7)
+#define INV64(k) INV8(k), INV8(k + 8), INV8(k + 16), INV8(k + 24), \
+                 INV8(k + 32), INV8(k + 40), INV8(k + 48), INV8(k + 56)
+static const double reciprocal[BINOMIAL_INV_KMAX + 1] = {
+    0.0, INV64(1), INV64(65)
+};
+
+/* fc(k) for k = 0 .. 9, as published with BTRD (Hoermann 1993, table). */
+static const double stirling_fc_table[10] = {
+    0.08106146679532726, 0.04134069595540929, 0.02767792568499834,
+    0.02079067210376509, 0.01664469118982119, 0.01387612882307075,
+    0.01189670994589177, 0.01041126526197209, 0.009255462182712733,
+    0.008330563433362871
+};
+
+static double stirling_fc(int64_t k)
+{
+    if (k < 10)
+        return stirling_fc_table[k];
+    double k1 = (double)k + 1.0;
+    double r2 = 1.0 / (k1 * k1);
+    return (1.0 / 12 - (1.0 / 360 - r2 / 1260) * r2) / k1;
+}
+
+/* floor(x) as an integer for |x| < 2^62, without a libm call. */
+static inline int64_t floor_i64(double x)
+{
+    int64_t i = (int64_t)x;
+    return i - (x < (double)i);
+}
+
+void binomial_prepare(binomial_p *bp, double p)
+{
+    if (!(p > 0))
+        p = 0;  /* also NaN */
+    else if (p > 1)
+        p = 1;
+    bp->p = p;
+    bp->flip = p > 0.5;
+    /* 1 - p is exact for p in [1/2, 1] (Sterbenz), so pp + q == 1. */
+    bp->pp = bp->flip ? 1.0 - p : p;
+    bp->q = 1.0 - bp->pp;
+    bp->log_q = log1p(-bp->pp);
+    bp->r = bp->pp / bp->q;
+    bp->pq = bp->pp * bp->q;
+}
+
+/* Inversion for a mean n * pp below BINOMIAL_INV_MAX_MEAN. q^n cannot
+ * underflow there: -log q <= 2 pp for pp <= 1/2, so q^n >= e^-20. */
+static int64_t binomial_inversion(rng *g, int64_t n, const binomial_p *bp)
+{
+    const double f0 = exp((double)n * bp->log_q);
+    const double nr = ((double)n + 1.0) * bp->r;
+    const double r = bp->r;
+    const int64_t kmax = n < BINOMIAL_INV_KMAX ? n : BINOMIAL_INV_KMAX;
+    for (;;) {
+        double u = rng_uniform(g);
+        double f = f0;
+        int64_t k = 0;
+        while (u >= f) {
+            if (k == kmax)
+                goto restart;
+            u -= f;
+            k++;
+            /* f(k) = f(k-1) (n - k + 1) / k * r = f(k-1) ((n + 1) r / k - r) */
+            f *= nr * reciprocal[k] - r;
+        }
+        return k;
+restart:;
+    }
+}
+
+/* The mode m = floor((n + 1) pp) and cm = n pp + 1/2 - m, the offset of
+ * BTRD's centre c = n pp + 1/2 from m, accurate to about 2^-20 even for
+ * n near 2^62 (a plain double product would be off by up to 2^8 there). */
+static void mode_offset(int64_t n, double p, int64_t *m, double *cm)
+{
+    int64_t n1 = n + 1;
+    double frac;
+    if (n1 <= (INT64_C(1) << 53)) {
+        double y = (double)n1 * p;
+        double w = floor(y);
+        *m = (int64_t)w;
+        frac = y - w;
+    } else {
+        /* (n + 1) p = hi p 2^32 + lo p; hi p = ph + eh exactly (fma). */
+        double hi = (double)(n1 >> 32), lo = (double)(n1 & 0xffffffff);
+        double ph = hi * p;
+        double eh = fma(hi, p, -ph);
+        double big = ph * 0x1p32;
+        double bw = floor(big);
+        double rest = (big - bw) + eh * 0x1p32 + lo * p;
+        double rw = floor(rest);
+        *m = (int64_t)bw + (int64_t)rw;
+        frac = rest - rw;
+    }
+    *cm = frac - p + 0.5;
+}
+
+/* log(f(k) / f(m)) by Stirling's formula with the fc correction; the
+ * paper's form h + (n+1) log(nm/nk) + (k+1/2) log(nk r/(k+1)) - fc(k) -
+ * fc(n-k), rearranged around d = k - m so that no large term is the log of
+ * a ratio of two rounded numbers near n. */
+static double btrd_log_ratio(int64_t n, int64_t m, int64_t k, double r)
+{
+    double d = (double)(k - m);
+    double nm = (double)(n - m) + 1.0;
+    double nk = (double)(n - k) + 1.0;
+    return -((double)m + 0.5) * log1p(d / ((double)m + 1.0))
+           - (nm - 0.5) * log1p(-d / nm)
+           + d * log(nk * r / ((double)k + 1.0))
+           + stirling_fc(m) + stirling_fc(n - m)
+           - stirling_fc(k) - stirling_fc(n - k);
+}
+
+/* BTRD for n * pp >= BINOMIAL_INV_MAX_MEAN (>= 10). */
+static int64_t binomial_btrd(rng *g, int64_t n, const binomial_p *bp)
+{
+    const double p = bp->pp, r = bp->r;
+    int64_t m;
+    double cm;
+    mode_offset(n, p, &m, &cm);
+    const double npq = (double)n * bp->pq;
+    const double spq = sqrt(npq);
+    const double b = 1.15 + 2.53 * spq;
+    const double a = -0.0873 + 0.0248 * b + 0.01 * p;
+    /* v_r = 0.92 - 4.2 / b; w = v / v_r is uniform on [0, 1 / v_r) and the
+     * quick-acceptance region v <= 0.86 v_r is w <= 0.86. */
+    const double inv_vr = b / (0.92 * b - 4.2);
+    /* Set on the first trip through the slow path only. */
+    double alpha = 0.0, nr = 0.0, v_r = 0.0;
+
+    for (;;) {
+        double v = rng_uniform(g);
+        double w = v * inv_vr;
+        double u;
+        int64_t k;
+        if (w <= 0.86) {
+            u = w - 0.43;
+            k = m + floor_i64((2.0 * a / (0.5 - fabs(u)) + b) * u + cm);
+            /* Inside [0, n] by construction for n pp >= 10; the check
+             * guards against rounding only and is always predicted. */
+            if ((uint64_t)k <= (uint64_t)n)
+                return k;
+            continue;
+        }
+        if (alpha == 0.0) {
+            alpha = (2.83 + 5.1 / b) * spq;
+            nr = ((double)n + 1.0) * r;
+            v_r = 0.92 - 4.2 / b;
+        }
+        if (w >= 1.0) {
+            u = rng_uniform(g) - 0.5;
+        } else {
+            u = w - 0.93;
+            u = (u < 0 ? -0.5 : 0.5) - u;
+            v = rng_uniform(g) * v_r;
+        }
+        double us = 0.5 - fabs(u);
+        k = m + floor_i64((2.0 * a / us + b) * u + cm);
+        if ((uint64_t)k > (uint64_t)n)
+            continue;
+        v = v * alpha / (a / (us * us) + b);
+        int64_t km = k >= m ? k - m : m - k;
+        if (km <= 15) {
+            /* f(k) / f(m) by the recurrence, multiplied out exactly. */
+            double f = 1.0;
+            if (m < k) {
+                for (int64_t i = m + 1; i <= k; i++)
+                    f *= nr / (double)i - r;
+            } else {
+                for (int64_t i = k + 1; i <= m; i++)
+                    v *= nr / (double)i - r;
+            }
+            if (v <= f)
+                return k;
+            continue;
+        }
+        /* Squeeze: log(f(k)/f(m)) lies within rho of t. */
+        double lv = log(v);
+        double kmd = (double)km;
+        double rho = (kmd / npq) * (((kmd / 3.0 + 0.625) * kmd + 1.0 / 6.0) / npq + 0.5);
+        double t = -kmd * kmd / (2.0 * npq);
+        if (lv < t - rho)
+            return k;
+        if (lv > t + rho)
+            continue;
+        if (lv <= btrd_log_ratio(n, m, k, r))
+            return k;
+    }
+}
+
+int64_t binomial_draw_prepared(rng *g, int64_t n, const binomial_p *bp)
+{
+    if (n <= 0)
+        return 0;
+    if (bp->pp == 0.0)
+        return bp->flip ? n : 0;
+    int64_t k = (double)n * bp->pp < BINOMIAL_INV_MAX_MEAN
+              ? binomial_inversion(g, n, bp)
+              : binomial_btrd(g, n, bp);
+    return bp->flip ? n - k : k;
+}
+
+int64_t binomial_draw(rng *g, int64_t n, double p)
+{
+    binomial_p bp;
+    binomial_prepare(&bp, p);
+    return binomial_draw_prepared(g, n, &bp);
+}
+
+void multinomial_draw(rng *g, int64_t n, const double *p, int k, int64_t *out)
+{
+    double rest = 0.0;  /* weight of the parts not drawn yet */
+    int last = -1;      /* the last positive part takes the remainder */
+    for (int i = 0; i < k; i++) {
+        out[i] = 0;
+        if (p[i] > 0) {
+            rest += p[i];
+            last = i;
+        }
+    }
+    int64_t left = n > 0 ? n : 0;
+    for (int i = 0; i < last && left > 0; i++) {
+        if (!(p[i] > 0))
+            continue;
+        /* Conditional on the parts before, part i is Binomial(left,
+         * p[i] / rest); rounding in rest can only push the ratio to 1. */
+        double pi = p[i] < rest ? p[i] / rest : 1.0;
+        int64_t x = binomial_draw(g, left, pi);
+        out[i] = x;
+        left -= x;
+        rest -= p[i];
+    }
+    if (last >= 0)
+        out[last] = left;
+}
