@@ -11,14 +11,21 @@ typedef struct atomic_file atomic_file;
 /* Creates "<path>.tmp-XXXXXX" next to path. NULL with err on failure
  * (DEMOB_ERUN, message names the path and the system error). */
 atomic_file *atomic_open(const char *path, demob_error *err);
+/* Writes all n bytes (short writes and EINTR are retried). On failure
+ * ("cannot write 'path': No space left on device") f stays open: the
+ * caller aborts it. */
 int atomic_write(atomic_file *f, const void *data, size_t n, demob_error *err);
-/* Flush, fsync, rename, fsync folder; frees f in all cases. */
+/* fsync, close, rename, fsync folder; frees f in all cases. On failure the
+ * temporary is removed and an earlier file at path is left as it was (if
+ * only the final folder sync fails, the new file is in place but may not
+ * survive a crash). A failed atomic_write makes commit fail too. */
 int atomic_commit(atomic_file *f, demob_error *err);
 /* Removes the temporary file; frees f. NULL is fine. */
 void atomic_abort(atomic_file *f);
 const char *atomic_path(const atomic_file *f);
 
-/* mkdir -p; 0 ok, or DEMOB_ERUN with a message naming the folder. */
+/* mkdir -p; 0 ok, or DEMOB_ERUN with a message naming the folder:
+ * "cannot create output folder 'x': Permission denied". */
 int make_dirs(const char *path, demob_error *err);
 
 #endif
