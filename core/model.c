@@ -139,6 +139,7 @@ void demob_model_free(demob_model *m)
     free(m->links);
     free(m->sources);
     free(m->link_caps);
+    free(m->link_of);
     free(m->cap_links);
     free(m->cap_n_links);
     free(m);

@@ -239,10 +239,11 @@ static int compile_links(demob_model *m, demob_error *err)
     m->cap_links = calloc((size_t)m->n_caps + 1, sizeof *m->cap_links);
     m->cap_n_links = calloc((size_t)m->n_caps + 1, sizeof *m->cap_n_links);
     int *link_of = malloc(((size_t)m->n_flows * (size_t)n_o + 1) * sizeof *link_of);
-    if (!m->links || !m->sources || !m->link_caps || !m->cap_links || !m->cap_n_links || !link_of) {
-        free(link_of);
+    m->link_of = link_of;
+    if (!m->links || !m->sources || !m->link_caps || !m->cap_links || !m->cap_n_links || !link_of)
         return demob_error_set(err, DEMOB_ERUN, "out of memory");
-    }
+    for (size_t i = 0; i < (size_t)m->n_flows * (size_t)n_o; i++)
+        link_of[i] = -1;
     /* Links ordered by origin, then source state, then flow. */
     int li = 0, ci = 0;
     for (int o = 0; o < n_o; o++)
@@ -285,10 +286,8 @@ static int compile_links(demob_model *m, demob_error *err)
                     for (int o = 0; o < n_o; o++)
                         cnt += m->flows[f].applies[o];
         m->cap_links[c] = malloc(((size_t)cnt + 1) * sizeof(int));
-        if (!m->cap_links[c]) {
-            free(link_of);
+        if (!m->cap_links[c])
             return demob_error_set(err, DEMOB_ERUN, "out of memory");
-        }
         int j = 0;
         for (int f = 0; f < m->n_flows; f++)
             for (int k = 0; k < m->flows[f].n_caps; k++)
@@ -298,7 +297,26 @@ static int compile_links(demob_model *m, demob_error *err)
                             m->cap_links[c][j++] = link_of[(size_t)f * (size_t)n_o + (size_t)o];
         m->cap_n_links[c] = j;
     }
-    free(link_of);
+    return 0;
+}
+
+/* A fixed-duration state gets one flow to its exit, applied by the engine
+ * to the cohort whose time is up (no rate, capacity or ceiling applies). */
+static int add_forced_exits(demob_model *m, demob_error *err)
+{
+    for (int s = 0; s < m->n_states; s++) {
+        state_def *st = &m->states[s];
+        if (st->duration <= 0)
+            continue;
+        demob_value one = demob_model_add_constant(m, 1.0, err);
+        if (one < 0)
+            return one;
+        int f = demob_model_add_flow(m, NULL, s, st->exit_state, one, NULL, 0, 0, 0, err);
+        if (f < 0)
+            return f;
+        m->flows[f].forced = 1;
+        m->flows[f].last = m->steps;
+    }
     return 0;
 }
 
@@ -318,12 +336,16 @@ int demob_model_freeze(demob_model *m, demob_error *err)
     for (int i = 0; i < m->n_costs; i++)
         if (m->costs[i].last > m->steps || m->costs[i].last == 0)
             m->costs[i].last = m->steps;
+    int rc;
     for (int s = 0; s < m->n_states; s++) {
         state_def *st = &m->states[s];
         st->cohorts = st->duration > st->min_stay ? st->duration : st->min_stay;
     }
-    int rc;
-    if ((rc = check_values(m, err)) || (rc = check_stocks(m, err)) || (rc = check_events(m, err)) ||
+    if ((rc = check_values(m, err)))
+        return rc;
+    if ((rc = add_forced_exits(m, err)))
+        return rc;
+    if ((rc = check_stocks(m, err)) || (rc = check_events(m, err)) ||
         (rc = build_dates(m, err)) || (rc = compile_links(m, err)))
         return rc;
     m->frozen = 1;

@@ -40,6 +40,7 @@ typedef struct flow_def {
     int n_caps;
     int budget;              /* -1: none */
     demob_value unit_cost;   /* with budget */
+    int forced;              /* the exit of a fixed-duration state */
 } flow_def;
 
 typedef struct prio_entry {
@@ -154,6 +155,7 @@ struct demob_model {
     link *links;         int n_links;
     source_cell *sources; int n_sources;
     int *link_caps;      /* capacity indices, per link ranges */
+    int *link_of;        /* [flow * n_origins + origin]: link index or -1 */
     int **cap_links;     /* per capacity: its links, flow then origin order */
     int *cap_n_links;
     double *initial;     /* [n_origins * n_states] stocks at t = 0 */
