@@ -1,0 +1,34 @@
+/* lua_csv.h - the `csv` module of scenario scripts (lua_csv.c).
+ *
+ *   local rows, header = csv.read("caseload.csv")
+ *       -- rows[i].origin, rows[i].count: cells that are numbers come back
+ *       -- as numbers (integers when written as integers), others as strings.
+ *   local w = csv.open("custom/peaks.csv", { "origin", "peak" })
+ *   w:row { "Sudan", 3000 }              -- by position
+ *   w:row { origin = "Chad", peak = 2000 } -- or by column name
+ *   w:close()                            -- commits the file atomically
+ *
+ * csv.read raises "path:line:col: message" on any failure (a missing file:
+ * "cannot open 'x.csv': No such file or directory"); relative paths are
+ * taken from the base folder (the scenario file's folder) when one is set.
+ * csv.open only writes relative paths without ".." under the output
+ * folder; with no output folder set, it refuses. A writer that is never
+ * closed (garbage-collected, or a to-be-closed variable going out of scope)
+ * is aborted: nothing appears at its path.
+ *
+ * Both folders live in the Lua registry of the state, so several states
+ * (one per worker thread) never share anything. The strings are copied. */
+#ifndef DEMOB_LUA_CSV_H
+#define DEMOB_LUA_CSV_H
+#include <lua.h>
+
+/* Pushes the module table; for luaL_requiref(L, "csv", luaopen_demob_csv, 1). */
+int luaopen_demob_csv(lua_State *L);
+/* Where csv.open writes; NULL forbids writing. Returns 0, or -1 when the
+ * state is out of memory. Safe to call outside a protected call. */
+int lua_csv_set_output_dir(lua_State *L, const char *dir);
+/* Folder against which csv.read resolves relative paths; NULL: the
+ * current directory. Returns 0 or -1 like lua_csv_set_output_dir. */
+int lua_csv_set_base_dir(lua_State *L, const char *dir);
+
+#endif
