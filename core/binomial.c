@@ -39,14 +39,16 @@
  * n * pp >= 10 (Hoermann 1993, section 3); above that the choice is speed
  * alone, measured with bench/binomial_bench.c (see that file's header for
  * the figures that set this value). */
+#ifndef BINOMIAL_INV_MAX_MEAN
 #define BINOMIAL_INV_MAX_MEAN 10.0
+#endif
 
 /* Inversion gives up and restarts past this many steps: a uniform not used
- * up by then is rounding error in the running sum (the tail beyond 128 for
- * a mean below 16 has probability under 1e-60). Also the table size. */
-#define BINOMIAL_INV_KMAX 128
+ * up by then is rounding error in the running sum (for a mean up to 50 the
+ * tail beyond 256 has probability below 1e-100). Also the table size. */
+#define BINOMIAL_INV_KMAX 256
 
-/* 1/k for k = 1 .. 128 (entry 0 unused): a multiply instead of a division
+/* 1/k for k = 1 .. 256 (entry 0 unused): a multiply instead of a division
  * in the inversion's inner loop. */
 #define INV1(k) (1.0 / (k))
 #define INV8(k) INV1(k), INV1(k + 1), INV1(k + 2), INV1(k + 3), \
@@ -54,7 +56,7 @@
 #define INV64(k) INV8(k), INV8(k + 8), INV8(k + 16), INV8(k + 24), \
                  INV8(k + 32), INV8(k + 40), INV8(k + 48), INV8(k + 56)
 static const double reciprocal[BINOMIAL_INV_KMAX + 1] = {
-    0.0, INV64(1), INV64(65)
+    0.0, INV64(1), INV64(65), INV64(129), INV64(193)
 };
 
 /* fc(k) for k = 0 .. 9, as published with BTRD (Hoermann 1993, table). */
@@ -101,12 +103,19 @@ void binomial_prepare(binomial_p *bp, double p)
  * underflow there: -log q <= 2 pp for pp <= 1/2, so q^n >= e^-20. */
 static int64_t binomial_inversion(rng *g, int64_t n, const binomial_p *bp)
 {
+    const double mean = (double)n * bp->pp;
+    double u = rng_uniform(g);
+    /* Bernoulli's inequality q^n >= 1 - n pp: a uniform below 1 - mean
+     * gives 0 without computing q^n. For the tiny means of nearly empty
+     * cells (a third of the reference benchmark's draws) this skips the
+     * exp almost every time. */
+    if (u < 1.0 - mean)
+        return 0;
     const double f0 = exp((double)n * bp->log_q);
     const double nr = ((double)n + 1.0) * bp->r;
     const double r = bp->r;
     const int64_t kmax = n < BINOMIAL_INV_KMAX ? n : BINOMIAL_INV_KMAX;
     for (;;) {
-        double u = rng_uniform(g);
         double f = f0;
         int64_t k = 0;
         while (u >= f) {
@@ -118,7 +127,8 @@ static int64_t binomial_inversion(rng *g, int64_t n, const binomial_p *bp)
             f *= nr * reciprocal[k] - r;
         }
         return k;
-restart:;
+restart:
+        u = rng_uniform(g);
     }
 }
 
@@ -131,9 +141,8 @@ static void mode_offset(int64_t n, double p, int64_t *m, double *cm)
     double frac;
     if (n1 <= (INT64_C(1) << 53)) {
         double y = (double)n1 * p;
-        double w = floor(y);
-        *m = (int64_t)w;
-        frac = y - w;
+        *m = (int64_t)y;  /* y >= 0: truncation is floor, no libm call */
+        frac = y - (double)*m;
     } else {
         /* (n + 1) p = hi p 2^32 + lo p; hi p = ph + eh exactly (fma). */
         double hi = (double)(n1 >> 32), lo = (double)(n1 & 0xffffffff);
@@ -176,20 +185,26 @@ static int64_t binomial_btrd(rng *g, int64_t n, const binomial_p *bp)
     const double spq = sqrt(npq);
     const double b = 1.15 + 2.53 * spq;
     const double a = -0.0873 + 0.0248 * b + 0.01 * p;
-    /* v_r = 0.92 - 4.2 / b; w = v / v_r is uniform on [0, 1 / v_r) and the
-     * quick-acceptance region v <= 0.86 v_r is w <= 0.86. */
-    const double inv_vr = b / (0.92 * b - 4.2);
+    /* The paper's v_r = 0.92 - 4.2 / b is kept as D / b with D > 0 (b >= 6.8
+     * for n p q >= 5), so the branch below needs no division: the
+     * quick-acceptance test v <= 0.86 v_r is v b <= 0.86 D. */
+    const double D = 0.92 * b - 4.2;
+    const double fast_limit = 0.86 * D;
     /* Set on the first trip through the slow path only. */
-    double alpha = 0.0, nr = 0.0, v_r = 0.0;
+    double alpha = 0.0, nr = 0.0, v_r = 0.0, inv_vr = 0.0;
 
     for (;;) {
         double v = rng_uniform(g);
-        double w = v * inv_vr;
+        double vb = v * b;
         double u;
         int64_t k;
-        if (w <= 0.86) {
-            u = w - 0.43;
-            k = m + floor_i64((2.0 * a / (0.5 - fabs(u)) + b) * u + cm);
+        if (vb <= fast_limit) {
+            /* u = v / v_r - 0.43 = N / D and us = 1/2 - |u| = E / D, so the
+             * hat (2a / us + b) u = 2a N / E + b N / D: two divisions that
+             * run side by side instead of one after the other. */
+            double N = vb - 0.43 * D;
+            double E = 0.5 * D - fabs(N);
+            k = m + floor_i64(2.0 * a * N / E + b * N / D + cm);
             /* Inside [0, n] by construction for n pp >= 10; the check
              * guards against rounding only and is always predicted. */
             if ((uint64_t)k <= (uint64_t)n)
@@ -199,8 +214,10 @@ static int64_t binomial_btrd(rng *g, int64_t n, const binomial_p *bp)
         if (alpha == 0.0) {
             alpha = (2.83 + 5.1 / b) * spq;
             nr = ((double)n + 1.0) * r;
-            v_r = 0.92 - 4.2 / b;
+            v_r = D / b;
+            inv_vr = b / D;
         }
+        double w = v * inv_vr;  /* v / v_r */
         if (w >= 1.0) {
             u = rng_uniform(g) - 0.5;
         } else {
