@@ -1,0 +1,344 @@
+/* runner.c - jobs on worker threads, output handed back in job order (see
+ * runner.h). One mutex guards the job counter and the slots; workers wait
+ * on `room` when they are a window ahead, the consumer on `ready`. */
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "runner.h"
+
+typedef struct slot {
+    long job;            /* the job in this slot, -1 when free       */
+    int done;            /* finished (ok or failed)                  */
+    int status;
+    demob_error err;
+    runner_job desc;
+    strbuf bufs[OUT_NFILES];
+    demob_sim *sim;      /* the run, readable until consumed         */
+    int consumed;
+} slot;
+
+typedef struct shared {
+    const runner_config *c;
+    const output_labels *labels;
+    pthread_mutex_t lock;
+    pthread_cond_t ready, room;
+    long next_job;       /* next job to hand out                     */
+    long written;        /* jobs consumed                            */
+    int stop;            /* an error or interruption: take no more   */
+    long window;
+    slot *slots;         /* [window]                                 */
+    int n_values;
+} shared;
+
+typedef struct worker {
+    shared *sh;
+    pthread_t thread;
+    int started;
+    int status;          /* set-up failure */
+    demob_error err;
+} worker;
+
+int runner_default_workers(void)
+{
+    long n = sysconf(_SC_NPROCESSORS_ONLN);
+    return n < 1 ? 1 : n > 256 ? 256 : (int)n;
+}
+
+static int interrupted(const runner_config *c)
+{
+    return c->interrupted && *c->interrupted;
+}
+
+/* Runs one job into its slot (no lock held). */
+static int run_job(shared *sh, scenario *sc, demob_sim *sim, slot *sl, demob_error *err)
+{
+    const runner_config *c = sh->c;
+    strbuf *bufs[OUT_NFILES];
+    for (int f = 0; f < OUT_NFILES; f++) {
+        strbuf_clear(&sl->bufs[f]);
+        bufs[f] = c->plan.want[f] ? &sl->bufs[f] : NULL;
+    }
+    int rc = demob_sim_reset(sim, sl->desc.run, sl->desc.values, err);
+    if (rc)
+        return rc;
+    if (sc && scenario_has_hooks(sc))
+        scenario_attach(sc, sim);
+    const demob_model *m = demob_sim_model(sim);
+    int steps = demob_model_steps(m);
+    output_record(sh->labels, &c->plan, sim, sl->desc.prefix, bufs);
+    for (int t = 1; t <= steps; t++) {
+        if ((rc = demob_sim_step(sim, err)))
+            return rc;
+        output_record(sh->labels, &c->plan, sim, sl->desc.prefix, bufs);
+        if ((t & 15) == 0 && interrupted(c))
+            return demob_error_set(err, DEMOB_ERUN, "interrupted");
+    }
+    if (sc && (rc = scenario_finish(sc, sim, err)))
+        return rc;
+    if (bufs[OUT_SUMMARY])
+        output_summary(sh->labels, sim, sl->desc.prefix, sl->desc.values, bufs[OUT_SUMMARY]);
+    for (int f = 0; f < OUT_NFILES; f++)
+        if (sl->bufs[f].failed)
+            return demob_error_set(err, DEMOB_ERUN, "out of memory formatting run %ld", sl->desc.run);
+    return 0;
+}
+
+/* Frees the sims of slots built on model m once they are consumed (or the
+ * run stopped): m is about to go. Called with the lock held. */
+static void release_sims(shared *sh, const demob_model *m)
+{
+    for (long k = 0; k < sh->window; k++) {
+        slot *o = &sh->slots[k];
+        if (!o->sim || demob_sim_model(o->sim) != m)
+            continue;
+        while (o->job >= 0 && !o->consumed && !sh->stop)
+            pthread_cond_wait(&sh->room, &sh->lock);
+        demob_sim_free(o->sim);
+        o->sim = NULL;
+    }
+}
+
+static void *worker_main(void *arg)
+{
+    worker *w = arg;
+    shared *sh = w->sh;
+    const runner_config *c = sh->c;
+    scenario *own = NULL, *sc = c->main;
+    demob_error err = {0};
+    /* A scenario with hooks gets its own Lua state in this thread. */
+    if (scenario_has_hooks(c->main)) {
+        own = scenario_load(c->sopt, &err);
+        if (!own) {
+            pthread_mutex_lock(&sh->lock);
+            w->status = err.status ? err.status : DEMOB_ERUN;
+            w->err = err;
+            sh->stop = 1;
+            pthread_cond_broadcast(&sh->ready);
+            pthread_mutex_unlock(&sh->lock);
+            return NULL;
+        }
+        sc = own;
+    }
+    const demob_model *model = scenario_model(sc);
+    for (;;) {
+        pthread_mutex_lock(&sh->lock);
+        while (!sh->stop && sh->next_job < c->n_jobs && sh->next_job >= sh->written + sh->window)
+            pthread_cond_wait(&sh->room, &sh->lock);
+        if (sh->stop || sh->next_job >= c->n_jobs || interrupted(c)) {
+            pthread_mutex_unlock(&sh->lock);
+            break;
+        }
+        long j = sh->next_job++;
+        /* Job j - window was consumed, so its slot is ours. */
+        slot *sl = &sh->slots[j % sh->window];
+        sl->job = j;
+        sl->done = 0;
+        sl->consumed = 0;
+        for (int v = 0; v < sh->n_values; v++)
+            sl->desc.values[v] = demob_model_value_default(model, v);
+        sl->desc.prefix[0] = '\0';
+        sl->desc.run = j + 1;
+        int rc = c->job ? c->job(c->job_ud, j, &sl->desc, &err) : 0;
+        if (sl->sim && demob_sim_model(sl->sim) != model) {
+            /* Built on another worker's model, which stays alive while it
+             * holds the lock in release_sims: free it under the lock. */
+            demob_sim_free(sl->sim);
+            sl->sim = NULL;
+        }
+        pthread_mutex_unlock(&sh->lock);
+
+        if (rc == 0 && !sl->sim) {
+            sl->sim = demob_sim_new(model, &err);
+            if (!sl->sim)
+                rc = err.status ? err.status : DEMOB_ERUN;
+        }
+        if (rc == 0)
+            rc = run_job(sh, sc, sl->sim, sl, &err);
+
+        pthread_mutex_lock(&sh->lock);
+        sl->status = rc;
+        sl->err = err;
+        sl->done = 1;
+        if (rc)
+            sh->stop = 1;
+        pthread_cond_broadcast(&sh->ready);
+        pthread_mutex_unlock(&sh->lock);
+        if (rc)
+            break;
+    }
+    if (own) {
+        pthread_mutex_lock(&sh->lock);
+        release_sims(sh, model);
+        pthread_mutex_unlock(&sh->lock);
+        scenario_free(own);
+    }
+    return NULL;
+}
+
+static double now_seconds(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
+static void show_progress(long done, long total, double t0, int final)
+{
+    double el = now_seconds() - t0;
+    double rate = el > 0 ? (double)done / el : 0;
+    double eta = rate > 0 ? (double)(total - done) / rate : 0;
+    fprintf(stderr, "\r%ld/%ld runs  %.0f runs/s  %s %.0fs   %s", done, total, rate, final ? "took" : "ETA",
+            final ? el : eta, final ? "\n" : "");
+    fflush(stderr);
+}
+
+int runner_run(const runner_config *c, long *jobs_done, demob_error *err)
+{
+    const demob_model *m = scenario_model(c->main);
+    int workers = c->workers < 1 ? 1 : c->workers;
+    if (jobs_done)
+        *jobs_done = 0;
+    if (c->n_jobs <= 0)
+        return 0;
+    if (workers > c->n_jobs)
+        workers = (int)c->n_jobs;
+    shared sh;
+    memset(&sh, 0, sizeof sh);
+    sh.c = c;
+    sh.window = 4L * workers + 4;
+    sh.n_values = demob_model_n_values(m);
+    output_labels *labels = output_labels_new(m, err);
+    if (!labels)
+        return DEMOB_ERUN;
+    sh.labels = labels;
+    sh.slots = calloc((size_t)sh.window, sizeof *sh.slots);
+    worker *ws = calloc((size_t)workers, sizeof *ws);
+    int rc = 0;
+    if (!sh.slots || !ws) {
+        rc = demob_error_set(err, DEMOB_ERUN, "out of memory");
+        goto done;
+    }
+    for (long k = 0; k < sh.window; k++) {
+        sh.slots[k].job = -1;
+        for (int f = 0; f < OUT_NFILES; f++)
+            strbuf_init(&sh.slots[k].bufs[f]);
+        sh.slots[k].desc.values = calloc((size_t)sh.n_values + 1, sizeof(double));
+        if (!sh.slots[k].desc.values) {
+            rc = demob_error_set(err, DEMOB_ERUN, "out of memory");
+            goto done;
+        }
+    }
+    pthread_mutex_init(&sh.lock, NULL);
+    pthread_cond_init(&sh.ready, NULL);
+    pthread_cond_init(&sh.room, NULL);
+    for (int i = 0; i < workers; i++) {
+        ws[i].sh = &sh;
+        if (pthread_create(&ws[i].thread, NULL, worker_main, &ws[i]) != 0) {
+            pthread_mutex_lock(&sh.lock);
+            sh.stop = 1;
+            pthread_cond_broadcast(&sh.room);
+            pthread_mutex_unlock(&sh.lock);
+            rc = demob_error_set(err, DEMOB_ERUN, "cannot start worker thread %d", i + 1);
+            break;
+        }
+        ws[i].started = 1;
+    }
+
+    double t0 = now_seconds(), last = 0;
+    for (long j = 0; rc == 0 && j < c->n_jobs; j++) {
+        slot *sl = &sh.slots[j % sh.window];
+        pthread_mutex_lock(&sh.lock);
+        for (;;) {
+            if (sl->job == j && sl->done)
+                break;
+            int setup_failed = 0;
+            for (int i = 0; i < workers; i++)
+                if (ws[i].status) {
+                    setup_failed = 1;
+                    if (!rc) {
+                        rc = ws[i].status;
+                        if (err)
+                            *err = ws[i].err;
+                    }
+                }
+            if (setup_failed)
+                break;
+            /* Stopped and this job will never come. */
+            if (sh.stop && sh.next_job <= j)
+                break;
+            if (interrupted(c) && sh.next_job <= j)
+                break;
+            pthread_cond_wait(&sh.ready, &sh.lock);
+        }
+        pthread_mutex_unlock(&sh.lock);
+        if (rc)
+            break;
+        if (!(sl->job == j && sl->done)) {
+            rc = demob_error_set(err, DEMOB_ERUN, "interrupted");
+            break;
+        }
+        if (sl->status) {
+            rc = sl->status;
+            if (err)
+                *err = sl->err;
+            break;
+        }
+        strbuf *const bufs[OUT_NFILES] = {c->plan.want[0] ? &sl->bufs[0] : NULL,
+                                          c->plan.want[1] ? &sl->bufs[1] : NULL,
+                                          c->plan.want[2] ? &sl->bufs[2] : NULL,
+                                          c->plan.want[3] ? &sl->bufs[3] : NULL,
+                                          c->plan.want[4] ? &sl->bufs[4] : NULL};
+        rc = c->consume(c->consume_ud, j, &sl->desc, bufs, sl->sim, err);
+        pthread_mutex_lock(&sh.lock);
+        sl->consumed = 1;
+        sl->job = -1;
+        sh.written = j + 1;
+        if (rc)
+            sh.stop = 1;
+        pthread_cond_broadcast(&sh.room);
+        pthread_mutex_unlock(&sh.lock);
+        if (jobs_done)
+            *jobs_done = j + 1;
+        if (c->progress) {
+            double t = now_seconds();
+            if (t - last > 0.25) {
+                show_progress(j + 1, c->n_jobs, t0, 0);
+                last = t;
+            }
+        }
+        if (rc == 0 && interrupted(c) && j + 1 < c->n_jobs) {
+            rc = demob_error_set(err, DEMOB_ERUN, "interrupted");
+            break;
+        }
+    }
+    if (c->progress && rc == 0)
+        show_progress(c->n_jobs, c->n_jobs, t0, 1);
+
+    pthread_mutex_lock(&sh.lock);
+    sh.stop = 1;
+    pthread_cond_broadcast(&sh.room);
+    pthread_cond_broadcast(&sh.ready);
+    pthread_mutex_unlock(&sh.lock);
+    for (int i = 0; i < workers; i++)
+        if (ws[i].started)
+            pthread_join(ws[i].thread, NULL);
+    pthread_mutex_destroy(&sh.lock);
+    pthread_cond_destroy(&sh.ready);
+    pthread_cond_destroy(&sh.room);
+done:
+    if (sh.slots)
+        for (long k = 0; k < sh.window; k++) {
+            for (int f = 0; f < OUT_NFILES; f++)
+                strbuf_free(&sh.slots[k].bufs[f]);
+            free(sh.slots[k].desc.values);
+            demob_sim_free(sh.slots[k].sim);
+        }
+    free(sh.slots);
+    free(ws);
+    output_labels_free(labels);
+    return rc;
+}
