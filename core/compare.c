@@ -473,7 +473,8 @@ int compare_files(const char *path_a, const char *path_b, const compare_options 
     e.totals_origin = res->kind == TIDY_POPULATIONS || res->kind == TIDY_FLOWS ||
                       res->kind == TIDY_COSTS;
     e.totals_item = res->kind == TIDY_COSTS;
-    if (tidy_nvalues(ra) && (rc = match_columns(&e, ra, rb, &skip_a, &skip_b, err)) != 0)
+    if ((res->kind == TIDY_SUMMARY || res->kind == TIDY_POINTS) &&
+        (rc = match_columns(&e, ra, rb, &skip_a, &skip_b, err)) != 0)
         goto done;
     e.skip = skip_a;
     if ((rc = read_side(&e, ra, 0, err)) != 0)

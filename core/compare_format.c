@@ -138,6 +138,7 @@ static const char *item_title(tidy_kind k)
     switch (k) {
     case TIDY_FLOWS: return "flow";
     case TIDY_COSTS: return "category";
+    case TIDY_BUDGETS: return "budget.value";
     case TIDY_SUMMARY: case TIDY_POINTS: return "column";
     default: return "state";
     }

@@ -26,7 +26,7 @@ struct tidy_reader {
 };
 
 static const char *const kind_names[TIDY_N_KINDS] = {
-    "populations", "flows", "costs", "quantiles", "summary", "points"
+    "populations", "flows", "costs", "quantiles", "budgets", "summary", "points"
 };
 
 const char *tidy_kind_name(tidy_kind k)
@@ -34,8 +34,11 @@ const char *tidy_kind_name(tidy_kind k)
     return (unsigned)k < TIDY_N_KINDS ? kind_names[k] : "?";
 }
 
-/* Required columns of the long kinds, by role (NULL: role unused). */
-static const char *const long_cols[4][C_N] = {
+#define N_LONG 5   /* the kinds matched by long_cols */
+
+/* Required columns of the long kinds, by role (NULL: role unused). Budgets
+ * have three value columns, balance (C_VALUE), spent (C_SD), gap (C_P5). */
+static const char *const long_cols[N_LONG][C_N] = {
     [TIDY_POPULATIONS] = { [C_RUN] = "run", [C_STEP] = "step", [C_DATE] = "date",
                            [C_ORIGIN] = "origin", [C_ITEM] = "state", [C_VALUE] = "count" },
     [TIDY_FLOWS] = { [C_RUN] = "run", [C_STEP] = "step", [C_DATE] = "date", [C_ORIGIN] = "origin",
@@ -45,6 +48,9 @@ static const char *const long_cols[4][C_N] = {
     [TIDY_QUANTILES] = { [C_STEP] = "step", [C_DATE] = "date", [C_ORIGIN] = "origin",
                          [C_ITEM] = "state", [C_VALUE] = "mean", [C_SD] = "sd", [C_P5] = "p5",
                          [C_P50] = "p50", [C_P95] = "p95" },
+    [TIDY_BUDGETS] = { [C_RUN] = "run", [C_STEP] = "step", [C_DATE] = "date",
+                       [C_ITEM] = "budget", [C_VALUE] = "balance", [C_SD] = "spent",
+                       [C_P5] = "gap" },
 };
 
 /* Does the header hold exactly the roles of kind k (plus an optional
@@ -87,11 +93,24 @@ tidy_reader *tidy_open(const char *path, demob_error *err)
         strbuf_puts(&r->header, csvr_colname(r->csv, c));
     }
     int k;
-    for (k = 0; k < 4; k++)
+    for (k = 0; k < N_LONG; k++)
         if (match_long(r->csv, k, r->col))
             break;
-    if (k < 4) {
+    if (k < N_LONG) {
         r->kind = (tidy_kind)k;
+        if (r->kind == TIDY_BUDGETS) {
+            /* Three values per record, read like a wide kind's cells. */
+            r->values = malloc(3 * sizeof *r->values);
+            if (!r->values) {
+                demob_error_set(err, DEMOB_ERUN, "%s: out of memory", path);
+                tidy_close(r);
+                return NULL;
+            }
+            r->values[0] = r->col[C_VALUE];
+            r->values[1] = r->col[C_SD];
+            r->values[2] = r->col[C_P5];
+            r->nvalues = 3;
+        }
         return r;
     }
     /* Wide kinds: summary (a run column, no step) or points (a point
@@ -116,8 +135,8 @@ tidy_reader *tidy_open(const char *path, demob_error *err)
     }
     demob_error_set(err, DEMOB_EINPUT,
                     "%s:1: not a demob output file: header '%s' is not that of populations.csv "
-                    "(run,step,date,origin,state,count), flows.csv, costs.csv, summary.csv, "
-                    "quantiles.csv or points.csv", path, r->header.data ? r->header.data : "");
+                    "(run,step,date,origin,state,count), flows.csv, costs.csv, budgets.csv, "
+                    "summary.csv, quantiles.csv or points.csv", path, r->header.data ? r->header.data : "");
     tidy_close(r);
     return NULL;
 }
@@ -180,7 +199,8 @@ static int number(const tidy_reader *r, int c, double *out, demob_error *err)
 int tidy_next(tidy_reader *r, tidy_row *row, demob_error *err)
 {
     int wide = r->kind == TIDY_SUMMARY || r->kind == TIDY_POINTS;
-    if (!wide || !r->have_record || r->next_value >= r->nvalues) {
+    int multi = wide || r->kind == TIDY_BUDGETS;   /* several values per record */
+    if (!multi || !r->have_record || r->next_value >= r->nvalues) {
         int rc = csvr_next(r->csv, err);
         if (rc <= 0) {
             r->have_record = 0;
@@ -201,6 +221,17 @@ int tidy_next(tidy_reader *r, tidy_row *row, demob_error *err)
     if (wide) {
         int c = r->values[r->next_value++];
         row->item = csvr_colname(r->csv, (size_t)c);
+        return number(r, c, &row->value, err) ? DEMOB_EINPUT : 1;
+    }
+    if (r->kind == TIDY_BUDGETS) {
+        int c = r->values[r->next_value++];
+        strbuf_clear(&r->item);
+        strbuf_puts(&r->item, csvr_field(r->csv, (size_t)r->col[C_ITEM]));
+        strbuf_putc(&r->item, '.');
+        strbuf_puts(&r->item, csvr_colname(r->csv, (size_t)c));
+        if (r->item.failed)
+            return demob_error_set(err, DEMOB_ERUN, "%s: out of memory", csvr_name(r->csv));
+        row->item = r->item.data;
         return number(r, c, &row->value, err) ? DEMOB_EINPUT : 1;
     }
     if (r->kind == TIDY_FLOWS) {

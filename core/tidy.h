@@ -4,6 +4,8 @@
  *   flows        [point,]run,step,date,origin,from,to,count
  *   costs        [point,]run,step,date,origin,category,amount
  *   quantiles    [point,]step,date,origin,state,mean,sd,p5,p50,p95
+ *   budgets      [point,]run,step,date,budget,balance,spent,gap
+ *                (one tidy row per value: item "<budget>.balance", ...)
  *   summary      [point,]run,<value columns...>      (wide: one row per run)
  *   points       point,<value columns...>            (wide: one row per point)
  * Wide kinds yield one tidy row per value cell, item = column name. Every
@@ -20,6 +22,7 @@ typedef enum tidy_kind {
     TIDY_FLOWS,
     TIDY_COSTS,
     TIDY_QUANTILES,
+    TIDY_BUDGETS,
     TIDY_SUMMARY,
     TIDY_POINTS,
     TIDY_N_KINDS
@@ -34,7 +37,8 @@ typedef struct tidy_row {
     long step;           /* -1 when it has no step column (summary, points) */
     const char *date;    /* "" when none                                   */
     const char *origin;  /* "" when none                                   */
-    const char *item;    /* state; "from->to"; category; column name       */
+    const char *item;    /* state; "from->to"; category; "budget.balance";
+                            column name (wide kinds)                       */
     double value;        /* count; amount; mean (quantiles); the cell      */
     double q[4];         /* quantiles only: sd, p5, p50, p95                */
     long line;           /* line of the record in the file                 */
@@ -52,7 +56,7 @@ int tidy_has_point(const tidy_reader *r);
 const char *tidy_path(const tidy_reader *r);
 /* The header as one comma-joined string (for mismatch messages). */
 const char *tidy_header(const tidy_reader *r);
-/* Wide kinds: the value columns. Long kinds: 0. */
+/* Wide kinds and budgets: the value columns. Other kinds: 0. */
 size_t tidy_nvalues(const tidy_reader *r);
 const char *tidy_value_name(const tidy_reader *r, size_t i);
 

@@ -373,6 +373,28 @@ static void summary_columns(void **state)
     compare_result_free(&r);
 }
 
+static void budgets_kind(void **state)
+{
+    (void)state;
+    /* budgets.csv: three values per record, item "<budget>.<column>". */
+    const char *a = put("bud_a.csv", "run,step,date,budget,balance,spent,gap\n"
+                                     "1,0,,fund,100,0,0\n1,1,,fund,40,60,5\n");
+    const char *b = put("bud_b.csv", "run,step,date,budget,balance,spent,gap\n"
+                                     "1,0,,fund,100,0,0\n1,1,,fund,30,70,0\n");
+    compare_options o;
+    compare_options_init(&o);
+    compare_result r;
+    demob_error err = { 0 };
+    assert_int_equal(compare_files(a, b, &o, &r, &err), 0);
+    assert_int_equal(r.kind, TIDY_BUDGETS);
+    assert_int_equal(r.n_cells, 3);
+    assert_string_equal(r.cells[0].item, "fund.balance");
+    assert_close(r.cells[0].diff, -10, 0, "balance");
+    assert_string_equal(r.cells[2].item, "fund.gap");
+    assert_close(r.cells[2].diff, -5, 0, "gap");
+    compare_result_free(&r);
+}
+
 static void expect_input_error(const char *a, const char *b, const char *fragment)
 {
     compare_options o;
@@ -465,6 +487,7 @@ int main(void)
         cmocka_unit_test(one_sided_rows),
         cmocka_unit_test(csv_output),
         cmocka_unit_test(summary_columns),
+        cmocka_unit_test(budgets_kind),
         cmocka_unit_test(bad_input),
         cmocka_unit_test(statistics),
     };

@@ -1,0 +1,33 @@
+/* json_flat.h - reads a JSON document (an output folder's manifest.json)
+ * into a flat, ordered list of key/value strings: nested object members
+ * get dotted keys ("params.flights"), arrays become one value with their
+ * elements joined by spaces, strings are unescaped (\uXXXX to UTF-8),
+ * numbers, true, false and null keep their JSON text. Enough to show a
+ * manifest and look fields up; not a general JSON library. */
+#ifndef DEMOB_JSON_FLAT_H
+#define DEMOB_JSON_FLAT_H
+#include <stddef.h>
+#include "demob.h"
+
+typedef struct jflat_entry {
+    char *key;        /* dotted path */
+    char *value;      /* text as described above */
+    int is_string;    /* 1 when the JSON value was a string */
+} jflat_entry;
+
+typedef struct jflat {
+    jflat_entry *e;
+    size_t n, cap;
+} jflat;
+
+/* Parses text (len bytes). The top level must be an object. On bad JSON
+ * returns DEMOB_EINPUT with "name:line:col: message". out is owned by the
+ * caller (jflat_free), also on failure. */
+int jflat_parse(const char *name, const char *text, size_t len, jflat *out, demob_error *err);
+/* Reads and parses a file (DEMOB_EINPUT if it cannot be read either). */
+int jflat_load(const char *path, jflat *out, demob_error *err);
+void jflat_free(jflat *j);
+/* Value of key, or NULL. */
+const char *jflat_get(const jflat *j, const char *key);
+
+#endif

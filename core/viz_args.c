@@ -1,0 +1,109 @@
+/* viz_args.c - command-line and file helpers shared by cmd_compare.c,
+ * cmd_plot.c and cmd_report.c (see viz_args.h). */
+#include <errno.h>
+#include <limits.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "atomic_file.h"
+#include "viz_args.h"
+
+int viz_opt(int argc, char **argv, int *i, const char *name, const char **val,
+            demob_error *err)
+{
+    const char *a = argv[*i];
+    size_t n = strlen(name);
+    if (strncmp(a, name, n) != 0)
+        return 0;
+    if (a[n] == '=') {
+        *val = a + n + 1;
+        return 1;
+    }
+    if (a[n] != '\0')
+        return 0;
+    if (*i + 1 >= argc) {
+        demob_error_set(err, DEMOB_EINPUT, "option %s needs a value", name);
+        return -1;
+    }
+    *val = argv[++*i];
+    return 1;
+}
+
+int viz_parse_long(const char *opt, const char *s, long lo, long hi, long *out, demob_error *err)
+{
+    char *end;
+    errno = 0;
+    long v = strtol(s, &end, 10);
+    if (*s == '\0' || *end != '\0' || errno != 0 || v < lo || v > hi)
+        return demob_error_set(err, DEMOB_EINPUT, "%s: '%s' is not a whole number in [%ld, %ld]",
+                               opt, s, lo, hi);
+    *out = v;
+    return 0;
+}
+
+int viz_parse_double(const char *opt, const char *s, double lo, double *out, demob_error *err)
+{
+    char *end;
+    double v = strtod(s, &end);
+    if (*s == '\0' || *end != '\0' || !isfinite(v) || v < lo)
+        return demob_error_set(err, DEMOB_EINPUT, "%s: '%s' is not a number >= %g", opt, s, lo);
+    *out = v;
+    return 0;
+}
+
+int viz_split(char *s, const char **list, int n, int cap)
+{
+    char *save = NULL;
+    for (char *tok = strtok_r(s, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+        if (n >= cap)
+            return -1;
+        list[n++] = tok;
+    }
+    return n;
+}
+
+int viz_path_kind(const char *path)
+{
+    struct stat st;
+    if (stat(path, &st) != 0)
+        return 0;
+    if (S_ISDIR(st.st_mode))
+        return 1;
+    return S_ISREG(st.st_mode) ? 2 : -1;
+}
+
+void viz_join(char *buf, size_t size, const char *dir, const char *name)
+{
+    size_t n = strlen(dir);
+    while (n > 1 && dir[n - 1] == '/')
+        n--;
+    snprintf(buf, size, "%.*s/%s", (int)n, dir, name);
+}
+
+void viz_basename(char *buf, size_t size, const char *path)
+{
+    size_t n = strlen(path);
+    while (n > 1 && path[n - 1] == '/')
+        n--;
+    size_t s = n;
+    while (s > 0 && path[s - 1] != '/')
+        s--;
+    snprintf(buf, size, "%.*s", (int)(n - s), path + s);
+}
+
+int viz_write_file(const char *path, const strbuf *b, demob_error *err)
+{
+    if (b->failed)
+        return demob_error_set(err, DEMOB_ERUN, "%s: out of memory while formatting", path);
+    atomic_file *f = atomic_open(path, err);
+    if (!f)
+        return DEMOB_ERUN;
+    if (atomic_write(f, b->data ? b->data : "", b->len, err) != 0) {
+        atomic_abort(f);
+        return DEMOB_ERUN;
+    }
+    return atomic_commit(f, err) != 0 ? DEMOB_ERUN : 0;
+}

@@ -1,0 +1,37 @@
+/* viz_args.h - what the compare, plot and report commands share on the
+ * command line: "--name value" / "--name=value" options, numbers checked
+ * with a message naming the option, paths joined, output written
+ * atomically. No global state (no getopt). */
+#ifndef DEMOB_VIZ_ARGS_H
+#define DEMOB_VIZ_ARGS_H
+#include <stddef.h>
+#include "demob.h"
+#include "strbuf.h"
+
+/* If argv[*i] is option `name` ("--at"), sets *val to its value (from
+ * "--at=6" or the next argument, advancing *i) and returns 1; returns 0
+ * when argv[*i] is another option; -1 with err (DEMOB_EINPUT) when the
+ * value is missing. */
+int viz_opt(int argc, char **argv, int *i, const char *name, const char **val,
+            demob_error *err);
+
+/* Numbers in option values: the whole string must parse. */
+int viz_parse_long(const char *opt, const char *s, long lo, long hi, long *out, demob_error *err);
+int viz_parse_double(const char *opt, const char *s, double lo, double *out, demob_error *err);
+
+/* "a,b,c" appended to a list (the strings point into s, which is
+ * modified). Returns the new count or -1 when the list is full. */
+int viz_split(char *s, const char **list, int n, int cap);
+
+/* 1 folder, 2 regular file, 0 missing (errno set), -1 other. */
+int viz_path_kind(const char *path);
+/* dir + "/" + name into buf. */
+void viz_join(char *buf, size_t size, const char *dir, const char *name);
+/* The last component of a path without a trailing slash ("out/a/" -> "a"). */
+void viz_basename(char *buf, size_t size, const char *path);
+
+/* Writes b to path, complete or not at all (atomic_file). DEMOB_ERUN with
+ * a message naming the path on failure. */
+int viz_write_file(const char *path, const strbuf *b, demob_error *err);
+
+#endif
