@@ -1,0 +1,468 @@
+/* lua_sandbox.c - what a scenario script may use and how much of it:
+ *   - the allocator, which enforces the memory limit of a Lua state;
+ *   - the count hook, which enforces the instruction and wall-clock limits
+ *     and, once tripped, re-arms itself to fire at every instruction so a
+ *     script's own pcall cannot swallow the stop (as Redis does);
+ *   - the protected call every entry into Lua goes through;
+ *   - the libraries: by default an allow-list (no io, no debug, no
+ *     dofile/loadfile, text-only load, os limited to time/clock/date);
+ *     --trusted opens everything. math.random is replaced in both modes:
+ *     reproducibility is not a matter of trust;
+ *   - `require`: the modules embedded from scripts/, then .lua files next to
+ *     the scenario (plain module names only); LUA_PATH only when trusted;
+ *   - protection of the declaration functions from being overwritten.
+ * All state lives in the scenario (reached through the Lua state's extra
+ * space): nothing here is global, so several states run on several
+ * threads. */
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <lualib.h>
+
+#include "embedded_scripts.h"
+#include "lua_csv.h"
+#include "lua_priv.h"
+
+/* The count hook fires every HOOK_PERIOD VM instructions: often enough to
+ * check the clock every ~0.1 ms of Lua work, rarely enough to cost nothing. */
+#define HOOK_PERIOD 10000
+/* Room left above the memory limit once it has tripped, so the error
+ * message and the unwinding still find memory. */
+#define MEMORY_SLACK ((size_t)1 << 20)
+
+struct scenario *lua_scenario_of(lua_State *L)
+{
+    return *(struct scenario **)lua_getextraspace(L);
+}
+
+static double now_seconds(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
+/* ---------------------------------------------------------- allocator */
+
+void *lua_sandbox_alloc(void *ud, void *ptr, size_t osize, size_t nsize)
+{
+    lua_limits *lim = ud;
+    /* When ptr is NULL, osize encodes the type of object: not a size. */
+    size_t old = ptr ? osize : 0;
+    if (nsize == 0) {
+        free(ptr);
+        lim->mem_used -= old;
+        return NULL;
+    }
+    if (nsize > old) {
+        size_t limit = lim->mem_limit + (lim->tripped == LIMIT_MEMORY ? MEMORY_SLACK : 0);
+        if (lim->mem_used - old + nsize > limit || nsize - old > limit) {
+            /* Refuse; Lua raises a memory error. Remember why, so the
+             * count hook keeps raising if a pcall in the script catches
+             * it, and the final message names the limit. */
+            if (lim->tripped == LIMIT_NONE) {
+                lim->tripped = LIMIT_MEMORY;
+                snprintf(lim->msg, sizeof lim->msg, "%s: memory limit of %zu MiB exceeded",
+                         lim->path, lim->mem_limit >> 20);
+            }
+            return NULL;
+        }
+    }
+    void *p = realloc(ptr, nsize);
+    if (p)
+        lim->mem_used = lim->mem_used - old + nsize;
+    return p;
+}
+
+/* --------------------------------------------------------- count hook */
+
+static void limit_raise(lua_State *L, lua_limits *lim)
+{
+    /* Fire again at the very next instruction: a pcall in the script
+     * catches this error, but cannot run anything afterwards. */
+    lua_sethook(L, lua_gethook(L), LUA_MASKCOUNT, 1);
+    lua_pushstring(L, lim->msg);
+    lua_error(L);
+}
+
+static void count_hook(lua_State *L, lua_Debug *ar)
+{
+    (void)ar;
+    struct scenario *sc = lua_scenario_of(L);
+    lua_limits *lim = &sc->lim;
+    if (lim->tripped != LIMIT_NONE)
+        limit_raise(L, lim);
+    lim->instr_count += lua_gethookcount(L);
+    int kind = LIMIT_NONE;
+    if (lim->instr_count > lim->instr_limit)
+        kind = LIMIT_INSTRUCTIONS;
+    else if (now_seconds() - lim->t_start > lim->time_limit)
+        kind = LIMIT_TIME;
+    if (kind == LIMIT_NONE)
+        return;
+    lim->tripped = kind;
+    /* Where the script was when it ran out: level 0 is the running Lua
+     * function inside a hook. */
+    lua_Debug d;
+    char where[300];
+    if (lua_getstack(L, 0, &d) && lua_getinfo(L, "Sl", &d) && d.currentline > 0)
+        snprintf(where, sizeof where, "%s:%d: ", d.short_src, d.currentline);
+    else
+        snprintf(where, sizeof where, "%s: ", sc->path);
+    if (kind == LIMIT_INSTRUCTIONS)
+        snprintf(lim->msg, sizeof lim->msg, "%sinstruction limit of %lld exceeded", where,
+                 lim->instr_limit);
+    else
+        snprintf(lim->msg, sizeof lim->msg, "%stime limit of %g s exceeded", where,
+                 lim->time_limit);
+    limit_raise(L, lim);
+}
+
+void lua_sandbox_install_hook(struct scenario *sc)
+{
+    sc->lim.period = HOOK_PERIOD;
+    lua_sethook(sc->L, count_hook, LUA_MASKCOUNT, HOOK_PERIOD);
+}
+
+/* ----------------------------------------------------- protected call */
+
+/* Message handler: keeps "file:line: message" as is (a traceback would
+ * bury the line that matters) and gives non-string errors a readable form,
+ * as lua.c's msghandler does. */
+static int msghandler(lua_State *L)
+{
+    if (lua_type(L, 1) == LUA_TSTRING || lua_type(L, 1) == LUA_TNUMBER) {
+        lua_tostring(L, 1);
+        return 1;
+    }
+    if (luaL_callmeta(L, 1, "__tostring") && lua_type(L, -1) == LUA_TSTRING)
+        return 1;
+    lua_pushfstring(L, "(error object is a %s value)", luaL_typename(L, 1));
+    return 1;
+}
+
+int lua_sandbox_pcall(struct scenario *sc, int nargs, int nresults, double seconds,
+                      long long instructions)
+{
+    lua_State *L = sc->L;
+    lua_limits *lim = &sc->lim;
+    lim->tripped = LIMIT_NONE;
+    lim->msg[0] = '\0';
+    lim->instr_count = 0;
+    lim->instr_limit = instructions;
+    lim->time_limit = seconds;
+    lim->t_start = now_seconds();
+    int period = instructions < HOOK_PERIOD ? (int)(instructions > 0 ? instructions : 1) : HOOK_PERIOD;
+    if (period != lim->period || lua_gethookcount(L) != period) {
+        lim->period = period;
+        lua_sethook(L, count_hook, LUA_MASKCOUNT, period);
+    }
+    int base = lua_gettop(L) - nargs;   /* the function's index */
+    lua_pushcfunction(L, msghandler);
+    lua_insert(L, base);
+    int status = lua_pcall(L, nargs, nresults, base);
+    lua_remove(L, base);
+    if (lim->tripped != LIMIT_NONE) {
+        /* Undo the fire-at-every-instruction re-arming for the next call. */
+        lim->period = period;
+        lua_sethook(L, count_hook, LUA_MASKCOUNT, period);
+        if (status == LUA_OK) {
+            /* Cannot happen with the hook re-armed, but never report a
+             * tripped limit as success. */
+            lua_pop(L, nresults == LUA_MULTRET ? 0 : nresults);
+            lua_pushstring(L, lim->msg);
+            status = LUA_ERRRUN;
+        }
+    }
+    return status;
+}
+
+void lua_sandbox_close(struct scenario *sc)
+{
+    lua_limits *lim = &sc->lim;
+    lim->tripped = LIMIT_NONE;
+    lim->instr_count = 0;
+    lim->instr_limit = 100000000;
+    lim->time_limit = 1.0;
+    lim->t_start = now_seconds();
+    lua_close(sc->L);
+    sc->L = NULL;
+}
+
+void lua_sandbox_message(struct scenario *sc, int status, char *buf, size_t n)
+{
+    if (sc->lim.tripped != LIMIT_NONE)
+        snprintf(buf, n, "%s", sc->lim.msg);
+    else if (status == LUA_ERRMEM)
+        snprintf(buf, n, "%s: out of memory", sc->path);
+    else {
+        const char *m = lua_tostring(sc->L, -1);
+        snprintf(buf, n, "%s", m ? m : "(no error message)");
+    }
+}
+
+/* ------------------------------------------------------------ require */
+
+/* A plain module name: letters, digits, '_' and '-'; no path separator,
+ * no dot (dots would map to folders). */
+static int plain_module_name(const char *s)
+{
+    if (!*s)
+        return 0;
+    for (; *s; s++)
+        if (!isalnum((unsigned char)*s) && *s != '_' && *s != '-')
+            return 0;
+    return 1;
+}
+
+static const struct embedded_script *find_embedded(const char *name)
+{
+    for (const struct embedded_script *e = embedded_scripts; e->name; e++)
+        if (strcmp(e->name, name) == 0)
+            return e;
+    return NULL;
+}
+
+/* Loads the embedded module `name` (pushes the chunk); 0 if none. */
+static int load_embedded(lua_State *L, const char *name)
+{
+    const struct embedded_script *e = find_embedded(name);
+    if (!e)
+        return 0;
+    lua_pushfstring(L, "@scripts/%s.lua", name);
+    int st = luaL_loadbufferx(L, e->source, e->size, lua_tostring(L, -1), "t");
+    lua_remove(L, -2);
+    if (st != LUA_OK)
+        lua_error(L);
+    return 1;
+}
+
+/* The sandbox's require(name): cache, preload (csv), the embedded
+ * scripts/ modules, then name.lua next to the scenario. */
+static int sb_require(lua_State *L)
+{
+    const char *name = luaL_checkstring(L, 1);
+    lua_settop(L, 1);
+    lua_getfield(L, LUA_REGISTRYINDEX, LUA_LOADED_TABLE);   /* 2: loaded */
+    if (lua_getfield(L, 2, name) != LUA_TNIL)
+        return 1;
+    lua_pop(L, 1);
+    if (!plain_module_name(name))
+        return luaL_error(L, "require: '%s' is not a plain module name (letters, digits, '_', '-'; "
+                             "modules live in scripts/ or next to the scenario)", name);
+    lua_getfield(L, LUA_REGISTRYINDEX, LUA_PRELOAD_TABLE);
+    lua_getfield(L, -1, name);
+    lua_remove(L, -2);
+    if (lua_isnil(L, -1)) {
+        lua_pop(L, 1);
+        if (!load_embedded(L, name)) {
+            struct scenario *sc = lua_scenario_of(L);
+            const char *path = lua_pushfstring(L, "%s/%s.lua", sc->dir, name);
+            FILE *f = fopen(path, "r");
+            if (!f)
+                return luaL_error(L, "require: module '%s' not found (not in scripts/, no file '%s')", name,
+                                  path);
+            fclose(f);
+            if (luaL_loadfilex(L, path, "t") != LUA_OK)
+                return lua_error(L);
+            lua_remove(L, -2);
+        }
+    }
+    lua_pushvalue(L, 1);
+    lua_call(L, 1, 1);
+    if (lua_isnil(L, -1)) {
+        lua_pop(L, 1);
+        lua_pushboolean(L, 1);
+    }
+    lua_pushvalue(L, -1);
+    lua_setfield(L, 2, name);
+    return 1;
+}
+
+/* Trusted mode: a package.searchers entry for the embedded modules. */
+static int embedded_searcher(lua_State *L)
+{
+    const char *name = luaL_checkstring(L, 1);
+    if (!load_embedded(L, name)) {
+        lua_pushfstring(L, "no embedded module '%s'", name);
+        return 1;
+    }
+    lua_pushfstring(L, "scripts/%s.lua", name);
+    return 2;
+}
+
+/* -------------------------------------------------- replaced functions */
+
+static int no_math_random(lua_State *L)
+{
+    return luaL_error(L, "use sim:random() in hooks: scenarios must be reproducible");
+}
+
+/* load() of text chunks only: binary chunks can crash the VM. */
+static int sb_load(lua_State *L)
+{
+    int n = lua_gettop(L);
+    lua_pushvalue(L, lua_upvalueindex(1));
+    lua_pushvalue(L, 1);
+    lua_pushvalue(L, 2);
+    if (n >= 3 && !lua_isnil(L, 3) && strcmp(luaL_checkstring(L, 3), "t") != 0)
+        return luaL_error(L, "load: only text chunks (mode 't') can be loaded in scenarios");
+    lua_pushliteral(L, "t");
+    if (n >= 4) {
+        lua_pushvalue(L, 4);
+        lua_call(L, 4, LUA_MULTRET);
+    } else {
+        lua_call(L, 3, LUA_MULTRET);
+    }
+    return lua_gettop(L) - n;
+}
+
+static int sb_collectgarbage(lua_State *L)
+{
+    const char *opt = luaL_optstring(L, 1, "collect");
+    if (strcmp(opt, "count") != 0)
+        return luaL_error(L, "collectgarbage: only \"count\" is allowed in scenarios (got \"%s\")", opt);
+    lua_pushvalue(L, lua_upvalueindex(1));
+    lua_pushliteral(L, "count");
+    lua_call(L, 1, 1);
+    return 1;
+}
+
+/* ------------------------------------------------------------ globals */
+
+/* __newindex of the globals table: a new global is fine (scripts keep
+ * helpers in globals), but not one that would hide a declaration. */
+static int protect_newindex(lua_State *L)
+{
+    /* Stack: globals, key, value. Upvalue 1: the declarations. */
+    if (lua_type(L, 2) == LUA_TSTRING) {
+        lua_pushvalue(L, 2);
+        if (lua_rawget(L, lua_upvalueindex(1)) != LUA_TNIL)
+            return luaL_error(L, "cannot assign to '%s': it is a declaration function (use a local variable)",
+                              lua_tostring(L, 2));
+        lua_pop(L, 1);
+    }
+    lua_rawset(L, 1);
+    return 0;
+}
+
+/* Copies fields of the table at src into the table at dst. */
+static void copy_fields(lua_State *L, int src, int dst, const char *const *names)
+{
+    src = lua_absindex(L, src);
+    dst = lua_absindex(L, dst);
+    for (; *names; names++) {
+        lua_getfield(L, src, *names);
+        lua_setfield(L, dst, *names);
+    }
+}
+
+static void open_lib(lua_State *L, const char *name, lua_CFunction open)
+{
+    luaL_requiref(L, name, open, 1);
+    lua_pop(L, 1);
+}
+
+static void open_sandboxed(lua_State *L)
+{
+    static const char *const os_allowed[] = { "clock", "date", "time", NULL };
+    open_lib(L, LUA_GNAME, luaopen_base);
+    open_lib(L, LUA_TABLIBNAME, luaopen_table);
+    open_lib(L, LUA_STRLIBNAME, luaopen_string);
+    open_lib(L, LUA_MATHLIBNAME, luaopen_math);
+    open_lib(L, LUA_UTF8LIBNAME, luaopen_utf8);
+    open_lib(L, LUA_COLIBNAME, luaopen_coroutine);
+    /* os: a fresh table with the harmless functions only. */
+    lua_pushcfunction(L, luaopen_os);
+    lua_call(L, 0, 1);
+    lua_createtable(L, 0, 3);
+    copy_fields(L, -2, -1, os_allowed);
+    lua_setglobal(L, "os");
+    lua_pop(L, 1);
+    /* The loaded table lists only what scripts can see. */
+    lua_getfield(L, LUA_REGISTRYINDEX, LUA_LOADED_TABLE);
+    lua_pushnil(L);
+    lua_setfield(L, -2, "os");
+    lua_pop(L, 1);
+
+    lua_pushglobaltable(L);
+    lua_pushnil(L);
+    lua_setfield(L, -2, "dofile");
+    lua_pushnil(L);
+    lua_setfield(L, -2, "loadfile");
+    lua_getfield(L, -1, "load");
+    lua_pushcclosure(L, sb_load, 1);
+    lua_setfield(L, -2, "load");
+    lua_getfield(L, -1, "collectgarbage");
+    lua_pushcclosure(L, sb_collectgarbage, 1);
+    lua_setfield(L, -2, "collectgarbage");
+    lua_pushcfunction(L, sb_require);
+    lua_setfield(L, -2, "require");
+    lua_getglobal(L, LUA_STRLIBNAME);
+    lua_pushnil(L);
+    lua_setfield(L, -2, "dump");
+    lua_pop(L, 2);
+    /* require's preload table (csv lives there). */
+    luaL_getsubtable(L, LUA_REGISTRYINDEX, LUA_PRELOAD_TABLE);
+    lua_pop(L, 1);
+}
+
+static void open_trusted(lua_State *L, struct scenario *sc)
+{
+    luaL_openlibs(L);
+    /* package.searchers: preload, embedded scripts/, then the path. */
+    lua_getglobal(L, LUA_LOADLIBNAME);
+    lua_getfield(L, -1, "searchers");
+    lua_Integer n = (lua_Integer)lua_rawlen(L, -1);
+    for (lua_Integer i = n; i >= 2; i--) {
+        lua_rawgeti(L, -1, i);
+        lua_rawseti(L, -2, i + 1);
+    }
+    lua_pushcfunction(L, embedded_searcher);
+    lua_rawseti(L, -2, 2);
+    lua_pop(L, 1);
+    /* The scenario's folder first, then LUA_PATH (read by luaopen_package). */
+    lua_getfield(L, -1, "path");
+    lua_pushfstring(L, "%s/?.lua;%s", sc->dir, lua_tostring(L, -1));
+    lua_setfield(L, -3, "path");
+    lua_pop(L, 2);
+}
+
+void lua_sandbox_open(lua_State *L, struct scenario *sc)
+{
+    int decls = lua_gettop(L);
+    if (sc->trusted)
+        open_trusted(L, sc);
+    else
+        open_sandboxed(L);
+
+    lua_getglobal(L, LUA_MATHLIBNAME);
+    lua_pushcfunction(L, no_math_random);
+    lua_setfield(L, -2, "random");
+    lua_pushcfunction(L, no_math_random);
+    lua_setfield(L, -2, "randomseed");
+    lua_pop(L, 1);
+
+    /* csv: a global and require "csv". */
+    luaL_getsubtable(L, LUA_REGISTRYINDEX, LUA_PRELOAD_TABLE);
+    lua_pushcfunction(L, luaopen_demob_csv);
+    lua_setfield(L, -2, "csv");
+    lua_pop(L, 1);
+    luaL_requiref(L, "csv", luaopen_demob_csv, 1);
+    lua_pop(L, 1);
+
+    /* The declarations: readable as globals through __index, protected
+     * from assignment through __newindex. */
+    lua_pushglobaltable(L);
+    lua_createtable(L, 0, 2);
+    lua_pushvalue(L, decls);
+    lua_setfield(L, -2, "__index");
+    lua_pushvalue(L, decls);
+    lua_pushcclosure(L, protect_newindex, 1);
+    lua_setfield(L, -2, "__newindex");
+    lua_setmetatable(L, -2);
+    lua_pop(L, 1);
+}
