@@ -141,12 +141,13 @@ int cmd_run(int argc, char **argv)
         manifest_info info = {"run", a.sopt.path, m, demob_model_runs(m), argc, argv, NULL};
         rc = manifest_write(out_dir, &info, &err);
     }
+    int steps = demob_model_steps(m);
     scenario_free(sc);
     if (rc)
         return cli_fail("run", &err);
     if (!a.quiet)
-        fprintf(stderr, "demob run: %ld run%s of %d steps written to %s/\n", done, done == 1 ? "" : "s",
-                demob_model_steps(m), out_dir);
+        fprintf(stderr, "demob run: %ld run%s of %d steps written to %s/\n", done, done == 1 ? "" : "s", steps,
+                out_dir);
     return 0;
 }
 
