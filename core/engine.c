@@ -160,6 +160,7 @@ demob_sim *demob_sim_new(const demob_model *m, demob_error *err)
     s->gap = alloc0((size_t)m->n_budgets, sizeof(double), &failed);
     s->spent = alloc0((size_t)m->n_budgets, sizeof(double), &failed);
     s->peak = alloc0((size_t)s->n_s, sizeof(double), &failed);
+    s->initial = alloc0(cells, sizeof(double), &failed);
     s->occupied = alloc0((size_t)s->n_s, 1, &failed);
     if (!failed)
         build_ceiling_lists(s, &failed);
@@ -197,7 +198,7 @@ void demob_sim_free(demob_sim *s)
                     s->share, s->want_i, s->want_d, s->move_i, s->move_d, s->cut_i, s->cut_d,
                     s->cum, s->scratch, s->rem_scratch, s->ceil_n_out, s->ceil_n_in,
                     s->budget_n_links, s->cost_step, s->cost_cum, s->balance, s->gap, s->spent,
-                    s->peak, s->occupied};
+                    s->peak, s->occupied, s->initial};
     for (size_t i = 0; i < sizeof bufs / sizeof bufs[0]; i++)
         free(bufs[i]);
     free(s);
@@ -346,6 +347,32 @@ static void rebuild_dirty_cells(demob_sim *s)
 
 /* ------------------------------------------------------------- reset */
 
+/* The stocks at t = 0: the model's, with those given as params read from
+ * this run's values (a sweep may vary them). */
+static int initial_stocks(demob_sim *s, demob_error *err)
+{
+    const demob_model *m = s->m;
+    memcpy(s->initial, m->initial, (size_t)s->n_cells * sizeof(double));
+    double total = 0;
+    for (int i = 0; i < m->n_initials; i++) {
+        const struct initial_def *d = &m->initials[i];
+        if (d->slot < 0)
+            continue;
+        double x = s->val[d->slot];
+        if (!(x >= 0) || (s->stochastic && (x != floor(x) || x > DEMOB_MAX_COUNT)))
+            return demob_error_set(err, DEMOB_EINPUT, "origin '%s', state '%s': initial stock param '%s' = %g must be "
+                                   "a %s >= 0",
+                                   m->origins[d->origin].name, m->states[d->state].name, value_name(m, d->slot), x,
+                                   s->stochastic ? "whole number (at most 2^62)" : "number");
+        s->initial[d->origin * s->n_s + d->state] = x;
+    }
+    for (int c = 0; c < s->n_cells; c++)
+        total += s->initial[c];
+    if (s->stochastic && total > DEMOB_MAX_COUNT)
+        return demob_error_set(err, DEMOB_EINPUT, "the initial stocks add up to %g, above 2^62", total);
+    return 0;
+}
+
 int demob_sim_reset(demob_sim *s, long run, const double *values, demob_error *err)
 {
     const demob_model *m = s->m;
@@ -362,21 +389,24 @@ int demob_sim_reset(demob_sim *s, long run, const double *values, demob_error *e
             s->val[v] = values[v];
         }
     size_t cells = (size_t)s->n_cells, lockn = (size_t)s->n_o * (size_t)s->cohort_block;
+    int rc = initial_stocks(s, err);
+    if (rc)
+        return rc;
     s->total = 0;
     if (s->stochastic) {
         memset(s->locked_i, 0, lockn * sizeof(int64_t));
         memset(s->locksum_i, 0, cells * sizeof(int64_t));
         for (size_t c = 0; c < cells; c++) {
-            s->stock_i[c] = (int64_t)m->initial[c];
-            s->total += m->initial[c];
+            s->stock_i[c] = (int64_t)s->initial[c];
+            s->total += s->initial[c];
         }
         memset(s->move_i, 0, (size_t)s->n_links * sizeof(int64_t));
     } else {
         memset(s->locked_d, 0, lockn * sizeof(double));
         memset(s->locksum_d, 0, cells * sizeof(double));
         for (size_t c = 0; c < cells; c++) {
-            s->stock_d[c] = m->initial[c];
-            s->total += m->initial[c];
+            s->stock_d[c] = s->initial[c];
+            s->total += s->initial[c];
         }
         memset(s->move_d, 0, (size_t)s->n_links * sizeof(double));
     }

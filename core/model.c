@@ -344,7 +344,7 @@ int demob_model_tag_origin(demob_model *m, int origin, const char *tag, demob_er
     return 0;
 }
 
-int demob_model_set_initial(demob_model *m, int origin, int state, double count, demob_error *err)
+static int set_initial(demob_model *m, int origin, int state, double count, demob_value slot, demob_error *err)
 {
     if (check_open(m, err) || check_index("origin", origin, m->n_origins, err) ||
         check_index("state", state, m->n_states, err))
@@ -355,14 +355,28 @@ int demob_model_set_initial(demob_model *m, int origin, int state, double count,
     for (int i = 0; i < m->n_initials; i++)
         if (m->initials[i].origin == origin && m->initials[i].state == state) {
             m->initials[i].count = count;
+            m->initials[i].slot = slot;
             return 0;
         }
     GROW(m->initials, m->n_initials, m->cap_initials, err);
     m->initials[m->n_initials].origin = origin;
     m->initials[m->n_initials].state = state;
     m->initials[m->n_initials].count = count;
+    m->initials[m->n_initials].slot = slot;
     m->n_initials++;
     return 0;
+}
+
+int demob_model_set_initial(demob_model *m, int origin, int state, double count, demob_error *err)
+{
+    return set_initial(m, origin, state, count, -1, err);
+}
+
+int demob_model_set_initial_value(demob_model *m, int origin, int state, demob_value v, demob_error *err)
+{
+    if (check_index("initial stock value", v, m->n_values, err))
+        return DEMOB_EINPUT;
+    return set_initial(m, origin, state, m->values[v].def, v, err);
 }
 
 int demob_model_resolve_origins(const demob_model *m, const char *name, int *out, demob_error *err)

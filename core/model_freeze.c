@@ -145,6 +145,11 @@ static int check_stocks(demob_model *m, demob_error *err)
     double total = 0;
     for (int i = 0; i < m->n_initials; i++) {
         struct initial_def *d = &m->initials[i];
+        if (d->slot >= 0)
+            d->count = m->values[d->slot].def; /* after --set */
+        if (!(d->count >= 0))
+            return demob_error_set(err, DEMOB_EINPUT, "origin '%s', state '%s': initial stock %g must be >= 0",
+                                   m->origins[d->origin].name, m->states[d->state].name, d->count);
         if (m->mode == DEMOB_STOCHASTIC) {
             if (d->count != floor(d->count))
                 return demob_error_set(err, DEMOB_EINPUT,

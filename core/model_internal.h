@@ -148,7 +148,7 @@ struct demob_model {
     budget_def *budgets; int n_budgets, cap_budgets;
     sync_def *syncs;     int n_syncs, cap_syncs;
     event_def *events;   int n_events, cap_events;
-    struct initial_def { int origin, state; double count; } *initials;
+    struct initial_def { int origin, state; double count; demob_value slot; } *initials; /* slot -1: count */
     int n_initials, cap_initials;
 
     /* Compiled by demob_model_freeze. */

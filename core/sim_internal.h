@@ -35,6 +35,7 @@ struct demob_sim {
     int64_t *locked_i;   double *locked_d;    /* [n_o * cohort_block] */
     int64_t *locksum_i;  double *locksum_d;   /* [n_cells] */
     int64_t *arrive_i;   double *arrive_d;    /* [n_cells] this step's arrivals */
+    double *initial;                          /* [n_cells] this run's stocks at t = 0 */
     double total;                             /* everyone, for the conservation check */
     double arrived_cum;
 

@@ -86,6 +86,9 @@ int demob_model_add_origin(demob_model *m, const char *name, demob_error *err);
 int demob_model_tag_origin(demob_model *m, int origin, const char *tag, demob_error *err);
 int demob_model_set_initial(demob_model *m, int origin, int state, double count,
                             demob_error *err);
+/* The initial stock is a value slot (a param a sweep may vary). */
+int demob_model_set_initial_value(demob_model *m, int origin, int state, demob_value v,
+                                  demob_error *err);
 
 /* Resolves a name that designates origins: an origin name or a tag. Fills
  * out (capacity n_origins) and returns how many origins it names, or a
