@@ -253,6 +253,7 @@ static int param_tostring(lua_State *L)
 
 static double param_default(lua_State *L, int idx, const char *name)
 {
+    idx = lua_absindex(L, idx); /* the message pushed below would shift -1 */
     if (lua_type(L, idx) == LUA_TBOOLEAN)   /* switches: true = 1, false = 0 */
         return lua_toboolean(L, idx) ? 1.0 : 0.0;
     lua_pushfstring(L, "default of '%s'", name);
