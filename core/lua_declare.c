@@ -214,10 +214,18 @@ static int decl_origin(lua_State *L)
             luaL_error(L, "origin: unknown field or state '%s' (fields: tags; states: %s)", state,
                        args_push_known(L, KNOWN_STATES));
         lua_getfield(L, 1, state);
-        lua_pushfstring(L, "initial stock of '%s' in '%s'", name, state);
-        double x = args_number(L, -2, "origin", lua_tostring(L, -1));
+        lua_pushfstring(L, "origin: initial stock of '%s' in '%s'", name, state);
+        int *param_slot = luaL_testudata(L, -2, LUA_PARAM_META);
+        if (param_slot) {
+            /* An uncertain caseload: the engine reads it from the run's
+             * values (sweeps vary it) and checks it at freeze and reset. */
+            args_model(L, demob_model_set_initial_value(sc->model, o, s, *param_slot, &err), &err, "origin");
+            lua_pop(L, 3);
+            continue;
+        }
+        double x = args_number(L, -2, "origin", lua_tostring(L, -1) + 8);
         if (x < 0 || isinf(x))
-            luaL_error(L, "origin: %s must be a finite number >= 0 (got %f)", lua_tostring(L, -1), x);
+            luaL_error(L, "%s must be a finite number >= 0 (got %f)", lua_tostring(L, -1), x);
         args_model(L, demob_model_set_initial(sc->model, o, s, x, &err), &err, "origin");
         args_grow(L, &sc->init, &sc->cap_init, sc->n_init, sizeof *sc->init);
         sc->init[sc->n_init].origin = o;
@@ -253,6 +261,7 @@ static int param_tostring(lua_State *L)
 
 static double param_default(lua_State *L, int idx, const char *name)
 {
+    idx = lua_absindex(L, idx);
     idx = lua_absindex(L, idx); /* the message pushed below would shift -1 */
     if (lua_type(L, idx) == LUA_TBOOLEAN)   /* switches: true = 1, false = 0 */
         return lua_toboolean(L, idx) ? 1.0 : 0.0;
