@@ -107,8 +107,9 @@ install: all
 	  $(DESTDIR)$(PREFIX)/share/demob/scenarios $(DESTDIR)$(PREFIX)/share/man/man1
 	install -m 755 $(BIN) $(DESTDIR)$(PREFIX)/bin/demob
 	install -m 644 scripts/*.lua $(DESTDIR)$(PREFIX)/share/demob/scripts/
-	install -m 644 scenarios/*.lua scenarios/*.csv $(DESTDIR)$(PREFIX)/share/demob/scenarios/ 2>/dev/null || \
-	  install -m 644 scenarios/*.lua $(DESTDIR)$(PREFIX)/share/demob/scenarios/
+	install -d $(DESTDIR)$(PREFIX)/share/demob/scenarios/data
+	install -m 644 scenarios/*.lua $(DESTDIR)$(PREFIX)/share/demob/scenarios/
+	install -m 644 scenarios/data/*.csv $(DESTDIR)$(PREFIX)/share/demob/scenarios/data/
 	install -m 644 man/demob.1 $(DESTDIR)$(PREFIX)/share/man/man1/demob.1
 
 uninstall:
