@@ -11,7 +11,7 @@
 
 PREFIX   ?= /usr/local
 DESTDIR  ?=
-BUILD    ?= build
+BUILD    ?= build$(if $(SANITIZER),-$(SANITIZER))
 CC       ?= cc
 SANITIZER ?=
 FUZZ_SECONDS ?= 60
