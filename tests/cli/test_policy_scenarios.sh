@@ -13,15 +13,16 @@ awk -F, 'NR > 1 && $2 == 24 && $4 == "Sudan" && $5 == "stranded" && $6 > 0 { n++
     "$T/ra/populations.csv" || fail "Sudanese fighters should be stranded at the end of every run"
 
 # cantonment_limits: occupancy never passes the ceilings; nobody leaves a site
-# within three steps of the first entries (first entries at step 1 leave at 4).
+# within three steps of the first entries (registered at step 1, in a site at
+# step 2, so the first can leave at step 5).
 "$DEMOB" run scenarios/cantonment_limits.lua -o "$T/cl" --quiet || fail "cantonment_limits"
 awk -F, 'NR > 1 { occ[$2 "," $5] += $6 }
          END { for (k in occ) { split(k, a, ","); if ((a[2] == "site_a" && occ[k] > 2000 + 1e-6) || (a[2] == "site_b" && occ[k] > 800 + 1e-6)) exit 1 } }' \
     "$T/cl/populations.csv" || fail "a site passed its ceiling"
-awk -F, 'NR > 1 && ($5 == "site_a" || $5 == "site_b") && $2 <= 3 && $7 != 0 { bad = 1 } END { exit bad }' \
+awk -F, 'NR > 1 && ($5 == "site_a" || $5 == "site_b") && $2 <= 4 && $7 != 0 { bad = 1 } END { exit bad }' \
     "$T/cl/flows.csv" || fail "people left a site before their three months"
-awk -F, 'NR > 1 && $5 == "site_a" && $2 == 4 && $7 > 0 { ok = 1 } END { exit !ok }' \
-    "$T/cl/flows.csv" || fail "nobody left site A at step 4"
+awk -F, 'NR > 1 && $5 == "site_a" && $2 == 5 && $7 > 0 { ok = 1 } END { exit !ok }' \
+    "$T/cl/flows.csv" || fail "nobody left site A at step 5"
 
 # funding_gap: spending never exceeds what was received; a gap appears before
 # the first tranche.
