@@ -5,6 +5,7 @@
  * Temporary arrays live in Lua userdata, so a raise never leaks them. */
 #include <limits.h>
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -12,6 +13,13 @@
 
 /* Lists longer than this are cut short in "known: ..." messages. */
 #define KNOWN_MAX 12
+
+const char *args_num(lua_State *L, double x)
+{
+    char buf[64];
+    snprintf(buf, sizeof buf, "%.14g", x);
+    return lua_pushstring(L, buf);
+}
 
 void args_grow(lua_State *L, void *array_ptr, int *cap, int n, size_t elem)
 {
@@ -160,8 +168,9 @@ demob_value args_value(lua_State *L, int idx, const char *decl, const char *fiel
         luaL_error(L, "%s: %s must be a number (got NaN)", decl, field);
     if (x < lo || x > hi) {
         if (isinf(hi))
-            luaL_error(L, "%s: %s must be >= %f (got %s)", decl, field, lo, luaL_tolstring(L, idx, NULL));
-        luaL_error(L, "%s: %s must be in [%f, %f] (got %s)", decl, field, lo, hi, luaL_tolstring(L, idx, NULL));
+            luaL_error(L, "%s: %s must be >= %s (got %s)", decl, field, args_num(L, lo), args_num(L, x));
+        luaL_error(L, "%s: %s must be in [%s, %s] (got %s)", decl, field, args_num(L, lo), args_num(L, hi),
+                   args_num(L, x));
     }
     demob_error err;
     return args_model(L, demob_model_add_constant(sc->model, x, &err), &err, decl);
@@ -264,30 +273,33 @@ const char *args_push_known(lua_State *L, int kind)
 
 int args_state(lua_State *L, const char *name, const char *decl, const char *field)
 {
+    (void)field;   /* the line and the name say enough */
     struct scenario *sc = lua_scenario_of(L);
     int s = demob_model_find_state(sc->model, name);
     if (s < 0)
-        luaL_error(L, "%s: unknown state '%s'%s%s (known: %s)", decl, name, field ? " in " : "", field ? field : "",
+        luaL_error(L, "%s: unknown state '%s' (known: %s)", decl, name,
                    args_push_known(L, KNOWN_STATES));
     return s;
 }
 
 int args_origin(lua_State *L, const char *name, const char *decl, const char *field)
 {
+    (void)field;
     struct scenario *sc = lua_scenario_of(L);
     int o = demob_model_find_origin(sc->model, name);
     if (o < 0)
-        luaL_error(L, "%s: unknown origin '%s'%s%s (known: %s)", decl, name, field ? " in " : "", field ? field : "",
+        luaL_error(L, "%s: unknown origin '%s' (known: %s)", decl, name,
                    args_push_known(L, KNOWN_ORIGINS));
     return o;
 }
 
 int args_flow(lua_State *L, const char *name, const char *decl, const char *field)
 {
+    (void)field;
     struct scenario *sc = lua_scenario_of(L);
     int f = demob_model_find_flow(sc->model, name);
     if (f < 0)
-        luaL_error(L, "%s: unknown flow '%s'%s%s (known: %s)", decl, name, field ? " in " : "", field ? field : "",
+        luaL_error(L, "%s: unknown flow '%s' (known: %s)", decl, name,
                    args_push_known(L, KNOWN_FLOWS));
     return f;
 }

@@ -220,17 +220,25 @@ static int decl_origin(lua_State *L)
             /* An uncertain caseload: the engine reads it from the run's
              * values (sweeps vary it) and checks it at freeze and reset. */
             args_model(L, demob_model_set_initial_value(sc->model, o, s, *param_slot, &err), &err, "origin");
+            args_grow(L, &sc->init, &sc->cap_init, sc->n_init, sizeof *sc->init);
+            sc->init[sc->n_init].origin = o;
+            sc->init[sc->n_init].state = s;
+            sc->init[sc->n_init].count = 0;
+            sc->init[sc->n_init].slot = *param_slot;   /* its default, after --set */
+            sc->n_init++;
             lua_pop(L, 3);
             continue;
         }
-        double x = args_number(L, -2, "origin", lua_tostring(L, -1) + 8);
+        const char *what = lua_tostring(L, -1);
+        double x = args_number(L, -2, "origin", what + 8);
         if (x < 0 || isinf(x))
-            luaL_error(L, "%s must be a finite number >= 0 (got %f)", lua_tostring(L, -1), x);
+            luaL_error(L, "%s must be a finite number >= 0 (got %s)", what, args_num(L, x));
         args_model(L, demob_model_set_initial(sc->model, o, s, x, &err), &err, "origin");
         args_grow(L, &sc->init, &sc->cap_init, sc->n_init, sizeof *sc->init);
         sc->init[sc->n_init].origin = o;
         sc->init[sc->n_init].state = s;
         sc->init[sc->n_init].count = x;
+        sc->init[sc->n_init].slot = -1;
         sc->n_init++;
         if (x != floor(x)) {
             /* Fine in deterministic mode; the mode may still change. */
@@ -261,7 +269,6 @@ static int param_tostring(lua_State *L)
 
 static double param_default(lua_State *L, int idx, const char *name)
 {
-    idx = lua_absindex(L, idx);
     idx = lua_absindex(L, idx); /* the message pushed below would shift -1 */
     if (lua_type(L, idx) == LUA_TBOOLEAN)   /* switches: true = 1, false = 0 */
         return lua_toboolean(L, idx) ? 1.0 : 0.0;
@@ -308,7 +315,8 @@ static int decl_param(lua_State *L)
         if (has_lo != has_hi)
             luaL_error(L, "param: '%s': give both min and max, or neither", name);
         if (has_lo && (def < lo || def > hi))
-            luaL_error(L, "param: '%s': default %f is outside [min, max] = [%f, %f]", name, def, lo, hi);
+            luaL_error(L, "param: '%s': default %s is outside [min, max] = [%s, %s]", name,
+                       args_num(L, def), args_num(L, lo), args_num(L, hi));
         if (args_field(L, 1, "description") != LUA_TNIL && lua_type(L, -1) != LUA_TSTRING)
             luaL_error(L, "param: description must be a string");
         push_param_ref(L, args_model(L, demob_model_add_param(sc->model, name, def, lo, hi, &err), &err, "param"));

@@ -73,7 +73,7 @@ static int decl_arrivals(lua_State *L)
             lua_pushfstring(L, "per_step[%I]", i);
             v[i - 1] = args_number(L, -2, "arrivals", lua_tostring(L, -1));
             if (v[i - 1] < 0 || isinf(v[i - 1]))
-                luaL_error(L, "arrivals: per_step[%I] must be a finite count >= 0 (got %f)", i, v[i - 1]);
+                luaL_error(L, "arrivals: per_step[%I] must be a finite count >= 0 (got %s)", i, args_num(L, v[i - 1]));
             if (v[i - 1] != floor(v[i - 1])) {
                 pending *p = args_pend(L, PEND_WHOLE, lua_tostring(L, -1));
                 p->x = v[i - 1];
@@ -178,7 +178,7 @@ static int decl_budget(lua_State *L)
     if (args_field(L, 1, "initial") != LUA_TNIL) {
         initial = args_number(L, -1, "budget", "initial");
         if (initial < 0 || isinf(initial))
-            luaL_error(L, "budget: '%s': initial must be a finite amount >= 0 (got %f)", name, initial);
+            luaL_error(L, "budget: '%s': initial must be a finite amount >= 0 (got %s)", name, args_num(L, initial));
     }
     demob_value refill;
     if (args_field(L, 1, "per_step") != LUA_TNIL)
@@ -203,7 +203,7 @@ static int decl_budget(lua_State *L)
                 luaL_error(L, "budget: tranches[%I]: amount is required", i);
             double amount = args_number(L, -1, "budget", "tranche amount");
             if (amount < 0 || isinf(amount))
-                luaL_error(L, "budget: '%s': tranche amount must be a finite amount >= 0 (got %f)", name, amount);
+                luaL_error(L, "budget: '%s': tranche amount must be a finite amount >= 0 (got %s)", name, args_num(L, amount));
             pending *p = args_pend(L, PEND_TRANCHE, name);
             p->a = b;
             p->b = at;
@@ -235,7 +235,7 @@ static int decl_sync(lua_State *L)
     if (args_field(L, 1, "ratio") != LUA_TNIL) {
         ratio = args_number(L, -1, "sync", "ratio");
         if (ratio < 1 || isinf(ratio))
-            luaL_error(L, "sync: ratio must be a number >= 1 (got %f)", ratio);
+            luaL_error(L, "sync: ratio must be a number >= 1 (got %s)", args_num(L, ratio));
     }
     if (args_field(L, 1, "flows") == LUA_TNIL)
         luaL_error(L, "sync: flows is required (the flows whose departures are synchronised)");
@@ -317,7 +317,7 @@ static int event_actions(lua_State *L, struct scenario *sc)
             lua_getfield(L, -3, name);
             double x = args_number(L, -1, "event", "capacity value");
             if (x < 0 || isinf(x))
-                luaL_error(L, "event: capacity.%s must be a finite number >= 0 (got %f)", name, x);
+                luaL_error(L, "event: capacity.%s must be a finite number >= 0 (got %s)", name, args_num(L, x));
             args_grow(L, &sc->actions, &sc->cap_act, sc->n_act, sizeof *sc->actions);
             sc->actions[sc->n_act++] = (ev_action){ 0, demob_model_capacity_value(m, c), x };
             lua_pop(L, 2);
@@ -337,7 +337,7 @@ static int event_actions(lua_State *L, struct scenario *sc)
             lua_getfield(L, -3, name);
             double x = args_number(L, -1, "event", "ceiling value");
             if (x < 0 || isinf(x))
-                luaL_error(L, "event: ceiling.%s must be a finite number >= 0 (got %f)", name, x);
+                luaL_error(L, "event: ceiling.%s must be a finite number >= 0 (got %s)", name, args_num(L, x));
             int found = 0;
             for (int k = 0; k < demob_model_n_ceilings(m); k++) {
                 if (demob_model_ceiling_state(m, k) != s)

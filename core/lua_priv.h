@@ -135,7 +135,11 @@ struct scenario {
     int mode;                  /* as declared so far                    */
     pending *pend;
     int n_pend, cap_pend;
-    struct lua_initial { int origin, state; double count; } *init;
+    struct lua_initial {
+        int origin, state;
+        double count;
+        demob_value slot;      /* >= 0: the stock is this param's value */
+    } *init;
     int n_init, cap_init;
     namelist tags, capacities, budgets;
     int sweep_declared;
@@ -252,6 +256,8 @@ pending *args_pend(lua_State *L, enum pending_kind kind, const char *name);
 /* Adds s to the list if absent. */
 void args_namelist_add(lua_State *L, namelist *l, const char *s);
 void namelist_free(namelist *l);
+/* Pushes x formatted with %.14g (Lua's %f would print 1 as "1.0"). */
+const char *args_num(lua_State *L, double x);
 /* Grows a C array; raises "out of memory" on failure. */
 void args_grow(lua_State *L, void *array_ptr, int *cap, int n, size_t elem);
 /* Copies a string with malloc; raises on failure. */

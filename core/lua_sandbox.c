@@ -305,19 +305,17 @@ static int no_math_random(lua_State *L)
 static int sb_load(lua_State *L)
 {
     int n = lua_gettop(L);
-    lua_pushvalue(L, lua_upvalueindex(1));
-    lua_pushvalue(L, 1);
-    lua_pushvalue(L, 2);
     if (n >= 3 && !lua_isnil(L, 3) && strcmp(luaL_checkstring(L, 3), "t") != 0)
         return luaL_error(L, "load: only text chunks (mode 't') can be loaded in scenarios");
+    /* Stack: chunk, chunkname, mode, [env]: load tells an absent env from
+     * a nil one, so keep the argument count. */
+    lua_settop(L, n >= 4 ? 4 : 3);
     lua_pushliteral(L, "t");
-    if (n >= 4) {
-        lua_pushvalue(L, 4);
-        lua_call(L, 4, LUA_MULTRET);
-    } else {
-        lua_call(L, 3, LUA_MULTRET);
-    }
-    return lua_gettop(L) - n;
+    lua_replace(L, 3);
+    lua_pushvalue(L, lua_upvalueindex(1));
+    lua_insert(L, 1);
+    lua_call(L, lua_gettop(L) - 1, LUA_MULTRET);
+    return lua_gettop(L);
 }
 
 static int sb_collectgarbage(lua_State *L)

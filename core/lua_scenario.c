@@ -141,16 +141,16 @@ static int apply_overrides(scenario *sc, const scenario_options *opt, demob_erro
 {
     demob_error e;
     demob_model *m = sc->model;
-    if (opt->steps >= 0 && demob_model_set_steps(m, opt->steps, &e))
+    if (opt->steps >= 0 && demob_model_set_steps(m, opt->steps, &e) < 0)
         return fail_at(sc, err, NULL, "--steps: %s", e.message);
-    if (opt->runs >= 0 && demob_model_set_runs(m, opt->runs, &e))
+    if (opt->runs >= 0 && demob_model_set_runs(m, opt->runs, &e) < 0)
         return fail_at(sc, err, NULL, "--runs: %s", e.message);
     if (opt->mode >= 0) {
-        if (demob_model_set_mode(m, (demob_mode)opt->mode, &e))
+        if (demob_model_set_mode(m, (demob_mode)opt->mode, &e) < 0)
             return fail_at(sc, err, NULL, "--mode: %s", e.message);
         sc->mode = opt->mode;
     }
-    if (opt->has_seed && demob_model_set_seed(m, opt->seed, &e))
+    if (opt->has_seed && demob_model_set_seed(m, opt->seed, &e) < 0)
         return fail_at(sc, err, NULL, "--seed: %s", e.message);
     return 0;
 }
@@ -185,7 +185,7 @@ static int apply_sets(scenario *sc, const scenario_options *opt, demob_error *er
                                        name, val);
         }
         demob_error e;
-        if (demob_model_set_default(sc->model, v, x, &e))
+        if (demob_model_set_default(sc->model, v, x, &e) < 0)
             return demob_error_set(err, DEMOB_EINPUT, "--set: %s", e.message);
     }
     return 0;
@@ -205,13 +205,13 @@ static int resolve_priority(scenario *sc, const pending *p, demob_error *err)
     int rc = 0;
     if (k > 0) {
         for (int i = 0; i < k && rc == 0; i++)
-            if (demob_model_add_priority(m, p->a, 0, list[i], &e))
+            if (demob_model_add_priority(m, p->a, 0, list[i], &e) < 0)
                 rc = fail_at(sc, err, p->where, "capacity: %s", e.message);
     } else {
         int f = demob_model_find_flow(m, p->name);
         if (f < 0)
             rc = fail_at(sc, err, p->where, "capacity: priority: unknown origin, tag or flow '%s'", p->name);
-        else if (demob_model_add_priority(m, p->a, 1, f, &e))
+        else if (demob_model_add_priority(m, p->a, 1, f, &e) < 0)
             rc = fail_at(sc, err, p->where, "capacity: %s", e.message);
     }
     free(list);
@@ -228,7 +228,8 @@ static double starting_occupancy(const scenario *sc, const pending *p)
         for (int k = 0; k < p->n_ints && !in; k++)
             in = p->ints[k] == sc->init[i].origin;
         if (in)
-            sum += sc->init[i].count;
+            sum += sc->init[i].slot >= 0 ? demob_model_value_default(sc->model, sc->init[i].slot)
+                                         : sc->init[i].count;
     }
     return sum;
 }
@@ -246,7 +247,7 @@ static int resolve_pending(scenario *sc, const pending *p, demob_error *err)
             join_names(known, sizeof known, (const char *const *)sc->capacities.v, sc->capacities.n);
             return fail_at(sc, err, p->where, "flow: unknown capacity '%s' (known: %s)", p->name, known);
         }
-        if (demob_model_flow_use_capacity(m, p->a, c, &e))
+        if (demob_model_flow_use_capacity(m, p->a, c, &e) < 0)
             return fail_at(sc, err, p->where, "flow: %s", e.message);
         return 0;
     }
@@ -256,7 +257,7 @@ static int resolve_pending(scenario *sc, const pending *p, demob_error *err)
             join_names(known, sizeof known, (const char *const *)sc->budgets.v, sc->budgets.n);
             return fail_at(sc, err, p->where, "flow: unknown budget '%s' (known: %s)", p->name, known);
         }
-        if (demob_model_flow_use_budget(m, p->a, b, p->slot, &e))
+        if (demob_model_flow_use_budget(m, p->a, b, p->slot, &e) < 0)
             return fail_at(sc, err, p->where, "flow: %s", e.message);
         return 0;
     }
@@ -267,14 +268,14 @@ static int resolve_pending(scenario *sc, const pending *p, demob_error *err)
         if (p->b < 1 || p->b > steps)
             return fail_at(sc, err, p->where, "event: at = %d is outside the run (steps 1..%d)", p->b, steps);
         if ((p->kind == PEND_EVENT_VALUE ? demob_model_event_set_value(m, p->b, p->slot, p->x, &e)
-                                         : demob_model_event_set_flow(m, p->b, p->a, p->x != 0, &e)))
+                                         : demob_model_event_set_flow(m, p->b, p->a, p->x != 0, &e)) < 0)
             return fail_at(sc, err, p->where, "event: %s", e.message);
         return 0;
     case PEND_TRANCHE:
         if (p->b < 1 || p->b > steps)
             return fail_at(sc, err, p->where, "budget: '%s': tranche at = %d is outside the run (steps 1..%d)",
                            p->name, p->b, steps);
-        if (demob_model_add_tranche(m, p->a, p->b, p->x, &e))
+        if (demob_model_add_tranche(m, p->a, p->b, p->x, &e) < 0)
             return fail_at(sc, err, p->where, "budget: %s", e.message);
         return 0;
     case PEND_WHOLE:
@@ -345,7 +346,7 @@ scenario *scenario_load(const scenario_options *opt, demob_error *err)
     char name[256];
     base_name(opt->path, name, sizeof name);
     demob_error e;
-    if (demob_model_set_name(sc->model, name, &e)) {
+    if (demob_model_set_name(sc->model, name, &e) < 0) {
         demob_error_set(err, DEMOB_EINPUT, "%s: %s", sc->path, e.message);
         goto fail;
     }
@@ -378,7 +379,7 @@ scenario *scenario_load(const scenario_options *opt, demob_error *err)
     for (int i = 0; i < sc->n_pend; i++)
         if (resolve_pending(sc, &sc->pend[i], err))
             goto fail;
-    if (demob_model_freeze(sc->model, &e)) {
+    if (demob_model_freeze(sc->model, &e) < 0) {
         demob_error_set(err, DEMOB_EINPUT, "%s: %s", sc->path, e.message);
         goto fail;
     }
