@@ -47,4 +47,12 @@ void scenario_attach(scenario *sc, demob_sim *sim);
 /* Calls on_finish(sim) if declared, after a run's last step. */
 int scenario_finish(scenario *sc, demob_sim *sim, demob_error *err);
 
+/* The script's sweep { ... } declaration as a sweep spec (sweep_design.h;
+ * implemented in lua_sweep.c); an empty spec when it declares none. On a
+ * bad table returns DEMOB_EINPUT with "path: sweep: field: message". out
+ * is initialised here and owned by the caller (sweep_spec_free), also on
+ * failure. */
+struct sweep_spec;
+int scenario_sweep_spec(scenario *sc, struct sweep_spec *out, demob_error *err);
+
 #endif
