@@ -143,7 +143,8 @@ long long args_integer(lua_State *L, int idx, const char *decl, const char *fiel
                        long long hi)
 {
     double x = args_number(L, idx, decl, field);
-    if (x != floor(x) || x < (double)lo || x > (double)hi) {
+    /* (double)LLONG_MAX rounds up to 2^63, which does not fit. */
+    if (x != floor(x) || x < (double)lo || x > (double)hi || x >= 9223372036854775808.0) {
         if (hi == LLONG_MAX || hi >= 1000000000000LL)
             luaL_error(L, "%s: %s must be a whole number >= %I (got %s)", decl, field, (lua_Integer)lo,
                        luaL_tolstring(L, idx, NULL));

@@ -33,6 +33,21 @@ static int int_field(lua_State *L, int idx, const char *decl, const char *field,
     return (int)args_integer(L, idx, decl, field, lo, hi);
 }
 
+/* The index of the string at idx in opts (NULL-terminated), or raises
+ * naming the choices. */
+static int option(lua_State *L, int idx, const char *decl, const char *field, const char *const *opts)
+{
+    const char *v = lua_type(L, idx) == LUA_TSTRING ? lua_tostring(L, idx) : NULL;
+    int n = 0;
+    for (; opts[n]; n++)
+        if (v && strcmp(opts[n], v) == 0)
+            return n;
+    const char *list = args_push_list(L, opts, n);
+    if (v)
+        luaL_error(L, "%s: %s must be one of %s (got \"%s\")", decl, field, list, v);
+    return luaL_error(L, "%s: %s must be one of %s (got %s)", decl, field, list, luaL_typename(L, idx));
+}
+
 /* ------------------------------------------------------------ scenario */
 
 static int decl_scenario(lua_State *L)
@@ -59,7 +74,7 @@ static int decl_scenario(lua_State *L)
     args_model(L, demob_model_set_steps(sc->model, steps, &err), &err, "scenario");
     sc->steps_declared = 1;
     if (args_field(L, 1, "unit") != LUA_TNIL) {
-        int u = luaL_checkoption(L, -1, NULL, units);
+        int u = option(L, -1, "scenario", "unit", units);
         args_model(L, demob_model_set_unit(sc->model, (demob_unit)u, &err), &err, "scenario");
     }
     if (args_field(L, 1, "start") != LUA_TNIL) {
@@ -68,14 +83,7 @@ static int decl_scenario(lua_State *L)
         args_model(L, demob_model_set_start(sc->model, lua_tostring(L, -1), &err), &err, "scenario");
     }
     if (args_field(L, 1, "mode") != LUA_TNIL) {
-        if (lua_type(L, -1) != LUA_TSTRING)
-            luaL_error(L, "scenario: mode must be \"deterministic\" or \"stochastic\"");
-        int i = 0;
-        while (modes[i] && strcmp(modes[i], lua_tostring(L, -1)) != 0)
-            i++;
-        if (!modes[i])
-            luaL_error(L, "scenario: mode must be \"deterministic\" or \"stochastic\" (got \"%s\")",
-                       lua_tostring(L, -1));
+        int i = option(L, -1, "scenario", "mode", modes);
         sc->mode = i == 0 ? DEMOB_DETERMINISTIC : DEMOB_STOCHASTIC;
         args_model(L, demob_model_set_mode(sc->model, (demob_mode)sc->mode, &err), &err, "scenario");
     }
@@ -435,16 +443,8 @@ static int decl_capacity(lua_State *L)
         luaL_error(L, "capacity: '%s': per_step is required (people per step, a number or a param)", name);
     demob_value v = args_value(L, -1, "capacity", "per_step", 0, HUGE_VAL);
     int policy = -1;
-    if (args_field(L, 1, "policy") != LUA_TNIL) {
-        if (lua_type(L, -1) != LUA_TSTRING)
-            luaL_error(L, "capacity: policy must be \"proportional\" or \"priority\"");
-        for (int i = 0; policies[i]; i++)
-            if (strcmp(policies[i], lua_tostring(L, -1)) == 0)
-                policy = i;
-        if (policy < 0)
-            luaL_error(L, "capacity: policy must be \"proportional\" or \"priority\" (got \"%s\")",
-                       lua_tostring(L, -1));
-    }
+    if (args_field(L, 1, "policy") != LUA_TNIL)
+        policy = option(L, -1, "capacity", "policy", policies);
     int has_priority = args_field(L, 1, "priority") != LUA_TNIL;
     if (has_priority && policy == DEMOB_SHARE_PROPORTIONAL)
         luaL_error(L, "capacity: '%s': a priority list needs policy = \"priority\"", name);

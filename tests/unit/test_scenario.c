@@ -365,6 +365,8 @@ static void test_bad_policy_values(void **state)
     expect_fail(DIR "bad_min_stay_negative.lua", "bad_min_stay_negative.lua:3:", "min_stay", "-1");
     expect_fail(DIR "bad_min_stay_fraction.lua", "bad_min_stay_fraction.lua:3:", "min_stay", "whole number", "1.5");
     expect_fail(DIR "bad_window.lua", "bad_window.lua:3:", "window", "{5, 2}");
+    expect_fail(DIR "bad_mode.lua", "bad_mode.lua:2:", "mode must be one of deterministic, stochastic",
+                "\"stocastic\"");
     expect_fail(DIR "bad_sweep.lua", "bad_sweep.lua:3:", "sweep", "table");
     expect_fail(DIR "bad_overwrite_decl.lua", "bad_overwrite_decl.lua:3:", "'flow'", "declaration");
 }
@@ -412,6 +414,37 @@ static void test_sandbox(void **state)
     scenario_free(sc);
 }
 
+/* LUA_PATH is honoured with --trusted only. */
+static void test_lua_path(void **state)
+{
+    (void)state;
+    char dir[] = "/tmp/demob_luapath_XXXXXX", mod[300], path[400];
+    assert_non_null(mkdtemp(dir));
+    snprintf(mod, sizeof mod, "%s/lua_path_mod.lua", dir);
+    FILE *f = fopen(mod, "w");
+    assert_non_null(f);
+    fputs("return { n = 42 }\n", f);
+    fclose(f);
+    snprintf(path, sizeof path, "%s/?.lua;;", dir);
+    assert_int_equal(setenv("LUA_PATH", path, 1), 0);
+    expect_fail(DIR "lua_path_probe.lua", "lua_path_probe.lua:2:", "module 'lua_path_mod' not found");
+    scenario_options o;
+    scenario_options_init(&o);
+    o.path = DIR "lua_path_probe.lua";
+    o.trusted = 1;
+    demob_error err;
+    scenario *sc = load_opts(&o, &err);
+    unsetenv("LUA_PATH");
+    remove(mod);
+    rmdir(dir);
+    if (!sc) {
+        print_error("%s\n", err.message);
+        fail();
+    }
+    assert_double(initial_stock(scenario_model(sc), "X", "a"), 42, 0);
+    scenario_free(sc);
+}
+
 static void test_limits(void **state)
 {
     (void)state;
@@ -452,6 +485,7 @@ int main(void)
         cmocka_unit_test(test_bad_policy_values),
         cmocka_unit_test(test_bad_checks_at_end),
         cmocka_unit_test(test_sandbox),
+        cmocka_unit_test(test_lua_path),
         cmocka_unit_test(test_limits),
     };
     return cmocka_run_group_tests_name("scenario", tests, NULL, NULL);
