@@ -169,6 +169,14 @@ static int wanted(const args *g, const char *file)
     return 0;
 }
 
+static const jflat_entry *find(const jflat *j, const char *key)
+{
+    for (size_t i = 0; i < j->n; i++)
+        if (strcmp(j->e[i].key, key) == 0)
+            return &j->e[i];
+    return NULL;
+}
+
 /* The manifests, when both folders have one: scenarios and the
  * parameters that differ, so a reader knows what A and B are. */
 static void describe(const char *a, const char *b, strbuf *out)
@@ -183,8 +191,8 @@ static void describe(const char *a, const char *b, strbuf *out)
         for (int s = 0; s < 2; s++) {
             const char *name = jflat_get(m[s], "scenario"), *mode = jflat_get(m[s], "mode");
             const char *runs = jflat_get(m[s], "runs");
-            strbuf_printf(out, "%s: %s (%s, %s run%s)\n", s ? "B" : "A", name ? name : "?",
-                          mode ? mode : "?", runs ? runs : "?",
+            strbuf_printf(out, "%s = %s: %s (%s, %s run%s)\n", s ? "B" : "A", s ? b : a,
+                          name ? name : "?", mode ? mode : "?", runs ? runs : "?",
                           runs && strcmp(runs, "1") == 0 ? "" : "s");
         }
         int n = 0;
@@ -192,13 +200,15 @@ static void describe(const char *a, const char *b, strbuf *out)
             const jflat_entry *e = i < ma.n ? &ma.e[i] : &mb.e[i - ma.n];
             if (strncmp(e->key, "params.", 7) != 0)
                 continue;
-            const char *va = jflat_get(&ma, e->key), *vb = jflat_get(&mb, e->key);
-            if (i >= ma.n && va)
+            const jflat_entry *ea = find(&ma, e->key), *eb = find(&mb, e->key);
+            if (i >= ma.n && ea)
                 continue;   /* in both: listed from A already */
-            if (va && vb && strcmp(va, vb) == 0)
+            if (ea && eb && strcmp(ea->value, eb->value) == 0)
                 continue;
+            char ba[64], bb[64];
             strbuf_printf(out, "%s%s %s -> %s", n++ ? ", " : "Parameters that differ: ", e->key + 7,
-                          va ? va : "(none)", vb ? vb : "(none)");
+                          ea ? jflat_display(ea, ba, sizeof ba) : "(none)",
+                          eb ? jflat_display(eb, bb, sizeof bb) : "(none)");
         }
         strbuf_puts(out, n ? "\n\n" : "Parameters: the same\n\n");
     }

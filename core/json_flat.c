@@ -398,6 +398,18 @@ void jflat_free(jflat *j)
     j->n = j->cap = 0;
 }
 
+const char *jflat_display(const jflat_entry *e, char *buf, size_t size)
+{
+    if (e->is_string)
+        return e->value;
+    char *end;
+    double v = strtod(e->value, &end);
+    if (end == e->value || *end != '\0')
+        return e->value;   /* true, false, null, arrays */
+    snprintf(buf, size, "%.12g", v);
+    return buf;
+}
+
 const char *jflat_get(const jflat *j, const char *key)
 {
     for (size_t i = 0; i < j->n; i++)

@@ -29,5 +29,9 @@ int jflat_load(const char *path, jflat *out, demob_error *err);
 void jflat_free(jflat *j);
 /* Value of key, or NULL. */
 const char *jflat_get(const jflat *j, const char *key);
+/* The value for people to read: numbers in at most 12 significant digits
+ * (0.050000000000000003 -> 0.05), anything else as it is. Returns buf or
+ * the value itself. */
+const char *jflat_display(const jflat_entry *e, char *buf, size_t size);
 
 #endif

@@ -41,6 +41,32 @@ void plot_dir_label(const char *dir, char *buf, size_t size)
     jflat_free(&m);
 }
 
+void plot_labels(const char *const *dirs, const char *const *given, int n, char labels[][256])
+{
+    for (int i = 0; i < n; i++) {
+        if (given && given[i])
+            snprintf(labels[i], 256, "%s", given[i]);
+        else
+            plot_dir_label(dirs[i], labels[i], 256);
+    }
+    if (given)
+        return;   /* the user's names are kept as they are */
+    char out[MAX_DIRS][256];
+    for (int i = 0; i < n && i < MAX_DIRS; i++) {
+        int same = 0;
+        for (int j = 0; j < n; j++)
+            same |= j != i && strcmp(labels[i], labels[j]) == 0;
+        char base[256];
+        viz_basename(base, sizeof base, dirs[i]);
+        if (same && strcmp(base, labels[i]) != 0)
+            snprintf(out[i], sizeof out[i], "%.120s (%.120s)", labels[i], base);
+        else
+            snprintf(out[i], sizeof out[i], "%s", labels[i]);
+    }
+    for (int i = 0; i < n && i < MAX_DIRS; i++)
+        memcpy(labels[i], out[i], 256);
+}
+
 int plot_data_file(const char *dir, tidy_kind k, char *buf, size_t size, demob_error *err)
 {
     int kind = viz_path_kind(dir);
@@ -85,6 +111,12 @@ static void join_list(strbuf *b, const char *const *list, int n)
 
 static void make_title(const plot_request *r, strbuf *b)
 {
+    if (r->kind == TIDY_POPULATIONS && r->by == SERIES_TOTAL && r->n_items == 1 &&
+        !r->cumulative) {
+        /* DDR states read as participles: "People redeployed". */
+        strbuf_printf(b, "People %s", r->items[0]);
+        return;
+    }
     if (r->cumulative)
         strbuf_printf(b, "%s to date", noun(r->kind));
     else if (r->kind != TIDY_POPULATIONS)
@@ -141,6 +173,7 @@ int plot_svg(const plot_request *r, strbuf *out, demob_error *err)
         rc = demob_error_set(err, DEMOB_ERUN, "out of memory");
         goto done;
     }
+    plot_labels(r->dirs, r->labels, r->n_dirs, labels);
     for (int d = 0; d < r->n_dirs; d++) {
         char path[4096];
         if ((rc = plot_data_file(r->dirs[d], r->kind, path, sizeof path, err)) != 0)
@@ -153,10 +186,6 @@ int plot_svg(const plot_request *r, strbuf *out, demob_error *err)
         };
         if ((rc = series_load(path, &q, &sets[d], err)) != 0)
             goto done;
-        if (r->labels && r->labels[d])
-            snprintf(labels[d], sizeof labels[d], "%s", r->labels[d]);
-        else
-            plot_dir_label(r->dirs[d], labels[d], sizeof labels[d]);
         int has_q = sets[d].p50 != NULL &&
                     (sets[d].kind == TIDY_QUANTILES || sets[d].n_samples > 1);
         if (r->type == PLOT_FAN && !has_q) {

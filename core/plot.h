@@ -47,6 +47,11 @@ int plot_svg(const plot_request *r, strbuf *out, demob_error *err);
  * one, else the folder's name. */
 void plot_dir_label(const char *dir, char *buf, size_t size);
 
+/* Labels for n folders: given[i] when given (given may be NULL), else
+ * plot_dir_label; labels that would be the same get the folder's name
+ * added, "Libya 2020 baseline (libya_b)", so the legend tells them apart. */
+void plot_labels(const char *const *dirs, const char *const *given, int n, char labels[][256]);
+
 /* The file of kind k in dir (dir itself when it is a file). For
  * populations, a sweep folder without populations.csv falls back to
  * quantiles.csv. 0, or DEMOB_EINPUT naming what is missing. */

@@ -1,0 +1,69 @@
+/* outcomes.h - the key outcomes of one output folder, for `demob report`:
+ *   - final stocks by origin and state (mean over runs);
+ *   - totals by state at the final step (mean, p5, p95 over runs);
+ *   - steps until 50% and 90% of each origin's initial caseload has been
+ *     repatriated: from flows.csv, the first step at which the people who
+ *     entered the return state (default "repatriated") since t = 0 reach
+ *     the share of the origin's total at t = 0; without flows.csv, the
+ *     stocks of the return state and the next one in the file's order
+ *     (repatriated, then reintegrated) stand in for it;
+ *   - the peak occupancy of one state (default "cantoned") and its step;
+ *   - total costs by category (costs.csv).
+ * Stochastic outputs give every outcome as a distribution over runs.
+ *
+ * Each file is streamed once. Memory: per run, one number per outcome
+ * (e.g. 10,000 runs x (9 states + 2 x 6 origins + 5) doubles = 2 MB); per
+ * (point, run) block being read, one number per origin and step. Blocks
+ * must be contiguous, as demob writes them. */
+#ifndef DEMOB_OUTCOMES_H
+#define DEMOB_OUTCOMES_H
+#include <stddef.h>
+#include "demob.h"
+
+typedef struct ostat {
+    long n;                 /* runs with a value (a milestone reached) */
+    double mean, p5, p50, p95;   /* NaN when n == 0 */
+} ostat;
+
+typedef struct outcomes_options {
+    const char *return_state;   /* NULL: "repatriated" */
+    const char *peak_state;     /* NULL: "cantoned" */
+    long point;                 /* sweeps: one point; -1 pools them */
+} outcomes_options;
+
+typedef struct outcomes {
+    long n_runs;                /* (point, run) blocks read */
+    long first_step, final_step;
+    size_t n_dates;             /* dates[step] for 0 <= step < n_dates ("" none) */
+    char **dates;
+    size_t n_origins, n_states;
+    char **origins, **states;   /* first-seen order */
+    double *final_mean;         /* [o * n_states + s] */
+    ostat *final_total;         /* per state, summed over origins */
+    double *initial;            /* per origin, total at the first step (mean) */
+    /* milestones: steps; n counts the runs that reached it */
+    int has_milestones;
+    const char *milestone_source;   /* "flows.csv" or "populations.csv" */
+    ostat *m50, *m90;           /* per origin */
+    /* peak */
+    int has_peak;
+    ostat peak, peak_step;
+    /* costs */
+    int has_costs;
+    size_t n_categories;
+    char **categories;
+    ostat *cost;                /* per category, whole run */
+    ostat cost_total;
+} outcomes;
+
+/* Reads populations.csv (required), flows.csv and costs.csv (optional) of
+ * dir. Bad input gives DEMOB_EINPUT. out is the caller's to free. */
+int outcomes_load(const char *dir, const outcomes_options *o, outcomes *out, demob_error *err);
+void outcomes_free(outcomes *out);
+
+/* The date of a step ("" when unknown). */
+const char *outcomes_date(const outcomes *out, long step);
+long outcomes_origin(const outcomes *out, const char *name);
+long outcomes_state(const outcomes *out, const char *name);
+
+#endif
