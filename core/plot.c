@@ -111,10 +111,10 @@ static void join_list(strbuf *b, const char *const *list, int n)
 
 static void make_title(const plot_request *r, strbuf *b)
 {
-    if (r->kind == TIDY_POPULATIONS && r->by == SERIES_TOTAL && r->n_items == 1 &&
+    if (r->kind == TIDY_POPULATIONS && r->by != SERIES_BY_ITEM && r->n_items == 1 &&
         !r->cumulative) {
-        /* DDR states read as participles: "People redeployed". */
-        strbuf_printf(b, "People %s", r->items[0]);
+        /* DDR states read as participles: "People redeployed by origin". */
+        strbuf_printf(b, "People %s%s", r->items[0], r->by == SERIES_BY_ORIGIN ? " by origin" : "");
         return;
     }
     if (r->cumulative)
@@ -126,7 +126,7 @@ static void make_title(const plot_request *r, strbuf *b)
     if (r->by != SERIES_TOTAL)
         strbuf_printf(b, " by %s", by_name(r->kind, r->by));
     if (r->n_items && !(r->by == SERIES_BY_ITEM && r->n_items > 1)) {
-        strbuf_puts(b, r->by == SERIES_BY_ITEM ? ": " : " in ");
+        strbuf_puts(b, ": ");
         join_list(b, r->items, r->n_items);
     }
 }
