@@ -10,6 +10,7 @@
  *   lua_sandbox.c   the allocator (memory limit), the count hook
  *                   (instruction and wall-clock limits), protected calls,
  *                   the libraries a script gets, `require`.
+ *   lua_pattern.c   string.find/match/gmatch/gsub with a step budget.
  *   lua_args.c      reading declaration tables: fields, numbers, names,
  *                   value slots, origin lists, "known: ..." lists.
  *   lua_declare.c   scenario, state, origin, param, flow, capacity.
@@ -189,6 +190,13 @@ int lua_sandbox_pcall(struct scenario *sc, int nargs, int nresults, double secon
  * and protects the declaration functions (already in the table at the top
  * of the stack) from being overwritten. Runs inside a protected call. */
 void lua_sandbox_open(lua_State *L, struct scenario *sc);
+/* Charges n steps of work done in C (the pattern matcher) to the
+ * instruction budget and checks the wall clock; raises when a limit is
+ * passed, as the count hook does. */
+void lua_sandbox_charge(lua_State *L, long long n);
+/* Pushes a table of find, gmatch, gsub, match (lua_pattern.c); with no
+ * scenario attached to L (a plain state) nothing is charged. */
+int lua_pattern_open(lua_State *L);
 /* Closes the state, with limits armed for the finalizers a script set. */
 void lua_sandbox_close(struct scenario *sc);
 /* Formats a failed call's message into buf: the limit that tripped, or

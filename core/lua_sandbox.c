@@ -8,6 +8,9 @@
  *     dofile/loadfile, text-only load, os limited to time/clock/date);
  *     --trusted opens everything. math.random is replaced in both modes:
  *     reproducibility is not a matter of trust;
+ *   - string.find/match/gmatch/gsub from lua_pattern.c, whose matcher
+ *     charges its steps to the same limits (a count hook never fires
+ *     inside Lua's own matcher);
  *   - `require`: the modules embedded from scripts/, then .lua files next to
  *     the scenario (plain module names only); LUA_PATH only when trusted;
  *   - protection of the declaration functions from being overwritten.
@@ -88,14 +91,11 @@ static void limit_raise(lua_State *L, lua_limits *lim)
     lua_error(L);
 }
 
-static void count_hook(lua_State *L, lua_Debug *ar)
+/* Adds n to the instruction count and checks both limits; on a breach,
+ * trips (message "where: ... limit ... exceeded") and raises. */
+static void check_limits(lua_State *L, lua_limits *lim, long long n, const char *where)
 {
-    (void)ar;
-    struct scenario *sc = lua_scenario_of(L);
-    lua_limits *lim = &sc->lim;
-    if (lim->tripped != LIMIT_NONE)
-        limit_raise(L, lim);
-    lim->instr_count += lua_gethookcount(L);
+    lim->instr_count += n;
     int kind = LIMIT_NONE;
     if (lim->instr_count > lim->instr_limit)
         kind = LIMIT_INSTRUCTIONS;
@@ -104,6 +104,20 @@ static void count_hook(lua_State *L, lua_Debug *ar)
     if (kind == LIMIT_NONE)
         return;
     lim->tripped = kind;
+    if (kind == LIMIT_INSTRUCTIONS)
+        snprintf(lim->msg, sizeof lim->msg, "%sinstruction limit of %lld exceeded", where, lim->instr_limit);
+    else
+        snprintf(lim->msg, sizeof lim->msg, "%stime limit of %g s exceeded", where, lim->time_limit);
+    limit_raise(L, lim);
+}
+
+static void count_hook(lua_State *L, lua_Debug *ar)
+{
+    (void)ar;
+    struct scenario *sc = lua_scenario_of(L);
+    lua_limits *lim = &sc->lim;
+    if (lim->tripped != LIMIT_NONE)
+        limit_raise(L, lim);
     /* Where the script was when it ran out: level 0 is the running Lua
      * function inside a hook. */
     lua_Debug d;
@@ -112,13 +126,23 @@ static void count_hook(lua_State *L, lua_Debug *ar)
         snprintf(where, sizeof where, "%s:%d: ", d.short_src, d.currentline);
     else
         snprintf(where, sizeof where, "%s: ", sc->path);
-    if (kind == LIMIT_INSTRUCTIONS)
-        snprintf(lim->msg, sizeof lim->msg, "%sinstruction limit of %lld exceeded", where,
-                 lim->instr_limit);
-    else
-        snprintf(lim->msg, sizeof lim->msg, "%stime limit of %g s exceeded", where,
-                 lim->time_limit);
-    limit_raise(L, lim);
+    check_limits(L, lim, lua_gethookcount(L), where);
+}
+
+void lua_sandbox_charge(lua_State *L, long long n)
+{
+    struct scenario *sc = lua_scenario_of(L);
+    lua_limits *lim = &sc->lim;
+    if (lim->tripped != LIMIT_NONE)
+        limit_raise(L, lim);
+    /* Called from a C function: level 1 is the script line calling it. */
+    luaL_where(L, 1);
+    char where[300];
+    snprintf(where, sizeof where, "%s", *lua_tostring(L, -1) ? lua_tostring(L, -1) : "");
+    lua_pop(L, 1);
+    if (!*where)
+        snprintf(where, sizeof where, "%s: ", sc->path);
+    check_limits(L, lim, n, where);
 }
 
 void lua_sandbox_install_hook(struct scenario *sc)
@@ -431,11 +455,18 @@ static void open_trusted(lua_State *L, struct scenario *sc)
 
 void lua_sandbox_open(lua_State *L, struct scenario *sc)
 {
+    static const char *const pattern_functions[] = { "find", "gmatch", "gsub", "match", NULL };
     int decls = lua_gettop(L);
     if (sc->trusted)
         open_trusted(L, sc);
     else
         open_sandboxed(L);
+
+    /* Pattern functions that the limits can stop (lua_pattern.c). */
+    lua_getglobal(L, LUA_STRLIBNAME);
+    lua_pattern_open(L);
+    copy_fields(L, -1, -2, pattern_functions);
+    lua_pop(L, 2);
 
     lua_getglobal(L, LUA_MATHLIBNAME);
     lua_pushcfunction(L, no_math_random);

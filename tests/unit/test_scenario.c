@@ -16,7 +16,11 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <lauxlib.h>
+#include <lualib.h>
+
 #include "demob.h"
+#include "lua_priv.h"
 #include "scenario.h"
 
 #define DIR "tests/scenarios/"
@@ -467,6 +471,83 @@ static void test_limits(void **state)
     o.path = DIR "membomb_pcall.lua";
     expect_fail_opts(&o, "membomb_pcall.lua", "memory limit of 16 MiB exceeded", (const char *)NULL);
     expect_fail(DIR "deep_recursion.lua", "deep_recursion.lua:3:", "stack overflow");
+    /* Work inside the pattern matcher counts too. */
+    scenario_options_init(&o);
+    o.instruction_limit = 10000000;
+    o.path = DIR "sb_pattern_bomb.lua";
+    expect_fail_opts(&o, "sb_pattern_bomb.lua:4:", "instruction limit of 10000000 exceeded", (const char *)NULL);
+    scenario_options_init(&o);
+    o.time_limit = 0.3;
+    o.path = DIR "sb_pattern_bomb.lua";
+    expect_fail_opts(&o, "sb_pattern_bomb.lua:4:", "time limit of 0.3 s exceeded", (const char *)NULL);
+}
+
+/* The pattern functions scripts get (lua_pattern.c) against Lua's own, in
+ * a plain state: the same results and errors on fixed and generated
+ * cases. */
+static const char pattern_check[] =
+    "local pat = ...\n"
+    "package.loaded.pat = pat   -- so messages name the function: 'pat.gsub' vs 'string.gsub'\n"
+    "local function pack(...) return { n = select('#', ...), ... } end\n"
+    "local function show(t) local o = {} for i = 1, t.n do local v = t[i] if type(v) == 'string' then v = ('%q'):format(v) end o[i] = tostring(v):gsub(\"'%a+%.(%a+)'\", \"'%1'\") end return table.concat(o, ',') end\n"
+    "local function all(f, ...) local o = {} for a, b, c in f(...) do o[#o + 1] = tostring(a) .. '|' .. tostring(b) .. '|' .. tostring(c) end return table.concat(o, ';') end\n"
+    "local count = 0\n"
+    "local function check(name, ...)\n"
+    "  local r1, r2\n"
+    "  if name == 'gmatch' then r1, r2 = pack(pcall(all, string.gmatch, ...)), pack(pcall(all, pat.gmatch, ...))\n"
+    "  else r1, r2 = pack(pcall(string[name], ...)), pack(pcall(pat[name], ...)) end\n"
+    "  count = count + 1\n"
+    "  if show(r1) ~= show(r2) then\n"
+    "    local a = pack(...) error(name .. '(' .. show(a) .. '): lua ' .. show(r1) .. ' / ours ' .. show(r2)) end\n"
+    "end\n"
+    "local fixed = {\n"
+    "  { 'hello world', 'o w' }, { 'hello world', 'l+' }, { 'hello', '' }, { '', '' }, { 'a.b', '.', 1, true },\n"
+    "  { 'THE (quick) fox', '%((%a+)%)' }, { 'x = 10, y = 20', '(%w+)%s*=%s*(%w+)' }, { 'abc', '()b()' },\n"
+    "  { 'hello', 'l', -2 }, { 'hello', 'l', 10 }, { 'hello', 'l', -10 }, { 'f(a(b)c)d', '%b()' },\n"
+    "  { 'THE (quick) fox', '%f[%a]%a+' }, { 'abcabc', '(abc)%1' }, { 'aaa', 'a-b' }, { 'aaab', '^a-b$' },\n"
+    "  { 'a$b', 'a$b' }, { '[x]', '[]x]+' }, { 'a-b', '[a%-]+' }, { 'x', '%' }, { 'x', '[a' }, { 'x', '(x' },\n"
+    "  { 'x', 'x)' }, { 'x', '%1' }, { 'x', '%b' }, { 'x', '%fx' }, { 'a\\0b', 'a%zb' }, { 'a\\0b', '\\0' },\n"
+    "  { string.rep('a', 40), string.rep('(a)', 33) }, { 'abc', '[%a-z]+' }, { 'a,b,,c', '([^,]*)' },\n"
+    "}\n"
+    "for _, c in ipairs(fixed) do\n"
+    "  check('find', table.unpack(c, 1, 4)) check('match', table.unpack(c, 1, 3)) check('gmatch', c[1], c[2], c[3])\n"
+    "  for _, r in ipairs { '<%0>', '%1%1', '%%', '%2', '%x', {}, { a = 'A', hello = 1 }, function(x) return x == 'a' and 'Z' or nil end, false } do\n"
+    "    check('gsub', c[1], c[2], r) check('gsub', c[1], c[2], r, 1)\n"
+    "  end\n"
+    "end\n"
+    "local pieces = { 'a', 'b', '.', '%a', '%d', '%W', '[ab]', '[^a]', '[a-c]', '%b()', '%f[%w]', '(', ')', '()',\n"
+    "  '%1', '^', '$', '*', '+', '-', '?', '%', '[', ']', '%%', 'x', ' ', '%s' }\n"
+    "local chars = { 'a', 'b', '(', ')', '.', ' ', 'x', '1', '-', '%' }\n"
+    "math.randomseed(12345)\n"
+    "for i = 1, 6000 do\n"
+    "  local p, s = {}, {}\n"
+    "  for k = 1, math.random(1, 7) do p[k] = pieces[math.random(#pieces)] end\n"
+    "  for k = 1, math.random(0, 10) do s[k] = chars[math.random(#chars)] end\n"
+    "  p, s = table.concat(p), table.concat(s)\n"
+    "  local init = math.random(-3, 12)\n"
+    "  check('find', s, p, init) check('match', s, p, init) check('gmatch', s, p, init)\n"
+    "  check('gsub', s, p, '<%0%1>') check('gsub', s, p, function(a, b) return b end, 2)\n"
+    "end\n"
+    "return count\n";
+
+static void test_pattern_functions(void **state)
+{
+    (void)state;
+    lua_State *L = luaL_newstate();
+    assert_non_null(L);
+    *(void **)lua_getextraspace(L) = NULL;   /* no scenario: no budget */
+    luaL_openlibs(L);
+    if (luaL_loadstring(L, pattern_check) != LUA_OK) {
+        print_error("%s\n", lua_tostring(L, -1));
+        fail();
+    }
+    lua_pattern_open(L);
+    if (lua_pcall(L, 1, 1, 0) != LUA_OK) {
+        print_error("%s\n", lua_tostring(L, -1));
+        fail();
+    }
+    assert_true(lua_tointeger(L, -1) > 6000 * 5);
+    lua_close(L);
 }
 
 int main(void)
@@ -487,6 +568,7 @@ int main(void)
         cmocka_unit_test(test_sandbox),
         cmocka_unit_test(test_lua_path),
         cmocka_unit_test(test_limits),
+        cmocka_unit_test(test_pattern_functions),
     };
     return cmocka_run_group_tests_name("scenario", tests, NULL, NULL);
 }
