@@ -342,6 +342,41 @@ static int sb_load(lua_State *L)
     return lua_gettop(L);
 }
 
+/* string.rep("", n) copies nothing n times: Lua's loop runs 2^62 times
+ * for a huge n without allocating, out of reach of the limits. */
+static int sb_rep(lua_State *L)
+{
+    size_t l, lsep = 0;
+    luaL_checklstring(L, 1, &l);
+    luaL_checkinteger(L, 2);
+    if (!lua_isnoneornil(L, 3))
+        luaL_checklstring(L, 3, &lsep);
+    if (l + lsep == 0) {
+        lua_pushliteral(L, "");
+        return 1;
+    }
+    /* Otherwise the result is allocated first: the memory limit bounds it. */
+    lua_pushvalue(L, lua_upvalueindex(1));
+    lua_insert(L, 1);
+    lua_call(L, lua_gettop(L) - 1, 1);
+    return 1;
+}
+
+/* table.move(a1, f, e, t [, a2]) loops e - f + 1 times in C, even over
+ * absent keys: charge that work to the budget first. */
+static int sb_move(lua_State *L)
+{
+    lua_Integer f = luaL_checkinteger(L, 2), e = luaL_checkinteger(L, 3);
+    if (e >= f) {
+        lua_Unsigned n = (lua_Unsigned)e - (lua_Unsigned)f + 1;
+        lua_sandbox_charge(L, n > (lua_Unsigned)1 << 60 ? (long long)1 << 62 : (long long)n * 4);
+    }
+    lua_pushvalue(L, lua_upvalueindex(1));
+    lua_insert(L, 1);
+    lua_call(L, lua_gettop(L) - 1, 1);
+    return 1;
+}
+
 static int sb_collectgarbage(lua_State *L)
 {
     const char *opt = luaL_optstring(L, 1, "collect");
@@ -462,11 +497,21 @@ void lua_sandbox_open(lua_State *L, struct scenario *sc)
     else
         open_sandboxed(L);
 
-    /* Pattern functions that the limits can stop (lua_pattern.c). */
+    /* Pattern functions that the limits can stop (lua_pattern.c), and
+     * two loops in C made safe. */
     lua_getglobal(L, LUA_STRLIBNAME);
     lua_pattern_open(L);
     copy_fields(L, -1, -2, pattern_functions);
-    lua_pop(L, 2);
+    lua_pop(L, 1);
+    lua_getfield(L, -1, "rep");
+    lua_pushcclosure(L, sb_rep, 1);
+    lua_setfield(L, -2, "rep");
+    lua_pop(L, 1);
+    lua_getglobal(L, LUA_TABLIBNAME);
+    lua_getfield(L, -1, "move");
+    lua_pushcclosure(L, sb_move, 1);
+    lua_setfield(L, -2, "move");
+    lua_pop(L, 1);
 
     lua_getglobal(L, LUA_MATHLIBNAME);
     lua_pushcfunction(L, no_math_random);

@@ -480,6 +480,7 @@ static void test_limits(void **state)
     o.time_limit = 0.3;
     o.path = DIR "sb_pattern_bomb.lua";
     expect_fail_opts(&o, "sb_pattern_bomb.lua:4:", "time limit of 0.3 s exceeded", (const char *)NULL);
+    expect_fail(DIR "sb_c_loops.lua", "sb_c_loops.lua:5:", "instruction limit");
 }
 
 /* The pattern functions scripts get (lua_pattern.c) against Lua's own, in
