@@ -1,21 +1,861 @@
-/* cmd_sweep.c - `demob sweep`: runs every (point, replicate) of a parameter
- * design. First version: a placeholder so the binary links. */
+/* cmd_sweep.c - `demob sweep`: every (point, replicate) of a parameter
+ * design, on N workers, resumable, shardable across machines.
+ *
+ * Flow: parse options; load the scenario; take the design from the command
+ * line or the script's sweep{} (sweep_design.h); check every point against
+ * the model; open the folder's journal (sweep_journal.h: fresh, or resumed);
+ * run the remaining jobs through the runner, a point's replicates one after
+ * the other, points in stride order (sweep_order.h); each finished run's
+ * rows go to the partial files and a journal record; when all are done,
+ * the partials are copied into the final files sorted by point, quantiles
+ * and sensitivity written, the manifest last. Run (point p, replicate r)
+ * uses the random stream p * R + r + 1 of the scenario seed, so the files
+ * are byte-identical for any -j, shard split, order or interruption. */
+#include <errno.h>
+#include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
 
+#include "cli.h"
 #include "commands.h"
+#include "csv_write.h"
+#include "manifest.h"
+#include "runner.h"
+#include "sha256.h"
+#include "sweep_design.h"
+#include "sweep_journal.h"
+#include "sweep_order.h"
+#include "sweep_quant.h"
+#include "sweep_sens.h"
+#include "sweep_shared.h"
+
+static const char sweep_help[] =
+    "usage: demob sweep SCENARIO.lua -o DIR [options]\n"
+    "Runs every point of a parameter design, with R replicates per point (stochastic mode),\n"
+    "and writes into DIR: points.csv, summary.csv, quantiles.csv (stochastic), sensitivity.csv,\n"
+    "manifest.json, and with --save the time series (populations.csv, flows.csv, ...) with a\n"
+    "`point` column. Files are sorted by point and byte-identical for any -j and shard split.\n"
+    "The design comes from the scenario's sweep { ... } or from the command line (which wins):\n"
+    "  --grid NAME=V1,V2,...  full factorial over these values (repeatable)\n"
+    "  --lhs NAME=SPEC        Latin hypercube sampling (repeatable); SPEC is lo:hi,\n"
+    "                         uniform:lo:hi, normal:mean:sd[:lo:hi], lognormal:mu:sigma[:lo:hi],\n"
+    "                         triangular:lo:mode:hi or discrete:v1:v2:... (v@weight); NAME\n"
+    "                         alone uses the param's declared min and max\n"
+    "  --random NAME=SPEC     plain random sampling (repeatable), SPEC as for --lhs\n"
+    "  --samples N            number of sampled points (for --lhs / --random)\n"
+    "  --points FILE.csv      explicit points: a header of param names, one row per point\n"
+    "  Blocks combine as a product: points x grid x samples.\n"
+    "  --replicates R         runs per point (default: the scenario's runs; 1 if deterministic)\n"
+    "  --shard K/N            run slice K (0-based) of N; default from SLURM_ARRAY_TASK_ID and\n"
+    "                         SLURM_ARRAY_TASK_COUNT; join the folders with demob merge\n"
+    "  --resume               continue an interrupted sweep in DIR (refused if the scenario,\n"
+    "                         settings or design changed)\n"
+    "  --save LIST            among populations, flows, costs, budgets, summary, quantiles\n"
+    "                         (default: summary,quantiles)\n"
+    "  --stop-after N         stop after N runs as if interrupted (for testing --resume)\n"
+    "common options:\n";
+static const char sweep_exit_help[] =
+    "exit codes: 0 ok, 1 a run failed or interrupted (resume with --resume), 2 bad usage or input\n";
+
+typedef struct sweep_args {
+    cli_args a;
+    sweep_spec cli;
+    long samples, replicates;
+    long shard, shards;
+    int shard_given, resume;
+    long stop_after;
+    int save_given;
+    int want[OUT_NFILES];
+    int want_quant;
+} sweep_args;
+
+/* The job state shared by the runner's callbacks (called on this thread or
+ * under the runner's lock). */
+typedef struct sweep_ctx {
+    const demob_model *m;
+    const sweep_design *design;
+    const int *slot;
+    long R, j0;
+    sweep_order order;
+    sweep_journal jr;
+    int jf[SW_NFILES];          /* journal index of each file, -1: not written */
+    int quant;
+    sweep_quant q;
+    size_t block_bytes;
+    strbuf row;
+    long stop_after, consumed;
+} sweep_ctx;
+
+static int fail(const demob_error *err)
+{
+    return cli_fail("sweep", err);
+}
+
+static int parse_shard(const char *s, long *k, long *n, demob_error *err)
+{
+    char *end;
+    errno = 0;
+    long kk = strtol(s, &end, 10);
+    if (end == s || *end != '/' || errno)
+        return demob_error_set(err, DEMOB_EINPUT, "--shard: '%s' is not K/N (e.g. 0/4)", s);
+    const char *q = end + 1;
+    long nn = strtol(q, &end, 10);
+    if (end == q || *end || errno)
+        return demob_error_set(err, DEMOB_EINPUT, "--shard: '%s' is not K/N (e.g. 0/4)", s);
+    if (nn < 1)
+        return demob_error_set(err, DEMOB_EINPUT, "--shard %s: N must be at least 1", s);
+    if (kk < 0 || kk >= nn)
+        return demob_error_set(err, DEMOB_EINPUT, "--shard %s: K must be in 0..%ld (0-based, K < N)", s, nn - 1);
+    *k = kk;
+    *n = nn;
+    return 0;
+}
+
+/* SLURM job arrays: task ids MIN, MIN+STEP, ... give shards 0, 1, ... */
+static int slurm_shard(long *k, long *n, int *given, demob_error *err)
+{
+    const char *id = getenv("SLURM_ARRAY_TASK_ID"), *count = getenv("SLURM_ARRAY_TASK_COUNT");
+    if (!id || !count)
+        return 0;
+    const char *mn = getenv("SLURM_ARRAY_TASK_MIN"), *st = getenv("SLURM_ARRAY_TASK_STEP");
+    long vid, vcount, vmin = 0, vstep = 1;
+    if (cli_parse_long("SLURM_ARRAY_TASK_ID", id, 0, 1L << 40, &vid, err) ||
+        cli_parse_long("SLURM_ARRAY_TASK_COUNT", count, 0, 1L << 40, &vcount, err) ||
+        (mn && cli_parse_long("SLURM_ARRAY_TASK_MIN", mn, 0, 1L << 40, &vmin, err)) ||
+        (st && cli_parse_long("SLURM_ARRAY_TASK_STEP", st, 1, 1L << 40, &vstep, err)))
+        return DEMOB_EINPUT;
+    char buf[64];
+    snprintf(buf, sizeof buf, "%ld/%ld", (vid - vmin) / vstep, vcount);
+    if (vid < vmin)
+        return demob_error_set(err, DEMOB_EINPUT, "SLURM_ARRAY_TASK_ID %ld is below SLURM_ARRAY_TASK_MIN %ld", vid,
+                               vmin);
+    int rc = parse_shard(buf, k, n, err);
+    if (rc)
+        return demob_error_set(err, DEMOB_EINPUT, "from SLURM_ARRAY_TASK_ID=%s, SLURM_ARRAY_TASK_COUNT=%s: %s", id,
+                               count, err->message);
+    *given = 1;
+    return 0;
+}
+
+static int parse_save(const char *v, sweep_args *s, demob_error *err)
+{
+    memset(s->want, 0, sizeof s->want);
+    s->want_quant = 0;
+    s->save_given = 1;
+    const char *q = v;
+    while (*q) {
+        size_t n = strcspn(q, ",");
+        int found = 0;
+        for (int f = 0; f < OUT_NFILES; f++) {
+            size_t len = strlen(output_file_names[f]) - 4;
+            if (n == len && strncmp(q, output_file_names[f], n) == 0)
+                s->want[f] = found = 1;
+        }
+        if (n == 9 && strncmp(q, "quantiles", 9) == 0)
+            s->want_quant = found = 1;
+        if (!found)
+            return demob_error_set(err, DEMOB_EINPUT,
+                                   "--save: unknown file '%.*s' (known: populations, flows, costs, budgets, "
+                                   "summary, quantiles)",
+                                   (int)n, q);
+        q += n + (q[n] == ',');
+    }
+    return 0;
+}
+
+static int parse_args(int argc, char **argv, sweep_args *s, demob_error *err)
+{
+    memset(s, 0, sizeof *s);
+    cli_args_init(&s->a);
+    sweep_spec_init(&s->cli);
+    s->shards = 1;
+    for (int i = 1; i < argc; i++) {
+        const char *o = argv[i];
+        const char *v = i + 1 < argc ? argv[i + 1] : NULL;
+        int rc = 0, takes = 1;
+        long n;
+        if (strcmp(o, "--save") == 0 && v)
+            rc = parse_save(v, s, err);
+        else if (strcmp(o, "--grid") == 0 && v)
+            rc = sweep_parse_grid(&s->cli, v, err);
+        else if (strcmp(o, "--lhs") == 0 && v)
+            rc = sweep_parse_sampled(&s->cli, "--lhs", FACTOR_LHS, v, err);
+        else if (strcmp(o, "--random") == 0 && v)
+            rc = sweep_parse_sampled(&s->cli, "--random", FACTOR_RANDOM, v, err);
+        else if (strcmp(o, "--points") == 0 && v)
+            rc = sweep_points_read_csv(&s->cli, v, err);
+        else if (strcmp(o, "--samples") == 0 && v) {
+            if (!(rc = cli_parse_long(o, v, 1, 1000000000L, &n, err)))
+                s->samples = n;
+        } else if (strcmp(o, "--replicates") == 0 && v) {
+            if (!(rc = cli_parse_long(o, v, 1, 1000000000L, &n, err)))
+                s->replicates = n;
+        } else if (strcmp(o, "--stop-after") == 0 && v) {
+            if (!(rc = cli_parse_long(o, v, 1, 1L << 40, &n, err)))
+                s->stop_after = n;
+        } else if (strcmp(o, "--shard") == 0 && v) {
+            rc = parse_shard(v, &s->shard, &s->shards, err);
+            s->shard_given = 1;
+        } else if (strcmp(o, "--resume") == 0) {
+            s->resume = 1;
+            takes = 0;
+        } else {
+            takes = 0;
+            static const char *const need[] = {"--save", "--grid", "--lhs", "--random", "--points", "--samples",
+                                               "--replicates", "--stop-after", "--shard", NULL};
+            for (int k = 0; need[k]; k++)
+                if (strcmp(o, need[k]) == 0)
+                    return demob_error_set(err, DEMOB_EINPUT, "%s needs a value", o);
+            rc = cli_parse_common(argc, argv, &i, &s->a, err);
+            if (rc < 0)
+                return rc;
+            if (rc > 0)
+                continue;
+            if (o[0] == '-' && o[1] != '\0')
+                return demob_error_set(err, DEMOB_EINPUT, "unknown option '%s' (see demob sweep --help)", o);
+            if (s->a.sopt.path)
+                return demob_error_set(err, DEMOB_EINPUT, "one scenario at a time ('%s' and '%s')",
+                                       s->a.sopt.path, o);
+            s->a.sopt.path = o;
+            continue;
+        }
+        if (rc)
+            return rc;
+        i += takes;
+    }
+    if (!s->a.sopt.path)
+        return demob_error_set(err, DEMOB_EINPUT, "no scenario file given (see demob sweep --help)");
+    if (!s->shard_given) {
+        int rc = slurm_shard(&s->shard, &s->shards, &s->shard_given, err);
+        if (rc)
+            return rc;
+    }
+    return 0;
+}
+
+/* "a, b, c" of the model's named params. */
+static void param_list(const demob_model *m, strbuf *b)
+{
+    int first = 1;
+    for (int v = 0; v < demob_model_n_values(m); v++) {
+        const char *name = demob_model_value_name(m, v);
+        if (!name)
+            continue;
+        strbuf_puts(b, first ? "" : ", ");
+        strbuf_puts(b, name);
+        first = 0;
+    }
+    if (first)
+        strbuf_puts(b, "none declared");
+}
+
+static int unknown_param(const demob_model *m, const char *where, const char *name, demob_error *err)
+{
+    strbuf b;
+    strbuf_init(&b);
+    param_list(m, &b);
+    demob_error_set(err, DEMOB_EINPUT, "%s: unknown parameter '%s' (params: %s)", where, name,
+                    b.data ? b.data : "");
+    strbuf_free(&b);
+    return DEMOB_EINPUT;
+}
+
+/* The spec to use: the command line's design if it gives one, else the
+ * script's; samples and replicates from the command line first. Resolves
+ * declared ranges and checks every name against the model. */
+static int final_spec(sweep_args *s, scenario *sc, sweep_spec *out, const char **where, demob_error *err)
+{
+    const demob_model *m = scenario_model(sc);
+    int rc = scenario_sweep_spec(sc, out, err);
+    if (rc)
+        return rc;
+    if (sweep_spec_has_design(&s->cli)) {
+        sweep_spec_clear_design(out);
+        free(out->factors);
+        out->factors = s->cli.factors;
+        out->n_factors = s->cli.n_factors;
+        out->cap_factors = s->cli.cap_factors;
+        out->pt_names = s->cli.pt_names;
+        out->n_cols = s->cli.n_cols;
+        out->pt_values = s->cli.pt_values;
+        out->n_rows = s->cli.n_rows;
+        sweep_spec_init(&s->cli);
+        *where = "command line";
+    } else {
+        *where = "sweep{}";
+    }
+    if (s->samples)
+        out->samples = s->samples;
+    if (s->replicates)
+        out->replicates = s->replicates;
+    char what[4200];
+    snprintf(what, sizeof what, "%s: design (%s)", scenario_path(sc), *where);
+    for (int c = 0; c < out->n_cols; c++)
+        if (demob_model_find_param(m, out->pt_names[c]) < 0)
+            return unknown_param(m, what, out->pt_names[c], err);
+    for (int i = 0; i < out->n_factors; i++) {
+        sweep_factor *f = &out->factors[i];
+        demob_value v = demob_model_find_param(m, f->name);
+        if (v < 0)
+            return unknown_param(m, what, f->name, err);
+        double lo, hi;
+        sw_param_range(m, v, &lo, &hi);
+        if (f->use_param_range && (rc = sweep_spec_resolve_range(out, i, lo, hi, err)))
+            return rc;
+    }
+    if (out->samples > 0) {
+        int sampled = 0;
+        for (int i = 0; i < out->n_factors; i++)
+            sampled |= out->factors[i].kind != FACTOR_GRID;
+        if (!sampled && sweep_spec_has_design(out) && s->samples)
+            return demob_error_set(err, DEMOB_EINPUT, "--samples needs sampled params (--lhs or --random)");
+    }
+    return 0;
+}
+
+/* Checks each point against the model (rates in [0, 1], whole numbers in
+ * stochastic mode, ...) before anything runs. */
+static int check_points(const demob_model *m, const sweep_design *d, const int *slot, demob_error *err)
+{
+    demob_sim *sim = demob_sim_new(m, err);
+    if (!sim)
+        return err && err->status ? err->status : DEMOB_ERUN;
+    int nv = demob_model_n_values(m);
+    double *vals = malloc((size_t)(nv + 1) * sizeof *vals);
+    int rc = vals ? 0 : demob_error_set(err, DEMOB_ERUN, "out of memory");
+    for (int v = 0; rc == 0 && v < nv; v++)
+        vals[v] = demob_model_value_default(m, v);
+    for (long p = 0; rc == 0 && p < d->n_points; p++) {
+        for (int k = 0; k < d->n_params; k++)
+            vals[slot[k]] = sweep_design_at(d, p, k);
+        demob_error e = {0};
+        if (demob_sim_reset(sim, 1, vals, &e) != 0) {
+            strbuf b;
+            strbuf_init(&b);
+            for (int k = 0; k < d->n_params; k++)
+                strbuf_printf(&b, "%s%s=%.12g", k ? ", " : "", d->names[k], sweep_design_at(d, p, k));
+            rc = demob_error_set(err, DEMOB_EINPUT, "point %ld (%s): %s", p, b.data ? b.data : "", e.message);
+            strbuf_free(&b);
+        }
+    }
+    free(vals);
+    demob_sim_free(sim);
+    return rc;
+}
+
+static void hex_of(const unsigned char d[32], char hex[65])
+{
+    for (int i = 0; i < 32; i++)
+        snprintf(hex + 2 * i, 3, "%02x", d[i]);
+}
+
+/* points.csv row of point p (all columns). */
+static void point_row(const sweep_design *d, long p, strbuf *b)
+{
+    csvw_i64(b, 1, p);
+    for (int k = 0; k < d->n_params; k++)
+        csvw_f64(b, 0, sweep_design_at(d, p, k));
+    csvw_end(b);
+}
+
+static void points_header(const sweep_design *d, strbuf *b)
+{
+    csvw_str(b, 1, "point");
+    for (int k = 0; k < d->n_params; k++)
+        csvw_str(b, 0, d->names[k]);
+    csvw_end(b);
+}
+
+/* The design hash: points.csv of every point, and the replicates. */
+static void design_hash(const sweep_design *d, long R, char hex[65])
+{
+    sha256_ctx c;
+    sha256_init(&c);
+    char head[64];
+    int n = snprintf(head, sizeof head, "demob sweep design 1\nreplicates=%ld\n", R);
+    sha256_update(&c, head, (size_t)n);
+    strbuf b;
+    strbuf_init(&b);
+    points_header(d, &b);
+    for (long p = 0; p < d->n_points; p++) {
+        point_row(d, p, &b);
+        if (b.len > 60000 || p == d->n_points - 1) {
+            sha256_update(&c, b.data, b.len);
+            strbuf_clear(&b);
+        }
+    }
+    if (b.len)
+        sha256_update(&c, b.data, b.len);
+    strbuf_free(&b);
+    unsigned char dg[32];
+    sha256_final(&c, dg);
+    hex_of(dg, hex);
+}
+
+/* The sweep id: everything that shapes the files' bytes, except the shard
+ * index (shards of one sweep share it; the journal checks the index). */
+static void sweep_id(const demob_model *m, const char *scen_hex, const char *design_hex, const output_plan *plan,
+                     int quant, long shards, char hex[65])
+{
+    strbuf b;
+    strbuf_init(&b);
+    strbuf_printf(&b, "demob sweep 1\nscenario=%s\ndesign=%s\nseed=%llu\nsteps=%d\nmode=%d\nevery=%d\nfiles=",
+                  scen_hex, design_hex, (unsigned long long)demob_model_seed(m), demob_model_steps(m),
+                  (int)demob_model_mode(m), plan->every);
+    for (int f = 0; f < OUT_NFILES; f++)
+        if (output_applies(m, plan, f))
+            strbuf_printf(&b, "%s ", output_file_names[f]);
+    strbuf_printf(&b, "%s\nshards=%ld\n", quant ? "quantiles.csv" : "", shards);
+    for (int v = 0; v < demob_model_n_values(m); v++)
+        if (demob_model_value_name(m, v))
+            strbuf_printf(&b, "param %s=%.17g\n", demob_model_value_name(m, v), demob_model_value_default(m, v));
+    sha256_ctx c;
+    sha256_init(&c);
+    sha256_update(&c, b.data ? b.data : "", b.len);
+    unsigned char dg[32];
+    sha256_final(&c, dg);
+    hex_of(dg, hex);
+    strbuf_free(&b);
+}
+
+/* ------------------------------------------------------- the callbacks */
+
+static int job_fn(void *ud, long j, runner_job *out, demob_error *err)
+{
+    (void)err;
+    sweep_ctx *c = ud;
+    long jl = c->j0 + j, i = jl / c->R, r = jl % c->R;
+    long p = sweep_order_shard_point(&c->order, i);
+    out->run = p * c->R + r + 1;
+    for (int k = 0; k < c->design->n_params; k++)
+        out->values[c->slot[k]] = sweep_design_at(c->design, p, k);
+    snprintf(out->prefix, sizeof out->prefix, "%ld,", p);
+    return 0;
+}
+
+static int consume_fn(void *ud, long j, const runner_job *job, strbuf *const bufs[OUT_NFILES], const demob_sim *sim,
+                      demob_error *err)
+{
+    (void)job;
+    (void)sim;
+    sweep_ctx *c = ud;
+    long jl = c->j0 + j, i = jl / c->R, r = jl % c->R;
+    long p = sweep_order_shard_point(&c->order, i);
+    int rc = 0;
+    if (c->quant) {
+        const strbuf *pop = bufs[OUT_POPULATIONS];
+        rc = sq_add_rows(&c->q, r, pop ? pop->data : "", pop ? pop->len : 0, err);
+        /* Replicates before the last are kept in the scratch file, so a
+         * resumed sweep has them for this point's quantiles. */
+        if (rc == 0 && r < c->R - 1)
+            rc = sj_scratch_write(&c->jr, r, sq_block(&c->q, r), c->block_bytes, err);
+    }
+    for (int f = 0; f < OUT_NFILES && rc == 0; f++)
+        if (c->jf[f] >= 0 && bufs[f])
+            rc = sj_append(&c->jr, c->jf[f], bufs[f]->data, bufs[f]->len, err);
+    if (rc == 0 && r == c->R - 1) {
+        strbuf_clear(&c->row);
+        point_row(c->design, p, &c->row);
+        rc = sj_append(&c->jr, c->jf[SW_POINTS], c->row.data, c->row.len, err);
+        if (rc == 0 && c->quant) {
+            strbuf_clear(&c->row);
+            sq_format(&c->q, p, c->R, &c->row);
+            rc = c->row.failed ? demob_error_set(err, DEMOB_ERUN, "out of memory")
+                               : sj_append(&c->jr, c->jf[SW_QUANTILES], c->row.data, c->row.len, err);
+        }
+    }
+    if (rc == 0)
+        rc = sj_commit(&c->jr, err);
+    if (rc == 0 && c->stop_after > 0 && ++c->consumed >= c->stop_after)
+        cli_interrupted = 1;
+    return rc;
+}
+
+/* --------------------------------------------------------- the files */
+
+/* Copies the partials into the final files, sorted by point. */
+static int assemble(sweep_ctx *c, const char *dir, output_labels *labels, demob_error *err)
+{
+    atomic_file *dst[SW_NFILES] = {0};
+    int rc = 0;
+    strbuf head;
+    strbuf_init(&head);
+    static const char *const point_col[] = {"point", NULL};
+    for (int f = 0; f < SW_NFILES && rc == 0; f++) {
+        if (c->jf[f] < 0)
+            continue;
+        char path[4400];
+        snprintf(path, sizeof path, "%s/%s", dir, sw_file_names[f]);
+        if (!(dst[f] = atomic_open(path, err))) {
+            rc = DEMOB_ERUN;
+            break;
+        }
+        strbuf_clear(&head);
+        if (f == SW_POINTS)
+            points_header(c->design, &head);
+        else if (f == SW_QUANTILES)
+            csvw_header(&head, sw_quantiles_header);
+        else
+            output_header(labels, (enum output_file)f, point_col, &head);
+        rc = head.failed ? demob_error_set(err, DEMOB_ERUN, "out of memory")
+                         : atomic_write(dst[f], head.data, head.len, err);
+    }
+    strbuf_free(&head);
+    long P = c->design->n_points;
+    uint64_t a[SJ_MAX_FILES], b[SJ_MAX_FILES];
+    for (long p = 0; p < P && rc == 0; p++) {
+        long i;
+        if (sweep_order_shard_of(&c->order, p, &i) != c->order.shard)
+            continue;
+        if ((rc = sj_record(&c->jr, i * c->R - 1, a, err)) || (rc = sj_record(&c->jr, i * c->R + c->R - 1, b, err)))
+            break;
+        for (int f = 0; f < SW_NFILES && rc == 0; f++)
+            if (c->jf[f] >= 0)
+                rc = sj_copy(&c->jr, c->jf[f], a[c->jf[f]], b[c->jf[f]], dst[f], err);
+    }
+    for (int f = 0; f < SW_NFILES; f++) {
+        if (!dst[f])
+            continue;
+        if (rc == 0)
+            rc = atomic_commit(dst[f], err);
+        else
+            atomic_abort(dst[f]);
+    }
+    return rc;
+}
+
+/* Removes files an earlier sweep left in the folder that this one does not
+ * write, so the folder never mixes two sweeps. */
+static void remove_stale(const char *dir, const int *jf, int sens)
+{
+    char path[4400];
+    for (int f = 0; f < SW_NFILES; f++)
+        if (jf[f] < 0) {
+            snprintf(path, sizeof path, "%s/%s", dir, sw_file_names[f]);
+            unlink(path);
+        }
+    if (!sens) {
+        snprintf(path, sizeof path, "%s/sensitivity.csv", dir);
+        unlink(path);
+    }
+}
+
+/* With --resume and no journal: a finished sweep of the same id is done
+ * already; one of another sweep is refused. */
+static int check_finished(const char *dir, const char *id, long shard, long shards, int *done, demob_error *err)
+{
+    *done = 0;
+    char path[4400];
+    snprintf(path, sizeof path, "%s/manifest.json", dir);
+    struct stat st;
+    if (stat(path, &st) != 0)
+        return 0;
+    sw_manifest mf;
+    int rc = sw_manifest_load(dir, &mf, err);
+    if (rc) {
+        /* A manifest of demob run or of nothing we know: refuse to mix. */
+        return demob_error_set(err, DEMOB_EINPUT, "--resume: '%s' holds output that is not from this sweep (%s)",
+                               dir, err->message);
+    }
+    if (strcmp(mf.id, id) != 0) {
+        rc = demob_error_set(err, DEMOB_EINPUT,
+                             "--resume: '%s' holds another sweep (scenario, settings or design differ: sweep id "
+                             "%.12s, this one %.12s); use another -o folder, or drop --resume to start over",
+                             dir, mf.id, id);
+    } else if (mf.shard != shard || mf.shards != shards) {
+        rc = demob_error_set(err, DEMOB_EINPUT, "--resume: '%s' holds shard %ld/%ld of this sweep, not %ld/%ld", dir,
+                             mf.shard, mf.shards, shard, shards);
+    } else {
+        *done = 1;
+    }
+    sw_manifest_free(&mf);
+    return rc;
+}
+
+static double now_seconds(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
 
 int cmd_sweep(int argc, char **argv)
 {
-    (void)argc;
-    (void)argv;
-    fprintf(stderr, "demob sweep: not implemented yet\n");
-    return 2;
-}
+    for (int i = 1; i < argc; i++)
+        if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
+            printf("%s%s%s", sweep_help, cli_common_help, sweep_exit_help);
+            return 0;
+        }
+    double t0 = now_seconds();
+    demob_error err = {0};
+    sweep_args s;
+    int rc = parse_args(argc, argv, &s, &err);
+    if (rc) {
+        sweep_spec_free(&s.cli);
+        return fail(&err);
+    }
+    char out_dir[4096];
+    if (s.a.out_dir) {
+        snprintf(out_dir, sizeof out_dir, "%s", s.a.out_dir);
+    } else {
+        char base[4000];
+        cli_default_out_dir(s.a.sopt.path, base, sizeof base);
+        snprintf(out_dir, sizeof out_dir, "%s-sweep", base);
+    }
+    s.a.sopt.output_dir = out_dir;
 
-int cmd_merge(int argc, char **argv)
-{
-    (void)argc;
-    (void)argv;
-    fprintf(stderr, "demob merge: not implemented yet\n");
-    return 2;
+    scenario *sc = scenario_load(&s.a.sopt, &err);
+    if (!sc) {
+        sweep_spec_free(&s.cli);
+        return fail(&err);
+    }
+    const demob_model *m = scenario_model(sc);
+    int stochastic = demob_model_mode(m) == DEMOB_STOCHASTIC;
+    sweep_spec spec;
+    sweep_design design;
+    memset(&design, 0, sizeof design);
+    sweep_ctx c;
+    memset(&c, 0, sizeof c);
+    c.jr.jfd = c.jr.scratch_fd = -1;
+    for (int f = 0; f < SJ_MAX_FILES; f++)
+        c.jr.fd[f] = -1;
+    strbuf_init(&c.row);
+    int *slot = NULL, journal_open = 0, quant_init = 0;
+    output_labels *labels = NULL;
+    const char *where = "";
+    rc = final_spec(&s, sc, &spec, &where, &err);
+    uint64_t dseed = spec.has_seed ? spec.seed : demob_model_seed(m);
+    if (rc == 0)
+        rc = sweep_design_build(&spec, dseed, &design, &err);
+    if (rc == 0 && !(slot = malloc((size_t)(design.n_params + 1) * sizeof *slot)))
+        rc = demob_error_set(&err, DEMOB_ERUN, "out of memory");
+    for (int k = 0; rc == 0 && k < design.n_params; k++)
+        slot[k] = demob_model_find_param(m, design.names[k]);
+    if (rc == 0)
+        rc = check_points(m, &design, slot, &err);
+    long R = !stochastic ? 1 : spec.replicates > 0 ? spec.replicates : demob_model_runs(m);
+    long P = design.n_points;
+    if (rc == 0 && (double)P * (double)R > 9e15)
+        rc = demob_error_set(&err, DEMOB_EINPUT, "%ld points x %ld replicates is too many runs", P, R);
+    if (rc) {
+        scenario_free(sc);
+        sweep_spec_free(&spec);
+        sweep_spec_free(&s.cli);
+        sweep_design_free(&design);
+        free(slot);
+        return fail(&err);
+    }
+
+    /* What to write. */
+    output_plan plan = s.a.plan;
+    if (!s.save_given) {
+        memset(plan.want, 0, sizeof plan.want);
+        plan.want[OUT_SUMMARY] = 1;
+        s.want_quant = stochastic;
+    } else {
+        memcpy(plan.want, s.want, sizeof plan.want);
+    }
+    for (int f = 0; f < SW_NFILES; f++)
+        c.jf[f] = -1;
+    const char *names[SJ_MAX_FILES];
+    int nf = 0;
+    c.jf[SW_POINTS] = nf;
+    names[nf++] = sw_file_names[SW_POINTS];
+    for (int f = 0; f < OUT_NFILES; f++)
+        if (output_applies(m, &plan, f)) {
+            c.jf[f] = nf;
+            names[nf++] = sw_file_names[f];
+        }
+    if (s.want_quant) {
+        c.jf[SW_QUANTILES] = nf;
+        names[nf++] = sw_file_names[SW_QUANTILES];
+    }
+    output_plan run_plan = plan;
+    if (s.want_quant)
+        run_plan.want[OUT_POPULATIONS] = 1;
+    for (int f = 0; f < OUT_NFILES; f++)
+        run_plan.want[f] = run_plan.want[f] && output_applies(m, &run_plan, f);
+
+    char scen_hex[65], design_hex[65], id[65];
+    if (sha256_file_hex(scenario_path(sc), scen_hex) != 0) {
+        rc = demob_error_set(&err, DEMOB_ERUN, "cannot read '%s' to hash it", scenario_path(sc));
+        goto out;
+    }
+    design_hash(&design, R, design_hex);
+    sweep_id(m, scen_hex, design_hex, &plan, s.want_quant, s.shards, id);
+
+    c.m = m;
+    c.design = &design;
+    c.slot = slot;
+    c.R = R;
+    c.quant = s.want_quant;
+    c.stop_after = s.stop_after;
+    sweep_order_init(&c.order, P, s.shard, s.shards);
+    long local_points = sweep_order_shard_points(&c.order);
+    long local_jobs = local_points * R;
+
+    if ((rc = make_dirs(out_dir, &err)))
+        goto out;
+    int had_journal = 0;
+    if ((rc = sj_open(&c.jr, out_dir, id, s.shard, s.shards, names, nf, s.resume, &had_journal, &err)))
+        goto out;
+    journal_open = 1;
+    if (s.resume && !had_journal) {
+        int done;
+        if ((rc = check_finished(out_dir, id, s.shard, s.shards, &done, &err)))
+            goto out;
+        if (done) {
+            sj_remove(&c.jr);
+            journal_open = 0;
+            if (!s.a.quiet)
+                fprintf(stderr, "demob sweep: %s/ already holds this finished sweep; nothing to do\n", out_dir);
+            goto out;
+        }
+    }
+    if (had_journal && !s.resume && !s.a.quiet)
+        fprintf(stderr, "demob sweep: starting over in %s/ (an unfinished sweep was there; --resume continues "
+                        "one)\n", out_dir);
+    if (!s.resume || !had_journal) {
+        /* Until this sweep finishes, the folder must not look finished. */
+        char path[4400];
+        snprintf(path, sizeof path, "%s/manifest.json", out_dir);
+        unlink(path);
+    }
+
+    /* Quantiles: one point's replicates at a time. */
+    if (c.quant) {
+        int n_times = 0, steps = demob_model_steps(m);
+        for (int t = 0; t <= steps; t++)
+            n_times += plan.every <= 1 || t % plan.every == 0 || t == steps;
+        size_t rows = (size_t)n_times * (size_t)demob_model_n_origins(m) * (size_t)demob_model_n_states(m);
+        if ((rc = sq_init(&c.q, R, rows, &err)))
+            goto out;
+        quant_init = 1;
+        c.block_bytes = rows * sizeof(double);
+    }
+    long resumed = c.jr.jobs;
+    if (resumed > local_jobs) {
+        rc = demob_error_set(&err, DEMOB_EINPUT, "--resume: the journal in '%s' records more runs than the sweep has",
+                             out_dir);
+        goto out;
+    }
+    if (c.quant && resumed % R) {
+        long r0 = resumed % R;
+        demob_error e2 = {0};
+        int ok = 1;
+        for (long r = 0; r < r0 && ok; r++)
+            ok = sj_scratch_read(&c.jr, r, sq_block(&c.q, r), c.block_bytes, &e2) == 0;
+        if (!ok) {
+            /* The scratch did not survive (a power cut): redo this point. */
+            if ((rc = sj_rewind(&c.jr, resumed - r0, &err)))
+                goto out;
+            resumed -= r0;
+        }
+    }
+    c.j0 = resumed;
+    if (!(labels = output_labels_new(m, &err))) {
+        rc = DEMOB_ERUN;
+        goto out;
+    }
+
+    cli_catch_signals();
+    runner_config rcfg;
+    memset(&rcfg, 0, sizeof rcfg);
+    rcfg.main = sc;
+    rcfg.sopt = &s.a.sopt;
+    rcfg.workers = s.a.workers > 0 ? s.a.workers : runner_default_workers();
+    rcfg.plan = run_plan;
+    rcfg.n_jobs = local_jobs - resumed;
+    rcfg.job = job_fn;
+    rcfg.job_ud = &c;
+    rcfg.consume = consume_fn;
+    rcfg.consume_ud = &c;
+    rcfg.interrupted = &cli_interrupted;
+    rcfg.progress = !s.a.quiet && isatty(2);
+    long done = 0;
+    rc = runner_run(&rcfg, &done, &err);
+    demob_error serr = {0};
+    if (sj_sync(&c.jr, &serr) != 0 && rc == 0) {
+        err = serr;
+        rc = serr.status;
+    }
+    if (rc) {
+        if (cli_interrupted && strcmp(err.message, "interrupted") == 0) {
+            demob_error_set(&err, DEMOB_ERUN,
+                            "interrupted after %ld of %ld runs (%ld this time); the rest runs with the same "
+                            "command and --resume",
+                            resumed + done, local_jobs, done);
+        }
+        goto out;
+    }
+
+    /* Every run is in: the final files. */
+    if ((rc = assemble(&c, out_dir, labels, &err)))
+        goto out;
+    int sens = plan.want[OUT_SUMMARY];
+    if (sens) {
+        char pp[4400], sp[4400], op[4400];
+        snprintf(pp, sizeof pp, "%s/points.csv", out_dir);
+        snprintf(sp, sizeof sp, "%s/summary.csv", out_dir);
+        snprintf(op, sizeof op, "%s/sensitivity.csv", out_dir);
+        if ((rc = sweep_sensitivity(pp, sp, sw_first_outcome(m), op, &err)))
+            goto out;
+    }
+    remove_stale(out_dir, c.jf, sens);
+    {
+        strbuf extra;
+        strbuf_init(&extra);
+        strbuf_printf(&extra,
+                      "\"sweep\": {\"id\": \"%s\", \"design_sha256\": \"%s\", \"design_from\": \"%s\", "
+                      "\"design_seed\": %llu, \"points\": %ld, \"replicates\": %ld, \"runs_total\": %ld, "
+                      "\"shard\": \"%ld/%ld\", \"shard_index\": %ld, \"shard_count\": %ld, \"shard_points\": %ld, "
+                      "\"shard_runs\": %ld, \"every\": %d, \"outcome_column\": %d, \"files\": \"",
+                      id, design_hex, where, (unsigned long long)dseed, P, R, P * R, s.shard, s.shards, s.shard,
+                      s.shards, local_points, local_jobs, plan.every, sw_first_outcome(m));
+        int nfiles = 0;
+        for (int f = 0; f < SW_NFILES; f++)
+            if (c.jf[f] >= 0)
+                strbuf_printf(&extra, "%s%s", nfiles++ ? " " : "", sw_file_names[f]);
+        strbuf_printf(&extra, "%s\", \"params\": [", sens ? " sensitivity.csv" : "");
+        for (int k = 0; k < design.n_params; k++) {
+            strbuf_puts(&extra, k ? ", " : "");
+            json_string(&extra, design.names[k]);
+        }
+        strbuf_puts(&extra, "]}");
+        manifest_info info = {"sweep", s.a.sopt.path, m, local_jobs, argc, argv, extra.data};
+        rc = extra.failed ? demob_error_set(&err, DEMOB_ERUN, "out of memory") : manifest_write(out_dir, &info, &err);
+        strbuf_free(&extra);
+    }
+    if (rc)
+        goto out;
+    sj_remove(&c.jr);
+    journal_open = 0;
+    if (!s.a.quiet) {
+        double el = now_seconds() - t0;
+        fprintf(stderr, "demob sweep: %ld point%s x %ld replicate%s = %ld runs", P, P == 1 ? "" : "s", R,
+                R == 1 ? "" : "s", P * R);
+        if (s.shards > 1)
+            fprintf(stderr, " (shard %ld/%ld: %ld runs)", s.shard, s.shards, local_jobs);
+        if (resumed)
+            fprintf(stderr, " (%ld resumed)", resumed);
+        fprintf(stderr, " in %.1f s (%.0f runs/s), written to %s/\n", el, el > 0 ? (double)done / el : 0.0, out_dir);
+    }
+
+out:
+    if (journal_open)
+        sj_close(&c.jr);
+    if (quant_init)
+        sq_free(&c.q);
+    output_labels_free(labels);
+    strbuf_free(&c.row);
+    scenario_free(sc);
+    sweep_spec_free(&spec);
+    sweep_spec_free(&s.cli);
+    sweep_design_free(&design);
+    free(slot);
+    return rc ? fail(&err) : 0;
 }

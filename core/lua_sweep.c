@@ -117,7 +117,7 @@ static double *num_list(lua_State *L, int idx, const char *what, int *n)
     double *v = lua_newuserdatauv(L, (size_t)len * sizeof *v, 0);
     for (lua_Integer i = 1; i <= len; i++) {
         lua_rawgeti(L, idx, i);
-        char item[300];
+        char item[400];
         snprintf(item, sizeof item, "%s[%lld]", what, (long long)i);
         v[i - 1] = num_at(L, -1, item);
         lua_pop(L, 1);
@@ -129,7 +129,7 @@ static double *num_list(lua_State *L, int idx, const char *what, int *n)
 /* Optional number field of the distribution table at t. */
 static double dist_field(lua_State *L, int t, const char *what, const char *key, int required, double def)
 {
-    char item[300];
+    char item[400];
     snprintf(item, sizeof item, "%s.%s", what, key);
     lua_getfield(L, t, key);
     double x = def;
@@ -238,7 +238,7 @@ static void read_dist(lua_State *L, int idx, const char *what, sweep_dist *d)
     } else if (strcmp(dist, "discrete") == 0) {
         static const char *const f[] = {"dist", "values", "weights", NULL};
         dist_fields_only(L, idx, what, dist, f);
-        char item[300];
+        char item[400];
         snprintf(item, sizeof item, "%s.values", what);
         int n, nw = 0;
         lua_getfield(L, idx, "values");

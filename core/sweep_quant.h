@@ -1,0 +1,40 @@
+/* sweep_quant.h - quantiles.csv: for one point at a time, the stocks of
+ * each of its R replicates at every recorded step, origin and state, and
+ * from them one row per (step, origin, state):
+ *     point,step,date,origin,state,mean,sd,p5,p50,p95
+ * (statistics as defined in sweep_stats.h).
+ *
+ * The stocks come from the run's populations rows as formatted by
+ * output.c ("<point>,<run>,<step>,<date>,<origin>,<state>,<count>"): the
+ * label cells are kept once, the counts parsed. Memory: 8 R n bytes for
+ * n = (recorded steps) x origins x states, e.g. 100 replicates of 121
+ * steps x 6 origins x 9 states = 5.2 MB; nothing grows with the number of
+ * points. */
+#ifndef DEMOB_SWEEP_QUANT_H
+#define DEMOB_SWEEP_QUANT_H
+#include <stddef.h>
+
+#include "demob.h"
+#include "strbuf.h"
+
+typedef struct sweep_quant {
+    long replicates;
+    size_t n_rows;        /* rows per run */
+    double *vals;         /* [replicates][n_rows] */
+    double *tmp;          /* [replicates] */
+    strbuf labels;        /* "step,date,origin,state" cells of every row */
+    size_t *label_off;    /* [n_rows + 1] */
+    int have_labels;
+} sweep_quant;
+
+int sq_init(sweep_quant *q, long replicates, size_t n_rows, demob_error *err);
+void sq_free(sweep_quant *q);
+/* Replicate r's block of n_rows stocks (for saving and restoring). */
+double *sq_block(sweep_quant *q, long r);
+/* Parses one run's populations rows into replicate r's block. */
+int sq_add_rows(sweep_quant *q, long r, const char *rows, size_t len, demob_error *err);
+/* Appends the quantile rows of point `point` over the first `have`
+ * replicates (all of them, normally). */
+void sq_format(sweep_quant *q, long point, long have, strbuf *out);
+
+#endif

@@ -1,0 +1,74 @@
+/* sweep_shared.c - file names, headers and manifest fields shared by
+ * demob sweep and demob merge (see sweep_shared.h). */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "model_internal.h"
+#include "sweep_shared.h"
+
+const char *const sw_file_names[SW_NFILES] = {"populations.csv", "flows.csv",  "costs.csv",    "budgets.csv",
+                                              "summary.csv",     "points.csv", "quantiles.csv"};
+
+const char *const sw_quantiles_header[] = {"point", "step", "date", "origin", "state", "mean",
+                                           "sd",    "p5",   "p50",  "p95",    NULL};
+
+int sw_first_outcome(const demob_model *m)
+{
+    int n = 2;
+    for (int v = 0; v < demob_model_n_values(m); v++)
+        n += demob_model_value_name(m, v) != NULL;
+    return n;
+}
+
+void sw_param_range(const demob_model *m, demob_value v, double *lo, double *hi)
+{
+    *lo = m->values[v].lo;
+    *hi = m->values[v].hi;
+}
+
+static int get_long(const sw_manifest *mf, const char *key, long *out)
+{
+    const char *v = jflat_get(&mf->j, key);
+    if (!v)
+        return -1;
+    char *end;
+    errno = 0;
+    long x = strtol(v, &end, 10);
+    if (!*v || *end || errno)
+        return -1;
+    *out = x;
+    return 0;
+}
+
+int sw_manifest_load(const char *dir, sw_manifest *mf, demob_error *err)
+{
+    memset(mf, 0, sizeof *mf);
+    char path[4400];
+    snprintf(path, sizeof path, "%s/manifest.json", dir);
+    int rc = jflat_load(path, &mf->j, err);
+    if (rc)
+        return demob_error_set(err, DEMOB_EINPUT, "%s (not a finished sweep folder?)", err->message);
+    long oc = 0;
+    mf->command = jflat_get(&mf->j, "command");
+    mf->id = jflat_get(&mf->j, "sweep.id");
+    mf->design = jflat_get(&mf->j, "sweep.design_sha256");
+    mf->scenario = jflat_get(&mf->j, "scenario_sha256");
+    mf->files = jflat_get(&mf->j, "sweep.files");
+    if (!mf->command || !mf->id || !mf->design || !mf->scenario || !mf->files ||
+        get_long(mf, "sweep.shard_index", &mf->shard) || get_long(mf, "sweep.shard_count", &mf->shards) ||
+        get_long(mf, "sweep.points", &mf->points) || get_long(mf, "sweep.replicates", &mf->replicates) ||
+        get_long(mf, "sweep.outcome_column", &oc)) {
+        sw_manifest_free(mf);
+        return demob_error_set(err, DEMOB_EINPUT, "%s is not the manifest of a demob sweep", path);
+    }
+    mf->outcome_column = (int)oc;
+    return 0;
+}
+
+void sw_manifest_free(sw_manifest *mf)
+{
+    jflat_free(&mf->j);
+    memset(mf, 0, sizeof *mf);
+}
