@@ -73,7 +73,8 @@ static int decl_arrivals(lua_State *L)
             lua_pushfstring(L, "per_step[%I]", i);
             v[i - 1] = args_number(L, -2, "arrivals", lua_tostring(L, -1));
             if (v[i - 1] < 0 || isinf(v[i - 1]))
-                luaL_error(L, "arrivals: per_step[%I] must be a finite count >= 0 (got %s)", i, args_num(L, v[i - 1]));
+                luaL_error(L, "arrivals: per_step[%I] must be a finite count >= 0 (got %s)", i,
+                           args_num(L, v[i - 1]));
             if (v[i - 1] != floor(v[i - 1])) {
                 pending *p = args_pend(L, PEND_WHOLE, lua_tostring(L, -1));
                 p->x = v[i - 1];
@@ -178,7 +179,8 @@ static int decl_budget(lua_State *L)
     if (args_field(L, 1, "initial") != LUA_TNIL) {
         initial = args_number(L, -1, "budget", "initial");
         if (initial < 0 || isinf(initial))
-            luaL_error(L, "budget: '%s': initial must be a finite amount >= 0 (got %s)", name, args_num(L, initial));
+            luaL_error(L, "budget: '%s': initial must be a finite amount >= 0 (got %s)", name,
+                       args_num(L, initial));
     }
     demob_value refill;
     if (args_field(L, 1, "per_step") != LUA_TNIL)
@@ -203,7 +205,8 @@ static int decl_budget(lua_State *L)
                 luaL_error(L, "budget: tranches[%I]: amount is required", i);
             double amount = args_number(L, -1, "budget", "tranche amount");
             if (amount < 0 || isinf(amount))
-                luaL_error(L, "budget: '%s': tranche amount must be a finite amount >= 0 (got %s)", name, args_num(L, amount));
+                luaL_error(L, "budget: '%s': tranche amount must be a finite amount >= 0 (got %s)", name,
+                           args_num(L, amount));
             pending *p = args_pend(L, PEND_TRANCHE, name);
             p->a = b;
             p->b = at;
