@@ -14,14 +14,25 @@
 
 void compare_fmt_num(char *buf, size_t size, double v)
 {
+    /* Into a buffer big enough for any double in %f, then cut to size. */
+    char tmp[400];
     if (isnan(v))
-        snprintf(buf, size, "-");
+        snprintf(tmp, sizeof tmp, "-");
     else if (fabs(v) < 1e15 && v == floor(v))
-        snprintf(buf, size, "%.0f", v == 0 ? 0.0 : v);
+        snprintf(tmp, sizeof tmp, "%.0f", v == 0 ? 0.0 : v);
+    else if (fabs(v) >= 1e15)
+        snprintf(tmp, sizeof tmp, "%.6g", v);
     else if (fabs(v) >= 100)
-        snprintf(buf, size, "%.1f", v);
+        snprintf(tmp, sizeof tmp, "%.1f", v);
     else
-        snprintf(buf, size, "%.4g", v);
+        snprintf(tmp, sizeof tmp, "%.4g", v);
+    size_t n = strlen(tmp);
+    if (size == 0)
+        return;
+    if (n >= size)
+        n = size - 1;
+    memcpy(buf, tmp, n);
+    buf[n] = '\0';
 }
 
 static void fmt_signed(char *buf, size_t size, double v)
@@ -188,7 +199,7 @@ static void tt_init(ttable *t, const compare_result *res, const layout *l, int w
 static void tt_cell(ttable *t, const compare_cell *c, const layout *l, int with_origin,
                     int with_values)
 {
-    char point[24], run[24], step[24], a[96], b[96], d[64], r[64];
+    char point[24], run[24], step[24], a[160], b[160], d[80], r[64];
     const char *v[TABLE_MAX_COLS];
     int n = 0;
     snprintf(point, sizeof point, "%ld", c->point);
