@@ -82,6 +82,13 @@ pending *args_pend(lua_State *L, enum pending_kind kind, const char *name)
     return p;
 }
 
+void args_loading(lua_State *L, const char *decl)
+{
+    if (lua_scenario_of(L)->loaded)
+        luaL_error(L, "%s: declarations belong at the top level of the scenario, not in hooks "
+                      "(the model is fixed once the script has run)", decl);
+}
+
 /* ------------------------------------------------------------- fields */
 
 void args_check_fields(lua_State *L, int t, const char *decl, const char *const *fields, int n_pos)

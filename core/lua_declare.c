@@ -21,6 +21,7 @@ static struct scenario *sc_of(lua_State *L)
 
 static void check_table(lua_State *L, const char *decl)
 {
+    args_loading(L, decl);
     if (lua_type(L, 1) != LUA_TTABLE)
         luaL_error(L, "%s: expects a table, as in %s { ... } (got %s)", decl, decl, luaL_typename(L, 1));
     if (lua_gettop(L) > 1)

@@ -10,6 +10,7 @@
 
 static void check_table(lua_State *L, const char *decl)
 {
+    args_loading(L, decl);
     if (lua_type(L, 1) != LUA_TTABLE)
         luaL_error(L, "%s: expects a table, as in %s { ... } (got %s)", decl, decl, luaL_typename(L, 1));
     if (lua_gettop(L) > 1)
@@ -409,6 +410,7 @@ static int decl_event(lua_State *L)
 
 static void add_ref(lua_State *L, const char *decl, int **refs, int *n, int *cap)
 {
+    args_loading(L, decl);
     if (lua_type(L, 1) != LUA_TFUNCTION || lua_gettop(L) != 1)
         luaL_error(L, "%s: expects one function, as in %s(function(sim, t) ... end)", decl, decl);
     args_grow(L, refs, cap, *n, sizeof **refs);

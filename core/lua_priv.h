@@ -131,6 +131,7 @@ struct scenario {
     long long load_instructions, hook_instructions;
 
     /* Declaration phase. */
+    int loaded;                /* the script ran and the model is frozen */
     int scenario_declared;
     int steps_declared;
     int mode;                  /* as declared so far                    */
@@ -211,6 +212,8 @@ void lua_policy_register(lua_State *L, int table);
 
 /* --------------------------------------------------------------- args */
 
+/* Raises if the script has finished loading: a hook may not declare. */
+void args_loading(lua_State *L, const char *decl);
 /* Raises "<decl>: unknown field 'k' (fields: ...)" for any key of the table
  * at t that is not in fields (NULL-terminated) nor a positional index
  * 1..n_pos. */

@@ -392,6 +392,7 @@ scenario *scenario_load(const scenario_options *opt, demob_error *err)
         demob_error_set(err, DEMOB_ERUN, "out of memory");
         goto fail;
     }
+    sc->loaded = 1;
     return sc;
 fail:
     scenario_free(sc);

@@ -221,6 +221,16 @@ static void test_hook_unknown_param(void **state)
                      "(step 2, run 1)", (const char *)NULL);
 }
 
+static void test_no_declarations_in_hooks(void **state)
+{
+    (void)state;
+    scenario_options o;
+    scenario_options_init(&o);
+    o.path = DIR "hook_declares.lua";
+    expect_run_error(&o, 1, "hook_declares.lua:5:", "event: declarations belong at the top level",
+                     "(step 2, run 1)", (const char *)NULL);
+}
+
 static void test_kept_sim_is_dead(void **state)
 {
     (void)state;
@@ -353,6 +363,7 @@ int main(void)
         cmocka_unit_test(test_random_stream),
         cmocka_unit_test(test_hook_raise),
         cmocka_unit_test(test_hook_unknown_param),
+        cmocka_unit_test(test_no_declarations_in_hooks),
         cmocka_unit_test(test_kept_sim_is_dead),
         cmocka_unit_test(test_hook_limits),
         cmocka_unit_test(test_on_finish),
