@@ -129,6 +129,8 @@ const char *args_name(lua_State *L, int t, const char *decl, const char *what)
     if (lua_rawgeti(L, t, 1) != LUA_TSTRING || lua_rawlen(L, -1) == 0)
         luaL_error(L, "%s: the first element must be the %s's name (a non-empty string)", decl, what);
     const char *s = lua_tostring(L, -1);
+    if (strlen(s) != lua_rawlen(L, -1))
+        luaL_error(L, "%s: the %s's name contains a NUL byte", decl, what);
     lua_pop(L, 1);   /* still anchored in the table */
     return s;
 }
@@ -325,6 +327,8 @@ void args_names(lua_State *L, int idx, const char *decl, const char *field)
 {
     idx = lua_absindex(L, idx);
     if (lua_type(L, idx) == LUA_TSTRING) {
+        if (strlen(lua_tostring(L, idx)) != lua_rawlen(L, idx))
+            luaL_error(L, "%s: %s contains a NUL byte", decl, field);
         lua_createtable(L, 1, 0);
         lua_pushvalue(L, idx);
         lua_rawseti(L, -2, 1);
@@ -337,6 +341,8 @@ void args_names(lua_State *L, int idx, const char *decl, const char *field)
     for (lua_Integer i = 1; i <= n; i++) {
         if (lua_rawgeti(L, idx, i) != LUA_TSTRING)
             luaL_error(L, "%s: %s[%d] must be a name (got %s)", decl, field, (int)i, luaL_typename(L, -1));
+        if (strlen(lua_tostring(L, -1)) != lua_rawlen(L, -1))
+            luaL_error(L, "%s: %s[%d] contains a NUL byte", decl, field, (int)i);
         lua_rawseti(L, -2, i);
     }
     /* A table with other keys is a mistake (e.g. a set {a = true}). */

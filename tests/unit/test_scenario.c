@@ -320,6 +320,21 @@ static void test_bad_rates(void **state)
     expect_fail(DIR "bad_rate_type.lua", "bad_rate_type.lua:3:", "rate", "string");
 }
 
+static void test_odd_names(void **state)
+{
+    (void)state;
+    scenario *sc = load(DIR "odd_names.lua");
+    const demob_model *m = scenario_model(sc);
+    assert_string_equal(demob_model_state_name(m, 2), "two\nlines");
+    assert_string_equal(demob_model_origin_name(m, 0), "C\xc3\xb4te d'Ivoire");
+    assert_string_equal(demob_model_origin_name(m, 1), "\xff\xfe");
+    assert_true(demob_model_origin_has_tag(m, 0, "west, africa"));
+    assert_double(initial_stock(m, "\xff\xfe", "say \"hi\""), 5, 0);
+    assert_string_equal(demob_model_flow_name(m, 0), "in, camp->two\nlines");
+    scenario_free(sc);
+    expect_fail(DIR "bad_name_nul.lua", "bad_name_nul.lua:3:", "NUL byte");
+}
+
 static void test_bad_stocks(void **state)
 {
     (void)state;
@@ -562,6 +577,7 @@ int main(void)
         cmocka_unit_test(test_bad_unknown_names),
         cmocka_unit_test(test_bad_rates),
         cmocka_unit_test(test_bad_stocks),
+        cmocka_unit_test(test_odd_names),
         cmocka_unit_test(test_bad_duplicates),
         cmocka_unit_test(test_bad_steps),
         cmocka_unit_test(test_bad_policy_values),
