@@ -994,6 +994,13 @@ double demob_sim_cost(const demob_sim *s, int origin, int category)
     return s->cost_step[origin * s->n_cat + category];
 }
 
+double demob_sim_cost_cumulative(const demob_sim *s, int origin, int category)
+{
+    if (origin < 0 || origin > s->n_o || category < 0 || category >= s->n_cat)
+        return 0;
+    return s->cost_cum[origin * s->n_cat + category];
+}
+
 double demob_sim_cost_total(const demob_sim *s)
 {
     double sum = 0;

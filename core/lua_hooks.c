@@ -4,8 +4,9 @@
  * run (each fires once, at the first step its predicate holds), arrival
  * functions (through demob_sim_add_arrivals), then the on_step functions
  * in declaration order. All of a step's Lua runs in one protected call
- * with the hook limits armed; an error comes back as DEMOB_ERUN with
- * "file:line: message (step t, run r)". A scenario without such functions
+ * with the hook limits armed; an error comes back as DEMOB_EINPUT (a
+ * script's error is bad input: exit 2) with "file:line: message (step t,
+ * run r)". A scenario without such functions
  * never enters Lua during a run. */
 #include <stdlib.h>
 #include <string.h>
@@ -41,22 +42,7 @@ static void track_run(struct scenario *sc, demob_sim *sim, int step)
     sc->last_step = step;
     if (sc->fired)
         memset(sc->fired, 0, (size_t)sc->n_pred);
-    int n_cat = demob_model_n_categories(sc->model);
-    if (sc->cost_cum)
-        memset(sc->cost_cum, 0, (size_t)n_cat * sizeof *sc->cost_cum);
     sc->need_simobj = 1;
-}
-
-/* Adds the last step's costs per category (sim:cost(category) reads the
- * running sums). */
-static void add_costs(struct scenario *sc, demob_sim *sim)
-{
-    int n_o = demob_model_n_origins(sc->model), n_cat = demob_model_n_categories(sc->model);
-    if (!sc->cost_cum)
-        return;
-    for (int c = 0; c < n_cat; c++)
-        for (int o = 0; o <= n_o; o++)
-            sc->cost_cum[c] += demob_sim_cost(sim, o, c);
 }
 
 /* Pushes this run's sim object, making a new one at the start of a run:
@@ -157,23 +143,21 @@ static int call_lua(struct scenario *sc, demob_sim *sim, int step, int finish, d
     lua_sandbox_message(sc, status, msg, sizeof msg);
     lua_settop(L, 0);
     if (finish)
-        return demob_error_set(err, DEMOB_ERUN, "%s (on_finish, run %ld)", msg, demob_sim_run_index(sim));
-    return demob_error_set(err, DEMOB_ERUN, "%s (step %d, run %ld)", msg, step, demob_sim_run_index(sim));
+        return demob_error_set(err, DEMOB_EINPUT, "%s (on_finish, run %ld)", msg, demob_sim_run_index(sim));
+    return demob_error_set(err, DEMOB_EINPUT, "%s (step %d, run %ld)", msg, step, demob_sim_run_index(sim));
 }
 
 static int step_hook(void *ud, demob_sim *sim, int step, demob_error *err)
 {
     struct scenario *sc = ud;
     track_run(sc, sim, step);
-    add_costs(sc, sim);
-    if (sc->n_step + sc->n_pred + sc->n_arrfn == 0)
-        return 0;   /* only on_finish: keep the running cost sums, no Lua */
     return call_lua(sc, sim, step, 0, err);
 }
 
 void scenario_attach(scenario *sc, demob_sim *sim)
 {
-    if (!scenario_has_hooks(sc))
+    /* Only on_finish: the step loop never enters Lua. */
+    if (sc->n_step + sc->n_pred + sc->n_arrfn == 0)
         return;
     demob_sim_set_hook(sim, step_hook, sc);
 }
@@ -185,7 +169,6 @@ int scenario_finish(scenario *sc, demob_sim *sim, demob_error *err)
     int t = demob_sim_time(sim);
     if (sim != sc->cur_sim || demob_sim_run_index(sim) != sc->cur_run)
         track_run(sc, sim, t);
-    add_costs(sc, sim);
     int rc = call_lua(sc, sim, t, 1, err);
     /* The run is over: the next hook call starts a new one with a new
      * sim object. */

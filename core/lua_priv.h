@@ -161,7 +161,6 @@ struct scenario {
     /* The run under way (lua_hooks.c). */
     unsigned char *fired;      /* [n_pred] for the current run          */
     int *scratch;              /* [n_origins] for resolving tags        */
-    double *cost_cum;          /* [n_categories] cost since t = 0       */
     int need_simobj;           /* make a new sim object at the next call */
     lua_simref *cur;           /* the current run's sim userdata        */
     int cur_ref;               /* its registry reference                */

@@ -387,8 +387,7 @@ scenario *scenario_load(const scenario_options *opt, demob_error *err)
     /* Run-time buffers for the hooks. */
     sc->scratch = malloc((size_t)(demob_model_n_origins(sc->model) + 1) * sizeof *sc->scratch);
     sc->fired = calloc((size_t)sc->n_pred + 1, 1);
-    sc->cost_cum = calloc((size_t)demob_model_n_categories(sc->model) + 1, sizeof *sc->cost_cum);
-    if (!sc->scratch || !sc->fired || !sc->cost_cum) {
+    if (!sc->scratch || !sc->fired) {
         demob_error_set(err, DEMOB_ERUN, "out of memory");
         goto fail;
     }
@@ -424,7 +423,6 @@ void scenario_free(scenario *sc)
     free(sc->actions);
     free(sc->fired);
     free(sc->scratch);
-    free(sc->cost_cum);
     demob_model_free(sc->model);
     free(sc->path);
     free(sc->dir);

@@ -196,7 +196,10 @@ static int sim_cost(lua_State *L)
         return 1;
     }
     int c = check_category(L, r, 2);
-    lua_pushnumber(L, r->sc->cost_cum ? r->sc->cost_cum[c] : 0);
+    double sum = 0;
+    for (int o = 0; o <= demob_model_n_origins(r->sc->model); o++)
+        sum += demob_sim_cost_cumulative(r->sim, o, c);
+    lua_pushnumber(L, sum);
     return 1;
 }
 

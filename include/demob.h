@@ -239,6 +239,7 @@ double demob_sim_cumulative(const demob_sim *s, int origin, int flow);
 /* Cost in category c for origin o (o == n_origins: fixed costs) in the
  * last step / since t = 0. */
 double demob_sim_cost(const demob_sim *s, int origin, int category);
+double demob_sim_cost_cumulative(const demob_sim *s, int origin, int category);
 double demob_sim_cost_total(const demob_sim *s);
 double demob_sim_budget_balance(const demob_sim *s, int budget);
 /* Money flows wanted to spend in the last step but could not. */

@@ -87,7 +87,7 @@ static double stock(scenario *sc, demob_sim *s, const char *origin, const char *
     return demob_sim_stock(s, demob_model_find_origin(m, origin), demob_model_find_state(m, state));
 }
 
-/* Loads, runs run 1 and expects DEMOB_ERUN with every needle. */
+/* Loads, runs run 1 and expects DEMOB_EINPUT with every needle. */
 static void expect_run_error(scenario_options *o, long runs, ...)
 {
     scenario *sc = load_with(o);
@@ -97,8 +97,8 @@ static void expect_run_error(scenario_options *o, long runs, ...)
     int rc = 0;
     for (long r = 1; r <= runs && rc == 0; r++)
         rc = run_one(sc, s, r, &err);
-    assert_int_equal(rc, DEMOB_ERUN);
-    assert_int_equal(err.status, DEMOB_ERUN);
+    assert_int_equal(rc, DEMOB_EINPUT);
+    assert_int_equal(err.status, DEMOB_EINPUT);
     va_list ap;
     va_start(ap, runs);
     for (const char *n = va_arg(ap, const char *); n; n = va_arg(ap, const char *))
