@@ -102,6 +102,23 @@ demo:
 bench: check-deps $(BIN)
 	@BUILD=$(BUILD) bench/run
 
+# Fuzzing (clang with libFuzzer): every tests/fuzz/fuzz_*.c runs for
+# FUZZ_SECONDS from its seed corpus tests/fuzz/corpus/<name>/; crashes land
+# in build-fuzz/ (turn each into a regression test).
+FUZZ_SRC := $(wildcard tests/fuzz/fuzz_*.c)
+FUZZ_BIN := $(FUZZ_SRC:tests/fuzz/%.c=build-fuzz/%)
+FUZZ_LIB_SRC := $(LIB_SRC)
+build-fuzz/%: tests/fuzz/%.c $(FUZZ_LIB_SRC) $(EMBED_C)
+	@mkdir -p build-fuzz
+	clang -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -g -O1 -fsanitize=fuzzer,address,undefined \
+	  -Iinclude -Icore -I$(BUILD) $(LUA_CFLAGS) -o $@ $< $(FUZZ_LIB_SRC) $(EMBED_C) $(LDLIBS)
+
+fuzz: check-deps $(FUZZ_BIN)
+	@for f in $(FUZZ_BIN); do n=$$(basename $$f); mkdir -p build-fuzz/corpus-$$n; \
+	  echo "fuzzing $$n for $(FUZZ_SECONDS) s"; \
+	  $$f -max_total_time=$(FUZZ_SECONDS) -artifact_prefix=build-fuzz/$$n- \
+	    build-fuzz/corpus-$$n tests/fuzz/corpus/$$n || exit 1; done
+
 install: all
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/demob/scripts \
 	  $(DESTDIR)$(PREFIX)/share/demob/scenarios $(DESTDIR)$(PREFIX)/share/man/man1
