@@ -700,22 +700,26 @@ int cmd_sweep(int argc, char **argv)
 
     if ((rc = make_dirs(out_dir, &err)))
         goto out;
-    int had_journal = 0;
-    if ((rc = sj_open(&c.jr, out_dir, id, s.shard, s.shards, names, nf, s.resume, &had_journal, &err)))
-        goto out;
-    journal_open = 1;
-    if (s.resume && !had_journal) {
-        int done;
-        if ((rc = check_finished(out_dir, id, s.shard, s.shards, &done, &err)))
+    if (s.resume) {
+        /* No journal: the folder is new, or holds a finished sweep, which
+         * must be this one. Checked before the journal is created, so a
+         * refused --resume leaves the folder as it was. */
+        char jpath[4400];
+        struct stat st;
+        snprintf(jpath, sizeof jpath, "%s/%s", out_dir, SJ_JOURNAL_NAME);
+        int done = 0;
+        if (stat(jpath, &st) != 0 && (rc = check_finished(out_dir, id, s.shard, s.shards, &done, &err)))
             goto out;
         if (done) {
-            sj_remove(&c.jr);
-            journal_open = 0;
             if (!s.a.quiet)
                 fprintf(stderr, "demob sweep: %s/ already holds this finished sweep; nothing to do\n", out_dir);
             goto out;
         }
     }
+    int had_journal = 0;
+    if ((rc = sj_open(&c.jr, out_dir, id, s.shard, s.shards, names, nf, s.resume, &had_journal, &err)))
+        goto out;
+    journal_open = 1;
     if (had_journal && !s.resume && !s.a.quiet)
         fprintf(stderr, "demob sweep: starting over in %s/ (an unfinished sweep was there; --resume continues "
                         "one)\n", out_dir);

@@ -69,30 +69,83 @@ static int parse_count(const char *s, const char *end, double *out)
     return *e ? -1 : 0;
 }
 
+/* The fields a quantile row needs from one populations record starting at
+ * p: the end of the second field (comma2), the last comma and the end of
+ * the record. Names may be quoted (with commas or newlines inside), so a
+ * record with a quote is scanned byte by byte; the common unquoted one
+ * with memchr. Returns the end, or NULL for a malformed record. */
+static const char *split_record(const char *p, const char *end, int any_quote, const char **comma2,
+                                const char **last)
+{
+    if (!any_quote) {
+        const char *nl = memchr(p, '\n', (size_t)(end - p));
+        const char *e = nl ? nl : end;
+        const char *c1 = memchr(p, ',', (size_t)(e - p));
+        const char *c2 = c1 ? memchr(c1 + 1, ',', (size_t)(e - c1 - 1)) : NULL;
+        const char *l = e;
+        while (l > p && l[-1] != ',')
+            l--;
+        if (!c2 || l <= c2 + 1)
+            return NULL;
+        *comma2 = c2;
+        *last = l - 1;
+        return e;
+    }
+    int commas = 0, quoted = 0;
+    *comma2 = *last = NULL;
+    const char *e = p;
+    for (; e < end; e++) {
+        if (*e == '"')
+            quoted = !quoted;
+        else if (!quoted && *e == ',') {
+            if (++commas == 2)
+                *comma2 = e;
+            *last = e;
+        } else if (!quoted && *e == '\n')
+            break;
+    }
+    return *comma2 && *last != *comma2 ? e : NULL;
+}
+
 int sq_add_rows(sweep_quant *q, long r, const char *rows, size_t len, demob_error *err)
 {
     double *blk = sq_block(q, r);
     size_t row = 0;
     const char *p = rows, *end = rows + len;
     int take_labels = !q->have_labels;
+    int any_quote = len > 0 && memchr(rows, '"', len) != NULL;
     if (take_labels)
         strbuf_clear(&q->labels);
-    while (p < end) {
-        /* One record: commas outside quotes delimit fields; a newline
-         * outside quotes ends it (names may be quoted). */
-        const char *comma2 = NULL, *last = NULL, *e = p;
-        int commas = 0, quoted = 0;
-        for (; e < end; e++) {
-            if (*e == '"')
-                quoted = !quoted;
-            else if (!quoted && *e == ',') {
-                if (++commas == 2)
-                    comma2 = e;
-                last = e;
-            } else if (!quoted && *e == '\n')
-                break;
+    if (!take_labels && len > 0) {
+        /* Every run's rows carry the same labels, each after the same
+         * "<point>,<run>," prefix: jump over them and parse the count. The
+         * first row's prefix gives the prefix length of this run. */
+        const char *c1 = memchr(rows, ',', len);
+        const char *c2 = c1 ? memchr(c1 + 1, ',', (size_t)(end - c1 - 1)) : NULL;
+        if (!c2)
+            return demob_error_set(err, DEMOB_ERUN, "quantiles: unexpected populations row 1");
+        size_t plen = (size_t)(c2 + 1 - rows);
+        for (row = 0; row < q->n_rows; row++) {
+            size_t ll = q->label_off[row + 1] - q->label_off[row];
+            const char *c = p + plen + ll;
+            if (c >= end || *c != ',')
+                return demob_error_set(err, DEMOB_ERUN, "quantiles: unexpected populations row %zu", row + 1);
+            const char *e = c + 1;
+            while (e < end && *e != '\n')
+                e++;
+            if (parse_count(c + 1, e, &blk[row]) != 0)
+                return demob_error_set(err, DEMOB_ERUN, "quantiles: bad count in populations row %zu", row + 1);
+            p = e < end ? e + 1 : e;
         }
-        if (row >= q->n_rows || !comma2 || last == comma2)
+        if (p != end)
+            return demob_error_set(err, DEMOB_ERUN, "quantiles: a run gave more than %zu populations rows",
+                                   q->n_rows);
+        return 0;
+    }
+    while (p < end) {
+        const char *comma2, *last;
+        const char *e = split_record(p, end, any_quote, &comma2, &last);
+        if (row >= q->n_rows || !e)
             return demob_error_set(err, DEMOB_ERUN, "quantiles: unexpected populations row %zu", row + 1);
         if (parse_count(last + 1, e, &blk[row]) != 0)
             return demob_error_set(err, DEMOB_ERUN, "quantiles: bad count in populations row %zu", row + 1);
@@ -122,9 +175,15 @@ void sq_format(sweep_quant *q, long point, long have, strbuf *out)
     for (size_t row = 0; row < q->n_rows; row++) {
         for (long r = 0; r < have; r++)
             q->tmp[r] = q->vals[(size_t)r * q->n_rows + row];
-        double mean, sd;
+        double mean, sd, lo = q->tmp[0], hi = q->tmp[0];
+        for (long r = 1; r < have; r++) {
+            lo = q->tmp[r] < lo ? q->tmp[r] : lo;
+            hi = q->tmp[r] > hi ? q->tmp[r] : hi;
+        }
         stats_mean_sd(q->tmp, (size_t)have, &mean, &sd);
-        stats_sort(q->tmp, (size_t)have);
+        /* Often every replicate agrees (t = 0, empty states): no sort. */
+        if (lo != hi)
+            stats_sort(q->tmp, (size_t)have);
         strbuf_append(out, pfx, (size_t)plen);
         strbuf_append(out, q->labels.data + q->label_off[row], q->label_off[row + 1] - q->label_off[row]);
         csvw_f64(out, 0, mean);

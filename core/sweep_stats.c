@@ -10,15 +10,58 @@
  * params' ranks are collinear and the PRCC is undefined. */
 #define PRCC_PIVOT_EPS 1e-10
 
-static int cmp_double(const void *a, const void *b)
+/* Below this many values, insertion sort. */
+#define SORT_SMALL 16
+
+static void insertion_sort(double *x, size_t n)
 {
-    double x = *(const double *)a, y = *(const double *)b;
-    return (x > y) - (x < y);
+    for (size_t i = 1; i < n; i++) {
+        double v = x[i];
+        size_t j = i;
+        while (j > 0 && x[j - 1] > v) {
+            x[j] = x[j - 1];
+            j--;
+        }
+        x[j] = v;
+    }
 }
 
+/* Quicksort with median-of-three pivots, recursing into the smaller part
+ * (stack depth O(log n)), insertion sort for short runs. Inline
+ * comparisons: qsort's callback per comparison dominated the cost of the
+ * quantiles of a sweep (one sort per point, step, origin and state). */
 void stats_sort(double *x, size_t n)
 {
-    qsort(x, n, sizeof *x, cmp_double);
+    while (n > SORT_SMALL) {
+        size_t mid = n / 2;
+        double a = x[0], b = x[mid], c = x[n - 1];
+        double pivot = a < b ? (b < c ? b : (a < c ? c : a)) : (a < c ? a : (b < c ? c : b));
+        size_t i = 0, j = n - 1;
+        for (;;) {
+            while (x[i] < pivot)
+                i++;
+            while (x[j] > pivot)
+                j--;
+            if (i >= j)
+                break;
+            double t = x[i];
+            x[i] = x[j];
+            x[j] = t;
+            i++;
+            j--;
+        }
+        /* x[0..j] <= pivot <= x[j+1..n-1] */
+        size_t left = j + 1;
+        if (left < n - left) {
+            stats_sort(x, left);
+            x += left;
+            n -= left;
+        } else {
+            stats_sort(x + left, n - left);
+            n = left;
+        }
+    }
+    insertion_sort(x, n);
 }
 
 double stats_quantile_sorted(const double *x, size_t n, double p)

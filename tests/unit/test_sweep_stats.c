@@ -7,6 +7,7 @@
 #include <cmocka.h>
 
 #include <math.h>
+#include <stdlib.h>
 
 #include "sweep_stats.h"
 
@@ -126,12 +127,45 @@ static void test_prcc_undefined(void **state)
     assert_true(isnan(out[0]));
 }
 
+static int cmp_d(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
+/* stats_sort against qsort on shapes that break naive quicksorts: all
+ * equal, sorted, reversed, few distinct values, organ pipe, random; sizes
+ * around the insertion-sort cut-off. A fixed LCG keeps it reproducible. */
+static void test_sort_shapes(void **state)
+{
+    (void)state;
+    enum { MAXN = 300 };
+    double a[MAXN], b[MAXN];
+    unsigned long long seed = 12345;
+    for (int shape = 0; shape < 6; shape++)
+        for (int n = 0; n < MAXN; n += n < 40 ? 1 : 37) {
+            for (int i = 0; i < n; i++) {
+                seed = seed * 6364136223846793005ULL + 1442695040888963407ULL;
+                int rnd = (int)(seed >> 33);
+                a[i] = shape == 0 ? 7 : shape == 1 ? i : shape == 2 ? n - i : shape == 3 ? rnd % 3
+                     : shape == 4 ? (i < n / 2 ? i : n - i) : (double)(rnd % 1000) / 7.0;
+                b[i] = a[i];
+            }
+            stats_sort(a, (size_t)n);
+            qsort(b, (size_t)n, sizeof *b, cmp_d);
+            for (int i = 0; i < n; i++)
+                if (a[i] != b[i])
+                    fail_msg("shape %d, n %d: position %d is %g, want %g", shape, n, i, a[i], b[i]);
+        }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_quantiles_type7), cmocka_unit_test(test_mean_sd),
         cmocka_unit_test(test_ranks_ties),      cmocka_unit_test(test_spearman),
         cmocka_unit_test(test_prcc_two_params), cmocka_unit_test(test_prcc_undefined),
+        cmocka_unit_test(test_sort_shapes),
     };
     return cmocka_run_group_tests_name("sweep_stats", tests, NULL, NULL);
 }
