@@ -153,6 +153,7 @@ demob_sim *demob_sim_new(const demob_model *m, demob_error *err)
     s->flow_live = alloc0((size_t)m->n_flows, 1, &failed);
     s->flow_dirty = alloc0((size_t)m->n_flows, 1, &failed);
     s->flow_h = alloc0((size_t)m->n_flows, sizeof(double), &failed);
+    s->flow_rate = alloc0((size_t)m->n_flows, sizeof(double), &failed);
     s->n_cat = m->n_categories;
     s->cost_step = alloc0((size_t)(s->n_o + 1) * (size_t)s->n_cat, sizeof(double), &failed);
     s->cost_cum = alloc0((size_t)(s->n_o + 1) * (size_t)s->n_cat, sizeof(double), &failed);
@@ -194,7 +195,7 @@ void demob_sim_free(demob_sim *s)
     free_lists(s->value_flows, m->n_values);
     void *bufs[] = {s->stock_i, s->stock_d, s->cohort_off, s->locked_i, s->locked_d, s->locksum_i,
                     s->locksum_d, s->arrive_i, s->arrive_d, s->val, s->flow_on, s->flow_live,
-                    s->flow_h, s->flow_dirty, s->value_n_flows, s->cache, s->active, s->cond,
+                    s->flow_h, s->flow_rate, s->flow_dirty, s->value_n_flows, s->cache, s->active, s->cond,
                     s->share, s->want_i, s->want_d, s->move_i, s->move_d, s->cut_i, s->cut_d,
                     s->cum, s->scratch, s->rem_scratch, s->ceil_n_out, s->ceil_n_in,
                     s->budget_n_links, s->cost_step, s->cost_cum, s->balance, s->gap, s->spent,
@@ -265,10 +266,13 @@ static void refresh_flow(demob_sim *s, int f, int t)
     const flow_def *fd = &s->m->flows[f];
     double r = s->val[fd->rate];
     int live = s->flow_on[f] && t >= fd->first && t <= fd->last && (r > 0 || fd->forced);
-    double h = r >= 1 ? INFINITY : -log1p(-r);
-    if (live != s->flow_live[f] || h != s->flow_h[f]) {
+    if (live != s->flow_live[f]) {
         s->flow_live[f] = (unsigned char)live;
-        s->flow_h[f] = h;
+        mark_flow_dirty(s, f);
+    }
+    if (r != s->flow_rate[f]) {
+        s->flow_rate[f] = r;
+        s->flow_h[f] = r >= 1 ? INFINITY : -log1p(-r);
         mark_flow_dirty(s, f);
     }
 }
@@ -443,7 +447,7 @@ int demob_sim_reset(demob_sim *s, long run, const double *values, demob_error *e
     for (int f = 0; f < m->n_flows; f++) {
         s->flow_on[f] = (unsigned char)m->flows[f].enabled;
         s->flow_live[f] = 0;
-        s->flow_h[f] = -1; /* forces a refresh */
+        s->flow_rate[f] = -1; /* forces a refresh */
         refresh_flow(s, f, 1);
     }
     for (int src = 0; src < m->n_sources; src++)

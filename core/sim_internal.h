@@ -44,6 +44,7 @@ struct demob_sim {
     unsigned char *flow_on;                   /* [n_flows] switch */
     unsigned char *flow_live;                 /* [n_flows] on, in window, rate > 0 */
     double *flow_h;                           /* [n_flows] hazard (INFINITY: rate 1) */
+    double *flow_rate;                        /* [n_flows] the rate flow_h was computed from */
     unsigned char *flow_dirty;                /* [n_flows] */
     int any_dirty;
     int **value_flows; int *value_n_flows;    /* flows whose rate is slot v */
