@@ -18,6 +18,77 @@
 
 #define MAX_DIRS 16
 
+#define CACHE_MAX 32
+
+typedef struct cache_entry {
+    char *path;
+    long point;
+    int cumulative;
+    series_set set;
+} cache_entry;
+
+struct plot_cache {
+    cache_entry e[CACHE_MAX];
+    int n;
+};
+
+plot_cache *plot_cache_new(void)
+{
+    return calloc(1, sizeof(plot_cache));
+}
+
+void plot_cache_free(plot_cache *c)
+{
+    if (!c)
+        return;
+    for (int i = 0; i < c->n; i++) {
+        free(c->e[i].path);
+        series_free(&c->e[i].set);
+    }
+    free(c);
+}
+
+/* The series of one file for query q: from the cache when it can answer
+ * (see plot_cache), else read. */
+static int load_series(const plot_request *r, const char *path, const series_query *q,
+                       series_set *out, demob_error *err)
+{
+    plot_cache *c = r->cache;
+    int shareable = c && q->n_origins == 0 &&
+                    (q->by == SERIES_BY_ITEM || (q->by == SERIES_TOTAL && q->n_items == 1));
+    if (!shareable)
+        return series_load(path, q, out, err);
+    cache_entry *e = NULL;
+    for (int i = 0; i < c->n && !e; i++)
+        if (strcmp(c->e[i].path, path) == 0 && c->e[i].point == q->point &&
+            c->e[i].cumulative == q->cumulative)
+            e = &c->e[i];
+    if (!e) {
+        if (c->n == CACHE_MAX)
+            return series_load(path, q, out, err);
+        series_query all = { .by = SERIES_BY_ITEM, .point = q->point, .keep_runs = 1,
+                             .cumulative = q->cumulative };
+        e = &c->e[c->n];
+        memset(e, 0, sizeof *e);
+        int rc = series_load(path, &all, &e->set, err);
+        if (rc != 0) {
+            series_free(&e->set);
+            return rc;
+        }
+        if (!(e->path = strdup(path))) {
+            series_free(&e->set);
+            return demob_error_set(err, DEMOB_ERUN, "out of memory");
+        }
+        e->point = q->point;
+        e->cumulative = q->cumulative;
+        c->n++;
+    }
+    /* quantiles.csv cannot make the quantiles of a sum: read it as asked. */
+    if (e->set.kind == TIDY_QUANTILES)
+        return series_load(path, q, out, err);
+    return series_select(&e->set, path, q, out, err);
+}
+
 void plot_request_init(plot_request *r)
 {
     memset(r, 0, sizeof *r);
@@ -184,7 +255,7 @@ int plot_svg(const plot_request *r, strbuf *out, demob_error *err)
             .by = r->by, .point = r->point, .keep_runs = r->type != PLOT_LINE && r->type != PLOT_AREA,
             .cumulative = r->cumulative, .total_label = "total",
         };
-        if ((rc = series_load(path, &q, &sets[d], err)) != 0)
+        if ((rc = load_series(r, path, &q, &sets[d], err)) != 0)
             goto done;
         int has_q = sets[d].p50 != NULL &&
                     (sets[d].kind == TIDY_QUANTILES || sets[d].n_samples > 1);

@@ -17,6 +17,13 @@ typedef enum plot_type {
     PLOT_FAN,       /* p5-p95 band and median line */
 } plot_type;
 
+/* Series already read, shared by the charts of one report so that each
+ * file is read once: a by-state load with per-run quantiles answers every
+ * chart of states or of one state's total. Not thread-safe. */
+typedef struct plot_cache plot_cache;
+plot_cache *plot_cache_new(void);
+void plot_cache_free(plot_cache *c);   /* NULL is fine */
+
 typedef struct plot_request {
     const char *const *dirs;     /* output folders, or CSV files */
     const char *const *labels;   /* per dir, or NULL: the manifest's scenario name,
@@ -34,6 +41,7 @@ typedef struct plot_request {
     const char *title, *subtitle;   /* NULL: made up from the request */
     const char *y_label;            /* NULL: made up */
     double width, height;           /* 0: defaults */
+    plot_cache *cache;              /* NULL: read the files every time */
 } plot_request;
 
 void plot_request_init(plot_request *r);

@@ -218,7 +218,8 @@ static int figure(strbuf *b, const plot_request *r, demob_error *err)
     return rc;
 }
 
-static int charts(strbuf *b, const scen *sc, int n, const report_input *in, demob_error *err)
+static int charts(strbuf *b, const scen *sc, int n, const report_input *in, plot_cache *cache,
+                  demob_error *err)
 {
     const char *dirs[REPORT_MAX_DIRS], *labels[REPORT_MAX_DIRS];
     for (int i = 0; i < n; i++) {
@@ -236,6 +237,7 @@ static int charts(strbuf *b, const scen *sc, int n, const report_input *in, demo
         r.dirs = dirs;
         r.labels = labels;
         r.n_dirs = n;
+        r.cache = cache;
         r.by = SERIES_TOTAL;
         r.items = &key_states[k];
         r.n_items = 1;
@@ -290,6 +292,7 @@ static int charts(strbuf *b, const scen *sc, int n, const report_input *in, demo
         r.dirs = &dirs[i];
         r.labels = &labels[i];
         r.n_dirs = 1;
+        r.cache = cache;
         r.type = PLOT_AREA;
         r.point = in->oo.point;
         r.width = CHART_WIDTH;
@@ -595,7 +598,14 @@ int report_html(const report_input *in, strbuf *out, demob_error *err)
                      "manifests</a></nav>\n");
     key_outcomes(out, sc, n);
     peak_note(out, in);
-    if ((rc = charts(out, sc, n, in, err)) != 0)
+    plot_cache *cache = plot_cache_new();
+    if (!cache) {
+        rc = demob_error_set(err, DEMOB_ERUN, "out of memory");
+        goto done;
+    }
+    rc = charts(out, sc, n, in, cache, err);
+    plot_cache_free(cache);
+    if (rc != 0)
         goto done;
     milestones(out, sc, n, in);
     final_stocks(out, sc, n);

@@ -447,6 +447,71 @@ void series_free(series_set *s)
     memset(s, 0, sizeof *s);
 }
 
+int series_select(const series_set *from, const char *path, const series_query *q,
+                  series_set *out, demob_error *err)
+{
+    memset(out, 0, sizeof *out);
+    size_t ng = q->items ? (size_t)q->n_items : from->n_groups, nt = from->n_steps;
+    long *pick = malloc((ng + 1) * sizeof *pick);
+    if (!pick)
+        return demob_error_set(err, DEMOB_ERUN, "out of memory");
+    for (size_t g = 0; g < ng; g++) {
+        pick[g] = q->items ? series_group(from, q->items[g]) : (long)g;
+        if (pick[g] < 0) {
+            strbuf b;
+            strbuf_init(&b);
+            for (size_t k = 0; k < from->n_groups && k < 30; k++)
+                strbuf_printf(&b, " %s", from->groups[k]);
+            demob_error_set(err, DEMOB_EINPUT,
+                            "%s: no rows match the selection (there are items:%s)", path,
+                            b.data ? b.data : "");
+            strbuf_free(&b);
+            free(pick);
+            return DEMOB_EINPUT;
+        }
+    }
+    if (q->by == SERIES_TOTAL && ng != 1) {
+        free(pick);
+        return demob_error_set(err, DEMOB_EINPUT, "a selection of one total needs one item");
+    }
+    out->kind = from->kind;
+    out->n_steps = nt;
+    out->n_groups = ng;
+    out->n_samples = from->n_samples;
+    int quant = q->keep_runs && from->p50;
+    out->x = malloc((nt + 1) * sizeof *out->x);
+    out->dates = calloc(nt + 1, sizeof *out->dates);
+    out->groups = calloc(ng + 1, sizeof *out->groups);
+    out->mean = malloc((ng * nt + 1) * sizeof *out->mean);
+    if (quant) {
+        out->p5 = malloc((ng * nt + 1) * sizeof *out->p5);
+        out->p50 = malloc((ng * nt + 1) * sizeof *out->p50);
+        out->p95 = malloc((ng * nt + 1) * sizeof *out->p95);
+    }
+    int ok = out->x && out->dates && out->groups && out->mean &&
+             (!quant || (out->p5 && out->p50 && out->p95));
+    for (size_t t = 0; ok && t < nt; t++) {
+        out->x[t] = from->x[t];
+        ok = (out->dates[t] = strdup(from->dates[t])) != NULL;
+    }
+    for (size_t g = 0; ok && g < ng; g++) {
+        const char *label = q->by == SERIES_TOTAL && q->total_label ? q->total_label
+                                                                    : from->groups[pick[g]];
+        ok = (out->groups[g] = strdup(label)) != NULL;
+        size_t src = (size_t)pick[g] * nt, dst = g * nt;
+        memcpy(out->mean + dst, from->mean + src, nt * sizeof *out->mean);
+        if (quant) {
+            memcpy(out->p5 + dst, from->p5 + src, nt * sizeof *out->p5);
+            memcpy(out->p50 + dst, from->p50 + src, nt * sizeof *out->p50);
+            memcpy(out->p95 + dst, from->p95 + src, nt * sizeof *out->p95);
+        }
+    }
+    free(pick);
+    if (!ok)
+        return demob_error_set(err, DEMOB_ERUN, "out of memory");
+    return 0;
+}
+
 long series_group(const series_set *s, const char *label)
 {
     for (size_t g = 0; g < s->n_groups; g++)

@@ -51,6 +51,16 @@ typedef struct series_set {
 int series_load(const char *path, const series_query *q, series_set *out, demob_error *err);
 void series_free(series_set *s);
 
+/* The part of a loaded set that query q selects, as a new set: groups
+ * named in q->items (all when none); with SERIES_TOTAL and one item, that
+ * group relabelled q->total_label; quantiles kept only with keep_runs.
+ * `from` must have been loaded by item, without an origin filter, with
+ * the same point and cumulative settings (the caller checks). Saves
+ * reading a file again for every chart. DEMOB_EINPUT when an item is
+ * missing. */
+int series_select(const series_set *from, const char *path, const series_query *q,
+                  series_set *out, demob_error *err);
+
 /* Index of the group with this label, or -1. */
 long series_group(const series_set *s, const char *label);
 
