@@ -203,12 +203,53 @@ static void bad_input(void **state)
     series_free(&s);
 }
 
+static void select_matches_direct_load(void **state)
+{
+    (void)state;
+    const char *path = put("five.csv", five_runs());
+    demob_error err = { 0 };
+    series_set all, direct, picked;
+    series_query qa = { .by = SERIES_BY_ITEM, .point = -1, .keep_runs = 1 };
+    assert_int_equal(series_load(path, &qa, &all, &err), 0);
+    /* One state's total over origins, with its quantiles over runs. */
+    const char *a[] = { "a" };
+    series_query qt = { .by = SERIES_TOTAL, .items = a, .n_items = 1, .point = -1,
+                        .keep_runs = 1, .total_label = "total" };
+    assert_int_equal(series_load(path, &qt, &direct, &err), 0);
+    assert_int_equal(series_select(&all, path, &qt, &picked, &err), 0);
+    assert_int_equal(picked.n_groups, 1);
+    assert_string_equal(picked.groups[0], "total");
+    assert_int_equal(picked.n_samples, 5);
+    for (size_t t = 0; t < 2; t++) {
+        assert_close(picked.mean[t], direct.mean[t], 0, "mean");
+        assert_close(picked.p5[t], direct.p5[t], 0, "p5");
+        assert_close(picked.p95[t], direct.p95[t], 0, "p95");
+    }
+    assert_close(picked.p95[1], 49, 1e-5, "p95 of the total of a");
+    series_free(&picked);
+    series_free(&direct);
+    /* Without keep_runs: means only. A missing item is bad input. */
+    series_query ql = { .by = SERIES_BY_ITEM, .point = -1 };
+    assert_int_equal(series_select(&all, path, &ql, &picked, &err), 0);
+    assert_int_equal(picked.n_groups, 2);
+    assert_null(picked.p50);
+    series_free(&picked);
+    const char *z[] = { "z" };
+    ql.items = z;
+    ql.n_items = 1;
+    assert_int_equal(series_select(&all, path, &ql, &picked, &err), DEMOB_EINPUT);
+    assert_non_null(strstr(err.message, "no rows match the selection (there are items: a b)"));
+    series_free(&picked);
+    series_free(&all);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(groups_means_and_quantiles),
         cmocka_unit_test(sweep_points_and_quantiles_file),
         cmocka_unit_test(bad_input),
+        cmocka_unit_test(select_matches_direct_load),
     };
     return cmocka_run_group_tests_name("series", tests, setup, teardown);
 }
