@@ -133,10 +133,10 @@ static int slurm_shard(long *k, long *n, int *given, demob_error *err)
     if (vid < vmin)
         return demob_error_set(err, DEMOB_EINPUT, "SLURM_ARRAY_TASK_ID %ld is below SLURM_ARRAY_TASK_MIN %ld", vid,
                                vmin);
-    int rc = parse_shard(buf, k, n, err);
-    if (rc)
+    demob_error e = {0};
+    if (parse_shard(buf, k, n, &e))
         return demob_error_set(err, DEMOB_EINPUT, "from SLURM_ARRAY_TASK_ID=%s, SLURM_ARRAY_TASK_COUNT=%s: %s", id,
-                               count, err->message);
+                               count, e.message);
     *given = 1;
     return 0;
 }
@@ -555,11 +555,12 @@ static int check_finished(const char *dir, const char *id, long shard, long shar
     if (stat(path, &st) != 0)
         return 0;
     sw_manifest mf;
-    int rc = sw_manifest_load(dir, &mf, err);
-    if (rc) {
+    demob_error e = {0};
+    int rc = 0;
+    if (sw_manifest_load(dir, &mf, &e) != 0) {
         /* A manifest of demob run or of nothing we know: refuse to mix. */
         return demob_error_set(err, DEMOB_EINPUT, "--resume: '%s' holds output that is not from this sweep (%s)",
-                               dir, err->message);
+                               dir, e.message);
     }
     if (strcmp(mf.id, id) != 0) {
         rc = demob_error_set(err, DEMOB_EINPUT,

@@ -47,9 +47,9 @@ int sw_manifest_load(const char *dir, sw_manifest *mf, demob_error *err)
     memset(mf, 0, sizeof *mf);
     char path[4400];
     snprintf(path, sizeof path, "%s/manifest.json", dir);
-    int rc = jflat_load(path, &mf->j, err);
-    if (rc)
-        return demob_error_set(err, DEMOB_EINPUT, "%s (not a finished sweep folder?)", err->message);
+    demob_error e = {0};
+    if (jflat_load(path, &mf->j, &e) != 0)
+        return demob_error_set(err, DEMOB_EINPUT, "%s (not a finished sweep folder?)", e.message);
     long oc = 0;
     mf->command = jflat_get(&mf->j, "command");
     mf->id = jflat_get(&mf->j, "sweep.id");
