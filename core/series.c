@@ -225,10 +225,12 @@ static void list_values(const char *path, const series_query *q, demob_error *er
     tidy_reader *r = tidy_open(path, &e2);
     keytab *o = keytab_new(), *it = keytab_new();
     tidy_row row;
-    long points_max = -1;
+    long points_min = -1, points_max = -1;
     while (r && o && it && tidy_next(r, &row, &e2) > 0 && keytab_count(o) + keytab_count(it) < 200) {
         keytab_intern_str(o, row.origin);
         keytab_intern_str(it, row.item);
+        if (row.point >= 0 && (points_min < 0 || row.point < points_min))
+            points_min = row.point;
         if (row.point > points_max)
             points_max = row.point;
     }
@@ -241,7 +243,7 @@ static void list_values(const char *path, const series_query *q, demob_error *er
             strbuf_printf(&b, " %s", keytab_key(t, i, NULL));
     }
     if (q->point >= 0 && points_max >= 0)
-        strbuf_printf(&b, "; points 1..%ld", points_max);
+        strbuf_printf(&b, "; points %ld to %ld", points_min, points_max);
     demob_error_set(err, DEMOB_EINPUT, "%s: no rows match the selection (there are%s)", path,
                     b.data ? b.data : "");
     strbuf_free(&b);

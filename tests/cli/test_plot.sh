@@ -91,8 +91,8 @@ grep -q '>Costs to date by category</text>' "$T/costs.svg" || fail "costs: title
 grep -q '>4M</text>' "$T/costs.svg" || fail "costs: ticks in millions"
 plot flows "$F/det_a" --data flows --flow 'present->registered' --by origin
 grep -q '>People moved per step by origin: present-&gt;registered</text>' "$T/flows.svg" || fail "flows: title"
-plot sweep "$F/sweep" --point 2 --by total --state present
-grep -q 'sweep point 2; median and p5-p95 of 3 runs' "$T/sweep.svg" || fail "sweep: subtitle"
+plot sweep "$F/sweep" --point 1 --by total --state present
+grep -q 'sweep point 1; median and p5-p95 of 3 runs' "$T/sweep.svg" || fail "sweep: subtitle"
 mkdir -p "$T/qonly"
 cp "$F/sweep/quantiles.csv" "$F/sweep/manifest.json" "$T/qonly/"
 plot quantiles "$T/qonly" --point 1 --origin Sudan --state stranded
