@@ -53,11 +53,24 @@ void sweep_order_init(sweep_order *o, long points, long shard, long shards)
     o->shard = shard;
     o->shards = shards < 1 ? 1 : shards;
     long P = o->points;
-    long s = (long)floor((double)P * 0.6180339887498949 + 0.5);
+    /* The integer nearest P / phi that is coprime with P (the lower one
+     * on a tie), so that the stride visits every point. */
+    double ideal = (double)P * 0.6180339887498949;
+    long s = (long)floor(ideal + 0.5);
+    for (long d = 0; d <= P; d++) {
+        long lo = (long)floor(ideal) - d, hi = (long)floor(ideal) + 1 + d;
+        int lo_ok = lo >= 1 && gcd(lo, P) == 1, hi_ok = hi < P && gcd(hi, P) == 1;
+        if (lo_ok && hi_ok) {
+            s = ideal - (double)lo <= (double)hi - ideal ? lo : hi;
+            break;
+        }
+        if (lo_ok || hi_ok) {
+            s = lo_ok ? lo : hi;
+            break;
+        }
+    }
     if (s < 1)
         s = 1;
-    while (gcd(s, P) != 1)
-        s++;
     o->stride = s % P == 0 ? 1 % P : s % P;
     if (P == 1)
         o->stride = 0, o->inverse = 0;
