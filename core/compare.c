@@ -310,7 +310,7 @@ static void side_stats(const welford *w, compare_side *s)
     s->hi = s->mean + h;
 }
 
-static long step_selected(const engine *e, long step, long final)
+static int step_selected(const engine *e, long step, long final)
 {
     if (step < 0 || e->o->all_steps || in_at(e->o, step))
         return 1;
