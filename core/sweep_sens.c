@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "atomic_file.h"
 #include "csv_read.h"
@@ -156,19 +157,123 @@ static void num_or_empty(strbuf *b, double v)
         csvw_f64(b, 0, v);
 }
 
+/* Pass 1: the mean of every outcome column for each point, written as
+ * rows of doubles to an unlinked temporary file next to the output (so it
+ * never outlives us). summary.csv is parsed once, whatever the number of
+ * columns. */
+static int point_means(const sens *s, const char *summary_path, int first_outcome, int *n_out_p,
+                       char ***names_p, FILE *tmp, demob_error *err)
+{
+    csv_reader *r = csvr_open(summary_path, err);
+    if (!r)
+        return DEMOB_EINPUT;
+    int rc = 0, ncols = (int)csvr_ncols(r);
+    double *acc = NULL;
+    if (first_outcome < 1 || first_outcome > ncols || strcmp(csvr_colname(r, 0), "point") != 0) {
+        rc = demob_error_set(err, DEMOB_EINPUT, "%s: not a sweep summary (first column 'point', outcomes from %d)",
+                             summary_path, first_outcome + 1);
+        goto done;
+    }
+    int n_out = ncols - first_outcome;
+    char **names = calloc((size_t)n_out + 1, sizeof *names);
+    acc = calloc((size_t)n_out + 1, sizeof *acc);
+    *names_p = names;
+    *n_out_p = n_out;
+    if (!names || !acc) {
+        rc = oom(err);
+        goto done;
+    }
+    for (int o = 0; o < n_out; o++) {
+        size_t len = strlen(csvr_colname(r, (size_t)(first_outcome + o))) + 1;
+        if (!(names[o] = malloc(len))) {
+            rc = oom(err);
+            goto done;
+        }
+        memcpy(names[o], csvr_colname(r, (size_t)(first_outcome + o)), len);
+    }
+    long i = -1, cnt = 0;
+    int got;
+    /* Rows come grouped by point, in the order of points.csv. */
+    for (;;) {
+        got = csvr_next(r, err);
+        if (got < 0) {
+            rc = DEMOB_EINPUT;
+            goto done;
+        }
+        long id = -1;
+        if (got > 0 && parse_id(csvr_field(r, 0), &id) != 0) {
+            rc = demob_error_set(err, DEMOB_EINPUT, "%s:%ld: bad point id '%s'", summary_path, csvr_line(r),
+                                 csvr_field(r, 0));
+            goto done;
+        }
+        if (got == 0 || i < 0 || id != s->ids[i]) {
+            if (i >= 0) {
+                for (int o = 0; o < n_out; o++)
+                    acc[o] /= (double)cnt;
+                if (fwrite(acc, sizeof *acc, (size_t)n_out, tmp) != (size_t)n_out) {
+                    rc = demob_error_set(err, DEMOB_ERUN, "cannot write the temporary file of %s: %s",
+                                         summary_path, strerror(errno));
+                    goto done;
+                }
+            }
+            if (got == 0)
+                break;
+            i++;
+            if (i >= s->n || s->ids[i] != id) {
+                rc = demob_error_set(err, DEMOB_EINPUT,
+                                     "%s:%ld: point %ld is not the next point of points.csv (rows out of order, "
+                                     "or a point without runs)",
+                                     summary_path, csvr_line(r), id);
+                goto done;
+            }
+            memset(acc, 0, (size_t)n_out * sizeof *acc);
+            cnt = 0;
+        }
+        for (int o = 0; o < n_out; o++)
+            acc[o] += cell(csvr_field(r, (size_t)(first_outcome + o)));
+        cnt++;
+    }
+    if (i + 1 != s->n)
+        rc = demob_error_set(err, DEMOB_EINPUT, "%s: point %ld has no runs", summary_path, s->ids[i + 1]);
+done:
+    free(acc);
+    csvr_close(r);
+    return rc;
+}
+
+/* An anonymous temporary file in the folder of path. */
+static FILE *temp_beside(const char *path, demob_error *err)
+{
+    char tmpl[4400];
+    snprintf(tmpl, sizeof tmpl, "%s.means-XXXXXX", path);
+    int fd = mkstemp(tmpl);
+    if (fd < 0) {
+        demob_error_set(err, DEMOB_ERUN, "cannot create '%s': %s", tmpl, strerror(errno));
+        return NULL;
+    }
+    unlink(tmpl);
+    FILE *f = fdopen(fd, "w+b");
+    if (!f) {
+        close(fd);
+        demob_error_set(err, DEMOB_ERUN, "out of memory");
+    }
+    return f;
+}
+
 int sweep_sensitivity(const char *points_path, const char *summary_path, int first_outcome,
                       const char *out_path, demob_error *err)
 {
     sens s;
     memset(&s, 0, sizeof s);
     int rc = read_points(points_path, &s, err);
-    csv_reader *r = NULL;
     atomic_file *out = NULL;
-    double *sum = NULL, *y = NULL, *ry = NULL, *sp = NULL, *pr = NULL;
-    long *cnt = NULL;
+    FILE *tmp = NULL;
+    double *blockv = NULL, *y = NULL, *ry = NULL, *sp = NULL, *pr = NULL, *row = NULL;
     stats_pair *scratch = NULL;
     order_item *items = NULL;
     const double **xr = NULL;
+    char **onames = NULL;
+    int n_out = 0;
     strbuf b;
     strbuf_init(&b);
     if (rc)
@@ -177,13 +282,12 @@ int sweep_sensitivity(const char *points_path, const char *summary_path, int fir
     size_t nn = (size_t)(n ? n : 1);
     y = malloc(nn * sizeof *y);
     ry = malloc(nn * sizeof *ry);
-    cnt = malloc(nn * sizeof *cnt);
     scratch = malloc(nn * sizeof *scratch);
     sp = malloc((size_t)(s.k + 1) * sizeof *sp);
     pr = malloc((size_t)(s.k + 1) * sizeof *pr);
     items = malloc((size_t)(s.k + 1) * sizeof *items);
     xr = malloc((size_t)(s.k + 1) * sizeof *xr);
-    if (!y || !ry || !cnt || !scratch || !sp || !pr || !items || !xr) {
+    if (!y || !ry || !scratch || !sp || !pr || !items || !xr) {
         rc = oom(err);
         goto done;
     }
@@ -194,83 +298,52 @@ int sweep_sensitivity(const char *points_path, const char *summary_path, int fir
         stats_ranks(y, (size_t)n, col, scratch);
         xr[c] = col;
     }
+    if (!(tmp = temp_beside(out_path, err))) {
+        rc = DEMOB_ERUN;
+        goto done;
+    }
+    if ((rc = point_means(&s, summary_path, first_outcome, &n_out, &onames, tmp, err)))
+        goto done;
     if (!(out = atomic_open(out_path, err))) {
         rc = DEMOB_ERUN;
         goto done;
     }
     static const char *const head[] = {"outcome", "param", "spearman", "prcc", "rank", NULL};
     csvw_header(&b, head);
-
-    if (!(r = csvr_open(summary_path, err))) {
-        rc = DEMOB_EINPUT;
-        goto done;
-    }
-    int ncols = (int)csvr_ncols(r);
-    if (first_outcome < 1 || first_outcome > ncols || strcmp(csvr_colname(r, 0), "point") != 0) {
-        rc = demob_error_set(err, DEMOB_EINPUT, "%s: not a sweep summary (first column 'point', outcomes from %d)",
-                             summary_path, first_outcome + 1);
-        goto done;
-    }
-    int n_out = ncols - first_outcome;
+    /* Pass 2, per block of outcome columns: gather their point means from
+     * the temporary file (read in full each time: a memory copy, far
+     * cheaper than parsing the CSV again). */
     long block = (long)(SENS_BLOCK_BYTES / (8 * nn));
-    if (block < 1)
-        block = 1;
-    if (block > n_out)
-        block = n_out;
-    if (block > 0 && !(sum = malloc((size_t)block * nn * sizeof *sum))) {
+    block = block < 1 ? 1 : block > n_out ? n_out : block;
+    if (n_out > 0 && (!(blockv = malloc((size_t)block * nn * sizeof *blockv)) ||
+                      !(row = malloc((size_t)n_out * sizeof *row)))) {
         rc = oom(err);
         goto done;
     }
-    for (int o0 = 0; o0 < n_out; o0 += (int)block) {
+    for (int o0 = 0; o0 < n_out && s.k > 0; o0 += (int)block) {
         int nb = n_out - o0 < block ? n_out - o0 : (int)block;
-        if (o0 > 0) {
-            csvr_close(r);
-            if (!(r = csvr_open(summary_path, err))) {
-                rc = DEMOB_EINPUT;
-                goto done;
-            }
+        if (fseek(tmp, 0, SEEK_SET) != 0) {
+            rc = demob_error_set(err, DEMOB_ERUN, "cannot read back the temporary file of %s", summary_path);
+            goto done;
         }
-        memset(sum, 0, (size_t)nb * nn * sizeof *sum);
-        memset(cnt, 0, nn * sizeof *cnt);
-        long i = 0;
-        int got;
-        while ((got = csvr_next(r, err)) > 0) {
-            long id;
-            if (parse_id(csvr_field(r, 0), &id) != 0) {
-                rc = demob_error_set(err, DEMOB_EINPUT, "%s:%ld: bad point id '%s'", summary_path, csvr_line(r),
-                                     csvr_field(r, 0));
-                goto done;
-            }
-            while (i < n && s.ids[i] < id)
-                i++;
-            if (i == n || s.ids[i] != id) {
-                rc = demob_error_set(err, DEMOB_EINPUT, "%s:%ld: point %ld is not in %s (or rows are out of order)",
-                                     summary_path, csvr_line(r), id, points_path);
+        for (long p = 0; p < n; p++) {
+            if (fread(row, sizeof *row, (size_t)n_out, tmp) != (size_t)n_out) {
+                rc = demob_error_set(err, DEMOB_ERUN, "cannot read back the temporary file of %s", summary_path);
                 goto done;
             }
             for (int b2 = 0; b2 < nb; b2++)
-                sum[(size_t)b2 * nn + (size_t)i] += cell(csvr_field(r, (size_t)(first_outcome + o0 + b2)));
-            cnt[i]++;
+                blockv[(size_t)b2 * nn + (size_t)p] = row[o0 + b2];
         }
-        if (got < 0) {
-            rc = DEMOB_EINPUT;
-            goto done;
-        }
-        for (long p = 0; p < n; p++)
-            if (cnt[p] == 0) {
-                rc = demob_error_set(err, DEMOB_EINPUT, "%s: point %ld has no runs", summary_path, s.ids[p]);
-                goto done;
-            }
         for (int b2 = 0; b2 < nb; b2++) {
+            const double *col = blockv + (size_t)b2 * nn;
             int varies = 0, finite = 1;
             for (long p = 0; p < n; p++) {
-                y[p] = sum[(size_t)b2 * nn + (size_t)p] / (double)cnt[p];
-                finite &= isfinite(y[p]) != 0;
-                varies |= p > 0 && y[p] != y[0];
+                finite &= isfinite(col[p]) != 0;
+                varies |= p > 0 && col[p] != col[0];
             }
-            if (!varies || !finite || s.k == 0)
+            if (!varies || !finite)
                 continue;
-            stats_ranks(y, (size_t)n, ry, scratch);
+            stats_ranks(col, (size_t)n, ry, scratch);
             for (int c = 0; c < s.k; c++)
                 sp[c] = stats_pearson(xr[c], ry, (size_t)n);
             if (stats_prcc(xr, s.k, ry, (size_t)n, pr) != 0) {
@@ -280,9 +353,8 @@ int sweep_sensitivity(const char *points_path, const char *summary_path, int fir
             for (int c = 0; c < s.k; c++)
                 items[c] = (order_item){c, pr[c], sp[c]};
             qsort(items, (size_t)s.k, sizeof *items, cmp_item);
-            const char *oname = csvr_colname(r, (size_t)(first_outcome + o0 + b2));
             for (int c = 0; c < s.k; c++) {
-                csvw_str(&b, 1, oname);
+                csvw_str(&b, 1, onames[o0 + b2]);
                 csvw_str(&b, 0, s.names[items[c].param]);
                 num_or_empty(&b, items[c].spearman);
                 num_or_empty(&b, items[c].prcc);
@@ -310,12 +382,17 @@ int sweep_sensitivity(const char *points_path, const char *summary_path, int fir
     }
 done:
     atomic_abort(out);
-    csvr_close(r);
+    if (tmp)
+        fclose(tmp);
+    if (onames)
+        for (int o = 0; o < n_out; o++)
+            free(onames[o]);
+    free(onames);
     strbuf_free(&b);
-    free(sum);
+    free(blockv);
+    free(row);
     free(y);
     free(ry);
-    free(cnt);
     free(scratch);
     free(sp);
     free(pr);

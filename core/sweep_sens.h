@@ -12,14 +12,17 @@
  * first; rank 1 is the strongest driver; undefined values are empty cells
  * and rank last). Outcomes that do not vary over the points are left out.
  *
- * Memory: about 8 (3k + 6) bytes per point for k params, plus at most
- * SENS_BLOCK_BYTES for a block of outcome columns (summary.csv is read
- * once per block). */
+ * summary.csv is parsed once: the point means of all outcomes go to an
+ * unlinked temporary file beside the output (8 bytes per point and
+ * outcome), read back once per block of outcome columns. Memory: about
+ * 8 (2k + 6) bytes per point for k params (ids, ranks, one outcome's
+ * ranks and sort scratch) plus at most SENS_BLOCK_BYTES for a block of
+ * outcome columns: e.g. 4.8 MB + 4 MB for 100,000 points and 2 params. */
 #ifndef DEMOB_SWEEP_SENS_H
 #define DEMOB_SWEEP_SENS_H
 #include "demob.h"
 
-#define SENS_BLOCK_BYTES ((size_t)32 << 20)
+#define SENS_BLOCK_BYTES ((size_t)4 << 20)
 
 int sweep_sensitivity(const char *points_path, const char *summary_path, int first_outcome,
                       const char *out_path, demob_error *err);
