@@ -7,7 +7,7 @@
  * only see pp <= 1/2. With q = 1 - pp and r = pp / q, successive
  * probabilities obey f(k+1) = f(k) * (n - k) / (k + 1) * r.
  *
- * Small means, n * pp < BINOMIAL_INV_MAX_MEAN: inversion by sequential
+ * Small means, n * pp < BINOMIAL_INV_MAX_MEAN (binomial.h): inversion by sequential
  * search (algorithm BINV in Kachitvichyanukul and Schmeiser, "Binomial
  * random variate generation", CACM 31 (1988) 216-222): start at
  * f(0) = q^n = exp(n log q) and walk up the recurrence until the uniform
@@ -35,17 +35,10 @@
 #include <math.h>
 #include "binomial.h"
 
-/* Inversion below this mean, BTRD from it on. BTRD is only valid for
- * n * pp >= 10 (Hoermann 1993, section 3); above that the choice is speed
- * alone, measured with bench/binomial_bench.c (see that file's header for
- * the figures that set this value). */
-#ifndef BINOMIAL_INV_MAX_MEAN
-#define BINOMIAL_INV_MAX_MEAN 10.0
-#endif
 
-/* Inversion gives up and restarts past this many steps: a uniform not used
+/* Inversion gives up and restarts past this many terms: a uniform not used
  * up by then is rounding error in the running sum (for a mean up to 50 the
- * tail beyond 256 has probability below 1e-100). Also the table size. */
+ * tail beyond 250 has probability below 1e-90). Also the table size. */
 #define BINOMIAL_INV_KMAX 256
 
 /* 1/k for k = 1 .. 256 (entry 0 unused): a multiply instead of a division
@@ -99,8 +92,7 @@ void binomial_prepare(binomial_p *bp, double p)
     bp->pq = bp->pp * bp->q;
 }
 
-/* Inversion for a mean n * pp below BINOMIAL_INV_MAX_MEAN. q^n cannot
- * underflow there: -log q <= 2 pp for pp <= 1/2, so q^n >= e^-20. */
+/* Inversion for a mean n * pp below BINOMIAL_INV_MAX_MEAN. */
 static int64_t binomial_inversion(rng *g, int64_t n, const binomial_p *bp)
 {
     const double mean = (double)n * bp->pp;
@@ -111,23 +103,46 @@ static int64_t binomial_inversion(rng *g, int64_t n, const binomial_p *bp)
      * exp almost every time. */
     if (u < 1.0 - mean)
         return 0;
-    const double f0 = exp((double)n * bp->log_q);
+    /* Search on the scale of f(0) = q^n: X is the least k with
+     * w = u / q^n < S(k) = sum_{j <= k} f(j) / f(0), whose terms
+     * P(k) = f(k) / f(0) follow the recurrence without q^n, so the sums
+     * can be formed while the exp is still in flight. As -log q <= 2 pp
+     * for pp <= 1/2, 1 / q^n <= e^(2 mean): far from overflow here.
+     * The search goes four terms at a time and counts the sums not above
+     * w without branching: a step-by-step loop mispredicts its exit on
+     * almost every draw, which cost more than the arithmetic (about 25%
+     * slower at means 2 to 8, measured with the A/B harness described in
+     * bench/binomial_bench.c). */
+    const double inv_f0 = exp(-(double)n * bp->log_q);
     const double nr = ((double)n + 1.0) * bp->r;
     const double r = bp->r;
-    const int64_t kmax = n < BINOMIAL_INV_KMAX ? n : BINOMIAL_INV_KMAX;
     for (;;) {
-        double f = f0;
+        const double w = u * inv_f0;
+        double P = 1.0, S = 1.0;
         int64_t k = 0;
-        while (u >= f) {
-            if (k == kmax)
-                goto restart;
-            u -= f;
-            k++;
-            /* f(k) = f(k-1) (n - k + 1) / k * r = f(k-1) ((n + 1) r / k - r) */
-            f *= nr * reciprocal[k] - r;
+        if (w < S)
+            return 0;
+        for (;;) {
+            double g1 = nr * reciprocal[k + 1] - r, g2 = nr * reciprocal[k + 2] - r;
+            double g3 = nr * reciprocal[k + 3] - r, g4 = nr * reciprocal[k + 4] - r;
+            double P1 = P * g1, P2 = P1 * g2, P3 = P2 * g3, P4 = P3 * g4;
+            double S1 = S + P1, S2 = S1 + P2, S3 = S2 + P3, S4 = S3 + P4;
+            /* S increases up to k = n, so c is the place of the first sum
+             * above w. Past n the terms vanish (the factor for k = n + 1
+             * is 0); a w left over there is rounding error: start again. */
+            int c = (w >= S1) + (w >= S2) + (w >= S3) + (w >= S4);
+            if (c < 4) {
+                k += 1 + c;
+                if (k <= n)
+                    return k;
+                break;
+            }
+            k += 4;
+            if (k > BINOMIAL_INV_KMAX - 4)  /* keeps reciprocal[k + 4] inside */
+                break;
+            P = P4;
+            S = S4;
         }
-        return k;
-restart:
         u = rng_uniform(g);
     }
 }
@@ -234,13 +249,21 @@ static int64_t binomial_btrd(rng *g, int64_t n, const binomial_p *bp)
         if (km <= 15) {
             /* f(k) / f(m) by the recurrence, multiplied out exactly. */
             double f = 1.0;
-            if (m < k) {
-                for (int64_t i = m + 1; i <= k; i++)
-                    f *= nr / (double)i - r;
+            int64_t lo = m < k ? m : k, hi = m < k ? k : m;
+            double prod = 1.0;
+            if (hi <= BINOMIAL_INV_KMAX) {  /* multiply by 1/i from the table */
+                for (int64_t i = lo + 1; i <= hi; i++)
+                    prod *= nr * reciprocal[i] - r;
             } else {
-                for (int64_t i = k + 1; i <= m; i++)
-                    v *= nr / (double)i - r;
+                for (int64_t i = lo + 1; i <= hi; i++)
+                    prod *= nr / (double)i - r;
             }
+            /* prod = f(hi) / f(lo): goes on f(k) when k is above the mode,
+             * on v when below (so that v <= f(k) / f(m) needs no division). */
+            if (m < k)
+                f = prod;
+            else
+                v *= prod;
             if (v <= f)
                 return k;
             continue;
@@ -278,29 +301,68 @@ int64_t binomial_draw(rng *g, int64_t n, double p)
     return binomial_draw_prepared(g, n, &bp);
 }
 
-void multinomial_draw(rng *g, int64_t n, const double *p, int k, int64_t *out)
+/* The weights of the parts after each one, and the last positive part. */
+static double multinomial_total(const double *p, int k, int *last)
 {
-    double rest = 0.0;  /* weight of the parts not drawn yet */
-    int last = -1;      /* the last positive part takes the remainder */
+    double total = 0.0;
+    *last = -1;
     for (int i = 0; i < k; i++) {
-        out[i] = 0;
-        if (p[i] > 0) {
-            rest += p[i];
-            last = i;
+        if (p[i] > 0) {  /* false for NaN too */
+            total += p[i];
+            *last = i;
         }
     }
+    return total;
+}
+
+/* Part i, given the parts before it, is Binomial(left, p[i] / rest) with
+ * rest the weight of parts i..k-1; rounding in rest can only push the
+ * ratio to 1, where it is clamped. The last positive part gets exactly 1
+ * (the remainder, drawn without a random number), later parts 0. */
+void multinomial_prepare(binomial_p *cond, const double *p, int k)
+{
+    int last;
+    double rest = multinomial_total(p, k, &last);
+    for (int i = 0; i < k; i++) {
+        double c = 0.0;
+        if (i == last)
+            c = 1.0;
+        else if (i < last && p[i] > 0) {
+            c = p[i] < rest ? p[i] / rest : 1.0;
+            rest -= p[i];
+        }
+        binomial_prepare(&cond[i], c);
+    }
+}
+
+void multinomial_draw_prepared(rng *g, int64_t n, const binomial_p *cond,
+                               int k, int64_t *out)
+{
     int64_t left = n > 0 ? n : 0;
-    for (int i = 0; i < last && left > 0; i++) {
-        if (!(p[i] > 0))
-            continue;
-        /* Conditional on the parts before, part i is Binomial(left,
-         * p[i] / rest); rounding in rest can only push the ratio to 1. */
-        double pi = p[i] < rest ? p[i] / rest : 1.0;
-        int64_t x = binomial_draw(g, left, pi);
+    for (int i = 0; i < k; i++) {
+        /* p = 0 and left = 0 draw nothing; p = 1 takes the remainder. */
+        int64_t x = binomial_draw_prepared(g, left, &cond[i]);
         out[i] = x;
         left -= x;
-        rest -= p[i];
     }
-    if (last >= 0)
-        out[last] = left;
+}
+
+/* The same draws as multinomial_prepare + multinomial_draw_prepared, one
+ * part at a time, without an array of k prepared probabilities. */
+void multinomial_draw(rng *g, int64_t n, const double *p, int k, int64_t *out)
+{
+    int last;
+    double rest = multinomial_total(p, k, &last);
+    int64_t left = n > 0 ? n : 0;
+    for (int i = 0; i < k; i++) {
+        int64_t x = 0;
+        if (i == last)
+            x = left;
+        else if (i < last && p[i] > 0) {
+            x = binomial_draw(g, left, p[i] < rest ? p[i] / rest : 1.0);
+            rest -= p[i];
+        }
+        out[i] = x;
+        left -= x;
+    }
 }

@@ -113,17 +113,32 @@ static void check_moments(uint64_t seed, int64_t n, double p, int draws)
                  (long long)n, p, s2, var, 5 * se_var);
 }
 
+/* Which method a case exercises: inversion below BINOMIAL_INV_MAX_MEAN,
+ * BTRD from it on (binomial.h). The cases below assert their side so that
+ * a retuned threshold cannot quietly leave a method untested. */
+static int uses_btrd(int64_t n, double p)
+{
+    double pp = p < 0.5 ? p : 1 - p;
+    return (double)n * pp >= BINOMIAL_INV_MAX_MEAN;
+}
+
 static void test_moments_small_n(void **state)
 {
     (void)state;
+    /* Just below and at the switch, p = 1/2. */
+    const int64_t below = (int64_t)(2 * BINOMIAL_INV_MAX_MEAN) - 1;
+    assert_false(uses_btrd(below, 0.5));
+    assert_true(uses_btrd(below + 1, 0.5));
+    check_moments(1, below, 0.5, 200000);
+    check_moments(1, below + 1, 0.5, 200000);
     check_moments(1, 10, 0.3, 200000);     /* inversion */
-    check_moments(1, 19, 0.5, 200000);     /* inversion, mean 9.5 */
-    check_moments(1, 20, 0.5, 200000);     /* BTRD at its bound, mean 10 */
-    check_moments(1, 50, 0.3, 200000);     /* BTRD, small n p q */
     check_moments(1, 100, 0.999, 200000);  /* flipped inversion */
+    check_moments(1, 3000, 0.001, 200000); /* mean 3 */
+    check_moments(1, 50, 0.3, 200000);
+    assert_true(uses_btrd(100, 0.3));
+    check_moments(1, 100, 0.3, 200000);    /* BTRD, small n p q */
     check_moments(1, 1000, 0.4, 200000);
     check_moments(1, 7000, 0.1, 200000);
-    check_moments(1, 3000, 0.001, 200000); /* mean 3 */
 }
 
 static void test_moments_large_n(void **state)
@@ -256,9 +271,13 @@ static void check_fit(uint64_t seed, int64_t n, double p, int draws)
 static void test_fit_inversion(void **state)
 {
     (void)state;
-    check_fit(4, 30, 0.3, 400000);    /* mean 9 */
-    check_fit(4, 50, 0.1, 400000);    /* mean 5 */
-    check_fit(4, 12, 0.8, 400000);    /* flipped, mean of pp 2.4 */
+    assert_false(uses_btrd(90, 0.3));
+    assert_false(uses_btrd(200, 0.9));
+    check_fit(4, 30, 0.3, 1000000);    /* mean 9 */
+    check_fit(4, 50, 0.1, 1000000);    /* mean 5 */
+    check_fit(4, 12, 0.8, 1000000);    /* flipped, mean of pp 2.4 */
+    check_fit(4, 90, 0.3, 1000000);    /* mean 27: many rounds of the search */
+    check_fit(4, 200, 0.9, 1000000);   /* flipped, mean of pp 20 */
 }
 
 /* BTRD: small n p q (where the slow path runs most), the paper's
@@ -267,10 +286,12 @@ static void test_fit_inversion(void **state)
 static void test_fit_btrd(void **state)
 {
     (void)state;
-    check_fit(5, 50, 0.3, 400000);
-    check_fit(5, 1000, 0.4, 400000);
-    check_fit(5, 200, 0.9, 400000);
-    check_fit(5, 20000, 0.5, 400000);
+    assert_true(uses_btrd(100, 0.3));
+    assert_true(uses_btrd(350, 0.9));
+    check_fit(5, 100, 0.3, 3000000);
+    check_fit(5, 1000, 0.4, 3000000);
+    check_fit(5, 350, 0.9, 3000000);
+    check_fit(5, 20000, 0.5, 3000000);
 }
 
 /* A test that could not fail would prove nothing: the same statistic on a
@@ -389,6 +410,34 @@ static void test_multinomial_no_draws(void **state)
     assert_false(same_state(&r, &before));
 }
 
+/* The prepared split draws exactly what multinomial_draw draws, and
+ * zero weights anywhere (first, middle, last) are skipped. */
+static void test_multinomial_prepared_same_draws(void **state)
+{
+    (void)state;
+    const double w[6] = {0.0, 0.25, 0.0, 0.5, 0.25, 0.0};
+    binomial_p cond[6];
+    multinomial_prepare(cond, w, 6);
+    assert_near(cond[0].p, 0.0, 0.0);
+    assert_near(cond[1].p, 0.25, 1e-15);
+    assert_near(cond[3].p, 0.5 / 0.75, 1e-15);
+    assert_near(cond[4].p, 1.0, 0.0);
+    assert_near(cond[5].p, 0.0, 0.0);
+    rng a, b;
+    rng_seed(&a, 12, 0);
+    rng_seed(&b, 12, 0);
+    for (int i = 0; i < 20000; i++) {
+        int64_t n = (int64_t)(i % 300) * (i % 7 == 0 ? 1000 : 1);
+        int64_t x[6], y[6];
+        multinomial_draw(&a, n, w, 6, x);
+        multinomial_draw_prepared(&b, n, cond, 6, y);
+        assert_memory_equal(x, y, sizeof x);
+        assert_true(x[0] == 0 && x[2] == 0 && x[5] == 0);
+        assert_true(x[1] + x[3] + x[4] == n);
+    }
+    assert_true(same_state(&a, &b));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -405,6 +454,7 @@ int main(void)
         cmocka_unit_test(test_multinomial_sums_and_means),
         cmocka_unit_test(test_multinomial_unnormalised_huge),
         cmocka_unit_test(test_multinomial_no_draws),
+        cmocka_unit_test(test_multinomial_prepared_same_draws),
     };
     return cmocka_run_group_tests_name("binomial", tests, NULL, NULL);
 }
