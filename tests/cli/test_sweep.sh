@@ -85,23 +85,39 @@ same_files "$T/j1" "$T/r" $FILES
 # --- kill -9 in the middle, then --resume: the same bytes as a whole sweep
 KILLARGS="--steps 36 --samples 40 --replicates 10 --save summary,quantiles,flows -j 2 --quiet"
 "$DEMOB" sweep "$B" -o "$T/whole" $KILLARGS || die "bench sweep failed"
+# wait_journal DIR PID: until 50 runs are in DIR's journal (a 256-byte
+# header, then 8 bytes per file per run: 5 files here)
+wait_journal() {
+    i=0
+    while :; do
+        size=0
+        [ -f "$1/sweep.journal" ] && size=$(wc -c < "$1/sweep.journal")
+        [ "$size" -ge $((256 + 50 * 5 * 8)) ] && break
+        i=$((i + 1))
+        [ "$i" -lt 600 ] || { kill -9 "$2"; die "the sweep wrote no journal in 30 s"; }
+        sleep 0.05
+    done
+}
 "$DEMOB" sweep "$B" -o "$T/k" $KILLARGS &
 pid=$!
-# wait until 50 runs are in the journal (256-byte header, 8 bytes per file per run)
-i=0
-while :; do
-    size=0
-    [ -f "$T/k/sweep.journal" ] && size=$(wc -c < "$T/k/sweep.journal")
-    [ "$size" -ge $((256 + 50 * 5 * 8)) ] && break
-    i=$((i + 1))
-    [ "$i" -lt 600 ] || { kill -9 $pid; die "the sweep wrote no journal in 30 s"; }
-    sleep 0.05
-done
+wait_journal "$T/k" $pid
 kill -9 $pid 2>/dev/null || die "the sweep finished before it could be killed"
 wait $pid 2>/dev/null || true
 [ ! -e "$T/k/manifest.json" ] || die "the killed sweep finished"
 "$DEMOB" sweep "$B" -o "$T/k" $KILLARGS --resume || die "resume after kill -9 failed"
 same_files "$T/whole" "$T/k" points.csv summary.csv quantiles.csv sensitivity.csv flows.csv
+
+# --- SIGINT stops cleanly (exit 1, finished runs kept); --resume finishes
+"$DEMOB" sweep "$B" -o "$T/int" $KILLARGS &
+pid=$!
+wait_journal "$T/int" $pid
+kill -INT $pid 2>/dev/null || die "the sweep finished before SIGINT"
+rc=0
+wait $pid || rc=$?
+[ "$rc" = 1 ] || die "a sweep stopped by SIGINT exits $rc, expected 1"
+[ -f "$T/int/summary.csv.partial" ] || die "SIGINT lost the finished runs"
+"$DEMOB" sweep "$B" -o "$T/int" $KILLARGS --resume || die "resume after SIGINT failed"
+same_files "$T/whole" "$T/int" points.csv summary.csv quantiles.csv sensitivity.csv flows.csv
 
 # --- the command line's design wins over sweep{}
 "$DEMOB" sweep "$S" -o "$T/cli" --grid flights=10,30 --replicates 2 --quiet || die "--grid sweep failed"
