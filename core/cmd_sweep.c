@@ -725,10 +725,16 @@ int cmd_sweep(int argc, char **argv)
         fprintf(stderr, "demob sweep: starting over in %s/ (an unfinished sweep was there; --resume continues "
                         "one)\n", out_dir);
     if (!s.resume || !had_journal) {
-        /* Until this sweep finishes, the folder must not look finished. */
+        /* Until this sweep finishes, the folder must not look finished;
+         * partial files of an earlier sweep that saved other files go. */
         char path[4400];
         snprintf(path, sizeof path, "%s/manifest.json", out_dir);
         unlink(path);
+        for (int f = 0; f < SW_NFILES; f++)
+            if (c.jf[f] < 0) {
+                snprintf(path, sizeof path, "%s/%s.partial", out_dir, sw_file_names[f]);
+                unlink(path);
+            }
     }
 
     /* Quantiles: one point's replicates at a time. */
