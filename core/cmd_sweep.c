@@ -88,6 +88,14 @@ typedef struct sweep_ctx {
     size_t block_bytes;
     strbuf row;
     long stop_after, consumed;
+    /* What the manifest tells about the sweep. */
+    char id[65], design_hex[65];
+    const char *design_from;    /* "sweep{}" or "command line" */
+    uint64_t design_seed;
+    long local_points, local_jobs;
+    output_plan plan;           /* files saved */
+    output_plan run_plan;       /* what the runner formats (+ populations
+                                 * for the quantiles) */
 } sweep_ctx;
 
 static int fail(const demob_error *err)
@@ -584,6 +592,223 @@ static double now_seconds(void)
     return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
 }
 
+/* The design: spec (command line or sweep{}), points, param slots, every
+ * point checked against the model, replicates. */
+static int setup_design(sweep_args *s, scenario *sc, sweep_ctx *c, sweep_spec *spec, sweep_design *design, int **slot,
+                        demob_error *err)
+{
+    const demob_model *m = scenario_model(sc);
+    int rc = final_spec(s, sc, spec, &c->design_from, err);
+    c->design_seed = spec->has_seed ? spec->seed : demob_model_seed(m);
+    if (rc == 0)
+        rc = sweep_design_build(spec, c->design_seed, design, err);
+    if (rc == 0 && !(*slot = malloc((size_t)(design->n_params + 1) * sizeof **slot)))
+        rc = demob_error_set(err, DEMOB_ERUN, "out of memory");
+    for (int k = 0; rc == 0 && k < design->n_params; k++)
+        (*slot)[k] = demob_model_find_param(m, design->names[k]);
+    if (rc == 0)
+        rc = check_points(m, design, *slot, err);
+    int stochastic = demob_model_mode(m) == DEMOB_STOCHASTIC;
+    c->R = !stochastic ? 1 : spec->replicates > 0 ? spec->replicates : demob_model_runs(m);
+    if (rc == 0 && (double)design->n_points * (double)c->R > 9e15)
+        rc = demob_error_set(err, DEMOB_EINPUT, "%ld points x %ld replicates is too many runs", design->n_points,
+                             c->R);
+    c->m = m;
+    c->design = design;
+    c->slot = *slot;
+    return rc;
+}
+
+/* Which files the sweep writes (journal order: points.csv, the run files,
+ * quantiles.csv) into names; returns their number. */
+static int plan_files(sweep_args *s, sweep_ctx *c, const char **names)
+{
+    const demob_model *m = c->m;
+    c->plan = s->a.plan;
+    if (!s->save_given) {
+        memset(c->plan.want, 0, sizeof c->plan.want);
+        c->plan.want[OUT_SUMMARY] = 1;
+        s->want_quant = demob_model_mode(m) == DEMOB_STOCHASTIC;
+    } else {
+        memcpy(c->plan.want, s->want, sizeof c->plan.want);
+    }
+    c->quant = s->want_quant;
+    for (int f = 0; f < SW_NFILES; f++)
+        c->jf[f] = -1;
+    int nf = 0;
+    c->jf[SW_POINTS] = nf;
+    names[nf++] = sw_file_names[SW_POINTS];
+    for (int f = 0; f < OUT_NFILES; f++)
+        if (output_applies(m, &c->plan, f)) {
+            c->jf[f] = nf;
+            names[nf++] = sw_file_names[f];
+        }
+    if (c->quant) {
+        c->jf[SW_QUANTILES] = nf;
+        names[nf++] = sw_file_names[SW_QUANTILES];
+    }
+    c->run_plan = c->plan;
+    if (c->quant)
+        c->run_plan.want[OUT_POPULATIONS] = 1;
+    for (int f = 0; f < OUT_NFILES; f++)
+        c->run_plan.want[f] = c->run_plan.want[f] && output_applies(m, &c->run_plan, f);
+    return nf;
+}
+
+/* Opens the folder's journal: a fresh start, or the runs an interrupted
+ * sweep finished (--resume). Sets *done when the folder already holds
+ * this finished sweep. */
+static int open_journal(sweep_args *s, sweep_ctx *c, const char *dir, const char **names, int nf, int *done,
+                        demob_error *err)
+{
+    int rc;
+    *done = 0;
+    if (s->resume) {
+        /* No journal: the folder is new, or holds a finished sweep, which
+         * must be this one. Checked before the journal is created, so a
+         * refused --resume leaves the folder as it was. */
+        char jpath[4400];
+        struct stat st;
+        snprintf(jpath, sizeof jpath, "%s/%s", dir, SJ_JOURNAL_NAME);
+        if (stat(jpath, &st) != 0 && (rc = check_finished(dir, c->id, s->shard, s->shards, done, err)))
+            return rc;
+        if (*done)
+            return 0;
+    }
+    int had_journal = 0;
+    if ((rc = sj_open(&c->jr, dir, c->id, s->shard, s->shards, names, nf, s->resume, &had_journal, err)))
+        return rc;
+    if (had_journal && !s->resume && !s->a.quiet)
+        fprintf(stderr, "demob sweep: starting over in %s/ (an unfinished sweep was there; --resume continues "
+                        "one)\n", dir);
+    if (!s->resume || !had_journal) {
+        /* Until this sweep finishes, the folder must not look finished;
+         * partial files of an earlier sweep that saved other files go. */
+        char path[4400];
+        snprintf(path, sizeof path, "%s/manifest.json", dir);
+        unlink(path);
+        for (int f = 0; f < SW_NFILES; f++)
+            if (c->jf[f] < 0) {
+                snprintf(path, sizeof path, "%s/%s.partial", dir, sw_file_names[f]);
+                unlink(path);
+            }
+    }
+    if (c->jr.jobs > c->local_jobs)
+        return demob_error_set(err, DEMOB_EINPUT, "--resume: the journal in '%s' records more runs than the sweep has",
+                               dir);
+    return 0;
+}
+
+/* The quantile accumulator, with the replicates of a half-done point
+ * read back from the scratch file. */
+static int setup_quantiles(sweep_ctx *c, demob_error *err)
+{
+    const demob_model *m = c->m;
+    int n_times = 0, steps = demob_model_steps(m);
+    for (int t = 0; t <= steps; t++)
+        n_times += c->plan.every <= 1 || t % c->plan.every == 0 || t == steps;
+    size_t rows = (size_t)n_times * (size_t)demob_model_n_origins(m) * (size_t)demob_model_n_states(m);
+    int rc = sq_init(&c->q, c->R, rows, err);
+    if (rc)
+        return rc;
+    c->block_bytes = rows * sizeof(double);
+    long r0 = c->jr.jobs % c->R;
+    demob_error e2 = {0};
+    for (long r = 0; r < r0; r++)
+        if (sj_scratch_read(&c->jr, r, sq_block(&c->q, r), c->block_bytes, &e2) != 0)
+            /* The scratch did not survive (a power cut): redo the point. */
+            return sj_rewind(&c->jr, c->jr.jobs - r0, err);
+    return 0;
+}
+
+/* manifest.json: the usual fields and a "sweep" object. */
+static int write_manifest(sweep_ctx *c, const sweep_args *s, const char *dir, int sens, int argc, char **argv,
+                          demob_error *err)
+{
+    const sweep_design *d = c->design;
+    strbuf x;
+    strbuf_init(&x);
+    strbuf_printf(&x,
+                  "\"sweep\": {\"id\": \"%s\", \"design_sha256\": \"%s\", \"design_from\": \"%s\", "
+                  "\"design_seed\": %llu, \"points\": %ld, \"replicates\": %ld, \"runs_total\": %ld, "
+                  "\"shard\": \"%ld/%ld\", \"shard_index\": %ld, \"shard_count\": %ld, \"shard_points\": %ld, "
+                  "\"shard_runs\": %ld, \"every\": %d, \"outcome_column\": %d, \"files\": \"",
+                  c->id, c->design_hex, c->design_from, (unsigned long long)c->design_seed, d->n_points, c->R,
+                  d->n_points * c->R, s->shard, s->shards, s->shard, s->shards, c->local_points, c->local_jobs,
+                  c->plan.every, sw_first_outcome(c->m));
+    int nfiles = 0;
+    for (int f = 0; f < SW_NFILES; f++)
+        if (c->jf[f] >= 0)
+            strbuf_printf(&x, "%s%s", nfiles++ ? " " : "", sw_file_names[f]);
+    strbuf_printf(&x, "%s\", \"params\": [", sens ? " sensitivity.csv" : "");
+    for (int k = 0; k < d->n_params; k++) {
+        strbuf_puts(&x, k ? ", " : "");
+        json_string(&x, d->names[k]);
+    }
+    strbuf_puts(&x, "]}");
+    manifest_info info = {"sweep", s->a.sopt.path, c->m, c->local_jobs, argc, argv, x.data};
+    int rc = x.failed ? demob_error_set(err, DEMOB_ERUN, "out of memory") : manifest_write(dir, &info, err);
+    strbuf_free(&x);
+    return rc;
+}
+
+/* Every run is in: the final files, sensitivity, the manifest, and the
+ * journal goes. */
+static int finish(sweep_ctx *c, const sweep_args *s, const char *dir, int argc, char **argv, demob_error *err)
+{
+    output_labels *labels = output_labels_new(c->m, err);
+    if (!labels)
+        return DEMOB_ERUN;
+    int rc = assemble(c, dir, labels, err);
+    output_labels_free(labels);
+    int sens = c->plan.want[OUT_SUMMARY];
+    if (rc == 0 && sens) {
+        char pp[4400], sp[4400], op[4400];
+        snprintf(pp, sizeof pp, "%s/points.csv", dir);
+        snprintf(sp, sizeof sp, "%s/summary.csv", dir);
+        snprintf(op, sizeof op, "%s/sensitivity.csv", dir);
+        rc = sweep_sensitivity(pp, sp, sw_first_outcome(c->m), op, err);
+    }
+    if (rc == 0) {
+        remove_stale(dir, c->jf, sens);
+        rc = write_manifest(c, s, dir, sens, argc, argv, err);
+    }
+    if (rc == 0)
+        sj_remove(&c->jr);
+    return rc;
+}
+
+/* Runs the jobs the journal does not have yet. */
+static int run_jobs(sweep_ctx *c, sweep_args *s, scenario *sc, long *done, demob_error *err)
+{
+    cli_catch_signals();
+    runner_config rcfg;
+    memset(&rcfg, 0, sizeof rcfg);
+    rcfg.main = sc;
+    rcfg.sopt = &s->a.sopt;
+    rcfg.workers = s->a.workers > 0 ? s->a.workers : runner_default_workers();
+    rcfg.plan = c->run_plan;
+    rcfg.n_jobs = c->local_jobs - c->j0;
+    rcfg.job = job_fn;
+    rcfg.job_ud = c;
+    rcfg.consume = consume_fn;
+    rcfg.consume_ud = c;
+    rcfg.interrupted = &cli_interrupted;
+    rcfg.progress = !s->a.quiet && isatty(2);
+    int rc = runner_run(&rcfg, done, err);
+    demob_error serr = {0};
+    if (sj_sync(&c->jr, &serr) != 0 && rc == 0) {
+        *err = serr;
+        rc = serr.status;
+    }
+    if (rc && cli_interrupted && strcmp(err->message, "interrupted") == 0)
+        demob_error_set(err, DEMOB_ERUN,
+                        "interrupted after %ld of %ld runs (%ld this time); the rest runs with the same command "
+                        "and --resume",
+                        c->j0 + *done, c->local_jobs, *done);
+    return rc;
+}
+
 int cmd_sweep(int argc, char **argv)
 {
     for (int i = 1; i < argc; i++)
@@ -608,14 +833,12 @@ int cmd_sweep(int argc, char **argv)
         snprintf(out_dir, sizeof out_dir, "%s-sweep", base);
     }
     s.a.sopt.output_dir = out_dir;
-
     scenario *sc = scenario_load(&s.a.sopt, &err);
     if (!sc) {
         sweep_spec_free(&s.cli);
         return fail(&err);
     }
-    const demob_model *m = scenario_model(sc);
-    int stochastic = demob_model_mode(m) == DEMOB_STOCHASTIC;
+
     sweep_spec spec;
     sweep_design design;
     memset(&design, 0, sizeof design);
@@ -625,243 +848,56 @@ int cmd_sweep(int argc, char **argv)
     for (int f = 0; f < SJ_MAX_FILES; f++)
         c.jr.fd[f] = -1;
     strbuf_init(&c.row);
-    int *slot = NULL, journal_open = 0, quant_init = 0;
-    output_labels *labels = NULL;
-    const char *where = "";
-    rc = final_spec(&s, sc, &spec, &where, &err);
-    uint64_t dseed = spec.has_seed ? spec.seed : demob_model_seed(m);
-    if (rc == 0)
-        rc = sweep_design_build(&spec, dseed, &design, &err);
-    if (rc == 0 && !(slot = malloc((size_t)(design.n_params + 1) * sizeof *slot)))
-        rc = demob_error_set(&err, DEMOB_ERUN, "out of memory");
-    for (int k = 0; rc == 0 && k < design.n_params; k++)
-        slot[k] = demob_model_find_param(m, design.names[k]);
-    if (rc == 0)
-        rc = check_points(m, &design, slot, &err);
-    long R = !stochastic ? 1 : spec.replicates > 0 ? spec.replicates : demob_model_runs(m);
-    long P = design.n_points;
-    if (rc == 0 && (double)P * (double)R > 9e15)
-        rc = demob_error_set(&err, DEMOB_EINPUT, "%ld points x %ld replicates is too many runs", P, R);
-    if (rc) {
-        scenario_free(sc);
-        sweep_spec_free(&spec);
-        sweep_spec_free(&s.cli);
-        sweep_design_free(&design);
-        free(slot);
-        return fail(&err);
-    }
-
-    /* What to write. */
-    output_plan plan = s.a.plan;
-    if (!s.save_given) {
-        memset(plan.want, 0, sizeof plan.want);
-        plan.want[OUT_SUMMARY] = 1;
-        s.want_quant = stochastic;
-    } else {
-        memcpy(plan.want, s.want, sizeof plan.want);
-    }
-    for (int f = 0; f < SW_NFILES; f++)
-        c.jf[f] = -1;
+    c.stop_after = s.stop_after;
+    int *slot = NULL, quant_init = 0, finished = 0;
+    long done = 0;
     const char *names[SJ_MAX_FILES];
-    int nf = 0;
-    c.jf[SW_POINTS] = nf;
-    names[nf++] = sw_file_names[SW_POINTS];
-    for (int f = 0; f < OUT_NFILES; f++)
-        if (output_applies(m, &plan, f)) {
-            c.jf[f] = nf;
-            names[nf++] = sw_file_names[f];
-        }
-    if (s.want_quant) {
-        c.jf[SW_QUANTILES] = nf;
-        names[nf++] = sw_file_names[SW_QUANTILES];
-    }
-    output_plan run_plan = plan;
-    if (s.want_quant)
-        run_plan.want[OUT_POPULATIONS] = 1;
-    for (int f = 0; f < OUT_NFILES; f++)
-        run_plan.want[f] = run_plan.want[f] && output_applies(m, &run_plan, f);
+    char scen_hex[65];
 
-    char scen_hex[65], design_hex[65], id[65];
+    if ((rc = setup_design(&s, sc, &c, &spec, &design, &slot, &err)))
+        goto out;
+    int nf = plan_files(&s, &c, names);
     if (sha256_file_hex(scenario_path(sc), scen_hex) != 0) {
         rc = demob_error_set(&err, DEMOB_ERUN, "cannot read '%s' to hash it", scenario_path(sc));
         goto out;
     }
-    design_hash(&design, R, design_hex);
-    sweep_id(m, scen_hex, design_hex, &plan, s.want_quant, s.shards, id);
+    design_hash(&design, c.R, c.design_hex);
+    sweep_id(c.m, scen_hex, c.design_hex, &c.plan, c.quant, s.shards, c.id);
+    sweep_order_init(&c.order, design.n_points, s.shard, s.shards);
+    c.local_points = sweep_order_shard_points(&c.order);
+    c.local_jobs = c.local_points * c.R;
 
-    c.m = m;
-    c.design = &design;
-    c.slot = slot;
-    c.R = R;
-    c.quant = s.want_quant;
-    c.stop_after = s.stop_after;
-    sweep_order_init(&c.order, P, s.shard, s.shards);
-    long local_points = sweep_order_shard_points(&c.order);
-    long local_jobs = local_points * R;
-
-    if ((rc = make_dirs(out_dir, &err)))
+    if ((rc = make_dirs(out_dir, &err)) || (rc = open_journal(&s, &c, out_dir, names, nf, &finished, &err)))
         goto out;
-    if (s.resume) {
-        /* No journal: the folder is new, or holds a finished sweep, which
-         * must be this one. Checked before the journal is created, so a
-         * refused --resume leaves the folder as it was. */
-        char jpath[4400];
-        struct stat st;
-        snprintf(jpath, sizeof jpath, "%s/%s", out_dir, SJ_JOURNAL_NAME);
-        int done = 0;
-        if (stat(jpath, &st) != 0 && (rc = check_finished(out_dir, id, s.shard, s.shards, &done, &err)))
-            goto out;
-        if (done) {
-            if (!s.a.quiet)
-                fprintf(stderr, "demob sweep: %s/ already holds this finished sweep; nothing to do\n", out_dir);
-            goto out;
-        }
-    }
-    int had_journal = 0;
-    if ((rc = sj_open(&c.jr, out_dir, id, s.shard, s.shards, names, nf, s.resume, &had_journal, &err)))
+    if (finished) {
+        if (!s.a.quiet)
+            fprintf(stderr, "demob sweep: %s/ already holds this finished sweep; nothing to do\n", out_dir);
         goto out;
-    journal_open = 1;
-    if (had_journal && !s.resume && !s.a.quiet)
-        fprintf(stderr, "demob sweep: starting over in %s/ (an unfinished sweep was there; --resume continues "
-                        "one)\n", out_dir);
-    if (!s.resume || !had_journal) {
-        /* Until this sweep finishes, the folder must not look finished;
-         * partial files of an earlier sweep that saved other files go. */
-        char path[4400];
-        snprintf(path, sizeof path, "%s/manifest.json", out_dir);
-        unlink(path);
-        for (int f = 0; f < SW_NFILES; f++)
-            if (c.jf[f] < 0) {
-                snprintf(path, sizeof path, "%s/%s.partial", out_dir, sw_file_names[f]);
-                unlink(path);
-            }
     }
-
-    /* Quantiles: one point's replicates at a time. */
     if (c.quant) {
-        int n_times = 0, steps = demob_model_steps(m);
-        for (int t = 0; t <= steps; t++)
-            n_times += plan.every <= 1 || t % plan.every == 0 || t == steps;
-        size_t rows = (size_t)n_times * (size_t)demob_model_n_origins(m) * (size_t)demob_model_n_states(m);
-        if ((rc = sq_init(&c.q, R, rows, &err)))
+        if ((rc = setup_quantiles(&c, &err)))
             goto out;
         quant_init = 1;
-        c.block_bytes = rows * sizeof(double);
     }
-    long resumed = c.jr.jobs;
-    if (resumed > local_jobs) {
-        rc = demob_error_set(&err, DEMOB_EINPUT, "--resume: the journal in '%s' records more runs than the sweep has",
-                             out_dir);
+    c.j0 = c.jr.jobs;
+    if ((rc = run_jobs(&c, &s, sc, &done, &err)) || (rc = finish(&c, &s, out_dir, argc, argv, &err)))
         goto out;
-    }
-    if (c.quant && resumed % R) {
-        long r0 = resumed % R;
-        demob_error e2 = {0};
-        int ok = 1;
-        for (long r = 0; r < r0 && ok; r++)
-            ok = sj_scratch_read(&c.jr, r, sq_block(&c.q, r), c.block_bytes, &e2) == 0;
-        if (!ok) {
-            /* The scratch did not survive (a power cut): redo this point. */
-            if ((rc = sj_rewind(&c.jr, resumed - r0, &err)))
-                goto out;
-            resumed -= r0;
-        }
-    }
-    c.j0 = resumed;
-    if (!(labels = output_labels_new(m, &err))) {
-        rc = DEMOB_ERUN;
-        goto out;
-    }
-
-    cli_catch_signals();
-    runner_config rcfg;
-    memset(&rcfg, 0, sizeof rcfg);
-    rcfg.main = sc;
-    rcfg.sopt = &s.a.sopt;
-    rcfg.workers = s.a.workers > 0 ? s.a.workers : runner_default_workers();
-    rcfg.plan = run_plan;
-    rcfg.n_jobs = local_jobs - resumed;
-    rcfg.job = job_fn;
-    rcfg.job_ud = &c;
-    rcfg.consume = consume_fn;
-    rcfg.consume_ud = &c;
-    rcfg.interrupted = &cli_interrupted;
-    rcfg.progress = !s.a.quiet && isatty(2);
-    long done = 0;
-    rc = runner_run(&rcfg, &done, &err);
-    demob_error serr = {0};
-    if (sj_sync(&c.jr, &serr) != 0 && rc == 0) {
-        err = serr;
-        rc = serr.status;
-    }
-    if (rc) {
-        if (cli_interrupted && strcmp(err.message, "interrupted") == 0) {
-            demob_error_set(&err, DEMOB_ERUN,
-                            "interrupted after %ld of %ld runs (%ld this time); the rest runs with the same "
-                            "command and --resume",
-                            resumed + done, local_jobs, done);
-        }
-        goto out;
-    }
-
-    /* Every run is in: the final files. */
-    if ((rc = assemble(&c, out_dir, labels, &err)))
-        goto out;
-    int sens = plan.want[OUT_SUMMARY];
-    if (sens) {
-        char pp[4400], sp[4400], op[4400];
-        snprintf(pp, sizeof pp, "%s/points.csv", out_dir);
-        snprintf(sp, sizeof sp, "%s/summary.csv", out_dir);
-        snprintf(op, sizeof op, "%s/sensitivity.csv", out_dir);
-        if ((rc = sweep_sensitivity(pp, sp, sw_first_outcome(m), op, &err)))
-            goto out;
-    }
-    remove_stale(out_dir, c.jf, sens);
-    {
-        strbuf extra;
-        strbuf_init(&extra);
-        strbuf_printf(&extra,
-                      "\"sweep\": {\"id\": \"%s\", \"design_sha256\": \"%s\", \"design_from\": \"%s\", "
-                      "\"design_seed\": %llu, \"points\": %ld, \"replicates\": %ld, \"runs_total\": %ld, "
-                      "\"shard\": \"%ld/%ld\", \"shard_index\": %ld, \"shard_count\": %ld, \"shard_points\": %ld, "
-                      "\"shard_runs\": %ld, \"every\": %d, \"outcome_column\": %d, \"files\": \"",
-                      id, design_hex, where, (unsigned long long)dseed, P, R, P * R, s.shard, s.shards, s.shard,
-                      s.shards, local_points, local_jobs, plan.every, sw_first_outcome(m));
-        int nfiles = 0;
-        for (int f = 0; f < SW_NFILES; f++)
-            if (c.jf[f] >= 0)
-                strbuf_printf(&extra, "%s%s", nfiles++ ? " " : "", sw_file_names[f]);
-        strbuf_printf(&extra, "%s\", \"params\": [", sens ? " sensitivity.csv" : "");
-        for (int k = 0; k < design.n_params; k++) {
-            strbuf_puts(&extra, k ? ", " : "");
-            json_string(&extra, design.names[k]);
-        }
-        strbuf_puts(&extra, "]}");
-        manifest_info info = {"sweep", s.a.sopt.path, m, local_jobs, argc, argv, extra.data};
-        rc = extra.failed ? demob_error_set(&err, DEMOB_ERUN, "out of memory") : manifest_write(out_dir, &info, &err);
-        strbuf_free(&extra);
-    }
-    if (rc)
-        goto out;
-    sj_remove(&c.jr);
-    journal_open = 0;
     if (!s.a.quiet) {
+        long P = design.n_points, R = c.R;
         double el = now_seconds() - t0;
         fprintf(stderr, "demob sweep: %ld point%s x %ld replicate%s = %ld runs", P, P == 1 ? "" : "s", R,
                 R == 1 ? "" : "s", P * R);
         if (s.shards > 1)
-            fprintf(stderr, " (shard %ld/%ld: %ld runs)", s.shard, s.shards, local_jobs);
-        if (resumed)
-            fprintf(stderr, " (%ld resumed)", resumed);
+            fprintf(stderr, " (shard %ld/%ld: %ld runs)", s.shard, s.shards, c.local_jobs);
+        if (c.j0)
+            fprintf(stderr, " (%ld resumed)", c.j0);
         fprintf(stderr, " in %.1f s (%.0f runs/s), written to %s/\n", el, el > 0 ? (double)done / el : 0.0, out_dir);
     }
 
 out:
-    if (journal_open)
-        sj_close(&c.jr);
+    sj_close(&c.jr);   /* a no-op when never opened or already removed */
     if (quant_init)
         sq_free(&c.q);
-    output_labels_free(labels);
     strbuf_free(&c.row);
     scenario_free(sc);
     sweep_spec_free(&spec);
