@@ -675,6 +675,21 @@ static int open_journal(sweep_args *s, sweep_ctx *c, const char *dir, const char
         if (*done)
             return 0;
     }
+    if (!s->resume) {
+        /* Shards sharing one folder would erase each other's files. */
+        sw_manifest mf;
+        demob_error ignore = {0};
+        if (sw_manifest_load(dir, &mf, &ignore) == 0) {
+            int clash = strcmp(mf.id, c->id) == 0 && (mf.shard != s->shard || mf.shards != s->shards);
+            if (clash)
+                demob_error_set(err, DEMOB_EINPUT,
+                                "'%s' holds shard %ld/%ld of this sweep: give each shard its own -o folder", dir,
+                                mf.shard, mf.shards);
+            sw_manifest_free(&mf);
+            if (clash)
+                return DEMOB_EINPUT;
+        }
+    }
     int had_journal = 0;
     if ((rc = sj_open(&c->jr, dir, c->id, s->shard, s->shards, names, nf, s->resume, &had_journal, err)))
         return rc;

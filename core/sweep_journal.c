@@ -231,6 +231,20 @@ int sj_open(sweep_journal *j, const char *dir, const char *id, long shard, long 
         }
         return sj_rewind(j, n, err);
     }
+    if (*had_journal) {
+        /* Starting over is fine, unless the journal is another shard of
+         * this very sweep: shards sharing one folder would erase each
+         * other. */
+        char got_id[80], got_shard[64], want_shard[64];
+        header_field(hdr, "id", got_id, sizeof got_id);
+        header_field(hdr, "shard", got_shard, sizeof got_shard);
+        snprintf(want_shard, sizeof want_shard, "%ld/%ld", shard, shards);
+        if (strcmp(got_id, id) == 0 && strcmp(got_shard, want_shard) != 0)
+            return demob_error_set(err, DEMOB_EINPUT,
+                                   "'%s' holds shard %s of this sweep (unfinished): give each shard its own -o "
+                                   "folder",
+                                   dir, got_shard);
+    }
     /* A fresh start. */
     if (ftruncate(j->jfd, 0) != 0 || pwrite_all(j->jfd, want, HDR, 0) != 0)
         return sys_fail(err, "write", j, SJ_JOURNAL_NAME);

@@ -87,6 +87,12 @@ expect 2 "give -o OUT" "$DEMOB" merge "$T/a0" "$T/a1"
 [ ! -e "$T/m/points.csv" ] || die "merge wrote output despite bad input"
 "$DEMOB" merge -o "$T/m" "$T/a1" "$T/a0" --quiet || die "a good merge failed"
 
+# --- two shards of one sweep in one folder
+expect 2 "holds shard 0/2 of this sweep: give each shard its own -o folder" \
+    "$DEMOB" sweep "$S" -o "$T/a0" --shard 1/2
+"$DEMOB" sweep "$S" -o "$T/v" --shard 0/2 --stop-after 3 --quiet 2>/dev/null || true
+expect 2 "holds shard 0/2 of this sweep (unfinished)" "$DEMOB" sweep "$S" -o "$T/v" --shard 1/2
+
 # --- --resume on a folder of another sweep (finished, and unfinished)
 expect 2 "holds another sweep" "$DEMOB" sweep "$S" -o "$T/a0" --shard 0/2 --grid flights=10,20 --resume
 expect 2 "holds shard 0/2 of this sweep, not 1/2" "$DEMOB" sweep "$S" -o "$T/a0" --shard 1/2 --resume
