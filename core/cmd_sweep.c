@@ -34,7 +34,7 @@
 #include "sweep_shared.h"
 
 static const char sweep_help[] =
-    "usage: demob sweep SCENARIO.lua -o DIR [options]\n"
+    "usage: demob sweep SCENARIO.lua -o DIR [options]   (default DIR: out/<scenario name>-sweep)\n"
     "Runs every point of a parameter design, with R replicates per point (stochastic mode),\n"
     "and writes into DIR: points.csv, summary.csv, quantiles.csv (stochastic), sensitivity.csv,\n"
     "manifest.json, and with --save the time series (populations.csv, flows.csv, ...) with a\n"
@@ -54,8 +54,10 @@ static const char sweep_help[] =
     "                         SLURM_ARRAY_TASK_COUNT; join the folders with demob merge\n"
     "  --resume               continue an interrupted sweep in DIR (refused if the scenario,\n"
     "                         settings or design changed)\n"
-    "  --save LIST            among populations, flows, costs, budgets, summary, quantiles\n"
-    "                         (default: summary,quantiles)\n"
+    "  --save LIST            files to write, among populations, flows, costs, budgets, summary,\n"
+    "                         quantiles (default: summary, and quantiles in stochastic mode);\n"
+    "                         points.csv always, sensitivity.csv with summary\n"
+    "  --every K              time series and quantiles every K steps (t = 0 and the last always)\n"
     "  --stop-after N         stop after N runs as if interrupted (for testing --resume)\n"
     "common options:\n";
 static const char sweep_exit_help[] =
@@ -585,6 +587,23 @@ static int check_finished(const char *dir, const char *id, long shard, long shar
     return rc;
 }
 
+/* The help: ours, then the common options without their --save (ours
+ * has other files and another default). */
+static void print_help(void)
+{
+    fputs(sweep_help, stdout);
+    int skip = 0;
+    for (const char *p = cli_common_help; *p;) {
+        size_t n = strcspn(p, "\n");
+        if (strncmp(p, "  -", 3) == 0)
+            skip = strncmp(p, "  --save", 8) == 0 || strncmp(p, "  --every", 9) == 0;
+        if (!skip)
+            fwrite(p, 1, n + (p[n] == '\n'), stdout);
+        p += n + (p[n] == '\n');
+    }
+    fputs(sweep_exit_help, stdout);
+}
+
 static double now_seconds(void)
 {
     struct timespec ts;
@@ -828,7 +847,7 @@ int cmd_sweep(int argc, char **argv)
 {
     for (int i = 1; i < argc; i++)
         if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
-            printf("%s%s%s", sweep_help, cli_common_help, sweep_exit_help);
+            print_help();
             return 0;
         }
     double t0 = now_seconds();
