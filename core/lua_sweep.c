@@ -17,7 +17,10 @@
  * min, max truncation; "triangular" min, mode, max; "discrete" values = {...},
  * weights = {...} (optional); or a string as on the command line
  * ("normal:0.02:0.005"). Names inside grid, lhs and random are taken in
- * sorted order (Lua's pairs order is not reproducible).
+ * sorted order (Lua's pairs order is not reproducible), after the listed
+ * names of lhs and random (which use the params' declared ranges); this
+ * order is the order of the design's columns and of its sampling streams.
+ * points = "file.csv" is read relative to the scenario's folder.
  *
  * The table is read inside a protected call with the scenario's limits,
  * so a metatable trick in it cannot crash or hang demob. Messages read
