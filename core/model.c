@@ -916,6 +916,12 @@ int demob_model_flow_from(const demob_model *m, int f) { return m->flows[f].from
 int demob_model_flow_to(const demob_model *m, int f) { return m->flows[f].to; }
 const char *demob_model_value_name(const demob_model *m, demob_value v) { return m->values[v].name; }
 double demob_model_value_default(const demob_model *m, demob_value v) { return m->values[v].def; }
+
+void demob_model_value_range(const demob_model *m, demob_value v, double *lo, double *hi)
+{
+    *lo = m->values[v].lo;
+    *hi = m->values[v].hi;
+}
 demob_value demob_model_capacity_value(const demob_model *m, int c) { return m->caps[c].limit; }
 int demob_model_ceiling_state(const demob_model *m, int k) { return m->ceilings[k].state; }
 demob_value demob_model_ceiling_value(const demob_model *m, int k) { return m->ceilings[k].limit; }

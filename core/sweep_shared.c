@@ -5,7 +5,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "model_internal.h"
 #include "sweep_shared.h"
 
 const char *const sw_file_names[SW_NFILES] = {"populations.csv", "flows.csv",  "costs.csv",    "budgets.csv",
@@ -24,8 +23,7 @@ int sw_first_outcome(const demob_model *m)
 
 void sw_param_range(const demob_model *m, demob_value v, double *lo, double *hi)
 {
-    *lo = m->values[v].lo;
-    *hi = m->values[v].hi;
+    demob_model_value_range(m, v, lo, hi);
 }
 
 static int get_long(const sw_manifest *mf, const char *key, long *out)

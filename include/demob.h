@@ -187,6 +187,8 @@ int demob_model_flow_to(const demob_model *m, int f);
 /* Value slots: name is NULL for constants. */
 const char *demob_model_value_name(const demob_model *m, demob_value v);
 double demob_model_value_default(const demob_model *m, demob_value v);
+/* A param's declared range (min, max), NaN when it has none. */
+void demob_model_value_range(const demob_model *m, demob_value v, double *lo, double *hi);
 int demob_model_find_state(const demob_model *m, const char *name);
 int demob_model_find_origin(const demob_model *m, const char *name);
 int demob_model_find_flow(const demob_model *m, const char *name);
