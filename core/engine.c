@@ -352,7 +352,9 @@ static void rebuild_dirty_cells(demob_sim *s)
 /* ------------------------------------------------------------- reset */
 
 /* The stocks at t = 0: the model's, with those given as params read from
- * this run's values (a sweep may vary them). */
+ * this run's values (a sweep may vary them). In stochastic mode a sampled
+ * caseload is rounded to whole people; a fractional default or --set value
+ * was already refused when the model was frozen. */
 static int initial_stocks(demob_sim *s, demob_error *err)
 {
     const demob_model *m = s->m;
@@ -363,7 +365,9 @@ static int initial_stocks(demob_sim *s, demob_error *err)
         if (d->slot < 0)
             continue;
         double x = s->val[d->slot];
-        if (!(x >= 0) || (s->stochastic && (x != floor(x) || x > DEMOB_MAX_COUNT)))
+        if (s->stochastic)
+            x = round(x);
+        if (!(x >= 0) || (s->stochastic && x > DEMOB_MAX_COUNT))
             return demob_error_set(err, DEMOB_EINPUT, "origin '%s', state '%s': initial stock param '%s' = %g must be "
                                    "a %s >= 0",
                                    m->origins[d->origin].name, m->states[d->state].name, value_name(m, d->slot), x,

@@ -81,3 +81,9 @@ cost { state = "cantoned", per_person = param "cantonment_cost", category = "can
 cost { flow = "demobilized->repatriated", per_person = param "transport_cost", category = "transport" }
 cost { flow = "stranded->repatriated", per_person = param "transport_cost", category = "transport" }
 cost { fixed = param "site_cost", while_occupied = "cantoned", category = "site" }
+
+-- `demob sweep scenarios/libya_2020.lua -o out/libya-sweep`: which lever matters most
+-- (sensitivity.csv ranks the params by partial rank correlation with each outcome).
+sweep { lhs = { "sudan", "chad", "syria_gna", "russia", "registration", "redeploy", "site_intake",
+                "flights", "opposition_returns" },
+        samples = 60, replicates = 20 }
