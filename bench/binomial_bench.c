@@ -28,8 +28,7 @@
  * n fixed and a mean above 28 the textbook BTPE, its set-up cached, is
  * faster (n = 7000, p 0.1: 29 vs 35): BTRD redoes its few set-up
  * operations on every call, which is what the engine needs since its n
- * changes from draw to draw. n = 1 (77 vs 122): the inversion's squeeze
- * and search cost more than the textbook's single comparison. */
+ * changes from draw to draw. */
 #define _POSIX_C_SOURCE 200809L
 #include <math.h>
 #include <stdint.h>

@@ -105,6 +105,10 @@ static int64_t binomial_inversion(rng *g, int64_t n, const binomial_p *bp)
      * exp almost every time. */
     if (u < 1.0 - mean)
         return 0;
+    /* n = 1 (a cell with one person left, common late in a run): there
+     * 1 - mean is q itself (computed the same way), so the rest is X = 1. */
+    if (n == 1)
+        return 1;
     /* Search on the scale of f(0) = q^n: X is the least k with
      * w = u / q^n < S(k) = sum_{j <= k} f(j) / f(0), whose terms
      * P(k) = f(k) / f(0) follow the recurrence without q^n, so the sums
