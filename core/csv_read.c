@@ -5,8 +5,8 @@
  * at a byte that can end a field or change quoting (',', '"', CR, LF):
  * libcsv only calls back while it processes such a byte, so at callback
  * time the position of the last byte fed is the position of the comma or
- * newline that ended the field. We count lines (every LF, inside quotes
- * too) and columns ourselves while scanning for those bytes.
+ * newline that ended the field. We count lines (every LF, CR or CRLF,
+ * inside quotes too) and columns ourselves while scanning for those bytes.
  *
  * Feeding stops as soon as a record is complete, so one csvr_next returns
  * one record and memory holds only the current record and one block. */
@@ -52,6 +52,7 @@ struct csv_reader {
     locale_t cloc;                 /* "C" numeric locale for strtod */
 
     long line, col;                /* position of the next byte to scan */
+    int after_cr;                  /* the last byte scanned was a CR */
     long cur_line, cur_col;        /* position of the byte being fed last */
 
     /* The record being assembled. */
@@ -285,12 +286,17 @@ int csvr_next(csv_reader *r, demob_error *err)
                 r->cur_line = r->line;
                 r->cur_col = r->col;
             }
-            if (c == '\n') {
+            /* A line ends at LF, CRLF or a lone CR: libcsv ends records at
+             * a CR too, and counting only LF numbered every row of a
+             * CR-only file (old Mac) as line 1. The LF of a CRLF is part
+             * of the same break. */
+            if (c == '\r' || (c == '\n' && !r->after_cr)) {
                 r->line++;
                 r->col = 1;
-            } else if ((c & 0xC0) != 0x80) {
+            } else if (c != '\n' && (c & 0xC0) != 0x80) {
                 r->col++;
             }
+            r->after_cr = c == '\r';
             if (!special)
                 continue;
             if (feed(r, p + seg, i + 1 - seg, seg_line, seg_col, err) != 0)
