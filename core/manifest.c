@@ -7,6 +7,33 @@
 #include "model_internal.h"
 #include "sha256.h"
 
+/* Length of the well-formed UTF-8 sequence at p (RFC 3629: no overlong
+ * forms, no surrogates, at most U+10FFFF), or 0 when it is not one. */
+static int utf8_len(const unsigned char *p)
+{
+    unsigned char c = p[0];
+    if (c < 0x80)
+        return 1;
+    int n = c >= 0xC2 && c <= 0xDF ? 2 : c >= 0xE0 && c <= 0xEF ? 3 : c >= 0xF0 && c <= 0xF4 ? 4 : 0;
+    if (!n)
+        return 0;
+    unsigned char lo = 0x80, hi = 0xBF;   /* range of the second byte */
+    if (c == 0xE0)
+        lo = 0xA0;
+    else if (c == 0xED)
+        hi = 0x9F;
+    else if (c == 0xF0)
+        lo = 0x90;
+    else if (c == 0xF4)
+        hi = 0x8F;
+    if (p[1] < lo || p[1] > hi)
+        return 0;
+    for (int i = 2; i < n; i++)
+        if ((p[i] & 0xC0) != 0x80)
+            return 0;
+    return n;
+}
+
 void json_string(strbuf *b, const char *s)
 {
     strbuf_putc(b, '"');
@@ -18,10 +45,22 @@ void json_string(strbuf *b, const char *s)
         case '\r': strbuf_puts(b, "\\r"); break;
         case '\t': strbuf_puts(b, "\\t"); break;
         default:
-            if (*p < 0x20)
+            if (*p < 0x20) {
                 strbuf_printf(b, "\\u%04x", *p);
-            else
+            } else if (*p >= 0x80) {
+                /* JSON text is UTF-8: names from a scenario may hold any
+                 * bytes, and one that is not UTF-8 would make the whole
+                 * manifest unreadable. Such bytes become U+FFFD. */
+                int n = utf8_len(p);
+                if (n == 0) {
+                    strbuf_puts(b, "\\ufffd");
+                } else {
+                    strbuf_append(b, (const char *)p, (size_t)n);
+                    p += n - 1;
+                }
+            } else {
                 strbuf_putc(b, (char)*p);
+            }
         }
     }
     strbuf_putc(b, '"');
