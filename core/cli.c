@@ -38,7 +38,12 @@ const char cli_common_help[] =
     "                       budgets, summary (default: all)\n"
     "  --every K            write time series every K steps (default 1; t=0 and the last step always)\n"
     "  --quiet              no progress on stderr\n"
-    "  --trusted            lift the script sandbox (only for scripts you trust)\n";
+    "  --trusted            lift the script sandbox (only for scripts you trust)\n"
+    "  --memory-limit MIB   memory of each Lua state (default 256)\n"
+    "  --time-limit S       seconds for loading the script (default 60) and for each hook\n"
+    "                       call (default 10)\n"
+    "  --instruction-limit N  Lua instructions for loading the script and for each hook call\n"
+    "                       (default 10^10 and 2*10^9)\n";
 
 void cli_args_init(cli_args *a)
 {
@@ -101,7 +106,8 @@ int cli_parse_common(int argc, char **argv, int *i, cli_args *a, demob_error *er
 {
     const char *opt = argv[*i];
     static const char *const with_value[] = {"-o", "--set", "--runs", "--seed", "--steps", "--mode", "-j",
-                                             "--save", "--every", NULL};
+                                             "--save", "--every", "--memory-limit", "--time-limit",
+                                             "--instruction-limit", NULL};
     int takes = 0;
     for (int k = 0; with_value[k]; k++)
         if (strcmp(opt, with_value[k]) == 0)
@@ -154,6 +160,21 @@ int cli_parse_common(int argc, char **argv, int *i, cli_args *a, demob_error *er
             a->workers = (int)n;
     } else if (strcmp(opt, "--save") == 0) {
         rc = parse_save(v, &a->plan, err);
+    } else if (strcmp(opt, "--memory-limit") == 0) {
+        /* The sandbox's limits (lua_sandbox.c): the issue asks that their
+         * defaults can be overridden, e.g. to run a hostile script with
+         * tight limits, or a big trusted one with loose ones. */
+        if (!(rc = cli_parse_long(opt, v, 1, 1L << 20, &n, err)))
+            a->sopt.memory_limit = (size_t)n << 20;
+    } else if (strcmp(opt, "--time-limit") == 0) {
+        double x;
+        if (!(rc = cli_parse_double(opt, v, &x, err)) && !(x > 0 && x <= 1e6))
+            rc = demob_error_set(err, DEMOB_EINPUT, "%s: '%s' is not a number of seconds in (0, 1e6]", opt, v);
+        if (!rc)
+            a->sopt.time_limit = x;
+    } else if (strcmp(opt, "--instruction-limit") == 0) {
+        if (!(rc = cli_parse_long(opt, v, 1, 4000000000000000000L, &n, err)))
+            a->sopt.instruction_limit = n;
     } else if (strcmp(opt, "--every") == 0) {
         if (!(rc = cli_parse_long(opt, v, 1, 1000000L, &n, err)))
             a->plan.every = (int)n;

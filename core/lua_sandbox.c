@@ -5,7 +5,8 @@
  *     script's own pcall cannot swallow the stop (as Redis does);
  *   - the protected call every entry into Lua goes through;
  *   - the libraries: by default an allow-list (no io, no debug, no
- *     dofile/loadfile, text-only load, os limited to time/clock/date);
+ *     dofile/loadfile, text-only load, os limited to time/clock/date, no
+ *     __gc metamethods: finalizers run with hooks off, out of the limits);
  *     --trusted opens everything. math.random is replaced in both modes:
  *     reproducibility is not a matter of trust;
  *   - string.find/match/gmatch/gsub from lua_pattern.c, whose matcher
@@ -156,15 +157,58 @@ void lua_sandbox_install_hook(struct scenario *sc)
 /* Message handler: keeps "file:line: message" as is (a traceback would
  * bury the line that matters) and gives non-string errors a readable form,
  * as lua.c's msghandler does. */
+/* Does the message start with a position, "chunk:line:", as Lua's own
+ * errors and luaL_error write it? */
+static int has_position(const char *s)
+{
+    for (const char *c = strchr(s, ':'); c; c = strchr(c + 1, ':')) {
+        const char *d = c + 1;
+        while (isdigit((unsigned char)*d))
+            d++;
+        if (d > c + 1 && *d == ':')
+            return 1;
+        if (c - s > 400)
+            break;
+    }
+    return 0;
+}
+
+/* Pushes "file:line: " of the innermost Lua function on the stack (the
+ * script line at fault), or "file: " of the scenario. */
+static void push_position(lua_State *L)
+{
+    lua_Debug ar;
+    for (int level = 1; lua_getstack(L, level, &ar); level++)
+        if (lua_getinfo(L, "Sl", &ar) && ar.currentline > 0) {
+            lua_pushfstring(L, "%s:%d: ", ar.short_src, ar.currentline);
+            return;
+        }
+    lua_pushfstring(L, "%s: ", lua_scenario_of(L)->path);
+}
+
 static int msghandler(lua_State *L)
 {
     if (lua_type(L, 1) == LUA_TSTRING || lua_type(L, 1) == LUA_TNUMBER) {
-        lua_tostring(L, 1);
+        const char *m = lua_tostring(L, 1);
+        if (has_position(m))
+            return 1;
+        /* Errors raised with a table, or from C without a position
+         * ("attempt to yield from outside a coroutine") would not name
+         * the script: add where it was. */
+        push_position(L);
+        lua_pushvalue(L, 1);
+        lua_concat(L, 2);
         return 1;
     }
-    if (luaL_callmeta(L, 1, "__tostring") && lua_type(L, -1) == LUA_TSTRING)
+    push_position(L);
+    int meta = luaL_callmeta(L, 1, "__tostring");
+    if (meta && lua_type(L, -1) == LUA_TSTRING) {
+        lua_concat(L, 2);
         return 1;
-    lua_pushfstring(L, "(error object is a %s value)", luaL_typename(L, 1));
+    }
+    if (meta)
+        lua_pop(L, 1);
+    lua_pushfstring(L, "%s(error object is a %s value)", lua_tostring(L, -1), luaL_typename(L, 1));
     return 1;
 }
 
@@ -377,6 +421,26 @@ static int sb_move(lua_State *L)
     return 1;
 }
 
+/* setmetatable without finalizers: Lua runs __gc metamethods with hooks
+ * switched off (lgc.c, GCTM), so a __gc that loops would hang demob beyond
+ * the reach of the instruction and wall-clock limits, at any allocation or
+ * when the state closes. Scripts have no other way to get a finalizer. */
+static int sb_setmetatable(lua_State *L)
+{
+    if (lua_type(L, 2) == LUA_TTABLE) {
+        lua_pushliteral(L, "__gc");
+        int t = lua_rawget(L, 2);
+        lua_pop(L, 1);
+        if (t != LUA_TNIL)
+            return luaL_error(L, "setmetatable: __gc metamethods are not allowed in scenarios (finalizers run "
+                                 "outside the time and instruction limits)");
+    }
+    lua_pushvalue(L, lua_upvalueindex(1));
+    lua_insert(L, 1);
+    lua_call(L, lua_gettop(L) - 1, 1);
+    return 1;
+}
+
 static int sb_collectgarbage(lua_State *L)
 {
     const char *opt = luaL_optstring(L, 1, "collect");
@@ -456,6 +520,9 @@ static void open_sandboxed(lua_State *L)
     lua_getfield(L, -1, "collectgarbage");
     lua_pushcclosure(L, sb_collectgarbage, 1);
     lua_setfield(L, -2, "collectgarbage");
+    lua_getfield(L, -1, "setmetatable");
+    lua_pushcclosure(L, sb_setmetatable, 1);
+    lua_setfield(L, -2, "setmetatable");
     lua_pushcfunction(L, sb_require);
     lua_setfield(L, -2, "require");
     lua_getglobal(L, LUA_STRLIBNAME);

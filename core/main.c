@@ -1,5 +1,6 @@
 /* main.c - the demob command line: dispatches to the subcommands of
  * commands.h. */
+#include <errno.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -30,6 +31,21 @@ static void usage(FILE *f)
     fprintf(f, "exit codes: 0 ok, 1 the run failed, 2 bad usage or bad input\n");
 }
 
+/* Output on stdout (demob check, compare's table, --help) is part of the
+ * result: if it could not be written (a full disk, a closed pipe, >
+ * /dev/full), the command failed even though it did its work. */
+static int finish(int rc)
+{
+    int e = fflush(stdout) != 0 ? errno : 0;
+    if (e || ferror(stdout)) {
+        /* errno is only meaningful when this flush failed; an earlier
+         * failed write leaves just the error flag. */
+        fprintf(stderr, "demob: cannot write standard output%s%s\n", e ? ": " : "", e ? strerror(e) : "");
+        return rc ? rc : 1;
+    }
+    return rc;
+}
+
 int main(int argc, char **argv)
 {
     if (argc < 2) {
@@ -38,15 +54,15 @@ int main(int argc, char **argv)
     }
     if (strcmp(argv[1], "--version") == 0 || strcmp(argv[1], "version") == 0) {
         printf("demob %s\n", DEMOB_VERSION);
-        return 0;
+        return finish(0);
     }
     if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "help") == 0) {
         usage(stdout);
-        return 0;
+        return finish(0);
     }
     for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
         if (strcmp(argv[1], commands[i].name) == 0)
-            return commands[i].fn(argc - 1, argv + 1);
+            return finish(commands[i].fn(argc - 1, argv + 1));
     fprintf(stderr, "demob: unknown command '%s'\n", argv[1]);
     usage(stderr);
     return 2;

@@ -1,6 +1,7 @@
 /* runner.c - jobs on worker threads, output handed back in job order (see
  * runner.h). One mutex guards the job counter and the slots; workers wait
  * on `room` when they are a window ahead, the consumer on `ready`. */
+#include <math.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -8,6 +9,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "model_same.h"
 #include "runner.h"
 
 typedef struct slot {
@@ -53,6 +55,23 @@ static int interrupted(const runner_config *c)
     return c->interrupted && *c->interrupted;
 }
 
+/* Deterministic stocks are doubles with no upper bound: stocks, arrivals
+ * or costs near 1e308 overflow to inf, and inf - inf to NaN, which would
+ * be written as "inf" / "nan" (and no reader takes those back). Refuse
+ * such a run instead, naming the step. Stochastic counts are bounded by
+ * 2^62 already, but their costs are not. */
+static int check_finite(const scenario *sc, const demob_sim *sim, const runner_job *job, demob_error *err)
+{
+    double total = demob_sim_total(sim), cost = demob_sim_cost_total(sim);
+    if (isfinite(total) && isfinite(cost))
+        return 0;
+    return demob_error_set(err, DEMOB_EINPUT,
+                           "%s: run %ld, step %d: numbers too large: the %s is %g (stocks, arrivals or costs "
+                           "add up beyond 1.8e308, the largest number a double holds)",
+                           sc ? scenario_path(sc) : "scenario", job->run, demob_sim_time(sim), isfinite(total) ? "total cost" : "total population",
+                           isfinite(total) ? cost : total);
+}
+
 /* Runs one job into its slot (no lock held). */
 static int run_job(shared *sh, scenario *sc, demob_sim *sim, slot *sl, demob_error *err)
 {
@@ -69,14 +88,23 @@ static int run_job(shared *sh, scenario *sc, demob_sim *sim, slot *sl, demob_err
         scenario_attach(sc, sim);
     const demob_model *m = demob_sim_model(sim);
     int steps = demob_model_steps(m);
+    int deterministic = demob_model_mode(m) == DEMOB_DETERMINISTIC;
+    if ((rc = check_finite(c->main, sim, &sl->desc, err)))
+        return rc;
     output_record(sh->labels, &c->plan, sim, sl->desc.prefix, bufs);
     for (int t = 1; t <= steps; t++) {
         if ((rc = demob_sim_step(sim, err)))
+            return rc;
+        /* Every step in deterministic mode (one run: cheap); stochastic
+         * counts cannot overflow, their costs are checked at the end. */
+        if (deterministic && (rc = check_finite(c->main, sim, &sl->desc, err)))
             return rc;
         output_record(sh->labels, &c->plan, sim, sl->desc.prefix, bufs);
         if ((t & 15) == 0 && interrupted(c))
             return demob_error_set(err, DEMOB_ERUN, "interrupted");
     }
+    if (!deterministic && (rc = check_finite(c->main, sim, &sl->desc, err)))
+        return rc;
     if (sc && (rc = scenario_finish(sc, sim, err)))
         return rc;
     if (bufs[OUT_SUMMARY])
@@ -112,6 +140,16 @@ static void *worker_main(void *arg)
     /* A scenario with hooks gets its own Lua state in this thread. */
     if (scenario_has_hooks(c->main)) {
         own = scenario_load(c->sopt, &err);
+        const char *diff = own ? model_mismatch(scenario_model(c->main), scenario_model(own)) : NULL;
+        if (diff) {
+            demob_error_set(&err, DEMOB_EINPUT,
+                            "%s: the script declared another model when loaded again for a worker thread "
+                            "(%s differs): declarations must not depend on os.clock(), os.time(), "
+                            "os.date() or files that change",
+                            scenario_path(own), diff);
+            scenario_free(own);
+            own = NULL;
+        }
         if (!own) {
             pthread_mutex_lock(&sh->lock);
             w->status = err.status ? err.status : DEMOB_ERUN;
