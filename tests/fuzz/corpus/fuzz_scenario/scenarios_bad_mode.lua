@@ -1,0 +1,3 @@
+-- bad_mode.lua
+scenario { steps = 6, states = { "a" },
+           mode = "stocastic" }

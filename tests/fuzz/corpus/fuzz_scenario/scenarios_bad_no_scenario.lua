@@ -1,0 +1,2 @@
+-- bad_no_scenario.lua: no scenario declaration at all
+state { "a" }

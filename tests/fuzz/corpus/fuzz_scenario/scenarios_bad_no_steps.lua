@@ -1,0 +1,3 @@
+-- bad_no_steps.lua
+local x = 1
+scenario { name = "no steps", states = { "a" } }

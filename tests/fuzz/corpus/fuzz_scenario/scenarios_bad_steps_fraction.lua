@@ -1,0 +1,3 @@
+-- bad_steps_fraction.lua
+local x = 1
+scenario { steps = 2.5, states = { "a" } }

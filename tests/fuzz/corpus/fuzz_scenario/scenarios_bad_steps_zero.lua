@@ -1,0 +1,3 @@
+-- bad_steps_zero.lua
+local x = 1
+scenario { steps = 0, states = { "a" } }

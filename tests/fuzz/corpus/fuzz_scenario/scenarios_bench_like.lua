@@ -1,0 +1,26 @@
+-- bench_like.lua - DESIGN.md's bench-6x9 model, for the loader's tests.
+local ddr = require "ddr"
+scenario { name = "bench-like", steps = 120, mode = "stochastic", runs = 10, seed = 1, states = ddr.states }
+origin { "Sudan",  present = 3000 }
+origin { "Chad",   present = 2000 }
+origin { "Syria",  present = 7000 }
+origin { "Russia", present = 2000 }
+origin { "Niger",  present = 500 }
+origin { "Other",  present = 1000 }
+capacity { "site_intake", per_step = 600 }
+capacity { "flights", per_step = 300 }
+flow { from = "present", to = "registered", rate = 0.10 }
+flow { from = "present", to = "redeployed", rate = 0.02 }
+flow { from = "registered", to = "cantoned", rate = 0.50, capacity = "site_intake" }
+flow { from = "registered", to = "present", rate = 0.05 }
+flow { from = "cantoned", to = "disarmed", rate = 0.40 }
+flow { from = "cantoned", to = "present", rate = 0.02 }
+flow { from = "disarmed", to = "demobilized", rate = 0.60 }
+flow { from = "demobilized", to = "repatriated", rate = 0.30, origins = { "Syria", "Russia", "Niger", "Other" },
+       capacity = "flights" }
+flow { from = "demobilized", to = "stranded", rate = 0.20, origins = { "Sudan", "Chad" } }
+flow { from = "demobilized", to = "redeployed", rate = 0.01 }
+flow { from = "stranded", to = "repatriated", rate = 0.05, origins = { "Sudan", "Chad" } }
+flow { from = "stranded", to = "redeployed", rate = 0.03 }
+flow { from = "repatriated", to = "reintegrated", rate = 0.25 }
+flow { from = "reintegrated", to = "redeployed", rate = 0.005 }

@@ -1,0 +1,3 @@
+-- sb_math_random.lua
+scenario { steps = 6, states = { "a", "b", "c" } }
+local x = math.random()
