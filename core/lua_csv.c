@@ -17,6 +17,11 @@
 #include "lua_csv.h"
 #include "strbuf.h"
 
+/* Set just before raising a failure of the world while writing (a full
+ * disk, a folder that cannot be created), so that lua_sandbox_pcall can
+ * report a failed run (exit 1) rather than a script error (exit 2).
+ * lua_sandbox.c reads the same key. */
+#define CSV_IOERROR_KEY "demob.csv.ioerror"
 #define CSV_OUTDIR_KEY "demob.csv.outdir"
 #define CSV_BASEDIR_KEY "demob.csv.basedir"
 #define CSV_WRITER_META "demob.csvwriter"
@@ -60,6 +65,14 @@ int lua_csv_set_output_dir(lua_State *L, const char *dir)
 int lua_csv_set_base_dir(lua_State *L, const char *dir)
 {
     return csv_set_registry(L, CSV_BASEDIR_KEY, dir);
+}
+
+/* Raises "<prefix><msg>" as an I/O failure (see CSV_IOERROR_KEY). */
+static int csv_io_error(lua_State *L, const char *prefix, const char *msg)
+{
+    lua_pushboolean(L, 1);
+    lua_setfield(L, LUA_REGISTRYINDEX, CSV_IOERROR_KEY);
+    return luaL_error(L, "%s%s", prefix, msg);
 }
 
 /* -------------------------------------------------------------- read */
@@ -224,7 +237,7 @@ static void csv_writer_flush(lua_State *L, csvwriter *w, int force)
     demob_error err = {0};
     if (atomic_write(w->f, w->buf.data, w->buf.len, &err) != 0) {
         csv_writer_release(w);
-        luaL_error(L, "%s", err.message);
+        csv_io_error(L, "", err.message);
     }
     strbuf_clear(&w->buf);
 }
@@ -340,7 +353,7 @@ static int csv_writer_close(lua_State *L)
     int rc = atomic_commit(f, &err);
     csv_writer_release(w);
     if (rc != 0)
-        return luaL_error(L, "%s", err.message);
+        return csv_io_error(L, "", err.message);
     lua_pushboolean(L, 1);
     return 1;
 }
@@ -419,11 +432,11 @@ static int csv_open(lua_State *L)
     const char *slash = strrchr(full, '/');
     lua_pushlstring(L, full, (size_t)(slash - full));
     if (make_dirs(lua_tostring(L, -1), &err) != 0)
-        return luaL_error(L, "csv.open: %s", err.message);
+        return csv_io_error(L, "csv.open: ", err.message);
     lua_pop(L, 1);
     w->f = atomic_open(full, &err);
     if (!w->f)
-        return luaL_error(L, "csv.open: %s", err.message);
+        return csv_io_error(L, "csv.open: ", err.message);
     w->closed = 0;
     lua_settop(L, wi);
     return 1;

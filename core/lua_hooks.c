@@ -5,8 +5,9 @@
  * functions (through demob_sim_add_arrivals), then the on_step functions
  * in declaration order. All of a step's Lua runs in one protected call
  * with the hook limits armed; an error comes back as DEMOB_EINPUT (a
- * script's error is bad input: exit 2) with "file:line: message (step t,
- * run r)". A scenario without such functions
+ * script's error is bad input: exit 2), or DEMOB_ERUN when a csv writer
+ * could not write (a full disk: exit 1), with "file:line: message (step
+ * t, run r)". A scenario without such functions
  * never enters Lua during a run. */
 #include <stdlib.h>
 #include <string.h>
@@ -142,9 +143,12 @@ static int call_lua(struct scenario *sc, demob_sim *sim, int step, int finish, d
     char msg[sizeof err->message];
     lua_sandbox_message(sc, status, msg, sizeof msg);
     lua_settop(L, 0);
+    /* A csv writer that could not write (a full disk) is a failed run,
+     * not bad input. */
+    int code = status == LUA_ERRFILE ? DEMOB_ERUN : DEMOB_EINPUT;
     if (finish)
-        return demob_error_set(err, DEMOB_EINPUT, "%s (on_finish, run %ld)", msg, demob_sim_run_index(sim));
-    return demob_error_set(err, DEMOB_EINPUT, "%s (step %d, run %ld)", msg, step, demob_sim_run_index(sim));
+        return demob_error_set(err, code, "%s (on_finish, run %ld)", msg, demob_sim_run_index(sim));
+    return demob_error_set(err, code, "%s (step %d, run %ld)", msg, step, demob_sim_run_index(sim));
 }
 
 static int step_hook(void *ud, demob_sim *sim, int step, demob_error *err)

@@ -33,6 +33,8 @@
 /* The count hook fires every HOOK_PERIOD VM instructions: often enough to
  * check the clock every ~0.1 ms of Lua work, rarely enough to cost nothing. */
 #define HOOK_PERIOD 10000
+/* Registry key lua_csv.c sets when a write fails (CSV_IOERROR_KEY). */
+#define IOERROR_KEY "demob.csv.ioerror"
 /* Room left above the memory limit once it has tripped, so the error
  * message and the unwinding still find memory. */
 #define MEMORY_SLACK ((size_t)1 << 20)
@@ -212,6 +214,17 @@ static int msghandler(lua_State *L)
     return 1;
 }
 
+/* Reads and clears the flag lua_csv.c sets on a failed write; called
+ * protected, as a string key may need memory. */
+static int take_ioerror(lua_State *L)
+{
+    int set = lua_getfield(L, LUA_REGISTRYINDEX, IOERROR_KEY) != LUA_TNIL;
+    lua_pushnil(L);
+    lua_setfield(L, LUA_REGISTRYINDEX, IOERROR_KEY);
+    lua_pushboolean(L, set);
+    return 1;
+}
+
 int lua_sandbox_pcall(struct scenario *sc, int nargs, int nresults, double seconds,
                       long long instructions)
 {
@@ -233,6 +246,16 @@ int lua_sandbox_pcall(struct scenario *sc, int nargs, int nresults, double secon
     lua_insert(L, base);
     int status = lua_pcall(L, nargs, nresults, base);
     lua_remove(L, base);
+    if (status == LUA_ERRRUN && lim->tripped == LIMIT_NONE) {
+        /* A csv writer failed to write (a full disk): a failure of the
+         * run, reported as LUA_ERRFILE. (A failure the script caught
+         * with pcall leaves the flag set until the next error.) Stack:
+         * message. */
+        lua_pushcfunction(L, take_ioerror);
+        if (lua_pcall(L, 0, 1, 0) == LUA_OK && lua_toboolean(L, -1))
+            status = LUA_ERRFILE;
+        lua_pop(L, 1);
+    }
     if (lim->tripped != LIMIT_NONE) {
         /* Undo the fire-at-every-instruction re-arming for the next call. */
         lim->period = period;

@@ -366,7 +366,8 @@ scenario *scenario_load(const scenario_options *opt, demob_error *err)
         char msg[sizeof err->message];
         lua_sandbox_message(sc, status, msg, sizeof msg);
         lua_settop(sc->L, 0);
-        demob_error_set(err, DEMOB_EINPUT, "%s", msg);
+        /* LUA_ERRFILE: a csv writer could not write (a full disk). */
+        demob_error_set(err, status == LUA_ERRFILE ? DEMOB_ERUN : DEMOB_EINPUT, "%s", msg);
         goto fail;
     }
 
