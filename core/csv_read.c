@@ -365,6 +365,14 @@ static csv_reader *read_header(csv_reader *r, demob_error *err)
                             f->line, f->col);
             goto bad;
         }
+        /* Names are C strings from here on: one with a NUL byte would be
+         * cut short ("run\0x" read as "run"), empty or a duplicate
+         * (found by fuzz_csv_read). */
+        if (memchr(r->fbuf.data + f->off, '\0', f->len)) {
+            demob_error_set(err, DEMOB_EINPUT, "%s:%ld:%ld: column name contains a NUL byte",
+                            r->name, f->line, f->col);
+            goto bad;
+        }
         for (size_t d = 0; d < c; d++)
             if (strcmp(r->colnames[d], r->fbuf.data + f->off) == 0) {
                 demob_error_set(err, DEMOB_EINPUT, "%s:%ld:%ld: duplicate column '%s'",

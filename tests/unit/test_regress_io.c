@@ -2,6 +2,8 @@
  * while hardening (issue 6), one test per bug:
  *   - csv_read numbered every row of a CR-only file (old Mac line ends)
  *     as line 1 (found by fuzz_csv_read);
+ *   - csv_read cut header names at a NUL byte, giving empty or duplicate
+ *     names (found by fuzz_csv_read);
  *   - svg_escape passed bytes that are not UTF-8 through, so a chart of a
  *     scenario whose names hold such bytes was not well-formed XML and did
  *     not display;
@@ -67,6 +69,29 @@ static void test_csv_crlf_and_quoted_cr(void **state)
     csvr_close(r);
 }
 
+/* A header name with a NUL byte was cut at the NUL: "\0\0" became an
+ * empty name, "a\0x" and "a\0y" two columns named "a". */
+static void test_csv_nul_in_header(void **state)
+{
+    (void)state;
+    static const char empty[] = "\0\0\0\n,\n";
+    static const char dup[] = "id,a\0x,a\0y\n1,2,3\n";
+    demob_error err = {0};
+    assert_null(csvr_open_mem("nul.csv", empty, sizeof empty - 1, &err));
+    assert_int_equal(err.status, DEMOB_EINPUT);
+    assert_string_equal(err.message, "nul.csv:1:1: column name contains a NUL byte");
+    assert_null(csvr_open_mem("dup.csv", dup, sizeof dup - 1, &err));
+    assert_string_equal(err.message, "dup.csv:1:4: column name contains a NUL byte");
+    /* In a data field a NUL is kept, with the field's length. */
+    static const char data[] = "a,b\nx\0y,2\n";
+    csv_reader *r = csvr_open_mem("data.csv", data, sizeof data - 1, &err);
+    assert_non_null(r);
+    assert_int_equal(csvr_next(r, &err), 1);
+    assert_int_equal(csvr_field_len(r, 0), 3);
+    assert_memory_equal(csvr_field(r, 0), "x\0y", 4);
+    csvr_close(r);
+}
+
 /* ------------------------------------------------------------ UTF-8 */
 
 /* Valid sequences of every length pass; each byte of a bad one (a stray
@@ -110,6 +135,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_csv_cr_lines),
         cmocka_unit_test(test_csv_crlf_and_quoted_cr),
+        cmocka_unit_test(test_csv_nul_in_header),
         cmocka_unit_test(test_svg_escape_utf8),
         cmocka_unit_test(test_json_string_utf8),
     };
