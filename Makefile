@@ -99,7 +99,9 @@ demo:
 	@$(MAKE) --no-print-directory all
 	./demob run scenarios/libya_2020.lua -o out/libya_2020
 
+BENCH_PACKAGES = time python3-numpy
 bench: check-deps $(BIN)
+	@tools/install-deps --if-missing $(BENCH_PACKAGES)
 	@BUILD=$(BUILD) bench/run
 
 # Fuzzing (clang with libFuzzer): every tests/fuzz/fuzz_*.c runs for

@@ -401,12 +401,14 @@ int demob_sim_reset(demob_sim *s, long run, const double *values, demob_error *e
     if (rc)
         return rc;
     s->total = 0;
+    s->total_i = 0;
     if (s->stochastic) {
         memset(s->locked_i, 0, lockn * sizeof(int64_t));
         memset(s->locksum_i, 0, cells * sizeof(int64_t));
         for (size_t c = 0; c < cells; c++) {
             s->stock_i[c] = (int64_t)s->initial[c];
             s->total += s->initial[c];
+            s->total_i += s->stock_i[c];
         }
         memset(s->move_i, 0, (size_t)s->n_links * sizeof(int64_t));
     } else {
@@ -447,6 +449,12 @@ int demob_sim_reset(demob_sim *s, long run, const double *values, demob_error *e
     for (int st = 0; st < s->n_s; st++)
         s->peak[st] = demob_sim_state_total(s, st);
     s->arrived_cum = 0;
+    /* The previous run may have left arrivals of its last step. */
+    if (s->stochastic)
+        memset(s->arrive_i, 0, cells * sizeof(int64_t));
+    else
+        memset(s->arrive_d, 0, cells * sizeof(double));
+    s->any_arrivals = 0;
     s->event_next = 0;
     for (int f = 0; f < m->n_flows; f++) {
         s->flow_on[f] = (unsigned char)m->flows[f].enabled;
@@ -543,10 +551,27 @@ static int add_model_arrivals(demob_sim *s, int t, demob_error *err)
     return 0;
 }
 
-/* Arrivals join the stocks (and their cohort) before departures are drawn. */
+/* Last step's arrivals are forgotten; nothing to do when there were none
+ * (most models: then no step scans the cells for them). */
+static void clear_arrivals(demob_sim *s)
+{
+    if (!s->any_arrivals)
+        return;
+    if (s->stochastic)
+        memset(s->arrive_i, 0, (size_t)s->n_cells * sizeof(int64_t));
+    else
+        memset(s->arrive_d, 0, (size_t)s->n_cells * sizeof(double));
+    s->any_arrivals = 0;
+}
+
+/* Arrivals join the stocks (and their cohort) before departures are drawn.
+ * Returns how many arrived; stochastic mode also counts them exactly. */
 static double settle_arrivals(demob_sim *s, int t)
 {
     double total = 0;
+    s->arrived_i = 0;
+    if (!s->any_arrivals)
+        return 0;
     for (int c = 0; c < s->n_cells; c++) {
         if (s->stochastic) {
             int64_t a = s->arrive_i[c];
@@ -555,6 +580,7 @@ static double settle_arrivals(demob_sim *s, int t)
             s->stock_i[c] += a;
             enter_cohort(s, c, a, 0, t);
             total += (double)a;
+            s->arrived_i += a;
         } else {
             double a = s->arrive_d[c];
             if (a == 0)
@@ -799,6 +825,7 @@ static void apply_ceilings(demob_sim *s)
 static void apply_moves(demob_sim *s, int t)
 {
     const demob_model *m = s->m;
+    const int cohorts = s->cohort_block > 0;   /* some state tracks entry cohorts */
     for (int l = 0; l < s->n_links; l++) {
         const link *lk = &m->links[l];
         if (s->stochastic) {
@@ -807,7 +834,8 @@ static void apply_moves(demob_sim *s, int t)
                 continue;
             s->stock_i[lk->cell_from] -= x;
             s->stock_i[lk->cell_to] += x;
-            enter_cohort(s, lk->cell_to, x, 0, t);
+            if (cohorts)
+                enter_cohort(s, lk->cell_to, x, 0, t);
             s->cum[l] += (double)x;
         } else {
             double x = s->move_d[l];
@@ -815,7 +843,8 @@ static void apply_moves(demob_sim *s, int t)
                 continue;
             s->stock_d[lk->cell_from] -= x;
             s->stock_d[lk->cell_to] += x;
-            enter_cohort(s, lk->cell_to, 0, x, t);
+            if (cohorts)
+                enter_cohort(s, lk->cell_to, 0, x, t);
             s->cum[l] += x;
         }
     }
@@ -877,6 +906,33 @@ static void account_costs(demob_sim *s, int t)
 
 /* --------------------------------------------------------------- step */
 
+/* Updates the peak of every state and returns everyone's total in one pass
+ * over the stocks (integers summed exactly in stochastic mode), instead of
+ * one demob_sim_state_total per state and demob_sim_total. */
+static double track_totals(demob_sim *s)
+{
+    double all = 0;
+    s->now_i = 0;
+    for (int st = 0; st < s->n_s; st++) {
+        double x;
+        if (s->stochastic) {
+            int64_t xi = 0;
+            for (int c = st; c < s->n_cells; c += s->n_s)
+                xi += s->stock_i[c];
+            x = (double)xi;
+            s->now_i += xi;
+        } else {
+            x = 0;
+            for (int c = st; c < s->n_cells; c += s->n_s)
+                x += s->stock_d[c];
+        }
+        all += x;
+        if (x > s->peak[st])
+            s->peak[st] = x;
+    }
+    return all;
+}
+
 int demob_sim_step(demob_sim *s, demob_error *err)
 {
     const demob_model *m = s->m;
@@ -886,10 +942,7 @@ int demob_sim_step(demob_sim *s, demob_error *err)
     release_cohorts(s, t);
     if ((rc = apply_events(s, t, err)))
         return rc;
-    if (s->stochastic)
-        memset(s->arrive_i, 0, (size_t)s->n_cells * sizeof(int64_t));
-    else
-        memset(s->arrive_d, 0, (size_t)s->n_cells * sizeof(double));
+    clear_arrivals(s);
     if (s->hook && (rc = s->hook(s->hook_ud, s, t, err)))
         return rc;
     if ((rc = add_model_arrivals(s, t, err)))
@@ -897,9 +950,11 @@ int demob_sim_step(demob_sim *s, demob_error *err)
     double arrived = settle_arrivals(s, t);
     s->arrived_cum += arrived;
 
-    /* Windows open and close; rates may have changed. */
+    /* Windows open and close; rates may have changed (set_value and the
+     * switches mark those flows dirty). The others are left alone. */
     for (int f = 0; f < m->n_flows; f++)
-        refresh_flow(s, f, t);
+        if (s->flow_dirty[f] || t == m->flows[f].first || t == m->flows[f].last + 1)
+            refresh_flow(s, f, t);
     if (s->any_dirty)
         rebuild_dirty_cells(s);
 
@@ -922,16 +977,14 @@ int demob_sim_step(demob_sim *s, demob_error *err)
     account_costs(s, t);
 
     /* People are conserved: the total changes only by arrivals. */
-    double before = s->total + arrived, now = demob_sim_total(s);
-    if (s->stochastic ? now != before : fabs(now - before) > 1e-9 * (1 + fabs(before)))
+    /* Stochastic counts are compared exactly, in integers (doubles lose
+     * units above 2^53). */
+    double before = s->total + arrived, now = track_totals(s);
+    if (s->stochastic ? s->now_i != s->total_i + s->arrived_i : fabs(now - before) > 1e-9 * (1 + fabs(before)))
         return demob_error_set(err, DEMOB_ERUN, "internal error: run %ld step %d: %.17g people, expected %.17g",
                                s->run, t, now, before);
     s->total = now;
-    for (int st = 0; st < s->n_s; st++) {
-        double x = demob_sim_state_total(s, st);
-        if (x > s->peak[st])
-            s->peak[st] = x;
-    }
+    s->total_i = s->now_i;
     s->t = t;
     return 0;
 }
@@ -1085,6 +1138,7 @@ int demob_sim_add_arrivals(demob_sim *s, int origin, int state, double count, de
     } else {
         s->arrive_d[cell] += count;
     }
+    s->any_arrivals = 1;
     return 0;
 }
 

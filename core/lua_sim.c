@@ -13,7 +13,18 @@
 
 static lua_simref *tosim(lua_State *L)
 {
-    lua_simref *r = luaL_checkudata(L, 1, LUA_SIM_META);
+    /* The methods hold the metatable as upvalue 1, so the type test is a
+     * pointer comparison (luaL_checkudata looks the type's name up in the
+     * registry on every call); anything else takes the long way, which
+     * raises the usual "bad argument" error. */
+    lua_simref *r = lua_touserdata(L, 1);
+    int ok = r && lua_getmetatable(L, 1);
+    if (ok) {
+        ok = lua_rawequal(L, -1, lua_upvalueindex(1));
+        lua_pop(L, 1);
+    }
+    if (!ok)
+        r = luaL_checkudata(L, 1, LUA_SIM_META);
     if (!r->sim)
         luaL_error(L, "sim: this object belongs to a finished run or step (use the sim passed to the hook; "
                       "do not keep it in a global)");
@@ -382,6 +393,11 @@ static int sim_binomial(lua_State *L)
 /* sim.t and sim.run are fields; everything else is a method. */
 static int sim_index(lua_State *L)
 {
+    /* Methods first (every sim:total or sim:set looks one up), without a
+     * type check: this metamethod is only ever the sim's. */
+    lua_pushvalue(L, 2);
+    if (lua_rawget(L, lua_upvalueindex(1)) != LUA_TNIL)
+        return 1;
     lua_simref *r = luaL_checkudata(L, 1, LUA_SIM_META);
     const char *key = lua_tostring(L, 2);
     if (key && (strcmp(key, "t") == 0 || strcmp(key, "run") == 0)) {
@@ -390,11 +406,8 @@ static int sim_index(lua_State *L)
             lua_pushinteger(L, r->step);
         else
             lua_pushinteger(L, (lua_Integer)demob_sim_run_index(r->sim));
-        return 1;
     }
-    lua_pushvalue(L, 2);
-    lua_rawget(L, lua_upvalueindex(1));
-    return 1;
+    return 1; /* the method, the field or nil */
 }
 
 static int sim_newindex(lua_State *L)
@@ -444,7 +457,9 @@ void lua_sim_register(lua_State *L)
     };
     luaL_newmetatable(L, LUA_SIM_META);
     luaL_setfuncs(L, meta, 0);
-    luaL_newlib(L, methods);
+    luaL_newlibtable(L, methods);
+    lua_pushvalue(L, -2);                 /* the metatable: upvalue 1 of every method (tosim) */
+    luaL_setfuncs(L, methods, 1);
     lua_pushcclosure(L, sim_index, 1);
     lua_setfield(L, -2, "__index");
     lua_pushliteral(L, "demob.sim");

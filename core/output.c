@@ -246,6 +246,12 @@ void output_record(const output_labels *l, const output_plan *p, const demob_sim
     int t = s->t;
     if (p->every > 1 && t % p->every != 0 && t != m->steps)
         return;
+    /* Nothing per step to write (summary only): not even the run label. */
+    int any = 0;
+    for (int f = 0; f < OUT_NFILES; f++)
+        any |= f != OUT_SUMMARY && bufs[f] && p->want[f];
+    if (!any)
+        return;
     char run[32];
     int run_len = snprintf(run, sizeof run, "%ld,", s->run);
     size_t plen = strlen(prefix);

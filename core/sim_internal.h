@@ -35,8 +35,10 @@ struct demob_sim {
     int64_t *locked_i;   double *locked_d;    /* [n_o * cohort_block] */
     int64_t *locksum_i;  double *locksum_d;   /* [n_cells] */
     int64_t *arrive_i;   double *arrive_d;    /* [n_cells] this step's arrivals */
+    int any_arrivals;                         /* some arrive_* entry may be non-zero */
     double *initial;                          /* [n_cells] this run's stocks at t = 0 */
     double total;                             /* everyone, for the conservation check */
+    int64_t total_i, now_i, arrived_i;        /* the same, exact, in stochastic mode */
     double arrived_cum;
 
     /* values and switches */

@@ -57,7 +57,7 @@ int strbuf_reserve(strbuf *b, size_t extra)
     return 0;
 }
 
-void strbuf_append(strbuf *b, const char *s, size_t n)
+void strbuf_append_slow(strbuf *b, const char *s, size_t n)
 {
     if (strbuf_reserve(b, n) != 0)
         return;
@@ -72,13 +72,6 @@ void strbuf_puts(strbuf *b, const char *s)
     strbuf_append(b, s, strlen(s));
 }
 
-void strbuf_putc(strbuf *b, char c)
-{
-    if (strbuf_reserve(b, 1) != 0)
-        return;
-    b->data[b->len++] = c;
-    b->data[b->len] = '\0';
-}
 
 void strbuf_printf(strbuf *b, const char *fmt, ...)
 {
