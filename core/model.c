@@ -656,11 +656,16 @@ int demob_model_add_arrivals(demob_model *m, int origin, int state, demob_value 
     a->origin = origin;
     a->state = state;
     a->constant = per_step ? -1 : constant;
-    if (per_step && n > 0) {
-        if (!(a->per_step = malloc((size_t)n * sizeof(double))))
+    if (per_step) {
+        /* An empty list (n == 0) is kept as one step of 0 arrivals: a NULL
+         * per_step means "the constant", and there is none here (found by
+         * fuzz_scenario: values[-1] was read at freeze and every step). */
+        size_t k = n > 0 ? (size_t)n : 1;
+        if (!(a->per_step = calloc(k, sizeof(double))))
             return demob_error_set(err, DEMOB_ERUN, "out of memory");
-        memcpy(a->per_step, per_step, (size_t)n * sizeof(double));
-        a->n = n;
+        if (n > 0)
+            memcpy(a->per_step, per_step, (size_t)n * sizeof(double));
+        a->n = (int)k;
     }
     return m->n_arrivals++;
 }

@@ -8,6 +8,7 @@
  *   - a script that declares a different model on each load (os.clock(),
  *     a file that changes) made a worker thread run a model bigger than
  *     the output labels: a heap overflow (found with ASan);
+ *   - an empty arrivals list read values[-1] (found by fuzz_scenario);
  *   - deterministic stocks or costs beyond 1.8e308 were written as "inf"
  *     and "nan".
  * Scenario files are written to a temporary folder. */
@@ -224,6 +225,42 @@ static void test_model_changes_between_loads(void **state)
     assert_int_equal(run_all(&o, 2, &err), 0);
 }
 
+/* ------------------------------------------- empty arrival list */
+
+/* arrivals { per_step = {} } left the arrivals with neither a list nor a
+ * constant: values[-1] was read at freeze and at every step (found by
+ * fuzz_scenario with ASan). An empty list means nobody arrives. */
+static void test_empty_arrival_list(void **state)
+{
+    (void)state;
+    static const char *const modes[] = { "deterministic", "stochastic" };
+    for (int k = 0; k < 2; k++) {
+        char text[400];
+        snprintf(text, sizeof text,
+                 "scenario { steps = 3, mode = '%s', states = { 'a', 'b' } }\n"
+                 "origin { 'X', a = 10 }\n"
+                 "arrivals { origin = 'X', state = 'a', per_step = {} }\n"
+                 "arrivals { origin = 'X', state = 'b', per_step = { tranches = 5 } }\n", modes[k]);
+        scenario_options o;
+        scenario_options_init(&o);
+        o.path = write_script("empty_arrivals.lua", text);
+        demob_error err = {0};
+        scenario *sc = scenario_load(&o, &err);
+        if (!sc) {
+            print_error("%s\n", err.message);
+            fail();
+        }
+        demob_sim *sim = demob_sim_new(scenario_model(sc), &err);
+        assert_non_null(sim);
+        assert_int_equal(demob_sim_reset(sim, 1, NULL, &err), 0);
+        for (int t = 1; t <= 3; t++)
+            assert_int_equal(demob_sim_step(sim, &err), 0);
+        assert_true(demob_sim_stock(sim, 0, 0) == 10 && demob_sim_stock(sim, 0, 1) == 0);
+        demob_sim_free(sim);
+        scenario_free(sc);
+    }
+}
+
 /* ----------------------------------------------------- overflow */
 
 static void test_overflow_refused(void **state)
@@ -259,6 +296,7 @@ int main(void)
         cmocka_unit_test(test_gc_refused),
         cmocka_unit_test(test_error_positions),
         cmocka_unit_test(test_model_changes_between_loads),
+        cmocka_unit_test(test_empty_arrival_list),
         cmocka_unit_test(test_overflow_refused),
     };
     return cmocka_run_group_tests_name("regress_lua", tests, setup, teardown);
