@@ -1,0 +1,35 @@
+#!/bin/sh
+# Every broken scenario under tests/scenarios/bad_*.lua is refused by
+# `demob run` with exit code 2, a message naming the file (and line), and
+# no output file. The same for hooks that raise or write an unknown param,
+# and for csv.read on a broken file.
+set -u
+. tests/cli/lib.sh
+for f in tests/scenarios/bad_*.lua; do
+    name=$(basename "$f")
+    expect 2 "$name:" -- "$DEMOB" run "$f" -o "$T/out" --quiet
+    [ ! -e "$T/out/populations.csv" ] || fail "$name: wrote populations.csv"
+done
+expect 2 "bad_unknown_state.lua:3: flow: unknown state 'cantonned'" -- \
+    "$DEMOB" run tests/scenarios/bad_unknown_state.lua -o "$T/out" --quiet
+expect 2 "hook_raise.lua:6: boom at 3 (step 3, run 2)" -- \
+    "$DEMOB" run tests/scenarios/hook_raise.lua -o "$T/out" --quiet
+[ ! -e "$T/out/populations.csv" ] || fail "a run whose hook raised left output"
+expect 2 "unknown param 'registraton'" -- "$DEMOB" run tests/scenarios/hook_unknown_param.lua -o "$T/out" --quiet
+expect 2 "step 2, run 1" -- "$DEMOB" run tests/scenarios/hook_unknown_param.lua -o "$T/out" --quiet
+
+# csv.read: missing file, ragged row, unterminated quote (line and column).
+printf 'origin,count\nSudan,10\nChad\n' > "$T/ragged.csv"
+printf 'origin,count\n"Sudan,10\n' > "$T/quote.csv"
+for c in missing ragged quote; do
+    cat > "$T/read_$c.lua" <<LUA
+scenario { name = "r", steps = 2, states = { "a", "b" } }
+local rows = csv.read("$c.csv")
+origin { "X", a = 1 }
+LUA
+done
+expect 2 "read_missing.lua:2:" -- "$DEMOB" run "$T/read_missing.lua" -o "$T/out" --quiet
+expect 2 "cannot open" -- "$DEMOB" run "$T/read_missing.lua" -o "$T/out" --quiet
+expect 2 "ragged.csv:3:" -- "$DEMOB" run "$T/read_ragged.lua" -o "$T/out" --quiet
+expect 2 "quote.csv:2:" -- "$DEMOB" run "$T/read_quote.lua" -o "$T/out" --quiet
+finish
