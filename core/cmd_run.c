@@ -20,7 +20,8 @@ static const char run_exit_help[] =
 
 static const char check_help[] =
     "usage: demob check SCENARIO.lua [--set NAME=VALUE]... [--runs N] [--seed S] [--steps T]\n"
-    "                   [--mode MODE] [--trusted]\n"
+    "                   [--mode MODE] [--trusted] [--memory-limit MIB] [--time-limit S]\n"
+    "                   [--instruction-limit N]\n"
     "Loads and validates the scenario without running it, and prints what it declares.\n"
     "exit codes: 0 valid, 2 bad input (the message names file, line and field)\n";
 
