@@ -375,6 +375,23 @@ static int csv_safe_path(const char *p)
     }
 }
 
+/* No hidden files or folders (no component starting with '.') and a
+ * name ending in ".csv": with `-o ~` or `-o .`, a script could otherwise
+ * replace .bashrc or .ssh/authorized_keys with lines of its choosing, or
+ * a Makefile, since a header or a row without commas is written as is. */
+static int csv_plain_path(const char *p)
+{
+    size_t n = strlen(p);
+    if (n <= 4 || strcmp(p + n - 4, ".csv") != 0)
+        return 0;
+    if (p[0] == '.')
+        return 0;
+    for (const char *s = strchr(p, '/'); s; s = strchr(s + 1, '/'))
+        if (s[1] == '.')
+            return 0;
+    return 1;
+}
+
 /* csv.open(path, header) -> writer */
 static int csv_open(lua_State *L)
 {
@@ -386,6 +403,9 @@ static int csv_open(lua_State *L)
     if (!csv_safe_path(path))
         return luaL_error(L, "csv.open: '%s' must be a relative path inside the output folder",
                           path);
+    if (!csv_plain_path(path))
+        return luaL_error(L, "csv.open: '%s' must name a .csv file, and no file or folder name may "
+                             "start with '.'", path);
     lua_getfield(L, LUA_REGISTRYINDEX, CSV_OUTDIR_KEY);
     const char *outdir = lua_tostring(L, -1);
     if (!outdir)

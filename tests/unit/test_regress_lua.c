@@ -8,6 +8,8 @@
  *   - a script that declares a different model on each load (os.clock(),
  *     a file that changes) made a worker thread run a model bigger than
  *     the output labels: a heap overflow (found with ASan);
+ *   - csv.open wrote any file name inside the output folder: with -o ~ a
+ *     script could replace .bashrc or .ssh/authorized_keys;
  *   - an empty arrivals list read values[-1] (found by fuzz_scenario);
  *   - deterministic stocks or costs beyond 1.8e308 were written as "inf"
  *     and "nan".
@@ -225,6 +227,45 @@ static void test_model_changes_between_loads(void **state)
     assert_int_equal(run_all(&o, 2, &err), 0);
 }
 
+/* ---------------------------------------- csv.open's file names */
+
+/* With -o ~ (or -o .), csv.open could replace .bashrc or
+ * .ssh/authorized_keys: only .csv files, no hidden names. */
+static void test_csv_open_names(void **state)
+{
+    (void)state;
+    static const char *const bad[] = { ".bashrc", ".ssh/authorized_keys", ".ssh/x.csv", "a/.b/x.csv", ".x.csv",
+                                       "Makefile", "x.csv.sh", "x.CSV2", ".csv", "./x.csv" };
+    char out[128];
+    snprintf(out, sizeof out, "%s/names_out", dir);
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        char text[300], want[200];
+        snprintf(text, sizeof text, HEAD "local w = csv.open('%s', { 'ssh-rsa AAAA x' })\nw:close()\n", bad[i]);
+        scenario_options o;
+        scenario_options_init(&o);
+        o.path = write_script("names.lua", text);
+        o.output_dir = out;
+        demob_error err = {0};
+        scenario *sc = scenario_load(&o, &err);
+        assert_null(sc);
+        snprintf(want, sizeof want, "names.lua:3: csv.open: '%s' must name a .csv file", bad[i]);
+        assert_contains(err.message, want);
+    }
+    /* Nothing was written, not even a folder. */
+    assert_int_equal(access(out, F_OK), -1);
+    scenario_options o;
+    scenario_options_init(&o);
+    o.path = write_script("names.lua", HEAD "local w = csv.open('sub/a.b.csv', { 'x' })\nw:close()\n");
+    o.output_dir = out;
+    demob_error err = {0};
+    scenario *sc = scenario_load(&o, &err);
+    assert_non_null(sc);
+    scenario_free(sc);
+    char path[200];
+    snprintf(path, sizeof path, "%s/sub/a.b.csv", out);
+    assert_int_equal(access(path, F_OK), 0);
+}
+
 /* ------------------------------------------- empty arrival list */
 
 /* arrivals { per_step = {} } left the arrivals with neither a list nor a
@@ -296,6 +337,7 @@ int main(void)
         cmocka_unit_test(test_gc_refused),
         cmocka_unit_test(test_error_positions),
         cmocka_unit_test(test_model_changes_between_loads),
+        cmocka_unit_test(test_csv_open_names),
         cmocka_unit_test(test_empty_arrival_list),
         cmocka_unit_test(test_overflow_refused),
     };
