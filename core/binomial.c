@@ -34,7 +34,20 @@
  * to the 2^-53 relative grid of a double near n; and the final Stirling test
  * is written with log1p of (k - m) / m-like ratios rather than logs of
  * ratios of rounded 2^62-sized numbers, whose rounding errors (times n + 1)
- * would swamp the test. Integer arithmetic stays within [0, n + 1]. */
+ * would swamp the test. Integer arithmetic stays within [0, n + 1].
+ *
+ * Tried and not kept (bench/binomial_bench.c's bench-6x9 mix, best of 5,
+ * three alternating runs each, gcc 12 -O2 on the 2-core EPYC): neither
+ * changed the mix's ns a draw beyond the run-to-run noise (+-10%).
+ * - Sequential search from the mode outward (m, m+1, m-1, ...), f(m) by one
+ *   exp of log-factorials from a 1024-entry table, eight terms a block with
+ *   table reciprocals both ways: about 30 ns a draw from mean 5, 36-42 at
+ *   20-28, 45-50 at 60-100, against 43-52 for inversion at 20-28 and 45-50
+ *   for BTRD at 40-100 (n varying); the exp's latency and the mispredicted
+ *   exit of the search set its floor. With f(m) as a product from f(0)
+ *   instead of the table, 40 ns at mean 5: slower everywhere.
+ * - Inversion eight terms a block with a one-multiply loop-carried chain:
+ *   4-5 ns faster at means 3-10 alone, but no faster in the mix. */
 #include <math.h>
 #include "binomial.h"
 
