@@ -15,7 +15,7 @@ BUILD    ?= build$(if $(SANITIZER),-$(SANITIZER))
 CC       ?= cc
 SANITIZER ?=
 FUZZ_SECONDS ?= 60
-DEB_PACKAGES = liblua5.4-dev libcsv-dev libcmocka-dev pkg-config parallel chromium python3
+DEB_PACKAGES = liblua5.4-dev libcsv-dev libcmocka-dev pkg-config parallel chromium python3 valgrind
 
 LUA_CFLAGS := $(shell pkg-config --cflags lua5.4 2>/dev/null)
 LUA_LIBS   := $(shell pkg-config --libs lua5.4 2>/dev/null)
@@ -118,7 +118,8 @@ build-fuzz/%: tests/fuzz/%.c $(FUZZ_LIB_SRC) $(EMBED_C)
 fuzz: check-deps $(FUZZ_BIN)
 	@for f in $(FUZZ_BIN); do n=$$(basename $$f); mkdir -p build-fuzz/corpus-$$n; \
 	  echo "fuzzing $$n for $(FUZZ_SECONDS) s"; \
-	  $$f -max_total_time=$(FUZZ_SECONDS) -artifact_prefix=build-fuzz/$$n- \
+	  $$f -max_total_time=$(FUZZ_SECONDS) -timeout=10 -artifact_prefix=build-fuzz/$$n- \
+	    $$( [ -f tests/fuzz/$$n.dict ] && echo -dict=tests/fuzz/$$n.dict ) \
 	    build-fuzz/corpus-$$n tests/fuzz/corpus/$$n || exit 1; done
 
 install: all

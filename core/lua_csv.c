@@ -24,6 +24,7 @@
 #define CSV_IOERROR_KEY "demob.csv.ioerror"
 #define CSV_OUTDIR_KEY "demob.csv.outdir"
 #define CSV_BASEDIR_KEY "demob.csv.basedir"
+#define CSV_CONFINED_KEY "demob.csv.confined"
 #define CSV_WRITER_META "demob.csvwriter"
 #define CSV_READER_META "demob.csvreader"
 /* Writers hand their buffer to the file in chunks of about this size. */
@@ -65,6 +66,11 @@ int lua_csv_set_output_dir(lua_State *L, const char *dir)
 int lua_csv_set_base_dir(lua_State *L, const char *dir)
 {
     return csv_set_registry(L, CSV_BASEDIR_KEY, dir);
+}
+
+int lua_csv_confine_reads(lua_State *L, int on)
+{
+    return csv_set_registry(L, CSV_CONFINED_KEY, on ? "1" : NULL);
 }
 
 /* Raises "<prefix><msg>" as an I/O failure (see CSV_IOERROR_KEY). */
@@ -125,10 +131,35 @@ static void csv_push_cell(lua_State *L, const csv_reader *r, size_t c)
         lua_pushlstring(L, s, n);
 }
 
+/* A path that stays inside its folder (the output folder for csv.open,
+ * the scenario's folder for sandboxed csv.read): relative, no "..", no
+ * empty name ("a//b", "a/"). */
+static int csv_safe_path(const char *p)
+{
+    if (p[0] == '\0' || p[0] == '/')
+        return 0;
+    for (const char *s = p;;) {
+        const char *e = strchr(s, '/');
+        size_t n = e ? (size_t)(e - s) : strlen(s);
+        if (n == 0 || (n == 2 && s[0] == '.' && s[1] == '.'))
+            return 0;
+        if (!e)
+            return 1;
+        s = e + 1;
+    }
+}
+
 /* csv.read(path) -> records, header */
 static int csv_read(lua_State *L)
 {
     const char *path = luaL_checkstring(L, 1);
+    /* Sandboxed scripts read only below their own folder: otherwise a
+     * shared scenario could copy ~/.aws/credentials (a valid one-column
+     * CSV) into the outputs its author asks to get back. */
+    if (lua_getfield(L, LUA_REGISTRYINDEX, CSV_CONFINED_KEY) != LUA_TNIL && !csv_safe_path(path))
+        return luaL_error(L, "csv.read: '%s' must be a relative path below the scenario's folder, without '..' "
+                             "(--trusted lifts this)", path);
+    lua_pop(L, 1);
     lua_getfield(L, LUA_REGISTRYINDEX, CSV_BASEDIR_KEY);
     const char *base = lua_tostring(L, -1);
     if (path[0] != '/' && base && base[0] && strcmp(base, ".") != 0) {
@@ -356,23 +387,6 @@ static int csv_writer_close(lua_State *L)
         return csv_io_error(L, "", err.message);
     lua_pushboolean(L, 1);
     return 1;
-}
-
-/* A path that stays inside the output folder: relative, no "..", no
- * empty name ("a//b", "a/"). */
-static int csv_safe_path(const char *p)
-{
-    if (p[0] == '\0' || p[0] == '/')
-        return 0;
-    for (const char *s = p;;) {
-        const char *e = strchr(s, '/');
-        size_t n = e ? (size_t)(e - s) : strlen(s);
-        if (n == 0 || (n == 2 && s[0] == '.' && s[1] == '.'))
-            return 0;
-        if (!e)
-            return 1;
-        s = e + 1;
-    }
 }
 
 /* No hidden files or folders (no component starting with '.') and a

@@ -309,6 +309,7 @@ static int load_main(lua_State *L)
     lua_sim_register(L);
     lua_csv_set_base_dir(L, sc->dir);
     lua_csv_set_output_dir(L, opt->output_dir);
+    lua_csv_confine_reads(L, !sc->trusted);
     if (luaL_loadfilex(L, sc->path, sc->trusted ? NULL : "t") != LUA_OK)
         return lua_error(L);
     lua_call(L, 0, 0);

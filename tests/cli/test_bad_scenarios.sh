@@ -32,4 +32,17 @@ expect 2 "read_missing.lua:2:" -- "$DEMOB" run "$T/read_missing.lua" -o "$T/out"
 expect 2 "cannot open" -- "$DEMOB" run "$T/read_missing.lua" -o "$T/out" --quiet
 expect 2 "ragged.csv:3:" -- "$DEMOB" run "$T/read_ragged.lua" -o "$T/out" --quiet
 expect 2 "quote.csv:2:" -- "$DEMOB" run "$T/read_quote.lua" -o "$T/out" --quiet
+
+# The sandbox: csv.read only below the scenario's folder; --trusted lifts it.
+mkdir -p "$T/sub"
+printf 'a,b\n1,2\n' > "$T/outside.csv"
+for p in /etc/passwd ../outside.csv; do
+    cat > "$T/sub/read_out.lua" <<LUA
+scenario { name = "r", steps = 2, states = { "a", "b" } }
+local rows = csv.read("$p")
+origin { "X", a = #rows }
+LUA
+    expect 2 "must be a relative path below the scenario's folder" -- "$DEMOB" run "$T/sub/read_out.lua" -o "$T/out" --quiet
+done
+"$DEMOB" run "$T/sub/read_out.lua" -o "$T/out" --quiet --trusted || fail "--trusted should read ../outside.csv"
 finish
