@@ -4,8 +4,9 @@
  * BOM stripped, CRLF accepted, CSV_STRICT | CSV_STRICT_FINI so an
  * unterminated quote is an error. Streaming: memory does not grow with the
  * file (only with the longest record). Error messages read
- * "path:line:column: message"; lines are counted by LF (newlines inside
- * quoted fields count too), columns in characters (UTF-8) from 1.
+ * "path:line:column: message"; lines are counted by LF, CR or CRLF
+ * (newlines inside quoted fields count too), columns in characters (UTF-8)
+ * from 1. Header names must be non-empty, distinct and free of NUL bytes.
  *
  * Ownership: the reader owns everything it returns; strings stay valid
  * until the next csvr_next (fields) or csvr_close (names). One reader must

@@ -1,6 +1,7 @@
 /* svg.h - a small SVG writer into a strbuf. Deterministic and byte-stable:
  * coordinates are printed with at most two decimals in the C locale, with
- * trailing zeros dropped and no "-0"; text is XML-escaped. Attribute
+ * trailing zeros dropped and no "-0"; text is XML-escaped, and bytes that
+ * are not UTF-8 become U+FFFD (the file stays valid XML). Attribute
  * values given as strings (colours, dash arrays) are written as they are
  * and must come from the program, not from data. */
 #ifndef DEMOB_SVG_H
