@@ -35,7 +35,7 @@ const char *chart_dash(int i)
     return dashes[((i % CHART_N_DASHES) + CHART_N_DASHES) % CHART_N_DASHES];
 }
 
-static size_t utf8_len(const char *s)
+static size_t utf8_chars(const char *s)
 {
     size_t n = 0;
     for (; s && *s; s++)
@@ -203,7 +203,7 @@ static void draw_legend(const chart *c, double x, double top, strbuf *out)
         char label[MAX_LEGEND_CHARS * 4 + 8];
         size_t len = strlen(cs->label ? cs->label : "");
         /* Cut long labels at a character boundary, with an ellipsis. */
-        if (utf8_len(cs->label) > MAX_LEGEND_CHARS) {
+        if (utf8_chars(cs->label) > MAX_LEGEND_CHARS) {
             size_t keep = 0, chars = 0;
             while (keep < len && chars < MAX_LEGEND_CHARS - 1) {
                 keep++;
@@ -230,7 +230,7 @@ void chart_svg(const chart *c, strbuf *out)
     double w = c->width > 0 ? c->width : 800, h = c->height > 0 ? c->height : 440;
     size_t longest = 0;
     for (size_t s = 0; s < c->n_series; s++) {
-        size_t l = utf8_len(c->series[s].label);
+        size_t l = utf8_chars(c->series[s].label);
         longest = l > longest ? l : longest;
     }
     if (longest > MAX_LEGEND_CHARS)
