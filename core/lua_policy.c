@@ -374,8 +374,13 @@ static int decl_event(lua_State *L)
     if (has_at == has_when)
         luaL_error(L, "event: give at (a step) or when (a function(sim, t) returning true when it fires)");
     int at = 0;
-    if (has_at)
+    if (has_at && lua_type(L, -2) == LUA_TSTRING) {
+        /* A calendar date: the first step on or after it. */
+        demob_error err;
+        at = args_model(L, demob_model_step_of_date(sc->model, lua_tostring(L, -2), &err), &err, "event: at");
+    } else if (has_at) {
         at = (int)args_integer(L, -2, "event", "at", 1, 100000000);
+    }
     if (has_when && lua_type(L, -1) != LUA_TFUNCTION)
         luaL_error(L, "event: when must be a function(sim, t)");
     int first = sc->n_act;

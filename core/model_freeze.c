@@ -75,6 +75,33 @@ static int build_dates(demob_model *m, demob_error *err)
     return 0;
 }
 
+int demob_model_step_of_date(const demob_model *m, const char *date, demob_error *err)
+{
+    if (!m->start_year)
+        return demob_error_set(err, DEMOB_EINPUT, "the date '%s' needs a start date: scenario { start = \"YYYY-MM\" }",
+                               date);
+    int y = 0, mo = 0, d = 1, used = 0;
+    int n = sscanf(date, "%4d-%2d%n-%2d%n", &y, &mo, &used, &d, &used);
+    if (n < 2 || date[used] != '\0' || y < 1 || mo < 1 || mo > 12 || d < 1 || d > days_in_month(y, mo))
+        return demob_error_set(err, DEMOB_EINPUT, "'%s' is not a date of the form YYYY-MM or YYYY-MM-DD", date);
+    long t;
+    if (m->unit == DEMOB_UNIT_MONTH) {
+        t = ((long)y * 12 + mo) - ((long)m->start_year * 12 + m->start_month);
+        if (n == 3 && d > m->start_day)
+            t++; /* later in the month than the step dates fall */
+    } else {
+        long days = days_from_civil(y, (unsigned)mo, (unsigned)d) -
+                    days_from_civil(m->start_year, (unsigned)m->start_month, (unsigned)m->start_day);
+        long k = m->unit == DEMOB_UNIT_WEEK ? 7 : 1;
+        t = days >= 0 ? (days + k - 1) / k : -((-days) / k);
+    }
+    if (t < 1)
+        return demob_error_set(err, DEMOB_EINPUT, "the date '%s' is not after the start date (step 0)", date);
+    if (t > 100000000)
+        return demob_error_set(err, DEMOB_EINPUT, "the date '%s' is too far after the start", date);
+    return (int)t;
+}
+
 static const char *value_label(const demob_model *m, demob_value v, char *buf, size_t n)
 {
     if (m->values[v].name)

@@ -156,6 +156,11 @@ int demob_model_flow_use_budget(demob_model *m, int flow, int budget, demob_valu
 int demob_model_add_sync(demob_model *m, const char *tag_a, const char *tag_b, double ratio,
                          const int *flows, int n_flows, demob_error *err);
 
+/* The step of a calendar date ("YYYY-MM" or "YYYY-MM-DD"): the first step
+ * t >= 1 whose date (start + t units) is on or after it. Needs a start
+ * date; the result is checked against the run length at freeze. */
+int demob_model_step_of_date(const demob_model *m, const char *date, demob_error *err);
+
 /* Timed events, applied at the start of step `step` (1..T). */
 int demob_model_event_set_value(demob_model *m, int step, demob_value slot, double v,
                                 demob_error *err);

@@ -22,5 +22,5 @@ flow { from = "stranded",    to = "redeployed",  rate = 0.03 }
 -- Chad's returns: switched off until the agreement.
 flow { name = "chad_returns", from = "stranded", to = "repatriated", rate = param "chad_returns",
        origins = { "Chad" }, capacity = "flights", enabled = false }
-event { at = 6, enable = { "chad_returns" } }
+event { at = "2021-05", enable = { "chad_returns" } }   -- month 6 (a step number works too)
 flow { from = "repatriated", to = "reintegrated", rate = 0.3 }

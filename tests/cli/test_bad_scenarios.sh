@@ -33,6 +33,21 @@ expect 2 "cannot open" -- "$DEMOB" run "$T/read_missing.lua" -o "$T/out" --quiet
 expect 2 "ragged.csv:3:" -- "$DEMOB" run "$T/read_ragged.lua" -o "$T/out" --quiet
 expect 2 "quote.csv:2:" -- "$DEMOB" run "$T/read_quote.lua" -o "$T/out" --quiet
 
+# Events at a calendar date: before the start, outside the run, not a date,
+# no start date.
+for at in 2020-10:"not after the start date" 2022-04:"is outside the run" April:"is not a date of the form"; do
+    cat > "$T/ev.lua" <<LUA
+scenario { name = "ev", steps = 12, start = "2020-11", states = { "a", "b" } }
+origin { "X", a = 10 }
+flow { name = "go", from = "a", to = "b", rate = 1.0, enabled = false }
+event { at = "${at%%:*}", enable = { "go" } }
+LUA
+    expect 2 "ev.lua:4: event" -- "$DEMOB" run "$T/ev.lua" -o "$T/out" --quiet
+    expect 2 "${at#*:}" -- "$DEMOB" run "$T/ev.lua" -o "$T/out" --quiet
+done
+sed -i 's/, start = "2020-11"//; s/at = "April"/at = "2021-01"/' "$T/ev.lua"
+expect 2 "needs a start date" -- "$DEMOB" run "$T/ev.lua" -o "$T/out" --quiet
+
 # The sandbox: csv.read only below the scenario's folder; --trusted lifts it.
 mkdir -p "$T/sub"
 printf 'a,b\n1,2\n' > "$T/outside.csv"
