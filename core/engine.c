@@ -657,8 +657,8 @@ static void apply_capacities(demob_sim *s)
         if (s->stochastic) {
             int64_t limit = lim >= DEMOB_MAX_COUNT ? INT64_MAX / 2 : (int64_t)floor(lim);
             if (m->caps[c].policy == DEMOB_SHARE_PRIORITY)
-                share_priority_i(m, c, links, n, s->want_i, limit, s->cut_i, s->rem_scratch, s->scratch,
-                                 s->active + s->n_links);
+                share_priority_i(links, m->cap_rank[c], n, s->want_i, limit, s->cut_i, s->rem_scratch,
+                                 s->scratch);
             else
                 share_proportional_i(links, n, s->want_i, limit, s->cut_i, s->rem_scratch, s->scratch);
             for (int i = 0; i < n; i++)
@@ -666,7 +666,7 @@ static void apply_capacities(demob_sim *s)
                     s->move_i[links[i]] = s->cut_i[links[i]];
         } else {
             if (m->caps[c].policy == DEMOB_SHARE_PRIORITY)
-                share_priority_d(m, c, links, n, s->want_d, lim, s->cut_d, s->scratch);
+                share_priority_d(links, m->cap_rank[c], n, s->want_d, lim, s->cut_d);
             else
                 share_proportional_d(links, n, s->want_d, lim, s->cut_d);
             for (int i = 0; i < n; i++)

@@ -107,57 +107,31 @@ void share_proportional_d(const int *links, int n, const double *want, double li
         out[links[i]] = want[links[i]] * f;
 }
 
-static int entry_matches(const demob_model *m, const prio_entry *e, int l)
+/* Priority: links come grouped by rank (model_freeze.c); each rank in
+ * turn shares what the ranks before it left, proportionally within itself.
+ * One pass, O(n) per step whatever the length of the priority list. */
+void share_priority_i(const int *links, const int *rank, int n, const int64_t *want, int64_t limit, int64_t *out,
+                      int64_t *rem_scratch, int *order_scratch)
 {
-    return e->is_flow ? m->links[l].flow == e->index : m->links[l].origin == e->index;
-}
-
-/* Gathers the links of the list matching entry e (or, with e NULL, every
- * link not yet taken) into sub; marks them taken. Returns how many. */
-static int gather(const demob_model *m, const prio_entry *e, const int *links, int n, int *taken, int *sub)
-{
-    int k = 0;
-    for (int i = 0; i < n; i++)
-        if (!taken[i] && (!e || entry_matches(m, e, links[i]))) {
-            taken[i] = 1;
-            sub[k++] = links[i];
-        }
-    return k;
-}
-
-void share_priority_i(const demob_model *m, int cap, const int *links, int n, const int64_t *want, int64_t limit,
-                      int64_t *out, int64_t *rem_scratch, int *order_scratch, int *sub_scratch)
-{
-    const capacity_def *c = &m->caps[cap];
-    int *taken = order_scratch + n; /* callers give 2 * n ints */
-    for (int i = 0; i < n; i++)
-        taken[i] = 0;
     int64_t left = limit;
-    for (int e = 0; e <= c->n_prio; e++) {
-        int k = gather(m, e < c->n_prio ? &c->prio[e] : NULL, links, n, taken, sub_scratch);
-        if (k == 0)
-            continue;
-        share_proportional_i(sub_scratch, k, want, left, out, rem_scratch, order_scratch);
-        for (int i = 0; i < k; i++)
-            left -= out[sub_scratch[i]];
+    for (int a = 0, b; a < n; a = b) {
+        for (b = a + 1; b < n && rank[b] == rank[a]; b++)
+            ;
+        share_proportional_i(links + a, b - a, want, left, out, rem_scratch, order_scratch);
+        for (int i = a; i < b; i++)
+            left -= out[links[i]];
     }
 }
 
-void share_priority_d(const demob_model *m, int cap, const int *links, int n, const double *want, double limit,
-                      double *out, int *sub_scratch)
+void share_priority_d(const int *links, const int *rank, int n, const double *want, double limit, double *out)
 {
-    const capacity_def *c = &m->caps[cap];
-    int *taken = sub_scratch + n; /* callers give 2 * n ints */
-    for (int i = 0; i < n; i++)
-        taken[i] = 0;
     double left = limit;
-    for (int e = 0; e <= c->n_prio; e++) {
-        int k = gather(m, e < c->n_prio ? &c->prio[e] : NULL, links, n, taken, sub_scratch);
-        if (k == 0)
-            continue;
-        share_proportional_d(sub_scratch, k, want, left, out);
-        for (int i = 0; i < k; i++)
-            left -= out[sub_scratch[i]];
+    for (int a = 0, b; a < n; a = b) {
+        for (b = a + 1; b < n && rank[b] == rank[a]; b++)
+            ;
+        share_proportional_d(links + a, b - a, want, left, out);
+        for (int i = a; i < b; i++)
+            left -= out[links[i]];
         if (left < 0)
             left = 0;
     }

@@ -98,6 +98,8 @@ void demob_model_free(demob_model *m)
         free(m->caps[i].prio);
         if (m->cap_links)
             free(m->cap_links[i]);
+        if (m->cap_rank)
+            free(m->cap_rank[i]);
     }
     for (int i = 0; i < m->n_ceilings; i++)
         free(m->ceilings[i].applies);
@@ -141,6 +143,7 @@ void demob_model_free(demob_model *m)
     free(m->link_caps);
     free(m->link_of);
     free(m->cap_links);
+    free(m->cap_rank);
     free(m->cap_n_links);
     free(m);
 }

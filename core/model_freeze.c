@@ -255,6 +255,40 @@ static int check_events(demob_model *m, demob_error *err)
     return 0;
 }
 
+/* A priority capacity's links, grouped by rank: the index of the first
+ * priority entry (flow or origin) a link matches, or n_prio for links the
+ * list does not name. Insertion into rank order keeps the declaration
+ * order within a rank, which is the order ties are broken in, and lets the
+ * engine fill rank after rank in one pass per step. */
+static int rank_priority_links(demob_model *m, int c)
+{
+    const capacity_def *cd = &m->caps[c];
+    int n = m->cap_n_links[c], *links = m->cap_links[c];
+    if (!m->cap_rank && !(m->cap_rank = calloc((size_t)m->n_caps + 1, sizeof *m->cap_rank)))
+        return -1;
+    int *rank = malloc(((size_t)n + 1) * sizeof *rank);
+    if (!rank)
+        return -1;
+    m->cap_rank[c] = rank;
+    for (int i = 0; i < n; i++) {
+        const link *lk = &m->links[links[i]];
+        int r = cd->n_prio;
+        for (int e = 0; e < cd->n_prio && r == cd->n_prio; e++)
+            if (cd->prio[e].is_flow ? lk->flow == cd->prio[e].index : lk->origin == cd->prio[e].index)
+                r = e;
+        /* Stable insertion by rank. */
+        int j = i, l = links[i];
+        while (j > 0 && rank[j - 1] > r) {
+            rank[j] = rank[j - 1];
+            links[j] = links[j - 1];
+            j--;
+        }
+        rank[j] = r;
+        links[j] = l;
+    }
+    return 0;
+}
+
 static int compile_links(demob_model *m, demob_error *err)
 {
     int n_o = m->n_origins, n_s = m->n_states;
@@ -328,6 +362,8 @@ static int compile_links(demob_model *m, demob_error *err)
                         if (m->flows[f].applies[o])
                             m->cap_links[c][j++] = link_of[(size_t)f * (size_t)n_o + (size_t)o];
         m->cap_n_links[c] = j;
+        if (m->caps[c].policy == DEMOB_SHARE_PRIORITY && rank_priority_links(m, c))
+            return demob_error_set(err, DEMOB_ERUN, "out of memory");
     }
     return 0;
 }

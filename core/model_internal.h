@@ -156,7 +156,10 @@ struct demob_model {
     source_cell *sources; int n_sources;
     int *link_caps;      /* capacity indices, per link ranges */
     int *link_of;        /* [flow * n_origins + origin]: link index or -1 */
-    int **cap_links;     /* per capacity: its links, flow then origin order */
+    int **cap_links;     /* per capacity: its links, flow then origin order;
+                          * priority capacities: sorted by rank, stably */
+    int **cap_rank;      /* priority capacities: each link's rank (the first
+                          * matching priority entry; n_prio if none); else NULL */
     int *cap_n_links;
     double *initial;     /* [n_origins * n_states] stocks at t = 0 */
     char **dates;        /* [steps + 1] date labels */

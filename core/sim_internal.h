@@ -87,11 +87,11 @@ struct demob_sim {
 void share_proportional_i(const int *links, int n, const int64_t *want, int64_t limit, int64_t *out,
                           int64_t *rem_scratch, int *order_scratch);
 void share_proportional_d(const int *links, int n, const double *want, double limit, double *out);
-/* Priority: entries of the capacity's list are filled in order (each
- * proportionally within itself), unlisted links share what is left. */
-void share_priority_i(const demob_model *m, int cap, const int *links, int n, const int64_t *want, int64_t limit,
-                      int64_t *out, int64_t *rem_scratch, int *order_scratch, int *sub_scratch);
-void share_priority_d(const demob_model *m, int cap, const int *links, int n, const double *want, double limit,
-                      double *out, int *sub_scratch);
+/* Priority: links grouped by rank (the capacity's list, in order, then the
+ * links it does not name); each rank is filled in turn, proportionally
+ * within itself, from what the ranks before it left. */
+void share_priority_i(const int *links, const int *rank, int n, const int64_t *want, int64_t limit, int64_t *out,
+                      int64_t *rem_scratch, int *order_scratch);
+void share_priority_d(const int *links, const int *rank, int n, const double *want, double limit, double *out);
 
 #endif

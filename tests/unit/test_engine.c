@@ -276,6 +276,37 @@ static void test_capacity_priority(void **state)
     }
 }
 
+static void test_capacity_priority_by_flow_and_ties(void **state)
+{
+    (void)state;
+    /* Flights for 100: flow "home" (b -> d) has priority over "a -> c".
+     * X and Y each want 60 home (120 > 100): shared 50/50 within the
+     * rank; a -> c gets nothing. Stochastic, room for 101: 50.5 each, the
+     * one left over goes to X (declaration order breaks the tie). */
+    for (int mode = 0; mode < 2; mode++) {
+        demob_model *m = base_model(mode ? DEMOB_STOCHASTIC : DEMOB_DETERMINISTIC, 1);
+        demob_error e;
+        for (int o = 0; o < 2; o++) {
+            demob_model_set_initial(m, o, 0, 40, &e);
+            demob_model_set_initial(m, o, 1, 60, &e);
+        }
+        int cap = demob_model_add_capacity(m, "flights", demob_model_add_constant(m, mode ? 101 : 100, &e),
+                                           DEMOB_SHARE_PRIORITY, &e);
+        int f1 = flow(m, 0, 2, 1.0, -1);
+        int f2 = flow(m, 1, 3, 1.0, -1);
+        assert_int_equal(demob_model_flow_use_capacity(m, f1, cap, &e), 0);
+        assert_int_equal(demob_model_flow_use_capacity(m, f2, cap, &e), 0);
+        assert_int_equal(demob_model_add_priority(m, cap, 1, f2, &e), 0);
+        demob_sim *s = start(m);
+        step(s);
+        assert_close(demob_sim_stock(s, 0, 3), mode ? 51 : 50, 1e-9, "X home");
+        assert_close(demob_sim_stock(s, 1, 3), 50, 1e-9, "Y home");
+        assert_close(demob_sim_state_total(s, 2), 0, 1e-9, "the lower rank gets nothing");
+        demob_sim_free(s);
+        demob_model_free(m);
+    }
+}
+
 static void test_flow_under_two_capacities_takes_smallest(void **state)
 {
     (void)state;
@@ -616,6 +647,7 @@ int main(void)
         cmocka_unit_test(test_capacity_proportional),
         cmocka_unit_test(test_capacity_largest_remainder),
         cmocka_unit_test(test_capacity_priority),
+        cmocka_unit_test(test_capacity_priority_by_flow_and_ties),
         cmocka_unit_test(test_flow_under_two_capacities_takes_smallest),
         cmocka_unit_test(test_ceiling_cuts_entries),
         cmocka_unit_test(test_ceiling_counts_departures),
