@@ -27,6 +27,11 @@ a=$(sed -n 2p "$T/j1/summary.csv" | cut -d, -f2-); b=$(sed -n 3p "$T/j1/summary.
 rows=$(wc -l < "$T/j1/populations.csv")
 [ "$rows" = $((40 * 25 * 6 * 9 + 1)) ] || fail "populations.csv has $rows lines"
 
+# --- the README's example scenario is valid and runs
+awk '/^## A scenario/{on=1} on && /^```lua/{f=1;next} f && /^```/{exit} f' README.md > "$T/readme.lua"
+[ -s "$T/readme.lua" ] || fail "no example scenario found in README.md"
+"$DEMOB" run "$T/readme.lua" --runs 2 -o "$T/readme" --quiet || fail "the README's example scenario does not run"
+
 # --- every shipped scenario runs (few runs to stay quick)
 for s in scenarios/*.lua; do
     "$DEMOB" check "$s" >/dev/null || fail "check $s"
