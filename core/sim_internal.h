@@ -54,14 +54,16 @@ struct demob_sim {
 
     /* departures */
     cell_cache *cache;                        /* [n_sources] */
-    int *active;                              /* [n_links] active links, per source range */
+    int *active;                              /* [2 n_links + 2]: active links per source
+                                               * range, then a scratch list (syncs) */
     binomial_p *cond;                         /* [n_links] conditional split */
     double *share;                            /* [n_links] deterministic share */
     int64_t *want_i;     double *want_d;      /* [n_links] desired movers */
     int64_t *move_i;     double *move_d;      /* [n_links] allowed movers */
     int64_t *cut_i;      double *cut_d;       /* [n_links] scratch for sharing */
     double *cum;                              /* [n_links] cumulative movers */
-    int *scratch;                             /* [n_links] */
+    int *scratch;                             /* [2 n_links + 2]: sharing order, then
+                                               * a scratch list (syncs, ceilings) */
     int64_t *rem_scratch;                     /* [n_links] */
 
     /* ceilings: links leaving and entering the capped cells */
