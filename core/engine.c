@@ -1021,12 +1021,11 @@ double demob_sim_origin_total(const demob_sim *s, int origin)
     return sum;
 }
 
+/* Kept by reset and by every step (the conservation check sums the
+ * stocks anyway); between steps, and in hooks, it is the current total. */
 double demob_sim_total(const demob_sim *s)
 {
-    double sum = 0;
-    for (int c = 0; c < s->n_cells; c++)
-        sum += cell_count(s, c);
-    return sum;
+    return s->total;
 }
 
 static int link_index(const demob_sim *s, int origin, int flow)
