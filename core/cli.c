@@ -207,7 +207,7 @@ int output_files_open(output_files *of, const char *dir, const demob_model *m, c
                       const char *const *prefix_cols, demob_error *err)
 {
     memset(of, 0, sizeof *of);
-    output_labels *labels = output_labels_new(m, err);
+    output_labels *labels = output_labels_for_plan(m, NULL, err); /* headers only */
     if (!labels)
         return DEMOB_ERUN;
     int rc = 0;

@@ -121,8 +121,7 @@ void demob_model_free(demob_model *m)
         free(m->syncs[i].flows);
     }
     if (m->dates)
-        for (int t = 0; t <= m->steps; t++)
-            free(m->dates[t]);
+        free(m->dates[0]); /* one block for every label */
     free(m->dates);
     free(m->states);
     free(m->origins);

@@ -41,36 +41,40 @@ static int days_in_month(int y, int m)
     return m == 2 && leap ? 29 : len[m - 1];
 }
 
+/* The date label of every stock time, in one block: m->dates[t] points
+ * into m->dates[0]. */
+#define DATE_LABEL 36 /* room for any int the format could print */
 static int build_dates(demob_model *m, demob_error *err)
 {
     m->dates = calloc((size_t)m->steps + 1, sizeof *m->dates);
-    if (!m->dates)
+    char *block = malloc(((size_t)m->steps + 1) * DATE_LABEL);
+    if (!m->dates || !block) {
+        free(block);
         return demob_error_set(err, DEMOB_ERUN, "out of memory");
+    }
     for (int t = 0; t <= m->steps; t++) {
-        char buf[32] = "";
-        if (m->start_year) {
-            int y = m->start_year, mo = m->start_month, d = m->start_day;
-            if (m->unit == DEMOB_UNIT_MONTH) {
-                long months = (long)y * 12 + (mo - 1) + t;
-                y = (int)(months / 12);
-                mo = (int)(months % 12) + 1;
-                if (d > days_in_month(y, mo))
-                    d = days_in_month(y, mo);
-                if (m->start_has_day)
-                    snprintf(buf, sizeof buf, "%04d-%02d-%02d", y, mo, d);
-                else
-                    snprintf(buf, sizeof buf, "%04d-%02d", y, mo);
-            } else {
-                long days = days_from_civil(y, (unsigned)mo, (unsigned)d) +
-                            (long)t * (m->unit == DEMOB_UNIT_WEEK ? 7 : 1);
-                civil_from_days(days, &y, &mo, &d);
-                snprintf(buf, sizeof buf, "%04d-%02d-%02d", y, mo, d);
-            }
+        char *buf = block + (size_t)t * DATE_LABEL;
+        m->dates[t] = buf;
+        buf[0] = '\0';
+        if (!m->start_year)
+            continue;
+        int y = m->start_year, mo = m->start_month, d = m->start_day;
+        if (m->unit == DEMOB_UNIT_MONTH) {
+            long months = (long)y * 12 + (mo - 1) + t;
+            y = (int)(months / 12);
+            mo = (int)(months % 12) + 1;
+            if (d > days_in_month(y, mo))
+                d = days_in_month(y, mo);
+            if (m->start_has_day)
+                snprintf(buf, DATE_LABEL, "%04d-%02d-%02d", y % 10000, mo, d);
+            else
+                snprintf(buf, DATE_LABEL, "%04d-%02d", y % 10000, mo);
+        } else {
+            long days = days_from_civil(y, (unsigned)mo, (unsigned)d) +
+                        (long)t * (m->unit == DEMOB_UNIT_WEEK ? 7 : 1);
+            civil_from_days(days, &y, &mo, &d);
+            snprintf(buf, DATE_LABEL, "%04d-%02d-%02d", y % 10000, mo, d);
         }
-        size_t n = strlen(buf) + 1;
-        if (!(m->dates[t] = malloc(n)))
-            return demob_error_set(err, DEMOB_ERUN, "out of memory");
-        memcpy(m->dates[t], buf, n);
     }
     return 0;
 }

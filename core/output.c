@@ -43,7 +43,10 @@ static int build_table(size_t **off, size_t n)
     return *off ? 0 : -1;
 }
 
-output_labels *output_labels_new(const demob_model *m, demob_error *err)
+/* Builds the labels; without rows (headers and summaries only), the
+ * per-step, per-cell and per-link tables are left out: they are O(steps)
+ * and O(origins x states) of work no summary-only run needs. */
+static output_labels *labels_build(const demob_model *m, int rows, demob_error *err)
 {
     output_labels *l = calloc(1, sizeof *l);
     if (!l) {
@@ -71,6 +74,8 @@ output_labels *output_labels_new(const demob_model *m, demob_error *err)
         demob_error_set(err, DEMOB_ERUN, "out of memory");
         return NULL;
     }
+    if (!rows)
+        return l;
     for (int t = 0; t <= m->steps; t++) {
         l->step_off[t] = l->step_date.len;
         csvw_i64(&l->step_date, 1, t);
@@ -127,6 +132,19 @@ output_labels *output_labels_new(const demob_model *m, demob_error *err)
         return NULL;
     }
     return l;
+}
+
+output_labels *output_labels_new(const demob_model *m, demob_error *err)
+{
+    return labels_build(m, 1, err);
+}
+
+output_labels *output_labels_for_plan(const demob_model *m, const output_plan *p, demob_error *err)
+{
+    int rows = 0;
+    for (int f = 0; p && f < OUT_NFILES; f++)
+        rows |= f != OUT_SUMMARY && output_applies(m, p, f);
+    return labels_build(m, rows, err);
 }
 
 void output_labels_free(output_labels *l)

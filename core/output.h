@@ -32,6 +32,9 @@ typedef struct output_plan {
 typedef struct output_labels output_labels;
 
 output_labels *output_labels_new(const demob_model *m, demob_error *err);
+/* Only what the plan writes: without time series (plan NULL, or summary
+ * only), the labels serve headers and summaries, not output_record. */
+output_labels *output_labels_for_plan(const demob_model *m, const output_plan *p, demob_error *err);
 void output_labels_free(output_labels *l);
 
 /* The header row of a file, after the prefix columns (NULL-terminated list,

@@ -249,7 +249,7 @@ int runner_run(const runner_config *c, long *jobs_done, demob_error *err)
     sh.c = c;
     sh.window = 4L * workers + 4;
     sh.n_values = demob_model_n_values(m);
-    output_labels *labels = output_labels_new(m, err);
+    output_labels *labels = output_labels_for_plan(m, &c->plan, err);
     if (!labels)
         return DEMOB_ERUN;
     sh.labels = labels;
