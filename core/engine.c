@@ -596,29 +596,35 @@ static double settle_arrivals(demob_sim *s, int t)
 static void draw_departures_i(demob_sim *s)
 {
     const demob_model *m = s->m;
-    memset(s->want_i, 0, (size_t)s->n_links * sizeof(int64_t));
+    const source_cell *sources = m->sources;
+    const cell_cache *cache = s->cache;
+    const int64_t *stock = s->stock_i, *locksum = s->locksum_i;
+    const binomial_p *cond = s->cond;
+    int64_t *want = s->want_i;
+    rng *r = &s->rng;
+    memset(want, 0, (size_t)s->n_links * sizeof(int64_t));
     for (int src = 0; src < m->n_sources; src++) {
-        const cell_cache *cc = &s->cache[src];
+        const cell_cache *cc = &cache[src];
         if (cc->n_active == 0)
             continue;
-        int cell = m->sources[src].cell;
-        int64_t n = s->stock_i[cell] - s->locksum_i[cell];
+        int cell = sources[src].cell;
+        int64_t n = stock[cell] - locksum[cell];
         if (n <= 0)
             continue;
-        const int *act = s->active + m->sources[src].first_link;
+        const int *act = s->active + sources[src].first_link;
         if (cc->forced) {
-            s->want_i[act[0]] = n;
+            want[act[0]] = n;
             continue;
         }
-        int64_t left = binomial_draw_prepared(&s->rng, n, &cc->leave);
+        int64_t left = binomial_draw_prepared(r, n, &cc->leave);
         int k = cc->n_active;
         for (int i = 0; i < k - 1 && left > 0; i++) {
-            int64_t x = binomial_draw_prepared(&s->rng, left, &s->cond[act[i]]);
-            s->want_i[act[i]] = x;
+            int64_t x = binomial_draw_prepared(r, left, &cond[act[i]]);
+            want[act[i]] = x;
             left -= x;
         }
         if (left > 0)
-            s->want_i[act[k - 1]] = left;
+            want[act[k - 1]] = left;
     }
 }
 
