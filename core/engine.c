@@ -57,6 +57,22 @@ static int build_ceiling_lists(demob_sim *s, int *failed)
                 s->ceil_in[k][s->ceil_n_in[k]++] = l;
         }
     }
+    /* Departures no later cut can shrink: into an uncapped state, along a
+     * flow no sync constrains (see ceilings_pass). */
+    s->stable_exit = alloc0((size_t)m->n_links, 1, failed);
+    if (*failed)
+        return -1;
+    for (int l = 0; l < m->n_links; l++) {
+        const link *lk = &m->links[l];
+        int stable = 1;
+        for (int k = 0; k < nc && stable; k++)
+            if (m->ceilings[k].state == lk->to && m->ceilings[k].applies[lk->origin])
+                stable = 0;
+        for (int k = 0; k < m->n_syncs && stable; k++)
+            if (m->syncs[k].flows[lk->flow])
+                stable = 0;
+        s->stable_exit[l] = (unsigned char)stable;
+    }
     int nb = m->n_budgets;
     s->budget_links = alloc0((size_t)nb, sizeof(int *), failed);
     s->budget_n_links = alloc0((size_t)nb, sizeof(int), failed);
@@ -199,7 +215,7 @@ void demob_sim_free(demob_sim *s)
                     s->share, s->want_i, s->want_d, s->move_i, s->move_d, s->cut_i, s->cut_d,
                     s->cum, s->scratch, s->rem_scratch, s->ceil_n_out, s->ceil_n_in,
                     s->budget_n_links, s->cost_step, s->cost_cum, s->balance, s->gap, s->spent,
-                    s->peak, s->occupied, s->initial};
+                    s->peak, s->occupied, s->initial, s->stable_exit};
     for (size_t i = 0; i < sizeof bufs / sizeof bufs[0]; i++)
         free(bufs[i]);
     free(s);
@@ -249,6 +265,14 @@ static int check_value_use(const demob_sim *s, int v, double x, demob_error *err
             if (!m->arrivals[i].per_step && m->arrivals[i].constant == v)
                 return demob_error_set(err, DEMOB_EINPUT, "arrivals: param '%s' = %g must be >= 0",
                                        value_name(m, v), x);
+        for (int b = 0; b < m->n_budgets; b++)
+            if (m->budgets[b].refill == v)
+                return demob_error_set(err, DEMOB_EINPUT, "budget '%s': per_step param '%s' = %g must be >= 0",
+                                       m->budgets[b].name, value_name(m, v), x);
+        for (int f = 0; f < m->n_flows; f++)
+            if (m->flows[f].budget >= 0 && m->flows[f].unit_cost == v)
+                return demob_error_set(err, DEMOB_EINPUT, "flow '%s': cost param '%s' = %g must be >= 0",
+                                       m->flows[f].name, value_name(m, v), x);
     }
     return 0;
 }
@@ -701,6 +725,16 @@ static void cut_to(demob_sim *s, const int *links, int n, double limit)
     }
 }
 
+static double cell_count(const demob_sim *s, int cell)
+{
+    return s->stochastic ? (double)s->stock_i[cell] : s->stock_d[cell];
+}
+
+static double link_move(const demob_sim *s, int l)
+{
+    return s->stochastic ? (double)s->move_i[l] : s->move_d[l];
+}
+
 static double sum_moves(const demob_sim *s, const int *links, int n)
 {
     double sum = 0;
@@ -712,9 +746,11 @@ static double sum_moves(const demob_sim *s, const int *links, int n)
 /* Synchronised withdrawal: departures of group a along the listed flows may
  * not exceed ratio times those of group b in the same step, and vice versa.
  * The larger side is cut down to ratio times the smaller. */
-static void apply_syncs(demob_sim *s)
+/* Returns 1 if it cut anything. */
+static int apply_syncs(demob_sim *s)
 {
     const demob_model *m = s->m;
+    int changed = 0;
     /* Both lists live past the first n_links ints of the scratch arrays,
      * which cut_to's sharing uses. */
     int *la = s->scratch + s->n_links + 1, *lb = s->active + s->n_links + 1;
@@ -731,13 +767,21 @@ static void apply_syncs(demob_sim *s)
                 lb[nb++] = l;
         }
         double da = sum_moves(s, la, na), db = sum_moves(s, lb, nb);
-        if (da > sy->ratio * db)
+        if (da > sy->ratio * db) {
             cut_to(s, la, na, sy->ratio * db);
-        else if (db > sy->ratio * da)
+            changed = 1;
+        } else if (db > sy->ratio * da) {
             cut_to(s, lb, nb, sy->ratio * da);
+            changed = 1;
+        }
     }
+    return changed;
 }
 
+/* Movers along flows with a unit cost are paid from their budget. When
+ * the balance does not cover them, every paid link is scaled to the
+ * affordable fraction, and (stochastic) the money left buys one more person
+ * at a time, links in order. Free links (cost 0) are never cut by money. */
 static void apply_budgets(demob_sim *s)
 {
     const demob_model *m = s->m;
@@ -753,17 +797,17 @@ static void apply_budgets(demob_sim *s)
             double mv = s->stochastic ? (double)s->move_i[l] : s->move_d[l];
             want += mv * s->val[m->flows[m->links[l].flow].unit_cost];
         }
-        double bal = s->balance[b];
+        double bal = s->balance[b] > 0 ? s->balance[b] : 0;
         if (want <= bal)
             continue;
         s->gap[b] = want - bal;
-        /* Scale every link by the affordable fraction, then (stochastic)
-         * spend what is left on one more person at a time, links in order. */
-        double f = want > 0 ? bal / want : 0;
+        double f = bal / want; /* in [0, 1) */
         double left = bal;
         for (int i = 0; i < n; i++) {
             int l = links[i];
             double cost = s->val[m->flows[m->links[l].flow].unit_cost];
+            if (cost <= 0)
+                continue;
             if (s->stochastic) {
                 int64_t keep = (int64_t)floor((double)s->move_i[l] * f);
                 if (keep > s->move_i[l])
@@ -780,56 +824,80 @@ static void apply_budgets(demob_sim *s)
         for (int i = 0; i < n; i++) {
             int l = links[i];
             double cost = s->val[m->flows[m->links[l].flow].unit_cost];
-            while (s->cut_i[l] > 0 && cost <= left + 1e-9) {
+            if (cost <= 0)
+                continue;
+            while (s->cut_i[l] > 0 && cost <= left * (1 + 1e-12)) {
                 s->move_i[l]++;
                 s->cut_i[l]--;
                 left -= cost;
-                if (cost <= 0)
-                    break;
             }
         }
     }
 }
 
-/* Entries into a capped state are cut to the room left after the step's
- * departures. Cutting entries into one state lowers departures from
- * another, which may shrink its room: repeat until nothing changes. */
-static void apply_ceilings(demob_sim *s)
+/* One pass over the ceilings: entries into a capped state are cut to the
+ * room left after the step's departures. With `safe`, only departures that
+ * no later cut can shrink count (those into uncapped states along flows no
+ * sync constrains): one such pass always ends within every ceiling. Returns
+ * 1 if it cut anything. */
+static int ceilings_pass(demob_sim *s, int safe)
 {
     const demob_model *m = s->m;
-    if (m->n_ceilings == 0)
-        return;
-    int max_rounds = 2 * m->n_ceilings + 2;
-    for (int round = 0; round < max_rounds; round++) {
-        int changed = 0;
-        for (int k = 0; k < m->n_ceilings; k++) {
-            const ceiling_def *c = &m->ceilings[k];
-            double occ = 0;
-            for (int o = 0; o < s->n_o; o++)
-                if (c->applies[o]) {
-                    int cell = o * s->n_s + c->state;
-                    occ += s->stochastic ? (double)s->stock_i[cell] : s->stock_d[cell];
-                }
-            occ -= sum_moves(s, s->ceil_out[k], s->ceil_n_out[k]);
-            /* Forced exits of fixed-duration states cannot be refused. */
-            int *cut = s->scratch + s->n_links + 1, n = 0;
-            for (int i = 0; i < s->ceil_n_in[k]; i++) {
-                int l = s->ceil_in[k][i];
-                if (m->flows[m->links[l].flow].forced)
-                    occ += s->stochastic ? (double)s->move_i[l] : s->move_d[l];
-                else
-                    cut[n++] = l;
+    int changed = 0;
+    for (int k = 0; k < m->n_ceilings; k++) {
+        const ceiling_def *c = &m->ceilings[k];
+        double occ = 0;
+        for (int o = 0; o < s->n_o; o++)
+            if (c->applies[o]) {
+                int cell = o * s->n_s + c->state;
+                occ += s->stochastic ? (double)s->stock_i[cell] : s->stock_d[cell];
             }
-            double room = s->val[c->limit] - occ;
-            double entries = sum_moves(s, cut, n);
-            if (entries > room + (s->stochastic ? 0 : 1e-9 * (1 + fabs(room)))) {
-                cut_to(s, cut, n, room);
-                changed = 1;
-            }
+        for (int i = 0; i < s->ceil_n_out[k]; i++) {
+            int l = s->ceil_out[k][i];
+            if (!safe || s->stable_exit[l])
+                occ -= link_move(s, l);
         }
-        if (!changed)
-            break;
+        /* Forced exits of fixed-duration states cannot be refused. */
+        int *cut = s->scratch + s->n_links + 1, n = 0;
+        for (int i = 0; i < s->ceil_n_in[k]; i++) {
+            int l = s->ceil_in[k][i];
+            if (m->flows[m->links[l].flow].forced)
+                occ += link_move(s, l);
+            else
+                cut[n++] = l;
+        }
+        double room = s->val[c->limit] - occ;
+        double entries = sum_moves(s, cut, n);
+        if (entries > room + (s->stochastic ? 0 : 1e-9 * (1 + fabs(room)))) {
+            cut_to(s, cut, n, room);
+            changed = 1;
+        }
     }
+    return changed;
+}
+
+/* Ceilings and synchronised withdrawal, together: cutting entries into one
+ * state lowers departures from another (shrinking its room), and a sync
+ * cut lowers departures too, so both are repeated until nothing changes.
+ * Cycles of full states can shrink without end: after a bounded number of
+ * rounds, one safe pass and a last sync settle it, within every ceiling
+ * (the safe pass did not count the departures a sync may still cut). */
+static void apply_ceilings_and_syncs(demob_sim *s)
+{
+    const demob_model *m = s->m;
+    if (m->n_ceilings == 0) {
+        apply_syncs(s);
+        return;
+    }
+    int rounds = 2 * (m->n_ceilings + m->n_syncs) + 4;
+    for (int round = 0; round < rounds; round++) {
+        int changed = ceilings_pass(s, 0);
+        changed |= apply_syncs(s);
+        if (!changed)
+            return;
+    }
+    ceilings_pass(s, 1);
+    apply_syncs(s);
 }
 
 static void apply_moves(demob_sim *s, int t)
@@ -869,15 +937,6 @@ static void apply_moves(demob_sim *s, int t)
     }
 }
 
-static double cell_count(const demob_sim *s, int cell)
-{
-    return s->stochastic ? (double)s->stock_i[cell] : s->stock_d[cell];
-}
-
-static double link_move(const demob_sim *s, int l)
-{
-    return s->stochastic ? (double)s->move_i[l] : s->move_d[l];
-}
 
 static void account_costs(demob_sim *s, int t)
 {
@@ -918,7 +977,8 @@ static void account_costs(demob_sim *s, int t)
         }
         s->spent[b] = spent;
         s->balance[b] -= spent;
-        if (s->balance[b] < 0 && s->balance[b] > -1e-6)
+        /* Spending is capped by the balance: below 0 is rounding only. */
+        if (s->balance[b] < 0)
             s->balance[b] = 0;
     }
 }
@@ -989,9 +1049,8 @@ int demob_sim_step(demob_sim *s, demob_error *err)
         memcpy(s->move_d, s->want_d, (size_t)s->n_links * sizeof(double));
     }
     apply_capacities(s);
-    apply_syncs(s);
     apply_budgets(s);
-    apply_ceilings(s);
+    apply_ceilings_and_syncs(s);
     apply_moves(s, t);
     account_costs(s, t);
 

@@ -204,9 +204,9 @@ static int resolve_priority(scenario *sc, const pending *p, demob_error *err)
     int k = demob_model_resolve_origins(m, p->name, list, &e);
     int rc = 0;
     if (k > 0) {
-        for (int i = 0; i < k && rc == 0; i++)
-            if (demob_model_add_priority(m, p->a, 0, list[i], &e) < 0)
-                rc = fail_at(sc, err, p->where, "capacity: %s", e.message);
+        /* A tag's origins share one rank. */
+        if (demob_model_add_priority_group(m, p->a, 0, list, k, &e) < 0)
+            rc = fail_at(sc, err, p->where, "capacity: %s", e.message);
     } else {
         int f = demob_model_find_flow(m, p->name);
         if (f < 0)

@@ -309,14 +309,47 @@ static int is_tag(const demob_model *m, const char *name)
     return 0;
 }
 
+/* A new origin joins every mask, all of which are of all origins (an
+ * explicit list forbids later origins). */
+static int grow_mask(unsigned char **mask, int n_origins)
+{
+    if (!*mask)
+        return 0;
+    unsigned char *p = realloc(*mask, (size_t)n_origins + 2);
+    if (!p)
+        return -1;
+    p[n_origins] = 1;
+    p[n_origins + 1] = 0;
+    *mask = p;
+    return 0;
+}
+
+static int grow_masks(demob_model *m, demob_error *err)
+{
+    int n = m->n_origins, bad = 0;
+    for (int i = 0; i < m->n_flows; i++)
+        bad |= grow_mask(&m->flows[i].applies, n);
+    for (int i = 0; i < m->n_ceilings; i++)
+        bad |= grow_mask(&m->ceilings[i].applies, n);
+    for (int i = 0; i < m->n_costs; i++)
+        bad |= grow_mask(&m->costs[i].applies, n);
+    return bad ? demob_error_set(err, DEMOB_ERUN, "out of memory") : 0;
+}
+
 int demob_model_add_origin(demob_model *m, const char *name, demob_error *err)
 {
     if (check_open(m, err) || check_name("origin", name, err))
         return DEMOB_EINPUT;
     if (demob_model_find_origin(m, name) >= 0)
         return demob_error_set(err, DEMOB_EINPUT, "duplicate origin '%s'", name);
+    if (m->mask_user)
+        return demob_error_set(err, DEMOB_EINPUT,
+                               "origin '%s' comes after %s that names origins: declare every origin first", name,
+                               m->mask_user);
     if (is_tag(m, name))
         return demob_error_set(err, DEMOB_EINPUT, "origin '%s': the name is already a tag", name);
+    if (grow_masks(m, err))
+        return DEMOB_ERUN;
     GROW(m->origins, m->n_origins, m->cap_origins, err);
     origin_def *o = &m->origins[m->n_origins];
     memset(o, 0, sizeof *o);
@@ -398,9 +431,15 @@ int demob_model_resolve_origins(const demob_model *m, const char *name, int *out
 }
 
 /* Builds a per-origin membership array from a list (NULL = all). */
-static int origin_mask(demob_model *m, const int *origins, int n, unsigned char **out,
-                       demob_error *err)
+/* Per-origin masks. A mask of all origins grows with every origin added
+ * later (see grow_masks). A mask from a list of names (or tags) is fixed
+ * when built, so no origin may come after it: `what` names the
+ * declaration, for the error of a later origin. */
+static int origin_mask_for(demob_model *m, const char *what, const int *origins, int n, unsigned char **out,
+                           demob_error *err)
 {
+    if (!m->mask_user && origins && n > 0)
+        m->mask_user = what;
     unsigned char *mask = calloc((size_t)m->n_origins + 1, 1);
     if (!mask)
         return demob_error_set(err, DEMOB_ERUN, "out of memory");
@@ -513,7 +552,7 @@ int demob_model_add_flow(demob_model *m, const char *name, int from, int to, dem
     GROW(m->flows, m->n_flows, m->cap_flows, err);
     flow_def *f = &m->flows[m->n_flows];
     memset(f, 0, sizeof *f);
-    if (origin_mask(m, origins, n_origins, &f->applies, err))
+    if (origin_mask_for(m, "a flow", origins, n_origins, &f->applies, err))
         return DEMOB_EINPUT;
     if (!(f->name = dup_string(name))) {
         free(f->applies);
@@ -584,20 +623,34 @@ int demob_model_add_capacity(demob_model *m, const char *name, demob_value per_s
     return m->n_caps++;
 }
 
-int demob_model_add_priority(demob_model *m, int capacity, int is_flow, int index, demob_error *err)
+int demob_model_add_priority_group(demob_model *m, int capacity, int is_flow, const int *index, int n,
+                                   demob_error *err)
 {
-    if (check_open(m, err) || check_index("capacity", capacity, m->n_caps, err) ||
-        check_index(is_flow ? "flow" : "origin", index, is_flow ? m->n_flows : m->n_origins, err))
+    if (check_open(m, err) || check_index("capacity", capacity, m->n_caps, err))
         return DEMOB_EINPUT;
+    if (n < 1)
+        return demob_error_set(err, DEMOB_EINPUT, "capacity '%s': an empty priority entry", m->caps[capacity].name);
+    for (int i = 0; i < n; i++)
+        if (check_index(is_flow ? "flow" : "origin", index[i], is_flow ? m->n_flows : m->n_origins, err))
+            return DEMOB_EINPUT;
     capacity_def *c = &m->caps[capacity];
-    prio_entry *p = realloc(c->prio, (size_t)(c->n_prio + 1) * sizeof *p);
+    prio_entry *p = realloc(c->prio, (size_t)(c->n_prio + n) * sizeof *p);
     if (!p)
         return demob_error_set(err, DEMOB_ERUN, "out of memory");
     c->prio = p;
-    p[c->n_prio].is_flow = is_flow != 0;
-    p[c->n_prio].index = index;
-    c->n_prio++;
+    for (int i = 0; i < n; i++) {
+        p[c->n_prio].is_flow = is_flow != 0;
+        p[c->n_prio].index = index[i];
+        p[c->n_prio].rank = c->n_ranks;
+        c->n_prio++;
+    }
+    c->n_ranks++;
     return 0;
+}
+
+int demob_model_add_priority(demob_model *m, int capacity, int is_flow, int index, demob_error *err)
+{
+    return demob_model_add_priority_group(m, capacity, is_flow, &index, 1, err);
 }
 
 int demob_model_flow_use_capacity(demob_model *m, int flow, int capacity, demob_error *err)
@@ -628,7 +681,7 @@ int demob_model_add_ceiling(demob_model *m, int state, const int *origins, int n
     GROW(m->ceilings, m->n_ceilings, m->cap_ceilings, err);
     ceiling_def *c = &m->ceilings[m->n_ceilings];
     memset(c, 0, sizeof *c);
-    if (origin_mask(m, origins, n_origins, &c->applies, err))
+    if (origin_mask_for(m, "a ceiling", origins, n_origins, &c->applies, err))
         return DEMOB_EINPUT;
     c->state = state;
     c->limit = limit;
@@ -701,7 +754,7 @@ static int add_cost(demob_model *m, enum cost_kind kind, int target, const int *
     GROW(m->costs, m->n_costs, m->cap_costs, err);
     cost_def *c = &m->costs[m->n_costs];
     memset(c, 0, sizeof *c);
-    if (kind != COST_FIXED && origin_mask(m, origins, n_origins, &c->applies, err))
+    if (kind != COST_FIXED && origin_mask_for(m, "a cost", origins, n_origins, &c->applies, err))
         return DEMOB_EINPUT;
     c->kind = kind;
     c->target = target;
@@ -827,9 +880,12 @@ int demob_model_add_sync(demob_model *m, const char *tag_a, const char *tag_b, d
     int ret = DEMOB_ERUN;
     s->tag_a = dup_string(tag_a);
     s->tag_b = dup_string(tag_b);
+    if (!m->mask_user)
+        m->mask_user = "a sync";
     s->in_a = calloc((size_t)m->n_origins + 1, 1);
     s->in_b = calloc((size_t)m->n_origins + 1, 1);
     s->flows = calloc((size_t)m->n_flows + 1, 1);
+    s->n_flows_sized = m->n_flows;
     if (!s->tag_a || !s->tag_b || !s->in_a || !s->in_b || !s->flows) {
         demob_error_set(err, DEMOB_ERUN, "out of memory");
         goto fail;

@@ -259,8 +259,8 @@ static int check_events(demob_model *m, demob_error *err)
     return 0;
 }
 
-/* A priority capacity's links, grouped by rank: the index of the first
- * priority entry (flow or origin) a link matches, or n_prio for links the
+/* A priority capacity's links, grouped by rank: the rank of the first
+ * priority entry (flow or origin) a link matches, or n_ranks for links the
  * list does not name. Insertion into rank order keeps the declaration
  * order within a rank, which is the order ties are broken in, and lets the
  * engine fill rank after rank in one pass per step. */
@@ -276,10 +276,10 @@ static int rank_priority_links(demob_model *m, int c)
     m->cap_rank[c] = rank;
     for (int i = 0; i < n; i++) {
         const link *lk = &m->links[links[i]];
-        int r = cd->n_prio;
-        for (int e = 0; e < cd->n_prio && r == cd->n_prio; e++)
+        int r = cd->n_ranks;
+        for (int e = 0; e < cd->n_prio && r == cd->n_ranks; e++)
             if (cd->prio[e].is_flow ? lk->flow == cd->prio[e].index : lk->origin == cd->prio[e].index)
-                r = e;
+                r = cd->prio[e].rank;
         /* Stable insertion by rank. */
         int j = i, l = links[i];
         while (j > 0 && rank[j - 1] > r) {
@@ -417,6 +417,17 @@ int demob_model_freeze(demob_model *m, demob_error *err)
         return rc;
     if ((rc = add_forced_exits(m, err)))
         return rc;
+    /* A sync's flow set was sized when it was declared: flows declared
+     * after it (and the forced exits just added) are not in it. */
+    for (int k = 0; k < m->n_syncs; k++) {
+        unsigned char *f = realloc(m->syncs[k].flows, (size_t)m->n_flows + 1);
+        if (!f)
+            return demob_error_set(err, DEMOB_ERUN, "out of memory");
+        for (int i = m->syncs[k].n_flows_sized; i <= m->n_flows; i++)
+            f[i] = 0;
+        m->syncs[k].flows = f;
+        m->syncs[k].n_flows_sized = m->n_flows;
+    }
     if ((rc = check_stocks(m, err)) || (rc = check_events(m, err)) ||
         (rc = build_dates(m, err)) || (rc = compile_links(m, err)))
         return rc;

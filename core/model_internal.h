@@ -46,6 +46,7 @@ typedef struct flow_def {
 typedef struct prio_entry {
     int is_flow;
     int index;
+    int rank;                /* entries of one group (a tag) share a rank */
 } prio_entry;
 
 typedef struct capacity_def {
@@ -54,6 +55,7 @@ typedef struct capacity_def {
     demob_share policy;
     prio_entry *prio;
     int n_prio;
+    int n_ranks;
 } capacity_def;
 
 typedef struct ceiling_def {
@@ -98,6 +100,7 @@ typedef struct sync_def {
     double ratio;
     unsigned char *in_a, *in_b;   /* per origin */
     unsigned char *flows;         /* per flow: 1 if it counts */
+    int n_flows_sized;            /* flows when declared (grown at freeze) */
 } sync_def;
 
 enum event_kind { EVENT_VALUE, EVENT_FLOW };
@@ -135,6 +138,8 @@ struct demob_model {
     long runs;
     uint64_t seed;
     int frozen;
+    const char *mask_user;   /* what first stored a per-origin mask (origins
+                              * cannot be added after it), or NULL */
 
     state_def *states;   int n_states, cap_states;
     origin_def *origins; int n_origins, cap_origins;

@@ -21,6 +21,7 @@ typedef struct slot {
     strbuf bufs[OUT_NFILES];
     demob_sim *sim;      /* the run, readable until consumed         */
     int consumed;
+    int consuming;       /* the consumer is reading it right now     */
 } slot;
 
 typedef struct shared {
@@ -123,7 +124,8 @@ static void release_sims(shared *sh, const demob_model *m)
         slot *o = &sh->slots[k];
         if (!o->sim || demob_sim_model(o->sim) != m)
             continue;
-        while (o->job >= 0 && !o->consumed && !sh->stop)
+        /* Even when stopping, never under the consumer's feet. */
+        while (o->consuming || (o->job >= 0 && !o->consumed && !sh->stop))
             pthread_cond_wait(&sh->room, &sh->lock);
         demob_sim_free(o->sim);
         o->sim = NULL;
@@ -330,8 +332,12 @@ int runner_run(const runner_config *c, long *jobs_done, demob_error *err)
                                           c->plan.want[2] ? &sl->bufs[2] : NULL,
                                           c->plan.want[3] ? &sl->bufs[3] : NULL,
                                           c->plan.want[4] ? &sl->bufs[4] : NULL};
+        pthread_mutex_lock(&sh.lock);
+        sl->consuming = 1;
+        pthread_mutex_unlock(&sh.lock);
         rc = c->consume(c->consume_ud, j, &sl->desc, bufs, sl->sim, err);
         pthread_mutex_lock(&sh.lock);
+        sl->consuming = 0;
         sl->consumed = 1;
         sl->job = -1;
         sh.written = j + 1;

@@ -69,6 +69,7 @@ struct demob_sim {
     /* ceilings: links leaving and entering the capped cells */
     int **ceil_out; int *ceil_n_out;
     int **ceil_in;  int *ceil_n_in;
+    unsigned char *stable_exit;               /* [n_links]: see ceilings_pass */
     int **budget_links; int *budget_n_links;
 
     /* costs and budgets */

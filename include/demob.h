@@ -114,9 +114,13 @@ int demob_model_set_flow_enabled(demob_model *m, int flow, int enabled, demob_er
 /* Capacities: per-step limits shared by the flows that name them. */
 int demob_model_add_capacity(demob_model *m, const char *name, demob_value per_step,
                              demob_share policy, demob_error *err);
-/* Priority list entry: an origin (is_flow 0) or a flow (is_flow 1). */
+/* Priority list entry: an origin (is_flow 0) or a flow (is_flow 1); each
+ * call adds the next rank. A group (the origins of a tag) shares one rank:
+ * its links share that rank's room proportionally. */
 int demob_model_add_priority(demob_model *m, int capacity, int is_flow, int index,
                              demob_error *err);
+int demob_model_add_priority_group(demob_model *m, int capacity, int is_flow, const int *index, int n,
+                                   demob_error *err);
 int demob_model_flow_use_capacity(demob_model *m, int flow, int capacity, demob_error *err);
 
 /* Ceilings: occupancy of state, summed over the origins listed (NULL, 0 = all),
