@@ -236,47 +236,6 @@ static const char *value_name(const demob_model *m, int v)
     return m->values[v].name ? m->values[v].name : "(constant)";
 }
 
-/* Checks a slot about to take value x against every use that bounds it. */
-static int check_value_use(const demob_sim *s, int v, double x, demob_error *err)
-{
-    const demob_model *m = s->m;
-    if (!isfinite(x))
-        return demob_error_set(err, DEMOB_EINPUT, "param '%s': %g is not a finite number", value_name(m, v), x);
-    for (int i = 0; i < s->value_n_flows[v]; i++) {
-        int f = s->value_flows[v][i];
-        if (!(x >= 0 && x <= 1))
-            return demob_error_set(err, DEMOB_EINPUT, "flow '%s': rate param '%s' = %g is outside [0, 1]",
-                                   m->flows[f].name, value_name(m, v), x);
-    }
-    if (x < 0) {
-        for (int c = 0; c < m->n_caps; c++)
-            if (m->caps[c].limit == v)
-                return demob_error_set(err, DEMOB_EINPUT, "capacity '%s': param '%s' = %g must be >= 0",
-                                       m->caps[c].name, value_name(m, v), x);
-        for (int k = 0; k < m->n_ceilings; k++)
-            if (m->ceilings[k].limit == v)
-                return demob_error_set(err, DEMOB_EINPUT, "state '%s': ceiling param '%s' = %g must be >= 0",
-                                       m->states[m->ceilings[k].state].name, value_name(m, v), x);
-        for (int i = 0; i < m->n_costs; i++)
-            if (m->costs[i].amount == v)
-                return demob_error_set(err, DEMOB_EINPUT, "cost '%s': param '%s' = %g must be >= 0",
-                                       m->categories[m->costs[i].category], value_name(m, v), x);
-        for (int i = 0; i < m->n_arrivals; i++)
-            if (!m->arrivals[i].per_step && m->arrivals[i].constant == v)
-                return demob_error_set(err, DEMOB_EINPUT, "arrivals: param '%s' = %g must be >= 0",
-                                       value_name(m, v), x);
-        for (int b = 0; b < m->n_budgets; b++)
-            if (m->budgets[b].refill == v)
-                return demob_error_set(err, DEMOB_EINPUT, "budget '%s': per_step param '%s' = %g must be >= 0",
-                                       m->budgets[b].name, value_name(m, v), x);
-        for (int f = 0; f < m->n_flows; f++)
-            if (m->flows[f].budget >= 0 && m->flows[f].unit_cost == v)
-                return demob_error_set(err, DEMOB_EINPUT, "flow '%s': cost param '%s' = %g must be >= 0",
-                                       m->flows[f].name, value_name(m, v), x);
-    }
-    return 0;
-}
-
 static void mark_flow_dirty(demob_sim *s, int f)
 {
     s->flow_dirty[f] = 1;
@@ -415,7 +374,7 @@ int demob_sim_reset(demob_sim *s, long run, const double *values, demob_error *e
         s->val[v] = m->values[v].def;
     if (values)
         for (int v = 0; v < m->n_values; v++) {
-            int rc = check_value_use(s, v, values[v], err);
+            int rc = demob_model_check_value(m, v, values[v], err);
             if (rc)
                 return rc;
             s->val[v] = values[v];
@@ -1168,7 +1127,7 @@ int demob_sim_set_value(demob_sim *s, demob_value v, double x, demob_error *err)
 {
     if (v < 0 || v >= s->m->n_values)
         return demob_error_set(err, DEMOB_EINPUT, "value index %d out of range", v);
-    int rc = check_value_use(s, v, x, err);
+    int rc = demob_model_check_value(s->m, v, x, err);
     if (rc)
         return rc;
     if (s->val[v] == x)

@@ -106,23 +106,66 @@ int demob_model_step_of_date(const demob_model *m, const char *date, demob_error
     return (int)t;
 }
 
-static const char *value_label(const demob_model *m, demob_value v, char *buf, size_t n)
+/* "param 'x' = 2" or, for a constant, "2". */
+static const char *value_label(const demob_model *m, demob_value v, double x, char *buf, size_t n)
 {
     if (m->values[v].name)
-        snprintf(buf, n, "param '%s' = %g", m->values[v].name, m->values[v].def);
+        snprintf(buf, n, "param '%s' = %g", m->values[v].name, x);
     else
-        snprintf(buf, n, "%g", m->values[v].def);
+        snprintf(buf, n, "%g", x);
     return buf;
+}
+
+int demob_model_check_value(const demob_model *m, demob_value v, double x, demob_error *err)
+{
+    char buf[300];
+    if (v < 0 || v >= m->n_values)
+        return demob_error_set(err, DEMOB_EINPUT, "value index %d out of range", v);
+    const char *what = value_label(m, v, x, buf, sizeof buf);
+    if (!isfinite(x))
+        return demob_error_set(err, DEMOB_EINPUT, "%s is not a finite number", what);
+    if (x >= 0 && x <= 1)
+        return 0; /* within every bound below */
+    for (int f = 0; f < m->n_flows; f++)
+        if (m->flows[f].rate == v && !m->flows[f].forced)
+            return demob_error_set(err, DEMOB_EINPUT, "flow '%s': rate %s is outside [0, 1]", m->flows[f].name, what);
+    if (x >= 0)
+        return 0;
+    for (int c = 0; c < m->n_caps; c++)
+        if (m->caps[c].limit == v)
+            return demob_error_set(err, DEMOB_EINPUT, "capacity '%s': per_step %s must be >= 0", m->caps[c].name,
+                                   what);
+    for (int k = 0; k < m->n_ceilings; k++)
+        if (m->ceilings[k].limit == v)
+            return demob_error_set(err, DEMOB_EINPUT, "state '%s': ceiling %s must be >= 0",
+                                   m->states[m->ceilings[k].state].name, what);
+    for (int i = 0; i < m->n_costs; i++)
+        if (m->costs[i].amount == v)
+            return demob_error_set(err, DEMOB_EINPUT, "cost '%s': amount %s must be >= 0",
+                                   m->categories[m->costs[i].category], what);
+    for (int i = 0; i < m->n_arrivals; i++)
+        if (!m->arrivals[i].per_step && m->arrivals[i].constant == v)
+            return demob_error_set(err, DEMOB_EINPUT, "arrivals of '%s' into '%s': %s must be >= 0",
+                                   m->origins[m->arrivals[i].origin].name, m->states[m->arrivals[i].state].name,
+                                   what);
+    for (int b = 0; b < m->n_budgets; b++)
+        if (m->budgets[b].refill == v)
+            return demob_error_set(err, DEMOB_EINPUT, "budget '%s': per_step %s must be >= 0", m->budgets[b].name,
+                                   what);
+    for (int f = 0; f < m->n_flows; f++)
+        if (m->flows[f].budget >= 0 && m->flows[f].unit_cost == v)
+            return demob_error_set(err, DEMOB_EINPUT, "flow '%s': cost %s must be >= 0", m->flows[f].name, what);
+    return 0;
 }
 
 static int check_values(demob_model *m, demob_error *err)
 {
     char buf[300];
+    int rc;
+    for (int v = 0; v < m->n_values; v++)
+        if ((rc = demob_model_check_value(m, v, m->values[v].def, err)))
+            return rc;
     for (int f = 0; f < m->n_flows; f++) {
-        double r = m->values[m->flows[f].rate].def;
-        if (!(r >= 0 && r <= 1))
-            return demob_error_set(err, DEMOB_EINPUT, "flow '%s': rate %s is outside [0, 1]", m->flows[f].name,
-                                   value_label(m, m->flows[f].rate, buf, sizeof buf));
         if (m->flows[f].first > m->steps)
             return demob_error_set(err, DEMOB_EINPUT, "flow '%s': window starts at step %d, after the last step %d",
                                    m->flows[f].name, m->flows[f].first, m->steps);
@@ -133,37 +176,22 @@ static int check_values(demob_model *m, demob_error *err)
                                    "flow can leave it",
                                    m->flows[f].name, m->states[st].name, m->states[m->states[st].exit_state].name);
     }
-    for (int c = 0; c < m->n_caps; c++) {
-        double v = m->values[m->caps[c].limit].def;
-        if (!(v >= 0))
-            return demob_error_set(err, DEMOB_EINPUT, "capacity '%s': per_step %s must be >= 0", m->caps[c].name,
-                                   value_label(m, m->caps[c].limit, buf, sizeof buf));
-    }
-    for (int k = 0; k < m->n_ceilings; k++) {
-        double v = m->values[m->ceilings[k].limit].def;
-        if (!(v >= 0))
-            return demob_error_set(err, DEMOB_EINPUT, "state '%s': ceiling %s must be >= 0",
-                                   m->states[m->ceilings[k].state].name,
-                                   value_label(m, m->ceilings[k].limit, buf, sizeof buf));
-    }
-    for (int i = 0; i < m->n_costs; i++) {
-        double v = m->values[m->costs[i].amount].def;
-        if (!(v >= 0))
-            return demob_error_set(err, DEMOB_EINPUT, "cost '%s': amount %s must be >= 0",
-                                   m->categories[m->costs[i].category],
-                                   value_label(m, m->costs[i].amount, buf, sizeof buf));
-    }
     for (int i = 0; i < m->n_arrivals; i++) {
         arrivals_def *a = &m->arrivals[i];
-        if (a->per_step)
-            continue;
-        double v = m->values[a->constant].def;
-        if (!(v >= 0) || (m->mode == DEMOB_STOCHASTIC && v != floor(v)))
-            return demob_error_set(err, DEMOB_EINPUT, "arrivals of '%s' into '%s': %s must be a %s >= 0",
+        double v = a->per_step ? 0 : m->values[a->constant].def;
+        if (m->mode == DEMOB_STOCHASTIC && v != floor(v))
+            return demob_error_set(err, DEMOB_EINPUT, "arrivals of '%s' into '%s': %s must be a whole number",
                                    m->origins[a->origin].name, m->states[a->state].name,
-                                   value_label(m, a->constant, buf, sizeof buf),
-                                   m->mode == DEMOB_STOCHASTIC ? "whole number" : "number");
+                                   value_label(m, a->constant, v, buf, sizeof buf));
     }
+    /* Timed events set values too: check them now, not at their step. */
+    for (int i = 0; i < m->n_events; i++)
+        if (m->events[i].kind == EVENT_VALUE &&
+            (rc = demob_model_check_value(m, m->events[i].index, m->events[i].value, err))) {
+            char msg[sizeof err->message];
+            snprintf(msg, sizeof msg, "%s", err->message);
+            return demob_error_set(err, DEMOB_EINPUT, "event at step %d: %s", m->events[i].step, msg);
+        }
     return 0;
 }
 

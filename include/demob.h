@@ -171,6 +171,11 @@ int demob_model_event_set_value(demob_model *m, int step, demob_value slot, doub
 int demob_model_event_set_flow(demob_model *m, int step, int flow, int enabled,
                                demob_error *err);
 
+/* Checks that slot v may take value x: a finite number, in [0, 1] where it
+ * is a rate, >= 0 where it is a capacity, ceiling, cost, arrival count or
+ * budget refill. The message names the flow, capacity, state or cost. */
+int demob_model_check_value(const demob_model *m, demob_value v, double x, demob_error *err);
+
 /* Replaces a value's default (e.g. `--set name=value`) before freezing. */
 int demob_model_set_default(demob_model *m, demob_value v, double def, demob_error *err);
 

@@ -48,6 +48,17 @@ done
 sed -i 's/, start = "2020-11"//; s/at = "April"/at = "2021-01"/' "$T/ev.lua"
 expect 2 "needs a start date" -- "$DEMOB" run "$T/ev.lua" -o "$T/out" --quiet
 
+# An event setting a rate outside [0, 1]: refused before the run, at its line.
+cat > "$T/evrate.lua" <<'LUA'
+scenario { name = "e", steps = 6, states = { "a", "b" } }
+origin { "X", a = 10 }
+param { r = 0.1 }
+flow { from = "a", to = "b", rate = param "r" }
+event { at = 3, set = { r = 1.5 } }
+LUA
+expect 2 "evrate.lua:5: event: flow 'a->b': rate param 'r' = 1.5 is outside [0, 1]" -- \
+    "$DEMOB" run "$T/evrate.lua" -o "$T/out" --quiet
+
 # The sandbox: csv.read only below the scenario's folder; --trusted lifts it.
 mkdir -p "$T/sub"
 printf 'a,b\n1,2\n' > "$T/outside.csv"

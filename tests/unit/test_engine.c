@@ -628,6 +628,14 @@ static void test_bad_values_rejected(void **state)
     demob_model_free(m);
 
     m = base_model(DEMOB_DETERMINISTIC, 3);
+    p = demob_model_add_param(m, "r", 0.1, NAN, NAN, &e);
+    demob_model_add_flow(m, NULL, 0, 1, p, NULL, 0, 0, 0, &e);
+    assert_true(demob_model_event_set_value(m, 2, p, 1.5, &e) >= 0);
+    assert_int_equal(demob_model_freeze(m, &e), DEMOB_EINPUT);
+    assert_non_null(strstr(e.message, "event at step 2: flow 'a->b': rate param 'r' = 1.5 is outside [0, 1]"));
+    demob_model_free(m);
+
+    m = base_model(DEMOB_DETERMINISTIC, 3);
     assert_int_equal(demob_model_add_state(m, "a", &e), DEMOB_EINPUT);
     assert_non_null(strstr(e.message, "duplicate state 'a'"));
     demob_model_set_initial(m, 0, 1, 300, &e);
