@@ -509,6 +509,13 @@ static int apply_events(demob_sim *s, int t, demob_error *err)
             demob_sim_set_flow_enabled(s, e->index, e->enabled);
         }
     }
+    return 0;
+}
+
+/* Budgets receive their refill and the tranches due at step t. */
+static void refill_budgets(demob_sim *s, int t)
+{
+    const demob_model *m = s->m;
     for (int b = 0; b < m->n_budgets; b++) {
         const budget_def *bd = &m->budgets[b];
         s->balance[b] += s->val[bd->refill];
@@ -516,7 +523,6 @@ static int apply_events(demob_sim *s, int t, demob_error *err)
             if (bd->tranches[i].step == t)
                 s->balance[b] += bd->tranches[i].amount;
     }
-    return 0;
 }
 
 static int add_model_arrivals(demob_sim *s, int t, demob_error *err)
@@ -980,6 +986,7 @@ int demob_sim_step(demob_sim *s, demob_error *err)
     release_cohorts(s, t);
     if ((rc = apply_events(s, t, err)))
         return rc;
+    refill_budgets(s, t);
     clear_arrivals(s);
     if (s->hook && (rc = s->hook(s->hook_ud, s, t, err)))
         return rc;
@@ -1013,9 +1020,9 @@ int demob_sim_step(demob_sim *s, demob_error *err)
     apply_moves(s, t);
     account_costs(s, t);
 
-    /* People are conserved: the total changes only by arrivals. */
-    /* Stochastic counts are compared exactly, in integers (doubles lose
-     * units above 2^53). */
+    /* People are conserved: the total changes only by arrivals. Stochastic
+     * counts are compared exactly, in integers (doubles lose units above
+     * 2^53). */
     double before = s->total + arrived, now = track_totals(s);
     if (s->stochastic ? s->now_i != s->total_i + s->arrived_i : fabs(now - before) > 1e-9 * (1 + fabs(before)))
         return demob_error_set(err, DEMOB_ERUN, "internal error: run %ld step %d: %.17g people, expected %.17g",
