@@ -182,6 +182,14 @@ int cli_parse_common(int argc, char **argv, int *i, cli_args *a, demob_error *er
     return rc ? rc : 1;
 }
 
+int cli_wants_help(int argc, char **argv)
+{
+    for (int i = 1; i < argc; i++)
+        if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0)
+            return 1;
+    return 0;
+}
+
 int cli_exit_code(int status)
 {
     return status == 0 ? 0 : status == DEMOB_EINPUT ? 2 : 1;

@@ -27,6 +27,8 @@ int cli_parse_common(int argc, char **argv, int *i, cli_args *a, demob_error *er
 /* Whole number / number with a message naming the option. */
 int cli_parse_long(const char *opt, const char *s, long lo, long hi, long *out, demob_error *err);
 int cli_parse_double(const char *opt, const char *s, double *out, demob_error *err);
+/* 1 if -h or --help is among the arguments. */
+int cli_wants_help(int argc, char **argv);
 /* 0 for success, 2 for DEMOB_EINPUT, 1 otherwise. */
 int cli_exit_code(int status);
 /* Prints "demob CMD: message" on stderr and returns the exit code. */

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cli.h"
 #include "commands.h"
 #include "compare.h"
 #include "json_flat.h"
@@ -294,11 +295,10 @@ static int run(const args *g, strbuf *table, strbuf *csv, int *failed, demob_err
 
 int cmd_compare(int argc, char **argv)
 {
-    for (int i = 1; i < argc; i++)
-        if (strcmp(argv[i], "-h") == 0 || strcmp(argv[i], "--help") == 0) {
-            fputs(usage, stdout);
-            return 0;
-        }
+    if (cli_wants_help(argc, argv)) {
+        fputs(usage, stdout);
+        return 0;
+    }
     args g;
     demob_error err = { 0 };
     if (parse(argc, argv, &g, &err) != 0) {

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cli.h"
 #include "commands.h"
 #include "plot.h"
 #include "viz_args.h"
@@ -195,11 +196,10 @@ static int parse(int argc, char **argv, args *g, demob_error *err)
 
 int cmd_plot(int argc, char **argv)
 {
-    for (int i = 1; i < argc; i++)
-        if (strcmp(argv[i], "-h") == 0 || strcmp(argv[i], "--help") == 0) {
-            fputs(usage, stdout);
-            return 0;
-        }
+    if (cli_wants_help(argc, argv)) {
+        fputs(usage, stdout);
+        return 0;
+    }
     args g;
     demob_error err = { 0 };
     if (parse(argc, argv, &g, &err) != 0) {

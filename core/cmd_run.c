@@ -25,14 +25,6 @@ static const char check_help[] =
     "Loads and validates the scenario without running it, and prints what it declares.\n"
     "exit codes: 0 valid, 2 bad input (the message names file, line and field)\n";
 
-static int wants_help(int argc, char **argv)
-{
-    for (int i = 1; i < argc; i++)
-        if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0)
-            return 1;
-    return 0;
-}
-
 /* Parses SCENARIO and the common options; returns 0 or an exit code. */
 static int parse(const char *cmd, int argc, char **argv, cli_args *a)
 {
@@ -90,7 +82,7 @@ static void remove_stale(const char *dir, const demob_model *m, const output_pla
 
 int cmd_run(int argc, char **argv)
 {
-    if (wants_help(argc, argv)) {
+    if (cli_wants_help(argc, argv)) {
         printf("%s%s%s", run_help, cli_common_help, run_exit_help);
         return 0;
     }
@@ -154,7 +146,7 @@ int cmd_run(int argc, char **argv)
 
 int cmd_check(int argc, char **argv)
 {
-    if (wants_help(argc, argv)) {
+    if (cli_wants_help(argc, argv)) {
         printf("%s", check_help);
         return 0;
     }

@@ -6,15 +6,18 @@ fails=0
 
 fail() { echo "FAIL: $*"; fails=$((fails + 1)); }
 
-# expect CODE PATTERN -- command...: runs the command, checks the exit code
-# and that stderr+stdout contains PATTERN (a fixed string).
+# expect CODE PATTERN [--] command...: runs the command, checks the exit
+# code and that its stderr+stdout contains PATTERN (a fixed string). Safe
+# under `set -e`.
 expect() {
-    code=$1; pattern=$2; shift 3
-    out=$("$@" 2>&1); got=$?
+    code=$1; pattern=$2; shift 2
+    [ "${1:-}" = "--" ] && shift
+    got=0
+    out=$("$@" 2>&1) || got=$?
     if [ "$got" != "$code" ]; then
-        fail "$*: exit $got, expected $code; output: $out"
+        fail "$*: exit $got, expected $code; output: $(printf '%s' "$out" | head -c 600)"
     elif ! printf '%s' "$out" | grep -qF -- "$pattern"; then
-        fail "$*: output lacks '$pattern': $out"
+        fail "$*: output lacks '$pattern': $(printf '%s' "$out" | head -c 600)"
     fi
 }
 

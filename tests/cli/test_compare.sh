@@ -7,23 +7,7 @@ LC_ALL=C
 export LC_ALL
 : "${DEMOB:?set DEMOB to the demob binary}"
 F=tests/fixtures/viz
-T=$(mktemp -d)
-trap 'rm -rf "$T"' EXIT
-fails=0
-fail() { echo "FAIL: $*"; fails=$((fails + 1)); }
-
-# expect CODE PATTERN command...: exit code and a fixed string in the output
-expect() {
-    code=$1 pattern=$2
-    shift 2
-    got=0
-    out=$("$@" 2>&1) || got=$?
-    if [ "$got" != "$code" ]; then
-        fail "$*: exit $got, expected $code; output: $(printf '%s' "$out" | head -c 600)"
-    elif ! printf '%s' "$out" | grep -qF -- "$pattern"; then
-        fail "$*: output lacks '$pattern': $(printf '%s' "$out" | head -c 600)"
-    fi
-}
+. tests/cli/lib.sh   # T, fail, expect
 
 # --- help documents every exit code
 expect 0 "usage: demob compare A B" "$DEMOB" compare --help
