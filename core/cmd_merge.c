@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <sys/stat.h>
 
 #include "atomic_file.h"
@@ -396,6 +397,21 @@ int cmd_merge(int argc, char **argv)
         if (same_dir(out, dirs[i]))
             rc = demob_error_set(&err, DEMOB_EINPUT, "-o %s is one of the shard folders: merge into another folder",
                                  out);
+    if (rc == 0) {
+        /* Files are replaced one at a time and the manifest comes last, so
+         * clear what an earlier merge left: a merge that fails half way
+         * then leaves a folder without a manifest (visibly unfinished),
+         * never one that mixes two sweeps. */
+        char path[4400];
+        snprintf(path, sizeof path, "%s/manifest.json", out);
+        unlink(path);
+        for (int f = 0; f < SW_NFILES; f++) {
+            snprintf(path, sizeof path, "%s/%s", out, sw_file_names[f]);
+            unlink(path);
+        }
+        snprintf(path, sizeof path, "%s/sensitivity.csv", out);
+        unlink(path);
+    }
     int sens = 0;
     if (rc == 0) {
         /* The files list: "points.csv summary.csv ... [sensitivity.csv]". */

@@ -86,6 +86,14 @@ expect 2 "is one of the shard folders" "$DEMOB" merge -o "$T/a0" "$T/a0" "$T/a1"
 expect 2 "give -o OUT" "$DEMOB" merge "$T/a0" "$T/a1"
 [ ! -e "$T/m/points.csv" ] || die "merge wrote output despite bad input"
 "$DEMOB" merge -o "$T/m" "$T/a1" "$T/a0" --quiet || die "a good merge failed"
+# A merge of another sweep into the same folder that fails half way (a
+# doctored shard) leaves no manifest and none of the earlier sweep's files.
+"$DEMOB" sweep "$S" -o "$T/e0" --shard 0/2 --grid flights=50,60,70,80 --quiet
+"$DEMOB" sweep "$S" -o "$T/e1" --shard 1/2 --grid flights=50,60,70,80 --quiet
+awk -F, 'BEGIN { OFS = "," } NR == 2 { $1 = 0 } { print }' "$T/e1/points.csv" > "$T/p" && mv "$T/p" "$T/e1/points.csv"
+expect 2 "is in two shards" "$DEMOB" merge -o "$T/m" "$T/e0" "$T/e1"
+[ ! -e "$T/m/manifest.json" ] || die "a failed merge left a manifest: the folder looks finished"
+[ ! -e "$T/m/sensitivity.csv" ] || die "a failed merge left the earlier sweep's sensitivity.csv"
 
 # --- two shards of one sweep in one folder
 expect 2 "holds shard 0/2 of this sweep: give each shard its own -o folder" \
