@@ -125,8 +125,15 @@ int cmd_run(int argc, char **argv)
     rcfg.progress = !a.quiet && isatty(2);
     long done = 0;
     rc = runner_run(&rcfg, &done, &err);
-    if (rc == 0)
+    if (rc == 0) {
+        /* The files are renamed into place one by one and the manifest
+         * last: without the old manifest, a folder whose commit fails half
+         * way is visibly unfinished rather than mixing two runs. */
+        char path[4400];
+        snprintf(path, sizeof path, "%s/manifest.json", out_dir);
+        unlink(path);
         rc = output_files_commit(&sink.files, &err);
+    }
     else
         output_files_abort(&sink.files);
     if (rc == 0) {
