@@ -73,12 +73,18 @@ int lua_csv_confine_reads(lua_State *L, int on)
     return csv_set_registry(L, CSV_CONFINED_KEY, on ? "1" : NULL);
 }
 
-/* Raises "<prefix><msg>" as an I/O failure (see CSV_IOERROR_KEY). */
+/* Raises "<where><prefix><msg>" as an I/O failure: the message itself is
+ * kept under CSV_IOERROR_KEY, so the sandbox reports a failed run only
+ * when that very error ends the call (one the script caught with pcall
+ * does not turn a later script error into an I/O failure). */
 static int csv_io_error(lua_State *L, const char *prefix, const char *msg)
 {
-    lua_pushboolean(L, 1);
+    luaL_where(L, 1);
+    lua_pushfstring(L, "%s%s", prefix, msg);
+    lua_concat(L, 2);
+    lua_pushvalue(L, -1);
     lua_setfield(L, LUA_REGISTRYINDEX, CSV_IOERROR_KEY);
-    return luaL_error(L, "%s%s", prefix, msg);
+    return lua_error(L);
 }
 
 /* -------------------------------------------------------------- read */

@@ -218,10 +218,13 @@ static int msghandler(lua_State *L)
  * protected, as a string key may need memory. */
 static int take_ioerror(lua_State *L)
 {
-    int set = lua_getfield(L, LUA_REGISTRYINDEX, IOERROR_KEY) != LUA_TNIL;
+    /* Stack: the error message. An I/O failure only if it is the very
+     * message the csv writer raised; the key is cleared either way. */
+    lua_getfield(L, LUA_REGISTRYINDEX, IOERROR_KEY);
+    int same = lua_rawequal(L, 1, -1);
     lua_pushnil(L);
     lua_setfield(L, LUA_REGISTRYINDEX, IOERROR_KEY);
-    lua_pushboolean(L, set);
+    lua_pushboolean(L, same);
     return 1;
 }
 
@@ -248,11 +251,10 @@ int lua_sandbox_pcall(struct scenario *sc, int nargs, int nresults, double secon
     lua_remove(L, base);
     if (status == LUA_ERRRUN && lim->tripped == LIMIT_NONE) {
         /* A csv writer failed to write (a full disk): a failure of the
-         * run, reported as LUA_ERRFILE. (A failure the script caught
-         * with pcall leaves the flag set until the next error.) Stack:
-         * message. */
+         * run, reported as LUA_ERRFILE. Stack: message. */
         lua_pushcfunction(L, take_ioerror);
-        if (lua_pcall(L, 0, 1, 0) == LUA_OK && lua_toboolean(L, -1))
+        lua_pushvalue(L, -2);
+        if (lua_pcall(L, 1, 1, 0) == LUA_OK && lua_toboolean(L, -1))
             status = LUA_ERRFILE;
         lua_pop(L, 1);
     }

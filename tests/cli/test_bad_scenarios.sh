@@ -59,6 +59,17 @@ LUA
 expect 2 "evrate.lua:5: event: flow 'a->b': rate param 'r' = 1.5 is outside [0, 1]" -- \
     "$DEMOB" run "$T/evrate.lua" -o "$T/out" --quiet
 
+# An I/O failure the script caught with pcall does not make a later, plain
+# script error count as a failed run: still exit 2.
+mkdir -p "$T/io" && touch "$T/io/blk"
+cat > "$T/caught.lua" <<'LUA'
+scenario { name = "c", steps = 2, states = { "a", "b" } }
+origin { "X", a = 10 }
+local ok = pcall(csv.open, "blk/x.csv", { "a" })
+error("plain script bug")
+LUA
+expect 2 "caught.lua:4: plain script bug" -- "$DEMOB" run "$T/caught.lua" -o "$T/io" --quiet
+
 # The sandbox: csv.read only below the scenario's folder; --trusted lifts it.
 mkdir -p "$T/sub"
 printf 'a,b\n1,2\n' > "$T/outside.csv"
