@@ -162,16 +162,32 @@ static int csv_read(lua_State *L)
     /* Sandboxed scripts read only below their own folder: otherwise a
      * shared scenario could copy ~/.aws/credentials (a valid one-column
      * CSV) into the outputs its author asks to get back. */
-    if (lua_getfield(L, LUA_REGISTRYINDEX, CSV_CONFINED_KEY) != LUA_TNIL && !csv_safe_path(path))
+    int confined = lua_getfield(L, LUA_REGISTRYINDEX, CSV_CONFINED_KEY) != LUA_TNIL;
+    if (confined && !csv_safe_path(path))
         return luaL_error(L, "csv.read: '%s' must be a relative path below the scenario's folder, without '..' "
                              "(--trusted lifts this)", path);
     lua_pop(L, 1);
+    const char *given = path;
     lua_getfield(L, LUA_REGISTRYINDEX, CSV_BASEDIR_KEY);
     const char *base = lua_tostring(L, -1);
     if (path[0] != '/' && base && base[0] && strcmp(base, ".") != 0) {
         size_t n = strlen(base);
         lua_pushfstring(L, "%s%s%s", base, base[n - 1] == '/' ? "" : "/", path);
         path = lua_tostring(L, -1);
+    }
+    /* The text of the path stays below the folder; a symbolic link shipped
+     * with the scenario must not lead out of it either. */
+    if (confined) {
+        char *real_base = realpath(base && base[0] ? base : ".", NULL);
+        char *real_path = realpath(path, NULL);
+        size_t nb = real_base ? strlen(real_base) : 0;
+        int inside = !real_path || (real_base && strncmp(real_path, real_base, nb) == 0 &&
+                                    (real_path[nb] == '/' || (nb == 1 && real_base[0] == '/')));
+        free(real_base);
+        free(real_path);
+        if (!inside)
+            return luaL_error(L, "csv.read: '%s' leads out of the scenario's folder through a symbolic link "
+                                 "(--trusted lifts this)", given);
     }
     csvreader_box *b = lua_newuserdatauv(L, sizeof *b, 0);
     b->r = NULL;

@@ -82,4 +82,9 @@ LUA
     expect 2 "must be a relative path below the scenario's folder" -- "$DEMOB" run "$T/sub/read_out.lua" -o "$T/out" --quiet
 done
 "$DEMOB" run "$T/sub/read_out.lua" -o "$T/out" --quiet --trusted || fail "--trusted should read ../outside.csv"
+# ... and not through a symbolic link shipped with the scenario either.
+ln -s "$T/outside.csv" "$T/sub/inside.csv"
+sed -i 's|"\.\./outside.csv"|"inside.csv"|' "$T/sub/read_out.lua"
+expect 2 "'inside.csv' leads out of the scenario's folder through a symbolic link" -- \
+    "$DEMOB" run "$T/sub/read_out.lua" -o "$T/out" --quiet
 finish
