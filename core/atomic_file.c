@@ -220,3 +220,17 @@ int make_dirs(const char *path, demob_error *err)
     free(p);
     return rc;
 }
+
+int atomic_write_buffer(const char *path, const strbuf *b, demob_error *err)
+{
+    if (b->failed)
+        return demob_error_set(err, DEMOB_ERUN, "%s: out of memory while formatting", path);
+    atomic_file *f = atomic_open(path, err);
+    if (!f)
+        return DEMOB_ERUN;
+    if (atomic_write(f, b->data ? b->data : "", b->len, err) != 0) {
+        atomic_abort(f);
+        return DEMOB_ERUN;
+    }
+    return atomic_commit(f, err) != 0 ? DEMOB_ERUN : 0;
+}

@@ -5,6 +5,7 @@
 #define DEMOB_ATOMIC_FILE_H
 #include <stddef.h>
 #include "demob.h"
+#include "strbuf.h"
 
 typedef struct atomic_file atomic_file;
 
@@ -23,6 +24,10 @@ int atomic_commit(atomic_file *f, demob_error *err);
 /* Removes the temporary file; frees f. NULL is fine. */
 void atomic_abort(atomic_file *f);
 const char *atomic_path(const atomic_file *f);
+
+/* The whole of b written atomically to path (a failed format, b->failed,
+ * is an error naming path). */
+int atomic_write_buffer(const char *path, const strbuf *b, demob_error *err);
 
 /* mkdir -p; 0 ok, or DEMOB_ERUN with a message naming the folder:
  * "cannot create output folder 'x': Permission denied". */

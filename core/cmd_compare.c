@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "atomic_file.h"
 #include "cli.h"
 #include "commands.h"
 #include "compare.h"
@@ -311,7 +312,7 @@ int cmd_compare(int argc, char **argv)
     int failed = 0;
     int rc = run(&g, &table, &csv, &failed, &err);
     if (rc == 0 && g.out)
-        rc = viz_write_file(g.out, &csv, &err);
+        rc = atomic_write_buffer(g.out, &csv, &err);
     if (table.len)
         fwrite(table.data, 1, table.len, stdout);
     fflush(stdout);

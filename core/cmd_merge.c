@@ -261,31 +261,14 @@ static int write_manifest(const char *out, const sw_manifest *mf, const char *co
     }
     if (group)
         strbuf_puts(&b, "\n  }");
-    strbuf_puts(&b, ",\n  \"merged_from\": [");
-    for (int i = 0; i < n; i++) {
-        strbuf_puts(&b, i ? ", " : "");
-        json_string(&b, dirs[i]);
-    }
-    strbuf_puts(&b, "],\n  \"command_line\": [");
-    for (int i = 0; i < argc; i++) {
-        strbuf_puts(&b, i ? ", " : "");
-        json_string(&b, argv[i]);
-    }
-    strbuf_puts(&b, "]\n}\n");
-    int rc = 0;
-    if (b.failed) {
-        rc = demob_error_set(err, DEMOB_ERUN, "out of memory");
-    } else {
-        char path[4400];
-        snprintf(path, sizeof path, "%s/manifest.json", out);
-        atomic_file *f = atomic_open(path, err);
-        if (!f)
-            rc = DEMOB_ERUN;
-        else if ((rc = atomic_write(f, b.data, b.len, err)))
-            atomic_abort(f);
-        else
-            rc = atomic_commit(f, err);
-    }
+    strbuf_puts(&b, ",\n  \"merged_from\": ");
+    json_string_array(&b, (const char *const *)dirs, n);
+    strbuf_puts(&b, ",\n  \"command_line\": ");
+    json_string_array(&b, (const char *const *)argv, argc);
+    strbuf_puts(&b, "\n}\n");
+    char path[4400];
+    snprintf(path, sizeof path, "%s/manifest.json", out);
+    int rc = atomic_write_buffer(path, &b, err);
     strbuf_free(&b);
     return rc;
 }

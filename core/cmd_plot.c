@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "atomic_file.h"
 #include "cli.h"
 #include "commands.h"
 #include "plot.h"
@@ -211,7 +212,7 @@ int cmd_plot(int argc, char **argv)
     strbuf_puts(&svg, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
     int rc = plot_svg(&g.r, &svg, &err);
     if (rc == 0)
-        rc = viz_write_file(g.out, &svg, &err);
+        rc = atomic_write_buffer(g.out, &svg, &err);
     strbuf_free(&svg);
     if (rc != 0) {
         fprintf(stderr, "demob plot: %s\n", err.message);

@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "atomic_file.h"
 #include "cli.h"
 #include "commands.h"
 #include "report.h"
@@ -113,7 +114,7 @@ int cmd_report(int argc, char **argv)
     strbuf_init(&html);
     int rc = report_html(&in, &html, &err);
     if (rc == 0)
-        rc = viz_write_file(out, &html, &err);
+        rc = atomic_write_buffer(out, &html, &err);
     strbuf_free(&html);
     if (rc != 0) {
         fprintf(stderr, "demob report: %s\n", err.message);

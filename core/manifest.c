@@ -40,6 +40,17 @@ void json_string(strbuf *b, const char *s)
     strbuf_putc(b, '"');
 }
 
+void json_string_array(strbuf *b, const char *const *v, int n)
+{
+    strbuf_putc(b, '[');
+    for (int i = 0; i < n; i++) {
+        if (i)
+            strbuf_puts(b, ", ");
+        json_string(b, v[i]);
+    }
+    strbuf_putc(b, ']');
+}
+
 static void json_number(strbuf *b, double x)
 {
     if (x != x || x > 1.7976931348623157e308 || x < -1.7976931348623157e308)
@@ -81,13 +92,9 @@ int manifest_format(const manifest_info *info, strbuf *b, demob_error *err)
     strbuf_puts(b, first ? "},\n" : "\n  },\n");
     if (info->extra_json && *info->extra_json)
         strbuf_printf(b, "  %s,\n", info->extra_json);
-    strbuf_puts(b, "  \"command_line\": [");
-    for (int i = 0; i < info->argc; i++) {
-        if (i)
-            strbuf_puts(b, ", ");
-        json_string(b, info->argv[i]);
-    }
-    strbuf_puts(b, "]\n}\n");
+    strbuf_puts(b, "  \"command_line\": ");
+    json_string_array(b, (const char *const *)info->argv, info->argc);
+    strbuf_puts(b, "\n}\n");
     return b->failed ? demob_error_set(err, DEMOB_ERUN, "out of memory") : 0;
 }
 
@@ -99,13 +106,7 @@ int manifest_write(const char *dir, const manifest_info *info, demob_error *err)
     if (rc == 0) {
         char path[4400];
         snprintf(path, sizeof path, "%s/manifest.json", dir);
-        atomic_file *f = atomic_open(path, err);
-        if (!f)
-            rc = DEMOB_ERUN;
-        else if ((rc = atomic_write(f, b.data, b.len, err)) != 0)
-            atomic_abort(f);
-        else
-            rc = atomic_commit(f, err);
+        rc = atomic_write_buffer(path, &b, err);
     }
     strbuf_free(&b);
     return rc;

@@ -23,5 +23,7 @@ int manifest_format(const manifest_info *info, strbuf *out, demob_error *err);
 int manifest_write(const char *dir, const manifest_info *info, demob_error *err);
 /* Appends s as a JSON string literal. */
 void json_string(strbuf *b, const char *s);
+/* Appends ["a", "b", ...]. */
+void json_string_array(strbuf *b, const char *const *v, int n);
 
 #endif

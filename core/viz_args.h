@@ -30,8 +30,5 @@ void viz_join(char *buf, size_t size, const char *dir, const char *name);
 /* The last component of a path without a trailing slash ("out/a/" -> "a"). */
 void viz_basename(char *buf, size_t size, const char *path);
 
-/* Writes b to path, complete or not at all (atomic_file). DEMOB_ERUN with
- * a message naming the path on failure. */
-int viz_write_file(const char *path, const strbuf *b, demob_error *err);
 
 #endif
