@@ -96,7 +96,7 @@ static int parse(int argc, char **argv, args *g, demob_error *err)
             for (int k = 0; k < n; k++) {
                 if (g->n_at >= MAX_AT)
                     return demob_error_set(err, DEMOB_EINPUT, "--at: at most %d steps", MAX_AT);
-                if (viz_parse_long("--at", steps[k], 0, 100000000L, &g->at[g->n_at++], err))
+                if (cli_parse_long("--at", steps[k], 0, 100000000L, &g->at[g->n_at++], err))
                     return -1;
             }
         } else if ((r = viz_opt(argc, argv, &i, "--abs", &v, err)) != 0) {
@@ -109,7 +109,7 @@ static int parse(int argc, char **argv, args *g, demob_error *err)
             g->o.has_rel = 1;
         } else if ((r = viz_opt(argc, argv, &i, "--top", &v, err)) != 0) {
             long t;
-            if (r < 0 || viz_parse_long("--top", v, 0, 1000000, &t, err))
+            if (r < 0 || cli_parse_long("--top", v, 0, 1000000, &t, err))
                 return -1;
             g->top = (int)t;
         } else if ((r = viz_opt(argc, argv, &i, "--sort", &v, err)) != 0) {

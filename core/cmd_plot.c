@@ -133,7 +133,7 @@ static int parse(int argc, char **argv, args *g, demob_error *err)
                 return -1;
             item_opt = a[2];   /* 's', 'c' or 'f' */
         } else if ((r = viz_opt(argc, argv, &i, "--point", &v, err))) {
-            if (r < 0 || viz_parse_long("--point", v, 0, 1000000000L, &g->r.point, err))
+            if (r < 0 || cli_parse_long("--point", v, 0, 1000000000L, &g->r.point, err))
                 return -1;
         } else if ((r = viz_opt(argc, argv, &i, "--label", &v, err))) {
             if (r < 0)
@@ -152,7 +152,7 @@ static int parse(int argc, char **argv, args *g, demob_error *err)
         } else if ((r = viz_opt(argc, argv, &i, "--width", &v, err)) ||
                    (r = viz_opt(argc, argv, &i, "--height", &v, err))) {
             long px;
-            if (r < 0 || viz_parse_long(a[2] == 'w' ? "--width" : "--height", v, 200, 10000, &px, err))
+            if (r < 0 || cli_parse_long(a[2] == 'w' ? "--width" : "--height", v, 200, 10000, &px, err))
                 return -1;
             if (a[2] == 'w')
                 g->r.width = (double)px;

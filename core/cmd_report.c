@@ -80,7 +80,7 @@ int cmd_report(int argc, char **argv)
             bad = r < 0;
             in.oo.peak_state = v;
         } else if ((r = viz_opt(argc, argv, &i, "--point", &v, &err))) {
-            bad = r < 0 || viz_parse_long("--point", v, 0, 1000000000L, &in.oo.point, &err);
+            bad = r < 0 || cli_parse_long("--point", v, 0, 1000000000L, &in.oo.point, &err);
         } else if (a[0] == '-' && a[1] != '\0') {
             demob_error_set(&err, DEMOB_EINPUT, "unknown option '%s'", a);
             bad = 1;

@@ -9,6 +9,7 @@
 #include <sys/stat.h>
 
 #include "atomic_file.h"
+#include "cli.h"
 #include "viz_args.h"
 
 int viz_opt(int argc, char **argv, int *i, const char *name, const char **val,
@@ -32,23 +33,12 @@ int viz_opt(int argc, char **argv, int *i, const char *name, const char **val,
     return 1;
 }
 
-int viz_parse_long(const char *opt, const char *s, long lo, long hi, long *out, demob_error *err)
-{
-    char *end;
-    errno = 0;
-    long v = strtol(s, &end, 10);
-    if (*s == '\0' || *end != '\0' || errno != 0 || v < lo || v > hi)
-        return demob_error_set(err, DEMOB_EINPUT, "%s: '%s' is not a whole number in [%ld, %ld]",
-                               opt, s, lo, hi);
-    *out = v;
-    return 0;
-}
-
 int viz_parse_double(const char *opt, const char *s, double lo, double *out, demob_error *err)
 {
-    char *end;
-    double v = strtod(s, &end);
-    if (*s == '\0' || *end != '\0' || !isfinite(v) || v < lo)
+    double v;
+    if (cli_parse_double(opt, s, &v, err))
+        return DEMOB_EINPUT;
+    if (v < lo)
         return demob_error_set(err, DEMOB_EINPUT, "%s: '%s' is not a number >= %g", opt, s, lo);
     *out = v;
     return 0;

@@ -15,8 +15,8 @@
 int viz_opt(int argc, char **argv, int *i, const char *name, const char **val,
             demob_error *err);
 
-/* Numbers in option values: the whole string must parse. */
-int viz_parse_long(const char *opt, const char *s, long lo, long hi, long *out, demob_error *err);
+/* A number in an option value, at least lo (cli_parse_double, and whole
+ * numbers through cli_parse_long). */
 int viz_parse_double(const char *opt, const char *s, double lo, double *out, demob_error *err);
 
 /* "a,b,c" appended to a list (the strings point into s, which is
