@@ -319,8 +319,8 @@ int cmd_compare(int argc, char **argv)
     strbuf_free(&table);
     strbuf_free(&csv);
     if (rc != 0) {
-        fprintf(stderr, "demob compare: %s\n", err.message);
-        return rc == DEMOB_EINPUT ? 2 : 1;
+        err.status = rc;
+        return cli_fail("compare", &err);
     }
     if (g.o.has_abs || g.o.has_rel || g.o.noise_gate)
         fprintf(stderr, "demob compare: %s\n",

@@ -215,8 +215,8 @@ int cmd_plot(int argc, char **argv)
         rc = atomic_write_buffer(g.out, &svg, &err);
     strbuf_free(&svg);
     if (rc != 0) {
-        fprintf(stderr, "demob plot: %s\n", err.message);
-        return rc == DEMOB_EINPUT ? 2 : 1;
+        err.status = rc;
+        return cli_fail("plot", &err);
     }
     return 0;
 }

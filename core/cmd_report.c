@@ -117,8 +117,8 @@ int cmd_report(int argc, char **argv)
         rc = atomic_write_buffer(out, &html, &err);
     strbuf_free(&html);
     if (rc != 0) {
-        fprintf(stderr, "demob report: %s\n", err.message);
-        return rc == DEMOB_EINPUT ? 2 : 1;
+        err.status = rc;
+        return cli_fail("report", &err);
     }
     return 0;
 }
