@@ -73,13 +73,18 @@ pending *args_pend(lua_State *L, enum pending_kind kind, const char *name)
     /* Count the record first, so scenario_free frees its strings even if
      * a strdup below raises. */
     sc->n_pend++;
-    luaL_where(L, 1);
-    const char *w = lua_tostring(L, -1);
-    p->where = args_strdup(L, *w ? w : "");
-    lua_pop(L, 1);
+    p->where = args_where(L);
     if (name)
         p->name = args_strdup(L, name);
     return p;
+}
+
+char *args_where(lua_State *L)
+{
+    luaL_where(L, 1);
+    char *w = args_strdup(L, lua_tostring(L, -1));
+    lua_pop(L, 1);
+    return w;
 }
 
 void args_loading(lua_State *L, const char *decl)

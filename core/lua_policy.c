@@ -17,14 +17,6 @@ static void check_table(lua_State *L, const char *decl)
         luaL_error(L, "%s: expects one table", decl);
 }
 
-static char *where_copy(lua_State *L)
-{
-    luaL_where(L, 1);
-    char *w = args_strdup(L, lua_tostring(L, -1));
-    lua_pop(L, 1);
-    return w;
-}
-
 /* ------------------------------------------------------------ arrivals */
 
 /* arrivals { origin = name | origins = names, state =, per_step = n | param
@@ -58,7 +50,7 @@ static int decl_arrivals(lua_State *L)
             a->origin = origins[i];
             a->state = s;
             sc->n_arrfn++;
-            a->where = where_copy(L);
+            a->where = args_where(L);
             lua_pushvalue(L, ps);
             a->fn_ref = luaL_ref(L, LUA_REGISTRYINDEX);
         }

@@ -272,6 +272,9 @@ const char *args_num(lua_State *L, double x);
 void args_grow(lua_State *L, void *array_ptr, int *cap, int n, size_t elem);
 /* Copies a string with malloc; raises on failure. */
 char *args_strdup(lua_State *L, const char *s);
+/* "file:line: " of the script line calling the declaration, owned by the
+ * caller (raises on out of memory). */
+char *args_where(lua_State *L);
 
 /* ---------------------------------------------------------------- sim */
 
