@@ -17,6 +17,7 @@
 #include "keytab.h"
 #include "outcomes.h"
 #include "runstats.h"
+#include "sweep_stats.h"
 #include "tidy.h"
 #include "viz_args.h"
 
@@ -58,11 +59,11 @@ static void summarise(vec *a, ostat *s)
         s->mean = s->p5 = s->p50 = s->p95 = NAN;
         return;
     }
-    sort_doubles(a->v, k);
+    stats_sort(a->v, k);
     s->mean = sum / (double)k;
-    s->p5 = quantile_sorted(a->v, k, 0.05);
-    s->p50 = quantile_sorted(a->v, k, 0.50);
-    s->p95 = quantile_sorted(a->v, k, 0.95);
+    s->p5 = stats_quantile_sorted(a->v, k, 0.05);
+    s->p50 = stats_quantile_sorted(a->v, k, 0.50);
+    s->p95 = stats_quantile_sorted(a->v, k, 0.95);
 }
 
 /* A 2-D array [row][step] of doubles that grows in both directions. */

@@ -72,24 +72,3 @@ int welch_beyond(long na, double mean_a, double var_a, long nb, double mean_b, d
     return d > t975(df) * sqrt(se2);
 }
 
-static int cmp_double(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-    return (x > y) - (x < y);
-}
-
-void sort_doubles(double *x, size_t n)
-{
-    qsort(x, n, sizeof *x, cmp_double);
-}
-
-double quantile_sorted(const double *x, size_t n, double q)
-{
-    if (n == 0)
-        return NAN;
-    double h = (double)(n - 1) * q;
-    size_t lo = (size_t)floor(h);
-    if (lo >= n - 1)
-        return x[n - 1];
-    return x[lo] + (h - (double)lo) * (x[lo + 1] - x[lo]);
-}

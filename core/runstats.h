@@ -27,10 +27,6 @@ double ci95_half(long n, double var);
  * 1 yes, 0 no, -1 when a side has fewer than 2 samples. */
 int welch_beyond(long na, double mean_a, double var_a, long nb, double mean_b, double var_b);
 
-/* Quantile q in [0, 1] of the n values in x, sorted in place first
- * (linear interpolation between order statistics, R's type 7, numpy's
- * default). NaN when n == 0. */
-double quantile_sorted(const double *sorted, size_t n, double q);
-void sort_doubles(double *x, size_t n);
+/* Quantiles: stats_sort and stats_quantile_sorted (sweep_stats.h). */
 
 #endif

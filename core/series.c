@@ -19,6 +19,7 @@
 
 #include "keytab.h"
 #include "runstats.h"
+#include "sweep_stats.h"
 #include "series.h"
 #include "strbuf.h"
 
@@ -326,10 +327,10 @@ static int finish(loader *l, demob_error *err)
                     }
                     vals[b] = v;
                 }
-                sort_doubles(vals, (size_t)s->n_samples);
-                s->p5[g * nt + k] = quantile_sorted(vals, (size_t)s->n_samples, 0.05);
-                s->p50[g * nt + k] = quantile_sorted(vals, (size_t)s->n_samples, 0.50);
-                s->p95[g * nt + k] = quantile_sorted(vals, (size_t)s->n_samples, 0.95);
+                stats_sort(vals, (size_t)s->n_samples);
+                s->p5[g * nt + k] = stats_quantile_sorted(vals, (size_t)s->n_samples, 0.05);
+                s->p50[g * nt + k] = stats_quantile_sorted(vals, (size_t)s->n_samples, 0.50);
+                s->p95[g * nt + k] = stats_quantile_sorted(vals, (size_t)s->n_samples, 0.95);
             }
         }
     }

@@ -15,6 +15,7 @@
 
 #include "compare.h"
 #include "runstats.h"
+#include "sweep_stats.h"
 
 static char dir[64];
 
@@ -463,11 +464,11 @@ static void statistics(void **state)
     assert_close(w.mean, 1e9 + 2.5, 1e-6, "welford mean");
     assert_close(welford_var(&w), 5.0 / 3.0, 1e-9, "welford var");
     double q[] = { 5, 1, 4, 2, 3 };
-    sort_doubles(q, 5);
-    assert_close(quantile_sorted(q, 5, 0.5), 3, 0, "median");
-    assert_close(quantile_sorted(q, 5, 0.05), 1.2, 1e-12, "p5");    /* h = 0.2 */
-    assert_close(quantile_sorted(q, 5, 0.95), 4.8, 1e-12, "p95");
-    assert_true(isnan(quantile_sorted(q, 0, 0.5)));
+    stats_sort(q, 5);
+    assert_close(stats_quantile_sorted(q, 5, 0.5), 3, 0, "median");
+    assert_close(stats_quantile_sorted(q, 5, 0.05), 1.2, 1e-12, "p5");    /* h = 0.2 */
+    assert_close(stats_quantile_sorted(q, 5, 0.95), 4.8, 1e-12, "p95");
+    assert_true(isnan(stats_quantile_sorted(q, 0, 0.5)));
     /* Welch: identical samples never differ; zero spread differs if any gap. */
     assert_int_equal(welch_beyond(3, 12, 4, 3, 12, 4), 0);
     assert_int_equal(welch_beyond(3, 12, 0, 3, 12.5, 0), 1);
