@@ -1,6 +1,6 @@
 /* runstats.h - the small statistics that summarise a quantity over runs:
  * running mean and variance (Welford), the Student t quantile for 95%
- * intervals and Welch's test, and sample quantiles (p5, p50, p95). */
+ * intervals and Welch's test. Sample quantiles come from sweep_stats.h. */
 #ifndef DEMOB_RUNSTATS_H
 #define DEMOB_RUNSTATS_H
 #include <stddef.h>
