@@ -1,8 +1,9 @@
 /* lua_sim.c - the `sim` object hooks receive (userdata "demob.sim"): reads
  * of stocks, flows, costs and budgets, writes of params, flow switches,
  * capacities, ceilings and arrivals, and the run's own random stream.
- * Names are resolved on each call and unknown ones raise "bad argument"
- * errors listing the known names. A sim object is valid only while a hook
+ * Names of states, flows, params and origins are resolved once and kept in
+ * a name -> index table per kind (hooks look the same few names up every
+ * step); unknown ones raise "bad argument" errors listing the known names. A sim object is valid only while a hook
  * of its run is being called (lua_hooks.c sets and clears the pointer; a
  * new object is made for every run), so one kept in a global cannot reach
  * a finished run. */
@@ -36,10 +37,43 @@ static const demob_model *model_of(lua_simref *r)
     return demob_sim_model(r->sim);
 }
 
+/* Upvalues of every method: 1 the metatable (tosim), then one name cache
+ * per kind. */
+enum { UPV_META = 1, UPV_STATES, UPV_FLOWS, UPV_PARAMS, UPV_ORIGINS, UPV_COUNT = UPV_ORIGINS };
+
+typedef int (*find_fn)(const demob_model *, const char *);
+
+/* The index of the name at arg in the model (find), or -1, through the
+ * cache at upvalue upv: a table lookup of an interned string instead of a
+ * string comparison per name. Only names found are kept, and only for the
+ * model the Lua state declared (the one every sim of this state runs). */
+static int find_cached(lua_State *L, lua_simref *r, int arg, int upv, find_fn find, const char **name)
+{
+    int cache = lua_upvalueindex(upv);
+    if (lua_type(L, arg) == LUA_TSTRING) {
+        lua_pushvalue(L, arg);
+        if (lua_rawget(L, cache) == LUA_TNUMBER) {
+            int i = (int)lua_tointeger(L, -1);
+            lua_pop(L, 1);
+            *name = NULL;
+            return i;
+        }
+        lua_pop(L, 1);
+    }
+    *name = luaL_checkstring(L, arg);
+    int i = find(model_of(r), *name);
+    if (i >= 0 && model_of(r) == r->sc->model) {
+        lua_pushvalue(L, arg);
+        lua_pushinteger(L, i);
+        lua_rawset(L, cache);
+    }
+    return i;
+}
+
 static int check_state(lua_State *L, lua_simref *r, int arg)
 {
-    const char *name = luaL_checkstring(L, arg);
-    int s = demob_model_find_state(model_of(r), name);
+    const char *name;
+    int s = find_cached(L, r, arg, UPV_STATES, demob_model_find_state, &name);
     if (s < 0)
         luaL_argerror(L, arg, lua_pushfstring(L, "unknown state '%s' (known: %s)", name,
                                               args_push_known(L, KNOWN_STATES)));
@@ -48,8 +82,8 @@ static int check_state(lua_State *L, lua_simref *r, int arg)
 
 static int check_flow(lua_State *L, lua_simref *r, int arg)
 {
-    const char *name = luaL_checkstring(L, arg);
-    int f = demob_model_find_flow(model_of(r), name);
+    const char *name;
+    int f = find_cached(L, r, arg, UPV_FLOWS, demob_model_find_flow, &name);
     if (f < 0)
         luaL_argerror(L, arg, lua_pushfstring(L, "unknown flow '%s' (known: %s)", name,
                                               args_push_known(L, KNOWN_FLOWS)));
@@ -58,8 +92,8 @@ static int check_flow(lua_State *L, lua_simref *r, int arg)
 
 static demob_value check_param(lua_State *L, lua_simref *r, int arg)
 {
-    const char *name = luaL_checkstring(L, arg);
-    demob_value v = demob_model_find_param(model_of(r), name);
+    const char *name;
+    demob_value v = find_cached(L, r, arg, UPV_PARAMS, demob_model_find_param, &name);
     if (v < 0)
         luaL_argerror(L, arg, lua_pushfstring(L, "unknown param '%s' (known: %s)", name,
                                               args_push_known(L, KNOWN_PARAMS)));
@@ -88,8 +122,8 @@ static int check_origins(lua_State *L, lua_simref *r, int arg)
 
 static int check_origin(lua_State *L, lua_simref *r, int arg)
 {
-    const char *name = luaL_checkstring(L, arg);
-    int o = demob_model_find_origin(model_of(r), name);
+    const char *name;
+    int o = find_cached(L, r, arg, UPV_ORIGINS, demob_model_find_origin, &name);
     if (o < 0)
         luaL_argerror(L, arg, lua_pushfstring(L, "unknown origin '%s' (known: %s)", name,
                                               args_push_known(L, KNOWN_ORIGINS)));
@@ -459,7 +493,9 @@ void lua_sim_register(lua_State *L)
     luaL_setfuncs(L, meta, 0);
     luaL_newlibtable(L, methods);
     lua_pushvalue(L, -2);                 /* the metatable: upvalue 1 of every method (tosim) */
-    luaL_setfuncs(L, methods, 1);
+    for (int k = UPV_STATES; k <= UPV_COUNT; k++)
+        lua_newtable(L);                  /* the name caches */
+    luaL_setfuncs(L, methods, UPV_COUNT);
     lua_pushcclosure(L, sim_index, 1);
     lua_setfield(L, -2, "__index");
     lua_pushliteral(L, "demob.sim");

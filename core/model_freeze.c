@@ -118,14 +118,14 @@ static const char *value_label(const demob_model *m, demob_value v, double x, ch
 
 int demob_model_check_value(const demob_model *m, demob_value v, double x, demob_error *err)
 {
-    char buf[300];
     if (v < 0 || v >= m->n_values)
         return demob_error_set(err, DEMOB_EINPUT, "value index %d out of range", v);
+    if (x >= 0 && x <= 1)
+        return 0; /* within every bound below (and finite): hooks set such values every step */
+    char buf[300];
     const char *what = value_label(m, v, x, buf, sizeof buf);
     if (!isfinite(x))
         return demob_error_set(err, DEMOB_EINPUT, "%s is not a finite number", what);
-    if (x >= 0 && x <= 1)
-        return 0; /* within every bound below */
     for (int f = 0; f < m->n_flows; f++)
         if (m->flows[f].rate == v && !m->flows[f].forced)
             return demob_error_set(err, DEMOB_EINPUT, "flow '%s': rate %s is outside [0, 1]", m->flows[f].name, what);
