@@ -163,6 +163,7 @@ demob_sim *demob_sim_new(const demob_model *m, demob_error *err)
     s->scratch = alloc0(2 * links + 2, sizeof(int), &failed);
     s->active = alloc0(2 * links + 2, sizeof(int), &failed);
     s->cum = alloc0(links, sizeof(double), &failed);
+    s->touched = alloc0(links + 1, sizeof(int), &failed);
     s->cache = alloc0((size_t)m->n_sources, sizeof(cell_cache), &failed);
     s->val = alloc0((size_t)m->n_values, sizeof(double), &failed);
     s->flow_on = alloc0((size_t)m->n_flows, 1, &failed);
@@ -215,7 +216,7 @@ void demob_sim_free(demob_sim *s)
                     s->share, s->want_i, s->want_d, s->move_i, s->move_d, s->cut_i, s->cut_d,
                     s->cum, s->scratch, s->rem_scratch, s->ceil_n_out, s->ceil_n_in,
                     s->budget_n_links, s->cost_step, s->cost_cum, s->balance, s->gap, s->spent,
-                    s->peak, s->occupied, s->initial, s->stable_exit};
+                    s->peak, s->occupied, s->initial, s->stable_exit, s->touched};
     for (size_t i = 0; i < sizeof bufs / sizeof bufs[0]; i++)
         free(bufs[i]);
     free(s);
@@ -394,6 +395,7 @@ int demob_sim_reset(demob_sim *s, long run, const double *values, demob_error *e
             s->total_i += s->stock_i[c];
         }
         memset(s->move_i, 0, (size_t)s->n_links * sizeof(int64_t));
+        memset(s->want_i, 0, (size_t)s->n_links * sizeof(int64_t));
     } else {
         memset(s->locked_d, 0, lockn * sizeof(double));
         memset(s->locksum_d, 0, cells * sizeof(double));
@@ -402,7 +404,9 @@ int demob_sim_reset(demob_sim *s, long run, const double *values, demob_error *e
             s->total += s->initial[c];
         }
         memset(s->move_d, 0, (size_t)s->n_links * sizeof(double));
+        memset(s->want_d, 0, (size_t)s->n_links * sizeof(double));
     }
+    s->n_touched = 0;
     /* Initial occupants of a fixed-duration state count as entered at
      * t = 0 and leave at step k; those of a minimum-stay state have
      * already served it. */
@@ -589,9 +593,11 @@ static void draw_departures_i(demob_sim *s)
     const cell_cache *cache = s->cache;
     const int64_t *stock = s->stock_i, *locksum = s->locksum_i;
     const binomial_p *cond = s->cond;
-    int64_t *want = s->want_i;
+    int64_t *want = s->want_i, *move = s->move_i;
+    int *touched = s->touched, nt = 0;
     rng *r = &s->rng;
-    memset(want, 0, (size_t)s->n_links * sizeof(int64_t));
+    for (int i = 0; i < s->n_touched; i++)
+        want[touched[i]] = move[touched[i]] = 0;
     for (int src = 0; src < m->n_sources; src++) {
         const cell_cache *cc = &cache[src];
         if (cc->n_active == 0)
@@ -603,6 +609,7 @@ static void draw_departures_i(demob_sim *s)
         const int *act = s->active + sources[src].first_link;
         if (cc->forced) {
             want[act[0]] = n;
+            touched[nt++] = act[0];
             continue;
         }
         int64_t left = binomial_draw_prepared(r, n, &cc->leave);
@@ -610,11 +617,16 @@ static void draw_departures_i(demob_sim *s)
         for (int i = 0; i < k - 1 && left > 0; i++) {
             int64_t x = binomial_draw_prepared(r, left, &cond[act[i]]);
             want[act[i]] = x;
+            touched[nt] = act[i];
+            nt += x > 0;
             left -= x;
         }
-        if (left > 0)
+        if (left > 0) {
             want[act[k - 1]] = left;
+            touched[nt++] = act[k - 1];
+        }
     }
+    s->n_touched = nt;
 }
 
 static void draw_departures_d(demob_sim *s)
@@ -623,8 +635,10 @@ static void draw_departures_d(demob_sim *s)
     const source_cell *sources = m->sources;
     const cell_cache *cache = s->cache;
     const double *stock = s->stock_d, *locksum = s->locksum_d, *share = s->share;
-    double *want = s->want_d;
-    memset(want, 0, (size_t)s->n_links * sizeof(double));
+    double *want = s->want_d, *move = s->move_d;
+    int *touched = s->touched, nt = 0;
+    for (int i = 0; i < s->n_touched; i++)
+        want[touched[i]] = move[touched[i]] = 0;
     for (int src = 0; src < m->n_sources; src++) {
         const cell_cache *cc = &cache[src];
         if (cc->n_active == 0)
@@ -636,11 +650,15 @@ static void draw_departures_d(demob_sim *s)
         const int *act = s->active + sources[src].first_link;
         if (cc->forced) {
             want[act[0]] = n;
+            touched[nt++] = act[0];
             continue;
         }
-        for (int i = 0; i < cc->n_active; i++)
+        for (int i = 0; i < cc->n_active; i++) {
             want[act[i]] = n * share[act[i]];
+            touched[nt++] = act[i];
+        }
     }
+    s->n_touched = nt;
 }
 
 /* move = min over the link's capacities of its share of each. */
@@ -868,7 +886,7 @@ static void apply_ceilings_and_syncs(demob_sim *s)
 static void apply_moves(demob_sim *s, int t)
 {
     const link *links = s->m->links;
-    const int n = s->n_links;
+    const int n = s->n_touched, *touched = s->touched;
     const int cohorts = s->cohort_block > 0;   /* some state tracks entry cohorts */
     double *cum = s->cum;
     /* One loop per mode, with the arrays in locals: the hot loop of a
@@ -876,7 +894,8 @@ static void apply_moves(demob_sim *s, int t)
     if (s->stochastic) {
         int64_t *stock = s->stock_i;
         const int64_t *move = s->move_i;
-        for (int l = 0; l < n; l++) {
+        for (int i = 0; i < n; i++) {
+            int l = touched[i];
             int64_t x = move[l];
             if (!x)
                 continue;
@@ -889,7 +908,8 @@ static void apply_moves(demob_sim *s, int t)
     } else {
         double *stock = s->stock_d;
         const double *move = s->move_d;
-        for (int l = 0; l < n; l++) {
+        for (int i = 0; i < n; i++) {
+            int l = touched[i];
             double x = move[l];
             if (x == 0)
                 continue;
@@ -1007,12 +1027,16 @@ int demob_sim_step(demob_sim *s, demob_error *err)
     for (int i = 0; i < m->n_costs; i++)
         if (m->costs[i].kind == COST_FIXED && m->costs[i].target >= 0)
             s->occupied[m->costs[i].target] = demob_sim_state_total(s, m->costs[i].target) > 0;
+    /* Only the links listed in s->touched have movers this step; every
+     * other want and move is 0 (the draws clear the last step's). */
     if (s->stochastic) {
         draw_departures_i(s);
-        memcpy(s->move_i, s->want_i, (size_t)s->n_links * sizeof(int64_t));
+        for (int i = 0; i < s->n_touched; i++)
+            s->move_i[s->touched[i]] = s->want_i[s->touched[i]];
     } else {
         draw_departures_d(s);
-        memcpy(s->move_d, s->want_d, (size_t)s->n_links * sizeof(double));
+        for (int i = 0; i < s->n_touched; i++)
+            s->move_d[s->touched[i]] = s->want_d[s->touched[i]];
     }
     apply_capacities(s);
     apply_budgets(s);

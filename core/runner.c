@@ -201,8 +201,13 @@ static void *worker_main(void *arg)
         pthread_mutex_unlock(&sh->lock);
 
         if (rc == 0 && !sl->sim) {
-            sl->sim = demob_sim_new(model, &err);
-            if (!sl->sim)
+            /* Stored under the lock: an exiting worker's release_sims
+             * reads every slot's sim. */
+            demob_sim *fresh = demob_sim_new(model, &err);
+            pthread_mutex_lock(&sh->lock);
+            sl->sim = fresh;
+            pthread_mutex_unlock(&sh->lock);
+            if (!fresh)
                 rc = err.status ? err.status : DEMOB_ERUN;
         }
         if (rc == 0)
