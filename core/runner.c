@@ -141,6 +141,20 @@ static void release_sims(shared *sh, const demob_model *m)
     }
 }
 
+/* Fills slot sl for job j: the model's values, then the job callback's. */
+static int describe_job(shared *sh, const demob_model *model, slot *sl, long j, demob_error *err)
+{
+    const runner_config *c = sh->c;
+    sl->job = j;
+    sl->done = 0;
+    sl->consumed = 0;
+    for (int v = 0; v < sh->n_values; v++)
+        sl->desc.values[v] = demob_model_value_default(model, v);
+    sl->desc.prefix[0] = '\0';
+    sl->desc.run = j + 1;
+    return c->job ? c->job(c->job_ud, j, &sl->desc, err) : 0;
+}
+
 static void *worker_main(void *arg)
 {
     worker *w = arg;
@@ -184,14 +198,7 @@ static void *worker_main(void *arg)
         long j = sh->next_job++;
         /* Job j - window was consumed, so its slot is ours. */
         slot *sl = &sh->slots[j % sh->window];
-        sl->job = j;
-        sl->done = 0;
-        sl->consumed = 0;
-        for (int v = 0; v < sh->n_values; v++)
-            sl->desc.values[v] = demob_model_value_default(model, v);
-        sl->desc.prefix[0] = '\0';
-        sl->desc.run = j + 1;
-        int rc = c->job ? c->job(c->job_ud, j, &sl->desc, &err) : 0;
+        int rc = describe_job(sh, model, sl, j, &err);
         if (sl->sim && demob_sim_model(sl->sim) != model) {
             /* Built on another worker's model, which stays alive while it
              * holds the lock in release_sims: free it under the lock. */
@@ -255,6 +262,55 @@ static void show_progress(long done, long total, double t0, int final)
     fflush(stderr);
 }
 
+static strbuf *planned(const runner_config *c, slot *sl, int f)
+{
+    return c->plan.want[f] ? &sl->bufs[f] : NULL;
+}
+
+/* One worker: every job on the calling thread, in order, in slot 0, with
+ * the calling thread's scenario. No thread to start, no hand-over per
+ * job: a single short run (deterministic mode) is mostly start-up. The
+ * outputs are those of one worker thread, which also runs the jobs in
+ * order on one Lua state loaded from the same script. */
+static int run_inline(shared *sh, long *jobs_done, demob_error *err)
+{
+    const runner_config *c = sh->c;
+    scenario *sc = c->main;
+    const demob_model *model = scenario_model(sc);
+    slot *sl = &sh->slots[0];
+    double t0 = now_seconds(), last = 0;
+    for (long j = 0; j < c->n_jobs; j++) {
+        int rc = describe_job(sh, model, sl, j, err);
+        if (rc == 0 && !sl->sim) {
+            sl->sim = demob_sim_new(model, err);
+            if (!sl->sim)
+                rc = err->status ? err->status : DEMOB_ERUN;
+        }
+        if (rc == 0)
+            rc = run_job(sh, sc, sl->sim, sl, err);
+        if (rc)
+            return rc;
+        strbuf *const bufs[OUT_NFILES] = {planned(c, sl, 0), planned(c, sl, 1), planned(c, sl, 2),
+                                          planned(c, sl, 3), planned(c, sl, 4)};
+        if ((rc = c->consume(c->consume_ud, j, &sl->desc, bufs, sl->sim, err)))
+            return rc;
+        if (jobs_done)
+            *jobs_done = j + 1;
+        if (c->progress) {
+            double t = now_seconds();
+            if (t - last > 0.25) {
+                show_progress(j + 1, c->n_jobs, t0, 0);
+                last = t;
+            }
+        }
+        if (interrupted(c) && j + 1 < c->n_jobs)
+            return demob_error_set(err, DEMOB_ERUN, "interrupted");
+    }
+    if (c->progress)
+        show_progress(c->n_jobs, c->n_jobs, t0, 1);
+    return 0;
+}
+
 int runner_run(const runner_config *c, long *jobs_done, demob_error *err)
 {
     const demob_model *m = scenario_model(c->main);
@@ -268,7 +324,7 @@ int runner_run(const runner_config *c, long *jobs_done, demob_error *err)
     shared sh;
     memset(&sh, 0, sizeof sh);
     sh.c = c;
-    sh.window = 8L * workers + 8;
+    sh.window = workers == 1 ? 1 : 8L * workers + 8;
     sh.batch = sh.window / 2;
     sh.wake_at = -1;
     sh.n_values = demob_model_n_values(m);
@@ -292,6 +348,10 @@ int runner_run(const runner_config *c, long *jobs_done, demob_error *err)
             rc = demob_error_set(err, DEMOB_ERUN, "out of memory");
             goto done;
         }
+    }
+    if (workers == 1) {
+        rc = run_inline(&sh, jobs_done, err);
+        goto done;
     }
     pthread_mutex_init(&sh.lock, NULL);
     pthread_cond_init(&sh.ready, NULL);
@@ -355,11 +415,8 @@ int runner_run(const runner_config *c, long *jobs_done, demob_error *err)
                 *err = sl->err;
             break;
         }
-        strbuf *const bufs[OUT_NFILES] = {c->plan.want[0] ? &sl->bufs[0] : NULL,
-                                          c->plan.want[1] ? &sl->bufs[1] : NULL,
-                                          c->plan.want[2] ? &sl->bufs[2] : NULL,
-                                          c->plan.want[3] ? &sl->bufs[3] : NULL,
-                                          c->plan.want[4] ? &sl->bufs[4] : NULL};
+        strbuf *const bufs[OUT_NFILES] = {planned(c, sl, 0), planned(c, sl, 1), planned(c, sl, 2),
+                                          planned(c, sl, 3), planned(c, sl, 4)};
         pthread_mutex_lock(&sh.lock);
         sl->consuming = 1;
         pthread_mutex_unlock(&sh.lock);

@@ -8,7 +8,8 @@
  * memory is bounded by the window, not by the number of jobs. When the
  * scenario has Lua hooks, each worker loads its own copy of the scenario
  * (its own lua_State); otherwise workers share the frozen model and never
- * enter Lua. */
+ * enter Lua. With one worker there is no thread: the jobs run on the
+ * calling thread, with its scenario, one after the other. */
 #ifndef DEMOB_RUNNER_H
 #define DEMOB_RUNNER_H
 #include <signal.h>
