@@ -15,7 +15,6 @@
  * among them (conditional probability 1 / (k - j)), the others get none.
  * What depends on the rates only (hazards, prepared binomial constants) is
  * cached per cell and recomputed when a rate or switch of its flows changes. */
-#include <limits.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -165,12 +164,6 @@ demob_sim *demob_sim_new(const demob_model *m, demob_error *err)
     s->active = alloc0(2 * links + 2, sizeof(int), &failed);
     s->cum = alloc0(links, sizeof(double), &failed);
     s->touched = alloc0(links + 1, sizeof(int), &failed);
-    if (!s->stochastic) {
-        s->plan_link = alloc0(links + 1, sizeof(int), &failed);
-        s->plan_cell = alloc0(links + 1, sizeof(int), &failed);
-        s->plan_to = alloc0(links + 1, sizeof(int), &failed);
-        s->plan_share = alloc0(links + 1, sizeof(double), &failed);
-    }
     s->cache = alloc0((size_t)m->n_sources, sizeof(cell_cache), &failed);
     s->val = alloc0((size_t)m->n_values, sizeof(double), &failed);
     s->flow_on = alloc0((size_t)m->n_flows, 1, &failed);
@@ -223,8 +216,7 @@ void demob_sim_free(demob_sim *s)
                     s->share, s->want_i, s->want_d, s->move_i, s->move_d, s->cut_i, s->cut_d,
                     s->cum, s->scratch, s->rem_scratch, s->ceil_n_out, s->ceil_n_in,
                     s->budget_n_links, s->cost_step, s->cost_cum, s->balance, s->gap, s->spent,
-                    s->peak, s->occupied, s->initial, s->stable_exit, s->touched,
-                    s->plan_link, s->plan_cell, s->plan_to, s->plan_share};
+                    s->peak, s->occupied, s->initial, s->stable_exit, s->touched};
     for (size_t i = 0; i < sizeof bufs / sizeof bufs[0]; i++)
         free(bufs[i]);
     free(s);
@@ -326,44 +318,6 @@ static void rebuild_cell(demob_sim *s, int src)
         binomial_prepare(&cc->leave, cc->p_leave);
 }
 
-/* Deterministic mode: every source cell's active links with the cell each
- * leaves and enters and its share of the cell's people (1 for a
- * fixed-duration exit), so that a step's departures and moves are flat
- * loops. Links outside the plan keep want and move 0. The plan is in
- * link order, the order moves were always applied in: so each stock's sum
- * is formed in the same order. (Ordering it by flow and origin, as a
- * hand-written loop would, made the moves 1.8x slower: the updates of a
- * cell were no longer adjacent.) Rebuilt with the cells. */
-static void build_plan(demob_sim *s)
-{
-    const demob_model *m = s->m;
-    double *share = s->cut_d;   /* scratch: each link's share, -1 when idle */
-    for (int l = 0; l < s->n_links; l++)
-        share[l] = -1;
-    for (int src = 0; src < m->n_sources; src++) {
-        const cell_cache *cc = &s->cache[src];
-        const int *act = s->active + m->sources[src].first_link;
-        if (cc->forced && cc->n_active > 0)
-            share[act[0]] = 1.0;
-        else
-            for (int i = 0; i < cc->n_active; i++)
-                share[act[i]] = s->share[act[i]];
-    }
-    int np = 0;
-    for (int l = 0; l < s->n_links; l++) {
-        if (share[l] < 0)
-            continue;
-        s->plan_link[np] = l;
-        s->plan_cell[np] = m->links[l].cell_from;
-        s->plan_to[np] = m->links[l].cell_to;
-        s->plan_share[np] = share[l];
-        np++;
-    }
-    s->n_plan = np;
-    memset(s->want_d, 0, (size_t)s->n_links * sizeof(double));
-    memset(s->move_d, 0, (size_t)s->n_links * sizeof(double));
-}
-
 static void rebuild_dirty_cells(demob_sim *s)
 {
     const demob_model *m = s->m;
@@ -377,23 +331,6 @@ static void rebuild_dirty_cells(demob_sim *s)
     }
     memset(s->flow_dirty, 0, (size_t)m->n_flows);
     s->any_dirty = 0;
-    if (!s->stochastic)
-        build_plan(s);
-}
-
-/* The first step after t at which some flow's window opens or closes
- * (INT_MAX: none). */
-static int next_window_change(const demob_model *m, int t)
-{
-    int next = INT_MAX;
-    for (int f = 0; f < m->n_flows; f++) {
-        int open = m->flows[f].first, close = m->flows[f].last + 1;
-        if (open > t && open < next)
-            next = open;
-        if (close > t && close < next)
-            next = close;
-    }
-    return next;
 }
 
 /* ------------------------------------------------------------- reset */
@@ -463,7 +400,7 @@ int demob_sim_reset(demob_sim *s, long run, const double *values, demob_error *e
         memset(s->locked_d, 0, lockn * sizeof(double));
         memset(s->locksum_d, 0, cells * sizeof(double));
         for (size_t c = 0; c < cells; c++) {
-            s->stock_d[c] = s->initial[c] + 0.0;  /* -0 becomes +0: apply_moves adds +0 moves */
+            s->stock_d[c] = s->initial[c];
             s->total += s->initial[c];
         }
         memset(s->move_d, 0, (size_t)s->n_links * sizeof(double));
@@ -516,9 +453,6 @@ int demob_sim_reset(demob_sim *s, long run, const double *values, demob_error *e
         rebuild_cell(s, src);
     memset(s->flow_dirty, 0, (size_t)m->n_flows);
     s->any_dirty = 0;
-    if (!s->stochastic)
-        build_plan(s);
-    s->next_window = next_window_change(m, 0);
     return 0;
 }
 
@@ -695,21 +629,36 @@ static void draw_departures_i(demob_sim *s)
     s->n_touched = nt;
 }
 
-/* Deterministic departures: want = the cell's people (less those held by
- * a minimum stay) times the link's share, over the plan; move starts as
- * want. */
 static void draw_departures_d(demob_sim *s)
 {
-    const double *stock = s->stock_d, *locksum = s->locksum_d, *share = s->plan_share;
-    const int *plan_link = s->plan_link, *plan_cell = s->plan_cell;
+    const demob_model *m = s->m;
+    const source_cell *sources = m->sources;
+    const cell_cache *cache = s->cache;
+    const double *stock = s->stock_d, *locksum = s->locksum_d, *share = s->share;
     double *want = s->want_d, *move = s->move_d;
-    for (int i = 0; i < s->n_plan; i++) {
-        double n = stock[plan_cell[i]] - locksum[plan_cell[i]];
-        double y = n * share[i];
-        double x = n > 0 ? y : 0.0;   /* a select, not a branch */
-        want[plan_link[i]] = x;
-        move[plan_link[i]] = x;
+    int *touched = s->touched, nt = 0;
+    for (int i = 0; i < s->n_touched; i++)
+        want[touched[i]] = move[touched[i]] = 0;
+    for (int src = 0; src < m->n_sources; src++) {
+        const cell_cache *cc = &cache[src];
+        if (cc->n_active == 0)
+            continue;
+        int cell = sources[src].cell;
+        double n = stock[cell] - locksum[cell];
+        if (n <= 0)
+            continue;
+        const int *act = s->active + sources[src].first_link;
+        if (cc->forced) {
+            want[act[0]] = n;
+            touched[nt++] = act[0];
+            continue;
+        }
+        for (int i = 0; i < cc->n_active; i++) {
+            want[act[i]] = n * share[act[i]];
+            touched[nt++] = act[i];
+        }
     }
+    s->n_touched = nt;
 }
 
 /* move = min over the link's capacities of its share of each. */
@@ -957,21 +906,19 @@ static void apply_moves(demob_sim *s, int t)
             cum[l] += (double)x;
         }
     } else {
-        /* Without a branch: a move of +0 changes no stock (none is -0,
-         * see demob_sim_reset) and no sum. */
         double *stock = s->stock_d;
         const double *move = s->move_d;
-        const int *plan_link = s->plan_link, *plan_cell = s->plan_cell, *plan_to = s->plan_to;
-        for (int i = 0; i < s->n_plan; i++) {
-            double x = move[plan_link[i]];
-            stock[plan_cell[i]] -= x;
-            stock[plan_to[i]] += x;
-            cum[plan_link[i]] += x;
+        for (int i = 0; i < n; i++) {
+            int l = touched[i];
+            double x = move[l];
+            if (x == 0)
+                continue;
+            stock[links[l].cell_from] -= x;
+            stock[links[l].cell_to] += x;
+            if (cohorts)
+                enter_cohort(s, links[l].cell_to, 0, x, t);
+            cum[l] += x;
         }
-        if (cohorts)
-            for (int i = 0; i < s->n_plan; i++)
-                if (move[plan_link[i]] != 0)
-                    enter_cohort(s, plan_to[i], 0, move[plan_link[i]], t);
     }
 }
 
@@ -1070,13 +1017,9 @@ int demob_sim_step(demob_sim *s, demob_error *err)
 
     /* Windows open and close; rates may have changed (set_value and the
      * switches mark those flows dirty). The others are left alone. */
-    if (s->any_dirty || t == s->next_window) {
-        for (int f = 0; f < m->n_flows; f++)
-            if (s->flow_dirty[f] || t == m->flows[f].first || t == m->flows[f].last + 1)
-                refresh_flow(s, f, t);
-        if (t == s->next_window)
-            s->next_window = next_window_change(m, t);
-    }
+    for (int f = 0; f < m->n_flows; f++)
+        if (s->flow_dirty[f] || t == m->flows[f].first || t == m->flows[f].last + 1)
+            refresh_flow(s, f, t);
     if (s->any_dirty)
         rebuild_dirty_cells(s);
 
@@ -1084,15 +1027,16 @@ int demob_sim_step(demob_sim *s, demob_error *err)
     for (int i = 0; i < m->n_costs; i++)
         if (m->costs[i].kind == COST_FIXED && m->costs[i].target >= 0)
             s->occupied[m->costs[i].target] = demob_sim_state_total(s, m->costs[i].target) > 0;
-    /* Only the links listed in s->touched (stochastic) or the plan
-     * (deterministic) have movers this step; every other want and move is
-     * 0. */
+    /* Only the links listed in s->touched have movers this step; every
+     * other want and move is 0 (the draws clear the last step's). */
     if (s->stochastic) {
         draw_departures_i(s);
         for (int i = 0; i < s->n_touched; i++)
             s->move_i[s->touched[i]] = s->want_i[s->touched[i]];
     } else {
         draw_departures_d(s);
+        for (int i = 0; i < s->n_touched; i++)
+            s->move_d[s->touched[i]] = s->want_d[s->touched[i]];
     }
     apply_capacities(s);
     apply_budgets(s);
