@@ -15,6 +15,7 @@
  * among them (conditional probability 1 / (k - j)), the others get none.
  * What depends on the rates only (hazards, prepared binomial constants) is
  * cached per cell and recomputed when a rate or switch of its flows changes. */
+#include <limits.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -333,6 +334,21 @@ static void rebuild_dirty_cells(demob_sim *s)
     s->any_dirty = 0;
 }
 
+/* The first step after t at which some flow's window opens or closes
+ * (INT_MAX: none): the steps between need no rescan of the flows. */
+static int next_window_change(const demob_model *m, int t)
+{
+    int next = INT_MAX;
+    for (int f = 0; f < m->n_flows; f++) {
+        int open = m->flows[f].first, close = m->flows[f].last + 1;
+        if (open > t && open < next)
+            next = open;
+        if (close > t && close < next)
+            next = close;
+    }
+    return next;
+}
+
 /* ------------------------------------------------------------- reset */
 
 /* The stocks at t = 0: the model's, with those given as params read from
@@ -453,6 +469,7 @@ int demob_sim_reset(demob_sim *s, long run, const double *values, demob_error *e
         rebuild_cell(s, src);
     memset(s->flow_dirty, 0, (size_t)m->n_flows);
     s->any_dirty = 0;
+    s->next_window = next_window_change(m, 0);
     return 0;
 }
 
@@ -635,10 +652,8 @@ static void draw_departures_d(demob_sim *s)
     const source_cell *sources = m->sources;
     const cell_cache *cache = s->cache;
     const double *stock = s->stock_d, *locksum = s->locksum_d, *share = s->share;
-    double *want = s->want_d, *move = s->move_d;
-    int *touched = s->touched, nt = 0;
-    for (int i = 0; i < s->n_touched; i++)
-        want[touched[i]] = move[touched[i]] = 0;
+    double *want = s->want_d;
+    memset(want, 0, (size_t)s->n_links * sizeof(double));
     for (int src = 0; src < m->n_sources; src++) {
         const cell_cache *cc = &cache[src];
         if (cc->n_active == 0)
@@ -650,15 +665,11 @@ static void draw_departures_d(demob_sim *s)
         const int *act = s->active + sources[src].first_link;
         if (cc->forced) {
             want[act[0]] = n;
-            touched[nt++] = act[0];
             continue;
         }
-        for (int i = 0; i < cc->n_active; i++) {
+        for (int i = 0; i < cc->n_active; i++)
             want[act[i]] = n * share[act[i]];
-            touched[nt++] = act[i];
-        }
     }
-    s->n_touched = nt;
 }
 
 /* move = min over the link's capacities of its share of each. */
@@ -908,8 +919,7 @@ static void apply_moves(demob_sim *s, int t)
     } else {
         double *stock = s->stock_d;
         const double *move = s->move_d;
-        for (int i = 0; i < n; i++) {
-            int l = touched[i];
+        for (int l = 0; l < s->n_links; l++) {
             double x = move[l];
             if (x == 0)
                 continue;
@@ -1017,9 +1027,13 @@ int demob_sim_step(demob_sim *s, demob_error *err)
 
     /* Windows open and close; rates may have changed (set_value and the
      * switches mark those flows dirty). The others are left alone. */
-    for (int f = 0; f < m->n_flows; f++)
-        if (s->flow_dirty[f] || t == m->flows[f].first || t == m->flows[f].last + 1)
-            refresh_flow(s, f, t);
+    if (s->any_dirty || t == s->next_window) {
+        for (int f = 0; f < m->n_flows; f++)
+            if (s->flow_dirty[f] || t == m->flows[f].first || t == m->flows[f].last + 1)
+                refresh_flow(s, f, t);
+        if (t == s->next_window)
+            s->next_window = next_window_change(m, t);
+    }
     if (s->any_dirty)
         rebuild_dirty_cells(s);
 
@@ -1027,16 +1041,17 @@ int demob_sim_step(demob_sim *s, demob_error *err)
     for (int i = 0; i < m->n_costs; i++)
         if (m->costs[i].kind == COST_FIXED && m->costs[i].target >= 0)
             s->occupied[m->costs[i].target] = demob_sim_state_total(s, m->costs[i].target) > 0;
-    /* Only the links listed in s->touched have movers this step; every
-     * other want and move is 0 (the draws clear the last step's). */
+    /* Stochastic: only the links listed in s->touched have movers this
+     * step; every other want and move is 0 (the draws clear the last
+     * step's). Deterministic runs have movers on nearly every link: they
+     * clear and copy all of them, which costs less than keeping a list. */
     if (s->stochastic) {
         draw_departures_i(s);
         for (int i = 0; i < s->n_touched; i++)
             s->move_i[s->touched[i]] = s->want_i[s->touched[i]];
     } else {
         draw_departures_d(s);
-        for (int i = 0; i < s->n_touched; i++)
-            s->move_d[s->touched[i]] = s->want_d[s->touched[i]];
+        memcpy(s->move_d, s->want_d, (size_t)s->n_links * sizeof(double));
     }
     apply_capacities(s);
     apply_budgets(s);

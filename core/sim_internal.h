@@ -62,8 +62,9 @@ struct demob_sim {
     int64_t *move_i;     double *move_d;      /* [n_links] allowed movers */
     int64_t *cut_i;      double *cut_d;       /* [n_links] scratch for sharing */
     double *cum;                              /* [n_links] cumulative movers */
-    int *touched; int n_touched;              /* links with movers this step, in link
-                                               * order (all others want and move 0) */
+    int *touched; int n_touched;              /* stochastic: links with movers this step,
+                                               * in link order (all others want and move 0) */
+    int next_window;                          /* next step a flow's window opens or closes */
     int *scratch;                             /* [2 n_links + 2]: sharing order, then
                                                * a scratch list (syncs, ceilings) */
     int64_t *rem_scratch;                     /* [n_links] */
