@@ -96,8 +96,8 @@ typedef struct sweep_ctx {
     uint64_t design_seed;
     long local_points, local_jobs;
     output_plan plan;           /* files saved */
-    output_plan run_plan;       /* what the runner formats (+ populations
-                                 * for the quantiles) */
+    output_plan run_plan;       /* what the runner formats (the quantiles
+                                 * take the stocks, not text) */
 } sweep_ctx;
 
 static int fail(const demob_error *err)
@@ -450,18 +450,16 @@ static int job_fn(void *ud, long j, runner_job *out, demob_error *err)
 static int consume_fn(void *ud, long j, const runner_job *job, strbuf *const bufs[OUT_NFILES], const demob_sim *sim,
                       demob_error *err)
 {
-    (void)job;
     (void)sim;
     sweep_ctx *c = ud;
     long jl = c->j0 + j, i = jl / c->R, r = jl % c->R;
     long p = sweep_order_shard_point(&c->order, i);
     int rc = 0;
     if (c->quant) {
-        const strbuf *pop = bufs[OUT_POPULATIONS];
-        rc = sq_add_rows(&c->q, r, pop ? pop->data : "", pop ? pop->len : 0, err);
+        sq_add_stocks(&c->q, r, job->stocks);
         /* Replicates before the last are kept in the scratch file, so a
          * resumed sweep has them for this point's quantiles. */
-        if (rc == 0 && r < c->R - 1)
+        if (r < c->R - 1)
             rc = sj_scratch_write(&c->jr, r, sq_block(&c->q, r), c->block_bytes, err);
     }
     for (int f = 0; f < OUT_NFILES && rc == 0; f++)
@@ -667,8 +665,6 @@ static int plan_files(sweep_args *s, sweep_ctx *c, const char **names)
         names[nf++] = sw_file_names[SW_QUANTILES];
     }
     c->run_plan = c->plan;
-    if (c->quant)
-        c->run_plan.want[OUT_POPULATIONS] = 1;
     for (int f = 0; f < OUT_NFILES; f++)
         c->run_plan.want[f] = c->run_plan.want[f] && output_applies(m, &c->run_plan, f);
     return nf;
@@ -740,11 +736,21 @@ static int setup_quantiles(sweep_ctx *c, demob_error *err)
     const demob_model *m = c->m;
     int n_times = 0, steps = demob_model_steps(m);
     for (int t = 0; t <= steps; t++)
-        n_times += c->plan.every <= 1 || t % c->plan.every == 0 || t == steps;
+        n_times += output_recorded(&c->plan, t, steps);
     size_t rows = (size_t)n_times * (size_t)demob_model_n_origins(m) * (size_t)demob_model_n_states(m);
     int rc = sq_init(&c->q, c->R, rows, err);
     if (rc)
         return rc;
+    /* The row labels, from labels made for a plan with time series. */
+    output_plan series = c->plan;
+    series.want[OUT_POPULATIONS] = 1;
+    output_labels *l = output_labels_for_plan(m, &series, err);
+    if (!l)
+        return DEMOB_ERUN;
+    output_population_labels(l, &c->plan, &c->q.labels, c->q.label_off);
+    output_labels_free(l);
+    if (c->q.labels.failed)
+        return demob_error_set(err, DEMOB_ERUN, "out of memory");
     c->block_bytes = rows * sizeof(double);
     long r0 = c->jr.jobs % c->R;
     demob_error e2 = {0};
@@ -822,6 +828,7 @@ static int run_jobs(sweep_ctx *c, sweep_args *s, scenario *sc, long *done, demob
     rcfg.sopt = &s->a.sopt;
     rcfg.workers = s->a.workers > 0 ? s->a.workers : runner_default_workers();
     rcfg.plan = c->run_plan;
+    rcfg.record_stocks = c->quant;
     rcfg.n_jobs = c->local_jobs - c->j0;
     rcfg.job = job_fn;
     rcfg.job_ud = c;
@@ -909,9 +916,10 @@ int cmd_sweep(int argc, char **argv)
         goto out;
     }
     if (c.quant) {
-        if ((rc = setup_quantiles(&c, &err)))
+        rc = setup_quantiles(&c, &err);
+        quant_init = 1;   /* sq_free is safe after a failed set-up too */
+        if (rc)
             goto out;
-        quant_init = 1;
     }
     c.j0 = c.jr.jobs;
     if ((rc = run_jobs(&c, &s, sc, &done, &err)) || (rc = finish(&c, &s, out_dir, argc, argv, &err)))

@@ -257,12 +257,35 @@ static inline void row_start(strbuf *b, const output_labels *l, const char *pref
     put_label(b, &l->step_date, l->step_off, (size_t)t);
 }
 
+int output_recorded(const output_plan *p, int t, int steps)
+{
+    return p->every <= 1 || t % p->every == 0 || t == steps;
+}
+
+void output_population_labels(const output_labels *l, const output_plan *p, strbuf *out, size_t *off)
+{
+    const demob_model *m = l->m;
+    int n_cells = m->n_origins * m->n_states;
+    size_t row = 0;
+    for (int t = 0; t <= m->steps; t++) {
+        if (!output_recorded(p, t, m->steps))
+            continue;
+        for (int c = 0; c < n_cells; c++) {
+            off[row++] = out->len;
+            put_label(out, &l->step_date, l->step_off, (size_t)t);
+            /* the cell's "origin,state," without its trailing comma */
+            strbuf_append(out, l->cell.data + l->cell_off[c], l->cell_off[c + 1] - l->cell_off[c] - 1);
+        }
+    }
+    off[row] = out->len;
+}
+
 void output_record(const output_labels *l, const output_plan *p, const demob_sim *s, const char *prefix,
                    strbuf *bufs[OUT_NFILES])
 {
     const demob_model *m = l->m;
     int t = s->t;
-    if (p->every > 1 && t % p->every != 0 && t != m->steps)
+    if (!output_recorded(p, t, m->steps))
         return;
     /* Nothing per step to write (summary only): not even the run label. */
     int any = 0;

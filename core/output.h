@@ -44,6 +44,15 @@ void output_header(const output_labels *l, enum output_file f, const char *const
 /* Whether the plan writes a file for this model (costs only with costs...). */
 int output_applies(const demob_model *m, const output_plan *p, enum output_file f);
 
+/* Whether the time series hold step t (of `steps`): t = 0, every
+ * p->every-th step, and the last. */
+int output_recorded(const output_plan *p, int t, int steps);
+/* The label cells "t,date,origin,state" (no trailing comma) of each
+ * populations row of a run, in output_record's order, into out at offsets
+ * off[0 .. rows] (off has rows + 1 entries: rows = recorded steps x
+ * origins x states). The labels must have been made for a plan with time
+ * series. */
+void output_population_labels(const output_labels *l, const output_plan *p, strbuf *out, size_t *off);
 /* Appends the rows of stock time t (call at t = 0 and after each step). `prefix`
  * is the already formatted prefix cells followed by a comma, or "". */
 void output_record(const output_labels *l, const output_plan *p, const demob_sim *s, const char *prefix,

@@ -82,6 +82,17 @@ static int check_finite(const scenario *sc, const demob_sim *sim, const runner_j
                            isfinite(total) ? cost : total);
 }
 
+/* Copies the stocks of every cell to out; returns the end of the copy. */
+static double *keep_stocks(const demob_sim *sim, double *out)
+{
+    const demob_model *m = demob_sim_model(sim);
+    int n_o = demob_model_n_origins(m), n_s = demob_model_n_states(m);
+    for (int o = 0; o < n_o; o++)
+        for (int st = 0; st < n_s; st++)
+            *out++ = demob_sim_stock(sim, o, st);
+    return out;
+}
+
 /* Runs one job into its slot (no lock held). */
 static int run_job(shared *sh, scenario *sc, demob_sim *sim, slot *sl, demob_error *err)
 {
@@ -101,7 +112,10 @@ static int run_job(shared *sh, scenario *sc, demob_sim *sim, slot *sl, demob_err
     int deterministic = demob_model_mode(m) == DEMOB_DETERMINISTIC;
     if ((rc = check_finite(c->main, sim, &sl->desc, err)))
         return rc;
+    double *stocks = sl->desc.stocks;
     output_record(sh->labels, &c->plan, sim, sl->desc.prefix, bufs);
+    if (stocks)
+        stocks = keep_stocks(sim, stocks);
     for (int t = 1; t <= steps; t++) {
         if ((rc = demob_sim_step(sim, err)))
             return rc;
@@ -110,6 +124,8 @@ static int run_job(shared *sh, scenario *sc, demob_sim *sim, slot *sl, demob_err
         if (deterministic && (rc = check_finite(c->main, sim, &sl->desc, err)))
             return rc;
         output_record(sh->labels, &c->plan, sim, sl->desc.prefix, bufs);
+        if (stocks && output_recorded(&c->plan, t, steps))
+            stocks = keep_stocks(sim, stocks);
         if ((t & 15) == 0 && interrupted(c))
             return demob_error_set(err, DEMOB_ERUN, "interrupted");
     }
@@ -267,11 +283,12 @@ static strbuf *planned(const runner_config *c, slot *sl, int f)
     return c->plan.want[f] ? &sl->bufs[f] : NULL;
 }
 
-/* One worker: every job on the calling thread, in order, in slot 0, with
- * the calling thread's scenario. No thread to start, no hand-over per
- * job: a single short run (deterministic mode) is mostly start-up. The
- * outputs are those of one worker thread, which also runs the jobs in
- * order on one Lua state loaded from the same script. */
+/* A single job (a deterministic run, say) runs on the calling thread, in
+ * slot 0, with the calling thread's scenario: no thread to start, no
+ * second load of a hooked script, for what is mostly start-up. With more
+ * jobs a worker thread pays for itself even alone: it computes the next
+ * runs while the calling thread writes (populations.csv from one worker
+ * takes 1.5x as long without it). */
 static int run_inline(shared *sh, long *jobs_done, demob_error *err)
 {
     const runner_config *c = sh->c;
@@ -324,10 +341,15 @@ int runner_run(const runner_config *c, long *jobs_done, demob_error *err)
     shared sh;
     memset(&sh, 0, sizeof sh);
     sh.c = c;
-    sh.window = workers == 1 ? 1 : 8L * workers + 8;
+    int inline_run = c->n_jobs == 1;
+    sh.window = inline_run ? 1 : 8L * workers + 8;
     sh.batch = sh.window / 2;
     sh.wake_at = -1;
     sh.n_values = demob_model_n_values(m);
+    size_t n_stocks = 0;
+    for (int t = 0; t <= demob_model_steps(m); t++)
+        n_stocks += (size_t)output_recorded(&c->plan, t, demob_model_steps(m));
+    n_stocks *= (size_t)demob_model_n_origins(m) * (size_t)demob_model_n_states(m);
     output_labels *labels = output_labels_for_plan(m, &c->plan, err);
     if (!labels)
         return DEMOB_ERUN;
@@ -344,12 +366,14 @@ int runner_run(const runner_config *c, long *jobs_done, demob_error *err)
         for (int f = 0; f < OUT_NFILES; f++)
             strbuf_init(&sh.slots[k].bufs[f]);
         sh.slots[k].desc.values = calloc((size_t)sh.n_values + 1, sizeof(double));
-        if (!sh.slots[k].desc.values) {
+        if (c->record_stocks)
+            sh.slots[k].desc.stocks = calloc(n_stocks, sizeof(double));
+        if (!sh.slots[k].desc.values || (c->record_stocks && !sh.slots[k].desc.stocks)) {
             rc = demob_error_set(err, DEMOB_ERUN, "out of memory");
             goto done;
         }
     }
-    if (workers == 1) {
+    if (inline_run) {
         rc = run_inline(&sh, jobs_done, err);
         goto done;
     }
@@ -465,6 +489,7 @@ done:
             for (int f = 0; f < OUT_NFILES; f++)
                 strbuf_free(&sh.slots[k].bufs[f]);
             free(sh.slots[k].desc.values);
+            free(sh.slots[k].desc.stocks);
             demob_sim_free(sh.slots[k].sim);
         }
     free(sh.slots);

@@ -8,8 +8,7 @@
  * memory is bounded by the window, not by the number of jobs. When the
  * scenario has Lua hooks, each worker loads its own copy of the scenario
  * (its own lua_State); otherwise workers share the frozen model and never
- * enter Lua. With one worker there is no thread: the jobs run on the
- * calling thread, with its scenario, one after the other. */
+ * enter Lua. A single job runs on the calling thread, with its scenario. */
 #ifndef DEMOB_RUNNER_H
 #define DEMOB_RUNNER_H
 #include <signal.h>
@@ -22,6 +21,10 @@ typedef struct runner_job {
     long run;            /* 1-based run index: the random stream        */
     double *values;      /* n_values slots, prefilled with the defaults  */
     char prefix[256];    /* prefix cells for every row, e.g. "3," or ""  */
+    double *stocks;      /* with record_stocks: the run's stocks at each
+                          * recorded step (output_recorded), cell by cell
+                          * (origin * states + state), as populations.csv
+                          * lists them; NULL otherwise                   */
 } runner_job;
 
 typedef struct runner_config {
@@ -29,6 +32,7 @@ typedef struct runner_config {
     const scenario_options *sopt;   /* to load one per worker (hooks)     */
     int workers;                    /* >= 1                               */
     output_plan plan;
+    int record_stocks;              /* fill runner_job.stocks (quantiles)  */
     long n_jobs;
     /* Describes job j (0-based). Called under the runner's lock. */
     int (*job)(void *ud, long j, runner_job *out, demob_error *err);

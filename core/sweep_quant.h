@@ -4,9 +4,10 @@
  *     point,step,date,origin,state,mean,sd,p5,p50,p95
  * (statistics as defined in sweep_stats.h).
  *
- * The stocks come from the run's populations rows as formatted by
- * output.c ("<point>,<run>,<step>,<date>,<origin>,<state>,<count>"): the
- * label cells are kept once, the counts parsed. Memory: 8 R n bytes for
+ * The stocks come from the runner (runner_job.stocks, in populations.csv's
+ * row order), the label cells of each row once from output.c
+ * (output_population_labels): nothing is formatted and parsed back.
+ * Memory: 8 R n bytes for
  * n = (recorded steps) x origins x states, e.g. 100 replicates of 121
  * steps x 6 origins x 9 states = 5.2 MB; nothing grows with the number of
  * points. */
@@ -22,17 +23,16 @@ typedef struct sweep_quant {
     size_t n_rows;        /* rows per run */
     double *vals;         /* [replicates][n_rows] */
     double *tmp;          /* [replicates] */
-    strbuf labels;        /* "step,date,origin,state" cells of every row */
-    size_t *label_off;    /* [n_rows + 1] */
-    int have_labels;
+    strbuf labels;        /* "step,date,origin,state" cells of every row, */
+    size_t *label_off;    /* [n_rows + 1]: filled by the caller            */
 } sweep_quant;
 
 int sq_init(sweep_quant *q, long replicates, size_t n_rows, demob_error *err);
 void sq_free(sweep_quant *q);
 /* Replicate r's block of n_rows stocks (for saving and restoring). */
 double *sq_block(sweep_quant *q, long r);
-/* Parses one run's populations rows into replicate r's block. */
-int sq_add_rows(sweep_quant *q, long r, const char *rows, size_t len, demob_error *err);
+/* Replicate r's stocks: n_rows values in populations row order. */
+void sq_add_stocks(sweep_quant *q, long r, const double *stocks);
 /* Appends the quantile rows of point `point` over the first `have`
  * replicates (all of them, normally). */
 void sq_format(sweep_quant *q, long point, long have, strbuf *out);
