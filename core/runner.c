@@ -289,43 +289,27 @@ static strbuf *planned(const runner_config *c, slot *sl, int f)
  * jobs a worker thread pays for itself even alone: it computes the next
  * runs while the calling thread writes (populations.csv from one worker
  * takes 1.5x as long without it). */
-static int run_inline(shared *sh, long *jobs_done, demob_error *err)
+static int run_single(shared *sh, long *jobs_done, demob_error *err)
 {
     const runner_config *c = sh->c;
     scenario *sc = c->main;
     const demob_model *model = scenario_model(sc);
     slot *sl = &sh->slots[0];
-    double t0 = now_seconds(), last = 0;
-    for (long j = 0; j < c->n_jobs; j++) {
-        int rc = describe_job(sh, model, sl, j, err);
-        if (rc == 0 && !sl->sim) {
-            sl->sim = demob_sim_new(model, err);
-            if (!sl->sim)
-                rc = err->status ? err->status : DEMOB_ERUN;
-        }
-        if (rc == 0)
-            rc = run_job(sh, sc, sl->sim, sl, err);
-        if (rc)
-            return rc;
-        strbuf *const bufs[OUT_NFILES] = {planned(c, sl, 0), planned(c, sl, 1), planned(c, sl, 2),
-                                          planned(c, sl, 3), planned(c, sl, 4)};
-        if ((rc = c->consume(c->consume_ud, j, &sl->desc, bufs, sl->sim, err)))
-            return rc;
-        if (jobs_done)
-            *jobs_done = j + 1;
-        if (c->progress) {
-            double t = now_seconds();
-            if (t - last > 0.25) {
-                show_progress(j + 1, c->n_jobs, t0, 0);
-                last = t;
-            }
-        }
-        if (interrupted(c) && j + 1 < c->n_jobs)
-            return demob_error_set(err, DEMOB_ERUN, "interrupted");
-    }
-    if (c->progress)
-        show_progress(c->n_jobs, c->n_jobs, t0, 1);
-    return 0;
+    double t0 = now_seconds();
+    int rc = describe_job(sh, model, sl, 0, err);
+    if (rc == 0 && !(sl->sim = demob_sim_new(model, err)))
+        rc = err->status ? err->status : DEMOB_ERUN;
+    if (rc == 0)
+        rc = run_job(sh, sc, sl->sim, sl, err);
+    strbuf *const bufs[OUT_NFILES] = {planned(c, sl, 0), planned(c, sl, 1), planned(c, sl, 2), planned(c, sl, 3),
+                                      planned(c, sl, 4)};
+    if (rc == 0)
+        rc = c->consume(c->consume_ud, 0, &sl->desc, bufs, sl->sim, err);
+    if (rc == 0 && jobs_done)
+        *jobs_done = 1;
+    if (rc == 0 && c->progress)
+        show_progress(1, 1, t0, 1);
+    return rc;
 }
 
 int runner_run(const runner_config *c, long *jobs_done, demob_error *err)
@@ -374,7 +358,7 @@ int runner_run(const runner_config *c, long *jobs_done, demob_error *err)
         }
     }
     if (inline_run) {
-        rc = run_inline(&sh, jobs_done, err);
+        rc = run_single(&sh, jobs_done, err);
         goto done;
     }
     pthread_mutex_init(&sh.lock, NULL);
