@@ -48,6 +48,17 @@ awk -F, 'NR > 1 && int(($2 - 1) / 5) != $1 { bad = 1 } END { exit bad }' "$T/j1/
     die "summary.csv: a run is not under its point"
 # point 0 at t = 0: every replicate starts with Sudan present = 500
 grep -q '^0,0,2021-01,Sudan,present,500,0,500,500,500$' "$T/j1/quantiles.csv" || die "quantiles of t = 0"
+# each quantile row is its point's replicates at its own step and cell:
+# with one replicate, mean = p5 = p95 = the populations count of that row,
+# also every 5 steps (--every)
+"$DEMOB" sweep "$S" -o "$T/ev" --replicates 1 --every 5 --save quantiles,populations --quiet ||
+    die "sweep --every 5 failed"
+awk -F, 'FNR == 1 { next }
+         NR == FNR { n[$1 "," $3 "," $4 "," $5 "," $6] = $7; next }
+         { k = $1 "," $2 "," $3 "," $4 "," $5; rows++
+           if (!(k in n) || n[k] != $6 || $6 != $8 || $6 != $10) { print "quantile row " FNR ": " $0; bad = 1 } }
+         END { if (rows != 12 * 4 * 6) { print rows " quantile rows"; bad = 1 }; exit bad }' \
+    "$T/ev/populations.csv" "$T/ev/quantiles.csv" || die "quantiles do not match the populations under --every 5"
 grep -q '"design_sha256": "[0-9a-f]\{64\}"' "$T/j1/manifest.json" || die "manifest lacks the design hash"
 grep -q '"scenario_sha256": "[0-9a-f]\{64\}"' "$T/j1/manifest.json" || die "manifest lacks the scenario hash"
 [ ! -e "$T/j1/sweep.journal" ] || die "the journal is left after a finished sweep"
@@ -83,7 +94,8 @@ grep -q "nothing to do" "$T/err" || die "resume of a finished sweep: $(cat "$T/e
 same_files "$T/j1" "$T/r" $FILES
 
 # --- kill -9 in the middle, then --resume: the same bytes as a whole sweep
-KILLARGS="--steps 36 --samples 40 --replicates 10 --save summary,quantiles,flows -j 2 --quiet"
+KILLBASE="--steps 36 --samples 40 --replicates 10 --save summary,quantiles,flows --quiet"
+KILLARGS="$KILLBASE -j 2"
 "$DEMOB" sweep "$B" -o "$T/whole" $KILLARGS || die "bench sweep failed"
 # wait_journal DIR PID: until 50 runs are in DIR's journal (a 256-byte
 # header, then 8 bytes per file per run: 5 files here)
@@ -107,17 +119,21 @@ wait $pid 2>/dev/null || true
 "$DEMOB" sweep "$B" -o "$T/k" $KILLARGS --resume || die "resume after kill -9 failed"
 same_files "$T/whole" "$T/k" points.csv summary.csv quantiles.csv sensitivity.csv flows.csv
 
-# --- SIGINT stops cleanly (exit 1, finished runs kept); --resume finishes
-"$DEMOB" sweep "$B" -o "$T/int" $KILLARGS &
-pid=$!
-wait_journal "$T/int" $pid
-kill -INT $pid 2>/dev/null || die "the sweep finished before SIGINT"
-rc=0
-wait $pid || rc=$?
-[ "$rc" = 1 ] || die "a sweep stopped by SIGINT exits $rc, expected 1"
-[ -f "$T/int/summary.csv.partial" ] || die "SIGINT lost the finished runs"
-"$DEMOB" sweep "$B" -o "$T/int" $KILLARGS --resume || die "resume after SIGINT failed"
-same_files "$T/whole" "$T/int" points.csv summary.csv quantiles.csv sensitivity.csv flows.csv
+# --- SIGINT stops cleanly (exit 1, finished runs kept); --resume finishes.
+# With one worker too: its consumer sleeps until a job a batch ahead is
+# done, and must still wake when the worker stops early.
+for j in 2 1; do
+    "$DEMOB" sweep "$B" -o "$T/int$j" $KILLBASE -j $j &
+    pid=$!
+    wait_journal "$T/int$j" $pid
+    kill -INT $pid 2>/dev/null || die "the sweep (-j $j) finished before SIGINT"
+    rc=0
+    wait $pid || rc=$?
+    [ "$rc" = 1 ] || die "a sweep (-j $j) stopped by SIGINT exits $rc, expected 1"
+    [ -f "$T/int$j/summary.csv.partial" ] || die "SIGINT (-j $j) lost the finished runs"
+    "$DEMOB" sweep "$B" -o "$T/int$j" $KILLARGS --resume || die "resume after SIGINT (-j $j) failed"
+    same_files "$T/whole" "$T/int$j" points.csv summary.csv quantiles.csv sensitivity.csv flows.csv
+done
 
 # --- the command line's design wins over sweep{}
 "$DEMOB" sweep "$S" -o "$T/cli" --grid flights=10,30 --replicates 2 --quiet || die "--grid sweep failed"
