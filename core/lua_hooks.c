@@ -133,8 +133,20 @@ static int call_lua(struct scenario *sc, demob_sim *sim, int step, int finish, d
     sc->call_sim = sim;
     sc->call_step = step;
     sc->call_finish = finish;
-    lua_pushcfunction(L, hook_body);
-    int status = lua_sandbox_pcall(sc, 0, 0, sc->hook_seconds, sc->hook_instructions);
+    int status;
+    if (!finish && sc->n_step == 1 && sc->n_pred + sc->n_arrfn == 0 && !sc->need_simobj &&
+        sc->cur_ref != LUA_NOREF) {
+        /* The common case, one on_step function, once the run's sim object
+         * exists: call it directly, without hook_body's C frame (nothing
+         * here can raise an error outside the protected call). */
+        lua_rawgeti(L, LUA_REGISTRYINDEX, sc->step_refs[0]);
+        push_simobj(L, sc);
+        lua_pushinteger(L, step);
+        status = lua_sandbox_pcall(sc, 2, 0, sc->hook_seconds, sc->hook_instructions);
+    } else {
+        lua_pushcfunction(L, hook_body);
+        status = lua_sandbox_pcall(sc, 0, 0, sc->hook_seconds, sc->hook_instructions);
+    }
     if (sc->cur)
         sc->cur->sim = NULL;   /* usable only during the call */
     sc->call_sim = NULL;

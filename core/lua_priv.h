@@ -47,7 +47,7 @@ enum lua_limit_kind { LIMIT_NONE = 0, LIMIT_INSTRUCTIONS, LIMIT_TIME, LIMIT_MEMO
 typedef struct lua_limits {
     size_t mem_used, mem_limit;
     long long instr_limit, instr_count;   /* for the call under way       */
-    double time_limit, t_start;           /* seconds (CLOCK_MONOTONIC)    */
+    double time_limit, t_start;           /* seconds (coarse monotonic clock); t_start < 0: not read yet */
     int period;                           /* count-hook period            */
     int tripped;                          /* a lua_limit_kind: once set, the
                                            * count hook raises at every
@@ -120,6 +120,10 @@ typedef struct lua_simref {
 #define LUA_SIM_META "demob.sim"
 #define LUA_PARAM_META "demob.param"
 
+/* sim: name memo sizes (lua_sim.c): states, flows, params, origins. */
+#define LUA_NAME_KINDS 4
+#define LUA_NAME_MEMO 16
+
 struct scenario {
     lua_State *L;
     demob_model *model;
@@ -171,6 +175,10 @@ struct scenario {
     demob_sim *call_sim;
     int call_step;
     int call_finish;
+    /* sim: name lookups (lua_sim.c): per kind of name, the Lua string
+     * objects last resolved, by address, and their indices. */
+    const char *name_memo_key[LUA_NAME_KINDS][LUA_NAME_MEMO];
+    int name_memo_index[LUA_NAME_KINDS][LUA_NAME_MEMO];
 };
 
 /* The scenario a Lua state belongs to (kept in the state's extra space). */

@@ -8,17 +8,22 @@
  * new object is made for every run), so one kept in a global cannot reach
  * a finished run. */
 #include <math.h>
+#include <stdint.h>
 #include <string.h>
 
 #include "lua_priv.h"
 
 static lua_simref *tosim(lua_State *L)
 {
-    /* The methods hold the metatable as upvalue 1, so the type test is a
-     * pointer comparison (luaL_checkudata looks the type's name up in the
-     * registry on every call); anything else takes the long way, which
-     * raises the usual "bad argument" error. */
+    /* The live run's object (the one a hook was given) is known: one
+     * pointer comparison. Otherwise the methods hold the metatable as
+     * upvalue 1, so the type test is a comparison too (luaL_checkudata
+     * looks the type's name up in the registry on every call); anything
+     * else takes the long way, which raises the usual "bad argument"
+     * error. */
     lua_simref *r = lua_touserdata(L, 1);
+    if (r && r == lua_scenario_of(L)->cur && r->sim)
+        return r;
     int ok = r && lua_getmetatable(L, 1);
     if (ok) {
         ok = lua_rawequal(L, -1, lua_upvalueindex(1));
@@ -40,17 +45,32 @@ static const demob_model *model_of(lua_simref *r)
 /* Upvalues of every method: 1 the metatable (tosim), then one name cache
  * per kind. */
 enum { UPV_META = 1, UPV_STATES, UPV_FLOWS, UPV_PARAMS, UPV_ORIGINS, UPV_COUNT = UPV_ORIGINS };
+_Static_assert(UPV_COUNT - UPV_STATES + 1 == LUA_NAME_KINDS, "one name memo per kind of name");
 
 typedef int (*find_fn)(const demob_model *, const char *);
 
 /* The index of the name at arg in the model (find), or -1, through the
  * cache at upvalue upv: a table lookup of an interned string instead of a
  * string comparison per name. Only names found are kept, and only for the
- * model the Lua state declared (the one every sim of this state runs). */
+ * model the Lua state declared (the one every sim of this state runs).
+ * In front of the table, a memo by the string object's address: the
+ * string objects that become the table's keys stay alive with it, so
+ * their addresses cannot be reused; a hook's short names are the same
+ * (interned) objects call after call, so the memo answers them with one
+ * comparison. */
 static int find_cached(lua_State *L, lua_simref *r, int arg, int upv, find_fn find, const char **name)
 {
-    int cache = lua_upvalueindex(upv);
+    int cache = lua_upvalueindex(upv), kind = upv - UPV_STATES;
+    struct scenario *sc = r->sc;
+    const char *key = NULL;
+    size_t slot = 0;
     if (lua_type(L, arg) == LUA_TSTRING) {
+        key = lua_tostring(L, arg);
+        slot = ((uintptr_t)key >> 4) % LUA_NAME_MEMO;
+        if (sc->name_memo_key[kind][slot] == key) {
+            *name = NULL;
+            return sc->name_memo_index[kind][slot];
+        }
         lua_pushvalue(L, arg);
         if (lua_rawget(L, cache) == LUA_TNUMBER) {
             int i = (int)lua_tointeger(L, -1);
@@ -62,10 +82,14 @@ static int find_cached(lua_State *L, lua_simref *r, int arg, int upv, find_fn fi
     }
     *name = luaL_checkstring(L, arg);
     int i = find(model_of(r), *name);
-    if (i >= 0 && model_of(r) == r->sc->model) {
+    if (i >= 0 && model_of(r) == sc->model) {
         lua_pushvalue(L, arg);
         lua_pushinteger(L, i);
         lua_rawset(L, cache);
+        if (key) {   /* this very object is now a key of the table */
+            sc->name_memo_key[kind][slot] = key;
+            sc->name_memo_index[kind][slot] = i;
+        }
     }
     return i;
 }
