@@ -15,6 +15,7 @@
  * among them (conditional probability 1 / (k - j)), the others get none.
  * What depends on the rates only (hazards, prepared binomial constants) is
  * cached per cell and recomputed when a rate or switch of its flows changes. */
+#include <float.h>
 #include <limits.h>
 #include <math.h>
 #include <stdlib.h>
@@ -929,6 +930,13 @@ static void apply_moves(demob_sim *s, int t)
                 enter_cohort(s, links[l].cell_to, 0, x, t);
             cum[l] += x;
         }
+        /* A stock that decays below the smallest normal double (2.2e-308
+         * people) is 0. Expected values shrink geometrically, and after a
+         * few thousand steps they would otherwise live on as subnormal
+         * numbers, on which arithmetic is many times slower, for ever
+         * (a share of 5e-324 rounds back to 5e-324). */
+        for (int c = 0; c < s->n_cells; c++)
+            stock[c] = fabs(stock[c]) < DBL_MIN ? 0.0 : stock[c];
     }
 }
 
