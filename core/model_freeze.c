@@ -42,10 +42,14 @@ static int days_in_month(int y, int m)
 }
 
 /* The date label of every stock time, in one block: m->dates[t] points
- * into m->dates[0]. */
+ * into m->dates[0]. Without a start date there are none (every label is
+ * empty, demob_model_date): 44 bytes a step of nothing, 44 MB for a
+ * million steps. */
 #define DATE_LABEL 36 /* room for any int the format could print */
 static int build_dates(demob_model *m, demob_error *err)
 {
+    if (!m->start_year)
+        return 0;
     m->dates = calloc((size_t)m->steps + 1, sizeof *m->dates);
     char *block = malloc(((size_t)m->steps + 1) * DATE_LABEL);
     if (!m->dates || !block) {
@@ -56,8 +60,6 @@ static int build_dates(demob_model *m, demob_error *err)
         char *buf = block + (size_t)t * DATE_LABEL;
         m->dates[t] = buf;
         buf[0] = '\0';
-        if (!m->start_year)
-            continue;
         int y = m->start_year, mo = m->start_month, d = m->start_day;
         if (m->unit == DEMOB_UNIT_MONTH) {
             long months = (long)y * 12 + (mo - 1) + t;
