@@ -930,13 +930,6 @@ static void apply_moves(demob_sim *s, int t)
                 enter_cohort(s, links[l].cell_to, 0, x, t);
             cum[l] += x;
         }
-        /* A stock that decays below the smallest normal double (2.2e-308
-         * people) is 0. Expected values shrink geometrically, and after a
-         * few thousand steps they would otherwise live on as subnormal
-         * numbers, on which arithmetic is many times slower, for ever
-         * (a share of 5e-324 rounds back to 5e-324). */
-        for (int c = 0; c < s->n_cells; c++)
-            stock[c] = fabs(stock[c]) < DBL_MIN ? 0.0 : stock[c];
     }
 }
 
@@ -1004,9 +997,19 @@ static double track_totals(demob_sim *s)
             x = (double)xi;
             s->now_i += xi;
         } else {
+            /* A stock that decays below the smallest normal double
+             * (2.2e-308 people) is 0 from here on. Expected values shrink
+             * geometrically, and after a few thousand steps they would
+             * otherwise live on as subnormal numbers, on which arithmetic
+             * is many times slower, for ever (a share of 5e-324 rounds
+             * back to 5e-324). */
             x = 0;
-            for (int c = st; c < s->n_cells; c += s->n_s)
-                x += s->stock_d[c];
+            for (int c = st; c < s->n_cells; c += s->n_s) {
+                double v = s->stock_d[c];
+                v = fabs(v) < DBL_MIN ? 0.0 : v;
+                s->stock_d[c] = v;
+                x += v;
+            }
         }
         all += x;
         if (x > s->peak[st])

@@ -98,9 +98,11 @@ static int run_job(shared *sh, scenario *sc, demob_sim *sim, slot *sl, demob_err
 {
     const runner_config *c = sh->c;
     strbuf *bufs[OUT_NFILES];
+    int series = 0;   /* some file has rows per step */
     for (int f = 0; f < OUT_NFILES; f++) {
         strbuf_clear(&sl->bufs[f]);
         bufs[f] = c->plan.want[f] ? &sl->bufs[f] : NULL;
+        series |= f != OUT_SUMMARY && bufs[f];
     }
     int rc = demob_sim_reset(sim, sl->desc.run, sl->desc.values, err);
     if (rc)
@@ -113,7 +115,8 @@ static int run_job(shared *sh, scenario *sc, demob_sim *sim, slot *sl, demob_err
     if ((rc = check_finite(c->main, sim, &sl->desc, err)))
         return rc;
     double *stocks = sl->desc.stocks;
-    output_record(sh->labels, &c->plan, sim, sl->desc.prefix, bufs);
+    if (series)
+        output_record(sh->labels, &c->plan, sim, sl->desc.prefix, bufs);
     if (stocks)
         stocks = keep_stocks(sim, stocks);
     for (int t = 1; t <= steps; t++) {
@@ -123,7 +126,8 @@ static int run_job(shared *sh, scenario *sc, demob_sim *sim, slot *sl, demob_err
          * counts cannot overflow, their costs are checked at the end. */
         if (deterministic && (rc = check_finite(c->main, sim, &sl->desc, err)))
             return rc;
-        output_record(sh->labels, &c->plan, sim, sl->desc.prefix, bufs);
+        if (series)
+            output_record(sh->labels, &c->plan, sim, sl->desc.prefix, bufs);
         if (stocks && output_recorded(&c->plan, t, steps))
             stocks = keep_stocks(sim, stocks);
         if ((t & 15) == 0 && interrupted(c))
