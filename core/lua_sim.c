@@ -94,35 +94,35 @@ static int find_cached(lua_State *L, lua_simref *r, int arg, int upv, find_fn fi
     return i;
 }
 
-static int check_state(lua_State *L, lua_simref *r, int arg)
+/* The kinds of names find_cached resolves, by upvalue. */
+static const struct name_kind {
+    int upv;
+    find_fn find;
+    const char *what;   /* for "unknown <what> 'x'" */
+    int known;          /* args_push_known's list   */
+} name_kinds[] = {
+    {UPV_STATES, demob_model_find_state, "state", KNOWN_STATES},
+    {UPV_FLOWS, demob_model_find_flow, "flow", KNOWN_FLOWS},
+    {UPV_PARAMS, demob_model_find_param, "param", KNOWN_PARAMS},
+    {UPV_ORIGINS, demob_model_find_origin, "origin", KNOWN_ORIGINS},
+};
+
+/* The index of the name at arg, or a "bad argument" error naming it and
+ * listing the known names of its kind (a name_kinds entry). */
+static int check_name(lua_State *L, lua_simref *r, int arg, const struct name_kind *k)
 {
     const char *name;
-    int s = find_cached(L, r, arg, UPV_STATES, demob_model_find_state, &name);
-    if (s < 0)
-        luaL_argerror(L, arg, lua_pushfstring(L, "unknown state '%s' (known: %s)", name,
-                                              args_push_known(L, KNOWN_STATES)));
-    return s;
+    int i = find_cached(L, r, arg, k->upv, k->find, &name);
+    if (i < 0)
+        luaL_argerror(L, arg, lua_pushfstring(L, "unknown %s '%s' (known: %s)", k->what, name,
+                                              args_push_known(L, k->known)));
+    return i;
 }
 
-static int check_flow(lua_State *L, lua_simref *r, int arg)
-{
-    const char *name;
-    int f = find_cached(L, r, arg, UPV_FLOWS, demob_model_find_flow, &name);
-    if (f < 0)
-        luaL_argerror(L, arg, lua_pushfstring(L, "unknown flow '%s' (known: %s)", name,
-                                              args_push_known(L, KNOWN_FLOWS)));
-    return f;
-}
-
-static demob_value check_param(lua_State *L, lua_simref *r, int arg)
-{
-    const char *name;
-    demob_value v = find_cached(L, r, arg, UPV_PARAMS, demob_model_find_param, &name);
-    if (v < 0)
-        luaL_argerror(L, arg, lua_pushfstring(L, "unknown param '%s' (known: %s)", name,
-                                              args_push_known(L, KNOWN_PARAMS)));
-    return v;
-}
+static int check_state(lua_State *L, lua_simref *r, int arg) { return check_name(L, r, arg, &name_kinds[0]); }
+static int check_flow(lua_State *L, lua_simref *r, int arg) { return check_name(L, r, arg, &name_kinds[1]); }
+static demob_value check_param(lua_State *L, lua_simref *r, int arg) { return check_name(L, r, arg, &name_kinds[2]); }
+static int check_origin(lua_State *L, lua_simref *r, int arg) { return check_name(L, r, arg, &name_kinds[3]); }
 
 /* The origins an origin name or tag at arg designates (all when the
  * argument is absent): fills r->sc->scratch, returns the count. */
@@ -142,16 +142,6 @@ static int check_origins(lua_State *L, lua_simref *r, int arg)
         luaL_argerror(L, arg, lua_pushfstring(L, "unknown origin or tag '%s' (%s)", name,
                                               args_push_known(L, KNOWN_ORIGINS_AND_TAGS)));
     return n;
-}
-
-static int check_origin(lua_State *L, lua_simref *r, int arg)
-{
-    const char *name;
-    int o = find_cached(L, r, arg, UPV_ORIGINS, demob_model_find_origin, &name);
-    if (o < 0)
-        luaL_argerror(L, arg, lua_pushfstring(L, "unknown origin '%s' (known: %s)", name,
-                                              args_push_known(L, KNOWN_ORIGINS)));
-    return o;
 }
 
 static double check_finite(lua_State *L, int arg)
