@@ -456,6 +456,9 @@ static int consume_fn(void *ud, long j, const runner_job *job, strbuf *const buf
     long p = sweep_order_shard_point(&c->order, i);
     int rc = 0;
     if (c->quant) {
+        if (job->n_stocks != c->q.n_rows)
+            return demob_error_set(err, DEMOB_ERUN, "internal error: run %ld recorded %zu stocks, the quantiles "
+                                   "expect %zu", job->run, job->n_stocks, c->q.n_rows);
         sq_add_stocks(&c->q, r, job->stocks);
         /* Replicates before the last are kept in the scratch file, so a
          * resumed sweep has them for this point's quantiles. */

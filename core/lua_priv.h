@@ -47,7 +47,7 @@ enum lua_limit_kind { LIMIT_NONE = 0, LIMIT_INSTRUCTIONS, LIMIT_TIME, LIMIT_MEMO
 typedef struct lua_limits {
     size_t mem_used, mem_limit;
     long long instr_limit, instr_count;   /* for the call under way       */
-    double time_limit, t_start;           /* seconds (coarse monotonic clock); t_start < 0: not read yet */
+    double time_limit, t_start;           /* seconds (coarse monotonic clock) */
     int period;                           /* count-hook period            */
     int tripped;                          /* a lua_limit_kind: once set, the
                                            * count hook raises at every

@@ -64,7 +64,8 @@ static int find_cached(lua_State *L, lua_simref *r, int arg, int upv, find_fn fi
     struct scenario *sc = r->sc;
     const char *key = NULL;
     size_t slot = 0;
-    if (lua_type(L, arg) == LUA_TSTRING) {
+    int cacheable = model_of(r) == sc->model;
+    if (cacheable && lua_type(L, arg) == LUA_TSTRING) {
         key = lua_tostring(L, arg);
         slot = ((uintptr_t)key >> 4) % LUA_NAME_MEMO;
         if (sc->name_memo_key[kind][slot] == key) {
@@ -82,7 +83,7 @@ static int find_cached(lua_State *L, lua_simref *r, int arg, int upv, find_fn fi
     }
     *name = luaL_checkstring(L, arg);
     int i = find(model_of(r), *name);
-    if (i >= 0 && model_of(r) == sc->model) {
+    if (i >= 0 && cacheable) {
         lua_pushvalue(L, arg);
         lua_pushinteger(L, i);
         lua_rawset(L, cache);

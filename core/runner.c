@@ -331,6 +331,8 @@ int runner_run(const runner_config *c, long *jobs_done, demob_error *err)
     sh.c = c;
     int inline_run = c->n_jobs == 1;
     sh.window = inline_run ? 1 : 8L * workers + 8;
+    if (sh.window > c->n_jobs)
+        sh.window = c->n_jobs;   /* no slot that no job will use */
     sh.batch = sh.window / 2;
     sh.wake_at = -1;
     sh.n_values = demob_model_n_values(m);
@@ -354,6 +356,7 @@ int runner_run(const runner_config *c, long *jobs_done, demob_error *err)
         for (int f = 0; f < OUT_NFILES; f++)
             strbuf_init(&sh.slots[k].bufs[f]);
         sh.slots[k].desc.values = calloc((size_t)sh.n_values + 1, sizeof(double));
+        sh.slots[k].desc.n_stocks = c->record_stocks ? n_stocks : 0;
         if (c->record_stocks)
             sh.slots[k].desc.stocks = calloc(n_stocks, sizeof(double));
         if (!sh.slots[k].desc.values || (c->record_stocks && !sh.slots[k].desc.stocks)) {
@@ -386,8 +389,12 @@ int runner_run(const runner_config *c, long *jobs_done, demob_error *err)
         slot *sl = &sh.slots[j % sh.window];
         pthread_mutex_lock(&sh.lock);
         for (;;) {
-            if (sl->job == j && sl->done)
+            if (sl->job == j && sl->done) {
+                /* Marked under the same lock: an exiting worker's
+                 * release_sims must not free a sim about to be read. */
+                sl->consuming = sl->status == 0;
                 break;
+            }
             int setup_failed = 0;
             for (int i = 0; i < workers; i++)
                 if (ws[i].status) {
@@ -429,9 +436,6 @@ int runner_run(const runner_config *c, long *jobs_done, demob_error *err)
         }
         strbuf *const bufs[OUT_NFILES] = {planned(c, sl, 0), planned(c, sl, 1), planned(c, sl, 2),
                                           planned(c, sl, 3), planned(c, sl, 4)};
-        pthread_mutex_lock(&sh.lock);
-        sl->consuming = 1;
-        pthread_mutex_unlock(&sh.lock);
         rc = c->consume(c->consume_ud, j, &sl->desc, bufs, sl->sim, err);
         pthread_mutex_lock(&sh.lock);
         sl->consuming = 0;

@@ -25,6 +25,7 @@ typedef struct runner_job {
                           * recorded step (output_recorded), cell by cell
                           * (origin * states + state), as populations.csv
                           * lists them; NULL otherwise                   */
+    size_t n_stocks;     /* their number                                 */
 } runner_job;
 
 typedef struct runner_config {
