@@ -105,8 +105,10 @@ bench: check-deps $(BIN)
 	@BUILD=$(BUILD) bench/run
 
 # Fuzzing (clang with libFuzzer): every tests/fuzz/fuzz_*.c runs for
-# FUZZ_SECONDS from its seed corpus tests/fuzz/corpus/<name>/; crashes land
-# in build-fuzz/ (turn each into a regression test).
+# FUZZ_SECONDS from its seed corpus tests/fuzz/corpus/<name>/ (the scenario
+# loader also from every scenario in scenarios/ and tests/scenarios/, read
+# where they are rather than copied); crashes land in build-fuzz/ (turn each
+# into a regression test).
 FUZZ_SRC := $(wildcard tests/fuzz/fuzz_*.c)
 FUZZ_BIN := $(FUZZ_SRC:tests/fuzz/%.c=build-fuzz/%)
 FUZZ_LIB_SRC := $(LIB_SRC)
@@ -120,7 +122,8 @@ fuzz: check-deps $(FUZZ_BIN)
 	  echo "fuzzing $$n for $(FUZZ_SECONDS) s"; \
 	  $$f -max_total_time=$(FUZZ_SECONDS) -timeout=10 -artifact_prefix=build-fuzz/$$n- \
 	    $$( [ -f tests/fuzz/$$n.dict ] && echo -dict=tests/fuzz/$$n.dict ) \
-	    build-fuzz/corpus-$$n tests/fuzz/corpus/$$n || exit 1; done
+	    build-fuzz/corpus-$$n tests/fuzz/corpus/$$n \
+	    $$( [ $$n = fuzz_scenario ] && echo scenarios tests/scenarios ) || exit 1; done
 
 install: all
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/demob/scripts \

@@ -1,3 +1,0 @@
--- bad_mode.lua
-scenario { steps = 6, states = { "a" },
-           mode = "stocastic" }

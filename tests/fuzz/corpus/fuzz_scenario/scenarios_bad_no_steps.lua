@@ -1,3 +1,0 @@
--- bad_no_steps.lua
-local x = 1
-scenario { name = "no steps", states = { "a" } }

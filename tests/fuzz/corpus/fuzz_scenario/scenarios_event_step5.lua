@@ -1,5 +1,0 @@
--- event_step5.lua: fine with 6 steps, outside the run with --steps 3
-scenario { steps = 6, states = { "a", "b", "c" } }
-origin { "X", a = 1 }
-param { r = 0.1 }
-event { at = 5, set = { r = 0.2 } }
