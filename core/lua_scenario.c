@@ -43,23 +43,14 @@ int scenario_has_hooks(const scenario *sc)
 
 /* ------------------------------------------------------------ helpers */
 
-static char *dup_str(const char *s)
-{
-    size_t n = strlen(s) + 1;
-    char *d = malloc(n);
-    if (d)
-        memcpy(d, s, n);
-    return d;
-}
-
 /* The folder of path ("." when it has none). */
 static char *dir_of(const char *path)
 {
     const char *slash = strrchr(path, '/');
     if (!slash)
-        return dup_str(".");
+        return strdup(".");
     if (slash == path)
-        return dup_str("/");
+        return strdup("/");
     size_t n = (size_t)(slash - path);
     char *d = malloc(n + 1);
     if (d) {
@@ -332,7 +323,7 @@ scenario *scenario_load(const scenario_options *opt, demob_error *err)
     sc->cur_ref = LUA_NOREF;
     sc->trusted = opt->trusted;
     sc->mode = DEMOB_DETERMINISTIC;
-    sc->path = dup_str(opt->path);
+    sc->path = strdup(opt->path);
     sc->dir = dir_of(opt->path);
     sc->model = demob_model_new();
     if (!sc->path || !sc->dir || !sc->model) {

@@ -30,15 +30,6 @@ int model_grow(void *array_ptr, int *cap, int n, size_t elem)
             return demob_error_set((err), DEMOB_ERUN, "out of memory");         \
     } while (0)
 
-static char *dup_string(const char *s)
-{
-    size_t n = strlen(s) + 1;
-    char *d = malloc(n);
-    if (d)
-        memcpy(d, s, n);
-    return d;
-}
-
 static int check_open(demob_model *m, demob_error *err)
 {
     if (m->frozen)
@@ -153,7 +144,7 @@ int demob_model_set_name(demob_model *m, const char *name, demob_error *err)
 {
     if (check_open(m, err) || check_name("scenario", name, err))
         return DEMOB_EINPUT;
-    char *d = dup_string(name);
+    char *d = strdup(name);
     if (!d)
         return demob_error_set(err, DEMOB_ERUN, "out of memory");
     free(m->name);
@@ -248,7 +239,7 @@ int demob_model_add_state(demob_model *m, const char *name, demob_error *err)
     GROW(m->states, m->n_states, m->cap_states, err);
     state_def *s = &m->states[m->n_states];
     memset(s, 0, sizeof *s);
-    if (!(s->name = dup_string(name)))
+    if (!(s->name = strdup(name)))
         return demob_error_set(err, DEMOB_ERUN, "out of memory");
     s->exit_state = -1;
     return m->n_states++;
@@ -353,7 +344,7 @@ int demob_model_add_origin(demob_model *m, const char *name, demob_error *err)
     GROW(m->origins, m->n_origins, m->cap_origins, err);
     origin_def *o = &m->origins[m->n_origins];
     memset(o, 0, sizeof *o);
-    if (!(o->name = dup_string(name)))
+    if (!(o->name = strdup(name)))
         return demob_error_set(err, DEMOB_ERUN, "out of memory");
     return m->n_origins++;
 }
@@ -373,7 +364,7 @@ int demob_model_tag_origin(demob_model *m, int origin, const char *tag, demob_er
     if (!t)
         return demob_error_set(err, DEMOB_ERUN, "out of memory");
     o->tags = t;
-    if (!(t[o->n_tags] = dup_string(tag)))
+    if (!(t[o->n_tags] = strdup(tag)))
         return demob_error_set(err, DEMOB_ERUN, "out of memory");
     o->n_tags++;
     return 0;
@@ -474,7 +465,7 @@ static demob_value add_value(demob_model *m, const char *name, double def, doubl
     GROW(m->values, m->n_values, m->cap_values, err);
     value_slot *v = &m->values[m->n_values];
     v->name = NULL;
-    if (name && !(v->name = dup_string(name)))
+    if (name && !(v->name = strdup(name)))
         return demob_error_set(err, DEMOB_ERUN, "out of memory");
     v->def = def;
     v->lo = lo;
@@ -554,7 +545,7 @@ int demob_model_add_flow(demob_model *m, const char *name, int from, int to, dem
     memset(f, 0, sizeof *f);
     if (origin_mask_for(m, "a flow", origins, n_origins, &f->applies, err))
         return DEMOB_EINPUT;
-    if (!(f->name = dup_string(name))) {
+    if (!(f->name = strdup(name))) {
         free(f->applies);
         return demob_error_set(err, DEMOB_ERUN, "out of memory");
     }
@@ -616,7 +607,7 @@ int demob_model_add_capacity(demob_model *m, const char *name, demob_value per_s
     GROW(m->caps, m->n_caps, m->cap_caps, err);
     capacity_def *c = &m->caps[m->n_caps];
     memset(c, 0, sizeof *c);
-    if (!(c->name = dup_string(name)))
+    if (!(c->name = strdup(name)))
         return demob_error_set(err, DEMOB_ERUN, "out of memory");
     c->limit = per_step;
     c->policy = policy;
@@ -735,7 +726,7 @@ static int find_or_add_category(demob_model *m, const char *name, demob_error *e
         if (strcmp(m->categories[i], name) == 0)
             return i;
     GROW(m->categories, m->n_categories, m->cap_categories, err);
-    if (!(m->categories[m->n_categories] = dup_string(name)))
+    if (!(m->categories[m->n_categories] = strdup(name)))
         return demob_error_set(err, DEMOB_ERUN, "out of memory");
     return m->n_categories++;
 }
@@ -821,7 +812,7 @@ int demob_model_add_budget(demob_model *m, const char *name, double initial, dem
     GROW(m->budgets, m->n_budgets, m->cap_budgets, err);
     budget_def *b = &m->budgets[m->n_budgets];
     memset(b, 0, sizeof *b);
-    if (!(b->name = dup_string(name)))
+    if (!(b->name = strdup(name)))
         return demob_error_set(err, DEMOB_ERUN, "out of memory");
     b->initial = initial;
     b->refill = refill_per_step;
@@ -878,8 +869,8 @@ int demob_model_add_sync(demob_model *m, const char *tag_a, const char *tag_b, d
     sync_def *s = &m->syncs[m->n_syncs];
     memset(s, 0, sizeof *s);
     int ret = DEMOB_ERUN;
-    s->tag_a = dup_string(tag_a);
-    s->tag_b = dup_string(tag_b);
+    s->tag_a = strdup(tag_a);
+    s->tag_b = strdup(tag_b);
     if (!m->mask_user)
         m->mask_user = "a sync";
     s->in_a = calloc((size_t)m->n_origins + 1, 1);

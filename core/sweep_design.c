@@ -16,15 +16,6 @@
  * the design alone holds 8 bytes per point and param). */
 #define SWEEP_MAX_POINTS 1000000000L
 
-static char *dup_str(const char *s)
-{
-    size_t n = strlen(s) + 1;
-    char *d = malloc(n);
-    if (d)
-        memcpy(d, s, n);
-    return d;
-}
-
 static int oom(demob_error *err)
 {
     return demob_error_set(err, DEMOB_ERUN, "out of memory");
@@ -116,7 +107,7 @@ static sweep_factor *new_factor(sweep_spec *s, const char *name, sweep_factor_ki
     }
     sweep_factor *f = &s->factors[s->n_factors];
     memset(f, 0, sizeof *f);
-    if (!(f->name = dup_str(name))) {
+    if (!(f->name = strdup(name))) {
         oom(err);
         return NULL;
     }
@@ -322,7 +313,7 @@ int sweep_spec_set_points(sweep_spec *s, const char *what, const char *const *na
     }
     s->n_cols = n_cols;
     for (int c = 0; c < n_cols; c++)
-        if (!(s->pt_names[c] = dup_str(names[c]))) {
+        if (!(s->pt_names[c] = strdup(names[c]))) {
             free_points(s);
             return oom(err);
         }
@@ -793,9 +784,9 @@ int sweep_design_build(const sweep_spec *s, uint64_t seed, sweep_design *d, demo
         return oom(err);
     }
     for (int c = 0; c < s->n_cols; c++)
-        d->names[c] = dup_str(s->pt_names[c]);
+        d->names[c] = strdup(s->pt_names[c]);
     for (int i = 0; i < s->n_factors; i++)
-        d->names[s->n_cols + i] = dup_str(s->factors[i].name);
+        d->names[s->n_cols + i] = strdup(s->factors[i].name);
     for (int k = 0; k < np; k++)
         if (!d->names[k]) {
             free(col);
