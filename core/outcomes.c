@@ -284,18 +284,26 @@ static int new_block(reader *r, const tidy_row *row, demob_error *err)
     return 0;
 }
 
-static int read_populations(reader *r, const char *path, demob_error *err)
+/* Opens path, which must hold the given kind of file: NULL with an error
+ * naming what it holds otherwise. */
+static tidy_reader *open_kind(const char *path, tidy_kind kind, demob_error *err)
 {
     tidy_reader *t = tidy_open(path, err);
+    if (t && tidy_kind_of(t) != kind) {
+        demob_error_set(err, DEMOB_EINPUT, "%s: holds %s, not %s", path, tidy_kind_name(tidy_kind_of(t)),
+                        tidy_kind_name(kind));
+        tidy_close(t);
+        return NULL;
+    }
+    return t;
+}
+
+static int read_populations(reader *r, const char *path, demob_error *err)
+{
+    tidy_reader *t = open_kind(path, TIDY_POPULATIONS, err);
     if (!t)
         return err->status;
     int rc = 0;
-    if (tidy_kind_of(t) != TIDY_POPULATIONS) {
-        rc = demob_error_set(err, DEMOB_EINPUT, "%s: holds %s, not populations", path,
-                             tidy_kind_name(tidy_kind_of(t)));
-        tidy_close(t);
-        return rc;
-    }
     r->path = path;
     tidy_row row;
     int have = 0;
@@ -376,16 +384,10 @@ static int read_populations(reader *r, const char *path, demob_error *err)
 
 static int read_flows(reader *r, const char *path, demob_error *err)
 {
-    tidy_reader *t = tidy_open(path, err);
+    tidy_reader *t = open_kind(path, TIDY_FLOWS, err);
     if (!t)
         return err->status;
     int rc = 0;
-    if (tidy_kind_of(t) != TIDY_FLOWS) {
-        rc = demob_error_set(err, DEMOB_EINPUT, "%s: holds %s, not flows", path,
-                             tidy_kind_name(tidy_kind_of(t)));
-        tidy_close(t);
-        return rc;
-    }
     r->path = path;
     keytab_free(r->blocks);
     r->blocks = keytab_new();
@@ -436,17 +438,11 @@ static int read_flows(reader *r, const char *path, demob_error *err)
 
 static int read_costs(reader *r, const char *path, demob_error *err)
 {
-    tidy_reader *t = tidy_open(path, err);
+    tidy_reader *t = open_kind(path, TIDY_COSTS, err);
     if (!t)
         return err->status;
     int rc = 0;
     outcomes *out = r->out;
-    if (tidy_kind_of(t) != TIDY_COSTS) {
-        rc = demob_error_set(err, DEMOB_EINPUT, "%s: holds %s, not costs", path,
-                             tidy_kind_name(tidy_kind_of(t)));
-        tidy_close(t);
-        return rc;
-    }
     r->path = path;
     keytab_free(r->blocks);
     r->blocks = keytab_new();

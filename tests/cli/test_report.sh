@@ -60,6 +60,13 @@ expect 2 "empty" "$DEMOB" report "$T/empty" -o "$T/x.html"
 printf 'run,step,date,origin,state,count\n1,0,,Sudan,present,nan\n' > "$T/nan/populations.csv"
 expect 2 "$T/nan/populations.csv:2:20: column 'count': 'nan' is not a number" \
     "$DEMOB" report "$T/nan" -o "$T/x.html"
+# each file must hold what its name says
+mkdir -p "$T/swapped"
+cp "$F/det_a/populations.csv" "$T/swapped/populations.csv"
+cp "$F/det_a/populations.csv" "$T/swapped/flows.csv"
+expect 2 "$T/swapped/flows.csv: holds populations, not flows" "$DEMOB" report "$T/swapped" -o "$T/x.html"
+cp "$F/det_a/summary.csv" "$T/swapped/populations.csv"
+expect 2 "$T/swapped/populations.csv: holds summary, not populations" "$DEMOB" report "$T/swapped" -o "$T/x.html"
 expect 2 "2 --label for 1 folders" "$DEMOB" report "$F/det_a" --label a --label b -o "$T/x.html"
 [ ! -e "$T/x.html" ] || fail "a report was written despite bad input"
 expect 1 "$T/no/dir/r.html" "$DEMOB" report "$F/det_a" -o "$T/no/dir/r.html"
