@@ -145,6 +145,21 @@ static void header_row(strbuf *b, const char *first, const scen *sc, int n, int 
     strbuf_puts(b, "</tr>\n");
 }
 
+
+/* A table row with each scenario's total cost ("-" without costs). */
+static void cost_total_row(strbuf *b, const scen *sc, int n, const char *label)
+{
+    strbuf_puts(b, "<tr class=\"total\"><td>");
+    strbuf_puts(b, label);
+    strbuf_puts(b, "</td>");
+    for (int i = 0; i < n; i++) {
+        if (sc[i].oc.has_costs)
+            put_stat(b, &sc[i].oc.cost_total, sc[i].stochastic);
+        else
+            strbuf_puts(b, "<td class=\"num\">-</td>");
+    }
+    strbuf_puts(b, "</tr>\n");
+}
 static void key_outcomes(strbuf *b, const scen *sc, int n)
 {
     strbuf_puts(b, "<h2 id=\"outcomes\">Key outcomes</h2>\n<table>\n");
@@ -191,16 +206,8 @@ static void key_outcomes(strbuf *b, const scen *sc, int n)
         }
         strbuf_puts(b, "</tr>\n");
     }
-    if (any_cost) {
-        strbuf_puts(b, "<tr class=\"total\"><td>total cost</td>");
-        for (int i = 0; i < n; i++) {
-            if (sc[i].oc.has_costs)
-                put_stat(b, &sc[i].oc.cost_total, sc[i].stochastic);
-            else
-                strbuf_puts(b, "<td class=\"num\">-</td>");
-        }
-        strbuf_puts(b, "</tr>\n");
-    }
+    if (any_cost)
+        cost_total_row(b, sc, n, "total cost");
     strbuf_puts(b, "</table>\n");
     int any_sto = 0;
     for (int i = 0; i < n; i++)
@@ -478,14 +485,8 @@ static void costs(strbuf *b, const scen *sc, int n)
             }
             strbuf_puts(b, "</tr>\n");
         }
-    strbuf_puts(b, "<tr class=\"total\"><td>total</td>");
-    for (int i = 0; i < n; i++) {
-        if (sc[i].oc.has_costs)
-            put_stat(b, &sc[i].oc.cost_total, sc[i].stochastic);
-        else
-            strbuf_puts(b, "<td class=\"num\">-</td>");
-    }
-    strbuf_puts(b, "</tr>\n</table>\n");
+    cost_total_row(b, sc, n, "total");
+    strbuf_puts(b, "</table>\n");
 }
 
 static void details(strbuf *b, const scen *sc, int n)
