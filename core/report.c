@@ -225,6 +225,20 @@ static int figure(strbuf *b, const plot_request *r, demob_error *err)
     return rc;
 }
 
+/* A chart of the n folders from dirs (labels alike) with the report's
+ * common settings: the point, the width, the given height. */
+static void chart_request(plot_request *r, const char *const *dirs, const char *const *labels, int n,
+                          const report_input *in, double height)
+{
+    plot_request_init(r);
+    r->dirs = dirs;
+    r->labels = labels;
+    r->n_dirs = n;
+    r->point = in->oo.point;
+    r->width = CHART_WIDTH;
+    r->height = height;
+}
+
 static int charts(strbuf *b, const scen *sc, int n, const report_input *in, plot_cache *cache,
                   demob_error *err)
 {
@@ -235,40 +249,27 @@ static int charts(strbuf *b, const scen *sc, int n, const report_input *in, plot
     }
     strbuf_puts(b, "<h2 id=\"charts\">Charts</h2>\n");
     int rc;
+    plot_request r;
     /* Key states across scenarios. */
     for (int k = 0; key_states[k]; k++) {
         if (outcomes_state(&sc[0].oc, key_states[k]) < 0)
             continue;
-        plot_request r;
-        plot_request_init(&r);
-        r.dirs = dirs;
-        r.labels = labels;
-        r.n_dirs = n;
+        chart_request(&r, dirs, labels, n, in, 380);
         r.cache = cache;
         r.by = SERIES_TOTAL;
         r.items = &key_states[k];
         r.n_items = 1;
-        r.point = in->oo.point;
-        r.width = CHART_WIDTH;
-        r.height = 380;
         if ((rc = figure(b, &r, err)) != 0)
             return rc;
     }
     /* Redeployed by origin. */
     if (outcomes_state(&sc[0].oc, "redeployed") >= 0) {
         static const char *const redeployed[] = { "redeployed" };
-        plot_request r;
-        plot_request_init(&r);
-        r.dirs = dirs;
-        r.labels = labels;
-        r.n_dirs = n;
+        chart_request(&r, dirs, labels, n, in, 380);
         r.type = PLOT_LINE;
         r.by = SERIES_BY_ORIGIN;
         r.items = redeployed;
         r.n_items = 1;
-        r.point = in->oo.point;
-        r.width = CHART_WIDTH;
-        r.height = 380;
         if ((rc = figure(b, &r, err)) != 0)
             return rc;
     }
@@ -277,33 +278,19 @@ static int charts(strbuf *b, const scen *sc, int n, const report_input *in, plot
     for (int i = 0; i < n; i++)
         all_costs &= sc[i].oc.has_costs;
     if (all_costs) {
-        plot_request r;
-        plot_request_init(&r);
-        r.dirs = dirs;
-        r.labels = labels;
-        r.n_dirs = n;
+        chart_request(&r, dirs, labels, n, in, 380);
         r.kind = TIDY_COSTS;
         r.by = n == 1 ? SERIES_BY_ITEM : SERIES_TOTAL;
         r.type = n == 1 ? PLOT_AREA : PLOT_AUTO;
         r.cumulative = 1;
-        r.point = in->oo.point;
-        r.width = CHART_WIDTH;
-        r.height = 380;
         if ((rc = figure(b, &r, err)) != 0)
             return rc;
     }
     /* Each scenario's stocks by state, stacked. */
     for (int i = 0; i < n; i++) {
-        plot_request r;
-        plot_request_init(&r);
-        r.dirs = &dirs[i];
-        r.labels = &labels[i];
-        r.n_dirs = 1;
+        chart_request(&r, &dirs[i], &labels[i], 1, in, 400);
         r.cache = cache;
         r.type = PLOT_AREA;
-        r.point = in->oo.point;
-        r.width = CHART_WIDTH;
-        r.height = 400;
         if ((rc = figure(b, &r, err)) != 0)
             return rc;
     }
