@@ -195,6 +195,12 @@ int cli_exit_code(int status)
     return status == 0 ? 0 : status == DEMOB_EINPUT ? 2 : 1;
 }
 
+int cli_usage_fail(const char *cmd, const demob_error *err)
+{
+    fprintf(stderr, "demob %s: %s\n(demob %s --help shows the options)\n", cmd, err->message, cmd);
+    return 2;
+}
+
 int cli_fail(const char *cmd, const demob_error *err)
 {
     fprintf(stderr, "demob %s: %s\n", cmd, err->message[0] ? err->message : "failed");

@@ -33,6 +33,8 @@ int cli_wants_help(int argc, char **argv);
 int cli_exit_code(int status);
 /* Prints "demob CMD: message" on stderr and returns the exit code. */
 int cli_fail(const char *cmd, const demob_error *err);
+/* A bad command line: "demob CMD: message", where --help is, exit code 2. */
+int cli_usage_fail(const char *cmd, const demob_error *err);
 /* Default output folder: out/<scenario file name without .lua>. */
 void cli_default_out_dir(const char *scenario_path, char *buf, size_t n);
 /* The help text for the common options. */

@@ -302,10 +302,8 @@ int cmd_compare(int argc, char **argv)
     }
     args g;
     demob_error err = { 0 };
-    if (parse(argc, argv, &g, &err) != 0) {
-        fprintf(stderr, "demob compare: %s\n(demob compare --help shows the options)\n", err.message);
-        return 2;
-    }
+    if (parse(argc, argv, &g, &err) != 0)
+        return cli_usage_fail("compare", &err);
     strbuf table, csv;
     strbuf_init(&table);
     strbuf_init(&csv);

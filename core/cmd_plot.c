@@ -203,10 +203,8 @@ int cmd_plot(int argc, char **argv)
     }
     args g;
     demob_error err = { 0 };
-    if (parse(argc, argv, &g, &err) != 0) {
-        fprintf(stderr, "demob plot: %s\n(demob plot --help shows the options)\n", err.message);
-        return 2;
-    }
+    if (parse(argc, argv, &g, &err) != 0)
+        return cli_usage_fail("plot", &err);
     strbuf svg;
     strbuf_init(&svg);
     strbuf_puts(&svg, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");

@@ -104,10 +104,8 @@ int cmd_report(int argc, char **argv)
                         n_labels, in.n_dirs);
         bad = 1;
     }
-    if (bad) {
-        fprintf(stderr, "demob report: %s\n(demob report --help shows the options)\n", err.message);
-        return 2;
-    }
+    if (bad)
+        return cli_usage_fail("report", &err);
     in.dirs = dirs;
     in.labels = n_labels ? labels : NULL;
     strbuf html;
