@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "compare.h"
+#include "scratch.h"
 #include "runstats.h"
 #include "sweep_stats.h"
 
@@ -27,33 +28,22 @@ static void assert_close(double got, double want, double tol, const char *what)
     }
 }
 
-/* Writes text to <dir>/name and returns the path (static buffer ring). */
+/* Writes text to <dir>/name and returns the path. */
 static const char *put(const char *name, const char *text)
 {
-    static char paths[8][128];
-    static int next;
-    char *p = paths[next++ % 8];
-    snprintf(p, 128, "%s/%s", dir, name);
-    FILE *f = fopen(p, "w");
-    assert_non_null(f);
-    fputs(text, f);
-    fclose(f);
-    return p;
+    return scratch_put(dir, name, text);
 }
 
 static int setup(void **state)
 {
     (void)state;
-    snprintf(dir, sizeof dir, "/tmp/demob-test-compare-XXXXXX");
-    return mkdtemp(dir) ? 0 : -1;
+    return scratch_make(dir, sizeof dir, "compare");
 }
 
 static int teardown(void **state)
 {
     (void)state;
-    char cmd[128];
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
-    return system(cmd) == 0 ? 0 : -1;
+    return scratch_remove(dir);
 }
 
 static const compare_cell *find(const compare_result *r, long step, const char *origin,

@@ -16,6 +16,7 @@
 
 #include "outcomes.h"
 #include "report.h"
+#include "scratch.h"
 
 static char dir[64];
 
@@ -53,8 +54,7 @@ static void put(const char *sub, const char *name, const char *text)
 static int setup(void **state)
 {
     (void)state;
-    snprintf(dir, sizeof dir, "/tmp/demob-test-outcomes-XXXXXX");
-    if (!mkdtemp(dir))
+    if (scratch_make(dir, sizeof dir, "outcomes"))
         return -1;
     put("a", "populations.csv",
         "run,step,date,origin,state,count\n"
@@ -93,9 +93,7 @@ static int setup(void **state)
 static int teardown(void **state)
 {
     (void)state;
-    char cmd[128];
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
-    return system(cmd) == 0 ? 0 : -1;
+    return scratch_remove(dir);
 }
 
 static void worked_outcomes(void **state)

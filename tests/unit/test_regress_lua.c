@@ -29,6 +29,7 @@
 #include "model_same.h"
 #include "runner.h"
 #include "scenario.h"
+#include "scratch.h"
 
 static char dir[64];
 
@@ -40,16 +41,10 @@ static void assert_contains(const char *haystack, const char *needle)
     }
 }
 
-/* Writes dir/name with the text; returns the path (static buffer). */
+/* Writes dir/name with the text; returns the path. */
 static const char *write_script(const char *name, const char *text)
 {
-    static char path[128];
-    snprintf(path, sizeof path, "%s/%s", dir, name);
-    FILE *f = fopen(path, "w");
-    assert_non_null(f);
-    fputs(text, f);
-    assert_int_equal(fclose(f), 0);
-    return path;
+    return scratch_put(dir, name, text);
 }
 
 static void remove_tree(const char *d)
@@ -62,8 +57,7 @@ static void remove_tree(const char *d)
 static int setup(void **state)
 {
     (void)state;
-    snprintf(dir, sizeof dir, "/tmp/demob_regress_XXXXXX");
-    return mkdtemp(dir) ? 0 : -1;
+    return scratch_make(dir, sizeof dir, "regress-lua");
 }
 
 static int teardown(void **state)

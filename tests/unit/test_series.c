@@ -13,6 +13,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "scratch.h"
 #include "series.h"
 
 static char dir[64];
@@ -27,28 +28,19 @@ static void assert_close(double got, double want, double tol, const char *what)
 
 static const char *put(const char *name, const char *text)
 {
-    static char path[128];
-    snprintf(path, sizeof path, "%s/%s", dir, name);
-    FILE *f = fopen(path, "w");
-    assert_non_null(f);
-    fputs(text, f);
-    fclose(f);
-    return path;
+    return scratch_put(dir, name, text);
 }
 
 static int setup(void **state)
 {
     (void)state;
-    snprintf(dir, sizeof dir, "/tmp/demob-test-series-XXXXXX");
-    return mkdtemp(dir) ? 0 : -1;
+    return scratch_make(dir, sizeof dir, "series");
 }
 
 static int teardown(void **state)
 {
     (void)state;
-    char cmd[128];
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
-    return system(cmd) == 0 ? 0 : -1;
+    return scratch_remove(dir);
 }
 
 #define POP "run,step,date,origin,state,count\n"
