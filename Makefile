@@ -38,9 +38,13 @@ else ifneq ($(SANITIZER),)
   $(error SANITIZER must be address or undefined)
 endif
 
-LIB_SRC  := $(filter-out core/main.c,$(wildcard core/*.c))
+# The layers of core/, bottom first (docs/architecture.md). libdemob.a holds
+# every layer but cli; libdemob_engine.a the engine alone (libc and libm).
+LAYERS   := engine util run sweep lua report
+ENGINE_OBJ := $(patsubst core/%.c,$(BUILD)/core/%.o,$(wildcard core/engine/*.c))
+LIB_SRC  := $(foreach l,$(LAYERS),$(wildcard core/$(l)/*.c))
 LIB_OBJ  := $(LIB_SRC:core/%.c=$(BUILD)/core/%.o)
-MAIN_OBJ := $(BUILD)/core/main.o
+CLI_OBJ  := $(patsubst core/%.c,$(BUILD)/core/%.o,$(wildcard core/cli/*.c))
 LUA_MODS := $(wildcard scripts/*.lua)
 EMBED_C  := $(BUILD)/embedded_scripts.c
 EMBED_OBJ := $(BUILD)/embedded_scripts.o
@@ -61,10 +65,12 @@ check-deps:
 deps:
 	@tools/install-deps $(DEB_PACKAGES)
 
-$(BUILD)/core/%.o: core/%.c | $(BUILD)/core
+$(BUILD)/core/%.o: core/%.c
+	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) -c $< -o $@
 
-$(EMBED_C): $(LUA_MODS) tools/embed-lua | $(BUILD)/core
+$(EMBED_C): $(LUA_MODS) tools/embed-lua
+	@mkdir -p $(@D)
 	tools/embed-lua $(LUA_MODS) > $@.tmp && mv $@.tmp $@
 
 $(EMBED_OBJ): $(EMBED_C)
@@ -73,14 +79,17 @@ $(EMBED_OBJ): $(EMBED_C)
 $(BUILD)/libdemob.a: $(LIB_OBJ) $(EMBED_OBJ)
 	rm -f $@ && ar rcs $@ $^
 
-$(BIN): $(MAIN_OBJ) $(BUILD)/libdemob.a
+$(BUILD)/libdemob_engine.a: $(ENGINE_OBJ)
+	rm -f $@ && ar rcs $@ $^
+
+$(BIN): $(CLI_OBJ) $(BUILD)/libdemob.a
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
 $(BUILD)/tests/%: tests/unit/%.c $(BUILD)/libdemob.a | $(BUILD)/tests
 	@pkg-config --exists cmocka || { echo "missing Debian package libcmocka-dev (run: make deps)" >&2; exit 1; }
 	$(CC) $(ALL_CFLAGS) $(CMOCKA_CFLAGS) -o $@ $< $(LDFLAGS) $(BUILD)/libdemob.a $(CMOCKA_LIBS) $(LDLIBS)
 
-$(BUILD)/core $(BUILD)/tests:
+$(BUILD)/tests:
 	mkdir -p $@
 
 # make test: installs what is missing, builds, runs every test.
@@ -142,4 +151,4 @@ uninstall:
 clean:
 	rm -rf build build-* demob out
 
--include $(wildcard $(BUILD)/core/*.d $(BUILD)/tests/*.d)
+-include $(wildcard $(BUILD)/core/*/*.d $(BUILD)/tests/*.d)

@@ -10,7 +10,7 @@
  * does from cell to cell, so no per-n set-up can be reused.
  *
  * Build by hand and run (from the repository root):
- *   cc -std=c11 -O2 -Icore bench/binomial_bench.c core/binomial.c core/rng.c \
+ *   cc -std=c11 -O2 -Icore bench/binomial_bench.c core/engine/binomial.c core/engine/rng.c \
  *      -o /tmp/binomial_bench -lm && /tmp/binomial_bench [draws]
  *
  * Each row prints draws per second for both, the ratio, and the sample
@@ -35,7 +35,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <time.h>
-#include "binomial.h"
+#include "engine/binomial.h"
 
 enum { REPS = 5 };
 

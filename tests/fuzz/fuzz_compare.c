@@ -1,5 +1,5 @@
 /* fuzz_compare.c - libFuzzer target for compare's alignment
- * (core/compare.c over core/tidy.c and core/csv_read.c). compare works on
+ * (core/report/compare.c over core/report/tidy.c and core/util/csv_read.c). compare works on
  * files, so the input is split into two CSV files written to a private
  * temporary folder:
  *   byte 0        options: bit 0 all_steps, bit 1 by_run, bit 2 tolerances,
@@ -13,7 +13,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "compare.h"
+#include "report/compare.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

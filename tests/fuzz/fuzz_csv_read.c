@@ -1,4 +1,4 @@
-/* fuzz_csv_read.c - libFuzzer target for the CSV reader (core/csv_read.c):
+/* fuzz_csv_read.c - libFuzzer target for the CSV reader (core/util/csv_read.c):
  * any bytes as a CSV over memory. Every record must have exactly the
  * header's number of fields, every field must be NUL-terminated at its
  * reported length, and numbers must parse without crashing. A failure is
@@ -8,7 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "csv_read.h"
+#include "util/csv_read.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

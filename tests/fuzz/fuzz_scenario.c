@@ -19,11 +19,11 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "csv_read.h"
-#include "output.h"
-#include "scenario.h"
-#include "strbuf.h"
-#include "sweep_design.h"
+#include "util/csv_read.h"
+#include "run/output.h"
+#include "lua/scenario.h"
+#include "util/strbuf.h"
+#include "sweep/sweep_design.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

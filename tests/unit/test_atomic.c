@@ -1,4 +1,4 @@
-/* test_atomic.c - atomic output files and make_dirs: a commit replaces the
+/* test_atomic.c - atomic output files and atomic_make_dirs: a commit replaces the
  * file, an abort or a failure (disk full, unwritable folder, a folder in
  * the way) leaves no temporary and keeps an older file byte for byte. */
 #include <stdarg.h>
@@ -18,7 +18,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "atomic_file.h"
+#include "util/atomic_file.h"
 
 typedef struct fixture {
     char dir[64];
@@ -266,7 +266,7 @@ static void test_unwritable_folder(void **state)
     assert_string_equal(err.message, want);
 
     snprintf(path, sizeof path, "%s/sub/dir", ro);
-    assert_int_equal(make_dirs(path, &err), DEMOB_ERUN);
+    assert_int_equal(atomic_make_dirs(path, &err), DEMOB_ERUN);
     snprintf(want, sizeof want, "cannot create output folder '%s': %s", path,
              strerror(mounted ? EROFS : EACCES));
     assert_string_equal(err.message, want);
@@ -282,8 +282,8 @@ static void test_make_dirs(void **state)
     char path[160];
     demob_error err = {0};
     snprintf(path, sizeof path, "%s/a/b//c/", fx->dir);
-    assert_int_equal(make_dirs(path, &err), 0);
-    assert_int_equal(make_dirs(path, &err), 0);   /* existing is fine */
+    assert_int_equal(atomic_make_dirs(path, &err), 0);
+    assert_int_equal(atomic_make_dirs(path, &err), 0);   /* existing is fine */
     snprintf(path, sizeof path, "%s/a/b/c", fx->dir);
     struct stat st;
     assert_int_equal(stat(path, &st), 0);
@@ -293,11 +293,11 @@ static void test_make_dirs(void **state)
     snprintf(file, sizeof file, "%s/a/f", fx->dir);
     write_text(file, "x");
     snprintf(path, sizeof path, "%s/a/f/g", fx->dir);
-    assert_int_equal(make_dirs(path, &err), DEMOB_ERUN);
+    assert_int_equal(atomic_make_dirs(path, &err), DEMOB_ERUN);
     char want[300];
     snprintf(want, sizeof want, "cannot create output folder '%s': Not a directory", path);
     assert_string_equal(err.message, want);
-    assert_int_equal(make_dirs(file, &err), DEMOB_ERUN);
+    assert_int_equal(atomic_make_dirs(file, &err), DEMOB_ERUN);
     snprintf(want, sizeof want, "cannot create output folder '%s': Not a directory", file);
     assert_string_equal(err.message, want);
 }

@@ -10,7 +10,7 @@
 #include <cmocka.h>
 #include <math.h>
 #include <string.h>
-#include "binomial.h"
+#include "engine/binomial.h"
 
 static void assert_near(double a, double b, double tol)
 {

@@ -11,9 +11,9 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "axis.h"
-#include "chart.h"
-#include "svg.h"
+#include "report/axis.h"
+#include "report/chart.h"
+#include "report/svg.h"
 
 static void assert_close(double got, double want, double tol)
 {
@@ -66,40 +66,40 @@ static void nice_ticks_cases(void **state)
 {
     (void)state;
     axis_ticks t;
-    nice_ticks(0, 14000, 6, &t);   /* step 5000 -> 0, 5000, 10000, 15000 */
+    axis_nice_ticks(0, 14000, 6, &t);   /* step 5000 -> 0, 5000, 10000, 15000 */
     assert_close(t.lo, 0, 0);
     assert_close(t.hi, 15000, 0);
     assert_close(t.step, 5000, 0);
     assert_int_equal(t.n, 4);
-    nice_ticks(0, 3, 7, &t);       /* 0..3 by 1 */
+    axis_nice_ticks(0, 3, 7, &t);       /* 0..3 by 1 */
     assert_close(t.step, 1, 0);
     assert_int_equal(t.n, 4);
-    nice_ticks(-2.3, 7.9, 5, &t);  /* range 10.2 -> 20, /4 = 5 -> step 5: -5..10 */
+    axis_nice_ticks(-2.3, 7.9, 5, &t);  /* range 10.2 -> 20, /4 = 5 -> step 5: -5..10 */
     assert_close(t.lo, -5, 0);
     assert_close(t.hi, 10, 0);
     assert_int_equal(t.n, 4);
-    nice_ticks(0.12, 0.47, 6, &t); /* range 0.35 -> 0.5, /5 = 0.1 */
+    axis_nice_ticks(0.12, 0.47, 6, &t); /* range 0.35 -> 0.5, /5 = 0.1 */
     assert_close(t.step, 0.1, 1e-15);
     assert_close(t.lo, 0.1, 1e-15);
     assert_close(t.hi, 0.5, 1e-15);
-    nice_ticks(5, 5, 6, &t);       /* one value: 0 up to past it */
+    axis_nice_ticks(5, 5, 6, &t);       /* one value: 0 up to past it */
     assert_close(t.lo, 0, 0);
     assert_true(t.hi >= 5);
-    nice_ticks(0, 0, 6, &t);
+    axis_nice_ticks(0, 0, 6, &t);
     assert_close(t.lo, 0, 0);
     assert_close(t.hi, 1, 0);
-    nice_ticks(NAN, 3, 6, &t);
+    axis_nice_ticks(NAN, 3, 6, &t);
     assert_close(t.hi, 1, 0);
     for (int max = 3; max <= 12; max++) {   /* never far beyond the budget */
-        nice_ticks(0, 12345, max, &t);
+        axis_nice_ticks(0, 12345, max, &t);
         assert_true(t.n <= max + 1);
         assert_true(t.hi >= 12345);
     }
-    assert_close(nice_number(3.7, 1), 5, 0);
-    assert_close(nice_number(3.7, 0), 5, 0);
-    assert_close(nice_number(1.2, 1), 1, 0);
-    assert_close(nice_number(1.2, 0), 2, 0);
-    assert_close(nice_number(0.071, 1), 0.1, 1e-15);
+    assert_close(axis_nice_number(3.7, 1), 5, 0);
+    assert_close(axis_nice_number(3.7, 0), 5, 0);
+    assert_close(axis_nice_number(1.2, 1), 1, 0);
+    assert_close(axis_nice_number(1.2, 0), 2, 0);
+    assert_close(axis_nice_number(0.071, 1), 0.1, 1e-15);
 }
 
 static void labels(void **state)
@@ -134,13 +134,13 @@ static void calendar_ticks(void **state)
 {
     (void)state;
     int day;
-    assert_int_equal(month_index("2020-11", &day), 2020 * 12 + 10);
+    assert_int_equal(axis_month_index("2020-11", &day), 2020 * 12 + 10);
     assert_int_equal(day, 1);
-    assert_int_equal(month_index("2021-02-15", &day), 2021 * 12 + 1);
+    assert_int_equal(axis_month_index("2021-02-15", &day), 2021 * 12 + 1);
     assert_int_equal(day, 15);
-    assert_int_equal(month_index("2021-13", NULL), -1);
-    assert_int_equal(month_index("", NULL), -1);
-    assert_int_equal(month_index("2021-1", NULL), -1);
+    assert_int_equal(axis_month_index("2021-13", NULL), -1);
+    assert_int_equal(axis_month_index("", NULL), -1);
+    assert_int_equal(axis_month_index("2021-1", NULL), -1);
 
     /* 25 months from 2020-11: every 3 months, on quarters. */
     double x[25];
@@ -153,23 +153,23 @@ static void calendar_ticks(void **state)
         x[i] = i;
     }
     x_tick t[64];
-    int n = time_ticks(x, d, 25, 10, t, 64);
+    int n = axis_time_ticks(x, d, 25, 10, t, 64);
     assert_int_equal(n, 8);   /* Jan, Apr, Jul, Oct 2021; Jan, Apr, Jul, Oct 2022 */
     assert_string_equal(t[0].label, "Jan 2021");
     assert_close(t[0].x, 2, 0);
     assert_string_equal(t[7].label, "Oct 2022");
-    n = time_ticks(x, d, 25, 4, t, 64);   /* every 6 months: Jan, Jul 2021, Jan, Jul 2022 */
+    n = axis_time_ticks(x, d, 25, 4, t, 64);   /* every 6 months: Jan, Jul 2021, Jan, Jul 2022 */
     assert_int_equal(n, 4);
     assert_string_equal(t[1].label, "Jul 2021");
-    n = time_ticks(x, d, 25, 3, t, 64);   /* yearly */
+    n = axis_time_ticks(x, d, 25, 3, t, 64);   /* yearly */
     assert_int_equal(n, 2);
     assert_string_equal(t[0].label, "2021");
     assert_string_equal(t[1].label, "2022");
     /* Without dates: nice step numbers. */
-    n = time_ticks(x, NULL, 25, 6, t, 64);   /* 0..24 with 6: step 10 */
+    n = axis_time_ticks(x, NULL, 25, 6, t, 64);   /* 0..24 with 6: step 10 */
     assert_int_equal(n, 3);
     assert_string_equal(t[2].label, "20");
-    n = time_ticks(x, NULL, 25, 9, t, 64);   /* with 9: step 5 */
+    n = axis_time_ticks(x, NULL, 25, 9, t, 64);   /* with 9: step 5 */
     assert_int_equal(n, 5);
     assert_string_equal(t[1].label, "5");
     /* A short daily axis: nice steps labelled with the day. */
@@ -179,7 +179,7 @@ static void calendar_ticks(void **state)
         snprintf(dbuf[i], sizeof dbuf[i], "2021-01-%02d", i + 1);
         days[i] = dbuf[i];
     }
-    n = time_ticks(x, days, 15, 4, t, 64);
+    n = axis_time_ticks(x, days, 15, 4, t, 64);
     assert_true(n >= 2);
     assert_string_equal(t[0].label, "1 Jan");
     assert_string_equal(t[1].label, "6 Jan");   /* every 5 steps */

@@ -13,10 +13,10 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "compare.h"
+#include "report/compare.h"
 #include "scratch.h"
-#include "runstats.h"
-#include "sweep_stats.h"
+#include "util/runstats.h"
+#include "util/stats.h"
 
 static char dir[64];
 
@@ -438,21 +438,21 @@ static void bad_input(void **state)
 static void statistics(void **state)
 {
     (void)state;
-    assert_close(t975(1), 12.7062, 1e-4, "t 1");
-    assert_close(t975(4), 2.7764, 1e-4, "t 4");
-    assert_close(t975(30), 2.0423, 1e-4, "t 30");
-    assert_close(t975(40), 2.0211, 2e-4, "t 40");     /* tables: 2.0211 */
-    assert_close(t975(120), 1.9799, 1e-4, "t 120");   /* tables: 1.9799 */
-    assert_close(t975(1e9), 1.959964, 1e-6, "t inf");
+    assert_close(stats_t975(1), 12.7062, 1e-4, "t 1");
+    assert_close(stats_t975(4), 2.7764, 1e-4, "t 4");
+    assert_close(stats_t975(30), 2.0423, 1e-4, "t 30");
+    assert_close(stats_t975(40), 2.0211, 2e-4, "t 40");     /* tables: 2.0211 */
+    assert_close(stats_t975(120), 1.9799, 1e-4, "t 120");   /* tables: 1.9799 */
+    assert_close(stats_t975(1e9), 1.959964, 1e-6, "t inf");
     /* Between table rows t is interpolated in 1/df: df 4.5 lies between
      * 2.7764 and 2.5706 at (1/4 - 1/4.5) / (1/4 - 1/5) = 5/9 of the way. */
-    assert_close(t975(4.5), 2.7764 + 5.0 / 9.0 * (2.5706 - 2.7764), 1e-12, "t 4.5");
+    assert_close(stats_t975(4.5), 2.7764 + 5.0 / 9.0 * (2.5706 - 2.7764), 1e-12, "t 4.5");
     welford w = { 0, 0, 0 };
     double xs[] = { 1e9 + 1, 1e9 + 2, 1e9 + 3, 1e9 + 4 };
     for (int i = 0; i < 4; i++)
-        welford_add(&w, xs[i]);
+        stats_welford_add(&w, xs[i]);
     assert_close(w.mean, 1e9 + 2.5, 1e-6, "welford mean");
-    assert_close(welford_var(&w), 5.0 / 3.0, 1e-9, "welford var");
+    assert_close(stats_welford_var(&w), 5.0 / 3.0, 1e-9, "welford var");
     double q[] = { 5, 1, 4, 2, 3 };
     stats_sort(q, 5);
     assert_close(stats_quantile_sorted(q, 5, 0.5), 3, 0, "median");
@@ -460,12 +460,12 @@ static void statistics(void **state)
     assert_close(stats_quantile_sorted(q, 5, 0.95), 4.8, 1e-12, "p95");
     assert_true(isnan(stats_quantile_sorted(q, 0, 0.5)));
     /* Welch: identical samples never differ; zero spread differs if any gap. */
-    assert_int_equal(welch_beyond(3, 12, 4, 3, 12, 4), 0);
-    assert_int_equal(welch_beyond(3, 12, 0, 3, 12.5, 0), 1);
-    assert_int_equal(welch_beyond(1, 12, 0, 3, 30, 1), -1);
+    assert_int_equal(stats_welch_beyond(3, 12, 4, 3, 12, 4), 0);
+    assert_int_equal(stats_welch_beyond(3, 12, 0, 3, 12.5, 0), 1);
+    assert_int_equal(stats_welch_beyond(1, 12, 0, 3, 30, 1), -1);
     /* mean diff 4, se sqrt(4/3 + 4/3) = 1.633, df 4: 4 < 2.7764 * 1.633 = 4.534 */
-    assert_int_equal(welch_beyond(3, 12, 4, 3, 16, 4), 0);
-    assert_int_equal(welch_beyond(3, 12, 4, 3, 16.6, 4), 1);
+    assert_int_equal(stats_welch_beyond(3, 12, 4, 3, 16, 4), 0);
+    assert_int_equal(stats_welch_beyond(3, 12, 4, 3, 16.6, 4), 1);
 }
 
 int main(void)

@@ -13,9 +13,9 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "csv_read.h"
-#include "csv_write.h"
-#include "strbuf.h"
+#include "util/csv_read.h"
+#include "util/csv_write.h"
+#include "util/strbuf.h"
 
 /* assert_float_equal compares in float precision; this one does not. */
 static void assert_double_near(double want, double got, double tol)

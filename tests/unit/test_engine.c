@@ -16,7 +16,7 @@
 #include <string.h>
 
 #include "demob.h"
-#include "rng.h"
+#include "engine/rng.h"
 
 static void assert_close(double got, double want, double tol, const char *what)
 {

@@ -1,4 +1,4 @@
-/* test_hooks.c - Lua hooks during runs (core/lua_hooks.c, lua_sim.c): a
+/* test_hooks.c - Lua hooks during runs (core/lua/lua_hooks.c, lua_sim.c): a
  * hook's writes show in worked numbers, the order of predicate events,
  * arrival functions and on_step, events firing once, the sim object's
  * reads and writes, its death after the run, the run's own random stream,
@@ -19,7 +19,7 @@
 #include <unistd.h>
 
 #include "demob.h"
-#include "scenario.h"
+#include "lua/scenario.h"
 
 #define DIR "tests/scenarios/"
 

@@ -10,8 +10,8 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "json_flat.h"
-#include "keytab.h"
+#include "util/json_flat.h"
+#include "util/keytab.h"
 
 static void flattens_a_manifest(void **state)
 {

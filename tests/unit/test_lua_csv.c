@@ -18,7 +18,7 @@
 #include <lua.h>
 #include <lualib.h>
 
-#include "lua_csv.h"
+#include "lua/lua_csv.h"
 
 typedef struct fixture {
     char dir[64];       /* base folder: inputs */

@@ -14,8 +14,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "outcomes.h"
-#include "report.h"
+#include "report/outcomes.h"
+#include "report/report.h"
 #include "scratch.h"
 
 static char dir[64];

@@ -7,7 +7,7 @@
  *   - svg_escape passed bytes that are not UTF-8 through, so a chart of a
  *     scenario whose names hold such bytes was not well-formed XML and did
  *     not display;
- *   - json_string did the same, so manifest.json was not valid JSON. */
+ *   - manifest_json_string did the same, so manifest.json was not valid JSON. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -16,10 +16,10 @@
 
 #include <string.h>
 
-#include "csv_read.h"
-#include "manifest.h"
-#include "strbuf.h"
-#include "svg.h"
+#include "util/csv_read.h"
+#include "run/manifest.h"
+#include "util/strbuf.h"
+#include "report/svg.h"
 
 /* ------------------------------------------------- CR-only line ends */
 
@@ -121,11 +121,11 @@ static void test_json_string_utf8(void **state)
     (void)state;
     strbuf b;
     strbuf_init(&b);
-    json_string(&b, mixed);
+    manifest_json_string(&b, mixed);
     assert_string_equal(b.data, "\"a\xC3\xA9\xE2\x82\xAC\xF0\x9F\x98\x80\\ufffd\\ufffd\\ufffd\\ufffd\\ufffd"
                                 "\\ufffd\\ufffd\\ufffd\\ufffd\\ufffd\\ufffd\\ufffd\\ufffd\"");
     strbuf_clear(&b);
-    json_string(&b, "q\"\\\n\x01\xEF\xBF\xBF");
+    manifest_json_string(&b, "q\"\\\n\x01\xEF\xBF\xBF");
     assert_string_equal(b.data, "\"q\\\"\\\\\\n\\u0001\xEF\xBF\xBF\"");
     strbuf_free(&b);
 }

@@ -26,9 +26,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "model_same.h"
-#include "runner.h"
-#include "scenario.h"
+#include "engine/model_same.h"
+#include "run/runner.h"
+#include "lua/scenario.h"
 #include "scratch.h"
 
 static char dir[64];

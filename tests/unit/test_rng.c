@@ -7,7 +7,7 @@
 #include <setjmp.h>
 #include <cmocka.h>
 #include <math.h>
-#include "rng.h"
+#include "engine/rng.h"
 
 /* |a - b| <= tol in double precision (assert_float_equal is float only). */
 static void assert_near(double a, double b, double tol)

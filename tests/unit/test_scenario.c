@@ -20,8 +20,8 @@
 #include <lualib.h>
 
 #include "demob.h"
-#include "lua_priv.h"
-#include "scenario.h"
+#include "lua/lua_priv.h"
+#include "lua/scenario.h"
 
 #define DIR "tests/scenarios/"
 

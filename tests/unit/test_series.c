@@ -14,7 +14,7 @@
 #include <unistd.h>
 
 #include "scratch.h"
-#include "series.h"
+#include "report/series.h"
 
 static char dir[64];
 

@@ -13,7 +13,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "sweep_design.h"
+#include "sweep/sweep_design.h"
 
 static void near(double got, double want, double tol, int line)
 {

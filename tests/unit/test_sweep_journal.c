@@ -16,7 +16,7 @@
 #include <unistd.h>
 
 #include "scratch.h"
-#include "sweep_journal.h"
+#include "sweep/sweep_journal.h"
 
 static const char *ID_A = "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa";
 static const char *ID_B = "bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb";
@@ -58,38 +58,38 @@ static void test_resume_truncates(void **state)
     sweep_journal j;
     demob_error err = {0};
     int had;
-    assert_int_equal(sj_open(&j, dir, ID_A, 0, 1, NAMES, 2, 0, &had, &err), 0);
+    assert_int_equal(sweep_journal_open(&j, dir, ID_A, 0, 1, NAMES, 2, 0, &had, &err), 0);
     assert_int_equal(had, 0);
     const char *rows[4] = {"0,1\n", "0,2\n", "1,3\n", "1,4\n"};
     for (int r = 0; r < 3; r++) {
-        assert_int_equal(sj_append(&j, 1, rows[r], 4, &err), 0);
+        assert_int_equal(sweep_journal_append(&j, 1, rows[r], 4, &err), 0);
         if (r == 1)
-            assert_int_equal(sj_append(&j, 0, "0,5\n", 4, &err), 0);
-        assert_int_equal(sj_commit(&j, &err), 0);
+            assert_int_equal(sweep_journal_append(&j, 0, "0,5\n", 4, &err), 0);
+        assert_int_equal(sweep_journal_commit(&j, &err), 0);
     }
-    assert_int_equal(sj_append(&j, 1, rows[3], 4, &err), 0);   /* not committed */
+    assert_int_equal(sweep_journal_append(&j, 1, rows[3], 4, &err), 0);   /* not committed */
     uint64_t off[2];
-    assert_int_equal(sj_record(&j, 1, off, &err), 0);
+    assert_int_equal(sweep_journal_record(&j, 1, off, &err), 0);
     assert_int_equal(off[0], 4);
     assert_int_equal(off[1], 8);
-    sj_close(&j);
+    sweep_journal_close(&j);
     assert_int_equal(file_size("summary.csv.partial"), 16);
     assert_int_equal(file_size(SJ_JOURNAL_NAME), 256 + 3 * 16);
 
-    assert_int_equal(sj_open(&j, dir, ID_A, 0, 1, NAMES, 2, 1, &had, &err), 0);
+    assert_int_equal(sweep_journal_open(&j, dir, ID_A, 0, 1, NAMES, 2, 1, &had, &err), 0);
     assert_int_equal(had, 1);
     assert_int_equal(j.jobs, 3);
     assert_int_equal(j.off[1], 12);
     assert_int_equal(file_size("summary.csv.partial"), 12);
     /* Run 2's rows lie between records 1 and 2: copy them into a file. */
     uint64_t a[2], b[2];
-    assert_int_equal(sj_record(&j, 1, a, &err), 0);
-    assert_int_equal(sj_record(&j, 2, b, &err), 0);
+    assert_int_equal(sweep_journal_record(&j, 1, a, &err), 0);
+    assert_int_equal(sweep_journal_record(&j, 2, b, &err), 0);
     char path[256];
     snprintf(path, sizeof path, "%s/copy.csv", dir);
     atomic_file *f = atomic_open(path, &err);
     assert_non_null(f);
-    assert_int_equal(sj_copy(&j, 1, a[1], b[1], f, &err), 0);
+    assert_int_equal(sweep_journal_copy(&j, 1, a[1], b[1], f, &err), 0);
     assert_int_equal(atomic_commit(f, &err), 0);
     FILE *in = fopen(path, "r");
     assert_non_null(in);
@@ -97,7 +97,7 @@ static void test_resume_truncates(void **state)
     assert_int_equal(fread(got, 1, sizeof got - 1, in), 4);
     fclose(in);
     assert_string_equal(got, "1,3\n");
-    sj_close(&j);
+    sweep_journal_close(&j);
 }
 
 /* The partials lost their tail (a power cut before the sync): the records
@@ -111,14 +111,14 @@ static void test_journal_ahead_of_data(void **state)
     sweep_journal j;
     demob_error err = {0};
     int had;
-    assert_int_equal(sj_open(&j, dir, ID_A, 0, 1, NAMES, 2, 1, &had, &err), 0);
+    assert_int_equal(sweep_journal_open(&j, dir, ID_A, 0, 1, NAMES, 2, 1, &had, &err), 0);
     assert_int_equal(j.jobs, 1);
     assert_int_equal(j.off[1], 4);
     assert_int_equal(file_size(SJ_JOURNAL_NAME), 256 + 16);
     /* Rewind to nothing. */
-    assert_int_equal(sj_rewind(&j, 0, &err), 0);
+    assert_int_equal(sweep_journal_rewind(&j, 0, &err), 0);
     assert_int_equal(file_size("summary.csv.partial"), 0);
-    sj_close(&j);
+    sweep_journal_close(&j);
 }
 
 /* Another sweep or shard is refused with --resume; a second writer is
@@ -129,27 +129,27 @@ static void test_refusals_and_lock(void **state)
     sweep_journal j, k;
     demob_error err = {0};
     int had;
-    assert_int_equal(sj_open(&j, dir, ID_B, 0, 1, NAMES, 2, 1, &had, &err), DEMOB_EINPUT);
+    assert_int_equal(sweep_journal_open(&j, dir, ID_B, 0, 1, NAMES, 2, 1, &had, &err), DEMOB_EINPUT);
     has(&err, "unfinished sweep of another scenario, design or settings");
-    sj_close(&j);
-    assert_int_equal(sj_open(&j, dir, ID_A, 1, 2, NAMES, 2, 1, &had, &err), DEMOB_EINPUT);
+    sweep_journal_close(&j);
+    assert_int_equal(sweep_journal_open(&j, dir, ID_A, 1, 2, NAMES, 2, 1, &had, &err), DEMOB_EINPUT);
     has(&err, "holds shard 0/1 of this sweep, not 1/2");
-    sj_close(&j);
-    assert_int_equal(sj_open(&j, dir, ID_A, 0, 1, NAMES, 2, 1, &had, &err), 0);
-    assert_int_equal(sj_open(&k, dir, ID_A, 0, 1, NAMES, 2, 1, &had, &err), DEMOB_EINPUT);
+    sweep_journal_close(&j);
+    assert_int_equal(sweep_journal_open(&j, dir, ID_A, 0, 1, NAMES, 2, 1, &had, &err), 0);
+    assert_int_equal(sweep_journal_open(&k, dir, ID_A, 0, 1, NAMES, 2, 1, &had, &err), DEMOB_EINPUT);
     has(&err, "in use by another demob sweep");
-    sj_close(&k);
-    sj_close(&j);
-    assert_int_equal(sj_open(&j, dir, ID_B, 0, 1, NAMES, 2, 0, &had, &err), 0);
+    sweep_journal_close(&k);
+    sweep_journal_close(&j);
+    assert_int_equal(sweep_journal_open(&j, dir, ID_B, 0, 1, NAMES, 2, 0, &had, &err), 0);
     assert_int_equal(had, 1);
     assert_int_equal(j.jobs, 0);
     /* Scratch blocks. */
     double a[3] = {1, 2, 3}, b[3] = {0};
-    assert_int_equal(sj_scratch_write(&j, 1, a, sizeof a, &err), 0);
-    assert_int_equal(sj_scratch_read(&j, 1, b, sizeof b, &err), 0);
+    assert_int_equal(sweep_journal_scratch_write(&j, 1, a, sizeof a, &err), 0);
+    assert_int_equal(sweep_journal_scratch_read(&j, 1, b, sizeof b, &err), 0);
     assert_memory_equal(a, b, sizeof a);
-    assert_int_not_equal(sj_scratch_read(&j, 2, b, sizeof b, &err), 0);
-    sj_remove(&j);
+    assert_int_not_equal(sweep_journal_scratch_read(&j, 2, b, sizeof b, &err), 0);
+    sweep_journal_remove(&j);
     assert_int_equal(file_size(SJ_JOURNAL_NAME), -1);
     assert_int_equal(file_size("points.csv.partial"), -1);
     assert_int_equal(file_size(SJ_SCRATCH_NAME), -1);

@@ -13,9 +13,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "strbuf.h"
-#include "sweep_order.h"
-#include "sweep_quant.h"
+#include "util/strbuf.h"
+#include "sweep/sweep_order.h"
+#include "sweep/sweep_quant.h"
 
 /* For many P: position -> point is a bijection, position(point(q)) = q. */
 static void test_permutation(void **state)
@@ -119,7 +119,7 @@ static void test_quantile_rows(void **state)
     (void)state;
     sweep_quant q;
     demob_error err = {0};
-    assert_int_equal(sq_init(&q, 4, 2, &err), 0);
+    assert_int_equal(sweep_quant_init(&q, 4, 2, &err), 0);
     const char *labels[2] = {"0,2021-01,\"Sudan, North\",present", "0,2021-01,Chad,present"};
     for (int row = 0; row < 2; row++) {
         q.label_off[row] = q.labels.len;
@@ -128,17 +128,17 @@ static void test_quantile_rows(void **state)
     q.label_off[2] = q.labels.len;
     const double runs[4][2] = {{10, 5}, {40, 5}, {20, 5}, {30, 5}};
     for (int r = 0; r < 4; r++)
-        sq_add_stocks(&q, r, runs[r]);
+        sweep_quant_add_stocks(&q, r, runs[r]);
     strbuf b;
     strbuf_init(&b);
-    sq_format(&q, 7, 4, &b);
+    sweep_quant_format(&q, 7, 4, &b);
     char want[256];
     snprintf(want, sizeof want, "7,0,2021-01,\"Sudan, North\",present,25,%.12g,11.5,25,38.5\n"
                                 "7,0,2021-01,Chad,present,5,0,5,5,5\n", sqrt(500.0 / 3.0));
     assert_string_equal(b.data, want);
     near(q.vals[1 * 2 + 0], 40, __LINE__);
     strbuf_free(&b);
-    sq_free(&q);
+    sweep_quant_free(&q);
 }
 
 int main(void)

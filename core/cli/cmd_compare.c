@@ -1,0 +1,329 @@
+/* cmd_compare.c - `demob compare A B`: the command line around compare.c.
+ * A and B are two output folders (every output file they share is
+ * compared) or two CSV files of one kind. Prints a table, optionally
+ * writes the differences as CSV, and with tolerances serves as a gate. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "util/path.h"
+#include "util/atomic_file.h"
+#include "cli.h"
+#include "commands.h"
+#include "report/compare.h"
+#include "util/json_flat.h"
+#include "viz_args.h"
+
+#define MAX_AT 64
+
+static const char usage[] =
+    "usage: demob compare A B [options]\n"
+    "\n"
+    "Compares two outputs of demob run or demob sweep: A and B are output\n"
+    "folders (every CSV file they both hold is compared: populations, flows,\n"
+    "costs, budgets, summary, quantiles, points) or two CSV files of the same\n"
+    "kind. Rows are aligned on their keys (point, run, step, origin, and state,\n"
+    "flow, category or column). The final step is compared, with totals over\n"
+    "origins; runs are pooled: each side shows the mean over runs with its 95%\n"
+    "confidence interval, and '*' marks a difference beyond sampling noise\n"
+    "(Welch's t-test). Rows on one side only are listed.\n"
+    "\n"
+    "options:\n"
+    "  --at STEP[,STEP...]  also compare these steps (repeatable)\n"
+    "  --all-steps          compare every step\n"
+    "  --by-run             compare run by run instead of pooling runs\n"
+    "  --abs X              tolerance: values within X pass\n"
+    "  --rel Y              tolerance: values within Y * max(|A|, |B|) pass\n"
+    "                       (a value passes when within either tolerance)\n"
+    "  --noise              fail when a difference is beyond sampling noise\n"
+    "  --files LIST         in folders, compare only these files, e.g.\n"
+    "                       populations,summary\n"
+    "  --top N              rows of the largest-differences table (default 20)\n"
+    "  --sort abs|rel       rank differences by absolute (default) or relative size\n"
+    "  --out FILE           write every difference as tidy CSV to FILE\n"
+    "  -h, --help           this help\n"
+    "\n"
+    "Memory does not grow with the number of rows: only the compared steps\n"
+    "are kept, one entry per (point, step, origin, state) (and per run with\n"
+    "--by-run), plus a few bytes per run.\n"
+    "\n"
+    "exit status:\n"
+    "  0  compared; with --abs/--rel/--noise: everything within tolerance\n"
+    "  1  with --abs/--rel: a value differs beyond tolerance, a row or file is\n"
+    "     on one side only; with --noise: a difference beyond sampling noise;\n"
+    "     or FILE of --out could not be written\n"
+    "  2  bad usage or bad input: a missing folder or file, an empty CSV, a\n"
+    "     non-numeric or NaN cell (file:line:column), files of different kinds\n"
+    "     or headers, outputs that cannot be aligned\n";
+
+static const char *const file_names[] = {
+    "populations.csv", "flows.csv", "costs.csv", "budgets.csv", "summary.csv",
+    "quantiles.csv", "points.csv", NULL
+};
+
+typedef struct args {
+    const char *a, *b, *out;
+    const char *files[16];
+    int n_files;
+    long at[MAX_AT];
+    int n_at;
+    int top, by_rel;
+    compare_options o;
+} args;
+
+static int parse(int argc, char **argv, args *g, demob_error *err)
+{
+    memset(g, 0, sizeof *g);
+    compare_options_init(&g->o);
+    g->top = 20;
+    for (int i = 1; i < argc; i++) {
+        const char *v, *a = argv[i];
+        int r;
+        char list[1024];
+        if (strcmp(a, "--all-steps") == 0) {
+            g->o.all_steps = 1;
+        } else if (strcmp(a, "--by-run") == 0) {
+            g->o.by_run = 1;
+        } else if (strcmp(a, "--noise") == 0) {
+            g->o.noise_gate = 1;
+        } else if ((r = viz_opt(argc, argv, &i, "--at", &v, err)) != 0) {
+            if (r < 0)
+                return -1;
+            snprintf(list, sizeof list, "%s", v);
+            const char *steps[MAX_AT];
+            int n = viz_split(list, steps, 0, MAX_AT);
+            if (n <= 0)
+                return demob_error_set(err, DEMOB_EINPUT, "--at: give step numbers, e.g. --at 6,12");
+            for (int k = 0; k < n; k++) {
+                if (g->n_at >= MAX_AT)
+                    return demob_error_set(err, DEMOB_EINPUT, "--at: at most %d steps", MAX_AT);
+                if (cli_parse_long("--at", steps[k], 0, 100000000L, &g->at[g->n_at++], err))
+                    return -1;
+            }
+        } else if ((r = viz_opt(argc, argv, &i, "--abs", &v, err)) != 0) {
+            if (r < 0 || viz_parse_double("--abs", v, 0, &g->o.abs_tol, err))
+                return -1;
+            g->o.has_abs = 1;
+        } else if ((r = viz_opt(argc, argv, &i, "--rel", &v, err)) != 0) {
+            if (r < 0 || viz_parse_double("--rel", v, 0, &g->o.rel_tol, err))
+                return -1;
+            g->o.has_rel = 1;
+        } else if ((r = viz_opt(argc, argv, &i, "--top", &v, err)) != 0) {
+            long t;
+            if (r < 0 || cli_parse_long("--top", v, 0, 1000000, &t, err))
+                return -1;
+            g->top = (int)t;
+        } else if ((r = viz_opt(argc, argv, &i, "--sort", &v, err)) != 0) {
+            if (r < 0)
+                return -1;
+            if (strcmp(v, "abs") && strcmp(v, "rel"))
+                return demob_error_set(err, DEMOB_EINPUT, "--sort: '%s' is not abs or rel", v);
+            g->by_rel = strcmp(v, "rel") == 0;
+        } else if ((r = viz_opt(argc, argv, &i, "--files", &v, err)) != 0) {
+            if (r < 0)
+                return -1;
+            /* Split in place (argv is ours); checked against file_names below. */
+            int n = viz_split((char *)v, g->files, g->n_files, 16);
+            if (n < 0)
+                return demob_error_set(err, DEMOB_EINPUT, "--files: too many names");
+            g->n_files = n;
+        } else if ((r = viz_opt(argc, argv, &i, "--out", &v, err)) != 0) {
+            if (r < 0)
+                return -1;
+            g->out = v;
+        } else if (a[0] == '-' && a[1] != '\0') {
+            return demob_error_set(err, DEMOB_EINPUT, "unknown option '%s'", a);
+        } else if (!g->a) {
+            g->a = a;
+        } else if (!g->b) {
+            g->b = a;
+        } else {
+            return demob_error_set(err, DEMOB_EINPUT, "unexpected argument '%s' (give two outputs)", a);
+        }
+    }
+    if (!g->a || !g->b)
+        return demob_error_set(err, DEMOB_EINPUT, "give two outputs to compare, A and B");
+    for (int k = 0; k < g->n_files; k++) {
+        int known = 0;
+        for (int j = 0; file_names[j]; j++) {
+            size_t n = strlen(g->files[k]);
+            known |= strncmp(file_names[j], g->files[k], n) == 0 &&
+                     (file_names[j][n] == '\0' || strcmp(file_names[j] + n, ".csv") == 0);
+        }
+        if (!known)
+            return demob_error_set(err, DEMOB_EINPUT,
+                                   "--files: '%s' is not one of populations, flows, costs, "
+                                   "budgets, summary, quantiles, points", g->files[k]);
+    }
+    g->o.at = g->at;
+    g->o.n_at = g->n_at;
+    return 0;
+}
+
+static int wanted(const args *g, const char *file)
+{
+    if (g->n_files == 0)
+        return 1;
+    for (int k = 0; k < g->n_files; k++) {
+        size_t n = strlen(g->files[k]);
+        if (strncmp(file, g->files[k], n) == 0 && (file[n] == '\0' || strcmp(file + n, ".csv") == 0))
+            return 1;
+    }
+    return 0;
+}
+
+static const jflat_entry *find(const jflat *j, const char *key)
+{
+    for (size_t i = 0; i < j->n; i++)
+        if (strcmp(j->e[i].key, key) == 0)
+            return &j->e[i];
+    return NULL;
+}
+
+/* The manifests, when both folders have one: scenarios and the
+ * parameters that differ, so a reader knows what A and B are. */
+static void describe(const char *a, const char *b, strbuf *out)
+{
+    char pa[4096], pb[4096];
+    path_join(pa, sizeof pa, a, "manifest.json");
+    path_join(pb, sizeof pb, b, "manifest.json");
+    jflat ma = { 0 }, mb = { 0 };
+    demob_error err = { 0 };
+    if (jflat_load(pa, &ma, &err) == 0 && jflat_load(pb, &mb, &err) == 0) {
+        const jflat *m[2] = { &ma, &mb };
+        for (int s = 0; s < 2; s++) {
+            const char *name = jflat_get(m[s], "scenario"), *mode = jflat_get(m[s], "mode");
+            const char *runs = jflat_get(m[s], "runs");
+            strbuf_printf(out, "%s = %s: %s (%s, %s run%s)\n", s ? "B" : "A", s ? b : a,
+                          name ? name : "?", mode ? mode : "?", runs ? runs : "?",
+                          runs && strcmp(runs, "1") == 0 ? "" : "s");
+        }
+        int n = 0;
+        for (size_t i = 0; i < ma.n + mb.n; i++) {
+            const jflat_entry *e = i < ma.n ? &ma.e[i] : &mb.e[i - ma.n];
+            if (strncmp(e->key, "params.", 7) != 0)
+                continue;
+            const jflat_entry *ea = find(&ma, e->key), *eb = find(&mb, e->key);
+            if (i >= ma.n && ea)
+                continue;   /* in both: listed from A already */
+            if (ea && eb && strcmp(ea->value, eb->value) == 0)
+                continue;
+            char ba[64], bb[64];
+            strbuf_printf(out, "%s%s %s -> %s", n++ ? ", " : "Parameters that differ: ", e->key + 7,
+                          ea ? jflat_display(ea, ba, sizeof ba) : "(none)",
+                          eb ? jflat_display(eb, bb, sizeof bb) : "(none)");
+        }
+        strbuf_puts(out, n ? "\n\n" : "Parameters: the same\n\n");
+    }
+    jflat_free(&ma);
+    jflat_free(&mb);
+}
+
+/* Compares one pair of files; appends to the table and the CSV. Returns
+ * 0 (and *failed), or the error status. */
+static int one_pair(const args *g, const char *pa, const char *pb, const char *label,
+                    strbuf *table, strbuf *csv, int *first_csv, int *failed, demob_error *err)
+{
+    compare_result res;
+    int rc = compare_files(pa, pb, &g->o, &res, err);
+    if (rc == 0) {
+        compare_format_table(&res, &g->o, g->top, g->by_rel, table);
+        strbuf_putc(table, '\n');
+        if (g->out) {
+            compare_format_csv(&res, label, *first_csv, csv);
+            *first_csv = 0;
+        }
+        *failed |= compare_failed(&res, &g->o);
+    }
+    compare_result_free(&res);
+    return rc;
+}
+
+static int run(const args *g, strbuf *table, strbuf *csv, int *failed, demob_error *err)
+{
+    int ka = path_kind(g->a), kb = path_kind(g->b);
+    const char *p[2] = { g->a, g->b };
+    int k[2] = { ka, kb };
+    for (int s = 0; s < 2; s++)
+        if (k[s] <= 0)
+            return demob_error_set(err, DEMOB_EINPUT, "%s: %s", p[s],
+                                   k[s] == 0 ? "no such folder or file" : "not a folder or a file");
+    if (ka != kb)
+        return demob_error_set(err, DEMOB_EINPUT,
+                               "cannot compare a folder with a file: %s is a %s, %s is a %s",
+                               g->a, ka == 1 ? "folder" : "file", g->b, kb == 1 ? "folder" : "file");
+    int first_csv = 1;
+    if (ka == 2) {
+        char label[256];
+        path_basename(label, sizeof label, g->a);
+        return one_pair(g, g->a, g->b, label, table, csv, &first_csv, failed, err);
+    }
+    describe(g->a, g->b, table);
+    int compared = 0, in_a = 0, in_b = 0;
+    for (int i = 0; file_names[i]; i++) {
+        if (!wanted(g, file_names[i]))
+            continue;
+        char pa[4096], pb[4096];
+        path_join(pa, sizeof pa, g->a, file_names[i]);
+        path_join(pb, sizeof pb, g->b, file_names[i]);
+        int ha = path_kind(pa) == 2, hb = path_kind(pb) == 2;
+        in_a += ha;
+        in_b += hb;
+        if (ha != hb) {
+            strbuf_printf(table, "%s: only in %s (not compared)\n\n", file_names[i], ha ? "A" : "B");
+            if (g->o.has_abs || g->o.has_rel)
+                *failed = 1;
+            continue;
+        }
+        if (!ha)
+            continue;
+        int rc = one_pair(g, pa, pb, file_names[i], table, csv, &first_csv, failed, err);
+        if (rc)
+            return rc;
+        compared++;
+    }
+    if (compared == 0) {
+        for (int s = 0; s < 2; s++)
+            if ((s ? in_b : in_a) == 0)
+                return demob_error_set(err, DEMOB_EINPUT,
+                                       "%s: not a demob output folder (no populations.csv, "
+                                       "summary.csv or other output file%s)", p[s],
+                                       g->n_files ? " of those given in --files" : "");
+        return demob_error_set(err, DEMOB_EINPUT, "%s and %s have no output file in common",
+                               g->a, g->b);
+    }
+    return 0;
+}
+
+int cmd_compare(int argc, char **argv)
+{
+    if (cli_wants_help(argc, argv)) {
+        fputs(usage, stdout);
+        return 0;
+    }
+    args g;
+    demob_error err = { 0 };
+    if (parse(argc, argv, &g, &err) != 0)
+        return cli_usage_fail("compare", &err);
+    strbuf table, csv;
+    strbuf_init(&table);
+    strbuf_init(&csv);
+    int failed = 0;
+    int rc = run(&g, &table, &csv, &failed, &err);
+    if (rc == 0 && g.out)
+        rc = atomic_write_buffer(g.out, &csv, &err);
+    if (table.len)
+        fwrite(table.data, 1, table.len, stdout);
+    fflush(stdout);
+    strbuf_free(&table);
+    strbuf_free(&csv);
+    if (rc != 0) {
+        err.status = rc;
+        return cli_fail("compare", &err);
+    }
+    if (g.o.has_abs || g.o.has_rel || g.o.noise_gate)
+        fprintf(stderr, "demob compare: %s\n",
+                failed ? "DIFFERENT: beyond the tolerance (or sampling noise with --noise)"
+                       : "OK: everything within the tolerance");
+    return failed ? 1 : 0;
+}

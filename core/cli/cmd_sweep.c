@@ -1,0 +1,953 @@
+/* cmd_sweep.c - `demob sweep`: every (point, replicate) of a parameter
+ * design, on N workers, resumable, shardable across machines.
+ *
+ * Flow: parse options; load the scenario; take the design from the command
+ * line or the script's sweep{} (sweep_design.h); check every point against
+ * the model; open the folder's journal (sweep_journal.h: fresh, or resumed);
+ * run the remaining jobs through the runner, a point's replicates one after
+ * the other, points in stride order (sweep_order.h); each finished run's
+ * rows go to the partial files and a journal record; when all are done,
+ * the partials are copied into the final files sorted by point, quantiles
+ * and sensitivity written, the manifest last. Run (point p, replicate r)
+ * uses the random stream p * R + r + 1 of the scenario seed, so the files
+ * are byte-identical for any -j, shard split, order or interruption. */
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "commands.h"
+#include "util/csv_write.h"
+#include "run/manifest.h"
+#include "run/runner.h"
+#include "util/sha256.h"
+#include "sweep/sweep_design.h"
+#include "sweep/sweep_journal.h"
+#include "sweep/sweep_order.h"
+#include "sweep/sweep_quant.h"
+#include "sweep/sweep_sens.h"
+#include "sweep/sweep_shared.h"
+
+static const char sweep_help[] =
+    "usage: demob sweep SCENARIO.lua -o DIR [options]   (default DIR: out/<scenario name>-sweep)\n"
+    "Runs every point of a parameter design, with R replicates per point (stochastic mode),\n"
+    "and writes into DIR: points.csv, summary.csv, quantiles.csv (stochastic), sensitivity.csv,\n"
+    "manifest.json, and with --save the time series (populations.csv, flows.csv, ...) with a\n"
+    "`point` column. Files are sorted by point and byte-identical for any -j and shard split.\n"
+    "The design comes from the scenario's sweep { ... } or from the command line (which wins):\n"
+    "  --grid NAME=V1,V2,...  full factorial over these values (repeatable)\n"
+    "  --lhs NAME=SPEC        Latin hypercube sampling (repeatable); SPEC is lo:hi,\n"
+    "                         uniform:lo:hi, normal:mean:sd[:lo:hi], lognormal:mu:sigma[:lo:hi],\n"
+    "                         triangular:lo:mode:hi or discrete:v1:v2:... (v@weight); NAME\n"
+    "                         alone uses the param's declared min and max\n"
+    "  --random NAME=SPEC     plain random sampling (repeatable), SPEC as for --lhs\n"
+    "  --samples N            number of sampled points (for --lhs / --random)\n"
+    "  --points FILE.csv      explicit points: a header of param names, one row per point\n"
+    "  Blocks combine as a product: points x grid x samples.\n"
+    "  --replicates R         runs per point (default: the scenario's runs; 1 if deterministic)\n"
+    "  --shard K/N            run slice K (0-based) of N; default from SLURM_ARRAY_TASK_ID and\n"
+    "                         SLURM_ARRAY_TASK_COUNT; join the folders with demob merge\n"
+    "  --resume               continue an interrupted sweep in DIR (refused if the scenario,\n"
+    "                         settings or design changed)\n"
+    "  --save LIST            files to write, among populations, flows, costs, budgets, summary,\n"
+    "                         quantiles (default: summary, and quantiles in stochastic mode);\n"
+    "                         points.csv always, sensitivity.csv with summary\n"
+    "  --every K              time series and quantiles every K steps (t = 0 and the last always)\n"
+    "  --stop-after N         stop after N runs as if interrupted (for testing --resume)\n"
+    "common options:\n";
+static const char sweep_exit_help[] =
+    "exit codes: 0 ok, 1 a run failed or interrupted (resume with --resume), 2 bad usage or input\n";
+
+typedef struct sweep_args {
+    cli_args a;
+    sweep_spec cli;
+    long samples, replicates;
+    long shard, shards;
+    int shard_given, resume;
+    long stop_after;
+    int save_given;
+    int want[OUT_NFILES];
+    int want_quant;
+} sweep_args;
+
+/* The job state shared by the runner's callbacks (called on this thread or
+ * under the runner's lock). */
+typedef struct sweep_ctx {
+    const demob_model *m;
+    const sweep_design *design;
+    const int *slot;
+    long R, j0;
+    sweep_order order;
+    sweep_journal jr;
+    int jf[SW_NFILES];          /* journal index of each file, -1: not written */
+    int quant;
+    sweep_quant q;
+    size_t block_bytes;
+    strbuf row;
+    long stop_after, consumed;
+    /* What the manifest tells about the sweep. */
+    char id[65], design_hex[65];
+    const char *design_from;    /* "sweep{}" or "command line" */
+    uint64_t design_seed;
+    long local_points, local_jobs;
+    output_plan plan;           /* files saved */
+    output_plan run_plan;       /* what the runner formats (the quantiles
+                                 * take the stocks, not text) */
+} sweep_ctx;
+
+static int fail(const demob_error *err)
+{
+    return cli_fail("sweep", err);
+}
+
+static int parse_shard(const char *s, long *k, long *n, demob_error *err)
+{
+    char *end;
+    errno = 0;
+    long kk = strtol(s, &end, 10);
+    if (end == s || *end != '/' || errno)
+        return demob_error_set(err, DEMOB_EINPUT, "--shard: '%s' is not K/N (e.g. 0/4)", s);
+    const char *q = end + 1;
+    long nn = strtol(q, &end, 10);
+    if (end == q || *end || errno)
+        return demob_error_set(err, DEMOB_EINPUT, "--shard: '%s' is not K/N (e.g. 0/4)", s);
+    if (nn < 1)
+        return demob_error_set(err, DEMOB_EINPUT, "--shard %s: N must be at least 1", s);
+    if (kk < 0 || kk >= nn)
+        return demob_error_set(err, DEMOB_EINPUT, "--shard %s: K must be in 0..%ld (0-based, K < N)", s, nn - 1);
+    *k = kk;
+    *n = nn;
+    return 0;
+}
+
+/* SLURM job arrays: task ids MIN, MIN+STEP, ... give shards 0, 1, ... */
+static int slurm_shard(long *k, long *n, int *given, demob_error *err)
+{
+    const char *id = getenv("SLURM_ARRAY_TASK_ID"), *count = getenv("SLURM_ARRAY_TASK_COUNT");
+    if (!id || !count)
+        return 0;
+    const char *mn = getenv("SLURM_ARRAY_TASK_MIN"), *st = getenv("SLURM_ARRAY_TASK_STEP");
+    long vid, vcount, vmin = 0, vstep = 1;
+    if (cli_parse_long("SLURM_ARRAY_TASK_ID", id, 0, 1L << 40, &vid, err) ||
+        cli_parse_long("SLURM_ARRAY_TASK_COUNT", count, 0, 1L << 40, &vcount, err) ||
+        (mn && cli_parse_long("SLURM_ARRAY_TASK_MIN", mn, 0, 1L << 40, &vmin, err)) ||
+        (st && cli_parse_long("SLURM_ARRAY_TASK_STEP", st, 1, 1L << 40, &vstep, err)))
+        return DEMOB_EINPUT;
+    char buf[64];
+    snprintf(buf, sizeof buf, "%ld/%ld", (vid - vmin) / vstep, vcount);
+    if (vid < vmin)
+        return demob_error_set(err, DEMOB_EINPUT, "SLURM_ARRAY_TASK_ID %ld is below SLURM_ARRAY_TASK_MIN %ld", vid,
+                               vmin);
+    demob_error e = {0};
+    if (parse_shard(buf, k, n, &e))
+        return demob_error_set(err, DEMOB_EINPUT, "from SLURM_ARRAY_TASK_ID=%s, SLURM_ARRAY_TASK_COUNT=%s: %s", id,
+                               count, e.message);
+    *given = 1;
+    return 0;
+}
+
+static int parse_save(const char *v, sweep_args *s, demob_error *err)
+{
+    memset(s->want, 0, sizeof s->want);
+    s->want_quant = 0;
+    s->save_given = 1;
+    const char *q = v;
+    while (*q) {
+        size_t n = strcspn(q, ",");
+        int found = 0;
+        for (int f = 0; f < OUT_NFILES; f++) {
+            size_t len = strlen(output_file_names[f]) - 4;
+            if (n == len && strncmp(q, output_file_names[f], n) == 0)
+                s->want[f] = found = 1;
+        }
+        if (n == 9 && strncmp(q, "quantiles", 9) == 0)
+            s->want_quant = found = 1;
+        if (!found)
+            return demob_error_set(err, DEMOB_EINPUT,
+                                   "--save: unknown file '%.*s' (known: populations, flows, costs, budgets, "
+                                   "summary, quantiles)",
+                                   (int)n, q);
+        q += n + (q[n] == ',');
+    }
+    return 0;
+}
+
+static int parse_args(int argc, char **argv, sweep_args *s, demob_error *err)
+{
+    memset(s, 0, sizeof *s);
+    cli_args_init(&s->a);
+    sweep_spec_init(&s->cli);
+    s->shards = 1;
+    for (int i = 1; i < argc; i++) {
+        const char *o = argv[i];
+        const char *v = i + 1 < argc ? argv[i + 1] : NULL;
+        int rc = 0, takes = 1;
+        long n;
+        if (strcmp(o, "--save") == 0 && v)
+            rc = parse_save(v, s, err);
+        else if (strcmp(o, "--grid") == 0 && v)
+            rc = sweep_parse_grid(&s->cli, v, err);
+        else if (strcmp(o, "--lhs") == 0 && v)
+            rc = sweep_parse_sampled(&s->cli, "--lhs", FACTOR_LHS, v, err);
+        else if (strcmp(o, "--random") == 0 && v)
+            rc = sweep_parse_sampled(&s->cli, "--random", FACTOR_RANDOM, v, err);
+        else if (strcmp(o, "--points") == 0 && v)
+            rc = sweep_points_read_csv(&s->cli, v, err);
+        else if (strcmp(o, "--samples") == 0 && v) {
+            if (!(rc = cli_parse_long(o, v, 1, 1000000000L, &n, err)))
+                s->samples = n;
+        } else if (strcmp(o, "--replicates") == 0 && v) {
+            if (!(rc = cli_parse_long(o, v, 1, 1000000000L, &n, err)))
+                s->replicates = n;
+        } else if (strcmp(o, "--stop-after") == 0 && v) {
+            if (!(rc = cli_parse_long(o, v, 1, 1L << 40, &n, err)))
+                s->stop_after = n;
+        } else if (strcmp(o, "--shard") == 0 && v) {
+            rc = parse_shard(v, &s->shard, &s->shards, err);
+            s->shard_given = 1;
+        } else if (strcmp(o, "--resume") == 0) {
+            s->resume = 1;
+            takes = 0;
+        } else {
+            takes = 0;
+            static const char *const need[] = {"--save", "--grid", "--lhs", "--random", "--points", "--samples",
+                                               "--replicates", "--stop-after", "--shard", NULL};
+            for (int k = 0; need[k]; k++)
+                if (strcmp(o, need[k]) == 0)
+                    return demob_error_set(err, DEMOB_EINPUT, "%s needs a value", o);
+            rc = cli_parse_common(argc, argv, &i, &s->a, err);
+            if (rc < 0)
+                return rc;
+            if (rc > 0)
+                continue;
+            if (o[0] == '-' && o[1] != '\0')
+                return demob_error_set(err, DEMOB_EINPUT, "unknown option '%s' (see demob sweep --help)", o);
+            if (s->a.sopt.path)
+                return demob_error_set(err, DEMOB_EINPUT, "one scenario at a time ('%s' and '%s')",
+                                       s->a.sopt.path, o);
+            s->a.sopt.path = o;
+            continue;
+        }
+        if (rc)
+            return rc;
+        i += takes;
+    }
+    if (!s->a.sopt.path)
+        return demob_error_set(err, DEMOB_EINPUT, "no scenario file given (see demob sweep --help)");
+    if (!s->shard_given) {
+        int rc = slurm_shard(&s->shard, &s->shards, &s->shard_given, err);
+        if (rc)
+            return rc;
+    }
+    return 0;
+}
+
+/* "a, b, c" of the model's named params. */
+static void param_list(const demob_model *m, strbuf *b)
+{
+    int first = 1;
+    for (int v = 0; v < demob_model_n_values(m); v++) {
+        const char *name = demob_model_value_name(m, v);
+        if (!name)
+            continue;
+        strbuf_puts(b, first ? "" : ", ");
+        strbuf_puts(b, name);
+        first = 0;
+    }
+    if (first)
+        strbuf_puts(b, "none declared");
+}
+
+static int unknown_param(const demob_model *m, const char *where, const char *name, demob_error *err)
+{
+    strbuf b;
+    strbuf_init(&b);
+    param_list(m, &b);
+    demob_error_set(err, DEMOB_EINPUT, "%s: unknown parameter '%s' (params: %s)", where, name,
+                    b.data ? b.data : "");
+    strbuf_free(&b);
+    return DEMOB_EINPUT;
+}
+
+/* The spec to use: the command line's design if it gives one, else the
+ * script's; samples and replicates from the command line first. Resolves
+ * declared ranges and checks every name against the model. */
+static int final_spec(sweep_args *s, scenario *sc, sweep_spec *out, const char **where, demob_error *err)
+{
+    const demob_model *m = scenario_model(sc);
+    int rc = scenario_sweep_spec(sc, out, err);
+    if (rc)
+        return rc;
+    if (sweep_spec_has_design(&s->cli)) {
+        sweep_spec_clear_design(out);
+        free(out->factors);
+        out->factors = s->cli.factors;
+        out->n_factors = s->cli.n_factors;
+        out->cap_factors = s->cli.cap_factors;
+        out->pt_names = s->cli.pt_names;
+        out->n_cols = s->cli.n_cols;
+        out->pt_values = s->cli.pt_values;
+        out->n_rows = s->cli.n_rows;
+        sweep_spec_init(&s->cli);
+        *where = "command line";
+    } else {
+        *where = "sweep{}";
+    }
+    if (s->samples)
+        out->samples = s->samples;
+    if (s->replicates)
+        out->replicates = s->replicates;
+    char what[4200];
+    snprintf(what, sizeof what, "%s: design (%s)", scenario_path(sc), *where);
+    for (int c = 0; c < out->n_cols; c++)
+        if (demob_model_find_param(m, out->pt_names[c]) < 0)
+            return unknown_param(m, what, out->pt_names[c], err);
+    for (int i = 0; i < out->n_factors; i++) {
+        sweep_factor *f = &out->factors[i];
+        demob_value v = demob_model_find_param(m, f->name);
+        if (v < 0)
+            return unknown_param(m, what, f->name, err);
+        double lo, hi;
+        sweep_shared_param_range(m, v, &lo, &hi);
+        if (f->use_param_range && (rc = sweep_spec_resolve_range(out, i, lo, hi, err)))
+            return rc;
+    }
+    if (out->samples > 0) {
+        int sampled = 0;
+        for (int i = 0; i < out->n_factors; i++)
+            sampled |= out->factors[i].kind != FACTOR_GRID;
+        if (!sampled && sweep_spec_has_design(out) && s->samples)
+            return demob_error_set(err, DEMOB_EINPUT, "--samples needs sampled params (--lhs or --random)");
+    }
+    return 0;
+}
+
+/* Checks each point against the model (rates in [0, 1], whole numbers in
+ * stochastic mode, ...) before anything runs. */
+static int check_points(const demob_model *m, const sweep_design *d, const int *slot, demob_error *err)
+{
+    demob_sim *sim = demob_sim_new(m, err);
+    if (!sim)
+        return err && err->status ? err->status : DEMOB_ERUN;
+    int nv = demob_model_n_values(m);
+    double *vals = malloc((size_t)(nv + 1) * sizeof *vals);
+    int rc = vals ? 0 : demob_error_set(err, DEMOB_ERUN, "out of memory");
+    for (int v = 0; rc == 0 && v < nv; v++)
+        vals[v] = demob_model_value_default(m, v);
+    for (long p = 0; rc == 0 && p < d->n_points; p++) {
+        for (int k = 0; k < d->n_params; k++)
+            vals[slot[k]] = sweep_design_at(d, p, k);
+        demob_error e = {0};
+        if (demob_sim_reset(sim, 1, vals, &e) != 0) {
+            strbuf b;
+            strbuf_init(&b);
+            for (int k = 0; k < d->n_params; k++)
+                strbuf_printf(&b, "%s%s=%.12g", k ? ", " : "", d->names[k], sweep_design_at(d, p, k));
+            rc = demob_error_set(err, DEMOB_EINPUT, "point %ld (%s): %s", p, b.data ? b.data : "", e.message);
+            strbuf_free(&b);
+        }
+    }
+    free(vals);
+    demob_sim_free(sim);
+    return rc;
+}
+
+static void hex_of(const unsigned char d[32], char hex[65])
+{
+    for (int i = 0; i < 32; i++)
+        snprintf(hex + 2 * i, 3, "%02x", d[i]);
+}
+
+/* points.csv row of point p (all columns). */
+static void point_row(const sweep_design *d, long p, strbuf *b)
+{
+    csvw_i64(b, 1, p);
+    for (int k = 0; k < d->n_params; k++)
+        csvw_f64(b, 0, sweep_design_at(d, p, k));
+    csvw_end(b);
+}
+
+static void points_header(const sweep_design *d, strbuf *b)
+{
+    csvw_str(b, 1, "point");
+    for (int k = 0; k < d->n_params; k++)
+        csvw_str(b, 0, d->names[k]);
+    csvw_end(b);
+}
+
+/* The design hash: points.csv of every point, and the replicates. */
+static void design_hash(const sweep_design *d, long R, char hex[65])
+{
+    sha256_ctx c;
+    sha256_init(&c);
+    char head[64];
+    int n = snprintf(head, sizeof head, "demob sweep design 1\nreplicates=%ld\n", R);
+    sha256_update(&c, head, (size_t)n);
+    strbuf b;
+    strbuf_init(&b);
+    points_header(d, &b);
+    for (long p = 0; p < d->n_points; p++) {
+        point_row(d, p, &b);
+        if (b.len > 60000 || p == d->n_points - 1) {
+            sha256_update(&c, b.data, b.len);
+            strbuf_clear(&b);
+        }
+    }
+    if (b.len)
+        sha256_update(&c, b.data, b.len);
+    strbuf_free(&b);
+    unsigned char dg[32];
+    sha256_final(&c, dg);
+    hex_of(dg, hex);
+}
+
+/* The sweep id: everything that shapes the files' bytes, except the shard
+ * index (shards of one sweep share it; the journal checks the index). */
+static void sweep_id(const demob_model *m, const char *scen_hex, const char *design_hex, const output_plan *plan,
+                     int quant, long shards, char hex[65])
+{
+    strbuf b;
+    strbuf_init(&b);
+    strbuf_printf(&b, "demob sweep 1\nscenario=%s\ndesign=%s\nseed=%llu\nsteps=%d\nmode=%d\nevery=%d\nfiles=",
+                  scen_hex, design_hex, (unsigned long long)demob_model_seed(m), demob_model_steps(m),
+                  (int)demob_model_mode(m), plan->every);
+    for (int f = 0; f < OUT_NFILES; f++)
+        if (output_applies(m, plan, f))
+            strbuf_printf(&b, "%s ", output_file_names[f]);
+    strbuf_printf(&b, "%s\nshards=%ld\n", quant ? "quantiles.csv" : "", shards);
+    for (int v = 0; v < demob_model_n_values(m); v++)
+        if (demob_model_value_name(m, v))
+            strbuf_printf(&b, "param %s=%.17g\n", demob_model_value_name(m, v), demob_model_value_default(m, v));
+    sha256_ctx c;
+    sha256_init(&c);
+    sha256_update(&c, b.data ? b.data : "", b.len);
+    unsigned char dg[32];
+    sha256_final(&c, dg);
+    hex_of(dg, hex);
+    strbuf_free(&b);
+}
+
+/* ------------------------------------------------------- the callbacks */
+
+static int job_fn(void *ud, long j, runner_job *out, demob_error *err)
+{
+    (void)err;
+    sweep_ctx *c = ud;
+    long jl = c->j0 + j, i = jl / c->R, r = jl % c->R;
+    long p = sweep_order_shard_point(&c->order, i);
+    out->run = p * c->R + r + 1;
+    for (int k = 0; k < c->design->n_params; k++)
+        out->values[c->slot[k]] = sweep_design_at(c->design, p, k);
+    snprintf(out->prefix, sizeof out->prefix, "%ld,", p);
+    return 0;
+}
+
+static int consume_fn(void *ud, long j, const runner_job *job, strbuf *const bufs[OUT_NFILES], const demob_sim *sim,
+                      demob_error *err)
+{
+    (void)sim;
+    sweep_ctx *c = ud;
+    long jl = c->j0 + j, i = jl / c->R, r = jl % c->R;
+    long p = sweep_order_shard_point(&c->order, i);
+    int rc = 0;
+    if (c->quant) {
+        if (job->n_stocks != c->q.n_rows)
+            return demob_error_set(err, DEMOB_ERUN, "internal error: run %ld recorded %zu stocks, the quantiles "
+                                   "expect %zu", job->run, job->n_stocks, c->q.n_rows);
+        sweep_quant_add_stocks(&c->q, r, job->stocks);
+        /* Replicates before the last are kept in the scratch file, so a
+         * resumed sweep has them for this point's quantiles. */
+        if (r < c->R - 1)
+            rc = sweep_journal_scratch_write(&c->jr, r, sweep_quant_block(&c->q, r), c->block_bytes, err);
+    }
+    for (int f = 0; f < OUT_NFILES && rc == 0; f++)
+        if (c->jf[f] >= 0 && bufs[f])
+            rc = sweep_journal_append(&c->jr, c->jf[f], bufs[f]->data, bufs[f]->len, err);
+    if (rc == 0 && r == c->R - 1) {
+        strbuf_clear(&c->row);
+        point_row(c->design, p, &c->row);
+        rc = sweep_journal_append(&c->jr, c->jf[SW_POINTS], c->row.data, c->row.len, err);
+        if (rc == 0 && c->quant) {
+            strbuf_clear(&c->row);
+            sweep_quant_format(&c->q, p, c->R, &c->row);
+            rc = c->row.failed ? demob_error_set(err, DEMOB_ERUN, "out of memory")
+                               : sweep_journal_append(&c->jr, c->jf[SW_QUANTILES], c->row.data, c->row.len, err);
+        }
+    }
+    if (rc == 0)
+        rc = sweep_journal_commit(&c->jr, err);
+    if (rc == 0 && c->stop_after > 0 && ++c->consumed >= c->stop_after)
+        cli_interrupted = 1;
+    return rc;
+}
+
+/* --------------------------------------------------------- the files */
+
+/* Copies the partials into the final files, sorted by point. */
+static int assemble(sweep_ctx *c, const char *dir, output_labels *labels, demob_error *err)
+{
+    atomic_file *dst[SW_NFILES] = {0};
+    int rc = 0;
+    strbuf head;
+    strbuf_init(&head);
+    static const char *const point_col[] = {"point", NULL};
+    for (int f = 0; f < SW_NFILES && rc == 0; f++) {
+        if (c->jf[f] < 0)
+            continue;
+        char path[4400];
+        snprintf(path, sizeof path, "%s/%s", dir, sweep_shared_file_names[f]);
+        if (!(dst[f] = atomic_open(path, err))) {
+            rc = DEMOB_ERUN;
+            break;
+        }
+        strbuf_clear(&head);
+        if (f == SW_POINTS)
+            points_header(c->design, &head);
+        else if (f == SW_QUANTILES)
+            csvw_header(&head, sweep_shared_quantiles_header);
+        else
+            output_header(labels, (enum output_file)f, point_col, &head);
+        rc = head.failed ? demob_error_set(err, DEMOB_ERUN, "out of memory")
+                         : atomic_write(dst[f], head.data, head.len, err);
+    }
+    strbuf_free(&head);
+    long P = c->design->n_points;
+    uint64_t a[SJ_MAX_FILES], b[SJ_MAX_FILES];
+    for (long p = 0; p < P && rc == 0; p++) {
+        long i;
+        if (sweep_order_shard_of(&c->order, p, &i) != c->order.shard)
+            continue;
+        if ((rc = sweep_journal_record(&c->jr, i * c->R - 1, a, err)) || (rc = sweep_journal_record(&c->jr, i * c->R + c->R - 1, b, err)))
+            break;
+        for (int f = 0; f < SW_NFILES && rc == 0; f++)
+            if (c->jf[f] >= 0)
+                rc = sweep_journal_copy(&c->jr, c->jf[f], a[c->jf[f]], b[c->jf[f]], dst[f], err);
+    }
+    for (int f = 0; f < SW_NFILES; f++) {
+        if (!dst[f])
+            continue;
+        if (rc == 0)
+            rc = atomic_commit(dst[f], err);
+        else
+            atomic_abort(dst[f]);
+    }
+    return rc;
+}
+
+/* Removes files an earlier sweep left in the folder that this one does not
+ * write, so the folder never mixes two sweeps. */
+static void remove_stale(const char *dir, const int *jf, int sens)
+{
+    char path[4400];
+    for (int f = 0; f < SW_NFILES; f++)
+        if (jf[f] < 0) {
+            snprintf(path, sizeof path, "%s/%s", dir, sweep_shared_file_names[f]);
+            unlink(path);
+        }
+    if (!sens) {
+        snprintf(path, sizeof path, "%s/sensitivity.csv", dir);
+        unlink(path);
+    }
+}
+
+/* With --resume and no journal: a finished sweep of the same id is done
+ * already; one of another sweep is refused. */
+static int check_finished(const char *dir, const char *id, long shard, long shards, int *done, demob_error *err)
+{
+    *done = 0;
+    char path[4400];
+    snprintf(path, sizeof path, "%s/manifest.json", dir);
+    struct stat st;
+    if (stat(path, &st) != 0)
+        return 0;
+    sweep_shared_manifest mf;
+    demob_error e = {0};
+    int rc = 0;
+    if (sweep_shared_manifest_load(dir, &mf, &e) != 0) {
+        /* A manifest of demob run or of nothing we know: refuse to mix. */
+        return demob_error_set(err, DEMOB_EINPUT, "--resume: '%s' holds output that is not from this sweep (%s)",
+                               dir, e.message);
+    }
+    if (strcmp(mf.id, id) != 0) {
+        rc = demob_error_set(err, DEMOB_EINPUT,
+                             "--resume: '%s' holds another sweep (scenario, settings or design differ: sweep id "
+                             "%.12s, this one %.12s); use another -o folder, or drop --resume to start over",
+                             dir, mf.id, id);
+    } else if (mf.shard != shard || mf.shards != shards) {
+        rc = demob_error_set(err, DEMOB_EINPUT, "--resume: '%s' holds shard %ld/%ld of this sweep, not %ld/%ld", dir,
+                             mf.shard, mf.shards, shard, shards);
+    } else {
+        *done = 1;
+    }
+    sweep_shared_manifest_free(&mf);
+    return rc;
+}
+
+/* The help: ours, then the common options without their --save (ours
+ * has other files and another default). */
+static void print_help(void)
+{
+    fputs(sweep_help, stdout);
+    int skip = 0;
+    for (const char *p = cli_common_help; *p;) {
+        size_t n = strcspn(p, "\n");
+        if (strncmp(p, "  -", 3) == 0)
+            skip = strncmp(p, "  --save", 8) == 0 || strncmp(p, "  --every", 9) == 0;
+        if (!skip)
+            fwrite(p, 1, n + (p[n] == '\n'), stdout);
+        p += n + (p[n] == '\n');
+    }
+    fputs(sweep_exit_help, stdout);
+}
+
+static double now_seconds(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
+/* The design: spec (command line or sweep{}), points, param slots, every
+ * point checked against the model, replicates. */
+static int setup_design(sweep_args *s, scenario *sc, sweep_ctx *c, sweep_spec *spec, sweep_design *design, int **slot,
+                        demob_error *err)
+{
+    const demob_model *m = scenario_model(sc);
+    int rc = final_spec(s, sc, spec, &c->design_from, err);
+    c->design_seed = spec->has_seed ? spec->seed : demob_model_seed(m);
+    if (rc == 0)
+        rc = sweep_design_build(spec, c->design_seed, design, err);
+    if (rc == 0 && !(*slot = malloc((size_t)(design->n_params + 1) * sizeof **slot)))
+        rc = demob_error_set(err, DEMOB_ERUN, "out of memory");
+    for (int k = 0; rc == 0 && k < design->n_params; k++)
+        (*slot)[k] = demob_model_find_param(m, design->names[k]);
+    if (rc == 0)
+        rc = check_points(m, design, *slot, err);
+    int stochastic = demob_model_mode(m) == DEMOB_STOCHASTIC;
+    c->R = !stochastic ? 1 : spec->replicates > 0 ? spec->replicates : demob_model_runs(m);
+    if (rc == 0 && (double)design->n_points * (double)c->R > 9e15)
+        rc = demob_error_set(err, DEMOB_EINPUT, "%ld points x %ld replicates is too many runs", design->n_points,
+                             c->R);
+    c->m = m;
+    c->design = design;
+    c->slot = *slot;
+    return rc;
+}
+
+/* Which files the sweep writes (journal order: points.csv, the run files,
+ * quantiles.csv) into names; returns their number. */
+static int plan_files(sweep_args *s, sweep_ctx *c, const char **names)
+{
+    const demob_model *m = c->m;
+    c->plan = s->a.plan;
+    if (!s->save_given) {
+        memset(c->plan.want, 0, sizeof c->plan.want);
+        c->plan.want[OUT_SUMMARY] = 1;
+        s->want_quant = demob_model_mode(m) == DEMOB_STOCHASTIC;
+    } else {
+        memcpy(c->plan.want, s->want, sizeof c->plan.want);
+    }
+    c->quant = s->want_quant;
+    for (int f = 0; f < SW_NFILES; f++)
+        c->jf[f] = -1;
+    int nf = 0;
+    c->jf[SW_POINTS] = nf;
+    names[nf++] = sweep_shared_file_names[SW_POINTS];
+    for (int f = 0; f < OUT_NFILES; f++)
+        if (output_applies(m, &c->plan, f)) {
+            c->jf[f] = nf;
+            names[nf++] = sweep_shared_file_names[f];
+        }
+    if (c->quant) {
+        c->jf[SW_QUANTILES] = nf;
+        names[nf++] = sweep_shared_file_names[SW_QUANTILES];
+    }
+    c->run_plan = c->plan;
+    for (int f = 0; f < OUT_NFILES; f++)
+        c->run_plan.want[f] = c->run_plan.want[f] && output_applies(m, &c->run_plan, f);
+    return nf;
+}
+
+/* Opens the folder's journal: a fresh start, or the runs an interrupted
+ * sweep finished (--resume). Sets *done when the folder already holds
+ * this finished sweep. */
+static int open_journal(sweep_args *s, sweep_ctx *c, const char *dir, const char **names, int nf, int *done,
+                        demob_error *err)
+{
+    int rc;
+    *done = 0;
+    if (s->resume) {
+        /* No journal: the folder is new, or holds a finished sweep, which
+         * must be this one. Checked before the journal is created, so a
+         * refused --resume leaves the folder as it was. */
+        char jpath[4400];
+        struct stat st;
+        snprintf(jpath, sizeof jpath, "%s/%s", dir, SJ_JOURNAL_NAME);
+        if (stat(jpath, &st) != 0 && (rc = check_finished(dir, c->id, s->shard, s->shards, done, err)))
+            return rc;
+        if (*done)
+            return 0;
+    }
+    if (!s->resume) {
+        /* Shards sharing one folder would erase each other's files. */
+        sweep_shared_manifest mf;
+        demob_error ignore = {0};
+        if (sweep_shared_manifest_load(dir, &mf, &ignore) == 0) {
+            int clash = strcmp(mf.id, c->id) == 0 && (mf.shard != s->shard || mf.shards != s->shards);
+            if (clash)
+                demob_error_set(err, DEMOB_EINPUT,
+                                "'%s' holds shard %ld/%ld of this sweep: give each shard its own -o folder", dir,
+                                mf.shard, mf.shards);
+            sweep_shared_manifest_free(&mf);
+            if (clash)
+                return DEMOB_EINPUT;
+        }
+    }
+    int had_journal = 0;
+    if ((rc = sweep_journal_open(&c->jr, dir, c->id, s->shard, s->shards, names, nf, s->resume, &had_journal, err)))
+        return rc;
+    if (had_journal && !s->resume && !s->a.quiet)
+        fprintf(stderr, "demob sweep: starting over in %s/ (an unfinished sweep was there; --resume continues "
+                        "one)\n", dir);
+    if (!s->resume || !had_journal) {
+        /* Until this sweep finishes, the folder must not look finished;
+         * partial files of an earlier sweep that saved other files go. */
+        char path[4400];
+        snprintf(path, sizeof path, "%s/manifest.json", dir);
+        unlink(path);
+        for (int f = 0; f < SW_NFILES; f++)
+            if (c->jf[f] < 0) {
+                snprintf(path, sizeof path, "%s/%s.partial", dir, sweep_shared_file_names[f]);
+                unlink(path);
+            }
+    }
+    if (c->jr.jobs > c->local_jobs)
+        return demob_error_set(err, DEMOB_EINPUT, "--resume: the journal in '%s' records more runs than the sweep has",
+                               dir);
+    return 0;
+}
+
+/* The quantile accumulator, with the replicates of a half-done point
+ * read back from the scratch file. */
+static int setup_quantiles(sweep_ctx *c, demob_error *err)
+{
+    const demob_model *m = c->m;
+    int n_times = 0, steps = demob_model_steps(m);
+    for (int t = 0; t <= steps; t++)
+        n_times += output_recorded(&c->plan, t, steps);
+    size_t rows = (size_t)n_times * (size_t)demob_model_n_origins(m) * (size_t)demob_model_n_states(m);
+    int rc = sweep_quant_init(&c->q, c->R, rows, err);
+    if (rc)
+        return rc;
+    /* The row labels, from labels made for a plan with time series. */
+    output_plan series = c->plan;
+    series.want[OUT_POPULATIONS] = 1;
+    output_labels *l = output_labels_for_plan(m, &series, err);
+    if (!l)
+        return DEMOB_ERUN;
+    output_population_labels(l, &c->plan, &c->q.labels, c->q.label_off);
+    output_labels_free(l);
+    if (c->q.labels.failed)
+        return demob_error_set(err, DEMOB_ERUN, "out of memory");
+    c->block_bytes = rows * sizeof(double);
+    long r0 = c->jr.jobs % c->R;
+    demob_error e2 = {0};
+    for (long r = 0; r < r0; r++)
+        if (sweep_journal_scratch_read(&c->jr, r, sweep_quant_block(&c->q, r), c->block_bytes, &e2) != 0)
+            /* The scratch did not survive (a power cut): redo the point. */
+            return sweep_journal_rewind(&c->jr, c->jr.jobs - r0, err);
+    return 0;
+}
+
+/* manifest.json: the usual fields and a "sweep" object. */
+static int write_manifest(sweep_ctx *c, const sweep_args *s, const char *dir, int sens, int argc, char **argv,
+                          demob_error *err)
+{
+    const sweep_design *d = c->design;
+    strbuf x;
+    strbuf_init(&x);
+    strbuf_printf(&x,
+                  "\"sweep\": {\"id\": \"%s\", \"design_sha256\": \"%s\", \"design_from\": \"%s\", "
+                  "\"design_seed\": %llu, \"points\": %ld, \"replicates\": %ld, \"runs_total\": %ld, "
+                  "\"shard\": \"%ld/%ld\", \"shard_index\": %ld, \"shard_count\": %ld, \"shard_points\": %ld, "
+                  "\"shard_runs\": %ld, \"every\": %d, \"outcome_column\": %d, \"files\": \"",
+                  c->id, c->design_hex, c->design_from, (unsigned long long)c->design_seed, d->n_points, c->R,
+                  d->n_points * c->R, s->shard, s->shards, s->shard, s->shards, c->local_points, c->local_jobs,
+                  c->plan.every, sweep_shared_first_outcome(c->m));
+    int nfiles = 0;
+    for (int f = 0; f < SW_NFILES; f++)
+        if (c->jf[f] >= 0)
+            strbuf_printf(&x, "%s%s", nfiles++ ? " " : "", sweep_shared_file_names[f]);
+    strbuf_printf(&x, "%s\", \"params\": [", sens ? " sensitivity.csv" : "");
+    for (int k = 0; k < d->n_params; k++) {
+        strbuf_puts(&x, k ? ", " : "");
+        manifest_json_string(&x, d->names[k]);
+    }
+    strbuf_puts(&x, "]}");
+    manifest_info info = {"sweep", s->a.sopt.path, c->m, c->local_jobs, argc, argv, x.data};
+    int rc = x.failed ? demob_error_set(err, DEMOB_ERUN, "out of memory") : manifest_write(dir, &info, err);
+    strbuf_free(&x);
+    return rc;
+}
+
+/* Every run is in: the final files, sensitivity, the manifest, and the
+ * journal goes. */
+static int finish(sweep_ctx *c, const sweep_args *s, const char *dir, int argc, char **argv, demob_error *err)
+{
+    output_labels *labels = output_labels_new(c->m, err);
+    if (!labels)
+        return DEMOB_ERUN;
+    int rc = assemble(c, dir, labels, err);
+    output_labels_free(labels);
+    int sens = c->plan.want[OUT_SUMMARY];
+    if (rc == 0 && sens) {
+        char pp[4400], sp[4400], op[4400];
+        snprintf(pp, sizeof pp, "%s/points.csv", dir);
+        snprintf(sp, sizeof sp, "%s/summary.csv", dir);
+        snprintf(op, sizeof op, "%s/sensitivity.csv", dir);
+        rc = sweep_sensitivity(pp, sp, sweep_shared_first_outcome(c->m), op, err);
+    }
+    if (rc == 0) {
+        remove_stale(dir, c->jf, sens);
+        rc = write_manifest(c, s, dir, sens, argc, argv, err);
+    }
+    if (rc == 0)
+        sweep_journal_remove(&c->jr);
+    return rc;
+}
+
+/* Runs the jobs the journal does not have yet. */
+static int run_jobs(sweep_ctx *c, sweep_args *s, scenario *sc, long *done, demob_error *err)
+{
+    cli_catch_signals();
+    runner_config rcfg;
+    memset(&rcfg, 0, sizeof rcfg);
+    rcfg.main = sc;
+    rcfg.sopt = &s->a.sopt;
+    rcfg.workers = s->a.workers > 0 ? s->a.workers : runner_default_workers();
+    rcfg.plan = c->run_plan;
+    rcfg.record_stocks = c->quant;
+    rcfg.n_jobs = c->local_jobs - c->j0;
+    rcfg.job = job_fn;
+    rcfg.job_ud = c;
+    rcfg.consume = consume_fn;
+    rcfg.consume_ud = c;
+    rcfg.interrupted = &cli_interrupted;
+    rcfg.progress = !s->a.quiet && isatty(2);
+    int rc = runner_run(&rcfg, done, err);
+    demob_error serr = {0};
+    if (sweep_journal_sync(&c->jr, &serr) != 0 && rc == 0) {
+        *err = serr;
+        rc = serr.status;
+    }
+    if (rc && cli_interrupted && strcmp(err->message, "interrupted") == 0)
+        demob_error_set(err, DEMOB_ERUN,
+                        "interrupted after %ld of %ld runs (%ld this time); the rest runs with the same command "
+                        "and --resume",
+                        c->j0 + *done, c->local_jobs, *done);
+    return rc;
+}
+
+int cmd_sweep(int argc, char **argv)
+{
+    for (int i = 1; i < argc; i++)
+        if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
+            print_help();
+            return 0;
+        }
+    double t0 = now_seconds();
+    demob_error err = {0};
+    sweep_args s;
+    int rc = parse_args(argc, argv, &s, &err);
+    if (rc) {
+        sweep_spec_free(&s.cli);
+        return fail(&err);
+    }
+    char out_dir[4096];
+    if (s.a.out_dir) {
+        snprintf(out_dir, sizeof out_dir, "%s", s.a.out_dir);
+    } else {
+        char base[4000];
+        cli_default_out_dir(s.a.sopt.path, base, sizeof base);
+        snprintf(out_dir, sizeof out_dir, "%s-sweep", base);
+    }
+    s.a.sopt.output_dir = out_dir;
+    scenario *sc = scenario_load(&s.a.sopt, &err);
+    if (!sc) {
+        sweep_spec_free(&s.cli);
+        return fail(&err);
+    }
+
+    sweep_spec spec;
+    sweep_design design;
+    memset(&design, 0, sizeof design);
+    sweep_ctx c;
+    memset(&c, 0, sizeof c);
+    c.jr.jfd = c.jr.scratch_fd = -1;
+    for (int f = 0; f < SJ_MAX_FILES; f++)
+        c.jr.fd[f] = -1;
+    strbuf_init(&c.row);
+    c.stop_after = s.stop_after;
+    int *slot = NULL, quant_init = 0, finished = 0;
+    long done = 0;
+    const char *names[SJ_MAX_FILES];
+    char scen_hex[65];
+
+    if ((rc = setup_design(&s, sc, &c, &spec, &design, &slot, &err)))
+        goto out;
+    int nf = plan_files(&s, &c, names);
+    if (sha256_file_hex(scenario_path(sc), scen_hex) != 0) {
+        rc = demob_error_set(&err, DEMOB_ERUN, "cannot read '%s' to hash it", scenario_path(sc));
+        goto out;
+    }
+    design_hash(&design, c.R, c.design_hex);
+    sweep_id(c.m, scen_hex, c.design_hex, &c.plan, c.quant, s.shards, c.id);
+    sweep_order_init(&c.order, design.n_points, s.shard, s.shards);
+    c.local_points = sweep_order_shard_points(&c.order);
+    c.local_jobs = c.local_points * c.R;
+
+    if ((rc = atomic_make_dirs(out_dir, &err)) || (rc = open_journal(&s, &c, out_dir, names, nf, &finished, &err)))
+        goto out;
+    if (finished) {
+        if (!s.a.quiet)
+            fprintf(stderr, "demob sweep: %s/ already holds this finished sweep; nothing to do\n", out_dir);
+        goto out;
+    }
+    if (c.quant) {
+        rc = setup_quantiles(&c, &err);
+        quant_init = 1;   /* sweep_quant_free is safe after a failed set-up too */
+        if (rc)
+            goto out;
+    }
+    c.j0 = c.jr.jobs;
+    if ((rc = run_jobs(&c, &s, sc, &done, &err)) || (rc = finish(&c, &s, out_dir, argc, argv, &err)))
+        goto out;
+    if (!s.a.quiet) {
+        long P = design.n_points, R = c.R;
+        double el = now_seconds() - t0;
+        fprintf(stderr, "demob sweep: %ld point%s x %ld replicate%s = %ld runs", P, P == 1 ? "" : "s", R,
+                R == 1 ? "" : "s", P * R);
+        if (s.shards > 1)
+            fprintf(stderr, " (shard %ld/%ld: %ld runs)", s.shard, s.shards, c.local_jobs);
+        if (c.j0)
+            fprintf(stderr, " (%ld resumed)", c.j0);
+        fprintf(stderr, " in %.1f s (%.0f runs/s), written to %s/\n", el, el > 0 ? (double)done / el : 0.0, out_dir);
+    }
+
+out:
+    sweep_journal_close(&c.jr);   /* a no-op when never opened or already removed */
+    if (quant_init)
+        sweep_quant_free(&c.q);
+    strbuf_free(&c.row);
+    scenario_free(sc);
+    sweep_spec_free(&spec);
+    sweep_spec_free(&s.cli);
+    sweep_design_free(&design);
+    free(slot);
+    return rc ? fail(&err) : 0;
+}

@@ -1,0 +1,103 @@
+/* sim_internal.h - the layout of one run (demob_sim), shared by the engine
+ * (step.c, share.c) and the output writers (output.c). Stocks are
+ * contiguous, cell = origin * n_states + state; every buffer is allocated
+ * once in demob_sim_new, nothing per step. Stochastic mode uses the int64
+ * arrays (*_i), deterministic mode the double arrays (*_d). */
+#ifndef DEMOB_SIM_INTERNAL_H
+#define DEMOB_SIM_INTERNAL_H
+#include <stdint.h>
+
+#include "binomial.h"
+#include "model_internal.h"
+#include "rng.h"
+
+/* What a source cell needs to draw its departures, recomputed only when a
+ * rate or switch of one of its flows changes. */
+typedef struct cell_cache {
+    int n_active;        /* active links (rate > 0, switched on, in window) */
+    int forced;          /* the cell is a fixed-duration state's exit       */
+    double p_leave;      /* 1 - exp(-H)                                     */
+    binomial_p leave;    /* prepared for p_leave                            */
+} cell_cache;
+
+struct demob_sim {
+    const demob_model *m;
+    int stochastic;
+    int n_o, n_s, n_cells, n_links;
+    int t;
+    long run;
+    rng rng;
+
+    /* stocks and cohorts */
+    int64_t *stock_i;    double *stock_d;     /* [n_cells] */
+    int *cohort_off;                          /* [n_s]: offset in an origin's cohort block */
+    int cohort_block;                         /* sum of cohorts over states */
+    int64_t *locked_i;   double *locked_d;    /* [n_o * cohort_block] */
+    int64_t *locksum_i;  double *locksum_d;   /* [n_cells] */
+    int64_t *arrive_i;   double *arrive_d;    /* [n_cells] this step's arrivals */
+    int any_arrivals;                         /* some arrive_* entry may be non-zero */
+    double *initial;                          /* [n_cells] this run's stocks at t = 0 */
+    double total;                             /* everyone, for the conservation check */
+    int64_t total_i, now_i, arrived_i;        /* the same, exact, in stochastic mode */
+    double arrived_cum;
+
+    /* values and switches */
+    double *val;                              /* [n_values] */
+    unsigned char *flow_on;                   /* [n_flows] switch */
+    unsigned char *flow_live;                 /* [n_flows] on, in window, rate > 0 */
+    double *flow_h;                           /* [n_flows] hazard (INFINITY: rate 1) */
+    double *flow_rate;                        /* [n_flows] the rate flow_h was computed from */
+    unsigned char *flow_dirty;                /* [n_flows] */
+    int any_dirty;
+    int **value_flows; int *value_n_flows;    /* flows whose rate is slot v */
+    int event_next;
+
+    /* departures */
+    cell_cache *cache;                        /* [n_sources] */
+    int *active;                              /* [2 n_links + 2]: active links per source
+                                               * range, then a scratch list (syncs) */
+    binomial_p *cond;                         /* [n_links] conditional split */
+    double *share;                            /* [n_links] deterministic share */
+    int64_t *want_i;     double *want_d;      /* [n_links] desired movers */
+    int64_t *move_i;     double *move_d;      /* [n_links] allowed movers */
+    int64_t *cut_i;      double *cut_d;       /* [n_links] scratch for sharing */
+    double *cum;                              /* [n_links] cumulative movers */
+    int *touched; int n_touched;              /* stochastic: links with movers this step,
+                                               * in link order (all others want and move 0) */
+    int next_window;                          /* next step a flow's window opens or closes */
+    int *scratch;                             /* [2 n_links + 2]: sharing order, then
+                                               * a scratch list (syncs, ceilings) */
+    int64_t *rem_scratch;                     /* [n_links] */
+
+    /* ceilings: links leaving and entering the capped cells */
+    int **ceil_out; int *ceil_n_out;
+    int **ceil_in;  int *ceil_n_in;
+    unsigned char *stable_exit;               /* [n_links]: see ceilings_pass */
+    int **budget_links; int *budget_n_links;
+
+    /* costs and budgets */
+    int n_cat;
+    double *cost_step;                        /* [(n_o + 1) * n_cat] */
+    double *cost_cum;
+    double *balance, *gap, *spent;            /* [n_budgets] */
+    double *peak;                             /* [n_s] peak state totals */
+    unsigned char *occupied;                  /* [n_s] occupied at the step's start */
+
+    demob_hook_fn hook;
+    void *hook_ud;
+};
+
+/* share.c: cutting desired movers down to a limit. `links` lists the
+ * link indices sharing the limit, in tie-break order; `want` the desired
+ * counts; `out` receives each link's share (indexed by link). */
+void share_proportional_i(const int *links, int n, const int64_t *want, int64_t limit, int64_t *out,
+                          int64_t *rem_scratch, int *order_scratch);
+void share_proportional_d(const int *links, int n, const double *want, double limit, double *out);
+/* Priority: links grouped by rank (the capacity's list, in order, then the
+ * links it does not name); each rank is filled in turn, proportionally
+ * within itself, from what the ranks before it left. */
+void share_priority_i(const int *links, const int *rank, int n, const int64_t *want, int64_t limit, int64_t *out,
+                      int64_t *rem_scratch, int *order_scratch);
+void share_priority_d(const int *links, const int *rank, int n, const double *want, double limit, double *out);
+
+#endif

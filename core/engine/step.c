@@ -1,0 +1,1247 @@
+/* step.c - one run of a model: demob_sim and its step.
+ *
+ * Order inside step t (DESIGN.md): cohorts whose minimum stay is over are
+ * released; events; budget refills; the hook; arrivals; departures drawn as
+ * competing risks; cuts by capacities, synchronised withdrawal, budgets and
+ * ceilings (in that order); apply; costs; conservation check.
+ *
+ * Competing risks: a link (flow, origin) with rate r has hazard
+ * h = -ln(1 - r). With total hazard H over a cell's active links, a person
+ * leaves with probability 1 - e^-H and takes link f with probability h_f/H.
+ * Deterministic: movers_f = N (1 - e^-H) h_f / H. Stochastic: M ~ Bin(N,
+ * 1 - e^-H), split by conditional binomials m_j ~ Bin(M - m_<j, h_j / (H -
+ * h_<j)); the last active link takes the rest, so a single flow draws once.
+ * Links with rate 1 have infinite hazard: everyone leaves, shared equally
+ * among them (conditional probability 1 / (k - j)), the others get none.
+ * What depends on the rates only (hazards, prepared binomial constants) is
+ * cached per cell and recomputed when a rate or switch of its flows changes. */
+#include <float.h>
+#include <limits.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "sim_internal.h"
+
+/* ------------------------------------------------------------ set-up */
+
+static void *alloc0(size_t n, size_t size, int *failed)
+{
+    void *p = calloc(n ? n : 1, size);
+    if (!p)
+        *failed = 1;
+    return p;
+}
+
+static int build_ceiling_lists(demob_sim *s, int *failed)
+{
+    const demob_model *m = s->m;
+    int nc = m->n_ceilings;
+    s->ceil_out = alloc0((size_t)nc, sizeof(int *), failed);
+    s->ceil_in = alloc0((size_t)nc, sizeof(int *), failed);
+    s->ceil_n_out = alloc0((size_t)nc, sizeof(int), failed);
+    s->ceil_n_in = alloc0((size_t)nc, sizeof(int), failed);
+    if (*failed)
+        return -1;
+    for (int k = 0; k < nc; k++) {
+        const ceiling_def *c = &m->ceilings[k];
+        s->ceil_out[k] = alloc0((size_t)m->n_links, sizeof(int), failed);
+        s->ceil_in[k] = alloc0((size_t)m->n_links, sizeof(int), failed);
+        if (*failed)
+            return -1;
+        for (int l = 0; l < m->n_links; l++) {
+            const link *lk = &m->links[l];
+            if (!c->applies[lk->origin])
+                continue;
+            if (lk->from == c->state)
+                s->ceil_out[k][s->ceil_n_out[k]++] = l;
+            if (lk->to == c->state)
+                s->ceil_in[k][s->ceil_n_in[k]++] = l;
+        }
+    }
+    /* Departures no later cut can shrink: into an uncapped state, along a
+     * flow no sync constrains (see ceilings_pass). */
+    s->stable_exit = alloc0((size_t)m->n_links, 1, failed);
+    if (*failed)
+        return -1;
+    for (int l = 0; l < m->n_links; l++) {
+        const link *lk = &m->links[l];
+        int stable = 1;
+        for (int k = 0; k < nc && stable; k++)
+            if (m->ceilings[k].state == lk->to && m->ceilings[k].applies[lk->origin])
+                stable = 0;
+        for (int k = 0; k < m->n_syncs && stable; k++)
+            if (m->syncs[k].flows[lk->flow])
+                stable = 0;
+        s->stable_exit[l] = (unsigned char)stable;
+    }
+    int nb = m->n_budgets;
+    s->budget_links = alloc0((size_t)nb, sizeof(int *), failed);
+    s->budget_n_links = alloc0((size_t)nb, sizeof(int), failed);
+    if (*failed)
+        return -1;
+    for (int b = 0; b < nb; b++) {
+        s->budget_links[b] = alloc0((size_t)m->n_links, sizeof(int), failed);
+        if (*failed)
+            return -1;
+        for (int l = 0; l < m->n_links; l++)
+            if (m->links[l].budget == b)
+                s->budget_links[b][s->budget_n_links[b]++] = l;
+    }
+    return 0;
+}
+
+static int build_value_flows(demob_sim *s, int *failed)
+{
+    const demob_model *m = s->m;
+    s->value_flows = alloc0((size_t)m->n_values, sizeof(int *), failed);
+    s->value_n_flows = alloc0((size_t)m->n_values, sizeof(int), failed);
+    if (*failed)
+        return -1;
+    for (int f = 0; f < m->n_flows; f++)
+        s->value_n_flows[m->flows[f].rate]++;
+    for (int v = 0; v < m->n_values; v++) {
+        if (!s->value_n_flows[v])
+            continue;
+        s->value_flows[v] = alloc0((size_t)s->value_n_flows[v], sizeof(int), failed);
+        if (*failed)
+            return -1;
+        s->value_n_flows[v] = 0;
+    }
+    for (int f = 0; f < m->n_flows; f++) {
+        int v = m->flows[f].rate;
+        s->value_flows[v][s->value_n_flows[v]++] = f;
+    }
+    return 0;
+}
+
+demob_sim *demob_sim_new(const demob_model *m, demob_error *err)
+{
+    if (!m->frozen) {
+        demob_error_set(err, DEMOB_EINPUT, "the model must be frozen before it runs");
+        return NULL;
+    }
+    demob_sim *s = calloc(1, sizeof *s);
+    if (!s) {
+        demob_error_set(err, DEMOB_ERUN, "out of memory");
+        return NULL;
+    }
+    int failed = 0;
+    s->m = m;
+    s->stochastic = m->mode == DEMOB_STOCHASTIC;
+    s->n_o = m->n_origins;
+    s->n_s = m->n_states;
+    s->n_cells = s->n_o * s->n_s;
+    s->n_links = m->n_links;
+    size_t cells = (size_t)s->n_cells, links = (size_t)s->n_links;
+
+    s->cohort_off = alloc0((size_t)s->n_s, sizeof(int), &failed);
+    if (!failed)
+        for (int st = 0; st < s->n_s; st++) {
+            s->cohort_off[st] = s->cohort_block;
+            s->cohort_block += m->states[st].cohorts;
+        }
+    size_t lockn = (size_t)s->n_o * (size_t)s->cohort_block;
+    if (s->stochastic) {
+        s->stock_i = alloc0(cells, sizeof(int64_t), &failed);
+        s->locked_i = alloc0(lockn, sizeof(int64_t), &failed);
+        s->locksum_i = alloc0(cells, sizeof(int64_t), &failed);
+        s->arrive_i = alloc0(cells, sizeof(int64_t), &failed);
+        s->want_i = alloc0(links, sizeof(int64_t), &failed);
+        s->move_i = alloc0(links, sizeof(int64_t), &failed);
+        s->cut_i = alloc0(links, sizeof(int64_t), &failed);
+        s->cond = alloc0(links, sizeof(binomial_p), &failed);
+        s->rem_scratch = alloc0(links, sizeof(int64_t), &failed);
+    } else {
+        s->stock_d = alloc0(cells, sizeof(double), &failed);
+        s->locked_d = alloc0(lockn, sizeof(double), &failed);
+        s->locksum_d = alloc0(cells, sizeof(double), &failed);
+        s->arrive_d = alloc0(cells, sizeof(double), &failed);
+        s->want_d = alloc0(links, sizeof(double), &failed);
+        s->move_d = alloc0(links, sizeof(double), &failed);
+        s->cut_d = alloc0(links, sizeof(double), &failed);
+        s->share = alloc0(links, sizeof(double), &failed);
+    }
+    s->scratch = alloc0(2 * links + 2, sizeof(int), &failed);
+    s->active = alloc0(2 * links + 2, sizeof(int), &failed);
+    s->cum = alloc0(links, sizeof(double), &failed);
+    s->touched = alloc0(links + 1, sizeof(int), &failed);
+    s->cache = alloc0((size_t)m->n_sources, sizeof(cell_cache), &failed);
+    s->val = alloc0((size_t)m->n_values, sizeof(double), &failed);
+    s->flow_on = alloc0((size_t)m->n_flows, 1, &failed);
+    s->flow_live = alloc0((size_t)m->n_flows, 1, &failed);
+    s->flow_dirty = alloc0((size_t)m->n_flows, 1, &failed);
+    s->flow_h = alloc0((size_t)m->n_flows, sizeof(double), &failed);
+    s->flow_rate = alloc0((size_t)m->n_flows, sizeof(double), &failed);
+    s->n_cat = m->n_categories;
+    s->cost_step = alloc0((size_t)(s->n_o + 1) * (size_t)s->n_cat, sizeof(double), &failed);
+    s->cost_cum = alloc0((size_t)(s->n_o + 1) * (size_t)s->n_cat, sizeof(double), &failed);
+    s->balance = alloc0((size_t)m->n_budgets, sizeof(double), &failed);
+    s->gap = alloc0((size_t)m->n_budgets, sizeof(double), &failed);
+    s->spent = alloc0((size_t)m->n_budgets, sizeof(double), &failed);
+    s->peak = alloc0((size_t)s->n_s, sizeof(double), &failed);
+    s->initial = alloc0(cells, sizeof(double), &failed);
+    s->occupied = alloc0((size_t)s->n_s, 1, &failed);
+    if (!failed)
+        build_ceiling_lists(s, &failed);
+    if (!failed)
+        build_value_flows(s, &failed);
+    if (failed) {
+        demob_sim_free(s);
+        demob_error_set(err, DEMOB_ERUN, "out of memory");
+        return NULL;
+    }
+    return s;
+}
+
+static void free_lists(int **lists, int n)
+{
+    if (!lists)
+        return;
+    for (int i = 0; i < n; i++)
+        free(lists[i]);
+    free(lists);
+}
+
+void demob_sim_free(demob_sim *s)
+{
+    if (!s)
+        return;
+    const demob_model *m = s->m;
+    free_lists(s->ceil_out, m->n_ceilings);
+    free_lists(s->ceil_in, m->n_ceilings);
+    free_lists(s->budget_links, m->n_budgets);
+    free_lists(s->value_flows, m->n_values);
+    void *bufs[] = {s->stock_i, s->stock_d, s->cohort_off, s->locked_i, s->locked_d, s->locksum_i,
+                    s->locksum_d, s->arrive_i, s->arrive_d, s->val, s->flow_on, s->flow_live,
+                    s->flow_h, s->flow_rate, s->flow_dirty, s->value_n_flows, s->cache, s->active, s->cond,
+                    s->share, s->want_i, s->want_d, s->move_i, s->move_d, s->cut_i, s->cut_d,
+                    s->cum, s->scratch, s->rem_scratch, s->ceil_n_out, s->ceil_n_in,
+                    s->budget_n_links, s->cost_step, s->cost_cum, s->balance, s->gap, s->spent,
+                    s->peak, s->occupied, s->initial, s->stable_exit, s->touched};
+    for (size_t i = 0; i < sizeof bufs / sizeof bufs[0]; i++)
+        free(bufs[i]);
+    free(s);
+}
+
+const demob_model *demob_sim_model(const demob_sim *s) { return s->m; }
+
+void demob_sim_set_hook(demob_sim *s, demob_hook_fn fn, void *ud)
+{
+    s->hook = fn;
+    s->hook_ud = ud;
+}
+
+/* -------------------------------------------------- rates and caches */
+
+static const char *value_name(const demob_model *m, int v)
+{
+    return m->values[v].name ? m->values[v].name : "(constant)";
+}
+
+static void mark_flow_dirty(demob_sim *s, int f)
+{
+    s->flow_dirty[f] = 1;
+    s->any_dirty = 1;
+}
+
+/* Recomputes a flow's liveness and hazard for step t; marks it dirty when
+ * either changed. */
+static void refresh_flow(demob_sim *s, int f, int t)
+{
+    const flow_def *fd = &s->m->flows[f];
+    double r = s->val[fd->rate];
+    int live = s->flow_on[f] && t >= fd->first && t <= fd->last && (r > 0 || fd->forced);
+    if (live != s->flow_live[f]) {
+        s->flow_live[f] = (unsigned char)live;
+        mark_flow_dirty(s, f);
+    }
+    if (r != s->flow_rate[f]) {
+        s->flow_rate[f] = r;
+        s->flow_h[f] = r >= 1 ? INFINITY : -log1p(-r);
+        mark_flow_dirty(s, f);
+    }
+}
+
+/* Rebuilds the draw constants of one source cell from its live links. */
+static void rebuild_cell(demob_sim *s, int src)
+{
+    const demob_model *m = s->m;
+    const source_cell *sc = &m->sources[src];
+    cell_cache *cc = &s->cache[src];
+    int *act = s->active + sc->first_link;
+    int k = 0, n_inf = 0;
+    double H = 0;
+    cc->forced = 0;
+    for (int i = 0; i < sc->n_links; i++) {
+        int l = sc->first_link + i;
+        int f = m->links[l].flow;
+        if (!s->flow_live[f])
+            continue;
+        if (m->flows[f].forced)
+            cc->forced = 1;
+        act[k++] = l;
+        if (isinf(s->flow_h[f]))
+            n_inf++;
+        else
+            H += s->flow_h[f];
+    }
+    cc->n_active = k;
+    if (k == 0)
+        return;
+    if (n_inf > 0) {
+        /* Everyone leaves, shared equally among the rate-1 links: keep only
+         * those, in order. */
+        int j = 0;
+        for (int i = 0; i < k; i++)
+            if (isinf(s->flow_h[m->links[act[i]].flow]))
+                act[j++] = act[i];
+        cc->n_active = k = j;
+        cc->p_leave = 1;
+        for (int i = 0; i < k; i++) {
+            if (s->stochastic)
+                binomial_prepare(&s->cond[act[i]], 1.0 / (double)(k - i));
+            else
+                s->share[act[i]] = 1.0 / (double)k;
+        }
+    } else {
+        cc->p_leave = -expm1(-H);
+        double left = H;
+        for (int i = 0; i < k; i++) {
+            double h = s->flow_h[m->links[act[i]].flow];
+            if (s->stochastic)
+                binomial_prepare(&s->cond[act[i]], i == k - 1 ? 1.0 : fmin(1.0, h / left));
+            else
+                s->share[act[i]] = cc->p_leave * h / H;
+            left -= h;
+        }
+    }
+    if (s->stochastic)
+        binomial_prepare(&cc->leave, cc->p_leave);
+}
+
+static void rebuild_dirty_cells(demob_sim *s)
+{
+    const demob_model *m = s->m;
+    for (int src = 0; src < m->n_sources; src++) {
+        const source_cell *sc = &m->sources[src];
+        for (int i = 0; i < sc->n_links; i++)
+            if (s->flow_dirty[m->links[sc->first_link + i].flow]) {
+                rebuild_cell(s, src);
+                break;
+            }
+    }
+    memset(s->flow_dirty, 0, (size_t)m->n_flows);
+    s->any_dirty = 0;
+}
+
+/* The first step after t at which some flow's window opens or closes
+ * (INT_MAX: none): the steps between need no rescan of the flows. */
+static int next_window_change(const demob_model *m, int t)
+{
+    int next = INT_MAX;
+    for (int f = 0; f < m->n_flows; f++) {
+        int open = m->flows[f].first, close = m->flows[f].last + 1;
+        if (open > t && open < next)
+            next = open;
+        if (close > t && close < next)
+            next = close;
+    }
+    return next;
+}
+
+/* ------------------------------------------------------------- reset */
+
+/* The stocks at t = 0: the model's, with those given as params read from
+ * this run's values (a sweep may vary them). In stochastic mode a sampled
+ * caseload is rounded to whole people; a fractional default or --set value
+ * was already refused when the model was frozen. */
+static int initial_stocks(demob_sim *s, demob_error *err)
+{
+    const demob_model *m = s->m;
+    memcpy(s->initial, m->initial, (size_t)s->n_cells * sizeof(double));
+    double total = 0;
+    for (int i = 0; i < m->n_initials; i++) {
+        const struct initial_def *d = &m->initials[i];
+        if (d->slot < 0)
+            continue;
+        double x = s->val[d->slot];
+        if (s->stochastic)
+            x = round(x);
+        if (!(x >= 0) || (s->stochastic && x > DEMOB_MAX_COUNT))
+            return demob_error_set(err, DEMOB_EINPUT, "origin '%s', state '%s': initial stock param '%s' = %g must be "
+                                   "a %s >= 0",
+                                   m->origins[d->origin].name, m->states[d->state].name, value_name(m, d->slot), x,
+                                   s->stochastic ? "whole number (at most 2^62)" : "number");
+        s->initial[d->origin * s->n_s + d->state] = x;
+    }
+    for (int c = 0; c < s->n_cells; c++)
+        total += s->initial[c];
+    if (s->stochastic && total > DEMOB_MAX_COUNT)
+        return demob_error_set(err, DEMOB_EINPUT, "the initial stocks add up to %g, above 2^62", total);
+    return 0;
+}
+
+int demob_sim_reset(demob_sim *s, long run, const double *values, demob_error *err)
+{
+    const demob_model *m = s->m;
+    s->t = 0;
+    s->run = run;
+    rng_seed(&s->rng, m->seed, (uint64_t)run);
+    for (int v = 0; v < m->n_values; v++)
+        s->val[v] = m->values[v].def;
+    if (values)
+        for (int v = 0; v < m->n_values; v++) {
+            int rc = demob_model_check_value(m, v, values[v], err);
+            if (rc)
+                return rc;
+            s->val[v] = values[v];
+        }
+    size_t cells = (size_t)s->n_cells, lockn = (size_t)s->n_o * (size_t)s->cohort_block;
+    int rc = initial_stocks(s, err);
+    if (rc)
+        return rc;
+    s->total = 0;
+    s->total_i = 0;
+    if (s->stochastic) {
+        memset(s->locked_i, 0, lockn * sizeof(int64_t));
+        memset(s->locksum_i, 0, cells * sizeof(int64_t));
+        for (size_t c = 0; c < cells; c++) {
+            s->stock_i[c] = (int64_t)s->initial[c];
+            s->total += s->initial[c];
+            s->total_i += s->stock_i[c];
+        }
+        memset(s->move_i, 0, (size_t)s->n_links * sizeof(int64_t));
+        memset(s->want_i, 0, (size_t)s->n_links * sizeof(int64_t));
+    } else {
+        memset(s->locked_d, 0, lockn * sizeof(double));
+        memset(s->locksum_d, 0, cells * sizeof(double));
+        for (size_t c = 0; c < cells; c++) {
+            s->stock_d[c] = s->initial[c];
+            s->total += s->initial[c];
+        }
+        memset(s->move_d, 0, (size_t)s->n_links * sizeof(double));
+        memset(s->want_d, 0, (size_t)s->n_links * sizeof(double));
+    }
+    s->n_touched = 0;
+    /* Initial occupants of a fixed-duration state count as entered at
+     * t = 0 and leave at step k; those of a minimum-stay state have
+     * already served it. */
+    for (int st = 0; st < s->n_s; st++) {
+        if (m->states[st].duration <= 0)
+            continue;
+        for (int o = 0; o < s->n_o; o++) {
+            size_t c = (size_t)o * (size_t)s->n_s + (size_t)st;
+            size_t slot = (size_t)o * (size_t)s->cohort_block + (size_t)s->cohort_off[st];
+            if (s->stochastic) {
+                s->locked_i[slot] = s->stock_i[c];
+                s->locksum_i[c] = s->stock_i[c];
+            } else {
+                s->locked_d[slot] = s->stock_d[c];
+                s->locksum_d[c] = s->stock_d[c];
+            }
+        }
+    }
+    memset(s->cum, 0, (size_t)s->n_links * sizeof(double));
+    size_t ncost = (size_t)(s->n_o + 1) * (size_t)s->n_cat;
+    memset(s->cost_step, 0, ncost * sizeof(double));
+    memset(s->cost_cum, 0, ncost * sizeof(double));
+    for (int b = 0; b < m->n_budgets; b++) {
+        s->balance[b] = m->budgets[b].initial;
+        s->gap[b] = s->spent[b] = 0;
+    }
+    for (int st = 0; st < s->n_s; st++)
+        s->peak[st] = demob_sim_state_total(s, st);
+    s->arrived_cum = 0;
+    /* The previous run may have left arrivals of its last step. */
+    if (s->stochastic)
+        memset(s->arrive_i, 0, cells * sizeof(int64_t));
+    else
+        memset(s->arrive_d, 0, cells * sizeof(double));
+    s->any_arrivals = 0;
+    s->event_next = 0;
+    for (int f = 0; f < m->n_flows; f++) {
+        s->flow_on[f] = (unsigned char)m->flows[f].enabled;
+        s->flow_live[f] = 0;
+        s->flow_rate[f] = -1; /* forces a refresh */
+        refresh_flow(s, f, 1);
+    }
+    for (int src = 0; src < m->n_sources; src++)
+        rebuild_cell(s, src);
+    memset(s->flow_dirty, 0, (size_t)m->n_flows);
+    s->any_dirty = 0;
+    s->next_window = next_window_change(m, 0);
+    return 0;
+}
+
+/* ------------------------------------------------------- step phases */
+
+static void release_cohorts(demob_sim *s, int t)
+{
+    const demob_model *m = s->m;
+    for (int st = 0; st < s->n_s; st++) {
+        int k = m->states[st].cohorts;
+        if (k <= 0)
+            continue;
+        for (int o = 0; o < s->n_o; o++) {
+            size_t c = (size_t)o * (size_t)s->n_s + (size_t)st;
+            size_t slot = (size_t)o * (size_t)s->cohort_block + (size_t)s->cohort_off[st] + (size_t)(t % k);
+            if (s->stochastic) {
+                s->locksum_i[c] -= s->locked_i[slot];
+                s->locked_i[slot] = 0;
+            } else {
+                s->locksum_d[c] -= s->locked_d[slot];
+                if (s->locksum_d[c] < 0)
+                    s->locksum_d[c] = 0;
+                s->locked_d[slot] = 0;
+            }
+        }
+    }
+}
+
+/* People entering a tracked state during step t join cohort t mod k. */
+static inline void enter_cohort(demob_sim *s, int cell, int64_t ni, double nd, int t)
+{
+    int st = cell % s->n_s;
+    int k = s->m->states[st].cohorts;
+    if (k <= 0)
+        return;
+    size_t slot = (size_t)(cell / s->n_s) * (size_t)s->cohort_block + (size_t)s->cohort_off[st] + (size_t)(t % k);
+    if (s->stochastic) {
+        s->locked_i[slot] += ni;
+        s->locksum_i[cell] += ni;
+    } else {
+        s->locked_d[slot] += nd;
+        s->locksum_d[cell] += nd;
+    }
+}
+
+static int apply_events(demob_sim *s, int t, demob_error *err)
+{
+    const demob_model *m = s->m;
+    while (s->event_next < m->n_events && m->events[s->event_next].step <= t) {
+        const event_def *e = &m->events[s->event_next++];
+        if (e->step < t)
+            continue;
+        if (e->kind == EVENT_VALUE) {
+            int rc = demob_sim_set_value(s, e->index, e->value, err);
+            if (rc)
+                return rc;
+        } else {
+            demob_sim_set_flow_enabled(s, e->index, e->enabled);
+        }
+    }
+    return 0;
+}
+
+/* Budgets receive their refill and the tranches due at step t. */
+static void refill_budgets(demob_sim *s, int t)
+{
+    const demob_model *m = s->m;
+    for (int b = 0; b < m->n_budgets; b++) {
+        const budget_def *bd = &m->budgets[b];
+        s->balance[b] += s->val[bd->refill];
+        for (int i = 0; i < bd->n_tranches; i++)
+            if (bd->tranches[i].step == t)
+                s->balance[b] += bd->tranches[i].amount;
+    }
+}
+
+static int add_model_arrivals(demob_sim *s, int t, demob_error *err)
+{
+    const demob_model *m = s->m;
+    for (int i = 0; i < m->n_arrivals; i++) {
+        const arrivals_def *a = &m->arrivals[i];
+        double x = a->per_step ? (t <= a->n ? a->per_step[t - 1] : 0) : s->val[a->constant];
+        if (x == 0)
+            continue;
+        int rc = demob_sim_add_arrivals(s, a->origin, a->state, x, err);
+        if (rc)
+            return rc;
+    }
+    return 0;
+}
+
+/* Last step's arrivals are forgotten; nothing to do when there were none
+ * (most models: then no step scans the cells for them). */
+static void clear_arrivals(demob_sim *s)
+{
+    if (!s->any_arrivals)
+        return;
+    if (s->stochastic)
+        memset(s->arrive_i, 0, (size_t)s->n_cells * sizeof(int64_t));
+    else
+        memset(s->arrive_d, 0, (size_t)s->n_cells * sizeof(double));
+    s->any_arrivals = 0;
+}
+
+/* Arrivals join the stocks (and their cohort) before departures are drawn.
+ * Returns how many arrived; stochastic mode also counts them exactly. */
+static double settle_arrivals(demob_sim *s, int t)
+{
+    double total = 0;
+    s->arrived_i = 0;
+    if (!s->any_arrivals)
+        return 0;
+    for (int c = 0; c < s->n_cells; c++) {
+        if (s->stochastic) {
+            int64_t a = s->arrive_i[c];
+            if (!a)
+                continue;
+            s->stock_i[c] += a;
+            enter_cohort(s, c, a, 0, t);
+            total += (double)a;
+            s->arrived_i += a;
+        } else {
+            double a = s->arrive_d[c];
+            if (a == 0)
+                continue;
+            s->stock_d[c] += a;
+            enter_cohort(s, c, 0, a, t);
+            total += a;
+        }
+    }
+    return total;
+}
+
+static void draw_departures_i(demob_sim *s)
+{
+    const demob_model *m = s->m;
+    const source_cell *sources = m->sources;
+    const cell_cache *cache = s->cache;
+    const int64_t *stock = s->stock_i, *locksum = s->locksum_i;
+    const binomial_p *cond = s->cond;
+    int64_t *want = s->want_i, *move = s->move_i;
+    int *touched = s->touched, nt = 0;
+    rng *r = &s->rng;
+    for (int i = 0; i < s->n_touched; i++)
+        want[touched[i]] = move[touched[i]] = 0;
+    for (int src = 0; src < m->n_sources; src++) {
+        const cell_cache *cc = &cache[src];
+        if (cc->n_active == 0)
+            continue;
+        int cell = sources[src].cell;
+        int64_t n = stock[cell] - locksum[cell];
+        if (n <= 0)
+            continue;
+        const int *act = s->active + sources[src].first_link;
+        if (cc->forced) {
+            want[act[0]] = n;
+            touched[nt++] = act[0];
+            continue;
+        }
+        int64_t left = binomial_draw_prepared(r, n, &cc->leave);
+        int k = cc->n_active;
+        for (int i = 0; i < k - 1 && left > 0; i++) {
+            int64_t x = binomial_draw_prepared(r, left, &cond[act[i]]);
+            want[act[i]] = x;
+            touched[nt] = act[i];
+            nt += x > 0;
+            left -= x;
+        }
+        if (left > 0) {
+            want[act[k - 1]] = left;
+            touched[nt++] = act[k - 1];
+        }
+    }
+    s->n_touched = nt;
+}
+
+static void draw_departures_d(demob_sim *s)
+{
+    const demob_model *m = s->m;
+    const source_cell *sources = m->sources;
+    const cell_cache *cache = s->cache;
+    const double *stock = s->stock_d, *locksum = s->locksum_d, *share = s->share;
+    double *want = s->want_d;
+    memset(want, 0, (size_t)s->n_links * sizeof(double));
+    for (int src = 0; src < m->n_sources; src++) {
+        const cell_cache *cc = &cache[src];
+        if (cc->n_active == 0)
+            continue;
+        int cell = sources[src].cell;
+        double n = stock[cell] - locksum[cell];
+        if (n <= 0)
+            continue;
+        const int *act = s->active + sources[src].first_link;
+        if (cc->forced) {
+            want[act[0]] = n;
+            continue;
+        }
+        for (int i = 0; i < cc->n_active; i++)
+            want[act[i]] = n * share[act[i]];
+    }
+}
+
+/* move = min over the link's capacities of its share of each. */
+static void apply_capacities(demob_sim *s)
+{
+    const demob_model *m = s->m;
+    for (int c = 0; c < m->n_caps; c++) {
+        const int *links = m->cap_links[c];
+        int n = m->cap_n_links[c];
+        if (n == 0)
+            continue;
+        double lim = s->val[m->caps[c].limit];
+        if (s->stochastic) {
+            int64_t limit = lim >= DEMOB_MAX_COUNT ? INT64_MAX / 2 : (int64_t)floor(lim);
+            if (m->caps[c].policy == DEMOB_SHARE_PRIORITY)
+                share_priority_i(links, m->cap_rank[c], n, s->want_i, limit, s->cut_i, s->rem_scratch,
+                                 s->scratch);
+            else
+                share_proportional_i(links, n, s->want_i, limit, s->cut_i, s->rem_scratch, s->scratch);
+            for (int i = 0; i < n; i++)
+                if (s->cut_i[links[i]] < s->move_i[links[i]])
+                    s->move_i[links[i]] = s->cut_i[links[i]];
+        } else {
+            if (m->caps[c].policy == DEMOB_SHARE_PRIORITY)
+                share_priority_d(links, m->cap_rank[c], n, s->want_d, lim, s->cut_d);
+            else
+                share_proportional_d(links, n, s->want_d, lim, s->cut_d);
+            for (int i = 0; i < n; i++)
+                if (s->cut_d[links[i]] < s->move_d[links[i]])
+                    s->move_d[links[i]] = s->cut_d[links[i]];
+        }
+    }
+}
+
+/* Cuts the listed links (their current moves) down to `limit` in total. */
+static void cut_to(demob_sim *s, const int *links, int n, double limit)
+{
+    if (s->stochastic) {
+        int64_t lim = limit <= 0 ? 0 : limit >= DEMOB_MAX_COUNT ? INT64_MAX / 2 : (int64_t)floor(limit);
+        share_proportional_i(links, n, s->move_i, lim, s->cut_i, s->rem_scratch, s->scratch);
+        for (int i = 0; i < n; i++)
+            s->move_i[links[i]] = s->cut_i[links[i]];
+    } else {
+        share_proportional_d(links, n, s->move_d, limit < 0 ? 0 : limit, s->cut_d);
+        for (int i = 0; i < n; i++)
+            s->move_d[links[i]] = s->cut_d[links[i]];
+    }
+}
+
+static double cell_count(const demob_sim *s, int cell)
+{
+    return s->stochastic ? (double)s->stock_i[cell] : s->stock_d[cell];
+}
+
+static double link_move(const demob_sim *s, int l)
+{
+    return s->stochastic ? (double)s->move_i[l] : s->move_d[l];
+}
+
+static double sum_moves(const demob_sim *s, const int *links, int n)
+{
+    double sum = 0;
+    for (int i = 0; i < n; i++)
+        sum += s->stochastic ? (double)s->move_i[links[i]] : s->move_d[links[i]];
+    return sum;
+}
+
+/* Synchronised withdrawal: departures of group a along the listed flows may
+ * not exceed ratio times those of group b in the same step, and vice versa.
+ * The larger side is cut down to ratio times the smaller. */
+/* Returns 1 if it cut anything. */
+static int apply_syncs(demob_sim *s)
+{
+    const demob_model *m = s->m;
+    int changed = 0;
+    /* Both lists live past the first n_links ints of the scratch arrays,
+     * which cut_to's sharing uses. */
+    int *la = s->scratch + s->n_links + 1, *lb = s->active + s->n_links + 1;
+    for (int k = 0; k < m->n_syncs; k++) {
+        const sync_def *sy = &m->syncs[k];
+        int na = 0, nb = 0;
+        for (int l = 0; l < s->n_links; l++) {
+            const link *lk = &m->links[l];
+            if (!sy->flows[lk->flow])
+                continue;
+            if (sy->in_a[lk->origin])
+                la[na++] = l;
+            else if (sy->in_b[lk->origin])
+                lb[nb++] = l;
+        }
+        double da = sum_moves(s, la, na), db = sum_moves(s, lb, nb);
+        if (da > sy->ratio * db) {
+            cut_to(s, la, na, sy->ratio * db);
+            changed = 1;
+        } else if (db > sy->ratio * da) {
+            cut_to(s, lb, nb, sy->ratio * da);
+            changed = 1;
+        }
+    }
+    return changed;
+}
+
+/* Movers along flows with a unit cost are paid from their budget. When
+ * the balance does not cover them, every paid link is scaled to the
+ * affordable fraction, and (stochastic) the money left buys one more person
+ * at a time, links in order. Free links (cost 0) are never cut by money. */
+static void apply_budgets(demob_sim *s)
+{
+    const demob_model *m = s->m;
+    for (int b = 0; b < m->n_budgets; b++) {
+        const int *links = s->budget_links[b];
+        int n = s->budget_n_links[b];
+        s->gap[b] = 0;
+        if (n == 0)
+            continue;
+        double want = 0;
+        for (int i = 0; i < n; i++) {
+            int l = links[i];
+            double mv = s->stochastic ? (double)s->move_i[l] : s->move_d[l];
+            want += mv * s->val[m->flows[m->links[l].flow].unit_cost];
+        }
+        double bal = s->balance[b] > 0 ? s->balance[b] : 0;
+        if (want <= bal)
+            continue;
+        s->gap[b] = want - bal;
+        double f = bal / want; /* in [0, 1) */
+        double left = bal;
+        for (int i = 0; i < n; i++) {
+            int l = links[i];
+            double cost = s->val[m->flows[m->links[l].flow].unit_cost];
+            if (cost <= 0)
+                continue;
+            if (s->stochastic) {
+                int64_t keep = (int64_t)floor((double)s->move_i[l] * f);
+                if (keep > s->move_i[l])
+                    keep = s->move_i[l];
+                s->cut_i[l] = s->move_i[l] - keep; /* people cut */
+                s->move_i[l] = keep;
+                left -= (double)keep * cost;
+            } else {
+                s->move_d[l] *= f;
+            }
+        }
+        if (!s->stochastic)
+            continue;
+        for (int i = 0; i < n; i++) {
+            int l = links[i];
+            double cost = s->val[m->flows[m->links[l].flow].unit_cost];
+            if (cost <= 0)
+                continue;
+            while (s->cut_i[l] > 0 && cost <= left * (1 + 1e-12)) {
+                s->move_i[l]++;
+                s->cut_i[l]--;
+                left -= cost;
+            }
+        }
+    }
+}
+
+/* One pass over the ceilings: entries into a capped state are cut to the
+ * room left after the step's departures. With `safe`, only departures that
+ * no later cut can shrink count (those into uncapped states along flows no
+ * sync constrains): one such pass always ends within every ceiling. Returns
+ * 1 if it cut anything. */
+static int ceilings_pass(demob_sim *s, int safe)
+{
+    const demob_model *m = s->m;
+    int changed = 0;
+    for (int k = 0; k < m->n_ceilings; k++) {
+        const ceiling_def *c = &m->ceilings[k];
+        double occ = 0;
+        for (int o = 0; o < s->n_o; o++)
+            if (c->applies[o]) {
+                int cell = o * s->n_s + c->state;
+                occ += s->stochastic ? (double)s->stock_i[cell] : s->stock_d[cell];
+            }
+        for (int i = 0; i < s->ceil_n_out[k]; i++) {
+            int l = s->ceil_out[k][i];
+            if (!safe || s->stable_exit[l])
+                occ -= link_move(s, l);
+        }
+        /* Forced exits of fixed-duration states cannot be refused. */
+        int *cut = s->scratch + s->n_links + 1, n = 0;
+        for (int i = 0; i < s->ceil_n_in[k]; i++) {
+            int l = s->ceil_in[k][i];
+            if (m->flows[m->links[l].flow].forced)
+                occ += link_move(s, l);
+            else
+                cut[n++] = l;
+        }
+        double room = s->val[c->limit] - occ;
+        double entries = sum_moves(s, cut, n);
+        if (entries > room + (s->stochastic ? 0 : 1e-9 * (1 + fabs(room)))) {
+            cut_to(s, cut, n, room);
+            changed = 1;
+        }
+    }
+    return changed;
+}
+
+/* Ceilings and synchronised withdrawal, together: cutting entries into one
+ * state lowers departures from another (shrinking its room), and a sync
+ * cut lowers departures too, so both are repeated until nothing changes.
+ * Cycles of full states can shrink without end: after a bounded number of
+ * rounds, one safe pass and a last sync settle it, within every ceiling
+ * (the safe pass did not count the departures a sync may still cut). */
+static void apply_ceilings_and_syncs(demob_sim *s)
+{
+    const demob_model *m = s->m;
+    if (m->n_ceilings == 0) {
+        apply_syncs(s);
+        return;
+    }
+    int rounds = 2 * (m->n_ceilings + m->n_syncs) + 4;
+    for (int round = 0; round < rounds; round++) {
+        int changed = ceilings_pass(s, 0);
+        changed |= apply_syncs(s);
+        if (!changed)
+            return;
+    }
+    ceilings_pass(s, 1);
+    apply_syncs(s);
+}
+
+static void apply_moves(demob_sim *s, int t)
+{
+    const link *links = s->m->links;
+    const int n = s->n_touched, *touched = s->touched;
+    const int cohorts = s->cohort_block > 0;   /* some state tracks entry cohorts */
+    double *cum = s->cum;
+    /* One loop per mode, with the arrays in locals: the hot loop of a
+     * deterministic run, which gcc -O2 does not unswitch by itself. */
+    if (s->stochastic) {
+        int64_t *stock = s->stock_i;
+        const int64_t *move = s->move_i;
+        for (int i = 0; i < n; i++) {
+            int l = touched[i];
+            int64_t x = move[l];
+            if (!x)
+                continue;
+            stock[links[l].cell_from] -= x;
+            stock[links[l].cell_to] += x;
+            if (cohorts)
+                enter_cohort(s, links[l].cell_to, x, 0, t);
+            cum[l] += (double)x;
+        }
+    } else {
+        double *stock = s->stock_d;
+        const double *move = s->move_d;
+        for (int l = 0; l < s->n_links; l++) {
+            double x = move[l];
+            if (x == 0)
+                continue;
+            stock[links[l].cell_from] -= x;
+            stock[links[l].cell_to] += x;
+            if (cohorts)
+                enter_cohort(s, links[l].cell_to, 0, x, t);
+            cum[l] += x;
+        }
+    }
+}
+
+
+static void account_costs(demob_sim *s, int t)
+{
+    const demob_model *m = s->m;
+    size_t ncost = (size_t)(s->n_o + 1) * (size_t)s->n_cat;
+    memset(s->cost_step, 0, ncost * sizeof(double));
+    for (int i = 0; i < m->n_costs; i++) {
+        const cost_def *c = &m->costs[i];
+        double amount = s->val[c->amount];
+        if (amount == 0)
+            continue;
+        switch (c->kind) {
+        case COST_STATE:
+            for (int o = 0; o < s->n_o; o++)
+                if (c->applies[o])
+                    s->cost_step[o * s->n_cat + c->category] += amount * cell_count(s, o * s->n_s + c->target);
+            break;
+        case COST_FLOW:
+            for (int o = 0; o < s->n_o; o++) {
+                int l = m->link_of[(size_t)c->target * (size_t)s->n_o + (size_t)o];
+                if (c->applies[o] && l >= 0)
+                    s->cost_step[o * s->n_cat + c->category] += amount * link_move(s, l);
+            }
+            break;
+        case COST_FIXED:
+            if (t >= c->first && t <= c->last && (c->target < 0 || s->occupied[c->target]))
+                s->cost_step[s->n_o * s->n_cat + c->category] += amount;
+            break;
+        }
+    }
+    for (size_t i = 0; i < ncost; i++)
+        s->cost_cum[i] += s->cost_step[i];
+    for (int b = 0; b < m->n_budgets; b++) {
+        double spent = 0;
+        for (int i = 0; i < s->budget_n_links[b]; i++) {
+            int l = s->budget_links[b][i];
+            spent += link_move(s, l) * s->val[m->flows[m->links[l].flow].unit_cost];
+        }
+        s->spent[b] = spent;
+        s->balance[b] -= spent;
+        /* Spending is capped by the balance: below 0 is rounding only. */
+        if (s->balance[b] < 0)
+            s->balance[b] = 0;
+    }
+}
+
+/* --------------------------------------------------------------- step */
+
+/* Updates the peak of every state and returns everyone's total in one pass
+ * over the stocks (integers summed exactly in stochastic mode), instead of
+ * one demob_sim_state_total per state and demob_sim_total. */
+static double track_totals(demob_sim *s)
+{
+    double all = 0;
+    s->now_i = 0;
+    for (int st = 0; st < s->n_s; st++) {
+        double x;
+        if (s->stochastic) {
+            int64_t xi = 0;
+            for (int c = st; c < s->n_cells; c += s->n_s)
+                xi += s->stock_i[c];
+            x = (double)xi;
+            s->now_i += xi;
+        } else {
+            /* A stock that decays below the smallest normal double
+             * (2.2e-308 people) is 0 from here on. Expected values shrink
+             * geometrically, and after a few thousand steps they would
+             * otherwise live on as subnormal numbers, on which arithmetic
+             * is many times slower, for ever (a share of 5e-324 rounds
+             * back to 5e-324). */
+            x = 0;
+            for (int c = st; c < s->n_cells; c += s->n_s) {
+                double v = s->stock_d[c];
+                v = fabs(v) < DBL_MIN ? 0.0 : v;
+                s->stock_d[c] = v;
+                x += v;
+            }
+        }
+        all += x;
+        if (x > s->peak[st])
+            s->peak[st] = x;
+    }
+    return all;
+}
+
+int demob_sim_step(demob_sim *s, demob_error *err)
+{
+    const demob_model *m = s->m;
+    if (s->t >= m->steps)
+        return demob_error_set(err, DEMOB_ERUN, "run %ld: no step after the last one (%d)", s->run, m->steps);
+    int t = s->t + 1, rc;
+    release_cohorts(s, t);
+    if ((rc = apply_events(s, t, err)))
+        return rc;
+    refill_budgets(s, t);
+    clear_arrivals(s);
+    if (s->hook && (rc = s->hook(s->hook_ud, s, t, err)))
+        return rc;
+    if ((rc = add_model_arrivals(s, t, err)))
+        return rc;
+    double arrived = settle_arrivals(s, t);
+    s->arrived_cum += arrived;
+
+    /* Windows open and close; rates may have changed (set_value and the
+     * switches mark those flows dirty). The others are left alone. */
+    if (s->any_dirty || t == s->next_window) {
+        for (int f = 0; f < m->n_flows; f++)
+            if (s->flow_dirty[f] || t == m->flows[f].first || t == m->flows[f].last + 1)
+                refresh_flow(s, f, t);
+        if (t == s->next_window)
+            s->next_window = next_window_change(m, t);
+    }
+    if (s->any_dirty)
+        rebuild_dirty_cells(s);
+
+    /* Fixed costs "while occupied" look at the start of the step. */
+    for (int i = 0; i < m->n_costs; i++)
+        if (m->costs[i].kind == COST_FIXED && m->costs[i].target >= 0)
+            s->occupied[m->costs[i].target] = demob_sim_state_total(s, m->costs[i].target) > 0;
+    /* Stochastic: only the links listed in s->touched have movers this
+     * step; every other want and move is 0 (the draws clear the last
+     * step's). Deterministic runs have movers on nearly every link: they
+     * clear and copy all of them, which costs less than keeping a list. */
+    if (s->stochastic) {
+        draw_departures_i(s);
+        for (int i = 0; i < s->n_touched; i++)
+            s->move_i[s->touched[i]] = s->want_i[s->touched[i]];
+    } else {
+        draw_departures_d(s);
+        memcpy(s->move_d, s->want_d, (size_t)s->n_links * sizeof(double));
+    }
+    apply_capacities(s);
+    apply_budgets(s);
+    apply_ceilings_and_syncs(s);
+    apply_moves(s, t);
+    account_costs(s, t);
+
+    /* People are conserved: the total changes only by arrivals. Stochastic
+     * counts are compared exactly, in integers (doubles lose units above
+     * 2^53). */
+    double before = s->total + arrived, now = track_totals(s);
+    if (s->stochastic ? s->now_i != s->total_i + s->arrived_i : fabs(now - before) > 1e-9 * (1 + fabs(before)))
+        return demob_error_set(err, DEMOB_ERUN, "internal error: run %ld step %d: %.17g people, expected %.17g",
+                               s->run, t, now, before);
+    s->total = now;
+    s->total_i = s->now_i;
+    s->t = t;
+    return 0;
+}
+
+/* -------------------------------------------------------------- reads */
+
+int demob_sim_time(const demob_sim *s) { return s->t; }
+long demob_sim_run_index(const demob_sim *s) { return s->run; }
+
+double demob_sim_stock(const demob_sim *s, int origin, int state)
+{
+    if (origin < 0 || origin >= s->n_o || state < 0 || state >= s->n_s)
+        return 0;
+    return cell_count(s, origin * s->n_s + state);
+}
+
+double demob_sim_state_total(const demob_sim *s, int state)
+{
+    double sum = 0;
+    if (state < 0 || state >= s->n_s)
+        return 0;
+    for (int o = 0; o < s->n_o; o++)
+        sum += cell_count(s, o * s->n_s + state);
+    return sum;
+}
+
+double demob_sim_origin_total(const demob_sim *s, int origin)
+{
+    double sum = 0;
+    if (origin < 0 || origin >= s->n_o)
+        return 0;
+    for (int st = 0; st < s->n_s; st++)
+        sum += cell_count(s, origin * s->n_s + st);
+    return sum;
+}
+
+/* Kept by reset and by every step (the conservation check sums the
+ * stocks anyway); between steps, and in hooks, it is the current total. */
+double demob_sim_total(const demob_sim *s)
+{
+    return s->total;
+}
+
+static int link_index(const demob_sim *s, int origin, int flow)
+{
+    if (origin < 0 || origin >= s->n_o || flow < 0 || flow >= s->m->n_flows)
+        return -1;
+    return s->m->link_of[(size_t)flow * (size_t)s->n_o + (size_t)origin];
+}
+
+double demob_sim_moved(const demob_sim *s, int origin, int flow)
+{
+    int l = link_index(s, origin, flow);
+    return l < 0 || s->t == 0 ? 0 : link_move(s, l);
+}
+
+double demob_sim_cumulative(const demob_sim *s, int origin, int flow)
+{
+    int l = link_index(s, origin, flow);
+    return l < 0 ? 0 : s->cum[l];
+}
+
+double demob_sim_cost(const demob_sim *s, int origin, int category)
+{
+    if (origin < 0 || origin > s->n_o || category < 0 || category >= s->n_cat)
+        return 0;
+    return s->cost_step[origin * s->n_cat + category];
+}
+
+double demob_sim_cost_cumulative(const demob_sim *s, int origin, int category)
+{
+    if (origin < 0 || origin > s->n_o || category < 0 || category >= s->n_cat)
+        return 0;
+    return s->cost_cum[origin * s->n_cat + category];
+}
+
+double demob_sim_cost_total(const demob_sim *s)
+{
+    double sum = 0;
+    for (int i = 0; i < (s->n_o + 1) * s->n_cat; i++)
+        sum += s->cost_cum[i];
+    return sum;
+}
+
+double demob_sim_budget_balance(const demob_sim *s, int budget)
+{
+    return budget < 0 || budget >= s->m->n_budgets ? 0 : s->balance[budget];
+}
+
+double demob_sim_funding_gap(const demob_sim *s, int budget)
+{
+    return budget < 0 || budget >= s->m->n_budgets ? 0 : s->gap[budget];
+}
+
+/* ------------------------------------------------------------- writes */
+
+double demob_sim_value(const demob_sim *s, demob_value v)
+{
+    return v < 0 || v >= s->m->n_values ? NAN : s->val[v];
+}
+
+int demob_sim_set_value(demob_sim *s, demob_value v, double x, demob_error *err)
+{
+    if (v < 0 || v >= s->m->n_values)
+        return demob_error_set(err, DEMOB_EINPUT, "value index %d out of range", v);
+    int rc = demob_model_check_value(s->m, v, x, err);
+    if (rc)
+        return rc;
+    if (s->val[v] == x)
+        return 0;
+    s->val[v] = x;
+    for (int i = 0; i < s->value_n_flows[v]; i++)
+        mark_flow_dirty(s, s->value_flows[v][i]);
+    return 0;
+}
+
+int demob_sim_flow_enabled(const demob_sim *s, int flow)
+{
+    return flow >= 0 && flow < s->m->n_flows && s->flow_on[flow];
+}
+
+void demob_sim_set_flow_enabled(demob_sim *s, int flow, int enabled)
+{
+    if (flow < 0 || flow >= s->m->n_flows || s->flow_on[flow] == (enabled != 0))
+        return;
+    s->flow_on[flow] = enabled != 0;
+    mark_flow_dirty(s, flow);
+}
+
+int demob_sim_add_arrivals(demob_sim *s, int origin, int state, double count, demob_error *err)
+{
+    const demob_model *m = s->m;
+    if (origin < 0 || origin >= s->n_o || state < 0 || state >= s->n_s)
+        return demob_error_set(err, DEMOB_EINPUT, "arrivals: origin or state index out of range");
+    if (!isfinite(count) || count < 0)
+        return demob_error_set(err, DEMOB_EINPUT, "arrivals of '%s' into '%s' at step %d: %g is not a count >= 0",
+                               m->origins[origin].name, m->states[state].name, s->t + 1, count);
+    int cell = origin * s->n_s + state;
+    if (s->stochastic) {
+        if (count != floor(count))
+            return demob_error_set(err, DEMOB_EINPUT,
+                                   "arrivals of '%s' into '%s' at step %d: %g must be a whole number in stochastic "
+                                   "mode",
+                                   m->origins[origin].name, m->states[state].name, s->t + 1, count);
+        if (count + s->total + (double)s->arrive_i[cell] > DEMOB_MAX_COUNT)
+            return demob_error_set(err, DEMOB_EINPUT,
+                                   "arrivals of '%s' into '%s' at step %d: the total would pass 2^62 people",
+                                   m->origins[origin].name, m->states[state].name, s->t + 1);
+        s->arrive_i[cell] += (int64_t)count;
+    } else {
+        s->arrive_d[cell] += count;
+    }
+    s->any_arrivals = 1;
+    return 0;
+}
+
+double demob_sim_random(demob_sim *s) { return rng_uniform(&s->rng); }
+
+int64_t demob_sim_binomial(demob_sim *s, int64_t n, double p)
+{
+    if (n <= 0 || !(p > 0))
+        return 0;
+    if (p >= 1)
+        return n;
+    return binomial_draw(&s->rng, n, p);
+}

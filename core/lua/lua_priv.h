@@ -1,0 +1,300 @@
+/* lua_priv.h - what the lua_*.c files share: the layout of a loaded
+ * scenario, the resource limits of its Lua state, and the helpers the
+ * declaration functions use. Nothing outside the lua_*.c files includes
+ * this (the rest of demob only sees scenario.h).
+ *
+ * Files and their jobs:
+ *   lua_scenario.c  scenario_load / scenario_free: runs the script, then
+ *                   applies the command-line overrides, the checks that
+ *                   need the whole script, and freezes the model.
+ *   lua_sandbox.c   the allocator (memory limit), the count hook
+ *                   (instruction and wall-clock limits), protected calls,
+ *                   the libraries a script gets, `require`.
+ *   lua_pattern.c   string.find/match/gmatch/gsub with a step budget.
+ *   lua_args.c      reading declaration tables: fields, numbers, names,
+ *                   value slots, origin lists, "known: ..." lists.
+ *   lua_declare.c   scenario, state, origin, param, flow, capacity.
+ *   lua_policy.c    arrivals, cost, budget, sync, event, on_step,
+ *                   on_finish, sweep.
+ *   lua_sim.c       the `sim` userdata handed to hooks.
+ *   lua_hooks.c     the one C hook per sim: predicate events, arrival
+ *                   functions, on_step; scenario_attach, scenario_finish.
+ */
+#ifndef DEMOB_LUA_PRIV_H
+#define DEMOB_LUA_PRIV_H
+#include <stddef.h>
+#include <stdint.h>
+
+#include <lauxlib.h>
+#include <lua.h>
+
+#include "demob.h"
+#include "scenario.h"
+
+/* ------------------------------------------------------------- limits */
+
+#define LUA_DEFAULT_MEMORY ((size_t)256 << 20)       /* bytes per state      */
+#define LUA_DEFAULT_LOAD_SECONDS 60.0                 /* running the script   */
+#define LUA_DEFAULT_HOOK_SECONDS 10.0                 /* one hook call        */
+/* Instruction budgets: generous, so the wall clock usually decides; they
+ * exist so a runaway loop stops deterministically (the same count on
+ * every machine) when a caller asks for a tight limit. */
+#define LUA_DEFAULT_LOAD_INSTRUCTIONS 10000000000LL
+#define LUA_DEFAULT_HOOK_INSTRUCTIONS 2000000000LL
+
+enum lua_limit_kind { LIMIT_NONE = 0, LIMIT_INSTRUCTIONS, LIMIT_TIME, LIMIT_MEMORY };
+
+typedef struct lua_limits {
+    size_t mem_used, mem_limit;
+    long long instr_limit, instr_count;   /* for the call under way       */
+    double time_limit, t_start;           /* seconds (coarse monotonic clock) */
+    int period;                           /* count-hook period            */
+    int tripped;                          /* a lua_limit_kind: once set, the
+                                           * count hook raises at every
+                                           * instruction until the call ends */
+    const char *path;                     /* the script, for messages     */
+    char msg[512];                        /* "file:line: ... limit ..."   */
+} lua_limits;
+
+/* ----------------------------------------------- deferred declarations */
+
+/* Checks and additions that must wait for the end of the script (names
+ * declared later, --steps/--mode overrides). `where` is "file:line: " of
+ * the declaration, so the error still points at the script line. */
+enum pending_kind {
+    PEND_FLOW_CAPACITY,   /* a: flow; name: capacity                     */
+    PEND_FLOW_BUDGET,     /* a: flow; name: budget; slot: unit cost      */
+    PEND_PRIORITY,        /* a: capacity; name: origin, tag or flow      */
+    PEND_EVENT_VALUE,     /* b: step; slot; x: value                     */
+    PEND_EVENT_FLOW,      /* b: step; a: flow; x: 1 enable / 0 disable   */
+    PEND_TRANCHE,         /* a: budget; b: step; x: amount               */
+    PEND_WHOLE,           /* x must be a whole number in stochastic mode;
+                           * name describes it                           */
+    PEND_CEILING,         /* a: state; slot; ints: origins (NULL: all)   */
+};
+
+typedef struct pending {
+    enum pending_kind kind;
+    int a, b;
+    double x;
+    demob_value slot;
+    char *name;       /* owned, may be NULL */
+    char *where;      /* owned */
+    int *ints;        /* owned, may be NULL */
+    int n_ints;
+} pending;
+
+typedef struct namelist {
+    char **v;
+    int n, cap;
+} namelist;
+
+/* ---------------------------------------------------------------- hooks */
+
+/* An action of a predicate event, applied to the sim when it fires. */
+typedef struct ev_action {
+    int is_flow;      /* 0: set value slot `index` to v; 1: switch flow */
+    int index;
+    double v;
+} ev_action;
+
+typedef struct pred_event {
+    int fn_ref;       /* registry reference of the predicate            */
+    int first, n;     /* range in scenario.actions                      */
+} pred_event;
+
+typedef struct arrival_fn {
+    int fn_ref;
+    int origin, state;
+    char *where;      /* owned: "file:line: " of the arrivals{} line    */
+} arrival_fn;
+
+/* The `sim` userdata (lua_sim.c). sim is non-NULL only while a hook of the
+ * run it was made for is being called. */
+typedef struct lua_simref {
+    struct scenario *sc;
+    demob_sim *sim;
+    int step;
+} lua_simref;
+
+#define LUA_SIM_META "demob.sim"
+#define LUA_PARAM_META "demob.param"
+
+/* sim: name memo sizes (lua_sim.c): states, flows, params, origins. */
+#define LUA_NAME_KINDS 4
+#define LUA_NAME_MEMO 16
+
+struct scenario {
+    lua_State *L;
+    demob_model *model;
+    lua_limits lim;
+    char *path;                /* as given: messages name it            */
+    char *dir;                 /* its folder: require and csv.read      */
+    int trusted;
+    double load_seconds, hook_seconds;
+    long long load_instructions, hook_instructions;
+
+    /* Declaration phase. */
+    int loaded;                /* the script ran and the model is frozen */
+    int scenario_declared;
+    int steps_declared;
+    int mode;                  /* as declared so far                    */
+    pending *pend;
+    int n_pend, cap_pend;
+    struct lua_initial {
+        int origin, state;
+        double count;
+        demob_value slot;      /* >= 0: the stock is this param's value */
+    } *init;
+    int n_init, cap_init;
+    namelist tags, capacities, budgets;
+    int sweep_declared;
+
+    /* Hooks, looked up once while the script declares them. */
+    int *step_refs;
+    int n_step, cap_step;
+    int *finish_refs;
+    int n_finish, cap_finish;
+    arrival_fn *arrfns;
+    int n_arrfn, cap_arrfn;
+    pred_event *preds;
+    int n_pred, cap_pred;
+    ev_action *actions;
+    int n_act, cap_act;
+
+    /* The run under way (lua_hooks.c). */
+    unsigned char *fired;      /* [n_pred] for the current run          */
+    int *scratch;              /* [n_origins] for resolving tags        */
+    int need_simobj;           /* make a new sim object at the next call */
+    lua_simref *cur;           /* the current run's sim userdata        */
+    int cur_ref;               /* its registry reference                */
+    demob_sim *cur_sim;
+    long cur_run;
+    int last_step;
+    /* Arguments of the protected hook call (lua_hooks.c). */
+    demob_sim *call_sim;
+    int call_step;
+    int call_finish;
+    /* sim: name lookups (lua_sim.c): per kind of name, the Lua string
+     * objects last resolved, by address, and their indices. */
+    const char *name_memo_key[LUA_NAME_KINDS][LUA_NAME_MEMO];
+    int name_memo_index[LUA_NAME_KINDS][LUA_NAME_MEMO];
+};
+
+/* The scenario a Lua state belongs to (kept in the state's extra space). */
+struct scenario *lua_scenario_of(lua_State *L);
+
+/* ------------------------------------------------------------ sandbox */
+
+void *lua_sandbox_alloc(void *ud, void *ptr, size_t osize, size_t nsize);
+/* Installs the count hook. */
+void lua_sandbox_install_hook(struct scenario *sc);
+/* Calls the function below nargs arguments on the stack with the message
+ * handler and the limits armed. Returns the lua status; on failure the
+ * error message (a string) is left on the stack. */
+int lua_sandbox_pcall(struct scenario *sc, int nargs, int nresults, double seconds,
+                      long long instructions);
+/* Opens the libraries (sandboxed unless sc->trusted), `require`, `csv`,
+ * and protects the declaration functions (already in the table at the top
+ * of the stack) from being overwritten. Runs inside a protected call. */
+void lua_sandbox_open(lua_State *L, struct scenario *sc);
+/* Charges n steps of work done in C (the pattern matcher) to the
+ * instruction budget and checks the wall clock; raises when a limit is
+ * passed, as the count hook does. */
+void lua_sandbox_charge(lua_State *L, long long n);
+/* Pushes a table of find, gmatch, gsub, match (lua_pattern.c); with no
+ * scenario attached to L (a plain state) nothing is charged. */
+int lua_pattern_open(lua_State *L);
+/* Closes the state, with limits armed for the finalizers a script set. */
+void lua_sandbox_close(struct scenario *sc);
+/* Formats a failed call's message into buf: the limit that tripped, or
+ * the Lua message. */
+void lua_sandbox_message(struct scenario *sc, int status, char *buf, size_t n);
+
+/* ------------------------------------------------------ declarations */
+
+/* Pushes a table of the declaration functions (scenario, state, ...). */
+void lua_declare_push(lua_State *L);
+void lua_policy_register(lua_State *L, int table);
+
+/* --------------------------------------------------------------- args */
+
+/* Raises if the script has finished loading: a hook may not declare. */
+void lua_args_loading(lua_State *L, const char *decl);
+/* Raises "<decl>: unknown field 'k' (fields: ...)" for any key of the table
+ * at t that is not in fields (NULL-terminated) nor a positional index
+ * 1..n_pos. */
+void lua_args_check_fields(lua_State *L, int t, const char *decl, const char *const *fields,
+                       int n_pos);
+/* t[1] as a non-empty string. */
+const char *lua_args_name(lua_State *L, int t, const char *decl, const char *what);
+/* Pushes t[key]; returns its type (LUA_TNIL when absent). */
+int lua_args_field(lua_State *L, int t, const char *key);
+/* A number at idx (not NaN); raises naming decl.field otherwise. */
+double lua_args_number(lua_State *L, int idx, const char *decl, const char *field);
+/* A whole number at idx within [lo, hi]. */
+long long lua_args_integer(lua_State *L, int idx, const char *decl, const char *field, long long lo,
+                       long long hi);
+/* A value slot from a number (a new constant) or a param reference. A
+ * constant must lie in [lo, hi]. */
+demob_value lua_args_value(lua_State *L, int idx, const char *decl, const char *field, double lo,
+                       double hi);
+/* Index of a declared state / origin / flow / param, or raises with the
+ * known names. */
+int lua_args_state(lua_State *L, const char *name, const char *decl, const char *field);
+int lua_args_origin(lua_State *L, const char *name, const char *decl, const char *field);
+int lua_args_flow(lua_State *L, const char *name, const char *decl, const char *field);
+demob_value lua_args_param(lua_State *L, const char *name, const char *decl);
+/* Resolves a name or list of names of origins or tags at idx into a
+ * de-duplicated origin list kept in a userdata pushed on the stack (freed
+ * by Lua, so nothing leaks when a later check raises). Returns the list
+ * and its length in *n. */
+int *lua_args_origins(lua_State *L, int idx, const char *decl, const char *field, int *n);
+/* A string or a list of strings at idx: pushes a table (array) of them. */
+void lua_args_names(lua_State *L, int idx, const char *decl, const char *field);
+/* Pushes an array of the table's string keys, sorted (pairs() order is
+ * not reproducible; declaration order must be), without those in skip
+ * (NULL-terminated, may be NULL; with skip, integer keys are skipped too). */
+void lua_args_sorted_keys(lua_State *L, int t, const char *decl, const char *field,
+                      const char *const *skip);
+/* Window {first, last}: fills first and last. */
+void lua_args_window(lua_State *L, int idx, const char *decl, int *first, int *last);
+/* Raises the model's error message as "<decl>: <message>" at the script
+ * line, when rc is negative. Returns rc. */
+int lua_args_model(lua_State *L, int rc, const demob_error *err, const char *decl);
+/* Pushes "a, b, c" from the list (at most a dozen names, then "..."). */
+const char *lua_args_push_list(lua_State *L, const char *const *names, int n);
+const char *lua_args_push_known(lua_State *L, int kind);
+enum { KNOWN_STATES, KNOWN_ORIGINS, KNOWN_FLOWS, KNOWN_PARAMS, KNOWN_TAGS, KNOWN_CAPACITIES,
+       KNOWN_BUDGETS, KNOWN_ORIGINS_AND_TAGS };
+
+/* Records a deferred check; copies name and where ("file:line: " of the
+ * script line calling the declaration). Returns the record. */
+pending *lua_args_pend(lua_State *L, enum pending_kind kind, const char *name);
+/* Adds s to the list if absent. */
+void lua_args_namelist_add(lua_State *L, namelist *l, const char *s);
+void lua_args_namelist_free(namelist *l);
+/* Pushes x formatted with %.14g (Lua's %f would print 1 as "1.0"). */
+const char *lua_args_num(lua_State *L, double x);
+/* Grows a C array; raises "out of memory" on failure. */
+void lua_args_grow(lua_State *L, void *array_ptr, int *cap, int n, size_t elem);
+/* Copies a string with malloc; raises on failure. */
+char *lua_args_strdup(lua_State *L, const char *s);
+/* "file:line: " of the script line calling the declaration, owned by the
+ * caller (raises on out of memory). */
+char *lua_args_where(lua_State *L);
+
+/* ---------------------------------------------------------------- sim */
+
+void lua_sim_register(lua_State *L);
+/* Pushes a new sim userdata for sc (pointer not yet set). */
+lua_simref *lua_sim_push(lua_State *L, struct scenario *sc);
+
+/* -------------------------------------------------------------- hooks */
+
+/* Applies a predicate event's actions (or a sim:capacity / sim:ceiling
+ * call) to the sim; raises on failure. */
+void lua_hooks_apply(lua_State *L, struct scenario *sc, demob_sim *sim, const ev_action *a,
+                     int n);
+
+#endif

@@ -1,0 +1,611 @@
+/* report.c - builds the HTML page of `demob report` (see report.h) from
+ * outcomes.c (the numbers), plot.c (the charts) and the manifests
+ * (json_flat.c). Text from the data is always escaped. */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "util/json_flat.h"
+#include "plot.h"
+#include "report.h"
+#include "svg.h"
+#include "util/path.h"
+
+#define CHART_WIDTH 1060   /* fills the page's 1120 px column */
+
+static const char css[] =
+    "body{font-family:'DejaVu Sans',Helvetica,Arial,sans-serif;color:#222;margin:24px auto;"
+    "max-width:1120px;padding:0 16px;line-height:1.4}"
+    "h1{font-size:26px;margin:0 0 4px}h2{font-size:20px;margin:32px 0 8px;border-bottom:"
+    "2px solid #4e79a7;padding-bottom:4px}h3{font-size:16px;margin:20px 0 6px}"
+    "p.sub{color:#555;margin:0 0 16px}p.note{color:#555;font-size:13px}"
+    "nav{background:#f4f6f9;padding:8px 12px;border-radius:4px;font-size:14px}"
+    "nav a{margin-right:14px;color:#2b5d8c}"
+    "table{border-collapse:collapse;margin:8px 0 16px;font-size:14px}"
+    "th,td{border:1px solid #d8dde3;padding:4px 8px;vertical-align:top}"
+    "th{background:#eef2f6;text-align:left}td.num{text-align:right;white-space:nowrap}"
+    "tr:nth-child(even) td{background:#fafbfc}td small,th small{color:#666}"
+    "tr.total td{font-weight:bold}"
+    "figure{margin:16px 0;border:1px solid #e3e6ea;border-radius:4px;padding:4px}"
+    "figure svg{max-width:100%;height:auto;display:block}"
+    "code{background:#f4f6f9;padding:1px 4px;border-radius:3px;word-break:break-all}";
+
+/* The states charted across scenarios, when the output has them. */
+static const char *const key_states[] = {
+    "present", "cantoned", "stranded", "repatriated", "redeployed", NULL
+};
+
+typedef struct scen {
+    const char *dir;
+    char label[256];
+    jflat manifest;
+    int has_manifest;
+    outcomes oc;
+    int stochastic;         /* several runs */
+} scen;
+
+static void esc(strbuf *b, const char *s)
+{
+    svg_escape(b, s ? s : "");
+}
+
+/* 1234567.8 -> "1,234,568"; below 100, one decimal unless whole. */
+static void fmt_amount(char *buf, size_t size, double v)
+{
+    if (isnan(v)) {
+        snprintf(buf, size, "-");
+        return;
+    }
+    char tmp[64];
+    if (fabs(v) < 100 && v != floor(v))
+        snprintf(tmp, sizeof tmp, "%.1f", fabs(v));
+    else
+        snprintf(tmp, sizeof tmp, "%.0f", fabs(v));
+    for (char *p = tmp; *p; p++)
+        if (*p == ',')
+            *p = '.';
+    char *dot = strchr(tmp, '.');
+    size_t ip = dot ? (size_t)(dot - tmp) : strlen(tmp), j = 0;
+    char out[96];
+    if (v < 0 && (tmp[0] != '0' || (dot && strspn(dot + 1, "0") != strlen(dot + 1))))
+        out[j++] = '-';
+    for (size_t i = 0; i < ip; i++) {
+        if (i > 0 && (ip - i) % 3 == 0)
+            out[j++] = ',';
+        out[j++] = tmp[i];
+    }
+    out[j] = '\0';
+    snprintf(buf, size, "%s%s", out, dot ? dot : "");
+}
+
+static void put_amount(strbuf *b, double v)
+{
+    char s[96];
+    fmt_amount(s, sizeof s, v);
+    strbuf_puts(b, s);
+}
+
+/* A distribution: the mean, and the p5-p95 range below it. */
+static void put_stat_body(strbuf *b, const ostat *s, int stochastic)
+{
+    put_amount(b, s->mean);
+    if (stochastic && s->n > 1 && !isnan(s->p5)) {
+        strbuf_puts(b, "<br><small>");
+        put_amount(b, s->p5);
+        strbuf_puts(b, " &ndash; ");
+        put_amount(b, s->p95);
+        strbuf_puts(b, "</small>");
+    }
+}
+
+static void put_stat(strbuf *b, const ostat *s, int stochastic)
+{
+    strbuf_puts(b, "<td class=\"num\">");
+    put_stat_body(b, s, stochastic);
+    strbuf_puts(b, "</td>");
+}
+
+static void put_step(strbuf *b, const outcomes *oc, double step)
+{
+    long t = (long)floor(step + 0.5);
+    strbuf_printf(b, "step %ld", t);
+    const char *d = outcomes_date(oc, t);
+    if (*d) {
+        strbuf_puts(b, " <small>(");
+        esc(b, d);
+        strbuf_puts(b, ")</small>");
+    }
+}
+
+static void milestone_cell(strbuf *b, const scen *s, const ostat *m)
+{
+    strbuf_puts(b, "<td class=\"num\">");
+    long runs = s->oc.n_runs;
+    if (m->n == 0) {
+        strbuf_printf(b, "not within %ld steps", s->oc.final_step);
+    } else {
+        put_step(b, &s->oc, m->p50);
+        if (s->stochastic && m->n > 1 && m->p5 != m->p95)
+            strbuf_printf(b, "<br><small>p5&ndash;p95: %.0f&ndash;%.0f</small>", m->p5, m->p95);
+        if (m->n < runs)
+            strbuf_printf(b, "<br><small>reached in %ld of %ld runs</small>", m->n, runs);
+    }
+    strbuf_puts(b, "</td>");
+}
+
+static void header_row(strbuf *b, const char *first, const scen *sc, int n, int span)
+{
+    strbuf_printf(b, "<tr><th>%s</th>", first);
+    for (int i = 0; i < n; i++) {
+        strbuf_printf(b, "<th%s>", span > 1 ? " colspan=\"2\"" : "");
+        esc(b, sc[i].label);
+        strbuf_puts(b, "</th>");
+    }
+    strbuf_puts(b, "</tr>\n");
+}
+
+
+/* A table row with each scenario's total cost ("-" without costs). */
+static void cost_total_row(strbuf *b, const scen *sc, int n, const char *label)
+{
+    strbuf_puts(b, "<tr class=\"total\"><td>");
+    strbuf_puts(b, label);
+    strbuf_puts(b, "</td>");
+    for (int i = 0; i < n; i++) {
+        if (sc[i].oc.has_costs)
+            put_stat(b, &sc[i].oc.cost_total, sc[i].stochastic);
+        else
+            strbuf_puts(b, "<td class=\"num\">-</td>");
+    }
+    strbuf_puts(b, "</tr>\n");
+}
+static void key_outcomes(strbuf *b, const scen *sc, int n)
+{
+    strbuf_puts(b, "<h2 id=\"outcomes\">Key outcomes</h2>\n<table>\n");
+    header_row(b, "At the final step, all origins", sc, n, 1);
+    /* Every state of the first scenario, in its order, then any other. */
+    for (int k = 0; k < n; k++) {
+        for (size_t s = 0; s < sc[k].oc.n_states; s++) {
+            const char *name = sc[k].oc.states[s];
+            int seen = 0;
+            for (int j = 0; j < k && !seen; j++)
+                seen = outcomes_state(&sc[j].oc, name) >= 0;
+            if (seen)
+                continue;
+            strbuf_puts(b, "<tr><td>");
+            esc(b, name);
+            strbuf_puts(b, "</td>");
+            for (int i = 0; i < n; i++) {
+                long si = outcomes_state(&sc[i].oc, name);
+                if (si < 0)
+                    strbuf_puts(b, "<td class=\"num\">-</td>");
+                else
+                    put_stat(b, &sc[i].oc.final_total[si], sc[i].stochastic);
+            }
+            strbuf_puts(b, "</tr>\n");
+        }
+    }
+    int any_peak = 0, any_cost = 0;
+    for (int i = 0; i < n; i++) {
+        any_peak |= sc[i].oc.has_peak;
+        any_cost |= sc[i].oc.has_costs;
+    }
+    if (any_peak) {
+        strbuf_puts(b, "<tr><td>peak occupancy of a state <small>(see below)</small></td>");
+        for (int i = 0; i < n; i++) {
+            if (!sc[i].oc.has_peak) {
+                strbuf_puts(b, "<td class=\"num\">-</td>");
+                continue;
+            }
+            strbuf_puts(b, "<td class=\"num\">");
+            put_stat_body(b, &sc[i].oc.peak, sc[i].stochastic);
+            strbuf_puts(b, "<br><small>at ");
+            put_step(b, &sc[i].oc, sc[i].oc.peak_step.p50);
+            strbuf_puts(b, "</small></td>");
+        }
+        strbuf_puts(b, "</tr>\n");
+    }
+    if (any_cost)
+        cost_total_row(b, sc, n, "total cost");
+    strbuf_puts(b, "</table>\n");
+    int any_sto = 0;
+    for (int i = 0; i < n; i++)
+        any_sto |= sc[i].stochastic;
+    if (any_sto)
+        strbuf_puts(b, "<p class=\"note\">Stochastic outputs: the mean over runs, with the "
+                       "5th&ndash;95th percentile range over runs below it.</p>\n");
+}
+
+static int figure(strbuf *b, const plot_request *r, demob_error *err)
+{
+    strbuf_puts(b, "<figure>\n");
+    int rc = plot_svg(r, b, err);
+    strbuf_puts(b, "</figure>\n");
+    return rc;
+}
+
+/* A chart of the n folders from dirs (labels alike) with the report's
+ * common settings: the point, the width, the given height. */
+static void chart_request(plot_request *r, const char *const *dirs, const char *const *labels, int n,
+                          const report_input *in, double height)
+{
+    plot_request_init(r);
+    r->dirs = dirs;
+    r->labels = labels;
+    r->n_dirs = n;
+    r->point = in->oo.point;
+    r->width = CHART_WIDTH;
+    r->height = height;
+}
+
+static int charts(strbuf *b, const scen *sc, int n, const report_input *in, plot_cache *cache,
+                  demob_error *err)
+{
+    const char *dirs[REPORT_MAX_DIRS], *labels[REPORT_MAX_DIRS];
+    for (int i = 0; i < n; i++) {
+        dirs[i] = sc[i].dir;
+        labels[i] = sc[i].label;
+    }
+    strbuf_puts(b, "<h2 id=\"charts\">Charts</h2>\n");
+    int rc;
+    plot_request r;
+    /* Key states across scenarios. */
+    for (int k = 0; key_states[k]; k++) {
+        if (outcomes_state(&sc[0].oc, key_states[k]) < 0)
+            continue;
+        chart_request(&r, dirs, labels, n, in, 380);
+        r.cache = cache;
+        r.by = SERIES_TOTAL;
+        r.items = &key_states[k];
+        r.n_items = 1;
+        if ((rc = figure(b, &r, err)) != 0)
+            return rc;
+    }
+    /* Redeployed by origin. */
+    if (outcomes_state(&sc[0].oc, "redeployed") >= 0) {
+        static const char *const redeployed[] = { "redeployed" };
+        chart_request(&r, dirs, labels, n, in, 380);
+        r.type = PLOT_LINE;
+        r.by = SERIES_BY_ORIGIN;
+        r.items = redeployed;
+        r.n_items = 1;
+        if ((rc = figure(b, &r, err)) != 0)
+            return rc;
+    }
+    /* Costs to date, when every scenario has costs. */
+    int all_costs = 1;
+    for (int i = 0; i < n; i++)
+        all_costs &= sc[i].oc.has_costs;
+    if (all_costs) {
+        chart_request(&r, dirs, labels, n, in, 380);
+        r.kind = TIDY_COSTS;
+        r.by = n == 1 ? SERIES_BY_ITEM : SERIES_TOTAL;
+        r.type = n == 1 ? PLOT_AREA : PLOT_AUTO;
+        r.cumulative = 1;
+        if ((rc = figure(b, &r, err)) != 0)
+            return rc;
+    }
+    /* Each scenario's stocks by state, stacked. */
+    for (int i = 0; i < n; i++) {
+        chart_request(&r, &dirs[i], &labels[i], 1, in, 400);
+        r.cache = cache;
+        r.type = PLOT_AREA;
+        if ((rc = figure(b, &r, err)) != 0)
+            return rc;
+    }
+    return 0;
+}
+
+static void milestones(strbuf *b, const scen *sc, int n, const report_input *in)
+{
+    int any = 0;
+    for (int i = 0; i < n; i++)
+        any |= sc[i].oc.has_milestones;
+    const char *ret = in->oo.return_state ? in->oo.return_state : "repatriated";
+    strbuf_puts(b, "<h2 id=\"milestones\">Repatriation milestones</h2>\n");
+    if (!any) {
+        strbuf_puts(b, "<p class=\"note\">No state named <code>");
+        esc(b, ret);
+        strbuf_puts(b, "</code> in these outputs (choose one with --return-state).</p>\n");
+        return;
+    }
+    strbuf_puts(b, "<p class=\"note\">The first step by which 50% and 90% of each origin's "
+                   "caseload at the start have entered <code>");
+    esc(b, ret);
+    strbuf_puts(b, "</code>");
+    for (int i = 0; i < n; i++)
+        if (sc[i].oc.has_milestones && strcmp(sc[i].oc.milestone_source, "flows.csv") != 0) {
+            strbuf_puts(b, " (where there is no flows.csv: people in that state and the next "
+                           "one, e.g. reintegrated)");
+            break;
+        }
+    strbuf_puts(b, ". Stochastic outputs: the median step over runs.</p>\n<table>\n");
+    strbuf_puts(b, "<tr><th rowspan=\"2\">origin</th>");
+    for (int i = 0; i < n; i++) {
+        strbuf_puts(b, "<th colspan=\"2\">");
+        esc(b, sc[i].label);
+        strbuf_puts(b, "</th>");
+    }
+    strbuf_puts(b, "</tr>\n<tr>");
+    for (int i = 0; i < n; i++)
+        strbuf_puts(b, "<th>50%</th><th>90%</th>");
+    strbuf_puts(b, "</tr>\n");
+    for (size_t o = 0; o < sc[0].oc.n_origins; o++) {
+        const char *name = sc[0].oc.origins[o];
+        strbuf_puts(b, "<tr><td>");
+        esc(b, name);
+        strbuf_puts(b, " <small>(");
+        put_amount(b, sc[0].oc.initial[o]);
+        strbuf_puts(b, ")</small></td>");
+        for (int i = 0; i < n; i++) {
+            long oi = outcomes_origin(&sc[i].oc, name);
+            if (oi < 0 || !sc[i].oc.has_milestones) {
+                strbuf_puts(b, "<td>-</td><td>-</td>");
+                continue;
+            }
+            milestone_cell(b, &sc[i], &sc[i].oc.m50[oi]);
+            milestone_cell(b, &sc[i], &sc[i].oc.m90[oi]);
+        }
+        strbuf_puts(b, "</tr>\n");
+    }
+    strbuf_puts(b, "</table>\n");
+}
+
+static void peak_note(strbuf *b, const report_input *in)
+{
+    strbuf_puts(b, "<p class=\"note\">Peak occupancy: the largest number of people in <code>");
+    esc(b, in->oo.peak_state ? in->oo.peak_state : "cantoned");
+    strbuf_puts(b, "</code> at any step, all origins (choose the state with --peak-state).</p>\n");
+}
+
+static void final_stocks(strbuf *b, const scen *sc, int n)
+{
+    strbuf_puts(b, "<h2 id=\"final\">Final stocks by origin and state</h2>\n");
+    for (int i = 0; i < n; i++) {
+        const outcomes *oc = &sc[i].oc;
+        strbuf_puts(b, "<h3>");
+        esc(b, sc[i].label);
+        strbuf_printf(b, " <small>step %ld", oc->final_step);
+        const char *d = outcomes_date(oc, oc->final_step);
+        if (*d) {
+            strbuf_puts(b, ", ");
+            esc(b, d);
+        }
+        strbuf_puts(b, sc[i].stochastic ? "; mean over runs</small></h3>\n" : "</small></h3>\n");
+        strbuf_puts(b, "<table>\n<tr><th>origin</th>");
+        for (size_t s = 0; s < oc->n_states; s++) {
+            strbuf_puts(b, "<th>");
+            esc(b, oc->states[s]);
+            strbuf_puts(b, "</th>");
+        }
+        strbuf_puts(b, "<th>total</th></tr>\n");
+        double *col = calloc(oc->n_states + 1, sizeof *col);
+        for (size_t o = 0; o < oc->n_origins; o++) {
+            strbuf_puts(b, "<tr><td>");
+            esc(b, oc->origins[o]);
+            strbuf_puts(b, "</td>");
+            double row = 0;
+            for (size_t s = 0; s < oc->n_states; s++) {
+                double v = oc->final_mean[o * oc->n_states + s];
+                row += v;
+                if (col)
+                    col[s] += v;
+                strbuf_puts(b, "<td class=\"num\">");
+                put_amount(b, v);
+                strbuf_puts(b, "</td>");
+            }
+            strbuf_puts(b, "<td class=\"num\">");
+            put_amount(b, row);
+            strbuf_puts(b, "</td></tr>\n");
+        }
+        if (col) {
+            strbuf_puts(b, "<tr class=\"total\"><td>total</td>");
+            double all = 0;
+            for (size_t s = 0; s < oc->n_states; s++) {
+                all += col[s];
+                strbuf_puts(b, "<td class=\"num\">");
+                put_amount(b, col[s]);
+                strbuf_puts(b, "</td>");
+            }
+            strbuf_puts(b, "<td class=\"num\">");
+            put_amount(b, all);
+            strbuf_puts(b, "</td></tr>\n");
+        }
+        free(col);
+        strbuf_puts(b, "</table>\n");
+    }
+    /* Redeployed by origin, side by side. */
+    if (outcomes_state(&sc[0].oc, "redeployed") < 0)
+        return;
+    strbuf_puts(b, "<h3 id=\"redeployed\">Redeployed by origin at the final step</h3>\n<table>\n");
+    header_row(b, "origin", sc, n, 1);
+    for (size_t o = 0; o < sc[0].oc.n_origins; o++) {
+        strbuf_puts(b, "<tr><td>");
+        esc(b, sc[0].oc.origins[o]);
+        strbuf_puts(b, "</td>");
+        for (int i = 0; i < n; i++) {
+            long oi = outcomes_origin(&sc[i].oc, sc[0].oc.origins[o]);
+            long si = outcomes_state(&sc[i].oc, "redeployed");
+            strbuf_puts(b, "<td class=\"num\">");
+            if (oi >= 0 && si >= 0)
+                put_amount(b, sc[i].oc.final_mean[(size_t)oi * sc[i].oc.n_states + (size_t)si]);
+            else
+                strbuf_puts(b, "-");
+            strbuf_puts(b, "</td>");
+        }
+        strbuf_puts(b, "</tr>\n");
+    }
+    strbuf_puts(b, "</table>\n");
+}
+
+static void costs(strbuf *b, const scen *sc, int n)
+{
+    int any = 0;
+    for (int i = 0; i < n; i++)
+        any |= sc[i].oc.has_costs;
+    if (!any)
+        return;
+    strbuf_puts(b, "<h2 id=\"costs\">Costs</h2>\n<table>\n");
+    header_row(b, "category (whole horizon)", sc, n, 1);
+    for (int k = 0; k < n; k++)
+        for (size_t c = 0; c < sc[k].oc.n_categories; c++) {
+            const char *name = sc[k].oc.categories[c];
+            int seen = 0;
+            for (int j = 0; j < k && !seen; j++)
+                for (size_t cc = 0; cc < sc[j].oc.n_categories && !seen; cc++)
+                    seen = strcmp(sc[j].oc.categories[cc], name) == 0;
+            if (seen)
+                continue;
+            strbuf_puts(b, "<tr><td>");
+            esc(b, name);
+            strbuf_puts(b, "</td>");
+            for (int i = 0; i < n; i++) {
+                size_t cc;
+                for (cc = 0; cc < sc[i].oc.n_categories; cc++)
+                    if (strcmp(sc[i].oc.categories[cc], name) == 0)
+                        break;
+                if (cc < sc[i].oc.n_categories)
+                    put_stat(b, &sc[i].oc.cost[cc], sc[i].stochastic);
+                else
+                    strbuf_puts(b, "<td class=\"num\">-</td>");
+            }
+            strbuf_puts(b, "</tr>\n");
+        }
+    cost_total_row(b, sc, n, "total");
+    strbuf_puts(b, "</table>\n");
+}
+
+static void details(strbuf *b, const scen *sc, int n)
+{
+    strbuf_puts(b, "<h2 id=\"details\">Scenarios: parameters and manifests</h2>\n");
+    for (int i = 0; i < n; i++) {
+        const scen *s = &sc[i];
+        strbuf_puts(b, "<h3>");
+        esc(b, s->label);
+        strbuf_puts(b, "</h3>\n<p class=\"note\">Folder <code>");
+        esc(b, s->dir);
+        strbuf_printf(b, "</code>: %ld run%s, steps %ld to %ld.</p>\n", s->oc.n_runs,
+                      s->oc.n_runs == 1 ? "" : "s", s->oc.first_step, s->oc.final_step);
+        if (!s->has_manifest) {
+            strbuf_puts(b, "<p class=\"note\">No manifest.json in this folder.</p>\n");
+            continue;
+        }
+        int params = 0;
+        for (size_t k = 0; k < s->manifest.n; k++)
+            params += strncmp(s->manifest.e[k].key, "params.", 7) == 0;
+        if (params) {
+            strbuf_puts(b, "<table>\n<tr><th>parameter</th><th>value</th></tr>\n");
+            for (size_t k = 0; k < s->manifest.n; k++) {
+                const jflat_entry *e = &s->manifest.e[k];
+                if (strncmp(e->key, "params.", 7) != 0)
+                    continue;
+                char num[64];
+                strbuf_puts(b, "<tr><td>");
+                esc(b, e->key + 7);
+                strbuf_puts(b, "</td><td class=\"num\">");
+                esc(b, jflat_display(e, num, sizeof num));
+                strbuf_puts(b, "</td></tr>\n");
+            }
+            strbuf_puts(b, "</table>\n");
+        }
+        strbuf_puts(b, "<table>\n<tr><th>manifest</th><th>value</th></tr>\n");
+        for (size_t k = 0; k < s->manifest.n; k++) {
+            const jflat_entry *e = &s->manifest.e[k];
+            if (strncmp(e->key, "params.", 7) == 0)
+                continue;
+            char num[64];
+            strbuf_puts(b, "<tr><td>");
+            esc(b, e->key);
+            strbuf_puts(b, "</td><td><code>");
+            esc(b, jflat_display(e, num, sizeof num));
+            strbuf_puts(b, "</code></td></tr>\n");
+        }
+        strbuf_puts(b, "</table>\n");
+    }
+}
+
+int report_html(const report_input *in, strbuf *out, demob_error *err)
+{
+    int n = in->n_dirs;
+    if (n < 1 || n > REPORT_MAX_DIRS)
+        return demob_error_set(err, DEMOB_EINPUT, "give 1 to %d output folders", REPORT_MAX_DIRS);
+    scen sc[REPORT_MAX_DIRS];
+    memset(sc, 0, sizeof sc);
+    int rc = 0;
+    for (int i = 0; i < n; i++) {
+        scen *s = &sc[i];
+        s->dir = in->dirs[i];
+        if ((rc = outcomes_load(s->dir, &in->oo, &s->oc, err)) != 0)
+            goto done;
+        char mpath[4096];
+        path_join(mpath, sizeof mpath, s->dir, "manifest.json");
+        if (path_kind(mpath) == 2) {
+            if ((rc = jflat_load(mpath, &s->manifest, err)) != 0)
+                goto done;
+            s->has_manifest = 1;
+        }
+        s->stochastic = s->oc.n_runs > 1;
+    }
+    {
+        char labels[REPORT_MAX_DIRS][256];
+        plot_labels(in->dirs, in->labels, n, labels);
+        for (int i = 0; i < n; i++)
+            memcpy(sc[i].label, labels[i], sizeof sc[i].label);
+    }
+    strbuf title;
+    strbuf_init(&title);
+    if (in->title) {
+        strbuf_puts(&title, in->title);
+    } else {
+        strbuf_puts(&title, "demob report: ");
+        for (int i = 0; i < n; i++)
+            strbuf_printf(&title, "%s%s", i ? " vs " : "", sc[i].label);
+    }
+    strbuf_puts(out, "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
+                     "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
+                     "<meta name=\"generator\" content=\"demob " DEMOB_VERSION "\">\n<title>");
+    esc(out, title.data);
+    strbuf_printf(out, "</title>\n<style>%s</style>\n</head>\n<body>\n<h1>", css);
+    esc(out, title.data);
+    strbuf_free(&title);
+    strbuf_puts(out, "</h1>\n<p class=\"sub\">");
+    for (int i = 0; i < n; i++) {
+        strbuf_puts(out, i ? "; " : "");
+        esc(out, sc[i].label);
+        const char *mode = sc[i].has_manifest ? jflat_get(&sc[i].manifest, "mode") : NULL;
+        strbuf_printf(out, " (%s%s%ld run%s)", mode ? mode : "", mode ? ", " : "",
+                      sc[i].oc.n_runs, sc[i].oc.n_runs == 1 ? "" : "s");
+    }
+    if (in->oo.point >= 0)
+        strbuf_printf(out, "; sweep point %ld", in->oo.point);
+    strbuf_puts(out, ". Made by demob " DEMOB_VERSION " from the output folders listed at the "
+                     "end.</p>\n<nav><a href=\"#outcomes\">Key outcomes</a><a href=\"#charts\">"
+                     "Charts</a><a href=\"#milestones\">Milestones</a><a href=\"#final\">Final "
+                     "stocks</a><a href=\"#costs\">Costs</a><a href=\"#details\">Parameters and "
+                     "manifests</a></nav>\n");
+    key_outcomes(out, sc, n);
+    peak_note(out, in);
+    plot_cache *cache = plot_cache_new();
+    if (!cache) {
+        rc = demob_error_set(err, DEMOB_ERUN, "out of memory");
+        goto done;
+    }
+    rc = charts(out, sc, n, in, cache, err);
+    plot_cache_free(cache);
+    if (rc != 0)
+        goto done;
+    milestones(out, sc, n, in);
+    final_stocks(out, sc, n);
+    costs(out, sc, n);
+    details(out, sc, n);
+    strbuf_puts(out, "</body>\n</html>\n");
+    if (out->failed)
+        rc = demob_error_set(err, DEMOB_ERUN, "out of memory while writing the report");
+done:
+    for (int i = 0; i < n; i++) {
+        outcomes_free(&sc[i].oc);
+        jflat_free(&sc[i].manifest);
+    }
+    return rc;
+}

@@ -1,0 +1,27 @@
+/* report.h - `demob report`: one self-contained HTML page (inline CSS and
+ * SVG, no script, no network) about one or several output folders: key
+ * outcomes side by side, charts (stocks by state, key states overlaid
+ * across scenarios with fan bands for stochastic outputs, redeployed by
+ * origin, costs to date), repatriation milestones, final stocks by origin
+ * and state, costs, and each scenario's parameters and manifest. The page
+ * is deterministic: the same folders give the same bytes. */
+#ifndef DEMOB_REPORT_H
+#define DEMOB_REPORT_H
+#include "demob.h"
+#include "outcomes.h"
+#include "util/strbuf.h"
+
+#define REPORT_MAX_DIRS 8
+
+typedef struct report_input {
+    const char *const *dirs;
+    const char *const *labels;   /* NULL: manifest scenario names */
+    int n_dirs;
+    const char *title;           /* NULL: made up */
+    outcomes_options oo;         /* return state, peak state, point */
+} report_input;
+
+/* Appends the page to out. DEMOB_EINPUT on bad input (err names it). */
+int report_html(const report_input *in, strbuf *out, demob_error *err);
+
+#endif

@@ -1,0 +1,113 @@
+/* manifest.c - formatting and writing manifest.json (see manifest.h). */
+#include <stdio.h>
+#include <string.h>
+
+#include "util/atomic_file.h"
+#include "manifest.h"
+#include "engine/model_internal.h"
+#include "util/sha256.h"
+#include "util/utf8.h"
+
+void manifest_json_string(strbuf *b, const char *s)
+{
+    strbuf_putc(b, '"');
+    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+        switch (*p) {
+        case '"': strbuf_puts(b, "\\\""); break;
+        case '\\': strbuf_puts(b, "\\\\"); break;
+        case '\n': strbuf_puts(b, "\\n"); break;
+        case '\r': strbuf_puts(b, "\\r"); break;
+        case '\t': strbuf_puts(b, "\\t"); break;
+        default:
+            if (*p < 0x20) {
+                strbuf_printf(b, "\\u%04x", *p);
+            } else if (*p >= 0x80) {
+                /* JSON text is UTF-8: names from a scenario may hold any
+                 * bytes, and one that is not UTF-8 would make the whole
+                 * manifest unreadable. Such bytes become U+FFFD. */
+                int n = utf8_len(p);
+                if (n == 0) {
+                    strbuf_puts(b, "\\ufffd");
+                } else {
+                    strbuf_append(b, (const char *)p, (size_t)n);
+                    p += n - 1;
+                }
+            } else {
+                strbuf_putc(b, (char)*p);
+            }
+        }
+    }
+    strbuf_putc(b, '"');
+}
+
+void manifest_json_string_array(strbuf *b, const char *const *v, int n)
+{
+    strbuf_putc(b, '[');
+    for (int i = 0; i < n; i++) {
+        if (i)
+            strbuf_puts(b, ", ");
+        manifest_json_string(b, v[i]);
+    }
+    strbuf_putc(b, ']');
+}
+
+static void json_number(strbuf *b, double x)
+{
+    if (x != x || x > 1.7976931348623157e308 || x < -1.7976931348623157e308)
+        strbuf_puts(b, "null");
+    else
+        strbuf_printf(b, "%.17g", x);
+}
+
+int manifest_format(const manifest_info *info, strbuf *b, demob_error *err)
+{
+    const demob_model *m = info->model;
+    char hex[65];
+    if (sha256_file_hex(info->scenario_path, hex) != 0)
+        return demob_error_set(err, DEMOB_ERUN, "cannot read '%s' to hash it", info->scenario_path);
+    static const char *const units[] = {"month", "week", "day"};
+    strbuf_puts(b, "{\n  \"tool\": \"demob\",\n  \"version\": \"" DEMOB_VERSION "\",\n  \"command\": ");
+    manifest_json_string(b, info->command);
+    strbuf_puts(b, ",\n  \"scenario\": ");
+    manifest_json_string(b, demob_model_name(m));
+    strbuf_puts(b, ",\n  \"scenario_file\": ");
+    manifest_json_string(b, info->scenario_path);
+    strbuf_printf(b, ",\n  \"scenario_sha256\": \"%s\",\n", hex);
+    strbuf_printf(b, "  \"mode\": \"%s\",\n", demob_model_mode(m) == DEMOB_STOCHASTIC ? "stochastic" : "deterministic");
+    strbuf_printf(b, "  \"runs\": %ld,\n  \"steps\": %d,\n  \"unit\": \"%s\",\n  \"start\": ", info->runs,
+                  demob_model_steps(m), units[m->unit]);
+    manifest_json_string(b, demob_model_date(m, 0));
+    strbuf_printf(b, ",\n  \"seed\": %llu,\n  \"params\": {", (unsigned long long)demob_model_seed(m));
+    int first = 1;
+    for (int v = 0; v < demob_model_n_values(m); v++) {
+        const char *name = demob_model_value_name(m, v);
+        if (!name)
+            continue;
+        strbuf_puts(b, first ? "\n    " : ",\n    ");
+        manifest_json_string(b, name);
+        strbuf_puts(b, ": ");
+        json_number(b, demob_model_value_default(m, v));
+        first = 0;
+    }
+    strbuf_puts(b, first ? "},\n" : "\n  },\n");
+    if (info->extra_json && *info->extra_json)
+        strbuf_printf(b, "  %s,\n", info->extra_json);
+    strbuf_puts(b, "  \"command_line\": ");
+    manifest_json_string_array(b, (const char *const *)info->argv, info->argc);
+    strbuf_puts(b, "\n}\n");
+    return b->failed ? demob_error_set(err, DEMOB_ERUN, "out of memory") : 0;
+}
+
+int manifest_write(const char *dir, const manifest_info *info, demob_error *err)
+{
+    strbuf b;
+    strbuf_init(&b);
+    int rc = manifest_format(info, &b, err);
+    if (rc == 0) {
+        char path[4400];
+        snprintf(path, sizeof path, "%s/manifest.json", dir);
+        rc = atomic_write_buffer(path, &b, err);
+    }
+    strbuf_free(&b);
+    return rc;
+}

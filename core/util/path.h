@@ -1,0 +1,16 @@
+/* path.h - file names: what a path is, joining a folder and a name, the
+ * last component, and a scenario's stem (its file name without ".lua"). */
+#ifndef DEMOB_PATH_H
+#define DEMOB_PATH_H
+#include <stddef.h>
+
+/* 1 folder, 2 regular file, 0 missing (errno set), -1 other. */
+int path_kind(const char *path);
+/* dir + "/" + name into buf (trailing slashes of dir dropped). */
+void path_join(char *buf, size_t size, const char *dir, const char *name);
+/* The last component of a path without a trailing slash ("out/a/" -> "a"). */
+void path_basename(char *buf, size_t size, const char *path);
+/* The last component without a final ".lua" ("scenarios/libya.lua" -> "libya"). */
+void path_stem(char *buf, size_t size, const char *path);
+
+#endif
