@@ -6,6 +6,8 @@
 #   make bench           the reference benchmark (bench-6x9), see bench/
 #   make SANITIZER=address|undefined test
 #   make install PREFIX=/usr/local DESTDIR=   /   make uninstall
+#                        (the binary, scripts/, scenarios/, the man page, README.md
+#                        and docs/ under share/doc/demob)
 #   make fuzz            libFuzzer targets (clang), FUZZ_SECONDS each
 # BUILD=dir keeps objects apart (several builds side by side).
 
@@ -143,10 +145,13 @@ install: all
 	install -m 644 scenarios/*.lua $(DESTDIR)$(PREFIX)/share/demob/scenarios/
 	install -m 644 scenarios/data/*.csv $(DESTDIR)$(PREFIX)/share/demob/scenarios/data/
 	install -m 644 man/demob.1 $(DESTDIR)$(PREFIX)/share/man/man1/demob.1
+	install -d $(DESTDIR)$(PREFIX)/share/doc/demob/docs
+	install -m 644 README.md $(DESTDIR)$(PREFIX)/share/doc/demob/
+	install -m 644 docs/*.md $(DESTDIR)$(PREFIX)/share/doc/demob/docs/
 
 uninstall:
 	rm -f $(DESTDIR)$(PREFIX)/bin/demob $(DESTDIR)$(PREFIX)/share/man/man1/demob.1
-	rm -rf $(DESTDIR)$(PREFIX)/share/demob
+	rm -rf $(DESTDIR)$(PREFIX)/share/demob $(DESTDIR)$(PREFIX)/share/doc/demob
 
 clean:
 	rm -rf build build-* demob out
