@@ -85,6 +85,32 @@ commands docs/tutorial.md > "$T/tutorial.txt"
 run README.md < "$T/readme.txt"
 run docs/tutorial.md < "$T/tutorial.txt"
 
+# Links between the documents lead somewhere: every relative link of
+# README.md, docs/*.md and bench/README.md names a file that exists, and
+# its #anchor (if any) a heading of that file (GitHub's slugs: lower case,
+# punctuation dropped, spaces as dashes). Users clone this repository alone.
+slugs() {
+    grep '^#' "$1" | sed 's/^#* *//' | tr 'A-Z' 'a-z' | sed 's/[^a-z0-9 _-]//g; s/ /-/g'
+}
+links=0
+for doc in README.md docs/*.md bench/README.md; do
+    grep -q '\.\./shared' "$doc" && fail "$doc mentions ../shared"
+    dir=$(dirname "$doc")
+    for link in $(grep -o '](\([^) ]*\))' "$doc" | sed 's/^](//; s/)$//'); do
+        case "$link" in http://*|https://*|mailto:*) continue ;; esac
+        links=$((links + 1))
+        path=${link%%#*}
+        target=$doc
+        [ -n "$path" ] && target="$dir/$path"
+        if [ ! -e "$target" ]; then
+            fail "$doc: link to a missing file: $link"
+        elif [ "$path" != "$link" ] && ! slugs "$target" | grep -qx -- "${link#*#}"; then
+            fail "$doc: link to a missing heading: $link"
+        fi
+    done
+done
+[ "$links" -gt 0 ] || fail "no link between the documents found"
+
 # The tutorial walks through every step of a study.
 for step in "demob run" "demob compare" "demob plot" "demob report" "demob sweep"; do
     grep -q "^$step " "$T/tutorial.txt" || fail "docs/tutorial.md runs no '$step'"
