@@ -93,10 +93,13 @@ $(BUILD)/tests/%: tests/unit/%.c $(BUILD)/libdemob.a | $(BUILD)/tests
 $(BUILD)/tests:
 	mkdir -p $@
 
-# make test: installs what is missing, builds, runs every test.
+# make test: installs what is missing, builds, runs every test, then
+# check-layers (after the tests, whatever they gave: under make -j its
+# failure would otherwise stop them).
 test:
 	@tools/install-deps --if-missing $(DEB_PACKAGES)
-	@$(MAKE) --no-print-directory unit-test cli-test check-layers
+	@$(MAKE) --no-print-directory unit-test cli-test; tests=$$?; \
+	  $(MAKE) --no-print-directory check-layers && exit $$tests
 
 unit-test: check-deps $(UNIT_BIN)
 	@tools/run-unit-tests $(UNIT_BIN)
