@@ -1,6 +1,7 @@
 # demob - build, test, bench, install.
 #   make                 build ./demob and build/libdemob.a
-#   make test            build and run every test (unit, scenario, CLI)
+#   make test            build and run every test (unit, scenario, CLI) and check-layers
+#   make check-layers    check which layer includes and links to which (tools/check-layers)
 #   make demo            install missing packages, build, run the Libya baseline into out/
 #   make deps            install the Debian packages demob needs (apt-get)
 #   make bench           the reference benchmark (bench-6x9), see bench/
@@ -54,7 +55,7 @@ UNIT_SRC := $(wildcard tests/unit/test_*.c)
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 BIN      := $(BUILD)/demob
 
-.PHONY: all test unit-test cli-test demo deps check-deps bench install uninstall clean fuzz
+.PHONY: all test unit-test cli-test check-layers demo deps check-deps bench install uninstall clean fuzz
 all: check-deps $(BIN) demob
 
 demob: $(BIN)
@@ -94,16 +95,23 @@ $(BUILD)/tests/%: tests/unit/%.c $(BUILD)/libdemob.a | $(BUILD)/tests
 $(BUILD)/tests:
 	mkdir -p $@
 
-# make test: installs what is missing, builds, runs every test.
+# make test: installs what is missing, builds, runs every test, then
+# check-layers (after the tests, whatever they gave: under make -j its
+# failure would otherwise stop them).
 test:
 	@tools/install-deps --if-missing $(DEB_PACKAGES)
-	@$(MAKE) --no-print-directory unit-test cli-test
+	@$(MAKE) --no-print-directory unit-test cli-test; tests=$$?; \
+	  $(MAKE) --no-print-directory check-layers && exit $$tests
 
 unit-test: check-deps $(UNIT_BIN)
 	@tools/run-unit-tests $(UNIT_BIN)
 
 cli-test: check-deps $(BIN)
 	@DEMOB=$(BIN) tests/cli/run-all
+
+# The layering of core/ (includes, link references, symbol prefixes, archives).
+check-layers: $(BUILD)/libdemob.a $(BUILD)/libdemob_engine.a $(BIN)
+	@tools/check-layers $(BUILD) && echo "check-layers: ok"
 
 demo:
 	@tools/install-deps --if-missing $(DEB_PACKAGES)

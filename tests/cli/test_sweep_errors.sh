@@ -1,27 +1,11 @@
 #!/bin/sh
 # demob sweep and merge on bad input: exit code 2, a message naming the
 # option, field, file, line or column, and nothing written.
-set -eu
-LC_ALL=C
-export LC_ALL
-: "${DEMOB:?set DEMOB to the demob binary}"
-T=$(mktemp -d "${TMPDIR:-/tmp}/test_sweep_errors.XXXXXX")
-trap 'rm -rf "$T"' EXIT
+set -u
+. tests/cli/lib.sh
 S=tests/scenarios/sweep_small.lua
 
-die() { echo "FAIL: $*" >&2; exit 1; }
-# expect CODE PATTERN command...: the exit code and a fixed string in the output
-expect() {
-    code=$1; pattern=$2; shift 2
-    rc=0
-    out=$("$@" 2>&1) || rc=$?
-    [ "$rc" = "$code" ] || die "$*: exit $rc, expected $code; output: $out"
-    case $out in
-    *"$pattern"*) ;;
-    *) die "$*: the message lacks '$pattern': $out" ;;
-    esac
-}
-nothing_written() { [ ! -e "$1/points.csv" ] && [ ! -e "$1/sweep.journal" ] || die "$1: output written despite bad input"; }
+nothing_written() { [ ! -e "$1/points.csv" ] && [ ! -e "$1/sweep.journal" ] || fail "$1: output written despite bad input"; }
 
 # --- ranges with min > max, on the command line and in sweep{}
 expect 2 "--lhs reg: min 0.3 > max 0.05" "$DEMOB" sweep "$S" -o "$T/o1" --lhs reg=0.3:0.05 --samples 4
@@ -55,8 +39,8 @@ expect 2 "--shard 0/0: N must be at least 1" "$DEMOB" sweep "$S" -o "$T/o5" --sh
 expect 2 "is not K/N" "$DEMOB" sweep "$S" -o "$T/o5" --shard 1of3
 rc=0
 out=$(SLURM_ARRAY_TASK_ID=4 SLURM_ARRAY_TASK_COUNT=4 "$DEMOB" sweep "$S" -o "$T/o5" 2>&1) || rc=$?
-[ "$rc" = 2 ] || die "SLURM task 4 of 4: exit $rc"
-case $out in *"SLURM_ARRAY_TASK_ID=4"*"K must be in 0..3"*) ;; *) die "SLURM task 4 of 4: $out" ;; esac
+[ "$rc" = 2 ] || fail "SLURM task 4 of 4: exit $rc"
+case $out in *"SLURM_ARRAY_TASK_ID=4"*"K must be in 0..3"*) ;; *) fail "SLURM task 4 of 4: $out" ;; esac
 nothing_written "$T/o5"
 
 # --- other bad designs
@@ -71,11 +55,11 @@ nothing_written "$T/o6"
 
 # --- merge: different scenarios, different designs, incomplete or doubled sets
 sed 's/present = 500/present = 501/' "$S" > "$T/other.lua"
-"$DEMOB" sweep "$S" -o "$T/a0" --shard 0/2 --quiet
-"$DEMOB" sweep "$S" -o "$T/a1" --shard 1/2 --quiet
-"$DEMOB" sweep "$T/other.lua" -o "$T/b1" --shard 1/2 --quiet
-"$DEMOB" sweep "$S" -o "$T/c1" --shard 1/2 --grid flights=10,20,30 --quiet
-"$DEMOB" sweep "$S" -o "$T/d2" --shard 1/3 --quiet
+"$DEMOB" sweep "$S" -o "$T/a0" --shard 0/2 --quiet || fail "shard 0/2 failed"
+"$DEMOB" sweep "$S" -o "$T/a1" --shard 1/2 --quiet || fail "shard 1/2 failed"
+"$DEMOB" sweep "$T/other.lua" -o "$T/b1" --shard 1/2 --quiet || fail "shard 1/2 of other.lua failed"
+"$DEMOB" sweep "$S" -o "$T/c1" --shard 1/2 --grid flights=10,20,30 --quiet || fail "shard 1/2 of --grid failed"
+"$DEMOB" sweep "$S" -o "$T/d2" --shard 1/3 --quiet || fail "shard 1/3 failed"
 expect 2 "come from different scenarios" "$DEMOB" merge -o "$T/m" "$T/a0" "$T/b1"
 expect 2 "come from different designs" "$DEMOB" merge -o "$T/m" "$T/a0" "$T/c1"
 expect 2 "incomplete set of shards: 1 of 2 given (missing 1)" "$DEMOB" merge -o "$T/m" "$T/a0"
@@ -84,16 +68,17 @@ expect 2 "come from different sweeps" "$DEMOB" merge -o "$T/m" "$T/a0" "$T/d2"
 expect 2 "not a finished sweep folder" "$DEMOB" merge -o "$T/m" "$T/a0" "$T/nowhere"
 expect 2 "is one of the shard folders" "$DEMOB" merge -o "$T/a0" "$T/a0" "$T/a1"
 expect 2 "give -o OUT" "$DEMOB" merge "$T/a0" "$T/a1"
-[ ! -e "$T/m/points.csv" ] || die "merge wrote output despite bad input"
-"$DEMOB" merge -o "$T/m" "$T/a1" "$T/a0" --quiet || die "a good merge failed"
+[ ! -e "$T/m/points.csv" ] || fail "merge wrote output despite bad input"
+"$DEMOB" merge -o "$T/m" "$T/a1" "$T/a0" --quiet || fail "a good merge failed"
 # A merge of another sweep into the same folder that fails half way (a
 # doctored shard) leaves no manifest and none of the earlier sweep's files.
-"$DEMOB" sweep "$S" -o "$T/e0" --shard 0/2 --grid flights=50,60,70,80 --quiet
-"$DEMOB" sweep "$S" -o "$T/e1" --shard 1/2 --grid flights=50,60,70,80 --quiet
-awk -F, 'BEGIN { OFS = "," } NR == 2 { $1 = 0 } { print }' "$T/e1/points.csv" > "$T/p" && mv "$T/p" "$T/e1/points.csv"
+"$DEMOB" sweep "$S" -o "$T/e0" --shard 0/2 --grid flights=50,60,70,80 --quiet || fail "shard e0 failed"
+"$DEMOB" sweep "$S" -o "$T/e1" --shard 1/2 --grid flights=50,60,70,80 --quiet || fail "shard e1 failed"
+awk -F, 'BEGIN { OFS = "," } NR == 2 { $1 = 0 } { print }' "$T/e1/points.csv" > "$T/p" && mv "$T/p" "$T/e1/points.csv" ||
+    fail "doctoring e1/points.csv failed"
 expect 2 "is in two shards" "$DEMOB" merge -o "$T/m" "$T/e0" "$T/e1"
-[ ! -e "$T/m/manifest.json" ] || die "a failed merge left a manifest: the folder looks finished"
-[ ! -e "$T/m/sensitivity.csv" ] || die "a failed merge left the earlier sweep's sensitivity.csv"
+[ ! -e "$T/m/manifest.json" ] || fail "a failed merge left a manifest: the folder looks finished"
+[ ! -e "$T/m/sensitivity.csv" ] || fail "a failed merge left the earlier sweep's sensitivity.csv"
 
 # --- two shards of one sweep in one folder
 expect 2 "holds shard 0/2 of this sweep: give each shard its own -o folder" \
@@ -104,15 +89,15 @@ expect 2 "holds shard 0/2 of this sweep (unfinished)" "$DEMOB" sweep "$S" -o "$T
 # --- --resume on a folder of another sweep (finished, and unfinished)
 expect 2 "holds another sweep" "$DEMOB" sweep "$S" -o "$T/a0" --shard 0/2 --grid flights=10,20 --resume
 expect 2 "holds shard 0/2 of this sweep, not 1/2" "$DEMOB" sweep "$S" -o "$T/a0" --shard 1/2 --resume
-[ ! -e "$T/a0/sweep.journal" ] || die "a refused --resume left a journal"
+[ ! -e "$T/a0/sweep.journal" ] || fail "a refused --resume left a journal"
 rc=0
 "$DEMOB" sweep "$S" -o "$T/u" --stop-after 7 --quiet 2>/dev/null || rc=$?
-[ "$rc" = 1 ] || die "--stop-after 7: exit $rc"
+[ "$rc" = 1 ] || fail "--stop-after 7: exit $rc"
 expect 2 "holds an unfinished sweep of another scenario, design or settings" \
     "$DEMOB" sweep "$S" -o "$T/u" --seed 99 --resume
 expect 2 "holds an unfinished sweep" "$DEMOB" sweep "$T/other.lua" -o "$T/u" --resume
 # the unfinished sweep is untouched and still resumes
-"$DEMOB" sweep "$S" -o "$T/u" --resume --quiet || die "resume after the refusals failed"
-"$DEMOB" sweep "$S" -o "$T/whole" --quiet
-cmp -s "$T/u/summary.csv" "$T/whole/summary.csv" || die "resumed summary differs"
-echo "test_sweep_errors: ok"
+"$DEMOB" sweep "$S" -o "$T/u" --resume --quiet || fail "resume after the refusals failed"
+"$DEMOB" sweep "$S" -o "$T/whole" --quiet || fail "the whole sweep failed"
+cmp -s "$T/u/summary.csv" "$T/whole/summary.csv" || fail "resumed summary differs"
+finish

@@ -1,33 +1,28 @@
 #!/bin/sh
 # A sweep in 4 shards run by GNU parallel, merged with demob merge, gives
 # exactly the files of the same sweep run in one piece.
-set -eu
-LC_ALL=C
-export LC_ALL
-: "${DEMOB:?set DEMOB to the demob binary}"
-T=$(mktemp -d "${TMPDIR:-/tmp}/test_sweep_parallel.XXXXXX")
-trap 'rm -rf "$T"' EXIT
+set -u
+. tests/cli/lib.sh
 S=tests/scenarios/sweep_small.lua
 SAVE=summary,quantiles,populations,costs
 
-die() { echo "FAIL: $*" >&2; exit 1; }
 command -v parallel >/dev/null 2>&1 ||
-    die "GNU parallel is not installed (Debian package 'parallel'; make deps installs it)"
+    { fail "GNU parallel is not installed (Debian package 'parallel'; make deps installs it)"; finish; }
 
 export DEMOB S T SAVE
 parallel --will-cite --halt now,fail=1 -j 4 \
     '"$DEMOB" sweep "$S" -o "$T/shard-{}" --shard {}/4 -j 1 --save "$SAVE" --quiet' ::: 0 1 2 3 ||
-    die "a shard failed under GNU parallel"
-"$DEMOB" merge -o "$T/merged" "$T"/shard-* --quiet || die "demob merge failed"
-"$DEMOB" sweep "$S" -o "$T/single" --save "$SAVE" --quiet || die "the single sweep failed"
+    fail "a shard failed under GNU parallel"
+"$DEMOB" merge -o "$T/merged" "$T"/shard-* --quiet || fail "demob merge failed"
+"$DEMOB" sweep "$S" -o "$T/single" --save "$SAVE" --quiet || fail "the single sweep failed"
 for f in points.csv summary.csv quantiles.csv sensitivity.csv populations.csv; do
-    [ -f "$T/single/$f" ] || die "single/$f is missing"
-    cmp -s "$T/single/$f" "$T/merged/$f" || die "merged $f differs from the single sweep's"
+    [ -f "$T/single/$f" ] || { fail "single/$f is missing"; continue; }
+    cmp -s "$T/single/$f" "$T/merged/$f" || fail "merged $f differs from the single sweep's"
 done
 # every point is in exactly one shard
 n=0
 for k in 0 1 2 3; do
     n=$((n + $(sed 1d "$T/shard-$k/points.csv" | wc -l)))
 done
-[ "$n" = 12 ] || die "the 4 shards hold $n points, expected 12"
-echo "test_sweep_parallel: ok"
+[ "$n" = 12 ] || fail "the 4 shards hold $n points, expected 12"
+finish

@@ -10,13 +10,8 @@
 #include <cmocka.h>
 #include <math.h>
 #include <string.h>
+#include "assert_double.h"
 #include "engine/binomial.h"
-
-static void assert_near(double a, double b, double tol)
-{
-    if (!(fabs(a - b) <= tol))
-        fail_msg("%.17g differs from %.17g by more than %.3g", a, b, tol);
-}
 
 static int same_state(const rng *a, const rng *b)
 {
@@ -46,9 +41,9 @@ static void test_edges_draw_nothing(void **state)
     binomial_p bp;
     binomial_prepare(&bp, 0.75);
     assert_int_equal(bp.flip, 1);
-    assert_near(bp.pp, 0.25, 0.0);
-    assert_near(bp.q, 0.75, 0.0);
-    assert_near(bp.r, 1.0 / 3.0, 1e-16);
+    assert_double(bp.pp, 0.25, 0.0);
+    assert_double(bp.q, 0.75, 0.0);
+    assert_double(bp.r, 1.0 / 3.0, 1e-16);
 }
 
 /* n == 1 is a Bernoulli trial: P(1) = p within 5 sigma, flipped or not. */
@@ -66,8 +61,8 @@ static void test_n_one(void **state)
             assert_true(x == 0 || x == 1);
             ones += (int)x;
         }
-        assert_near((double)ones / draws, ps[j],
-                    5 * sqrt(ps[j] * (1 - ps[j]) / draws));
+        assert_double((double)ones / draws, ps[j],
+                      5 * sqrt(ps[j] * (1 - ps[j]) / draws));
     }
 }
 
@@ -356,7 +351,7 @@ static void test_multinomial_sums_and_means(void **state)
     }
     for (int j = 0; j < 5; j++) {
         double m = n * p[j];
-        assert_near(sum[j] / draws, m, 5 * sqrt(m * (1 - p[j]) / draws) + 1e-12);
+        assert_double(sum[j] / draws, m, 5 * sqrt(m * (1 - p[j]) / draws) + 1e-12);
     }
 }
 
@@ -379,9 +374,9 @@ static void test_multinomial_unnormalised_huge(void **state)
         dev[1] += (double)(out[1] - n / 4);
         dev[3] += (double)(out[3] - n / 4);
     }
-    assert_near(dev[0] / draws, 0, 5 * sqrt(n * 0.25 / draws));
-    assert_near(dev[1] / draws, 0, 5 * sqrt(n * 0.1875 / draws));
-    assert_near(dev[3] / draws, 0, 5 * sqrt(n * 0.1875 / draws));
+    assert_double(dev[0] / draws, 0, 5 * sqrt(n * 0.25 / draws));
+    assert_double(dev[1] / draws, 0, 5 * sqrt(n * 0.1875 / draws));
+    assert_double(dev[3] / draws, 0, 5 * sqrt(n * 0.1875 / draws));
 }
 
 /* One positive part takes everything without a draw; n == 0 draws
@@ -418,11 +413,11 @@ static void test_multinomial_prepared_same_draws(void **state)
     const double w[6] = {0.0, 0.25, 0.0, 0.5, 0.25, 0.0};
     binomial_p cond[6];
     multinomial_prepare(cond, w, 6);
-    assert_near(cond[0].p, 0.0, 0.0);
-    assert_near(cond[1].p, 0.25, 1e-15);
-    assert_near(cond[3].p, 0.5 / 0.75, 1e-15);
-    assert_near(cond[4].p, 1.0, 0.0);
-    assert_near(cond[5].p, 0.0, 0.0);
+    assert_double(cond[0].p, 0.0, 0.0);
+    assert_double(cond[1].p, 0.25, 1e-15);
+    assert_double(cond[3].p, 0.5 / 0.75, 1e-15);
+    assert_double(cond[4].p, 1.0, 0.0);
+    assert_double(cond[5].p, 0.0, 0.0);
     rng a, b;
     rng_seed(&a, 12, 0);
     rng_seed(&b, 12, 0);

@@ -11,17 +11,10 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "assert_double.h"
 #include "report/axis.h"
 #include "report/chart.h"
 #include "report/svg.h"
-
-static void assert_close(double got, double want, double tol)
-{
-    if (!(fabs(got - want) <= tol)) {
-        print_error("got %.12g, want %.12g\n", got, want);
-        fail();
-    }
-}
 
 static size_t count(const char *hay, const char *needle)
 {
@@ -67,39 +60,39 @@ static void nice_ticks_cases(void **state)
     (void)state;
     axis_ticks t;
     axis_nice_ticks(0, 14000, 6, &t);   /* step 5000 -> 0, 5000, 10000, 15000 */
-    assert_close(t.lo, 0, 0);
-    assert_close(t.hi, 15000, 0);
-    assert_close(t.step, 5000, 0);
+    assert_double(t.lo, 0, 0);
+    assert_double(t.hi, 15000, 0);
+    assert_double(t.step, 5000, 0);
     assert_int_equal(t.n, 4);
     axis_nice_ticks(0, 3, 7, &t);       /* 0..3 by 1 */
-    assert_close(t.step, 1, 0);
+    assert_double(t.step, 1, 0);
     assert_int_equal(t.n, 4);
     axis_nice_ticks(-2.3, 7.9, 5, &t);  /* range 10.2 -> 20, /4 = 5 -> step 5: -5..10 */
-    assert_close(t.lo, -5, 0);
-    assert_close(t.hi, 10, 0);
+    assert_double(t.lo, -5, 0);
+    assert_double(t.hi, 10, 0);
     assert_int_equal(t.n, 4);
     axis_nice_ticks(0.12, 0.47, 6, &t); /* range 0.35 -> 0.5, /5 = 0.1 */
-    assert_close(t.step, 0.1, 1e-15);
-    assert_close(t.lo, 0.1, 1e-15);
-    assert_close(t.hi, 0.5, 1e-15);
+    assert_double(t.step, 0.1, 1e-15);
+    assert_double(t.lo, 0.1, 1e-15);
+    assert_double(t.hi, 0.5, 1e-15);
     axis_nice_ticks(5, 5, 6, &t);       /* one value: 0 up to past it */
-    assert_close(t.lo, 0, 0);
+    assert_double(t.lo, 0, 0);
     assert_true(t.hi >= 5);
     axis_nice_ticks(0, 0, 6, &t);
-    assert_close(t.lo, 0, 0);
-    assert_close(t.hi, 1, 0);
+    assert_double(t.lo, 0, 0);
+    assert_double(t.hi, 1, 0);
     axis_nice_ticks(NAN, 3, 6, &t);
-    assert_close(t.hi, 1, 0);
+    assert_double(t.hi, 1, 0);
     for (int max = 3; max <= 12; max++) {   /* never far beyond the budget */
         axis_nice_ticks(0, 12345, max, &t);
         assert_true(t.n <= max + 1);
         assert_true(t.hi >= 12345);
     }
-    assert_close(axis_nice_number(3.7, 1), 5, 0);
-    assert_close(axis_nice_number(3.7, 0), 5, 0);
-    assert_close(axis_nice_number(1.2, 1), 1, 0);
-    assert_close(axis_nice_number(1.2, 0), 2, 0);
-    assert_close(axis_nice_number(0.071, 1), 0.1, 1e-15);
+    assert_double(axis_nice_number(3.7, 1), 5, 0);
+    assert_double(axis_nice_number(3.7, 0), 5, 0);
+    assert_double(axis_nice_number(1.2, 1), 1, 0);
+    assert_double(axis_nice_number(1.2, 0), 2, 0);
+    assert_double(axis_nice_number(0.071, 1), 0.1, 1e-15);
 }
 
 static void labels(void **state)
@@ -156,7 +149,7 @@ static void calendar_ticks(void **state)
     int n = axis_time_ticks(x, d, 25, 10, t, 64);
     assert_int_equal(n, 8);   /* Jan, Apr, Jul, Oct 2021; Jan, Apr, Jul, Oct 2022 */
     assert_string_equal(t[0].label, "Jan 2021");
-    assert_close(t[0].x, 2, 0);
+    assert_double(t[0].x, 2, 0);
     assert_string_equal(t[7].label, "Oct 2022");
     n = axis_time_ticks(x, d, 25, 4, t, 64);   /* every 6 months: Jan, Jul 2021, Jan, Jul 2022 */
     assert_int_equal(n, 4);

@@ -13,20 +13,13 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "assert_double.h"
 #include "report/compare.h"
 #include "scratch.h"
 #include "util/runstats.h"
 #include "util/stats.h"
 
 static char dir[64];
-
-static void assert_close(double got, double want, double tol, const char *what)
-{
-    if (!(fabs(got - want) <= tol)) {
-        print_error("%s: got %.12g, want %.12g (tol %g)\n", what, got, want, tol);
-        fail();
-    }
-}
 
 /* Writes text to <dir>/name and returns the path. */
 static const char *put(const char *name, const char *text)
@@ -98,23 +91,23 @@ static void deterministic_final_step(void **state)
         assert_int_equal(r.cells[i].step, 2);
     const compare_cell *c = find(&r, 2, "Sudan", "away");
     assert_non_null(c);
-    assert_close(c->a.mean, 50, 0, "A Sudan away");
-    assert_close(c->b.mean, 80, 0, "B Sudan away");
-    assert_close(c->diff, 30, 0, "diff");
-    assert_close(c->rel, 0.6, 1e-15, "rel");
+    assert_double_msg(c->a.mean, 50, 0, "A Sudan away");
+    assert_double_msg(c->b.mean, 80, 0, "B Sudan away");
+    assert_double_msg(c->diff, 30, 0, "diff");
+    assert_double_msg(c->rel, 0.6, 1e-15, "rel");
     assert_int_equal(c->status, CMP_DIFFERS);
     assert_int_equal(c->noise, -1);        /* one run: not testable */
     assert_string_equal(c->date, "2021-01");
     c = find(&r, 2, "Chad", "present");
-    assert_close(c->diff, -10, 0, "Chad present diff");
-    assert_close(c->rel, -0.25, 1e-15, "Chad present rel");
+    assert_double_msg(c->diff, -10, 0, "Chad present diff");
+    assert_double_msg(c->rel, -0.25, 1e-15, "Chad present rel");
     c = find(&r, 2, "Sudan", "present");
     assert_int_equal(c->status, CMP_EQUAL);
     c = find(&r, 2, COMPARE_ALL, "present");
-    assert_close(c->a.mean, 140, 0, "total present A");
-    assert_close(c->b.mean, 130, 0, "total present B");
+    assert_double_msg(c->a.mean, 140, 0, "total present A");
+    assert_double_msg(c->b.mean, 130, 0, "total present B");
     c = find(&r, 2, COMPARE_ALL, "away");
-    assert_close(c->diff, 30, 0, "total away diff");
+    assert_double_msg(c->diff, 30, 0, "total away diff");
     assert_int_equal(r.n_equal, 2);       /* Sudan present, Chad away */
     assert_int_equal(r.n_differs, 4);
     /* Sorted: Sudan, Chad, then the totals, items in file order. */
@@ -140,7 +133,7 @@ static void at_steps_and_all_steps(void **state)
     assert_int_equal(compare_files(a, b, &o, &r, &err), 0);
     assert_int_equal(r.n_cells, 12);
     const compare_cell *c = find(&r, 1, "Sudan", "present");
-    assert_close(c->diff, 20, 0, "step 1 Sudan present");   /* 140 - 120 */
+    assert_double_msg(c->diff, 20, 0, "step 1 Sudan present");   /* 140 - 120 */
     compare_result_free(&r);
 
     compare_options_init(&o);
@@ -148,8 +141,8 @@ static void at_steps_and_all_steps(void **state)
     assert_int_equal(compare_files(a, b, &o, &r, &err), 0);
     assert_int_equal(r.n_cells, 18);
     c = find(&r, 0, COMPARE_ALL, "present");
-    assert_close(c->a.mean, 200, 0, "step 0 total A");
-    assert_close(c->b.mean, 220, 0, "step 0 total B");
+    assert_double_msg(c->a.mean, 200, 0, "step 0 total A");
+    assert_double_msg(c->b.mean, 220, 0, "step 0 total B");
     compare_result_free(&r);
 
     /* A step beyond both files is bad input. */
@@ -242,10 +235,10 @@ static void stochastic_pooled(void **state)
     assert_int_equal(r.samples_a, 3);
     const compare_cell *c = find(&r, 1, "X", "present");
     assert_int_equal(c->a.n, 3);
-    assert_close(c->a.mean, 12, 1e-12, "mean A");
-    assert_close(c->a.sd, 2, 1e-12, "sd A");
-    assert_close(c->a.hi - c->a.mean, 4.3027 * 2 / sqrt(3), 1e-9, "CI half A");
-    assert_close(c->b.mean, 22, 1e-12, "mean B");
+    assert_double_msg(c->a.mean, 12, 1e-12, "mean A");
+    assert_double_msg(c->a.sd, 2, 1e-12, "sd A");
+    assert_double_msg(c->a.hi - c->a.mean, 4.3027 * 2 / sqrt(3), 1e-9, "CI half A");
+    assert_double_msg(c->b.mean, 22, 1e-12, "mean B");
     assert_int_equal(c->noise, 1);
     c = find(&r, 1, "X", "away");
     assert_int_equal(c->status, CMP_EQUAL);
@@ -254,7 +247,7 @@ static void stochastic_pooled(void **state)
     c = find(&r, 1, COMPARE_ALL, "present");
     assert_non_null(c);
     c = find(&r, 1, COMPARE_ALL, "away");
-    assert_close(c->a.mean, 6, 1e-12, "total away mean");
+    assert_double_msg(c->a.mean, 6, 1e-12, "total away mean");
     assert_int_equal(r.n_noise, 2);   /* X present and its total */
     /* The noise gate fails; no tolerance gate without tolerances. */
     o.noise_gate = 1;
@@ -268,7 +261,7 @@ static void stochastic_pooled(void **state)
     assert_int_equal(r.n_cells, 3 * 4);   /* 3 runs x (2 cells + 2 totals) */
     assert_int_equal(r.cells[0].run, 1);
     assert_int_equal(r.cells[0].a.n, 1);
-    assert_close(r.cells[0].diff, 10, 0, "run 1 present");
+    assert_double_msg(r.cells[0].diff, 10, 0, "run 1 present");
     compare_result_free(&r);
 }
 
@@ -350,8 +343,8 @@ static void summary_columns(void **state)
     assert_int_equal(r.kind, TIDY_SUMMARY);
     assert_int_equal(r.n_cells, 1);
     assert_string_equal(r.cells[0].item, "redeployed");
-    assert_close(r.cells[0].a.mean, 12, 0, "mean redeployed A");
-    assert_close(r.cells[0].diff, -4, 0, "diff redeployed");
+    assert_double_msg(r.cells[0].a.mean, 12, 0, "mean redeployed A");
+    assert_double_msg(r.cells[0].diff, -4, 0, "diff redeployed");
     assert_int_equal(r.cells[0].step, -1);
     assert_int_equal(r.n_cols_only_a, 1);
     assert_string_equal(r.cols_only_a[0], "flights");
@@ -380,9 +373,9 @@ static void budgets_kind(void **state)
     assert_int_equal(r.kind, TIDY_BUDGETS);
     assert_int_equal(r.n_cells, 3);
     assert_string_equal(r.cells[0].item, "fund.balance");
-    assert_close(r.cells[0].diff, -10, 0, "balance");
+    assert_double_msg(r.cells[0].diff, -10, 0, "balance");
     assert_string_equal(r.cells[2].item, "fund.gap");
-    assert_close(r.cells[2].diff, -5, 0, "gap");
+    assert_double_msg(r.cells[2].diff, -5, 0, "gap");
     compare_result_free(&r);
 }
 
@@ -438,26 +431,26 @@ static void bad_input(void **state)
 static void statistics(void **state)
 {
     (void)state;
-    assert_close(stats_t975(1), 12.7062, 1e-4, "t 1");
-    assert_close(stats_t975(4), 2.7764, 1e-4, "t 4");
-    assert_close(stats_t975(30), 2.0423, 1e-4, "t 30");
-    assert_close(stats_t975(40), 2.0211, 2e-4, "t 40");     /* tables: 2.0211 */
-    assert_close(stats_t975(120), 1.9799, 1e-4, "t 120");   /* tables: 1.9799 */
-    assert_close(stats_t975(1e9), 1.959964, 1e-6, "t inf");
+    assert_double_msg(stats_t975(1), 12.7062, 1e-4, "t 1");
+    assert_double_msg(stats_t975(4), 2.7764, 1e-4, "t 4");
+    assert_double_msg(stats_t975(30), 2.0423, 1e-4, "t 30");
+    assert_double_msg(stats_t975(40), 2.0211, 2e-4, "t 40");     /* tables: 2.0211 */
+    assert_double_msg(stats_t975(120), 1.9799, 1e-4, "t 120");   /* tables: 1.9799 */
+    assert_double_msg(stats_t975(1e9), 1.959964, 1e-6, "t inf");
     /* Between table rows t is interpolated in 1/df: df 4.5 lies between
      * 2.7764 and 2.5706 at (1/4 - 1/4.5) / (1/4 - 1/5) = 5/9 of the way. */
-    assert_close(stats_t975(4.5), 2.7764 + 5.0 / 9.0 * (2.5706 - 2.7764), 1e-12, "t 4.5");
+    assert_double_msg(stats_t975(4.5), 2.7764 + 5.0 / 9.0 * (2.5706 - 2.7764), 1e-12, "t 4.5");
     welford w = { 0, 0, 0 };
     double xs[] = { 1e9 + 1, 1e9 + 2, 1e9 + 3, 1e9 + 4 };
     for (int i = 0; i < 4; i++)
         stats_welford_add(&w, xs[i]);
-    assert_close(w.mean, 1e9 + 2.5, 1e-6, "welford mean");
-    assert_close(stats_welford_var(&w), 5.0 / 3.0, 1e-9, "welford var");
+    assert_double_msg(w.mean, 1e9 + 2.5, 1e-6, "welford mean");
+    assert_double_msg(stats_welford_var(&w), 5.0 / 3.0, 1e-9, "welford var");
     double q[] = { 5, 1, 4, 2, 3 };
     stats_sort(q, 5);
-    assert_close(stats_quantile_sorted(q, 5, 0.5), 3, 0, "median");
-    assert_close(stats_quantile_sorted(q, 5, 0.05), 1.2, 1e-12, "p5");    /* h = 0.2 */
-    assert_close(stats_quantile_sorted(q, 5, 0.95), 4.8, 1e-12, "p95");
+    assert_double_msg(stats_quantile_sorted(q, 5, 0.5), 3, 0, "median");
+    assert_double_msg(stats_quantile_sorted(q, 5, 0.05), 1.2, 1e-12, "p5");    /* h = 0.2 */
+    assert_double_msg(stats_quantile_sorted(q, 5, 0.95), 4.8, 1e-12, "p95");
     assert_true(isnan(stats_quantile_sorted(q, 0, 0.5)));
     /* Welch: identical samples never differ; zero spread differs if any gap. */
     assert_int_equal(stats_welch_beyond(3, 12, 4, 3, 12, 4), 0);

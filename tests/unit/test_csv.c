@@ -13,16 +13,10 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "assert_double.h"
 #include "util/csv_read.h"
 #include "util/csv_write.h"
 #include "util/strbuf.h"
-
-/* assert_float_equal compares in float precision; this one does not. */
-static void assert_double_near(double want, double got, double tol)
-{
-    if (!(fabs(want - got) <= tol))
-        fail_msg("expected %.17g, got %.17g (tolerance %g)", want, got, tol);
-}
 
 /* ------------------------------------------------------------- strbuf */
 
@@ -230,14 +224,14 @@ static void test_read_basic(void **state)
     assert_string_equal(csvr_field(r, 0), "Sudan");
     double v = 0;
     assert_int_equal(csvr_number(r, 1, &v, &err), 0);
-    assert_double_near(3000.0, v, 0);
+    assert_double(v, 3000.0, 0);
 
     assert_int_equal(csvr_next(r, &err), 1);
     assert_int_equal(csvr_line(r), 3);
     assert_string_equal(csvr_field(r, 0), "Chad, N'Djamena");
     assert_int_equal(csvr_field_len(r, 0), 15);
     assert_int_equal(csvr_number(r, 1, &v, &err), 0);
-    assert_double_near(2000.5, v, 0);
+    assert_double(v, 2000.5, 0);
     long line, col;
     csvr_field_pos(r, 1, &line, &col);
     assert_int_equal(line, 3);
@@ -369,7 +363,7 @@ static void test_read_numbers(void **state)
     double v = 0;
     assert_int_equal(csvr_next(r, &err), 1);
     assert_int_equal(csvr_number(r, 1, &v, &err), 0);
-    assert_double_near(-1250.0, v, 0);
+    assert_double(v, -1250.0, 0);
     assert_int_equal(csvr_next(r, &err), 1);
     assert_int_equal(csvr_number(r, 1, &v, &err), DEMOB_EINPUT);
     assert_string_equal(err.message, "in.csv:3:3: column 'count': 'abc' is not a number");
@@ -387,7 +381,7 @@ static void test_read_numbers(void **state)
     assert_int_equal(csvr_number(r, 1, &v, &err), DEMOB_EINPUT);   /* overflows */
     assert_int_equal(csvr_next(r, &err), 1);
     assert_int_equal(csvr_number(r, 1, &v, &err), 0);
-    assert_double_near(16.0, v, 0);
+    assert_double(v, 16.0, 0);
     assert_int_equal(csvr_next(r, &err), 0);
     csvr_close(r);
 }
@@ -417,7 +411,7 @@ static void test_read_file_across_blocks(void **state)
         n++;
         double v;
         assert_int_equal(csvr_number(r, 0, &v, &err), 0);
-        assert_double_near((double)n, v, 0);
+        assert_double(v, (double)n, 0);
         assert_int_equal(csvr_line(r), 2 * n);
         char want[48];
         snprintf(want, sizeof want, "a, quoted\nnote %ld", n);

@@ -14,19 +14,12 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "assert_double.h"
 #include "report/outcomes.h"
 #include "report/report.h"
 #include "scratch.h"
 
 static char dir[64];
-
-static void assert_close(double got, double want, double tol, const char *what)
-{
-    if (!(fabs(got - want) <= tol)) {
-        print_error("%s: got %.12g, want %.12g\n", what, got, want);
-        fail();
-    }
-}
 
 static void put(const char *sub, const char *name, const char *text)
 {
@@ -113,31 +106,31 @@ static void worked_outcomes(void **state)
     assert_int_equal(oc.n_states, 4);
     long s = outcomes_origin(&oc, "S"), c = outcomes_origin(&oc, "C");
     long rep = outcomes_state(&oc, "repatriated");
-    assert_close(oc.initial[s], 100, 0, "S initial");
-    assert_close(oc.initial[c], 10, 0, "C initial");
+    assert_double_msg(oc.initial[s], 100, 0, "S initial");
+    assert_double_msg(oc.initial[c], 10, 0, "C initial");
     /* Final repatriated of S: 50 and 45 -> mean 47.5; total over origins:
      * 55 and 45 -> mean 50, p5 = 45 + 0.05 * 10 = 45.5. */
-    assert_close(oc.final_mean[s * 4 + rep], 47.5, 1e-12, "final S repatriated");
-    assert_close(oc.final_total[rep].mean, 50, 1e-12, "final repatriated total");
-    assert_close(oc.final_total[rep].p5, 45.5, 1e-12, "p5");
-    assert_close(oc.final_total[rep].p95, 54.5, 1e-12, "p95");
+    assert_double_msg(oc.final_mean[s * 4 + rep], 47.5, 1e-12, "final S repatriated");
+    assert_double_msg(oc.final_total[rep].mean, 50, 1e-12, "final repatriated total");
+    assert_double_msg(oc.final_total[rep].p5, 45.5, 1e-12, "p5");
+    assert_double_msg(oc.final_total[rep].p95, 54.5, 1e-12, "p95");
     assert_string_equal(oc.milestone_source, "flows.csv");
     assert_int_equal(oc.has_milestones, 1);
     assert_int_equal(oc.m50[s].n, 2);
-    assert_close(oc.m50[s].p50, 1.5, 1e-12, "S 50% median");
-    assert_close(oc.m90[s].p50, 3, 0, "S 90%");
+    assert_double_msg(oc.m50[s].p50, 1.5, 1e-12, "S 50% median");
+    assert_double_msg(oc.m90[s].p50, 3, 0, "S 90%");
     assert_int_equal(oc.m50[c].n, 1);     /* run 2 never gets C home */
-    assert_close(oc.m50[c].p50, 2, 0, "C 50%");
+    assert_double_msg(oc.m50[c].p50, 2, 0, "C 50%");
     assert_int_equal(oc.m90[c].n, 0);
     assert_int_equal(oc.has_peak, 1);
-    assert_close(oc.peak.mean, 40, 1e-12, "peak mean (30, 50)");
-    assert_close(oc.peak_step.mean, 1.5, 1e-12, "peak step mean (1, 2)");
+    assert_double_msg(oc.peak.mean, 40, 1e-12, "peak mean (30, 50)");
+    assert_double_msg(oc.peak_step.mean, 1.5, 1e-12, "peak step mean (1, 2)");
     assert_int_equal(oc.has_costs, 1);
     assert_int_equal(oc.n_categories, 2);
     assert_string_equal(oc.categories[0], "site");
-    assert_close(oc.cost[0].mean, 200, 1e-12, "site (100, 300)");
-    assert_close(oc.cost[1].mean, 25, 1e-12, "transport (50, 0)");
-    assert_close(oc.cost_total.mean, 225, 1e-12, "total (150, 300)");
+    assert_double_msg(oc.cost[0].mean, 200, 1e-12, "site (100, 300)");
+    assert_double_msg(oc.cost[1].mean, 25, 1e-12, "transport (50, 0)");
+    assert_double_msg(oc.cost_total.mean, 225, 1e-12, "total (150, 300)");
     outcomes_free(&oc);
 
     /* Without flows.csv: repatriated + the next state (reintegrated)
@@ -150,8 +143,8 @@ static void worked_outcomes(void **state)
     assert_int_equal(rename(flows, keep), 0);
     assert_int_equal(outcomes_load(path, &o, &oc, &err), 0);
     assert_string_equal(oc.milestone_source, "populations.csv");
-    assert_close(oc.m50[s].p50, 1.5, 1e-12, "fallback S 50%");
-    assert_close(oc.m90[s].p50, 3, 0, "fallback S 90%");
+    assert_double_msg(oc.m50[s].p50, 1.5, 1e-12, "fallback S 50%");
+    assert_double_msg(oc.m90[s].p50, 3, 0, "fallback S 90%");
     /* C: run 1 holds 5 from step 2 (50%); run 2 has 10 reintegrated at 3. */
     assert_int_equal(oc.m50[c].n, 2);
     assert_int_equal(oc.m90[c].n, 1);
@@ -161,7 +154,7 @@ static void worked_outcomes(void **state)
     /* Another peak state; a state that is not there. */
     o.peak_state = "present";
     assert_int_equal(outcomes_load(path, &o, &oc, &err), 0);
-    assert_close(oc.peak.mean, 110, 0, "present peaks at the start");
+    assert_double_msg(oc.peak.mean, 110, 0, "present peaks at the start");
     outcomes_free(&oc);
     o.peak_state = "nowhere";
     o.return_state = "nowhere";

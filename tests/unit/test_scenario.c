@@ -19,19 +19,12 @@
 #include <lauxlib.h>
 #include <lualib.h>
 
+#include "assert_double.h"
 #include "demob.h"
 #include "lua/lua_priv.h"
 #include "lua/scenario.h"
 
 #define DIR "tests/scenarios/"
-
-static void assert_double(double got, double want, double tol)
-{
-    if (!(fabs(got - want) <= tol)) {
-        print_error("got %.17g, want %.17g (tolerance %g)\n", got, want, tol);
-        fail();
-    }
-}
 
 static void assert_contains(const char *haystack, const char *needle)
 {

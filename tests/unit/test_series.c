@@ -13,18 +13,11 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "assert_double.h"
 #include "scratch.h"
 #include "report/series.h"
 
 static char dir[64];
-
-static void assert_close(double got, double want, double tol, const char *what)
-{
-    if (!(fabs(got - want) <= tol)) {
-        print_error("%s: got %.12g, want %.12g\n", what, got, want);
-        fail();
-    }
-}
 
 static const char *put(const char *name, const char *text)
 {
@@ -78,15 +71,15 @@ static void groups_means_and_quantiles(void **state)
     assert_int_equal(s.n_samples, 5);
     assert_string_equal(s.groups[0], "a");
     assert_string_equal(s.dates[1], "2020-12");
-    assert_close(s.x[1], 1, 0, "x");
+    assert_double_msg(s.x[1], 1, 0, "x");
     size_t a1 = 0 * s.n_steps + 1, b1 = 1 * s.n_steps + 1;
-    assert_close(s.mean[a1], 31, 1e-12, "mean a");
-    assert_close(s.p5[a1], 13, 1e-5, "p5 a");
-    assert_close(s.p50[a1], 31, 1e-5, "p50 a");
-    assert_close(s.p95[a1], 49, 1e-5, "p95 a");
-    assert_close(s.mean[b1], 10, 1e-12, "mean b");
-    assert_close(s.p5[b1], 10, 0, "p5 b");
-    assert_close(s.mean[0], 100, 0, "a at step 0");
+    assert_double_msg(s.mean[a1], 31, 1e-12, "mean a");
+    assert_double_msg(s.p5[a1], 13, 1e-5, "p5 a");
+    assert_double_msg(s.p50[a1], 31, 1e-5, "p50 a");
+    assert_double_msg(s.p95[a1], 49, 1e-5, "p95 a");
+    assert_double_msg(s.mean[b1], 10, 1e-12, "mean b");
+    assert_double_msg(s.p5[b1], 10, 0, "p5 b");
+    assert_double_msg(s.mean[0], 100, 0, "a at step 0");
     series_free(&s);
 
     /* By origin, only state a: S = 30 on average, C = 1. */
@@ -95,8 +88,8 @@ static void groups_means_and_quantiles(void **state)
     assert_int_equal(series_load(path, &qo, &s, &err), 0);
     assert_int_equal(s.n_groups, 2);
     assert_string_equal(s.groups[1], "C");
-    assert_close(s.mean[0 * 2 + 1], 30, 1e-12, "S a");
-    assert_close(s.mean[1 * 2 + 1], 1, 1e-12, "C a");
+    assert_double_msg(s.mean[0 * 2 + 1], 30, 1e-12, "S a");
+    assert_double_msg(s.mean[1 * 2 + 1], 1, 1e-12, "C a");
     assert_null(s.p50);
     series_free(&s);
 
@@ -107,9 +100,9 @@ static void groups_means_and_quantiles(void **state)
     assert_int_equal(series_load(path, &qt, &s, &err), 0);
     assert_int_equal(s.n_groups, 1);
     assert_string_equal(s.groups[0], "all");
-    assert_close(s.mean[0], 0, 0, "cum 0");
-    assert_close(s.mean[1], 6, 1e-12, "cum 1");
-    assert_close(s.p95[1], 6, 1e-6, "cum p95");
+    assert_double_msg(s.mean[0], 0, 0, "cum 0");
+    assert_double_msg(s.mean[1], 6, 1e-12, "cum 1");
+    assert_double_msg(s.p95[1], 6, 1e-6, "cum p95");
     series_free(&s);
 }
 
@@ -123,12 +116,12 @@ static void sweep_points_and_quantiles_file(void **state)
     demob_error err = { 0 };
     assert_int_equal(series_load(path, &q, &s, &err), 0);
     assert_int_equal(s.n_samples, 2);
-    assert_close(s.mean[0], 50, 0, "point 2");
+    assert_double_msg(s.mean[0], 50, 0, "point 2");
     series_free(&s);
     q.point = -1;   /* pooled: (4 + 6 + 40 + 60) / 4 */
     assert_int_equal(series_load(path, &q, &s, &err), 0);
     assert_int_equal(s.n_samples, 4);
-    assert_close(s.mean[0], 27.5, 0, "pooled");
+    assert_double_msg(s.mean[0], 27.5, 0, "pooled");
     series_free(&s);
 
     const char *qpath = put("quantiles.csv",
@@ -141,15 +134,15 @@ static void sweep_points_and_quantiles_file(void **state)
     assert_int_equal(series_load(qpath, &qq, &s, &err), 0);
     assert_int_equal(s.kind, TIDY_QUANTILES);
     assert_non_null(s.p50);
-    assert_close(s.mean[0], 30, 0, "q mean");
-    assert_close(s.p5[0], 28, 0, "q p5");
-    assert_close(s.p95[0], 32, 0, "q p95");
+    assert_double_msg(s.mean[0], 30, 0, "q mean");
+    assert_double_msg(s.p5[0], 28, 0, "q p5");
+    assert_double_msg(s.p95[0], 32, 0, "q p95");
     series_free(&s);
     /* Summed over origins: the mean adds up (30 + 40), quantiles do not. */
     qq.origins = NULL;
     qq.n_origins = 0;
     assert_int_equal(series_load(qpath, &qq, &s, &err), 0);
-    assert_close(s.mean[0], 70, 0, "q sum");
+    assert_double_msg(s.mean[0], 70, 0, "q sum");
     assert_null(s.p50);
     series_free(&s);
     /* Several points need --point. */
@@ -213,11 +206,11 @@ static void select_matches_direct_load(void **state)
     assert_string_equal(picked.groups[0], "total");
     assert_int_equal(picked.n_samples, 5);
     for (size_t t = 0; t < 2; t++) {
-        assert_close(picked.mean[t], direct.mean[t], 0, "mean");
-        assert_close(picked.p5[t], direct.p5[t], 0, "p5");
-        assert_close(picked.p95[t], direct.p95[t], 0, "p95");
+        assert_double_msg(picked.mean[t], direct.mean[t], 0, "mean");
+        assert_double_msg(picked.p5[t], direct.p5[t], 0, "p5");
+        assert_double_msg(picked.p95[t], direct.p95[t], 0, "p95");
     }
-    assert_close(picked.p95[1], 49, 1e-5, "p95 of the total of a");
+    assert_double_msg(picked.p95[1], 49, 1e-5, "p95 of the total of a");
     series_free(&picked);
     series_free(&direct);
     /* Without keep_runs: means only. A missing item is bad input. */

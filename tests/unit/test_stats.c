@@ -9,14 +9,8 @@
 #include <math.h>
 #include <stdlib.h>
 
+#include "assert_double.h"
 #include "util/stats.h"
-
-static void near(double got, double want, double tol, int line)
-{
-    if (!(fabs(got - want) <= tol))
-        fail_msg("line %d: got %.17g, want %.17g (tolerance %g)", line, got, want, tol);
-}
-#define NEAR(g, w, t) near((g), (w), (t), __LINE__)
 
 /* Type 7 over 1..10: h = 9p. p5: h = 0.45 -> 1.45; p50: h = 4.5 -> 5.5;
  * p95: h = 8.55 -> 9.55; p0 and p100 are the extremes. */
@@ -26,17 +20,17 @@ static void test_quantiles_type7(void **state)
     double x[10] = {7, 3, 10, 1, 5, 2, 9, 4, 8, 6};
     stats_sort(x, 10);
     for (int i = 0; i < 10; i++)
-        NEAR(x[i], i + 1, 0);
-    NEAR(stats_quantile_sorted(x, 10, 0.05), 1.45, 1e-12);
-    NEAR(stats_quantile_sorted(x, 10, 0.5), 5.5, 1e-12);
-    NEAR(stats_quantile_sorted(x, 10, 0.95), 9.55, 1e-12);
-    NEAR(stats_quantile_sorted(x, 10, 0), 1, 0);
-    NEAR(stats_quantile_sorted(x, 10, 1), 10, 0);
+        assert_double(x[i], i + 1, 0);
+    assert_double(stats_quantile_sorted(x, 10, 0.05), 1.45, 1e-12);
+    assert_double(stats_quantile_sorted(x, 10, 0.5), 5.5, 1e-12);
+    assert_double(stats_quantile_sorted(x, 10, 0.95), 9.55, 1e-12);
+    assert_double(stats_quantile_sorted(x, 10, 0), 1, 0);
+    assert_double(stats_quantile_sorted(x, 10, 1), 10, 0);
     /* One value: every quantile is that value; two: linear between. */
     double one = 42;
-    NEAR(stats_quantile_sorted(&one, 1, 0.05), 42, 0);
+    assert_double(stats_quantile_sorted(&one, 1, 0.05), 42, 0);
     double two[2] = {10, 20};
-    NEAR(stats_quantile_sorted(two, 2, 0.95), 19.5, 1e-12);
+    assert_double(stats_quantile_sorted(two, 2, 0.95), 19.5, 1e-12);
     assert_true(isnan(stats_quantile_sorted(x, 0, 0.5)));
 }
 
@@ -46,11 +40,11 @@ static void test_mean_sd(void **state)
     (void)state;
     double x[8] = {2, 4, 4, 4, 5, 5, 7, 9}, m, sd;
     stats_mean_sd(x, 8, &m, &sd);
-    NEAR(m, 5, 0);
-    NEAR(sd, sqrt(32.0 / 7.0), 1e-15);
+    assert_double(m, 5, 0);
+    assert_double(sd, sqrt(32.0 / 7.0), 1e-15);
     stats_mean_sd(x, 1, &m, &sd);
-    NEAR(m, 2, 0);
-    NEAR(sd, 0, 0);
+    assert_double(m, 2, 0);
+    assert_double(sd, 0, 0);
 }
 
 static void test_ranks_ties(void **state)
@@ -62,7 +56,7 @@ static void test_ranks_ties(void **state)
     /* -1 -> 1, 5 -> 2, 10 -> 3, the three 20s share ranks 4,5,6 -> 5. */
     double want[6] = {3, 5, 5, 2, 5, 1};
     for (int i = 0; i < 6; i++)
-        NEAR(r[i], want[i], 0);
+        assert_double(r[i], want[i], 0);
 }
 
 /* x = 1..5, y = {5,6,7,8,7}: ranks of y {1,2,3.5,5,3.5}; deviations
@@ -75,13 +69,13 @@ static void test_spearman(void **state)
     stats_pair sc[5];
     stats_ranks(x, 5, rx, sc);
     stats_ranks(y, 5, ry, sc);
-    NEAR(stats_pearson(rx, ry, 5), 8 / sqrt(95), 1e-15);
+    assert_double(stats_pearson(rx, ry, 5), 8 / sqrt(95), 1e-15);
     /* Monotone but not linear: Spearman is exactly 1 (and -1 reversed). */
     double z[5] = {1, 8, 27, 64, 125}, w[5] = {9, 4, 1, 0.5, 0.1}, rz[5], rw[5];
     stats_ranks(z, 5, rz, sc);
     stats_ranks(w, 5, rw, sc);
-    NEAR(stats_pearson(rx, rz, 5), 1, 1e-15);
-    NEAR(stats_pearson(rx, rw, 5), -1, 1e-15);
+    assert_double(stats_pearson(rx, rz, 5), 1, 1e-15);
+    assert_double(stats_pearson(rx, rw, 5), -1, 1e-15);
     double c[5] = {3, 3, 3, 3, 3};
     assert_true(isnan(stats_pearson(rx, c, 5)));
 }
@@ -99,16 +93,16 @@ static void test_prcc_two_params(void **state)
     stats_ranks(x1, 8, r1, sc);
     stats_ranks(x2, 8, r2, sc);
     stats_ranks(y, 8, ry, sc);
-    NEAR(stats_pearson(r1, ry, 8), 2.0 / 3.0, 1e-15);
-    NEAR(stats_pearson(r2, ry, 8), 19.0 / 21.0, 1e-15);
-    NEAR(stats_pearson(r1, r2, 8), 11.0 / 21.0, 1e-15);
+    assert_double(stats_pearson(r1, ry, 8), 2.0 / 3.0, 1e-15);
+    assert_double(stats_pearson(r2, ry, 8), 19.0 / 21.0, 1e-15);
+    assert_double(stats_pearson(r1, r2, 8), 11.0 / 21.0, 1e-15);
     const double *xr[2] = {r1, r2};
     assert_int_equal(stats_prcc(xr, 2, ry, 8, out), 0);
-    NEAR(out[0], 17.0 / 32.0, 1e-13);
-    NEAR(out[1], 7.0 / 8.0, 1e-13);
+    assert_double(out[0], 17.0 / 32.0, 1e-13);
+    assert_double(out[1], 7.0 / 8.0, 1e-13);
     /* One param: the PRCC is the Spearman correlation. */
     assert_int_equal(stats_prcc(xr, 1, ry, 8, out), 0);
-    NEAR(out[0], 2.0 / 3.0, 1e-14);
+    assert_double(out[0], 2.0 / 3.0, 1e-14);
 }
 
 /* Undefined cases give NaN: too few points, a collinear pair, a

@@ -13,14 +13,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "assert_double.h"
 #include "sweep/sweep_design.h"
-
-static void near(double got, double want, double tol, int line)
-{
-    if (!(fabs(got - want) <= tol))
-        fail_msg("line %d: got %.17g, want %.17g (tolerance %g)", line, got, want, tol);
-}
-#define NEAR(g, w, t) near((g), (w), (t), __LINE__)
 
 static void has(const demob_error *err, const char *part)
 {
@@ -45,8 +39,8 @@ static void test_grid(void **state)
     assert_string_equal(d.names[1], "b");
     double want[6][2] = {{1, 10}, {1, 20}, {2, 10}, {2, 20}, {3, 10}, {3, 20}};
     for (int p = 0; p < 6; p++) {
-        NEAR(sweep_design_at(&d, p, 0), want[p][0], 0);
-        NEAR(sweep_design_at(&d, p, 1), want[p][1], 0);
+        assert_double(sweep_design_at(&d, p, 0), want[p][0], 0);
+        assert_double(sweep_design_at(&d, p, 1), want[p][1], 0);
     }
     sweep_design_free(&d);
     sweep_spec_free(&s);
@@ -70,9 +64,9 @@ static void test_crossed_blocks(void **state)
     assert_int_equal(sweep_design_build(&s, 5, &d, &err), 0);
     assert_int_equal(d.n_points, 24);
     for (long p = 0; p < 24; p++) {
-        NEAR(sweep_design_at(&d, p, 0), p < 12 ? 7 : 8, 0);
-        NEAR(sweep_design_at(&d, p, 1), (double)((p / 4) % 3 + 1), 0);
-        NEAR(sweep_design_at(&d, p, 2), sweep_design_at(&d, p % 4, 2), 0);
+        assert_double(sweep_design_at(&d, p, 0), p < 12 ? 7 : 8, 0);
+        assert_double(sweep_design_at(&d, p, 1), (double)((p / 4) % 3 + 1), 0);
+        assert_double(sweep_design_at(&d, p, 2), sweep_design_at(&d, p % 4, 2), 0);
     }
     sweep_design_free(&d);
     sweep_spec_free(&s);
@@ -142,7 +136,7 @@ static void test_distribution_means(void **state)
         double sum = 0;
         for (long p = 0; p < N; p++)
             sum += sweep_design_at(&d, p, k);
-        NEAR(sum / N, mean[k], 5 * sd[k] / sqrt(N));
+        assert_double(sum / N, mean[k], 5 * sd[k] / sqrt(N));
     }
     /* The discrete choice only gives its values. */
     for (long p = 0; p < N; p++) {
@@ -159,21 +153,21 @@ static void test_distribution_means(void **state)
 static void test_quantile_functions(void **state)
 {
     (void)state;
-    NEAR(sweep_norm_quantile(0.5), 0, 1e-16);
-    NEAR(sweep_norm_quantile(0.975), 1.959963984540054, 1e-14);
-    NEAR(sweep_norm_quantile(0.025), -1.959963984540054, 1e-14);
-    NEAR(sweep_norm_quantile(1e-10), -6.361340902404056, 1e-12);
-    NEAR(sweep_norm_quantile(0.8), 0.8416212335729143, 1e-14);
+    assert_double(sweep_norm_quantile(0.5), 0, 1e-16);
+    assert_double(sweep_norm_quantile(0.975), 1.959963984540054, 1e-14);
+    assert_double(sweep_norm_quantile(0.025), -1.959963984540054, 1e-14);
+    assert_double(sweep_norm_quantile(1e-10), -6.361340902404056, 1e-12);
+    assert_double(sweep_norm_quantile(0.8), 0.8416212335729143, 1e-14);
     sweep_dist t = {.kind = DIST_TRIANGULAR, .a = 0, .b = 1, .c = 4};
-    NEAR(sweep_dist_quantile(&t, 0.25), 1, 1e-15);
-    NEAR(sweep_dist_quantile(&t, 0.5), 4 - sqrt(6), 1e-15);
+    assert_double(sweep_dist_quantile(&t, 0.25), 1, 1e-15);
+    assert_double(sweep_dist_quantile(&t, 0.5), 4 - sqrt(6), 1e-15);
     /* Truncated normal: u spans [F(lo), F(hi)]; the median of N(0,1)
      * truncated to [0, inf) is the 0.75 quantile, 0.6744897501960817. */
     sweep_dist n;
     demob_error err = {0};
     assert_int_equal(sweep_parse_dist("x", "normal:0:1:0:1e300", &n, &err), 0);
-    NEAR(sweep_dist_quantile(&n, 0.5), 0.6744897501960817, 1e-14);
-    NEAR(sweep_dist_quantile(&n, 1e-9), 0, 1e-8);
+    assert_double(sweep_dist_quantile(&n, 0.5), 0.6744897501960817, 1e-14);
+    assert_double(sweep_dist_quantile(&n, 1e-9), 0, 1e-8);
     sweep_dist_free(&n);
 }
 
@@ -197,10 +191,10 @@ static void test_seeding(void **state)
     int same = 0;
     for (int p = 0; p < 10; p++) {
         same += sweep_design_at(&d1, p, 0) == sweep_design_at(&d3, p, 0);
-        NEAR(sweep_design_at(&d4, p, 0), sweep_design_at(&d1, p, 0), 0);
+        assert_double(sweep_design_at(&d4, p, 0), sweep_design_at(&d1, p, 0), 0);
         /* Values are rounded to 12 significant digits. */
         double v = sweep_design_at(&d1, p, 0);
-        NEAR(v, sweep_round12(v), 0);
+        assert_double(v, sweep_round12(v), 0);
     }
     assert_int_equal(same, 0);
     sweep_design_free(&d1);
@@ -256,7 +250,7 @@ static void test_bad_specs(void **state)
     assert_int_equal(sweep_spec_resolve_range(&s, 0, NAN, NAN, &err), DEMOB_EINPUT);
     has(&err, "declares no range");
     assert_int_equal(sweep_spec_resolve_range(&s, 0, 0.1, 0.2, &err), 0);
-    NEAR(s.factors[0].dist.b, 0.2, 0);
+    assert_double(s.factors[0].dist.b, 0.2, 0);
     sweep_spec_free(&s);
 }
 
@@ -283,11 +277,11 @@ static void test_points_csv(void **state)
     assert_int_equal(s.n_rows, 3);
     assert_int_equal(s.n_cols, 2);
     assert_string_equal(s.pt_names[1], "registration");
-    NEAR(s.pt_values[5], 0.25, 0);
+    assert_double(s.pt_values[5], 0.25, 0);
     sweep_design d;
     assert_int_equal(sweep_design_build(&s, 1, &d, &err), 0);
     assert_int_equal(d.n_points, 3);
-    NEAR(sweep_design_at(&d, 1, 0), 600, 0);
+    assert_double(sweep_design_at(&d, 1, 0), 600, 0);
     sweep_design_free(&d);
     sweep_spec_free(&s);
 
