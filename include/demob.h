@@ -35,6 +35,8 @@ enum demob_status {
     DEMOB_OK = 0,
     DEMOB_EINPUT = -2,   /* bad input: the model or a value is invalid      */
     DEMOB_ERUN = -1,     /* the run failed (I/O, memory, a hook raised)     */
+    DEMOB_EINTR = -3,    /* stopped before the end: a signal or a request to
+                          * stop (the work done so far is kept)             */
 };
 
 typedef struct demob_error {
