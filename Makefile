@@ -52,7 +52,7 @@ UNIT_SRC := $(wildcard tests/unit/test_*.c)
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 BIN      := $(BUILD)/demob
 
-.PHONY: all test unit-test cli-test demo deps check-deps bench install uninstall clean fuzz
+.PHONY: all test unit-test cli-test embed-test demo deps check-deps bench install uninstall clean fuzz
 all: check-deps $(BIN) demob
 
 demob: $(BIN)
@@ -95,10 +95,19 @@ $(BUILD)/tests:
 # make test: installs what is missing, builds, runs every test.
 test:
 	@tools/install-deps --if-missing $(DEB_PACKAGES)
-	@$(MAKE) --no-print-directory unit-test cli-test
+	@$(MAKE) --no-print-directory unit-test embed-test cli-test
 
 unit-test: check-deps $(UNIT_BIN)
 	@tools/run-unit-tests $(UNIT_BIN)
+
+# The engine embedded by another program: demob.h and libdemob_engine.a only.
+EMBED_TEST := $(BUILD)/tests/embed_test
+$(EMBED_TEST): tests/embed/embed_test.c include/demob.h $(BUILD)/libdemob_engine.a | $(BUILD)/tests
+	$(CC) -std=c11 -Wall -Wextra $(CFLAGS) $(LDFLAGS) $(filter -fsanitize%,$(ALL_CFLAGS)) -Iinclude -o $@ \
+	  tests/embed/embed_test.c $(BUILD)/libdemob_engine.a -lm
+
+embed-test: $(EMBED_TEST)
+	@$(EMBED_TEST)
 
 cli-test: check-deps $(BIN)
 	@DEMOB=$(BIN) tests/cli/run-all
