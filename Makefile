@@ -55,7 +55,7 @@ UNIT_SRC := $(wildcard tests/unit/test_*.c)
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 BIN      := $(BUILD)/demob
 
-.PHONY: all test unit-test cli-test check-layers demo deps check-deps bench install uninstall clean fuzz
+.PHONY: all test unit-test cli-test embed-test check-layers demo deps check-deps bench install uninstall clean fuzz
 all: check-deps $(BIN) demob
 
 demob: $(BIN)
@@ -100,11 +100,20 @@ $(BUILD)/tests:
 # failure would otherwise stop them).
 test:
 	@tools/install-deps --if-missing $(DEB_PACKAGES)
-	@$(MAKE) --no-print-directory unit-test cli-test; tests=$$?; \
+	@$(MAKE) --no-print-directory unit-test embed-test cli-test; tests=$$?; \
 	  $(MAKE) --no-print-directory check-layers && exit $$tests
 
 unit-test: check-deps $(UNIT_BIN)
 	@tools/run-unit-tests $(UNIT_BIN)
+
+# The engine embedded by another program: demob.h and libdemob_engine.a only.
+EMBED_TEST := $(BUILD)/tests/embed_test
+$(EMBED_TEST): tests/embed/embed_test.c include/demob.h $(BUILD)/libdemob_engine.a | $(BUILD)/tests
+	$(CC) -std=c11 -Wall -Wextra $(CFLAGS) $(LDFLAGS) $(filter -fsanitize%,$(ALL_CFLAGS)) -Iinclude -o $@ \
+	  tests/embed/embed_test.c $(BUILD)/libdemob_engine.a -lm
+
+embed-test: $(EMBED_TEST)
+	@$(EMBED_TEST)
 
 cli-test: check-deps $(BIN)
 	@DEMOB=$(BIN) tests/cli/run-all

@@ -35,6 +35,8 @@ enum demob_status {
     DEMOB_OK = 0,
     DEMOB_EINPUT = -2,   /* bad input: the model or a value is invalid      */
     DEMOB_ERUN = -1,     /* the run failed (I/O, memory, a hook raised)     */
+    DEMOB_EINTR = -3,    /* stopped before the end: a signal or a request to
+                          * stop (the work done so far is kept)             */
 };
 
 typedef struct demob_error {
@@ -219,6 +221,20 @@ int demob_model_n_categories(const demob_model *m);
 const char *demob_model_category_name(const demob_model *m, int c);
 /* "YYYY-MM" / "YYYY-MM-DD" label of stock time t, or "" without a start. */
 const char *demob_model_date(const demob_model *m, int t);
+demob_unit demob_model_unit(const demob_model *m);
+int demob_model_n_budgets(const demob_model *m);
+const char *demob_model_budget_name(const demob_model *m, int b);
+/* Declared costs (state, flow and fixed costs). */
+int demob_model_n_costs(const demob_model *m);
+/* 1 when some cost of category c applies to origin o; o == n_origins asks
+ * for fixed costs (which belong to no origin). */
+int demob_model_cost_applies(const demob_model *m, int o, int c);
+/* Links (valid once frozen): one per (flow, origin) pair the flow applies
+ * to, numbered from 0 by origin, then the flow's from-state, then flow.
+ * demob_sim_arrays lists movers in this order. */
+int demob_model_n_links(const demob_model *m);
+int demob_model_link_origin(const demob_model *m, int k);
+int demob_model_link_flow(const demob_model *m, int k);
 
 /* ------------------------------------------------------------- one run */
 
@@ -260,6 +276,35 @@ double demob_sim_cost_total(const demob_sim *s);
 double demob_sim_budget_balance(const demob_sim *s, int budget);
 /* Money flows wanted to spend in the last step but could not. */
 double demob_sim_funding_gap(const demob_sim *s, int budget);
+/* The largest total of a state at any stock time so far (t = 0 included). */
+double demob_sim_state_peak(const demob_sim *s, int state);
+/* Everyone who arrived from outside since t = 0 (declared and hook
+ * arrivals; initial stocks are not arrivals). */
+double demob_sim_arrived(const demob_sim *s);
+
+/* Whole arrays at once, for writers of every cell at every step (output
+ * files): pointers into the run's own buffers, read-only. They stay valid
+ * as long as the sim; their contents are those of the current stock time
+ * and change with every demob_sim_reset and demob_sim_step. Counts are in
+ * the *_i arrays in stochastic mode (the *_d ones are NULL) and in the *_d
+ * arrays in deterministic mode (the *_i ones are NULL).
+ *   stock_*   [n_origins * n_states]  cell = origin * n_states + state
+ *   arrive_*  [n_origins * n_states]  arrivals from outside in the last
+ *                                     step (meaningless at t = 0)
+ *   moved_*   [n_links]               movers along each link in the last
+ *                                     step (demob_model_link_*)
+ *   cost      [(n_origins + 1) * n_categories]  the last step's costs,
+ *             origin * n_categories + category; row n_origins: fixed costs
+ *   balance, spent, gap  [n_budgets]  after the last step */
+typedef struct demob_sim_arrays {
+    int stochastic;
+    const int64_t *stock_i;  const double *stock_d;
+    const int64_t *arrive_i; const double *arrive_d;
+    const int64_t *moved_i;  const double *moved_d;
+    const double *cost;
+    const double *balance, *spent, *gap;
+} demob_sim_arrays;
+void demob_sim_get_arrays(const demob_sim *s, demob_sim_arrays *out);
 
 /* Writes (from hooks). */
 double demob_sim_value(const demob_sim *s, demob_value v);

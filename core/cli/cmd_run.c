@@ -114,8 +114,7 @@ int cmd_run(int argc, char **argv)
     cli_catch_signals();
     runner_config rcfg;
     memset(&rcfg, 0, sizeof rcfg);
-    rcfg.main = sc;
-    rcfg.sopt = &a.sopt;
+    scenario_runner_hooks(sc, &a.sopt, &rcfg.hooks);
     rcfg.workers = a.workers > 0 ? a.workers : runner_default_workers();
     rcfg.plan = a.plan;
     rcfg.n_jobs = demob_model_runs(m);

@@ -17,7 +17,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "cli.h"
@@ -32,6 +31,7 @@
 #include "sweep/sweep_quant.h"
 #include "sweep/sweep_sens.h"
 #include "sweep/sweep_shared.h"
+#include "util/timer.h"
 
 static const char sweep_help[] =
     "usage: demob sweep SCENARIO.lua -o DIR [options]   (default DIR: out/<scenario name>-sweep)\n"
@@ -89,7 +89,6 @@ typedef struct sweep_ctx {
     sweep_quant q;
     size_t block_bytes;
     strbuf row;
-    long stop_after, consumed;
     /* What the manifest tells about the sweep. */
     char id[65], design_hex[65];
     const char *design_from;    /* "sweep{}" or "command line" */
@@ -481,8 +480,6 @@ static int consume_fn(void *ud, long j, const runner_job *job, strbuf *const buf
     }
     if (rc == 0)
         rc = sweep_journal_commit(&c->jr, err);
-    if (rc == 0 && c->stop_after > 0 && ++c->consumed >= c->stop_after)
-        cli_interrupted = 1;
     return rc;
 }
 
@@ -603,13 +600,6 @@ static void print_help(void)
         p += n + (p[n] == '\n');
     }
     fputs(sweep_exit_help, stdout);
-}
-
-static double now_seconds(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
 }
 
 /* The design: spec (command line or sweep{}), points, param slots, every
@@ -827,8 +817,7 @@ static int run_jobs(sweep_ctx *c, sweep_args *s, scenario *sc, long *done, demob
     cli_catch_signals();
     runner_config rcfg;
     memset(&rcfg, 0, sizeof rcfg);
-    rcfg.main = sc;
-    rcfg.sopt = &s->a.sopt;
+    scenario_runner_hooks(sc, &s->a.sopt, &rcfg.hooks);
     rcfg.workers = s->a.workers > 0 ? s->a.workers : runner_default_workers();
     rcfg.plan = c->run_plan;
     rcfg.record_stocks = c->quant;
@@ -838,6 +827,7 @@ static int run_jobs(sweep_ctx *c, sweep_args *s, scenario *sc, long *done, demob
     rcfg.consume = consume_fn;
     rcfg.consume_ud = c;
     rcfg.interrupted = &cli_interrupted;
+    rcfg.stop_after = s->stop_after;
     rcfg.progress = !s->a.quiet && isatty(2);
     int rc = runner_run(&rcfg, done, err);
     demob_error serr = {0};
@@ -845,8 +835,8 @@ static int run_jobs(sweep_ctx *c, sweep_args *s, scenario *sc, long *done, demob
         *err = serr;
         rc = serr.status;
     }
-    if (rc && cli_interrupted && strcmp(err->message, "interrupted") == 0)
-        demob_error_set(err, DEMOB_ERUN,
+    if (rc == DEMOB_EINTR)
+        demob_error_set(err, DEMOB_EINTR,
                         "interrupted after %ld of %ld runs (%ld this time); the rest runs with the same command "
                         "and --resume",
                         c->j0 + *done, c->local_jobs, *done);
@@ -860,7 +850,7 @@ int cmd_sweep(int argc, char **argv)
             print_help();
             return 0;
         }
-    double t0 = now_seconds();
+    double t0 = timer_now();
     demob_error err = {0};
     sweep_args s;
     int rc = parse_args(argc, argv, &s, &err);
@@ -892,7 +882,6 @@ int cmd_sweep(int argc, char **argv)
     for (int f = 0; f < SJ_MAX_FILES; f++)
         c.jr.fd[f] = -1;
     strbuf_init(&c.row);
-    c.stop_after = s.stop_after;
     int *slot = NULL, quant_init = 0, finished = 0;
     long done = 0;
     const char *names[SJ_MAX_FILES];
@@ -929,7 +918,7 @@ int cmd_sweep(int argc, char **argv)
         goto out;
     if (!s.a.quiet) {
         long P = design.n_points, R = c.R;
-        double el = now_seconds() - t0;
+        double el = timer_now() - t0;
         fprintf(stderr, "demob sweep: %ld point%s x %ld replicate%s = %ld runs", P, P == 1 ? "" : "s", R,
                 R == 1 ? "" : "s", P * R);
         if (s.shards > 1)

@@ -980,6 +980,25 @@ demob_value demob_model_capacity_value(const demob_model *m, int c) { return m->
 int demob_model_ceiling_state(const demob_model *m, int k) { return m->ceilings[k].state; }
 demob_value demob_model_ceiling_value(const demob_model *m, int k) { return m->ceilings[k].limit; }
 const char *demob_model_category_name(const demob_model *m, int c) { return m->categories[c]; }
+demob_unit demob_model_unit(const demob_model *m) { return m->unit; }
+int demob_model_n_budgets(const demob_model *m) { return m->n_budgets; }
+const char *demob_model_budget_name(const demob_model *m, int b) { return m->budgets[b].name; }
+int demob_model_n_costs(const demob_model *m) { return m->n_costs; }
+int demob_model_n_links(const demob_model *m) { return m->n_links; }
+int demob_model_link_origin(const demob_model *m, int k) { return m->links[k].origin; }
+int demob_model_link_flow(const demob_model *m, int k) { return m->links[k].flow; }
+
+int demob_model_cost_applies(const demob_model *m, int o, int c)
+{
+    for (int i = 0; i < m->n_costs; i++) {
+        const cost_def *d = &m->costs[i];
+        if (d->category != c)
+            continue;
+        if (d->kind == COST_FIXED ? o == m->n_origins : o >= 0 && o < m->n_origins && d->applies[o])
+            return 1;
+    }
+    return 0;
+}
 
 const char *demob_model_date(const demob_model *m, int t)
 {

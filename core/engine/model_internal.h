@@ -1,6 +1,7 @@
 /* model_internal.h - the layout of a demob_model, shared by the files of the
  * core that build it (model.c), check and compile it (model_freeze.c) and
- * run it (engine.c, output.c). Nothing outside core/ includes this. */
+ * run it (step.c, share.c). Private to core/engine/: the other layers use
+ * include/demob.h. */
 #ifndef DEMOB_MODEL_INTERNAL_H
 #define DEMOB_MODEL_INTERNAL_H
 #include <stdint.h>

@@ -1,5 +1,5 @@
-/* sim_internal.h - the layout of one run (demob_sim), shared by the engine
- * (step.c, share.c) and the output writers (output.c). Stocks are
+/* sim_internal.h - the layout of one run (demob_sim), private to the engine
+ * (step.c, share.c; output reads it through demob_sim_get_arrays). Stocks are
  * contiguous, cell = origin * n_states + state; every buffer is allocated
  * once in demob_sim_new, nothing per step. Stochastic mode uses the int64
  * arrays (*_i), deterministic mode the double arrays (*_d). */

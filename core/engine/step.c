@@ -1173,6 +1173,31 @@ double demob_sim_funding_gap(const demob_sim *s, int budget)
     return budget < 0 || budget >= s->m->n_budgets ? 0 : s->gap[budget];
 }
 
+double demob_sim_state_peak(const demob_sim *s, int state)
+{
+    return state < 0 || state >= s->n_s ? 0 : s->peak[state];
+}
+
+double demob_sim_arrived(const demob_sim *s)
+{
+    return s->arrived_cum;
+}
+
+void demob_sim_get_arrays(const demob_sim *s, demob_sim_arrays *out)
+{
+    out->stochastic = s->stochastic;
+    out->stock_i = s->stock_i;
+    out->stock_d = s->stock_d;
+    out->arrive_i = s->arrive_i;
+    out->arrive_d = s->arrive_d;
+    out->moved_i = s->move_i;
+    out->moved_d = s->move_d;
+    out->cost = s->cost_step;
+    out->balance = s->balance;
+    out->spent = s->spent;
+    out->gap = s->gap;
+}
+
 /* ------------------------------------------------------------- writes */
 
 double demob_sim_value(const demob_sim *s, demob_value v)

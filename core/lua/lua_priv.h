@@ -131,6 +131,8 @@ struct scenario {
     char *path;                /* as given: messages name it            */
     char *dir;                 /* its folder: require and csv.read      */
     int trusted;
+    const scenario_options *reload_opt; /* to load it again for a worker
+                                 * (scenario_runner_hooks); the caller's */
     double load_seconds, hook_seconds;
     long long load_instructions, hook_instructions;
 

@@ -22,13 +22,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include <lualib.h>
 
 #include "embedded_scripts.h"
 #include "lua_csv.h"
 #include "lua_priv.h"
+#include "util/timer.h"
 
 /* The count hook fires every HOOK_PERIOD VM instructions: often enough to
  * check the clock every ~0.1 ms of Lua work, rarely enough to cost nothing. */
@@ -42,21 +42,6 @@
 struct scenario *lua_scenario_of(lua_State *L)
 {
     return *(struct scenario **)lua_getextraspace(L);
-}
-
-/* The coarse clock (a few ms resolution) is plenty for limits of a tenth
- * of a second or more, and costs a fifth of the precise one (5 ns against
- * 25 on the development machine): it is read at every hook call, once a
- * step. Linux only; elsewhere the precise one. */
-static double now_seconds(void)
-{
-    struct timespec ts;
-#ifdef CLOCK_MONOTONIC_COARSE
-    clock_gettime(CLOCK_MONOTONIC_COARSE, &ts);
-#else
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-#endif
-    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
 }
 
 /* ---------------------------------------------------------- allocator */
@@ -110,7 +95,9 @@ static void check_limits(lua_State *L, lua_limits *lim, long long n, const char 
     int kind = LIMIT_NONE;
     if (lim->instr_count > lim->instr_limit)
         kind = LIMIT_INSTRUCTIONS;
-    else if (now_seconds() - lim->t_start > lim->time_limit)
+    /* The coarse clock is plenty for limits of a tenth of a second or more
+     * and costs a fifth of the precise one: this runs once a step. */
+    else if (timer_now_coarse() - lim->t_start > lim->time_limit)
         kind = LIMIT_TIME;
     if (kind == LIMIT_NONE)
         return;
@@ -249,7 +236,7 @@ int lua_sandbox_pcall(struct scenario *sc, int nargs, int nresults, double secon
     /* The clock starts here, not at the first limit check: time spent in
      * library functions before it (a long table.sort runs no VM
      * instructions) counts too. */
-    lim->t_start = now_seconds();
+    lim->t_start = timer_now_coarse();
     int period = instructions < HOOK_PERIOD ? (int)(instructions > 0 ? instructions : 1) : HOOK_PERIOD;
     if (period != lim->period || lua_gethookcount(L) != period) {
         lim->period = period;
@@ -291,7 +278,7 @@ void lua_sandbox_close(struct scenario *sc)
     lim->instr_count = 0;
     lim->instr_limit = 100000000;
     lim->time_limit = 1.0;
-    lim->t_start = now_seconds();
+    lim->t_start = timer_now_coarse();
     lua_close(sc->L);
     sc->L = NULL;
 }

@@ -47,6 +47,14 @@ void scenario_attach(scenario *sc, demob_sim *sim);
 /* Calls on_finish(sim) if declared, after a run's last step. */
 int scenario_finish(scenario *sc, demob_sim *sim, demob_error *err);
 
+/* The runner's hooks (run/runner.h) for running sc: with Lua hooks, each
+ * worker thread loads its own copy of the scenario from opt (which must
+ * outlive the run; the same options sc was loaded with) and refuses one
+ * that declares another model; without, workers share sc's frozen model
+ * and never enter Lua. */
+struct runner_hooks;
+void scenario_runner_hooks(scenario *sc, const scenario_options *opt, struct runner_hooks *out);
+
 /* The script's sweep { ... } declaration as a sweep spec (sweep_design.h;
  * implemented in lua_sweep.c); an empty spec when it declares none. On a
  * bad table returns DEMOB_EINPUT with "path: sweep: field: message". out

@@ -4,7 +4,6 @@
 
 #include "util/atomic_file.h"
 #include "manifest.h"
-#include "engine/model_internal.h"
 #include "util/sha256.h"
 #include "util/utf8.h"
 
@@ -75,7 +74,7 @@ int manifest_format(const manifest_info *info, strbuf *b, demob_error *err)
     strbuf_printf(b, ",\n  \"scenario_sha256\": \"%s\",\n", hex);
     strbuf_printf(b, "  \"mode\": \"%s\",\n", demob_model_mode(m) == DEMOB_STOCHASTIC ? "stochastic" : "deterministic");
     strbuf_printf(b, "  \"runs\": %ld,\n  \"steps\": %d,\n  \"unit\": \"%s\",\n  \"start\": ", info->runs,
-                  demob_model_steps(m), units[m->unit]);
+                  demob_model_steps(m), units[demob_model_unit(m)]);
     manifest_json_string(b, demob_model_date(m, 0));
     strbuf_printf(b, ",\n  \"seed\": %llu,\n  \"params\": {", (unsigned long long)demob_model_seed(m));
     int first = 1;

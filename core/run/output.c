@@ -6,15 +6,16 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "util/csv_write.h"
 #include "output.h"
-#include "engine/sim_internal.h"
+#include "util/csv_write.h"
 
 const char *const output_file_names[OUT_NFILES] = {"populations.csv", "flows.csv", "costs.csv", "budgets.csv",
                                                    "summary.csv"};
 
 struct output_labels {
     const demob_model *m;
+    /* The model's sizes, read once. */
+    int steps, n_o, n_s, n_cells, n_links, n_cat, n_costs, n_budgets;
     strbuf step_date;      /* "t,date," for each t, offsets below */
     size_t *step_off;      /* [steps + 2] */
     strbuf cell;           /* "origin,state," per cell */
@@ -54,20 +55,28 @@ static output_labels *labels_build(const demob_model *m, int rows, demob_error *
         return NULL;
     }
     l->m = m;
+    l->steps = demob_model_steps(m);
+    l->n_o = demob_model_n_origins(m);
+    l->n_s = demob_model_n_states(m);
+    l->n_cells = l->n_o * l->n_s;
+    l->n_links = demob_model_n_links(m);
+    l->n_cat = demob_model_n_categories(m);
+    l->n_costs = demob_model_n_costs(m);
+    l->n_budgets = demob_model_n_budgets(m);
     strbuf_init(&l->step_date);
     strbuf_init(&l->cell);
     strbuf_init(&l->link);
     strbuf_init(&l->arrive);
     strbuf_init(&l->cost);
     strbuf_init(&l->budget);
-    int n_o = m->n_origins, n_s = m->n_states, n_cat = m->n_categories;
+    int n_o = l->n_o, n_s = l->n_s, n_cat = l->n_cat;
     size_t ncost = (size_t)(n_o + 1) * (size_t)n_cat;
-    int fail = build_table(&l->step_off, (size_t)m->steps + 1) ||
+    int fail = build_table(&l->step_off, (size_t)l->steps + 1) ||
                build_table(&l->cell_off, (size_t)n_o * (size_t)n_s) ||
-               build_table(&l->link_off, (size_t)m->n_links) ||
+               build_table(&l->link_off, (size_t)l->n_links) ||
                build_table(&l->arrive_off, (size_t)n_o * (size_t)n_s) ||
                build_table(&l->cost_off, ncost) ||
-               build_table(&l->budget_off, (size_t)m->n_budgets) ||
+               build_table(&l->budget_off, (size_t)l->n_budgets) ||
                !(l->cost_used = calloc(ncost + 1, 1));
     if (fail) {
         output_labels_free(l);
@@ -76,55 +85,48 @@ static output_labels *labels_build(const demob_model *m, int rows, demob_error *
     }
     if (!rows)
         return l;
-    for (int t = 0; t <= m->steps; t++) {
+    for (int t = 0; t <= l->steps; t++) {
         l->step_off[t] = l->step_date.len;
         csvw_i64(&l->step_date, 1, t);
         strbuf_putc(&l->step_date, ',');
         field(&l->step_date, demob_model_date(m, t));
     }
-    l->step_off[m->steps + 1] = l->step_date.len;
+    l->step_off[l->steps + 1] = l->step_date.len;
     for (int c = 0; c < n_o * n_s; c++) {
+        const char *origin = demob_model_origin_name(m, c / n_s), *state = demob_model_state_name(m, c % n_s);
         l->cell_off[c] = l->cell.len;
-        field(&l->cell, m->origins[c / n_s].name);
-        field(&l->cell, m->states[c % n_s].name);
+        field(&l->cell, origin);
+        field(&l->cell, state);
         l->arrive_off[c] = l->arrive.len;
-        field(&l->arrive, m->origins[c / n_s].name);
+        field(&l->arrive, origin);
         strbuf_putc(&l->arrive, ',');
-        field(&l->arrive, m->states[c % n_s].name);
+        field(&l->arrive, state);
     }
     l->cell_off[n_o * n_s] = l->cell.len;
     l->arrive_off[n_o * n_s] = l->arrive.len;
-    for (int k = 0; k < m->n_links; k++) {
-        const link *lk = &m->links[k];
+    for (int k = 0; k < l->n_links; k++) {
+        int flow = demob_model_link_flow(m, k);
         l->link_off[k] = l->link.len;
-        field(&l->link, m->origins[lk->origin].name);
-        field(&l->link, m->states[lk->from].name);
-        field(&l->link, m->states[lk->to].name);
+        field(&l->link, demob_model_origin_name(m, demob_model_link_origin(m, k)));
+        field(&l->link, demob_model_state_name(m, demob_model_flow_from(m, flow)));
+        field(&l->link, demob_model_state_name(m, demob_model_flow_to(m, flow)));
     }
-    l->link_off[m->n_links] = l->link.len;
+    l->link_off[l->n_links] = l->link.len;
     /* A cost row exists for (origin, category) when some cost of that
      * category applies to the origin; fixed costs use the "all" row. */
-    for (int i = 0; i < m->n_costs; i++) {
-        const cost_def *c = &m->costs[i];
-        if (c->kind == COST_FIXED)
-            l->cost_used[(size_t)n_o * (size_t)n_cat + (size_t)c->category] = 1;
-        else
-            for (int o = 0; o < n_o; o++)
-                if (c->applies[o])
-                    l->cost_used[(size_t)o * (size_t)n_cat + (size_t)c->category] = 1;
-    }
     for (size_t i = 0; i < ncost; i++) {
-        l->cost_off[i] = l->cost.len;
         int o = (int)(i / (size_t)n_cat), cat = (int)(i % (size_t)n_cat);
-        field(&l->cost, o < n_o ? m->origins[o].name : "all");
-        field(&l->cost, m->categories[cat]);
+        l->cost_used[i] = (unsigned char)demob_model_cost_applies(m, o, cat);
+        l->cost_off[i] = l->cost.len;
+        field(&l->cost, o < n_o ? demob_model_origin_name(m, o) : "all");
+        field(&l->cost, demob_model_category_name(m, cat));
     }
     l->cost_off[ncost] = l->cost.len;
-    for (int b = 0; b < m->n_budgets; b++) {
+    for (int b = 0; b < l->n_budgets; b++) {
         l->budget_off[b] = l->budget.len;
-        field(&l->budget, m->budgets[b].name);
+        field(&l->budget, demob_model_budget_name(m, b));
     }
-    l->budget_off[m->n_budgets] = l->budget.len;
+    l->budget_off[l->n_budgets] = l->budget.len;
     if (l->step_date.failed || l->cell.failed || l->link.failed || l->arrive.failed || l->cost.failed ||
         l->budget.failed) {
         output_labels_free(l);
@@ -172,9 +174,9 @@ int output_applies(const demob_model *m, const output_plan *p, enum output_file 
     if (!p->want[f])
         return 0;
     if (f == OUT_COSTS)
-        return m->n_costs > 0;
+        return demob_model_n_costs(m) > 0;
     if (f == OUT_BUDGETS)
-        return m->n_budgets > 0;
+        return demob_model_n_budgets(m) > 0;
     return 1;
 }
 
@@ -219,24 +221,24 @@ void output_header(const output_labels *l, enum output_file f, const char *const
     case OUT_BUDGETS: header_cols(b, prefix_cols, budgets); break;
     case OUT_SUMMARY:
         header_cols(b, prefix_cols, run);
-        for (int v = 0; v < m->n_values; v++)
-            if (m->values[v].name)
-                csvw_str(b, 0, m->values[v].name);
-        for (int s = 0; s < m->n_states; s++)
-            dotted(b, "final", m->states[s].name, NULL);
-        for (int o = 0; o < m->n_origins; o++)
-            for (int s = 0; s < m->n_states; s++)
-                dotted(b, "final", m->origins[o].name, m->states[s].name);
-        for (int fl = 0; fl < m->n_flows; fl++)
-            dotted(b, "flow", m->flows[fl].name, NULL);
+        for (int v = 0; v < demob_model_n_values(m); v++)
+            if (demob_model_value_name(m, v))
+                csvw_str(b, 0, demob_model_value_name(m, v));
+        for (int s = 0; s < l->n_s; s++)
+            dotted(b, "final", demob_model_state_name(m, s), NULL);
+        for (int o = 0; o < l->n_o; o++)
+            for (int s = 0; s < l->n_s; s++)
+                dotted(b, "final", demob_model_origin_name(m, o), demob_model_state_name(m, s));
+        for (int fl = 0; fl < demob_model_n_flows(m); fl++)
+            dotted(b, "flow", demob_model_flow_name(m, fl), NULL);
         csvw_str(b, 0, "arrived");
-        for (int s = 0; s < m->n_states; s++)
-            dotted(b, "peak", m->states[s].name, NULL);
+        for (int s = 0; s < l->n_s; s++)
+            dotted(b, "peak", demob_model_state_name(m, s), NULL);
         csvw_str(b, 0, "cost.total");
-        for (int c = 0; c < m->n_categories; c++)
-            dotted(b, "cost", m->categories[c], NULL);
-        for (int k = 0; k < m->n_budgets; k++)
-            dotted(b, "budget", m->budgets[k].name, NULL);
+        for (int c = 0; c < l->n_cat; c++)
+            dotted(b, "cost", demob_model_category_name(m, c), NULL);
+        for (int k = 0; k < l->n_budgets; k++)
+            dotted(b, "budget", demob_model_budget_name(m, k), NULL);
         break;
     case OUT_NFILES: break;
     }
@@ -264,11 +266,10 @@ int output_recorded(const output_plan *p, int t, int steps)
 
 void output_population_labels(const output_labels *l, const output_plan *p, strbuf *out, size_t *off)
 {
-    const demob_model *m = l->m;
-    int n_cells = m->n_origins * m->n_states;
+    int n_cells = l->n_cells;
     size_t row = 0;
-    for (int t = 0; t <= m->steps; t++) {
-        if (!output_recorded(p, t, m->steps))
+    for (int t = 0; t <= l->steps; t++) {
+        if (!output_recorded(p, t, l->steps))
             continue;
         for (int c = 0; c < n_cells; c++) {
             off[row++] = out->len;
@@ -283,9 +284,8 @@ void output_population_labels(const output_labels *l, const output_plan *p, strb
 void output_record(const output_labels *l, const output_plan *p, const demob_sim *s, const char *prefix,
                    strbuf *bufs[OUT_NFILES])
 {
-    const demob_model *m = l->m;
-    int t = s->t;
-    if (!output_recorded(p, t, m->steps))
+    int t = demob_sim_time(s);
+    if (!output_recorded(p, t, l->steps))
         return;
     /* Nothing per step to write (summary only): not even the run label. */
     int any = 0;
@@ -293,18 +293,20 @@ void output_record(const output_labels *l, const output_plan *p, const demob_sim
         any |= f != OUT_SUMMARY && bufs[f] && p->want[f];
     if (!any)
         return;
+    demob_sim_arrays a;
+    demob_sim_get_arrays(s, &a);
     char run[32];
-    int run_len = snprintf(run, sizeof run, "%ld,", s->run);
+    int run_len = snprintf(run, sizeof run, "%ld,", demob_sim_run_index(s));
     size_t plen = strlen(prefix);
     strbuf *b = bufs[OUT_POPULATIONS];
     if (b && p->want[OUT_POPULATIONS]) {
-        for (int c = 0; c < s->n_cells; c++) {
+        for (int c = 0; c < l->n_cells; c++) {
             row_start(b, l, prefix, plen, run, (size_t)run_len, t);
             put_label(b, &l->cell, l->cell_off, (size_t)c);
-            if (s->stochastic)
-                csvw_i64(b, 1, s->stock_i[c]);
+            if (a.stochastic)
+                csvw_i64(b, 1, a.stock_i[c]);
             else
-                csvw_f64(b, 1, s->stock_d[c]);
+                csvw_f64(b, 1, a.stock_d[c]);
             csvw_end(b);
         }
     }
@@ -312,48 +314,48 @@ void output_record(const output_labels *l, const output_plan *p, const demob_sim
         return;
     b = bufs[OUT_FLOWS];
     if (b && p->want[OUT_FLOWS]) {
-        for (int c = 0; c < s->n_cells; c++) {
-            double a = s->stochastic ? (double)s->arrive_i[c] : s->arrive_d[c];
-            if (a == 0)
+        for (int c = 0; c < l->n_cells; c++) {
+            double x = a.stochastic ? (double)a.arrive_i[c] : a.arrive_d[c];
+            if (x == 0)
                 continue;
             row_start(b, l, prefix, plen, run, (size_t)run_len, t);
             put_label(b, &l->arrive, l->arrive_off, (size_t)c);
-            if (s->stochastic)
-                csvw_i64(b, 1, s->arrive_i[c]);
+            if (a.stochastic)
+                csvw_i64(b, 1, a.arrive_i[c]);
             else
-                csvw_f64(b, 1, a);
+                csvw_f64(b, 1, x);
             csvw_end(b);
         }
-        for (int k = 0; k < s->n_links; k++) {
+        for (int k = 0; k < l->n_links; k++) {
             row_start(b, l, prefix, plen, run, (size_t)run_len, t);
             put_label(b, &l->link, l->link_off, (size_t)k);
-            if (s->stochastic)
-                csvw_i64(b, 1, s->move_i[k]);
+            if (a.stochastic)
+                csvw_i64(b, 1, a.moved_i[k]);
             else
-                csvw_f64(b, 1, s->move_d[k]);
+                csvw_f64(b, 1, a.moved_d[k]);
             csvw_end(b);
         }
     }
     b = bufs[OUT_COSTS];
-    if (b && p->want[OUT_COSTS] && m->n_costs > 0) {
-        size_t ncost = (size_t)(s->n_o + 1) * (size_t)s->n_cat;
+    if (b && p->want[OUT_COSTS] && l->n_costs > 0) {
+        size_t ncost = (size_t)(l->n_o + 1) * (size_t)l->n_cat;
         for (size_t i = 0; i < ncost; i++) {
             if (!l->cost_used[i])
                 continue;
             row_start(b, l, prefix, plen, run, (size_t)run_len, t);
             put_label(b, &l->cost, l->cost_off, i);
-            csvw_f64(b, 1, s->cost_step[i]);
+            csvw_f64(b, 1, a.cost[i]);
             csvw_end(b);
         }
     }
     b = bufs[OUT_BUDGETS];
     if (b && p->want[OUT_BUDGETS]) {
-        for (int k = 0; k < m->n_budgets; k++) {
+        for (int k = 0; k < l->n_budgets; k++) {
             row_start(b, l, prefix, plen, run, (size_t)run_len, t);
             put_label(b, &l->budget, l->budget_off, (size_t)k);
-            csvw_f64(b, 1, s->balance[k]);
-            csvw_f64(b, 0, s->spent[k]);
-            csvw_f64(b, 0, s->gap[k]);
+            csvw_f64(b, 1, a.balance[k]);
+            csvw_f64(b, 0, a.spent[k]);
+            csvw_f64(b, 0, a.gap[k]);
             csvw_end(b);
         }
     }
@@ -363,36 +365,38 @@ void output_summary(const output_labels *l, const demob_sim *s, const char *pref
                     strbuf *b)
 {
     const demob_model *m = l->m;
+    demob_sim_arrays a;
+    demob_sim_get_arrays(s, &a);
     strbuf_puts(b, prefix);
-    csvw_i64(b, 1, s->run);
-    for (int v = 0; v < m->n_values; v++)
-        if (m->values[v].name)
-            csvw_f64(b, 0, values ? values[v] : m->values[v].def);
-    for (int st = 0; st < s->n_s; st++)
+    csvw_i64(b, 1, demob_sim_run_index(s));
+    for (int v = 0; v < demob_model_n_values(m); v++)
+        if (demob_model_value_name(m, v))
+            csvw_f64(b, 0, values ? values[v] : demob_model_value_default(m, v));
+    for (int st = 0; st < l->n_s; st++)
         csvw_f64(b, 0, demob_sim_state_total(s, st));
-    for (int c = 0; c < s->n_cells; c++) {
-        if (s->stochastic)
-            csvw_i64(b, 0, s->stock_i[c]);
+    for (int c = 0; c < l->n_cells; c++) {
+        if (a.stochastic)
+            csvw_i64(b, 0, a.stock_i[c]);
         else
-            csvw_f64(b, 0, s->stock_d[c]);
+            csvw_f64(b, 0, a.stock_d[c]);
     }
-    for (int f = 0; f < m->n_flows; f++) {
+    for (int f = 0; f < demob_model_n_flows(m); f++) {
         double sum = 0;
-        for (int o = 0; o < s->n_o; o++)
+        for (int o = 0; o < l->n_o; o++)
             sum += demob_sim_cumulative(s, o, f);
         csvw_f64(b, 0, sum);
     }
-    csvw_f64(b, 0, s->arrived_cum);
-    for (int st = 0; st < s->n_s; st++)
-        csvw_f64(b, 0, s->peak[st]);
+    csvw_f64(b, 0, demob_sim_arrived(s));
+    for (int st = 0; st < l->n_s; st++)
+        csvw_f64(b, 0, demob_sim_state_peak(s, st));
     csvw_f64(b, 0, demob_sim_cost_total(s));
-    for (int c = 0; c < s->n_cat; c++) {
+    for (int c = 0; c < l->n_cat; c++) {
         double sum = 0;
-        for (int o = 0; o <= s->n_o; o++)
-            sum += s->cost_cum[o * s->n_cat + c];
+        for (int o = 0; o <= l->n_o; o++)
+            sum += demob_sim_cost_cumulative(s, o, c);
         csvw_f64(b, 0, sum);
     }
-    for (int k = 0; k < m->n_budgets; k++)
-        csvw_f64(b, 0, s->balance[k]);
+    for (int k = 0; k < l->n_budgets; k++)
+        csvw_f64(b, 0, demob_sim_budget_balance(s, k));
     csvw_end(b);
 }

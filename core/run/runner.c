@@ -13,11 +13,23 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 
-#include "engine/model_same.h"
 #include "runner.h"
+#include "util/timer.h"
+
+/* Jobs the workers may run ahead of the consumer: WINDOW_PER_WORKER per
+ * worker plus WINDOW_EXTRA (enough to keep every worker busy while the
+ * consumer writes a batch; memory grows with it). */
+#define WINDOW_PER_WORKER 8
+#define WINDOW_EXTRA 8
+/* Seconds between progress lines. */
+#define PROGRESS_SECONDS 0.25
+/* A run checks the interrupt flag every this many steps (a power of 2). */
+#define INTERRUPT_CHECK_STEPS 16
+_Static_assert((INTERRUPT_CHECK_STEPS & (INTERRUPT_CHECK_STEPS - 1)) == 0, "a power of 2");
+/* Most worker threads (runner_default_workers). */
+#define MAX_WORKERS 256
 
 typedef struct slot {
     long job;            /* the job in this slot, -1 when free       */
@@ -31,11 +43,21 @@ typedef struct slot {
     int consuming;       /* the consumer is reading it right now     */
 } slot;
 
+typedef struct worker {
+    struct shared *sh;
+    pthread_t thread;
+    int started;
+    int status;          /* set-up failure */
+    demob_error err;
+} worker;
+
 typedef struct shared {
     const runner_config *c;
-    const output_labels *labels;
+    const runner_hooks *h;
+    output_labels *labels;
     pthread_mutex_t lock;
     pthread_cond_t ready, room;
+    long n_jobs;         /* jobs to run: c->n_jobs, or fewer on stop_after */
     long next_job;       /* next job to hand out                     */
     long written;        /* jobs consumed                            */
     int stop;            /* an error or interruption: take no more   */
@@ -44,20 +66,15 @@ typedef struct shared {
     long wake_at;        /* the job the sleeping consumer awaits, -1  */
     slot *slots;         /* [window]                                 */
     int n_values;
+    worker *ws;          /* [n_workers]                              */
+    int n_workers;
+    double t0, last_progress;
 } shared;
-
-typedef struct worker {
-    shared *sh;
-    pthread_t thread;
-    int started;
-    int status;          /* set-up failure */
-    demob_error err;
-} worker;
 
 int runner_default_workers(void)
 {
     long n = sysconf(_SC_NPROCESSORS_ONLN);
-    return n < 1 ? 1 : n > 256 ? 256 : (int)n;
+    return n < 1 ? 1 : n > MAX_WORKERS ? MAX_WORKERS : (int)n;
 }
 
 static int interrupted(const runner_config *c)
@@ -65,12 +82,19 @@ static int interrupted(const runner_config *c)
     return c->interrupted && *c->interrupted;
 }
 
+static int interrupted_error(demob_error *err)
+{
+    return demob_error_set(err, DEMOB_EINTR, "interrupted");
+}
+
+/* ------------------------------------------------------------ one run */
+
 /* Deterministic stocks are doubles with no upper bound: stocks, arrivals
  * or costs near 1e308 overflow to inf, and inf - inf to NaN, which would
  * be written as "inf" / "nan" (and no reader takes those back). Refuse
  * such a run instead, naming the step. Stochastic counts are bounded by
  * 2^62 already, but their costs are not. */
-static int check_finite(const scenario *sc, const demob_sim *sim, const runner_job *job, demob_error *err)
+static int check_finite(const runner_hooks *h, const demob_sim *sim, const runner_job *job, demob_error *err)
 {
     double total = demob_sim_total(sim), cost = demob_sim_cost_total(sim);
     if (isfinite(total) && isfinite(cost))
@@ -78,8 +102,8 @@ static int check_finite(const scenario *sc, const demob_sim *sim, const runner_j
     return demob_error_set(err, DEMOB_EINPUT,
                            "%s: run %ld, step %d: numbers too large: the %s is %g (stocks, arrivals or costs "
                            "add up beyond 1.8e308, the largest number a double holds)",
-                           sc ? scenario_path(sc) : "scenario", job->run, demob_sim_time(sim), isfinite(total) ? "total cost" : "total population",
-                           isfinite(total) ? cost : total);
+                           h->label ? h->label : "scenario", job->run, demob_sim_time(sim),
+                           isfinite(total) ? "total cost" : "total population", isfinite(total) ? cost : total);
 }
 
 /* Copies the stocks of every cell to out; returns the end of the copy. */
@@ -93,10 +117,11 @@ static double *keep_stocks(const demob_sim *sim, double *out)
     return out;
 }
 
-/* Runs one job into its slot (no lock held). */
-static int run_job(shared *sh, scenario *sc, demob_sim *sim, slot *sl, demob_error *err)
+/* Runs one job into its slot (no lock held), with context ctx. */
+static int run_job(shared *sh, void *ctx, demob_sim *sim, slot *sl, demob_error *err)
 {
     const runner_config *c = sh->c;
+    const runner_hooks *h = sh->h;
     strbuf *bufs[OUT_NFILES];
     int series = 0;   /* some file has rows per step */
     for (int f = 0; f < OUT_NFILES; f++) {
@@ -107,12 +132,12 @@ static int run_job(shared *sh, scenario *sc, demob_sim *sim, slot *sl, demob_err
     int rc = demob_sim_reset(sim, sl->desc.run, sl->desc.values, err);
     if (rc)
         return rc;
-    if (sc && scenario_has_hooks(sc))
-        scenario_attach(sc, sim);
+    if (h->attach)
+        h->attach(ctx, sim);
     const demob_model *m = demob_sim_model(sim);
     int steps = demob_model_steps(m);
     int deterministic = demob_model_mode(m) == DEMOB_DETERMINISTIC;
-    if ((rc = check_finite(c->main, sim, &sl->desc, err)))
+    if ((rc = check_finite(h, sim, &sl->desc, err)))
         return rc;
     double *stocks = sl->desc.stocks;
     if (series)
@@ -124,18 +149,18 @@ static int run_job(shared *sh, scenario *sc, demob_sim *sim, slot *sl, demob_err
             return rc;
         /* Every step in deterministic mode (one run: cheap); stochastic
          * counts cannot overflow, their costs are checked at the end. */
-        if (deterministic && (rc = check_finite(c->main, sim, &sl->desc, err)))
+        if (deterministic && (rc = check_finite(h, sim, &sl->desc, err)))
             return rc;
         if (series)
             output_record(sh->labels, &c->plan, sim, sl->desc.prefix, bufs);
         if (stocks && output_recorded(&c->plan, t, steps))
             stocks = keep_stocks(sim, stocks);
-        if ((t & 15) == 0 && interrupted(c))
-            return demob_error_set(err, DEMOB_ERUN, "interrupted");
+        if ((t & (INTERRUPT_CHECK_STEPS - 1)) == 0 && interrupted(c))
+            return interrupted_error(err);
     }
-    if (!deterministic && (rc = check_finite(c->main, sim, &sl->desc, err)))
+    if (!deterministic && (rc = check_finite(h, sim, &sl->desc, err)))
         return rc;
-    if (sc && (rc = scenario_finish(sc, sim, err)))
+    if (h->finish && (rc = h->finish(ctx, sim, err)))
         return rc;
     if (bufs[OUT_SUMMARY])
         output_summary(sh->labels, sim, sl->desc.prefix, sl->desc.values, bufs[OUT_SUMMARY]);
@@ -144,6 +169,57 @@ static int run_job(shared *sh, scenario *sc, demob_sim *sim, slot *sl, demob_err
             return demob_error_set(err, DEMOB_ERUN, "out of memory formatting run %ld", sl->desc.run);
     return 0;
 }
+
+/* Fills slot sl for job j: the model's values, then the job callback's. */
+static int describe_job(shared *sh, const demob_model *model, slot *sl, long j, demob_error *err)
+{
+    const runner_config *c = sh->c;
+    sl->job = j;
+    sl->done = 0;
+    sl->consumed = 0;
+    for (int v = 0; v < sh->n_values; v++)
+        sl->desc.values[v] = demob_model_value_default(model, v);
+    sl->desc.prefix[0] = '\0';
+    sl->desc.run = j + 1;
+    return c->job ? c->job(c->job_ud, j, &sl->desc, err) : 0;
+}
+
+static void show_progress(shared *sh, long done, int final)
+{
+    long total = sh->c->n_jobs;
+    double el = timer_now() - sh->t0;
+    double rate = el > 0 ? (double)done / el : 0;
+    double eta = rate > 0 ? (double)(total - done) / rate : 0;
+    fprintf(stderr, "\r%ld/%ld runs  %.0f runs/s  %s %.0fs   %s", done, total, rate, final ? "took" : "ETA",
+            final ? el : eta, final ? "\n" : "");
+    fflush(stderr);
+}
+
+/* A progress line every PROGRESS_SECONDS at most. */
+static void tick_progress(shared *sh, long done)
+{
+    double t = timer_now();
+    if (t - sh->last_progress > PROGRESS_SECONDS) {
+        show_progress(sh, done, 0);
+        sh->last_progress = t;
+    }
+}
+
+static strbuf *planned(const runner_config *c, slot *sl, int f)
+{
+    return c->plan.want[f] ? &sl->bufs[f] : NULL;
+}
+
+/* Hands a finished job to the consumer callback. */
+static int consume(shared *sh, long j, slot *sl, demob_error *err)
+{
+    const runner_config *c = sh->c;
+    strbuf *const bufs[OUT_NFILES] = {planned(c, sl, 0), planned(c, sl, 1), planned(c, sl, 2), planned(c, sl, 3),
+                                      planned(c, sl, 4)};
+    return c->consume(c->consume_ud, j, &sl->desc, bufs, sl->sim, err);
+}
+
+/* ---------------------------------------------------------- workers */
 
 /* Frees the sims of slots built on model m once they are consumed (or the
  * run stopped): m is about to go. Called with the lock held. */
@@ -161,63 +237,44 @@ static void release_sims(shared *sh, const demob_model *m)
     }
 }
 
-/* Fills slot sl for job j: the model's values, then the job callback's. */
-static int describe_job(shared *sh, const demob_model *model, slot *sl, long j, demob_error *err)
+/* A worker that could not open its context stops everything. */
+static void worker_failed(worker *w, const demob_error *err)
 {
-    const runner_config *c = sh->c;
-    sl->job = j;
-    sl->done = 0;
-    sl->consumed = 0;
-    for (int v = 0; v < sh->n_values; v++)
-        sl->desc.values[v] = demob_model_value_default(model, v);
-    sl->desc.prefix[0] = '\0';
-    sl->desc.run = j + 1;
-    return c->job ? c->job(c->job_ud, j, &sl->desc, err) : 0;
+    shared *sh = w->sh;
+    pthread_mutex_lock(&sh->lock);
+    w->status = err->status ? err->status : DEMOB_ERUN;
+    w->err = *err;
+    sh->stop = 1;
+    pthread_cond_broadcast(&sh->ready);
+    pthread_mutex_unlock(&sh->lock);
 }
 
-static void *worker_main(void *arg)
+/* Takes the next job (lock held), waiting for room in the window; NULL
+ * when there is none to take. */
+static slot *take_job(shared *sh, long *j)
 {
-    worker *w = arg;
-    shared *sh = w->sh;
-    const runner_config *c = sh->c;
-    scenario *own = NULL, *sc = c->main;
+    while (!sh->stop && sh->next_job < sh->n_jobs && sh->next_job >= sh->written + sh->window)
+        pthread_cond_wait(&sh->room, &sh->lock);
+    if (sh->stop || sh->next_job >= sh->n_jobs || interrupted(sh->c))
+        return NULL;
+    *j = sh->next_job++;
+    /* Job j - window was consumed, so its slot is ours. */
+    return &sh->slots[*j % sh->window];
+}
+
+/* Runs jobs with context ctx (runs built on model) until none is left or
+ * one fails. */
+static void work(shared *sh, void *ctx, const demob_model *model)
+{
     demob_error err = {0};
-    /* A scenario with hooks gets its own Lua state in this thread. */
-    if (scenario_has_hooks(c->main)) {
-        own = scenario_load(c->sopt, &err);
-        const char *diff = own ? model_mismatch(scenario_model(c->main), scenario_model(own)) : NULL;
-        if (diff) {
-            demob_error_set(&err, DEMOB_EINPUT,
-                            "%s: the script declared another model when loaded again for a worker thread "
-                            "(%s differs): declarations must not depend on os.clock(), os.time(), "
-                            "os.date() or files that change",
-                            scenario_path(own), diff);
-            scenario_free(own);
-            own = NULL;
-        }
-        if (!own) {
-            pthread_mutex_lock(&sh->lock);
-            w->status = err.status ? err.status : DEMOB_ERUN;
-            w->err = err;
-            sh->stop = 1;
-            pthread_cond_broadcast(&sh->ready);
-            pthread_mutex_unlock(&sh->lock);
-            return NULL;
-        }
-        sc = own;
-    }
-    const demob_model *model = scenario_model(sc);
     for (;;) {
+        long j;
         pthread_mutex_lock(&sh->lock);
-        while (!sh->stop && sh->next_job < c->n_jobs && sh->next_job >= sh->written + sh->window)
-            pthread_cond_wait(&sh->room, &sh->lock);
-        if (sh->stop || sh->next_job >= c->n_jobs || interrupted(c)) {
+        slot *sl = take_job(sh, &j);
+        if (!sl) {
             pthread_mutex_unlock(&sh->lock);
             break;
         }
-        long j = sh->next_job++;
-        /* Job j - window was consumed, so its slot is ours. */
-        slot *sl = &sh->slots[j % sh->window];
         int rc = describe_job(sh, model, sl, j, &err);
         if (sl->sim && demob_sim_model(sl->sim) != model) {
             /* Built on another worker's model, which stays alive while it
@@ -238,7 +295,7 @@ static void *worker_main(void *arg)
                 rc = err.status ? err.status : DEMOB_ERUN;
         }
         if (rc == 0)
-            rc = run_job(sh, sc, sl->sim, sl, &err);
+            rc = run_job(sh, ctx, sl->sim, sl, &err);
 
         pthread_mutex_lock(&sh->lock);
         sl->status = rc;
@@ -252,43 +309,102 @@ static void *worker_main(void *arg)
         if (rc)
             break;
     }
+}
+
+static void *worker_main(void *arg)
+{
+    worker *w = arg;
+    shared *sh = w->sh;
+    const runner_hooks *h = sh->h;
+    void *ctx = h->main_ctx;
+    const demob_model *model = h->model;
+    if (h->per_worker) {
+        demob_error err = {0};
+        if (!(ctx = h->open_worker(h->ud, &err))) {
+            worker_failed(w, &err);
+            return NULL;
+        }
+        model = h->model_of(ctx);
+    }
+    work(sh, ctx, model);
     /* The consumer may be awaiting a job this worker will not run. */
     pthread_mutex_lock(&sh->lock);
     pthread_cond_broadcast(&sh->ready);
     pthread_mutex_unlock(&sh->lock);
-    if (own) {
+    if (h->per_worker) {
         pthread_mutex_lock(&sh->lock);
         release_sims(sh, model);
         pthread_mutex_unlock(&sh->lock);
-        scenario_free(own);
+        h->close_worker(ctx);
     }
     return NULL;
 }
 
-static double now_seconds(void)
+/* ------------------------------------------------------- the steps */
+
+/* The window, labels and slots (each with its values, buffers and stock
+ * record). */
+static int setup_slots(shared *sh, const runner_config *c, demob_error *err)
 {
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+    const demob_model *m = c->hooks.model;
+    memset(sh, 0, sizeof *sh);
+    sh->c = c;
+    sh->h = &c->hooks;
+    sh->n_jobs = c->stop_after > 0 && c->stop_after < c->n_jobs ? c->stop_after : c->n_jobs;
+    sh->n_workers = c->workers < 1 ? 1 : c->workers;
+    if (sh->n_workers > sh->n_jobs)
+        sh->n_workers = (int)sh->n_jobs;
+    /* One job runs on the calling thread (run_single), in one slot. */
+    sh->window = c->n_jobs == 1 ? 1 : (long)WINDOW_PER_WORKER * sh->n_workers + WINDOW_EXTRA;
+    if (sh->window > sh->n_jobs)
+        sh->window = sh->n_jobs;   /* no slot that no job will use */
+    sh->batch = sh->window / 2;
+    if (sh->batch < 1)
+        sh->batch = 1;             /* a stop request may leave one job */
+    sh->wake_at = -1;
+    sh->n_values = demob_model_n_values(m);
+    size_t n_stocks = 0;
+    for (int t = 0; t <= demob_model_steps(m); t++)
+        n_stocks += (size_t)output_recorded(&c->plan, t, demob_model_steps(m));
+    n_stocks *= (size_t)demob_model_n_origins(m) * (size_t)demob_model_n_states(m);
+    if (!(sh->labels = output_labels_for_plan(m, &c->plan, err)))
+        return DEMOB_ERUN;
+    sh->slots = calloc((size_t)sh->window, sizeof *sh->slots);
+    sh->ws = calloc((size_t)sh->n_workers, sizeof *sh->ws);
+    if (!sh->slots || !sh->ws)
+        return demob_error_set(err, DEMOB_ERUN, "out of memory");
+    for (long k = 0; k < sh->window; k++) {
+        slot *sl = &sh->slots[k];
+        sl->job = -1;
+        for (int f = 0; f < OUT_NFILES; f++)
+            strbuf_init(&sl->bufs[f]);
+        sl->desc.values = calloc((size_t)sh->n_values + 1, sizeof(double));
+        sl->desc.n_stocks = c->record_stocks ? n_stocks : 0;
+        if (c->record_stocks)
+            sl->desc.stocks = calloc(n_stocks, sizeof(double));
+        if (!sl->desc.values || (c->record_stocks && !sl->desc.stocks))
+            return demob_error_set(err, DEMOB_ERUN, "out of memory");
+    }
+    return 0;
 }
 
-static void show_progress(long done, long total, double t0, int final)
+static void free_slots(shared *sh)
 {
-    double el = now_seconds() - t0;
-    double rate = el > 0 ? (double)done / el : 0;
-    double eta = rate > 0 ? (double)(total - done) / rate : 0;
-    fprintf(stderr, "\r%ld/%ld runs  %.0f runs/s  %s %.0fs   %s", done, total, rate, final ? "took" : "ETA",
-            final ? el : eta, final ? "\n" : "");
-    fflush(stderr);
-}
-
-static strbuf *planned(const runner_config *c, slot *sl, int f)
-{
-    return c->plan.want[f] ? &sl->bufs[f] : NULL;
+    if (sh->slots)
+        for (long k = 0; k < sh->window; k++) {
+            for (int f = 0; f < OUT_NFILES; f++)
+                strbuf_free(&sh->slots[k].bufs[f]);
+            free(sh->slots[k].desc.values);
+            free(sh->slots[k].desc.stocks);
+            demob_sim_free(sh->slots[k].sim);
+        }
+    free(sh->slots);
+    free(sh->ws);
+    output_labels_free(sh->labels);
 }
 
 /* A single job (a deterministic run, say) runs on the calling thread, in
- * slot 0, with the calling thread's scenario: no thread to start, no
+ * slot 0, with the calling thread's context: no thread to start, no
  * second load of a hooked script, for what is mostly start-up. With more
  * jobs a worker thread pays for itself even alone: it computes the next
  * runs while the calling thread writes (populations.csv from one worker
@@ -296,196 +412,171 @@ static strbuf *planned(const runner_config *c, slot *sl, int f)
 static int run_single(shared *sh, long *jobs_done, demob_error *err)
 {
     const runner_config *c = sh->c;
-    scenario *sc = c->main;
-    const demob_model *model = scenario_model(sc);
+    const demob_model *model = sh->h->model;
     slot *sl = &sh->slots[0];
-    double t0 = now_seconds();
+    sh->t0 = timer_now();
     int rc = describe_job(sh, model, sl, 0, err);
     if (rc == 0 && !(sl->sim = demob_sim_new(model, err)))
         rc = err->status ? err->status : DEMOB_ERUN;
     if (rc == 0)
-        rc = run_job(sh, sc, sl->sim, sl, err);
-    strbuf *const bufs[OUT_NFILES] = {planned(c, sl, 0), planned(c, sl, 1), planned(c, sl, 2), planned(c, sl, 3),
-                                      planned(c, sl, 4)};
+        rc = run_job(sh, sh->h->main_ctx, sl->sim, sl, err);
     if (rc == 0)
-        rc = c->consume(c->consume_ud, 0, &sl->desc, bufs, sl->sim, err);
+        rc = consume(sh, 0, sl, err);
     if (rc == 0 && jobs_done)
         *jobs_done = 1;
     if (rc == 0 && c->progress)
-        show_progress(1, 1, t0, 1);
+        show_progress(sh, 1, 1);
     return rc;
 }
 
-int runner_run(const runner_config *c, long *jobs_done, demob_error *err)
+/* Stops the workers (and wakes every sleeper) when a start fails or the
+ * consumer is done. */
+static void stop_workers(shared *sh)
 {
-    const demob_model *m = scenario_model(c->main);
-    int workers = c->workers < 1 ? 1 : c->workers;
-    if (jobs_done)
-        *jobs_done = 0;
-    if (c->n_jobs <= 0)
-        return 0;
-    if (workers > c->n_jobs)
-        workers = (int)c->n_jobs;
-    shared sh;
-    memset(&sh, 0, sizeof sh);
-    sh.c = c;
-    int inline_run = c->n_jobs == 1;
-    sh.window = inline_run ? 1 : 8L * workers + 8;
-    if (sh.window > c->n_jobs)
-        sh.window = c->n_jobs;   /* no slot that no job will use */
-    sh.batch = sh.window / 2;
-    sh.wake_at = -1;
-    sh.n_values = demob_model_n_values(m);
-    size_t n_stocks = 0;
-    for (int t = 0; t <= demob_model_steps(m); t++)
-        n_stocks += (size_t)output_recorded(&c->plan, t, demob_model_steps(m));
-    n_stocks *= (size_t)demob_model_n_origins(m) * (size_t)demob_model_n_states(m);
-    output_labels *labels = output_labels_for_plan(m, &c->plan, err);
-    if (!labels)
-        return DEMOB_ERUN;
-    sh.labels = labels;
-    sh.slots = calloc((size_t)sh.window, sizeof *sh.slots);
-    worker *ws = calloc((size_t)workers, sizeof *ws);
-    int rc = 0;
-    if (!sh.slots || !ws) {
-        rc = demob_error_set(err, DEMOB_ERUN, "out of memory");
-        goto done;
-    }
-    for (long k = 0; k < sh.window; k++) {
-        sh.slots[k].job = -1;
-        for (int f = 0; f < OUT_NFILES; f++)
-            strbuf_init(&sh.slots[k].bufs[f]);
-        sh.slots[k].desc.values = calloc((size_t)sh.n_values + 1, sizeof(double));
-        sh.slots[k].desc.n_stocks = c->record_stocks ? n_stocks : 0;
-        if (c->record_stocks)
-            sh.slots[k].desc.stocks = calloc(n_stocks, sizeof(double));
-        if (!sh.slots[k].desc.values || (c->record_stocks && !sh.slots[k].desc.stocks)) {
-            rc = demob_error_set(err, DEMOB_ERUN, "out of memory");
-            goto done;
-        }
-    }
-    if (inline_run) {
-        rc = run_single(&sh, jobs_done, err);
-        goto done;
-    }
-    pthread_mutex_init(&sh.lock, NULL);
-    pthread_cond_init(&sh.ready, NULL);
-    pthread_cond_init(&sh.room, NULL);
-    for (int i = 0; i < workers; i++) {
-        ws[i].sh = &sh;
-        if (pthread_create(&ws[i].thread, NULL, worker_main, &ws[i]) != 0) {
-            pthread_mutex_lock(&sh.lock);
-            sh.stop = 1;
-            pthread_cond_broadcast(&sh.room);
-            pthread_mutex_unlock(&sh.lock);
-            rc = demob_error_set(err, DEMOB_ERUN, "cannot start worker thread %d", i + 1);
-            break;
-        }
-        ws[i].started = 1;
-    }
+    pthread_mutex_lock(&sh->lock);
+    sh->stop = 1;
+    pthread_cond_broadcast(&sh->room);
+    pthread_cond_broadcast(&sh->ready);
+    pthread_mutex_unlock(&sh->lock);
+}
 
-    double t0 = now_seconds(), last = 0;
-    for (long j = 0; rc == 0 && j < c->n_jobs; j++) {
-        slot *sl = &sh.slots[j % sh.window];
-        pthread_mutex_lock(&sh.lock);
-        for (;;) {
-            if (sl->job == j && sl->done) {
-                /* Marked under the same lock: an exiting worker's
-                 * release_sims must not free a sim about to be read. */
-                sl->consuming = sl->status == 0;
-                break;
-            }
-            int setup_failed = 0;
-            for (int i = 0; i < workers; i++)
-                if (ws[i].status) {
-                    setup_failed = 1;
-                    if (!rc) {
-                        rc = ws[i].status;
-                        if (err)
-                            *err = ws[i].err;
-                    }
-                }
-            if (setup_failed)
-                break;
-            /* Stopped and this job will never come. */
-            if (sh.stop && sh.next_job <= j)
-                break;
-            if (interrupted(c) && sh.next_job <= j)
-                break;
-            /* Sleep until a job a batch ahead is done, or j itself when
-             * that one is done already (j lags behind it) or past the end. */
-            long ahead = j + sh.batch < c->n_jobs ? j + sh.batch : c->n_jobs - 1;
-            slot *as = &sh.slots[ahead % sh.window];
-            sh.wake_at = as->job == ahead && as->done ? j : ahead;
-            pthread_cond_broadcast(&sh.room);   /* no worker may wait for room while we sleep */
-            pthread_cond_wait(&sh.ready, &sh.lock);
-            sh.wake_at = -1;
+static int start_workers(shared *sh, demob_error *err)
+{
+    pthread_mutex_init(&sh->lock, NULL);
+    pthread_cond_init(&sh->ready, NULL);
+    pthread_cond_init(&sh->room, NULL);
+    for (int i = 0; i < sh->n_workers; i++) {
+        sh->ws[i].sh = sh;
+        if (pthread_create(&sh->ws[i].thread, NULL, worker_main, &sh->ws[i]) != 0) {
+            stop_workers(sh);
+            return demob_error_set(err, DEMOB_ERUN, "cannot start worker thread %d", i + 1);
         }
-        pthread_mutex_unlock(&sh.lock);
+        sh->ws[i].started = 1;
+    }
+    return 0;
+}
+
+static void join_workers(shared *sh)
+{
+    stop_workers(sh);
+    for (int i = 0; i < sh->n_workers; i++)
+        if (sh->ws[i].started)
+            pthread_join(sh->ws[i].thread, NULL);
+    pthread_mutex_destroy(&sh->lock);
+    pthread_cond_destroy(&sh->ready);
+    pthread_cond_destroy(&sh->room);
+}
+
+/* The first worker that failed to open its context (lock held): its
+ * status and error, or 0. */
+static int setup_failure(shared *sh, demob_error *err)
+{
+    for (int i = 0; i < sh->n_workers; i++)
+        if (sh->ws[i].status) {
+            if (err)
+                *err = sh->ws[i].err;
+            return sh->ws[i].status;
+        }
+    return 0;
+}
+
+/* Waits (lock held) until job j in slot sl is done; returns 0 then, or
+ * the status to stop with when a worker failed to set up or j will never
+ * come (the run was stopped or interrupted before it was handed out). */
+static int await_job(shared *sh, long j, slot *sl, demob_error *err)
+{
+    for (;;) {
+        if (sl->job == j && sl->done) {
+            /* Marked under the same lock: an exiting worker's
+             * release_sims must not free a sim about to be read. */
+            sl->consuming = sl->status == 0;
+            return 0;
+        }
+        int rc = setup_failure(sh, err);
+        if (rc)
+            return rc;
+        if ((sh->stop || interrupted(sh->c)) && sh->next_job <= j)
+            return interrupted_error(err);
+        /* Sleep until a job a batch ahead is done, or j itself when
+         * that one is done already (j lags behind it) or past the end. */
+        long ahead = j + sh->batch < sh->n_jobs ? j + sh->batch : sh->n_jobs - 1;
+        slot *as = &sh->slots[ahead % sh->window];
+        sh->wake_at = as->job == ahead && as->done ? j : ahead;
+        pthread_cond_broadcast(&sh->room);   /* no worker may wait for room while we sleep */
+        pthread_cond_wait(&sh->ready, &sh->lock);
+        sh->wake_at = -1;
+    }
+}
+
+/* Gives slot sl back to the workers once job j is consumed. */
+static void release_slot(shared *sh, long j, slot *sl, int failed)
+{
+    pthread_mutex_lock(&sh->lock);
+    sl->consuming = 0;
+    sl->consumed = 1;
+    sl->job = -1;
+    sh->written = j + 1;
+    if (failed)
+        sh->stop = 1;
+    if (failed || (j + 1) % sh->batch == 0)
+        pthread_cond_broadcast(&sh->room);
+    pthread_mutex_unlock(&sh->lock);
+}
+
+/* The calling thread's part: every job in order, to the consumer. */
+static int consume_in_order(shared *sh, long *jobs_done, demob_error *err)
+{
+    const runner_config *c = sh->c;
+    int rc = 0;
+    sh->t0 = timer_now();
+    for (long j = 0; j < sh->n_jobs; j++) {
+        slot *sl = &sh->slots[j % sh->window];
+        pthread_mutex_lock(&sh->lock);
+        rc = await_job(sh, j, sl, err);
+        pthread_mutex_unlock(&sh->lock);
         if (rc)
             break;
-        if (!(sl->job == j && sl->done)) {
-            rc = demob_error_set(err, DEMOB_ERUN, "interrupted");
-            break;
-        }
         if (sl->status) {
             rc = sl->status;
             if (err)
                 *err = sl->err;
             break;
         }
-        strbuf *const bufs[OUT_NFILES] = {planned(c, sl, 0), planned(c, sl, 1), planned(c, sl, 2),
-                                          planned(c, sl, 3), planned(c, sl, 4)};
-        rc = c->consume(c->consume_ud, j, &sl->desc, bufs, sl->sim, err);
-        pthread_mutex_lock(&sh.lock);
-        sl->consuming = 0;
-        sl->consumed = 1;
-        sl->job = -1;
-        sh.written = j + 1;
-        if (rc)
-            sh.stop = 1;
-        if (rc || (j + 1) % sh.batch == 0)
-            pthread_cond_broadcast(&sh.room);
-        pthread_mutex_unlock(&sh.lock);
+        rc = consume(sh, j, sl, err);
+        release_slot(sh, j, sl, rc != 0);
         if (jobs_done)
             *jobs_done = j + 1;
-        if (c->progress) {
-            double t = now_seconds();
-            if (t - last > 0.25) {
-                show_progress(j + 1, c->n_jobs, t0, 0);
-                last = t;
-            }
-        }
-        if (rc == 0 && interrupted(c) && j + 1 < c->n_jobs) {
-            rc = demob_error_set(err, DEMOB_ERUN, "interrupted");
+        if (c->progress)
+            tick_progress(sh, j + 1);
+        if (rc)
             break;
-        }
+        if (interrupted(c) && j + 1 < c->n_jobs)
+            return interrupted_error(err);
     }
-    if (c->progress && rc == 0)
-        show_progress(c->n_jobs, c->n_jobs, t0, 1);
+    /* A stop request leaves the rest undone. */
+    if (rc == 0 && sh->n_jobs < c->n_jobs)
+        return interrupted_error(err);
+    if (rc == 0 && c->progress)
+        show_progress(sh, c->n_jobs, 1);
+    return rc;
+}
 
-    pthread_mutex_lock(&sh.lock);
-    sh.stop = 1;
-    pthread_cond_broadcast(&sh.room);
-    pthread_cond_broadcast(&sh.ready);
-    pthread_mutex_unlock(&sh.lock);
-    for (int i = 0; i < workers; i++)
-        if (ws[i].started)
-            pthread_join(ws[i].thread, NULL);
-    pthread_mutex_destroy(&sh.lock);
-    pthread_cond_destroy(&sh.ready);
-    pthread_cond_destroy(&sh.room);
-done:
-    if (sh.slots)
-        for (long k = 0; k < sh.window; k++) {
-            for (int f = 0; f < OUT_NFILES; f++)
-                strbuf_free(&sh.slots[k].bufs[f]);
-            free(sh.slots[k].desc.values);
-            free(sh.slots[k].desc.stocks);
-            demob_sim_free(sh.slots[k].sim);
-        }
-    free(sh.slots);
-    free(ws);
-    output_labels_free(labels);
+int runner_run(const runner_config *c, long *jobs_done, demob_error *err)
+{
+    if (jobs_done)
+        *jobs_done = 0;
+    if (c->n_jobs <= 0)
+        return 0;
+    shared sh;
+    int rc = setup_slots(&sh, c, err);
+    if (rc == 0 && c->n_jobs == 1) {
+        rc = run_single(&sh, jobs_done, err);
+    } else if (rc == 0) {
+        rc = start_workers(&sh, err);
+        if (rc == 0)
+            rc = consume_in_order(&sh, jobs_done, err);
+        join_workers(&sh);
+    }
+    free_slots(&sh);
     return rc;
 }

@@ -4,23 +4,30 @@
  * Each job's random stream comes from (seed, run) only and its rows are
  * formatted in memory; the consumer sees job 0, 1, 2, ... in order, on the
  * calling thread, so files come out byte-identical for any number of
- * workers. Workers run at most `window` jobs ahead of the consumer, so
- * memory is bounded by the window, not by the number of jobs. When the
- * scenario has Lua hooks, each worker loads its own copy of the scenario
- * (its own lua_State); otherwise workers share the frozen model and never
- * enter Lua. A single job runs on the calling thread, with its scenario. */
+ * workers. Workers run at most a window of jobs ahead of the consumer, so
+ * memory is bounded by the window, not by the number of jobs.
+ *
+ * The runner knows nothing of scripts: whoever loaded the model passes
+ * runner_hooks. When they ask for a context per worker (a scenario with
+ * Lua hooks gets its own lua_State in each thread: scenario_runner_hooks
+ * in core/lua/), each worker opens its own; otherwise workers share the
+ * frozen model and the calling thread's context. A single job runs on the
+ * calling thread, with the calling thread's context. */
 #ifndef DEMOB_RUNNER_H
 #define DEMOB_RUNNER_H
 #include <signal.h>
 
+#include "demob.h"
 #include "output.h"
-#include "lua/scenario.h"
 #include "util/strbuf.h"
+
+/* Bytes of a job's prefix cells, with the terminating NUL. */
+#define RUNNER_PREFIX_SIZE 256
 
 typedef struct runner_job {
     long run;            /* 1-based run index: the random stream        */
     double *values;      /* n_values slots, prefilled with the defaults  */
-    char prefix[256];    /* prefix cells for every row, e.g. "3," or ""  */
+    char prefix[RUNNER_PREFIX_SIZE]; /* prefix cells for every row, e.g. "3," or "" */
     double *stocks;      /* with record_stocks: the run's stocks at each
                           * recorded step (output_recorded), cell by cell
                           * (origin * states + state), as populations.csv
@@ -28,9 +35,33 @@ typedef struct runner_job {
     size_t n_stocks;     /* their number                                 */
 } runner_job;
 
+/* What runs around each run, and where. A context is whatever the caller
+ * needs per thread (a loaded scenario, say); the runner only passes it
+ * back. Every callback may be NULL except open_worker, model_of and
+ * close_worker when per_worker is set. */
+typedef struct runner_hooks {
+    const demob_model *model;  /* frozen; the calling thread's            */
+    const char *label;         /* names the model in messages (a path)    */
+    void *main_ctx;            /* the calling thread's context: used for a
+                                * single job, and by every worker unless
+                                * per_worker (then it must be safe to share) */
+    int per_worker;            /* each worker thread opens its own context */
+    void *ud;                  /* for open_worker                         */
+    /* Called on the worker's thread before its first job; returns NULL
+     * with err filled in when it cannot. */
+    void *(*open_worker)(void *ud, demob_error *err);
+    /* The model a context's runs are built on (as declared by that
+     * context: equal to `model`, or open_worker should have failed). */
+    const demob_model *(*model_of)(void *ctx);
+    void (*close_worker)(void *ctx);
+    /* After a run is reset, before its first step. */
+    void (*attach)(void *ctx, demob_sim *sim);
+    /* After a run's last step; non-zero stops everything with err. */
+    int (*finish)(void *ctx, demob_sim *sim, demob_error *err);
+} runner_hooks;
+
 typedef struct runner_config {
-    scenario *main;                 /* loaded on the calling thread       */
-    const scenario_options *sopt;   /* to load one per worker (hooks)     */
+    runner_hooks hooks;
     int workers;                    /* >= 1                               */
     output_plan plan;
     int record_stocks;              /* fill runner_job.stocks (quantiles)  */
@@ -44,13 +75,18 @@ typedef struct runner_config {
     int (*consume)(void *ud, long j, const runner_job *job, strbuf *const bufs[OUT_NFILES], const demob_sim *sim,
                    demob_error *err);
     void *consume_ud;
-    const volatile sig_atomic_t *interrupted;   /* may be NULL */
+    /* A signal handler's flag: stop as soon as it is set. May be NULL. */
+    const volatile sig_atomic_t *interrupted;
+    /* > 0: a stop request: run and consume only the first stop_after jobs
+     * and stop as if interrupted (when that leaves jobs undone). */
+    long stop_after;
     int progress;                   /* show progress on stderr            */
 } runner_config;
 
 /* Runs every job. Returns 0, or the error of the first failing job in job
- * order (DEMOB_EINPUT for a script error, DEMOB_ERUN otherwise); on
- * interruption DEMOB_ERUN with "interrupted" and *jobs_done set. */
+ * order (DEMOB_EINPUT for a script error, DEMOB_ERUN otherwise); when
+ * interrupted or stopped early DEMOB_EINTR ("interrupted"), with
+ * *jobs_done the jobs consumed. */
 int runner_run(const runner_config *c, long *jobs_done, demob_error *err);
 
 /* Number of online processors, at least 1. */

@@ -14,22 +14,15 @@
 #include <string.h>
 #include <sys/file.h>
 #include <sys/stat.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "sweep_journal.h"
+#include "util/timer.h"
 
 #define HDR 256
 /* Seconds between fdatasync calls: what a power cut may cost at most.
  * (SIGINT and kill -9 lose nothing: the data is in the page cache.) */
 #define SYNC_SECONDS 5.0
-
-static double now(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
-}
 
 static size_t recsize(const sweep_journal *j)
 {
@@ -249,7 +242,7 @@ int sweep_journal_open(sweep_journal *j, const char *dir, const char *id, long s
     if (ftruncate(j->jfd, 0) != 0 || pwrite_all(j->jfd, want, HDR, 0) != 0)
         return sys_fail(err, "write", j, SJ_JOURNAL_NAME);
     j->jobs = 0;
-    j->last_sync = now();
+    j->last_sync = timer_now();
     return open_partials(j, 1, err);
 }
 
@@ -267,7 +260,7 @@ int sweep_journal_rewind(sweep_journal *j, long jobs, demob_error *err)
         j->off[f] = offs[f];
     }
     j->jobs = jobs;
-    j->last_sync = now();
+    j->last_sync = timer_now();
     return 0;
 }
 
@@ -292,7 +285,7 @@ int sweep_journal_sync(sweep_journal *j, demob_error *err)
         return sys_fail(err, "sync", j, SJ_SCRATCH_NAME);
     if (j->jfd >= 0 && fdatasync(j->jfd) != 0)
         return sys_fail(err, "sync", j, SJ_JOURNAL_NAME);
-    j->last_sync = now();
+    j->last_sync = timer_now();
     return 0;
 }
 
@@ -304,7 +297,7 @@ int sweep_journal_commit(sweep_journal *j, demob_error *err)
     if (pwrite_all(j->jfd, rec, recsize(j), HDR + (uint64_t)j->jobs * recsize(j)) != 0)
         return sys_fail(err, "write", j, SJ_JOURNAL_NAME);
     j->jobs++;
-    if (now() - j->last_sync > SYNC_SECONDS)
+    if (timer_now() - j->last_sync > SYNC_SECONDS)
         return sweep_journal_sync(j, err);
     return 0;
 }

@@ -160,8 +160,7 @@ static int run_all(scenario_options *opt, int workers, demob_error *err)
         return err->status;
     runner_config c;
     memset(&c, 0, sizeof c);
-    c.main = sc;
-    c.sopt = opt;
+    scenario_runner_hooks(sc, opt, &c.hooks);
     c.workers = workers;
     for (int f = 0; f < OUT_NFILES; f++)
         c.plan.want[f] = 1;
