@@ -56,7 +56,7 @@ UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 BIN      := $(BUILD)/demob
 
 .PHONY: all test unit-test cli-test embed-test check-layers demo deps check-deps bench install uninstall clean fuzz
-all: check-deps $(BIN) demob
+all: check-deps $(BIN) demob $(BUILD)/libdemob_engine.a
 
 demob: $(BIN)
 	@if [ "$(BUILD)" = build ]; then cp $(BIN) demob; fi
