@@ -1,4 +1,4 @@
-/* baseline.c - bench-6x9 (DESIGN.md) written by hand: the yardstick that
+/* baseline.c - bench-6x9 (bench/README.md) written by hand: the yardstick that
  * `make bench` holds demob against. No Lua, no generality, no output files:
  * the model is in the tables below, one run is a loop over steps, origins
  * and states, and the program prints the mean final stocks.

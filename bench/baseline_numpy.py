@@ -1,5 +1,5 @@
 #!/usr/bin/python3
-"""baseline_numpy.py - bench-6x9 (DESIGN.md) as a planner's NumPy script.
+"""baseline_numpy.py - bench-6x9 (bench/README.md) as a planner's NumPy script.
 
 The same model and semantics as bench/baseline.c and demob's stochastic
 mode, vectorized over runs: the stocks of all runs are one int64 array

@@ -1,4 +1,4 @@
--- bench_6x9_hook.lua - bench-6x9 (scenarios/bench_6x9.lua, DESIGN.md) with
+-- bench_6x9_hook.lua - bench-6x9 (scenarios/bench_6x9.lua) with
 -- one on_step hook that reads one total and sets one rate every step: the
 -- "hook" variant of `make bench` (bench/run). The declarations are a copy of
 -- the reference model's except that present -> redeployed takes its rate

@@ -15,7 +15,7 @@
  *
  * Each row prints draws per second for both, the ratio, and the sample
  * means (both should be close to n p). The last row replays the (n, p) of
- * every draw a rough model of bench-6x9 (DESIGN.md) makes, so it weighs
+ * every draw a rough model of bench-6x9 (bench/README.md) makes, so it weighs
  * the cases as the reference benchmark does; the mix of means it draws is
  * printed too. Every timing is the best of REPS repetitions.
  *

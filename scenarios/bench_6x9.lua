@@ -1,4 +1,4 @@
--- bench_6x9.lua - the reference benchmark model (DESIGN.md, "bench-6x9").
+-- bench_6x9.lua - the reference benchmark model (bench/README.md, "bench-6x9").
 -- Six origins, nine states, fourteen flows, two capacities that bind during
 -- the first year. `make bench` runs it in several variants (bench/run).
 local ddr = require "ddr"

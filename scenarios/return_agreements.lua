@@ -1,8 +1,8 @@
 -- return_agreements.lua - what return agreements change. Chad accepts the
 -- return of its fighters from month 6; Sudan never does, so Sudanese fighters who
 -- are demobilized end up `stranded`, where some are redeployed to other conflicts.
--- Compare with the baseline, or sweep the month Chad agrees:
---   demob run scenarios/return_agreements.lua --set chad_month=12
+-- Compare with the baseline, or try a slower return rate once Chad agrees:
+--   demob run scenarios/return_agreements.lua --set chad_returns=0.1
 local ddr = require "ddr"
 
 scenario { name = "Return agreements: Chad from month 6, Sudan never", steps = 24, unit = "month",

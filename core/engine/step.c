@@ -1,9 +1,9 @@
 /* step.c - one run of a model: demob_sim and its step.
  *
- * Order inside step t (DESIGN.md): cohorts whose minimum stay is over are
- * released; events; budget refills; the hook; arrivals; departures drawn as
- * competing risks; cuts by capacities, synchronised withdrawal, budgets and
- * ceilings (in that order); apply; costs; conservation check.
+ * Order inside step t (docs/model.md): cohorts whose minimum stay is over
+ * are released; events; budget refills; the hook; arrivals; departures
+ * drawn as competing risks; cuts by capacities, then budgets, then ceilings
+ * and synchronised withdrawal together; apply; costs; conservation check.
  *
  * Competing risks: a link (flow, origin) with rate r has hazard
  * h = -ln(1 - r). With total hazard H over a cell's active links, a person

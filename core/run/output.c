@@ -1,4 +1,4 @@
-/* output.c - formatting one run's rows of the DESIGN.md CSV files into
+/* output.c - formatting one run's rows of the CSV files (docs/commands.md) into
  * memory (see output.h for the columns). Labels (quoted names, the
  * "step,date," cells) are formatted once per model, so a row is a few
  * memcpy calls and one integer or number formatted by csv_write. */

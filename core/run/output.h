@@ -1,4 +1,4 @@
-/* output.h - the rows of DESIGN.md's CSV files for one run, formatted into
+/* output.h - the rows of the CSV files (docs/commands.md) for one run, formatted into
  * memory (one strbuf per file) so that runs finishing on any worker in any
  * order are written to disk in run order, byte for byte the same.
  *

@@ -1,4 +1,4 @@
--- bench_like.lua - DESIGN.md's bench-6x9 model, for the loader's tests.
+-- bench_like.lua - bench-6x9 (bench/README.md), for the loader's tests.
 local ddr = require "ddr"
 scenario { name = "bench-like", steps = 120, mode = "stochastic", runs = 10, seed = 1, states = ddr.states }
 origin { "Sudan",  present = 3000 }

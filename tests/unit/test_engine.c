@@ -1,4 +1,4 @@
-/* test_engine.c - the model semantics of DESIGN.md against worked numbers:
+/* test_engine.c - the model semantics of docs/model.md against worked numbers:
  * competing risks, capacity sharing (proportional, priority, largest
  * remainder with ties), ceilings, minimum stays and fixed durations,
  * budgets, synchronised withdrawal, events, and conservation over random
