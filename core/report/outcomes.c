@@ -364,9 +364,8 @@ static int read_populations(reader *r, const char *path, demob_error *err)
         if (r->fallback) {
             if (r->return_state < 0 && strcmp(row.item, r->o->return_state) == 0)
                 r->return_state = s;
-            /* The state declared right after the return state
-             * (reintegrated after repatriated) holds people who were
-             * returned and moved on. */
+            /* The state declared right after the return state holds
+             * people who returned and moved on. */
             if (r->return_state >= 0 && r->next_state < 0 && s == r->return_state + 1)
                 r->next_state = s;
             if (s == r->return_state || (r->next_state >= 0 && s == r->next_state))
@@ -578,10 +577,6 @@ int outcomes_load(const char *dir, const outcomes_options *o, outcomes *out, dem
     memset(out, 0, sizeof *out);
     out->first_step = out->final_step = -1;
     outcomes_options opt = *o;
-    if (!opt.return_state)
-        opt.return_state = "repatriated";
-    if (!opt.peak_state)
-        opt.peak_state = "cantoned";
     reader r;
     memset(&r, 0, sizeof r);
     r.o = &opt;
@@ -610,7 +605,8 @@ int outcomes_load(const char *dir, const outcomes_options *o, outcomes *out, dem
                              "a sweep, save them with --save populations)", dir);
         goto done;
     }
-    r.fallback = path_kind(flows) != 2;
+    int want_milestones = opt.return_state != NULL;
+    r.fallback = want_milestones && path_kind(flows) != 2;
     if ((rc = read_populations(&r, pop, err)) != 0)
         goto done;
     out->origins = names_of(r.origins, &out->n_origins);
@@ -645,7 +641,7 @@ int outcomes_load(const char *dir, const outcomes_options *o, outcomes *out, dem
         summarise(&r.peak_v, &out->peak);
         summarise(&r.peak_step_v, &out->peak_step);
     }
-    if (!r.fallback) {
+    if (want_milestones && !r.fallback) {
         /* Milestones against the mean initial totals, from flows. */
         for (size_t i = 0; i < r.m_n; i++) {
             free(r.m50[i].v);
@@ -662,7 +658,7 @@ int outcomes_load(const char *dir, const outcomes_options *o, outcomes *out, dem
     } else {
         out->milestone_source = "populations.csv";
     }
-    if (r.m_n > 0 && (r.fallback ? r.return_state >= 0 : 1)) {
+    if (want_milestones && r.m_n > 0 && (r.fallback ? r.return_state >= 0 : 1)) {
         out->m50 = calloc(no + 1, sizeof *out->m50);
         out->m90 = calloc(no + 1, sizeof *out->m90);
         if (!out->m50 || !out->m90) {

@@ -184,7 +184,8 @@ static void make_title(const plot_request *r, strbuf *b)
 {
     if (r->kind == TIDY_POPULATIONS && r->by != SERIES_BY_ITEM && r->n_items == 1 &&
         !r->cumulative) {
-        /* DDR states read as participles: "People redeployed by origin". */
+        /* "People <state>": state names written as participles read best
+         * ("People demobilized by origin"). */
         strbuf_printf(b, "People %s%s", r->items[0], r->by == SERIES_BY_ORIGIN ? " by origin" : "");
         return;
     }
