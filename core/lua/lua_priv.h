@@ -209,9 +209,11 @@ void lua_sandbox_open(lua_State *L, struct scenario *sc);
  * instruction budget and checks the wall clock; raises when a limit is
  * passed, as the count hook does. */
 void lua_sandbox_charge(lua_State *L, long long n);
-/* Pushes a table of find, gmatch, gsub, match (lua_pattern.c); with no
- * scenario attached to L (a plain state) nothing is charged. */
-int lua_pattern_open(lua_State *L);
+/* Pushes a table of find, gmatch, gsub, match (lua_pattern.c), which call
+ * charge(L, steps) for their work (it may raise); NULL: nothing charged
+ * (a plain state). */
+typedef void (*lua_pattern_charge)(lua_State *L, long long steps);
+int lua_pattern_open(lua_State *L, lua_pattern_charge charge);
 /* Closes the state, with limits armed for the finalizers a script set. */
 void lua_sandbox_close(struct scenario *sc);
 /* Formats a failed call's message into buf: the limit that tripped, or

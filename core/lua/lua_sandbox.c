@@ -33,8 +33,6 @@
 /* The count hook fires every HOOK_PERIOD VM instructions: often enough to
  * check the clock every ~0.1 ms of Lua work, rarely enough to cost nothing. */
 #define HOOK_PERIOD 10000
-/* Registry key lua_csv.c sets when a write fails (CSV_IOERROR_KEY). */
-#define IOERROR_KEY "demob.csv.ioerror"
 /* Room left above the memory limit once it has tripped, so the error
  * message and the unwinding still find memory. */
 #define MEMORY_SLACK ((size_t)1 << 20)
@@ -228,10 +226,10 @@ static int take_ioerror(lua_State *L)
 {
     /* Stack: the error message. An I/O failure only if it is the very
      * message the csv writer raised; the key is cleared either way. */
-    lua_getfield(L, LUA_REGISTRYINDEX, IOERROR_KEY);
+    lua_getfield(L, LUA_REGISTRYINDEX, LUA_CSV_IOERROR_KEY);
     int same = lua_rawequal(L, 1, -1);
     lua_pushnil(L);
-    lua_setfield(L, LUA_REGISTRYINDEX, IOERROR_KEY);
+    lua_setfield(L, LUA_REGISTRYINDEX, LUA_CSV_IOERROR_KEY);
     lua_pushboolean(L, same);
     return 1;
 }
@@ -603,7 +601,7 @@ void lua_sandbox_open(lua_State *L, struct scenario *sc)
     /* Pattern functions that the limits can stop (lua_pattern.c), and
      * two loops in C made safe. */
     lua_getglobal(L, LUA_STRLIBNAME);
-    lua_pattern_open(L);
+    lua_pattern_open(L, lua_sandbox_charge);
     copy_fields(L, -1, -2, pattern_functions);
     lua_pop(L, 1);
     lua_getfield(L, -1, "rep");
