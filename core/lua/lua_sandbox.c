@@ -33,6 +33,9 @@
 /* The count hook fires every HOOK_PERIOD VM instructions: often enough to
  * check the clock every ~0.1 ms of Lua work, rarely enough to cost nothing. */
 #define HOOK_PERIOD 10000
+/* "file:line: " of a limit message: a chunk name (at most LUA_IDSIZE) and a
+ * line number, or the scenario's path (cut). */
+#define WHERE_SIZE 300
 /* Room left above the memory limit once it has tripped, so the error
  * message and the unwinding still find memory. */
 #define MEMORY_SLACK ((size_t)1 << 20)
@@ -130,7 +133,7 @@ static void count_hook(lua_State *L, lua_Debug *ar)
     /* Where the script was when it ran out: level 0 is the running Lua
      * function inside a hook. */
     lua_Debug d;
-    char where[300];
+    char where[WHERE_SIZE];
     if (lua_getstack(L, 0, &d) && lua_getinfo(L, "Sl", &d) && d.currentline > 0)
         snprintf(where, sizeof where, "%s:%d: ", d.short_src, d.currentline);
     else
@@ -146,7 +149,7 @@ void lua_sandbox_charge(lua_State *L, long long n)
         limit_raise(L, lim);
     /* Called from a C function: level 1 is the script line calling it. */
     luaL_where(L, 1);
-    char where[300];
+    char where[WHERE_SIZE];
     snprintf(where, sizeof where, "%s", *lua_tostring(L, -1) ? lua_tostring(L, -1) : "");
     lua_pop(L, 1);
     if (!*where)

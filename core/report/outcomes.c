@@ -587,7 +587,7 @@ int outcomes_load(const char *dir, const outcomes_options *o, outcomes *out, dem
     r.blocks = keytab_new();
     r.path = dir;
     int rc = 0;
-    char pop[4096], flows[4096], costs[4096];
+    char pop[PATH_MAX], flows[PATH_MAX], costs[PATH_MAX];
     path_join(pop, sizeof pop, dir, "populations.csv");
     path_join(flows, sizeof flows, dir, "flows.csv");
     path_join(costs, sizeof costs, dir, "costs.csv");

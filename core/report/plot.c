@@ -98,7 +98,7 @@ void plot_request_init(plot_request *r)
 
 void plot_dir_label(const char *dir, char *buf, size_t size)
 {
-    char path[4096];
+    char path[PATH_MAX];
     path_join(path, sizeof path, dir, "manifest.json");
     jflat m = { 0 };
     demob_error err = { 0 };
@@ -112,22 +112,22 @@ void plot_dir_label(const char *dir, char *buf, size_t size)
     jflat_free(&m);
 }
 
-void plot_labels(const char *const *dirs, const char *const *given, int n, char labels[][256])
+void plot_labels(const char *const *dirs, const char *const *given, int n, char labels[][PLOT_LABEL_SIZE])
 {
     for (int i = 0; i < n; i++) {
         if (given && given[i])
-            snprintf(labels[i], 256, "%s", given[i]);
+            snprintf(labels[i], PLOT_LABEL_SIZE, "%s", given[i]);
         else
-            plot_dir_label(dirs[i], labels[i], 256);
+            plot_dir_label(dirs[i], labels[i], PLOT_LABEL_SIZE);
     }
     if (given)
         return;   /* the user's names are kept as they are */
-    char out[MAX_DIRS][256];
+    char out[MAX_DIRS][PLOT_LABEL_SIZE];
     for (int i = 0; i < n && i < MAX_DIRS; i++) {
         int same = 0;
         for (int j = 0; j < n; j++)
             same |= j != i && strcmp(labels[i], labels[j]) == 0;
-        char base[256];
+        char base[PLOT_LABEL_SIZE];
         path_basename(base, sizeof base, dirs[i]);
         if (same && strcmp(base, labels[i]) != 0)
             snprintf(out[i], sizeof out[i], "%.120s (%.120s)", labels[i], base);
@@ -135,7 +135,7 @@ void plot_labels(const char *const *dirs, const char *const *given, int n, char 
             snprintf(out[i], sizeof out[i], "%s", labels[i]);
     }
     for (int i = 0; i < n && i < MAX_DIRS; i++)
-        memcpy(labels[i], out[i], 256);
+        memcpy(labels[i], out[i], PLOT_LABEL_SIZE);
 }
 
 int plot_data_file(const char *dir, tidy_kind k, char *buf, size_t size, demob_error *err)
@@ -203,7 +203,7 @@ static void make_title(const plot_request *r, strbuf *b)
     }
 }
 
-static void make_subtitle(const plot_request *r, char labels[][256], const series_set *sets,
+static void make_subtitle(const plot_request *r, char labels[][PLOT_LABEL_SIZE], const series_set *sets,
                           int fan, strbuf *b)
 {
     for (int d = 0; d < r->n_dirs; d++)
@@ -232,7 +232,7 @@ int plot_svg(const plot_request *r, strbuf *out, demob_error *err)
                                "a stacked area chart shows one folder; to overlay %d folders "
                                "use --type line or fan", r->n_dirs);
     series_set sets[MAX_DIRS];
-    char labels[MAX_DIRS][256];
+    char labels[MAX_DIRS][PLOT_LABEL_SIZE];
     memset(sets, 0, sizeof sets);
     int rc = 0, fan = 0;
     keytab *steps = keytab_new(), *groups = keytab_new();
@@ -247,7 +247,7 @@ int plot_svg(const plot_request *r, strbuf *out, demob_error *err)
     }
     plot_labels(r->dirs, r->labels, r->n_dirs, labels);
     for (int d = 0; d < r->n_dirs; d++) {
-        char path[4096];
+        char path[PATH_MAX];
         if ((rc = plot_data_file(r->dirs[d], r->kind, path, sizeof path, err)) != 0)
             goto done;
         series_query q = {

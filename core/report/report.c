@@ -1,7 +1,6 @@
 /* report.c - builds the HTML page of `demob report` (see report.h) from
  * outcomes.c (the numbers), plot.c (the charts) and the manifests
  * (json_flat.c). Text from the data is always escaped. */
-#include <limits.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -45,7 +44,7 @@ typedef struct report_keys {
 
 typedef struct scen {
     const char *dir;
-    char label[256];
+    char label[PLOT_LABEL_SIZE];
     jflat manifest;
     int has_manifest;
     outcomes oc;
@@ -616,7 +615,7 @@ int report_html(const report_input *in, strbuf *out, demob_error *err)
         sc[i].stochastic = sc[i].oc.n_runs > 1;
     }
     {
-        char labels[REPORT_MAX_DIRS][256];
+        char labels[REPORT_MAX_DIRS][PLOT_LABEL_SIZE];
         plot_labels(in->dirs, in->labels, n, labels);
         for (int i = 0; i < n; i++)
             memcpy(sc[i].label, labels[i], sizeof sc[i].label);

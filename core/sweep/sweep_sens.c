@@ -13,6 +13,7 @@
 #include "util/strbuf.h"
 #include "sweep_sens.h"
 #include "util/stats.h"
+#include "util/path.h"
 
 typedef struct sens {
     long n;             /* points */
@@ -244,7 +245,7 @@ done:
 /* An anonymous temporary file in the folder of path. */
 static FILE *temp_beside(const char *path, demob_error *err)
 {
-    char tmpl[4400];
+    char tmpl[PATH_FILE_SIZE];
     snprintf(tmpl, sizeof tmpl, "%s.means-XXXXXX", path);
     int fd = mkstemp(tmpl);
     if (fd < 0) {
