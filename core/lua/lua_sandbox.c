@@ -594,7 +594,6 @@ static void open_trusted(lua_State *L, struct scenario *sc)
 
 void lua_sandbox_open(lua_State *L, struct scenario *sc)
 {
-    static const char *const pattern_functions[] = { "find", "gmatch", "gsub", "match", NULL };
     int decls = lua_gettop(L);
     if (sc->trusted)
         open_trusted(L, sc);
@@ -605,7 +604,12 @@ void lua_sandbox_open(lua_State *L, struct scenario *sc)
      * two loops in C made safe. */
     lua_getglobal(L, LUA_STRLIBNAME);
     lua_pattern_open(L, lua_sandbox_charge);
-    copy_fields(L, -1, -2, pattern_functions);
+    lua_pushnil(L);   /* every function of lua_pattern.c's table */
+    while (lua_next(L, -2)) {
+        lua_pushvalue(L, -2);
+        lua_insert(L, -2);
+        lua_settable(L, -5);
+    }
     lua_pop(L, 1);
     lua_getfield(L, -1, "rep");
     lua_pushcclosure(L, sb_rep, 1);
