@@ -8,6 +8,7 @@ scenario {
   mode = "stochastic", runs = 10000, seed = 1,
   states = ddr.states,
 }
+report(ddr.report)
 
 origin { "Sudan",  present = 3000 }
 origin { "Chad",   present = 2000 }

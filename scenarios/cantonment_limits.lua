@@ -8,6 +8,8 @@ scenario { name = "Two cantonment sites", steps = 24, unit = "month", start = "2
            mode = "deterministic",
            states = { "present", "registered", "site_a", "site_b", "disarmed", "demobilized",
                       "repatriated", "redeployed" } }
+report { key_states = { "present", "repatriated", "redeployed" }, by_origin = "redeployed",
+         return_state = "repatriated" }
 
 origin { "Sudan",  tags = { "east" }, present = 6000 }
 origin { "Chad",   tags = { "east" }, present = 2000 }

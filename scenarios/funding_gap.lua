@@ -7,6 +7,7 @@
 scenario { name = "Funding gap: late pledges", steps = 24, unit = "month", start = "2021-01",
            mode = "stochastic", runs = 100, seed = 9,
            states = { "present", "registered", "demobilized", "reintegrated", "redeployed" } }
+report { key_states = { "present", "redeployed" }, by_origin = "redeployed" }
 
 origin { "Sudan", present = 6000 }
 origin { "Chad",  present = 2000 }

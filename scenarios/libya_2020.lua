@@ -26,6 +26,7 @@ scenario {
   name = "Libya 2020 baseline", steps = 36, unit = "month", start = "2020-11",
   mode = "stochastic", runs = 200, seed = 2020, states = ddr.states,
 }
+report(ddr.report)
 
 -- Caseload estimates, keyed "origin/side".
 local est = {}

@@ -7,6 +7,7 @@ local ddr = require "ddr"
 
 scenario { name = "Return agreements: Chad from month 6, Sudan never", steps = 24, unit = "month",
            start = "2020-11", mode = "stochastic", runs = 100, seed = 6, states = ddr.states }
+report(ddr.report)
 
 origin { "Sudan", tags = { "armed_opposition" }, present = 10000 }
 origin { "Chad",  tags = { "armed_opposition" }, present = 2000 }

@@ -7,6 +7,7 @@ local ddr = require "ddr"
 
 scenario { name = "Synchronized withdrawal, ratio 1.5", steps = 24, unit = "month", start = "2021-11",
            mode = "stochastic", runs = 100, seed = 21, states = ddr.states }
+report(ddr.report)
 
 origin { "Sudan",     tags = { "lna_side" }, present = 6000 }
 origin { "Russia",    tags = { "lna_side" }, present = 2000 }

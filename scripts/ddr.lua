@@ -15,4 +15,13 @@ ddr.states = {
   "redeployed",    -- left to fight in another conflict
 }
 
+-- What `demob report` shows first for these states: declare it after the
+-- states, as  report(ddr.report)  (see core/lua/lua_report.c).
+ddr.report = {
+  key_states = { "present", "cantoned", "stranded", "repatriated", "redeployed" },
+  by_origin = { "redeployed" },
+  return_state = "repatriated",
+  peak_state = "cantoned",
+}
+
 return ddr

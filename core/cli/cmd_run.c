@@ -138,7 +138,7 @@ int cmd_run(int argc, char **argv)
     if (rc == 0) {
         remove_stale(out_dir, m, &a.plan);
         manifest_info info = {"run", a.sopt.path, m, demob_model_runs(m), argc, argv, NULL};
-        rc = manifest_write(out_dir, &info, &err);
+        rc = manifest_write_report(out_dir, &info, scenario_report(sc), &err);
     }
     int steps = demob_model_steps(m);
     scenario_free(sc);

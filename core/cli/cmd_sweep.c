@@ -358,8 +358,7 @@ static int check_points(const demob_model *m, const sweep_design *d, const int *
 
 static void hex_of(const unsigned char d[32], char hex[65])
 {
-    for (int i = 0; i < 32; i++)
-        snprintf(hex + 2 * i, 3, "%02x", d[i]);
+    sha256_hex(d, hex);
 }
 
 /* points.csv row of point p (all columns). */

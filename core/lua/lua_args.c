@@ -96,6 +96,15 @@ void lua_args_loading(lua_State *L, const char *decl)
 
 /* ------------------------------------------------------------- fields */
 
+void lua_args_table(lua_State *L, const char *decl)
+{
+    lua_args_loading(L, decl);
+    if (lua_type(L, 1) != LUA_TTABLE)
+        luaL_error(L, "%s: expects a table, as in %s { ... } (got %s)", decl, decl, luaL_typename(L, 1));
+    if (lua_gettop(L) > 1)
+        luaL_error(L, "%s: expects one table", decl);
+}
+
 void lua_args_check_fields(lua_State *L, int t, const char *decl, const char *const *fields, int n_pos)
 {
     t = lua_absindex(L, t);

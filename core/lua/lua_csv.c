@@ -17,11 +17,6 @@
 #include "lua_csv.h"
 #include "util/strbuf.h"
 
-/* Set just before raising a failure of the world while writing (a full
- * disk, a folder that cannot be created), so that lua_sandbox_pcall can
- * report a failed run (exit 1) rather than a script error (exit 2).
- * lua_sandbox.c reads the same key. */
-#define CSV_IOERROR_KEY "demob.csv.ioerror"
 #define CSV_OUTDIR_KEY "demob.csv.outdir"
 #define CSV_BASEDIR_KEY "demob.csv.basedir"
 #define CSV_CONFINED_KEY "demob.csv.confined"
@@ -74,7 +69,7 @@ int lua_csv_confine_reads(lua_State *L, int on)
 }
 
 /* Raises "<where><prefix><msg>" as an I/O failure: the message itself is
- * kept under CSV_IOERROR_KEY, so the sandbox reports a failed run only
+ * kept under LUA_CSV_IOERROR_KEY, so the sandbox reports a failed run only
  * when that very error ends the call (one the script caught with pcall
  * does not turn a later script error into an I/O failure). */
 static int csv_io_error(lua_State *L, const char *prefix, const char *msg)
@@ -83,7 +78,7 @@ static int csv_io_error(lua_State *L, const char *prefix, const char *msg)
     lua_pushfstring(L, "%s%s", prefix, msg);
     lua_concat(L, 2);
     lua_pushvalue(L, -1);
-    lua_setfield(L, LUA_REGISTRYINDEX, CSV_IOERROR_KEY);
+    lua_setfield(L, LUA_REGISTRYINDEX, LUA_CSV_IOERROR_KEY);
     return lua_error(L);
 }
 

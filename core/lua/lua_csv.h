@@ -22,6 +22,12 @@
 #define DEMOB_LUA_CSV_H
 #include <lua.h>
 
+/* Registry key set just before raising a failure of the world while
+ * writing (a full disk, a folder that cannot be created), so that
+ * lua_sandbox_pcall can report a failed run (exit 1) rather than a script
+ * error (exit 2). */
+#define LUA_CSV_IOERROR_KEY "demob.csv.ioerror"
+
 /* Pushes the module table; for luaL_requiref(L, "csv", luaopen_demob_csv, 1). */
 int luaopen_demob_csv(lua_State *L);
 /* Where csv.open writes; NULL forbids writing. Returns 0, or -1 when the

@@ -19,14 +19,6 @@ static struct scenario *sc_of(lua_State *L)
     return lua_scenario_of(L);
 }
 
-static void check_table(lua_State *L, const char *decl)
-{
-    lua_args_loading(L, decl);
-    if (lua_type(L, 1) != LUA_TTABLE)
-        luaL_error(L, "%s: expects a table, as in %s { ... } (got %s)", decl, decl, luaL_typename(L, 1));
-    if (lua_gettop(L) > 1)
-        luaL_error(L, "%s: expects one table", decl);
-}
 
 /* A whole number at idx in [lo, hi], as an int. */
 static int int_field(lua_State *L, int idx, const char *decl, const char *field, int lo, int hi)
@@ -58,7 +50,7 @@ static int decl_scenario(lua_State *L)
     static const char *const modes[] = { "deterministic", "stochastic", NULL };
     struct scenario *sc = sc_of(L);
     demob_error err;
-    check_table(L, "scenario");
+    lua_args_table(L, "scenario");
     lua_args_check_fields(L, 1, "scenario", fields, 0);
     if (sc->scenario_declared)
         luaL_error(L, "scenario: declared twice");
@@ -157,7 +149,7 @@ static int decl_state(lua_State *L)
     static const char *const fields[] = { "ceiling", "min_stay", "duration", "exit", NULL };
     struct scenario *sc = sc_of(L);
     demob_error err;
-    check_table(L, "state");
+    lua_args_table(L, "state");
     lua_args_check_fields(L, 1, "state", fields, 1);
     const char *name = lua_args_name(L, 1, "state", "state");
     int s = demob_model_find_state(sc->model, name);
@@ -191,7 +183,7 @@ static int decl_origin(lua_State *L)
     static const char *const skip[] = { "tags", NULL };
     struct scenario *sc = sc_of(L);
     demob_error err;
-    check_table(L, "origin");
+    lua_args_table(L, "origin");
     const char *name = lua_args_name(L, 1, "origin", "origin");
     lua_pushnil(L);
     while (lua_next(L, 1)) {   /* only [1] may be positional */
@@ -306,7 +298,7 @@ static int decl_param(lua_State *L)
         push_param_ref(L, lua_args_param(L, lua_tostring(L, 1), "param"));
         return 1;
     }
-    check_table(L, "param");
+    lua_args_table(L, "param");
     if (lua_rawgeti(L, 1, 1) == LUA_TSTRING) {
         lua_args_check_fields(L, 1, "param", fields, 2);
         const char *name = lua_tostring(L, -1);
@@ -359,7 +351,7 @@ static int decl_flow(lua_State *L)
                                           "enabled", "cost", "category", "budget", NULL };
     struct scenario *sc = sc_of(L);
     demob_error err;
-    check_table(L, "flow");
+    lua_args_table(L, "flow");
     lua_args_check_fields(L, 1, "flow", fields, 0);
     if (lua_args_field(L, 1, "from") != LUA_TSTRING)
         luaL_error(L, "flow: from must be a state name");
@@ -437,7 +429,7 @@ static int decl_capacity(lua_State *L)
     static const char *const policies[] = { "proportional", "priority", NULL };
     struct scenario *sc = sc_of(L);
     demob_error err;
-    check_table(L, "capacity");
+    lua_args_table(L, "capacity");
     lua_args_check_fields(L, 1, "capacity", fields, 1);
     const char *name = lua_args_name(L, 1, "capacity", "capacity");
     if (lua_args_field(L, 1, "per_step") == LUA_TNIL)
@@ -491,4 +483,5 @@ void lua_declare_push(lua_State *L)
     lua_pop(L, 1);
     luaL_newlib(L, decls);
     lua_policy_register(L, lua_gettop(L));
+    lua_report_register(L, lua_gettop(L));
 }

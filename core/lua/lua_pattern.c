@@ -8,8 +8,9 @@
  * instruction or wall-clock limit can stop it. This matcher counts its
  * steps (calls, expansion steps, candidate positions) and charges them to
  * the same budget as VM instructions every STEP_CHUNK steps, through
- * lua_sandbox_charge, which also checks the wall clock and raises the
- * limit error. Results and error messages are those of Lua 5.4's string
+ * the charge function lua_pattern_open was given (lua_sandbox.c's, which
+ * also checks the wall clock and raises the limit error): this file
+ * depends on nothing else of demob. Results and error messages are those of Lua 5.4's string
  * library (test_scenario.c compares the two on generated patterns).
  *
  * The matcher: a recursive backtracking matcher over the pattern text.
@@ -47,21 +48,38 @@ typedef struct mstate {
 
 static const char *match(mstate *ms, const char *s, const char *p);
 
+/* Registry key of the charge function (a userdata holding it). */
+#define PAT_CHARGE_KEY "demob.pattern.charge"
+
+typedef struct charge_box {
+    lua_pattern_charge fn;
+} charge_box;
+
+/* Pays for the steps since the last charge (nothing without a charge
+ * function). */
+static void pay(mstate *ms)
+{
+    lua_getfield(ms->L, LUA_REGISTRYINDEX, PAT_CHARGE_KEY);
+    const charge_box *box = lua_touserdata(ms->L, -1);
+    lua_pattern_charge fn = box ? box->fn : NULL;
+    lua_pop(ms->L, 1);
+    long long n = ms->steps;
+    ms->steps = 0;
+    if (fn)
+        fn(ms->L, n);
+}
+
 /* One matcher step; every STEP_CHUNK steps, pay for them. */
 static void step(mstate *ms)
 {
-    if (++ms->steps >= STEP_CHUNK) {
-        if (lua_scenario_of(ms->L))
-            lua_sandbox_charge(ms->L, ms->steps);
-        ms->steps = 0;
-    }
+    if (++ms->steps >= STEP_CHUNK)
+        pay(ms);
 }
 
 static void charge_rest(mstate *ms)
 {
-    if (ms->steps && lua_scenario_of(ms->L))
-        lua_sandbox_charge(ms->L, ms->steps);
-    ms->steps = 0;
+    if (ms->steps)
+        pay(ms);
 }
 
 /* ------------------------------------------------------ single items */
@@ -638,8 +656,11 @@ static int pat_gsub(lua_State *L)
     return 2;
 }
 
-int lua_pattern_open(lua_State *L)
+int lua_pattern_open(lua_State *L, lua_pattern_charge charge)
 {
+    charge_box *box = lua_newuserdatauv(L, sizeof *box, 0);
+    box->fn = charge;
+    lua_setfield(L, LUA_REGISTRYINDEX, PAT_CHARGE_KEY);
     static const luaL_Reg funcs[] = {
         { "find", pat_find },
         { "gmatch", pat_gmatch },

@@ -8,14 +8,6 @@
 
 #include "lua_priv.h"
 
-static void check_table(lua_State *L, const char *decl)
-{
-    lua_args_loading(L, decl);
-    if (lua_type(L, 1) != LUA_TTABLE)
-        luaL_error(L, "%s: expects a table, as in %s { ... } (got %s)", decl, decl, luaL_typename(L, 1));
-    if (lua_gettop(L) > 1)
-        luaL_error(L, "%s: expects one table", decl);
-}
 
 /* ------------------------------------------------------------ arrivals */
 
@@ -26,7 +18,7 @@ static int decl_arrivals(lua_State *L)
     static const char *const fields[] = { "origin", "origins", "state", "per_step", NULL };
     struct scenario *sc = lua_scenario_of(L);
     demob_error err;
-    check_table(L, "arrivals");
+    lua_args_table(L, "arrivals");
     lua_args_check_fields(L, 1, "arrivals", fields, 0);
     int has_o = lua_args_field(L, 1, "origin") != LUA_TNIL;
     int has_os = lua_args_field(L, 1, "origins") != LUA_TNIL;
@@ -109,7 +101,7 @@ static int decl_cost(lua_State *L)
                                           "while_occupied", "window", NULL };
     struct scenario *sc = lua_scenario_of(L);
     demob_error err;
-    check_table(L, "cost");
+    lua_args_table(L, "cost");
     lua_args_check_fields(L, 1, "cost", fields, 0);
     int kinds = (lua_args_field(L, 1, "state") != LUA_TNIL) + (lua_args_field(L, 1, "flow") != LUA_TNIL) +
                 (lua_args_field(L, 1, "fixed") != LUA_TNIL);
@@ -165,7 +157,7 @@ static int decl_budget(lua_State *L)
     static const char *const tranche_fields[] = { "at", "amount", NULL };
     struct scenario *sc = lua_scenario_of(L);
     demob_error err;
-    check_table(L, "budget");
+    lua_args_table(L, "budget");
     lua_args_check_fields(L, 1, "budget", fields, 1);
     const char *name = lua_args_name(L, 1, "budget", "budget");
     double initial = 0;
@@ -218,7 +210,7 @@ static int decl_sync(lua_State *L)
     static const char *const fields[] = { "ratio", "flows", NULL };
     struct scenario *sc = lua_scenario_of(L);
     demob_error err;
-    check_table(L, "sync");
+    lua_args_table(L, "sync");
     lua_args_check_fields(L, 1, "sync", fields, 2);
     if (lua_rawgeti(L, 1, 1) != LUA_TSTRING || lua_rawgeti(L, 1, 2) != LUA_TSTRING)
         luaL_error(L, "sync: the first two elements must be the two groups (tags or origins)");
@@ -359,7 +351,7 @@ static int decl_event(lua_State *L)
 {
     static const char *const fields[] = { "at", "when", "set", "enable", "disable", "capacity", "ceiling", NULL };
     struct scenario *sc = lua_scenario_of(L);
-    check_table(L, "event");
+    lua_args_table(L, "event");
     lua_args_check_fields(L, 1, "event", fields, 0);
     int has_at = lua_args_field(L, 1, "at") != LUA_TNIL;
     int has_when = lua_args_field(L, 1, "when") != LUA_TNIL;
@@ -436,7 +428,7 @@ static int decl_on_finish(lua_State *L)
 static int decl_sweep(lua_State *L)
 {
     struct scenario *sc = lua_scenario_of(L);
-    check_table(L, "sweep");
+    lua_args_table(L, "sweep");
     if (sc->sweep_declared)
         luaL_error(L, "sweep: declared twice");
     sc->sweep_declared = 1;

@@ -16,6 +16,7 @@
  *   lua_declare.c   scenario, state, origin, param, flow, capacity.
  *   lua_policy.c    arrivals, cost, budget, sync, event, on_step,
  *                   on_finish, sweep.
+ *   lua_report.c    report: what `demob report` shows first.
  *   lua_sim.c       the `sim` userdata handed to hooks.
  *   lua_hooks.c     the one C hook per sim: predicate events, arrival
  *                   functions, on_step; scenario_attach, scenario_finish.
@@ -30,6 +31,7 @@
 
 #include "demob.h"
 #include "scenario.h"
+#include "run/manifest.h"
 
 /* ------------------------------------------------------------- limits */
 
@@ -151,6 +153,11 @@ struct scenario {
     int n_init, cap_init;
     namelist tags, capacities, budgets;
     int sweep_declared;
+    /* report { ... } (lua_report.c); report_declared 0: none. */
+    int report_declared;
+    namelist report_key_states, report_by_origin;
+    char *report_return_state, *report_peak_state;
+    manifest_report report;    /* a view of the four above */
 
     /* Hooks, looked up once while the script declares them. */
     int *step_refs;
@@ -204,9 +211,11 @@ void lua_sandbox_open(lua_State *L, struct scenario *sc);
  * instruction budget and checks the wall clock; raises when a limit is
  * passed, as the count hook does. */
 void lua_sandbox_charge(lua_State *L, long long n);
-/* Pushes a table of find, gmatch, gsub, match (lua_pattern.c); with no
- * scenario attached to L (a plain state) nothing is charged. */
-int lua_pattern_open(lua_State *L);
+/* Pushes a table of find, gmatch, gsub, match (lua_pattern.c), which call
+ * charge(L, steps) for their work (it may raise); NULL: nothing charged
+ * (a plain state). */
+typedef void (*lua_pattern_charge)(lua_State *L, long long steps);
+int lua_pattern_open(lua_State *L, lua_pattern_charge charge);
 /* Closes the state, with limits armed for the finalizers a script set. */
 void lua_sandbox_close(struct scenario *sc);
 /* Formats a failed call's message into buf: the limit that tripped, or
@@ -218,11 +227,17 @@ void lua_sandbox_message(struct scenario *sc, int status, char *buf, size_t n);
 /* Pushes a table of the declaration functions (scenario, state, ...). */
 void lua_declare_push(lua_State *L);
 void lua_policy_register(lua_State *L, int table);
+/* Adds report (lua_report.c) to the table at `table`. */
+void lua_report_register(lua_State *L, int table);
+void lua_report_free(struct scenario *sc);
 
 /* --------------------------------------------------------------- args */
 
 /* Raises if the script has finished loading: a hook may not declare. */
 void lua_args_loading(lua_State *L, const char *decl);
+/* The declaration's one argument (at 1) must be a table; raises
+ * "<decl>: expects a table ..." otherwise, or while a hook runs. */
+void lua_args_table(lua_State *L, const char *decl);
 /* Raises "<decl>: unknown field 'k' (fields: ...)" for any key of the table
  * at t that is not in fields (NULL-terminated) nor a positional index
  * 1..n_pos. */

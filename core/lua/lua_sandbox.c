@@ -33,8 +33,9 @@
 /* The count hook fires every HOOK_PERIOD VM instructions: often enough to
  * check the clock every ~0.1 ms of Lua work, rarely enough to cost nothing. */
 #define HOOK_PERIOD 10000
-/* Registry key lua_csv.c sets when a write fails (CSV_IOERROR_KEY). */
-#define IOERROR_KEY "demob.csv.ioerror"
+/* "file:line: " of a limit message: a chunk name (at most LUA_IDSIZE) and a
+ * line number, or the scenario's path (cut). */
+#define WHERE_SIZE 300
 /* Room left above the memory limit once it has tripped, so the error
  * message and the unwinding still find memory. */
 #define MEMORY_SLACK ((size_t)1 << 20)
@@ -119,7 +120,7 @@ static void count_hook(lua_State *L, lua_Debug *ar)
     /* Where the script was when it ran out: level 0 is the running Lua
      * function inside a hook. */
     lua_Debug d;
-    char where[300];
+    char where[WHERE_SIZE];
     if (lua_getstack(L, 0, &d) && lua_getinfo(L, "Sl", &d) && d.currentline > 0)
         snprintf(where, sizeof where, "%s:%d: ", d.short_src, d.currentline);
     else
@@ -135,7 +136,7 @@ void lua_sandbox_charge(lua_State *L, long long n)
         limit_raise(L, lim);
     /* Called from a C function: level 1 is the script line calling it. */
     luaL_where(L, 1);
-    char where[300];
+    char where[WHERE_SIZE];
     snprintf(where, sizeof where, "%s", *lua_tostring(L, -1) ? lua_tostring(L, -1) : "");
     lua_pop(L, 1);
     if (!*where)
@@ -215,10 +216,10 @@ static int take_ioerror(lua_State *L)
 {
     /* Stack: the error message. An I/O failure only if it is the very
      * message the csv writer raised; the key is cleared either way. */
-    lua_getfield(L, LUA_REGISTRYINDEX, IOERROR_KEY);
+    lua_getfield(L, LUA_REGISTRYINDEX, LUA_CSV_IOERROR_KEY);
     int same = lua_rawequal(L, 1, -1);
     lua_pushnil(L);
-    lua_setfield(L, LUA_REGISTRYINDEX, IOERROR_KEY);
+    lua_setfield(L, LUA_REGISTRYINDEX, LUA_CSV_IOERROR_KEY);
     lua_pushboolean(L, same);
     return 1;
 }
@@ -580,7 +581,6 @@ static void open_trusted(lua_State *L, struct scenario *sc)
 
 void lua_sandbox_open(lua_State *L, struct scenario *sc)
 {
-    static const char *const pattern_functions[] = { "find", "gmatch", "gsub", "match", NULL };
     int decls = lua_gettop(L);
     if (sc->trusted)
         open_trusted(L, sc);
@@ -590,8 +590,13 @@ void lua_sandbox_open(lua_State *L, struct scenario *sc)
     /* Pattern functions that the limits can stop (lua_pattern.c), and
      * two loops in C made safe. */
     lua_getglobal(L, LUA_STRLIBNAME);
-    lua_pattern_open(L);
-    copy_fields(L, -1, -2, pattern_functions);
+    lua_pattern_open(L, lua_sandbox_charge);
+    lua_pushnil(L);   /* every function of lua_pattern.c's table */
+    while (lua_next(L, -2)) {
+        lua_pushvalue(L, -2);
+        lua_insert(L, -2);
+        lua_settable(L, -5);
+    }
     lua_pop(L, 1);
     lua_getfield(L, -1, "rep");
     lua_pushcclosure(L, sb_rep, 1);

@@ -63,4 +63,9 @@ void scenario_runner_hooks(scenario *sc, const scenario_options *opt, struct run
 struct sweep_spec;
 int scenario_sweep_spec(scenario *sc, struct sweep_spec *out, demob_error *err);
 
+/* The script's report { ... } declaration (lua_report.c), for the
+ * manifest; NULL when it declares none. Owned by sc. */
+struct manifest_report;
+const struct manifest_report *scenario_report(const scenario *sc);
+
 #endif

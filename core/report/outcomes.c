@@ -364,9 +364,8 @@ static int read_populations(reader *r, const char *path, demob_error *err)
         if (r->fallback) {
             if (r->return_state < 0 && strcmp(row.item, r->o->return_state) == 0)
                 r->return_state = s;
-            /* The state declared right after the return state
-             * (reintegrated after repatriated) holds people who were
-             * returned and moved on. */
+            /* The state declared right after the return state holds
+             * people who returned and moved on. */
             if (r->return_state >= 0 && r->next_state < 0 && s == r->return_state + 1)
                 r->next_state = s;
             if (s == r->return_state || (r->next_state >= 0 && s == r->next_state))
@@ -436,129 +435,143 @@ static int read_flows(reader *r, const char *path, demob_error *err)
     return rc < 0 ? rc : 0;
 }
 
+/* costs.csv being read: per category the amount so far in the block, and
+ * per run the amount of each category and the total. */
+typedef struct cost_acc {
+    keytab *cats;
+    vec *per;            /* per category: one value per run */
+    size_t per_n;
+    vec total;           /* per run */
+    double *sum;         /* per category: the block so far */
+    size_t sum_n;
+} cost_acc;
+
+static void cost_acc_free(cost_acc *a)
+{
+    for (size_t i = 0; i < a->per_n; i++)
+        free(a->per[i].v);
+    free(a->per);
+    free(a->total.v);
+    free(a->sum);
+    keytab_free(a->cats);
+}
+
+/* The block is complete: one value per category and a total. */
+static int cost_block_end(reader *r, cost_acc *a, demob_error *err)
+{
+    size_t nc = keytab_count(a->cats);
+    if (a->per_n < nc) {
+        vec *p = realloc(a->per, nc * sizeof *p);
+        if (!p)
+            return oom(r, err);
+        a->per = p;
+        for (size_t i = a->per_n; i < nc; i++) {
+            memset(&p[i], 0, sizeof p[i]);
+            a->per_n = i + 1;
+            /* Runs before this category appeared spent nothing on it. */
+            for (size_t k = 0; k < a->total.n; k++)
+                if (vec_push(&p[i], 0))
+                    return oom(r, err);
+        }
+    }
+    double all = 0;
+    for (size_t c = 0; c < nc; c++) {
+        double v = c < a->sum_n ? a->sum[c] : 0;
+        all += v;
+        if (vec_push(&a->per[c], v))
+            return oom(r, err);
+    }
+    if (vec_push(&a->total, all))
+        return oom(r, err);
+    if (a->sum)
+        memset(a->sum, 0, a->sum_n * sizeof *a->sum);
+    return 0;
+}
+
+/* Adds one row's amount to its category. */
+static int cost_add(reader *r, cost_acc *a, const tidy_row *row, demob_error *err)
+{
+    long c = keytab_intern_str(a->cats, row->item);
+    if (c < 0)
+        return oom(r, err);
+    if ((size_t)c >= a->sum_n) {
+        size_t n = a->sum_n ? a->sum_n * 2 : 16;
+        while (n <= (size_t)c)
+            n *= 2;
+        double *s = realloc(a->sum, n * sizeof *s);
+        if (!s)
+            return oom(r, err);
+        for (size_t i = a->sum_n; i < n; i++)
+            s[i] = 0;
+        a->sum = s;
+        a->sum_n = n;
+    }
+    a->sum[c] += row->value;
+    return 0;
+}
+
+/* The distributions over runs, into out. */
+static int cost_publish(reader *r, cost_acc *a, demob_error *err)
+{
+    outcomes *out = r->out;
+    out->n_categories = keytab_count(a->cats);
+    out->categories = calloc(out->n_categories + 1, sizeof *out->categories);
+    out->cost = calloc(out->n_categories + 1, sizeof *out->cost);
+    if (!out->categories || !out->cost)
+        return oom(r, err);
+    for (size_t c = 0; c < out->n_categories; c++) {
+        out->categories[c] = strdup(keytab_key(a->cats, c, NULL));
+        if (!out->categories[c])
+            return oom(r, err);
+        summarise(&a->per[c], &out->cost[c]);
+    }
+    summarise(&a->total, &out->cost_total);
+    out->has_costs = a->total.n > 0;
+    return 0;
+}
+
 static int read_costs(reader *r, const char *path, demob_error *err)
 {
     tidy_reader *t = open_kind(path, TIDY_COSTS, err);
     if (!t)
         return err->status;
     int rc = 0;
-    outcomes *out = r->out;
     r->path = path;
     keytab_free(r->blocks);
     r->blocks = keytab_new();
-    keytab *cats = keytab_new();
-    vec *per = NULL, total = { 0 };
-    size_t per_n = 0;
-    double *sum = NULL;
-    size_t sum_n = 0;
-    if (!r->blocks || !cats) {
+    cost_acc a;
+    memset(&a, 0, sizeof a);
+    a.cats = keytab_new();
+    if (!r->blocks || !a.cats)
         rc = oom(r, err);
-        goto done;
-    }
     tidy_row row;
     int have = 0;
     int64_t cur[2] = { -2, -2 };
-    for (;;) {
+    while (rc == 0) {
         int got = tidy_next(t, &row, err);
         if (got < 0) {
             rc = got;
-            goto done;
+            break;
         }
         if (got > 0 && r->o->point >= 0 && row.point != r->o->point)
             continue;
         int boundary = got == 0 ? have : (!have || row.point != cur[0] || row.run != cur[1]);
-        if (boundary && have) {
-            /* The block is complete: one value per category and a total. */
-            size_t nc = keytab_count(cats);
-            if (per_n < nc) {
-                vec *p = realloc(per, nc * sizeof *p);
-                if (!p) {
-                    rc = oom(r, err);
-                    goto done;
-                }
-                for (size_t i = per_n; i < nc; i++) {
-                    memset(&p[i], 0, sizeof p[i]);
-                    /* Runs before this category appeared spent nothing on it. */
-                    for (long k = 0; k < (long)total.n; k++)
-                        if (vec_push(&p[i], 0)) {
-                            per = p;
-                            per_n = i + 1;
-                            rc = oom(r, err);
-                            goto done;
-                        }
-                }
-                per = p;
-                per_n = nc;
-            }
-            double all = 0;
-            for (size_t c = 0; c < nc; c++) {
-                double v = c < sum_n ? sum[c] : 0;
-                all += v;
-                if (vec_push(&per[c], v)) {
-                    rc = oom(r, err);
-                    goto done;
-                }
-            }
-            if (vec_push(&total, all)) {
-                rc = oom(r, err);
-                goto done;
-            }
-            memset(sum, 0, sum_n * sizeof *sum);
-        }
-        if (got == 0)
+        if (boundary && have && (rc = cost_block_end(r, &a, err)) != 0)
             break;
+        if (got == 0) {
+            rc = cost_publish(r, &a, err);
+            break;
+        }
         if (boundary) {
             if ((rc = new_block(r, &row, err)) != 0)
-                goto done;
+                break;
             have = 1;
             cur[0] = row.point;
             cur[1] = row.run;
         }
-        long c = keytab_intern_str(cats, row.item);
-        if (c < 0) {
-            rc = oom(r, err);
-            goto done;
-        }
-        if ((size_t)c >= sum_n) {
-            size_t n = sum_n ? sum_n * 2 : 16;
-            while (n <= (size_t)c)
-                n *= 2;
-            double *s = realloc(sum, n * sizeof *s);
-            if (!s) {
-                rc = oom(r, err);
-                goto done;
-            }
-            for (size_t i = sum_n; i < n; i++)
-                s[i] = 0;
-            sum = s;
-            sum_n = n;
-        }
-        sum[c] += row.value;
+        rc = cost_add(r, &a, &row, err);
     }
-    out->n_categories = keytab_count(cats);
-    out->categories = calloc(out->n_categories + 1, sizeof *out->categories);
-    out->cost = calloc(out->n_categories + 1, sizeof *out->cost);
-    if (!out->categories || !out->cost) {
-        rc = oom(r, err);
-        goto done;
-    }
-    for (size_t c = 0; c < out->n_categories; c++) {
-        out->categories[c] = strdup(keytab_key(cats, c, NULL));
-        if (!out->categories[c]) {
-            rc = oom(r, err);
-            goto done;
-        }
-        summarise(&per[c], &out->cost[c]);
-    }
-    summarise(&total, &out->cost_total);
-    out->has_costs = total.n > 0;
-done:
-    for (size_t i = 0; i < per_n; i++)
-        free(per[i].v);
-    free(per);
-    free(total.v);
-    free(sum);
-    keytab_free(cats);
+    cost_acc_free(&a);
     tidy_close(t);
     return rc < 0 ? rc : 0;
 }
@@ -573,135 +586,148 @@ static char **names_of(const keytab *t, size_t *n)
     return v;
 }
 
+static void free_milestone_runs(reader *r)
+{
+    for (size_t i = 0; i < r->m_n; i++) {
+        free(r->m50[i].v);
+        free(r->m90[i].v);
+    }
+    free(r->m50);
+    free(r->m90);
+    r->m50 = r->m90 = NULL;
+    r->m_n = 0;
+}
+
+static void reader_free(reader *r)
+{
+    keytab_free(r->origins);
+    keytab_free(r->states);
+    keytab_free(r->blocks);
+    free(r->final_cells.v);
+    free(r->init_cells.v);
+    free(r->peak.v);
+    free(r->measure.v);
+    for (size_t i = 0; i < r->final_total_n; i++)
+        free(r->final_total[i].v);
+    free(r->final_total);
+    free(r->peak_v.v);
+    free(r->peak_step_v.v);
+    free_milestone_runs(r);
+    free(r->final_sum);
+    free(r->init_sum);
+}
+
+/* The folder must exist and hold populations.csv. */
+static int check_folder(const char *dir, const char *pop, demob_error *err)
+{
+    if (path_kind(dir) != 1)
+        return demob_error_set(err, DEMOB_EINPUT, "%s: no such folder", dir);
+    if (path_kind(pop) != 2)
+        return demob_error_set(err, DEMOB_EINPUT,
+                               "%s: no populations.csv (a report needs the stocks over time; for "
+                               "a sweep, save them with --save populations)", dir);
+    return 0;
+}
+
+/* Names, final stocks (means and totals), initial caseloads and the peak
+ * from what read_populations gathered. */
+static int publish_populations(reader *r, demob_error *err)
+{
+    outcomes *out = r->out;
+    out->origins = names_of(r->origins, &out->n_origins);
+    out->states = names_of(r->states, &out->n_states);
+    size_t no = out->n_origins, ns = out->n_states;
+    out->final_mean = calloc(no * ns + 1, sizeof *out->final_mean);
+    out->final_total = calloc(ns + 1, sizeof *out->final_total);
+    out->initial = calloc(no + 1, sizeof *out->initial);
+    if (!out->origins || !out->states || !out->final_mean || !out->final_total || !out->initial)
+        return oom(r, err);
+    for (size_t i = 0; i < no; i++)
+        if (!out->origins[i])
+            return oom(r, err);
+    for (size_t i = 0; i < ns; i++)
+        if (!out->states[i])
+            return oom(r, err);
+    for (size_t oi = 0; oi < no; oi++) {
+        out->initial[oi] = r->init_sum[oi] / (double)out->n_runs;
+        for (size_t s = 0; s < ns; s++)
+            out->final_mean[oi * ns + s] = r->final_sum[oi * r->s_cap + s] / (double)out->n_runs;
+    }
+    for (size_t s = 0; s < ns; s++)
+        summarise(&r->final_total[s], &out->final_total[s]);
+    if (r->peak_state >= 0) {
+        out->has_peak = 1;
+        summarise(&r->peak_v, &out->peak);
+        summarise(&r->peak_step_v, &out->peak_step);
+    }
+    return 0;
+}
+
+/* Milestones from flows.csv, against the mean initial totals (those the
+ * populations fallback gathered are dropped). */
+static int read_flow_milestones(reader *r, const char *flows, demob_error *err)
+{
+    free_milestone_runs(r);
+    grid_clear(&r->measure);
+    int rc = read_flows(r, flows, err);
+    if (rc == 0)
+        r->out->milestone_source = "flows.csv";
+    return rc;
+}
+
+/* The milestones' distributions over runs, into out. */
+static int publish_milestones(reader *r, demob_error *err)
+{
+    outcomes *out = r->out;
+    size_t no = out->n_origins;
+    out->m50 = calloc(no + 1, sizeof *out->m50);
+    out->m90 = calloc(no + 1, sizeof *out->m90);
+    if (!out->m50 || !out->m90)
+        return oom(r, err);
+    for (size_t i = 0; i < no && i < r->m_n; i++) {
+        summarise(&r->m50[i], &out->m50[i]);
+        summarise(&r->m90[i], &out->m90[i]);
+    }
+    for (size_t i = r->m_n; i < no; i++) {
+        out->m50[i].mean = out->m50[i].p5 = out->m50[i].p50 = out->m50[i].p95 = NAN;
+        out->m90[i] = out->m50[i];
+    }
+    out->has_milestones = 1;
+    return 0;
+}
+
 int outcomes_load(const char *dir, const outcomes_options *o, outcomes *out, demob_error *err)
 {
     memset(out, 0, sizeof *out);
     out->first_step = out->final_step = -1;
-    outcomes_options opt = *o;
-    if (!opt.return_state)
-        opt.return_state = "repatriated";
-    if (!opt.peak_state)
-        opt.peak_state = "cantoned";
     reader r;
     memset(&r, 0, sizeof r);
-    r.o = &opt;
+    r.o = o;
     r.out = out;
     r.peak_state = r.return_state = r.next_state = -1;
     r.origins = keytab_new();
     r.states = keytab_new();
     r.blocks = keytab_new();
     r.path = dir;
-    int rc = 0;
-    char pop[4096], flows[4096], costs[4096];
+    char pop[PATH_MAX], flows[PATH_MAX], costs[PATH_MAX];
     path_join(pop, sizeof pop, dir, "populations.csv");
     path_join(flows, sizeof flows, dir, "flows.csv");
     path_join(costs, sizeof costs, dir, "costs.csv");
-    if (!r.origins || !r.states || !r.blocks) {
-        rc = oom(&r, err);
-        goto done;
-    }
-    if (path_kind(dir) != 1) {
-        rc = demob_error_set(err, DEMOB_EINPUT, "%s: no such folder", dir);
-        goto done;
-    }
-    if (path_kind(pop) != 2) {
-        rc = demob_error_set(err, DEMOB_EINPUT,
-                             "%s: no populations.csv (a report needs the stocks over time; for "
-                             "a sweep, save them with --save populations)", dir);
-        goto done;
-    }
-    r.fallback = path_kind(flows) != 2;
-    if ((rc = read_populations(&r, pop, err)) != 0)
-        goto done;
-    out->origins = names_of(r.origins, &out->n_origins);
-    out->states = names_of(r.states, &out->n_states);
-    size_t no = out->n_origins, ns = out->n_states;
-    out->final_mean = calloc(no * ns + 1, sizeof *out->final_mean);
-    out->final_total = calloc(ns + 1, sizeof *out->final_total);
-    out->initial = calloc(no + 1, sizeof *out->initial);
-    if (!out->origins || !out->states || !out->final_mean || !out->final_total || !out->initial) {
-        rc = oom(&r, err);
-        goto done;
-    }
-    for (size_t i = 0; i < no; i++)
-        if (!out->origins[i]) {
-            rc = oom(&r, err);
-            goto done;
-        }
-    for (size_t i = 0; i < ns; i++)
-        if (!out->states[i]) {
-            rc = oom(&r, err);
-            goto done;
-        }
-    for (size_t oi = 0; oi < no; oi++) {
-        out->initial[oi] = r.init_sum[oi] / (double)out->n_runs;
-        for (size_t s = 0; s < ns; s++)
-            out->final_mean[oi * ns + s] = r.final_sum[oi * r.s_cap + s] / (double)out->n_runs;
-    }
-    for (size_t s = 0; s < ns; s++)
-        summarise(&r.final_total[s], &out->final_total[s]);
-    if (r.peak_state >= 0) {
-        out->has_peak = 1;
-        summarise(&r.peak_v, &out->peak);
-        summarise(&r.peak_step_v, &out->peak_step);
-    }
-    if (!r.fallback) {
-        /* Milestones against the mean initial totals, from flows. */
-        for (size_t i = 0; i < r.m_n; i++) {
-            free(r.m50[i].v);
-            free(r.m90[i].v);
-        }
-        free(r.m50);
-        free(r.m90);
-        r.m50 = r.m90 = NULL;
-        r.m_n = 0;
-        grid_clear(&r.measure);
-        if ((rc = read_flows(&r, flows, err)) != 0)
-            goto done;
-        out->milestone_source = "flows.csv";
-    } else {
-        out->milestone_source = "populations.csv";
-    }
-    if (r.m_n > 0 && (r.fallback ? r.return_state >= 0 : 1)) {
-        out->m50 = calloc(no + 1, sizeof *out->m50);
-        out->m90 = calloc(no + 1, sizeof *out->m90);
-        if (!out->m50 || !out->m90) {
-            rc = oom(&r, err);
-            goto done;
-        }
-        for (size_t i = 0; i < no && i < r.m_n; i++) {
-            summarise(&r.m50[i], &out->m50[i]);
-            summarise(&r.m90[i], &out->m90[i]);
-        }
-        for (size_t i = r.m_n; i < no; i++) {
-            out->m50[i].mean = out->m50[i].p5 = out->m50[i].p50 = out->m50[i].p95 = NAN;
-            out->m90[i] = out->m50[i];
-        }
-        out->has_milestones = 1;
-    }
-    if (path_kind(costs) == 2 && (rc = read_costs(&r, costs, err)) != 0)
-        goto done;
-done:
-    keytab_free(r.origins);
-    keytab_free(r.states);
-    keytab_free(r.blocks);
-    free(r.final_cells.v);
-    free(r.init_cells.v);
-    free(r.peak.v);
-    free(r.measure.v);
-    for (size_t i = 0; i < r.final_total_n; i++)
-        free(r.final_total[i].v);
-    free(r.final_total);
-    free(r.peak_v.v);
-    free(r.peak_step_v.v);
-    for (size_t i = 0; i < r.m_n; i++) {
-        free(r.m50[i].v);
-        free(r.m90[i].v);
-    }
-    free(r.m50);
-    free(r.m90);
-    free(r.final_sum);
-    free(r.init_sum);
+    int want_milestones = o->return_state != NULL;
+    r.fallback = want_milestones && path_kind(flows) != 2;
+    out->milestone_source = "populations.csv";
+    int rc = !r.origins || !r.states || !r.blocks ? oom(&r, err) : check_folder(dir, pop, err);
+    if (rc == 0)
+        rc = read_populations(&r, pop, err);
+    if (rc == 0)
+        rc = publish_populations(&r, err);
+    if (rc == 0 && want_milestones && !r.fallback)
+        rc = read_flow_milestones(&r, flows, err);
+    if (rc == 0 && want_milestones && r.m_n > 0 && (r.fallback ? r.return_state >= 0 : 1))
+        rc = publish_milestones(&r, err);
+    if (rc == 0 && path_kind(costs) == 2)
+        rc = read_costs(&r, costs, err);
+    reader_free(&r);
     return rc;
 }
 

@@ -1,13 +1,13 @@
 /* outcomes.h - the key outcomes of one output folder, for `demob report`:
  *   - final stocks by origin and state (mean over runs);
  *   - totals by state at the final step (mean, p5, p95 over runs);
- *   - steps until 50% and 90% of each origin's initial caseload has been
- *     repatriated: from flows.csv, the first step at which the people who
- *     entered the return state (default "repatriated") since t = 0 reach
- *     the share of the origin's total at t = 0; without flows.csv, the
- *     stocks of the return state and the next one in the file's order
- *     (repatriated, then reintegrated) stand in for it;
- *   - the peak occupancy of one state (default "cantoned") and its step;
+ *   - steps until 50% and 90% of each origin's initial caseload has
+ *     entered the return state: from flows.csv, the first step at which the people who
+ *     entered the return state (if one is given) since t = 0 reach the
+ *     share of the origin's total at t = 0; without flows.csv, the stocks
+ *     of the return state and the next one in the file's order stand in
+ *     for it (people who returned and moved on);
+ *   - the peak occupancy of one state (if one is given) and its step;
  *   - total costs by category (costs.csv).
  * Stochastic outputs give every outcome as a distribution over runs.
  *
@@ -26,8 +26,8 @@ typedef struct ostat {
 } ostat;
 
 typedef struct outcomes_options {
-    const char *return_state;   /* NULL: "repatriated" */
-    const char *peak_state;     /* NULL: "cantoned" */
+    const char *return_state;   /* NULL: no milestones */
+    const char *peak_state;     /* NULL: no peak */
     long point;                 /* sweeps: one point; -1 pools them */
 } outcomes_options;
 

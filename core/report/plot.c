@@ -98,7 +98,7 @@ void plot_request_init(plot_request *r)
 
 void plot_dir_label(const char *dir, char *buf, size_t size)
 {
-    char path[4096];
+    char path[PATH_MAX];
     path_join(path, sizeof path, dir, "manifest.json");
     jflat m = { 0 };
     demob_error err = { 0 };
@@ -112,22 +112,22 @@ void plot_dir_label(const char *dir, char *buf, size_t size)
     jflat_free(&m);
 }
 
-void plot_labels(const char *const *dirs, const char *const *given, int n, char labels[][256])
+void plot_labels(const char *const *dirs, const char *const *given, int n, char labels[][PLOT_LABEL_SIZE])
 {
     for (int i = 0; i < n; i++) {
         if (given && given[i])
-            snprintf(labels[i], 256, "%s", given[i]);
+            snprintf(labels[i], PLOT_LABEL_SIZE, "%s", given[i]);
         else
-            plot_dir_label(dirs[i], labels[i], 256);
+            plot_dir_label(dirs[i], labels[i], PLOT_LABEL_SIZE);
     }
     if (given)
         return;   /* the user's names are kept as they are */
-    char out[MAX_DIRS][256];
+    char out[MAX_DIRS][PLOT_LABEL_SIZE];
     for (int i = 0; i < n && i < MAX_DIRS; i++) {
         int same = 0;
         for (int j = 0; j < n; j++)
             same |= j != i && strcmp(labels[i], labels[j]) == 0;
-        char base[256];
+        char base[PLOT_LABEL_SIZE];
         path_basename(base, sizeof base, dirs[i]);
         if (same && strcmp(base, labels[i]) != 0)
             snprintf(out[i], sizeof out[i], "%.120s (%.120s)", labels[i], base);
@@ -135,7 +135,7 @@ void plot_labels(const char *const *dirs, const char *const *given, int n, char 
             snprintf(out[i], sizeof out[i], "%s", labels[i]);
     }
     for (int i = 0; i < n && i < MAX_DIRS; i++)
-        memcpy(labels[i], out[i], 256);
+        memcpy(labels[i], out[i], PLOT_LABEL_SIZE);
 }
 
 int plot_data_file(const char *dir, tidy_kind k, char *buf, size_t size, demob_error *err)
@@ -184,7 +184,8 @@ static void make_title(const plot_request *r, strbuf *b)
 {
     if (r->kind == TIDY_POPULATIONS && r->by != SERIES_BY_ITEM && r->n_items == 1 &&
         !r->cumulative) {
-        /* DDR states read as participles: "People redeployed by origin". */
+        /* "People <state>": state names written as participles read best
+         * ("People demobilized by origin"). */
         strbuf_printf(b, "People %s%s", r->items[0], r->by == SERIES_BY_ORIGIN ? " by origin" : "");
         return;
     }
@@ -202,7 +203,7 @@ static void make_title(const plot_request *r, strbuf *b)
     }
 }
 
-static void make_subtitle(const plot_request *r, char labels[][256], const series_set *sets,
+static void make_subtitle(const plot_request *r, char labels[][PLOT_LABEL_SIZE], const series_set *sets,
                           int fan, strbuf *b)
 {
     for (int d = 0; d < r->n_dirs; d++)
@@ -222,7 +223,23 @@ static void make_subtitle(const plot_request *r, char labels[][256], const serie
         strbuf_printf(b, fan ? "; median and p5-p95 of %ld runs" : "; mean of %ld runs", most);
 }
 
-int plot_svg(const plot_request *r, strbuf *out, demob_error *err)
+/* One chart being made: the folders' series, the union of their steps
+ * and groups, and the chart's series. */
+typedef struct plot_work {
+    const plot_request *r;
+    series_set sets[MAX_DIRS];
+    char labels[MAX_DIRS][PLOT_LABEL_SIZE];
+    int fan;                  /* bands: some folder has quantiles */
+    keytab *steps, *groups;   /* unions over the folders */
+    size_t n;                 /* steps on the x axis */
+    double *x, *vals;
+    const char **dates;
+    chart_series *cs;
+    char **slabels;
+    size_t n_series;
+} plot_work;
+
+static int check_request(const plot_request *r, demob_error *err)
 {
     if (r->n_dirs < 1 || r->n_dirs > MAX_DIRS)
         return demob_error_set(err, DEMOB_EINPUT, "give 1 to %d output folders", MAX_DIRS);
@@ -230,74 +247,67 @@ int plot_svg(const plot_request *r, strbuf *out, demob_error *err)
         return demob_error_set(err, DEMOB_EINPUT,
                                "a stacked area chart shows one folder; to overlay %d folders "
                                "use --type line or fan", r->n_dirs);
-    series_set sets[MAX_DIRS];
-    char labels[MAX_DIRS][256];
-    memset(sets, 0, sizeof sets);
-    int rc = 0, fan = 0;
-    keytab *steps = keytab_new(), *groups = keytab_new();
-    double *x = NULL, *vals = NULL;
-    const char **dates = NULL;
-    chart_series *cs = NULL;
-    char **slabels = NULL;
-    size_t n_series = 0;
-    if (!steps || !groups) {
-        rc = demob_error_set(err, DEMOB_ERUN, "out of memory");
-        goto done;
+    return 0;
+}
+
+/* Reads folder d's series and adds its steps and groups to the unions. */
+static int load_folder(plot_work *w, int d, demob_error *err)
+{
+    const plot_request *r = w->r;
+    char path[PATH_MAX];
+    int rc = plot_data_file(r->dirs[d], r->kind, path, sizeof path, err);
+    if (rc != 0)
+        return rc;
+    series_query q = {
+        .origins = r->n_origins ? r->origins : NULL, .n_origins = r->n_origins,
+        .items = r->n_items ? r->items : NULL, .n_items = r->n_items,
+        .by = r->by, .point = r->point, .keep_runs = r->type != PLOT_LINE && r->type != PLOT_AREA,
+        .cumulative = r->cumulative, .total_label = "total",
+    };
+    series_set *set = &w->sets[d];
+    if ((rc = load_series(r, path, &q, set, err)) != 0)
+        return rc;
+    int has_q = set->p50 != NULL && (set->kind == TIDY_QUANTILES || set->n_samples > 1);
+    if (r->type == PLOT_FAN && !has_q)
+        return demob_error_set(err, DEMOB_EINPUT,
+                               set->kind == TIDY_QUANTILES
+                                   ? "%s: a fan chart of a sum over origins or states needs "
+                                     "populations.csv (quantiles of parts do not add up); "
+                                     "pick one origin and one state, or run the sweep with "
+                                     "populations saved"
+                                   : "%s: a fan chart needs several runs; this output has one "
+                                     "(deterministic?)", path);
+    w->fan |= has_q && r->type != PLOT_LINE && r->type != PLOT_AREA;
+    for (size_t t = 0; t < set->n_steps; t++) {
+        int64_t st = (int64_t)set->x[t];
+        if (keytab_intern(w->steps, &st, sizeof st, NULL) < 0)
+            return demob_error_set(err, DEMOB_ERUN, "out of memory");
     }
-    plot_labels(r->dirs, r->labels, r->n_dirs, labels);
-    for (int d = 0; d < r->n_dirs; d++) {
-        char path[4096];
-        if ((rc = plot_data_file(r->dirs[d], r->kind, path, sizeof path, err)) != 0)
-            goto done;
-        series_query q = {
-            .origins = r->n_origins ? r->origins : NULL, .n_origins = r->n_origins,
-            .items = r->n_items ? r->items : NULL, .n_items = r->n_items,
-            .by = r->by, .point = r->point, .keep_runs = r->type != PLOT_LINE && r->type != PLOT_AREA,
-            .cumulative = r->cumulative, .total_label = "total",
-        };
-        if ((rc = load_series(r, path, &q, &sets[d], err)) != 0)
-            goto done;
-        int has_q = sets[d].p50 != NULL &&
-                    (sets[d].kind == TIDY_QUANTILES || sets[d].n_samples > 1);
-        if (r->type == PLOT_FAN && !has_q) {
-            rc = demob_error_set(err, DEMOB_EINPUT,
-                                 sets[d].kind == TIDY_QUANTILES
-                                     ? "%s: a fan chart of a sum over origins or states needs "
-                                       "populations.csv (quantiles of parts do not add up); "
-                                       "pick one origin and one state, or run the sweep with "
-                                       "populations saved"
-                                     : "%s: a fan chart needs several runs; this output has one "
-                                       "(deterministic?)", path);
-            goto done;
-        }
-        fan |= has_q && r->type != PLOT_LINE && r->type != PLOT_AREA;
-        for (size_t t = 0; t < sets[d].n_steps; t++) {
-            int64_t s = (int64_t)sets[d].x[t];
-            if (keytab_intern(steps, &s, sizeof s, NULL) < 0) {
-                rc = demob_error_set(err, DEMOB_ERUN, "out of memory");
-                goto done;
-            }
-        }
-        for (size_t g = 0; g < sets[d].n_groups; g++)
-            keytab_intern_str(groups, sets[d].groups[g]);
-    }
-    /* The union of steps, sorted; dates from the first folder having one. */
-    size_t n = keytab_count(steps), ng = keytab_count(groups);
-    x = malloc((n + 1) * sizeof *x);
-    dates = calloc(n + 1, sizeof *dates);
-    size_t per = fan ? 4 : 1;   /* y, lo, hi, (spare) per series */
-    size_t max_series = (size_t)r->n_dirs * ng;
-    vals = malloc((max_series * n * per + 1) * sizeof *vals);
-    cs = calloc(max_series + 1, sizeof *cs);
-    slabels = calloc(max_series + 1, sizeof *slabels);
-    if (!x || !dates || !vals || !cs || !slabels) {
-        rc = demob_error_set(err, DEMOB_ERUN, "out of memory");
-        goto done;
-    }
+    for (size_t g = 0; g < set->n_groups; g++)
+        keytab_intern_str(w->groups, set->groups[g]);
+    return 0;
+}
+
+/* The union of steps, sorted; dates from the first folder having one;
+ * room for every series. */
+static int make_axis(plot_work *w, demob_error *err)
+{
+    size_t n = keytab_count(w->steps), ng = keytab_count(w->groups);
+    w->n = n;
+    w->x = malloc((n + 1) * sizeof *w->x);
+    w->dates = calloc(n + 1, sizeof *w->dates);
+    size_t per = w->fan ? 4 : 1;   /* y, lo, hi, (spare) per series */
+    size_t max_series = (size_t)w->r->n_dirs * ng;
+    w->vals = malloc((max_series * n * per + 1) * sizeof *w->vals);
+    w->cs = calloc(max_series + 1, sizeof *w->cs);
+    w->slabels = calloc(max_series + 1, sizeof *w->slabels);
+    if (!w->x || !w->dates || !w->vals || !w->cs || !w->slabels)
+        return demob_error_set(err, DEMOB_ERUN, "out of memory");
+    double *x = w->x;
     for (size_t i = 0; i < n; i++) {
-        int64_t s;
-        memcpy(&s, keytab_key(steps, i, NULL), sizeof s);
-        x[i] = (double)s;
+        int64_t st;
+        memcpy(&st, keytab_key(w->steps, i, NULL), sizeof st);
+        x[i] = (double)st;
     }
     for (size_t i = 1; i < n; i++)   /* insertion sort: steps are nearly sorted */
         for (size_t j = i; j > 0 && x[j - 1] > x[j]; j--) {
@@ -305,56 +315,72 @@ int plot_svg(const plot_request *r, strbuf *out, demob_error *err)
             x[j] = x[j - 1];
             x[j - 1] = t;
         }
-    for (int d = 0; d < r->n_dirs; d++)
-        for (size_t t = 0, i = 0; t < sets[d].n_steps; t++) {
-            while (i < n && x[i] < sets[d].x[t])
+    for (int d = 0; d < w->r->n_dirs; d++)
+        for (size_t t = 0, i = 0; t < w->sets[d].n_steps; t++) {
+            while (i < n && x[i] < w->sets[d].x[t])
                 i++;
-            if (i < n && !dates[i] && sets[d].dates[t][0])
-                dates[i] = sets[d].dates[t];
+            if (i < n && !w->dates[i] && w->sets[d].dates[t][0])
+                w->dates[i] = w->sets[d].dates[t];
         }
     for (size_t i = 0; i < n; i++)
-        if (!dates[i])
-            dates[i] = "";
-    int one_group = ng == 1;
-    for (int d = 0; d < r->n_dirs; d++) {
-        const series_set *s = &sets[d];
-        for (size_t gi = 0; gi < ng; gi++) {
-            long g = series_group(s, keytab_key(groups, gi, NULL));
-            if (g < 0)
-                continue;
-            double *y = vals + n_series * n * per;
-            double *lo = fan ? y + n : NULL, *hi = fan ? y + 2 * n : NULL;
-            for (size_t i = 0, t = 0; i < n; i++) {
-                while (t < s->n_steps && s->x[t] < x[i])
-                    t++;
-                int have = t < s->n_steps && s->x[t] == x[i];
-                size_t at = (size_t)g * s->n_steps + t;
-                int q = fan && s->p50;
-                y[i] = have ? (q ? s->p50[at] : s->mean[at]) : NAN;
-                if (fan) {
-                    lo[i] = have && q ? s->p5[at] : NAN;
-                    hi[i] = have && q ? s->p95[at] : NAN;
-                }
-            }
-            chart_series *c = &cs[n_series];
-            c->y = y;
-            c->lo = fan && s->p50 ? lo : NULL;
-            c->hi = fan && s->p50 ? hi : NULL;
-            strbuf lb;
-            strbuf_init(&lb);
-            if (r->n_dirs == 1)
-                strbuf_puts(&lb, s->groups[g]);
-            else if (one_group)
-                strbuf_puts(&lb, labels[d]);
-            else
-                strbuf_printf(&lb, "%s: %s", labels[d], s->groups[g]);
-            slabels[n_series] = lb.data ? lb.data : strdup("");
-            c->label = slabels[n_series];
-            c->color = r->n_dirs > 1 && one_group ? d : (int)gi;
-            c->dash = r->n_dirs > 1 && !one_group ? d : 0;
-            n_series++;
+        if (!w->dates[i])
+            w->dates[i] = "";
+    return 0;
+}
+
+/* Group gi of folder d on the common axis: values, label, colour, dash. */
+static void add_series(plot_work *w, int d, size_t gi, long g, int one_group)
+{
+    const series_set *s = &w->sets[d];
+    size_t n = w->n, per = w->fan ? 4 : 1;
+    double *y = w->vals + w->n_series * n * per;
+    double *lo = w->fan ? y + n : NULL, *hi = w->fan ? y + 2 * n : NULL;
+    for (size_t i = 0, t = 0; i < n; i++) {
+        while (t < s->n_steps && s->x[t] < w->x[i])
+            t++;
+        int have = t < s->n_steps && s->x[t] == w->x[i];
+        size_t at = (size_t)g * s->n_steps + t;
+        int q = w->fan && s->p50;
+        y[i] = have ? (q ? s->p50[at] : s->mean[at]) : NAN;
+        if (w->fan) {
+            lo[i] = have && q ? s->p5[at] : NAN;
+            hi[i] = have && q ? s->p95[at] : NAN;
         }
     }
+    chart_series *c = &w->cs[w->n_series];
+    c->y = y;
+    c->lo = w->fan && s->p50 ? lo : NULL;
+    c->hi = w->fan && s->p50 ? hi : NULL;
+    strbuf lb;
+    strbuf_init(&lb);
+    if (w->r->n_dirs == 1)
+        strbuf_puts(&lb, s->groups[g]);
+    else if (one_group)
+        strbuf_puts(&lb, w->labels[d]);
+    else
+        strbuf_printf(&lb, "%s: %s", w->labels[d], s->groups[g]);
+    w->slabels[w->n_series] = lb.data ? lb.data : strdup("");
+    c->label = w->slabels[w->n_series];
+    c->color = w->r->n_dirs > 1 && one_group ? d : (int)gi;
+    c->dash = w->r->n_dirs > 1 && !one_group ? d : 0;
+    w->n_series++;
+}
+
+static void make_series(plot_work *w)
+{
+    size_t ng = keytab_count(w->groups);
+    for (int d = 0; d < w->r->n_dirs; d++)
+        for (size_t gi = 0; gi < ng; gi++) {
+            long g = series_group(&w->sets[d], keytab_key(w->groups, gi, NULL));
+            if (g >= 0)
+                add_series(w, d, gi, g, ng == 1);
+        }
+}
+
+/* Titles, axis label and the <svg> itself. */
+static int draw(plot_work *w, strbuf *out, demob_error *err)
+{
+    const plot_request *r = w->r;
     strbuf title, sub;
     strbuf_init(&title);
     strbuf_init(&sub);
@@ -365,7 +391,7 @@ int plot_svg(const plot_request *r, strbuf *out, demob_error *err)
     if (r->subtitle)
         strbuf_puts(&sub, r->subtitle);
     else
-        make_subtitle(r, labels, sets, fan, &sub);
+        make_subtitle(r, w->labels, w->sets, w->fan, &sub);
     chart c = {
         .type = r->type == PLOT_AREA ? CHART_AREA : CHART_LINE,
         .title = title.data ? title.data : "",
@@ -373,25 +399,52 @@ int plot_svg(const plot_request *r, strbuf *out, demob_error *err)
         .y_label = r->y_label ? r->y_label
                    : r->kind == TIDY_COSTS ? (r->cumulative ? "cost to date" : "cost per step")
                    : r->kind == TIDY_FLOWS ? "people per step" : "people",
-        .n = n, .x = x, .dates = dates, .series = cs, .n_series = n_series,
+        .n = w->n, .x = w->x, .dates = w->dates, .series = w->cs, .n_series = w->n_series,
         .width = r->width, .height = r->height,
     };
     chart_svg(&c, out);
     strbuf_free(&title);
     strbuf_free(&sub);
-    if (out->failed)
-        rc = demob_error_set(err, DEMOB_ERUN, "out of memory while drawing");
-done:
-    for (size_t i = 0; slabels && i < n_series; i++)
-        free(slabels[i]);
-    free(slabels);
-    free(cs);
-    free(vals);
-    free(x);
-    free(dates);
-    keytab_free(steps);
-    keytab_free(groups);
-    for (int d = 0; d < r->n_dirs && d < MAX_DIRS; d++)
-        series_free(&sets[d]);
+    return out->failed ? demob_error_set(err, DEMOB_ERUN, "out of memory while drawing") : 0;
+}
+
+static void plot_work_free(plot_work *w)
+{
+    for (size_t i = 0; w->slabels && i < w->n_series; i++)
+        free(w->slabels[i]);
+    free(w->slabels);
+    free(w->cs);
+    free(w->vals);
+    free(w->x);
+    free(w->dates);
+    keytab_free(w->steps);
+    keytab_free(w->groups);
+    for (int d = 0; d < w->r->n_dirs && d < MAX_DIRS; d++)
+        series_free(&w->sets[d]);
+}
+
+int plot_svg(const plot_request *r, strbuf *out, demob_error *err)
+{
+    int rc = check_request(r, err);
+    if (rc != 0)
+        return rc;
+    plot_work w;
+    memset(&w, 0, sizeof w);
+    w.r = r;
+    w.steps = keytab_new();
+    w.groups = keytab_new();
+    if (!w.steps || !w.groups)
+        rc = demob_error_set(err, DEMOB_ERUN, "out of memory");
+    if (rc == 0)
+        plot_labels(r->dirs, r->labels, r->n_dirs, w.labels);
+    for (int d = 0; d < r->n_dirs && rc == 0; d++)
+        rc = load_folder(&w, d, err);
+    if (rc == 0)
+        rc = make_axis(&w, err);
+    if (rc == 0) {
+        make_series(&w);
+        rc = draw(&w, out, err);
+    }
+    plot_work_free(&w);
     return rc;
 }

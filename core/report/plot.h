@@ -10,6 +10,9 @@
 #include "util/strbuf.h"
 #include "tidy.h"
 
+/* The size of a folder's label (longer names are cut). */
+#define PLOT_LABEL_SIZE 256
+
 typedef enum plot_type {
     PLOT_AUTO = 0,  /* fan when the data has several runs, else line */
     PLOT_LINE,      /* lines (means over runs) */
@@ -58,7 +61,8 @@ void plot_dir_label(const char *dir, char *buf, size_t size);
 /* Labels for n folders: given[i] when given (given may be NULL), else
  * plot_dir_label; labels that would be the same get the folder's name
  * added, "Libya 2020 baseline (libya_b)", so the legend tells them apart. */
-void plot_labels(const char *const *dirs, const char *const *given, int n, char labels[][256]);
+void plot_labels(const char *const *dirs, const char *const *given, int n,
+                 char labels[][PLOT_LABEL_SIZE]);
 
 /* The file of kind k in dir (dir itself when it is a file). For
  * populations, a sweep folder without populations.csv falls back to

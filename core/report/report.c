@@ -31,19 +31,56 @@ static const char css[] =
     "figure svg{max-width:100%;height:auto;display:block}"
     "code{background:#f4f6f9;padding:1px 4px;border-radius:3px;word-break:break-all}";
 
-/* The states charted across scenarios, when the output has them. */
-static const char *const key_states[] = {
-    "present", "cantoned", "stranded", "repatriated", "redeployed", NULL
-};
+/* What the page shows first: the scenario's report { } declaration from
+ * the manifest of the first folder that has one, the command line over
+ * it. Without any: every state charted, no milestones, no peak. */
+typedef struct report_keys {
+    const char *const *key_states;   /* NULL: every state of the first folder */
+    size_t n_key_states;
+    const char *const *by_origin;
+    size_t n_by_origin;
+    outcomes_options oo;             /* return state, peak state (NULL: none), point */
+} report_keys;
 
 typedef struct scen {
     const char *dir;
-    char label[256];
+    char label[PLOT_LABEL_SIZE];
     jflat manifest;
     int has_manifest;
     outcomes oc;
     int stochastic;         /* several runs */
 } scen;
+
+static const char *declared(const jflat *m, const char *key, const char *const **items, size_t *n)
+{
+    const jflat_entry *e = jflat_find(m, key);
+    if (e && items) {
+        *items = (const char *const *)e->items;
+        *n = e->n_items;
+    }
+    return e ? e->value : NULL;
+}
+
+static void find_keys(const scen *sc, int n, const report_input *in, report_keys *k)
+{
+    memset(k, 0, sizeof *k);
+    k->oo = in->oo;
+    for (int i = 0; i < n; i++) {
+        const jflat *m = &sc[i].manifest;
+        int any = 0;
+        for (size_t e = 0; sc[i].has_manifest && e < m->n && !any; e++)
+            any = strncmp(m->e[e].key, "report.", 7) == 0;
+        if (!any)
+            continue;
+        declared(m, "report.key_states", &k->key_states, &k->n_key_states);
+        declared(m, "report.by_origin", &k->by_origin, &k->n_by_origin);
+        if (!k->oo.return_state)
+            k->oo.return_state = declared(m, "report.return_state", NULL, NULL);
+        if (!k->oo.peak_state)
+            k->oo.peak_state = declared(m, "report.peak_state", NULL, NULL);
+        break;
+    }
+}
 
 static void esc(strbuf *b, const char *s)
 {
@@ -239,8 +276,8 @@ static void chart_request(plot_request *r, const char *const *dirs, const char *
     r->height = height;
 }
 
-static int charts(strbuf *b, const scen *sc, int n, const report_input *in, plot_cache *cache,
-                  demob_error *err)
+static int charts(strbuf *b, const scen *sc, int n, const report_input *in, const report_keys *k,
+                  plot_cache *cache, demob_error *err)
 {
     const char *dirs[REPORT_MAX_DIRS], *labels[REPORT_MAX_DIRS];
     for (int i = 0; i < n; i++) {
@@ -251,24 +288,28 @@ static int charts(strbuf *b, const scen *sc, int n, const report_input *in, plot
     int rc;
     plot_request r;
     /* Key states across scenarios. */
-    for (int k = 0; key_states[k]; k++) {
-        if (outcomes_state(&sc[0].oc, key_states[k]) < 0)
+    const outcomes *first = &sc[0].oc;
+    size_t n_keys = k->key_states ? k->n_key_states : first->n_states;
+    for (size_t i = 0; i < n_keys; i++) {
+        const char *const *state = k->key_states ? &k->key_states[i] : (const char *const *)&first->states[i];
+        if (outcomes_state(first, *state) < 0)
             continue;
         chart_request(&r, dirs, labels, n, in, 380);
         r.cache = cache;
         r.by = SERIES_TOTAL;
-        r.items = &key_states[k];
+        r.items = state;
         r.n_items = 1;
         if ((rc = figure(b, &r, err)) != 0)
             return rc;
     }
-    /* Redeployed by origin. */
-    if (outcomes_state(&sc[0].oc, "redeployed") >= 0) {
-        static const char *const redeployed[] = { "redeployed" };
+    /* The by-origin states. */
+    for (size_t i = 0; i < k->n_by_origin; i++) {
+        if (outcomes_state(first, k->by_origin[i]) < 0)
+            continue;
         chart_request(&r, dirs, labels, n, in, 380);
         r.type = PLOT_LINE;
         r.by = SERIES_BY_ORIGIN;
-        r.items = redeployed;
+        r.items = &k->by_origin[i];
         r.n_items = 1;
         if ((rc = figure(b, &r, err)) != 0)
             return rc;
@@ -297,13 +338,18 @@ static int charts(strbuf *b, const scen *sc, int n, const report_input *in, plot
     return 0;
 }
 
-static void milestones(strbuf *b, const scen *sc, int n, const report_input *in)
+static void milestones(strbuf *b, const scen *sc, int n, const report_keys *k)
 {
     int any = 0;
     for (int i = 0; i < n; i++)
         any |= sc[i].oc.has_milestones;
-    const char *ret = in->oo.return_state ? in->oo.return_state : "repatriated";
-    strbuf_puts(b, "<h2 id=\"milestones\">Repatriation milestones</h2>\n");
+    const char *ret = k->oo.return_state;
+    strbuf_puts(b, "<h2 id=\"milestones\">Milestones</h2>\n");
+    if (!ret) {
+        strbuf_puts(b, "<p class=\"note\">No return state: the scenario declares none (report { "
+                       "return_state = ... }); choose one with --return-state.</p>\n");
+        return;
+    }
     if (!any) {
         strbuf_puts(b, "<p class=\"note\">No state named <code>");
         esc(b, ret);
@@ -316,8 +362,8 @@ static void milestones(strbuf *b, const scen *sc, int n, const report_input *in)
     strbuf_puts(b, "</code>");
     for (int i = 0; i < n; i++)
         if (sc[i].oc.has_milestones && strcmp(sc[i].oc.milestone_source, "flows.csv") != 0) {
-            strbuf_puts(b, " (where there is no flows.csv: people in that state and the next "
-                           "one, e.g. reintegrated)");
+            strbuf_puts(b, " (where there is no flows.csv: people in that state and the one "
+                           "declared after it)");
             break;
         }
     strbuf_puts(b, ". Stochastic outputs: the median step over runs.</p>\n<table>\n");
@@ -352,14 +398,51 @@ static void milestones(strbuf *b, const scen *sc, int n, const report_input *in)
     strbuf_puts(b, "</table>\n");
 }
 
-static void peak_note(strbuf *b, const report_input *in)
+static void peak_note(strbuf *b, const report_keys *k)
 {
+    if (!k->oo.peak_state)
+        return;
     strbuf_puts(b, "<p class=\"note\">Peak occupancy: the largest number of people in <code>");
-    esc(b, in->oo.peak_state ? in->oo.peak_state : "cantoned");
+    esc(b, k->oo.peak_state);
     strbuf_puts(b, "</code> at any step, all origins (choose the state with --peak-state).</p>\n");
 }
 
-static void final_stocks(strbuf *b, const scen *sc, int n)
+/* One state by origin at the final step, scenarios side by side. */
+static void by_origin_table(strbuf *b, const scen *sc, int n, const char *state)
+{
+    if (outcomes_state(&sc[0].oc, state) < 0)
+        return;
+    strbuf_puts(b, "<h3 id=\"");
+    esc(b, state);
+    strbuf_puts(b, "\">");
+    char first[8] = { 0 };
+    size_t len = strlen(state);
+    /* The name with its first letter capitalised (ASCII only). */
+    first[0] = state[0] >= 'a' && state[0] <= 'z' ? (char)(state[0] - 'a' + 'A') : state[0];
+    esc(b, first);
+    esc(b, len ? state + 1 : "");
+    strbuf_puts(b, " by origin at the final step</h3>\n<table>\n");
+    header_row(b, "origin", sc, n, 1);
+    for (size_t o = 0; o < sc[0].oc.n_origins; o++) {
+        strbuf_puts(b, "<tr><td>");
+        esc(b, sc[0].oc.origins[o]);
+        strbuf_puts(b, "</td>");
+        for (int i = 0; i < n; i++) {
+            long oi = outcomes_origin(&sc[i].oc, sc[0].oc.origins[o]);
+            long si = outcomes_state(&sc[i].oc, state);
+            strbuf_puts(b, "<td class=\"num\">");
+            if (oi >= 0 && si >= 0)
+                put_amount(b, sc[i].oc.final_mean[(size_t)oi * sc[i].oc.n_states + (size_t)si]);
+            else
+                strbuf_puts(b, "-");
+            strbuf_puts(b, "</td>");
+        }
+        strbuf_puts(b, "</tr>\n");
+    }
+    strbuf_puts(b, "</table>\n");
+}
+
+static void final_stocks(strbuf *b, const scen *sc, int n, const report_keys *k)
 {
     strbuf_puts(b, "<h2 id=\"final\">Final stocks by origin and state</h2>\n");
     for (int i = 0; i < n; i++) {
@@ -415,28 +498,8 @@ static void final_stocks(strbuf *b, const scen *sc, int n)
         free(col);
         strbuf_puts(b, "</table>\n");
     }
-    /* Redeployed by origin, side by side. */
-    if (outcomes_state(&sc[0].oc, "redeployed") < 0)
-        return;
-    strbuf_puts(b, "<h3 id=\"redeployed\">Redeployed by origin at the final step</h3>\n<table>\n");
-    header_row(b, "origin", sc, n, 1);
-    for (size_t o = 0; o < sc[0].oc.n_origins; o++) {
-        strbuf_puts(b, "<tr><td>");
-        esc(b, sc[0].oc.origins[o]);
-        strbuf_puts(b, "</td>");
-        for (int i = 0; i < n; i++) {
-            long oi = outcomes_origin(&sc[i].oc, sc[0].oc.origins[o]);
-            long si = outcomes_state(&sc[i].oc, "redeployed");
-            strbuf_puts(b, "<td class=\"num\">");
-            if (oi >= 0 && si >= 0)
-                put_amount(b, sc[i].oc.final_mean[(size_t)oi * sc[i].oc.n_states + (size_t)si]);
-            else
-                strbuf_puts(b, "-");
-            strbuf_puts(b, "</td>");
-        }
-        strbuf_puts(b, "</tr>\n");
-    }
-    strbuf_puts(b, "</table>\n");
+    for (size_t i = 0; i < k->n_by_origin; i++)
+        by_origin_table(b, sc, n, k->by_origin[i]);
 }
 
 static void costs(strbuf *b, const scen *sc, int n)
@@ -536,19 +599,23 @@ int report_html(const report_input *in, strbuf *out, demob_error *err)
     for (int i = 0; i < n; i++) {
         scen *s = &sc[i];
         s->dir = in->dirs[i];
-        if ((rc = outcomes_load(s->dir, &in->oo, &s->oc, err)) != 0)
-            goto done;
-        char mpath[4096];
+        char mpath[PATH_MAX];
         path_join(mpath, sizeof mpath, s->dir, "manifest.json");
         if (path_kind(mpath) == 2) {
             if ((rc = jflat_load(mpath, &s->manifest, err)) != 0)
                 goto done;
             s->has_manifest = 1;
         }
-        s->stochastic = s->oc.n_runs > 1;
+    }
+    report_keys keys;
+    find_keys(sc, n, in, &keys);
+    for (int i = 0; i < n; i++) {
+        if ((rc = outcomes_load(sc[i].dir, &keys.oo, &sc[i].oc, err)) != 0)
+            goto done;
+        sc[i].stochastic = sc[i].oc.n_runs > 1;
     }
     {
-        char labels[REPORT_MAX_DIRS][256];
+        char labels[REPORT_MAX_DIRS][PLOT_LABEL_SIZE];
         plot_labels(in->dirs, in->labels, n, labels);
         for (int i = 0; i < n; i++)
             memcpy(sc[i].label, labels[i], sizeof sc[i].label);
@@ -585,18 +652,18 @@ int report_html(const report_input *in, strbuf *out, demob_error *err)
                      "stocks</a><a href=\"#costs\">Costs</a><a href=\"#details\">Parameters and "
                      "manifests</a></nav>\n");
     key_outcomes(out, sc, n);
-    peak_note(out, in);
+    peak_note(out, &keys);
     plot_cache *cache = plot_cache_new();
     if (!cache) {
         rc = demob_error_set(err, DEMOB_ERUN, "out of memory");
         goto done;
     }
-    rc = charts(out, sc, n, in, cache, err);
+    rc = charts(out, sc, n, in, &keys, cache, err);
     plot_cache_free(cache);
     if (rc != 0)
         goto done;
-    milestones(out, sc, n, in);
-    final_stocks(out, sc, n);
+    milestones(out, sc, n, &keys);
+    final_stocks(out, sc, n, &keys);
     costs(out, sc, n);
     details(out, sc, n);
     strbuf_puts(out, "</body>\n</html>\n");

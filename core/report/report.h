@@ -1,10 +1,13 @@
 /* report.h - `demob report`: one self-contained HTML page (inline CSS and
  * SVG, no script, no network) about one or several output folders: key
  * outcomes side by side, charts (stocks by state, key states overlaid
- * across scenarios with fan bands for stochastic outputs, redeployed by
- * origin, costs to date), repatriation milestones, final stocks by origin
- * and state, costs, and each scenario's parameters and manifest. The page
- * is deterministic: the same folders give the same bytes. */
+ * across scenarios with fan bands for stochastic outputs, states by
+ * origin, costs to date), milestones of a return state, final stocks by
+ * origin and state, costs, and each scenario's parameters and manifest. The page
+ * is deterministic: the same folders give the same bytes. Which states
+ * are key, by origin, returned to and peaked come from the scenario's
+ * report { } declaration in the manifest (report.c: find_keys), else from
+ * the command line; this code knows no state names. */
 #ifndef DEMOB_REPORT_H
 #define DEMOB_REPORT_H
 #include "demob.h"

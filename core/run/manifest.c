@@ -58,7 +58,35 @@ static void json_number(strbuf *b, double x)
         strbuf_printf(b, "%.17g", x);
 }
 
-int manifest_format(const manifest_info *info, strbuf *b, demob_error *err)
+/* "report": {...}, after the params: only the fields declared. */
+static void report_member(strbuf *b, const manifest_report *r)
+{
+    const char *sep = "";
+    strbuf_puts(b, "  \"report\": {");
+    if (r->key_states) {
+        strbuf_puts(b, "\"key_states\": ");
+        manifest_json_string_array(b, r->key_states, r->n_key_states);
+        sep = ", ";
+    }
+    if (r->by_origin) {
+        strbuf_printf(b, "%s\"by_origin\": ", sep);
+        manifest_json_string_array(b, r->by_origin, r->n_by_origin);
+        sep = ", ";
+    }
+    if (r->return_state) {
+        strbuf_printf(b, "%s\"return_state\": ", sep);
+        manifest_json_string(b, r->return_state);
+        sep = ", ";
+    }
+    if (r->peak_state) {
+        strbuf_printf(b, "%s\"peak_state\": ", sep);
+        manifest_json_string(b, r->peak_state);
+    }
+    strbuf_puts(b, "},\n");
+}
+
+int manifest_format(const manifest_info *info, const manifest_report *report, strbuf *b,
+                    demob_error *err)
 {
     const demob_model *m = info->model;
     char hex[65];
@@ -89,6 +117,8 @@ int manifest_format(const manifest_info *info, strbuf *b, demob_error *err)
         first = 0;
     }
     strbuf_puts(b, first ? "},\n" : "\n  },\n");
+    if (report)
+        report_member(b, report);
     if (info->extra_json && *info->extra_json)
         strbuf_printf(b, "  %s,\n", info->extra_json);
     strbuf_puts(b, "  \"command_line\": ");
@@ -99,9 +129,15 @@ int manifest_format(const manifest_info *info, strbuf *b, demob_error *err)
 
 int manifest_write(const char *dir, const manifest_info *info, demob_error *err)
 {
+    return manifest_write_report(dir, info, NULL, err);
+}
+
+int manifest_write_report(const char *dir, const manifest_info *info, const manifest_report *report,
+                          demob_error *err)
+{
     strbuf b;
     strbuf_init(&b);
-    int rc = manifest_format(info, &b, err);
+    int rc = manifest_format(info, report, &b, err);
     if (rc == 0) {
         char path[4400];
         snprintf(path, sizeof path, "%s/manifest.json", dir);

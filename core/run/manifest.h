@@ -6,6 +6,17 @@
 #include "demob.h"
 #include "util/strbuf.h"
 
+/* What the scenario's report { ... } declares for `demob report` (written
+ * as a "report" object; NULL lists and names are left out). */
+typedef struct manifest_report {
+    const char *const *key_states;   /* charted across scenarios          */
+    int n_key_states;
+    const char *const *by_origin;    /* charted and tabulated by origin   */
+    int n_by_origin;
+    const char *return_state;        /* milestones: entering this state   */
+    const char *peak_state;          /* peak occupancy of this state      */
+} manifest_report;
+
 typedef struct manifest_info {
     const char *command;          /* "run", "sweep", ... */
     const char *scenario_path;
@@ -17,10 +28,14 @@ typedef struct manifest_info {
                                    * "\"key\": value, ..." (or NULL) */
 } manifest_info;
 
-/* Formats the manifest; 0 ok, -1 if the scenario file cannot be hashed. */
-int manifest_format(const manifest_info *info, strbuf *out, demob_error *err);
-/* Writes dir/manifest.json atomically. */
+/* Formats the manifest, with a "report" object after the params when
+ * report is not NULL; 0 ok, -1 if the scenario file cannot be hashed. */
+int manifest_format(const manifest_info *info, const manifest_report *report, strbuf *out,
+                    demob_error *err);
+/* Writes dir/manifest.json atomically (without / with a report object). */
 int manifest_write(const char *dir, const manifest_info *info, demob_error *err);
+int manifest_write_report(const char *dir, const manifest_info *info, const manifest_report *report,
+                          demob_error *err);
 /* Appends s as a JSON string literal. */
 void manifest_json_string(strbuf *b, const char *s);
 /* Appends ["a", "b", ...]. */

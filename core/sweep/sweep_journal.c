@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "sweep_journal.h"
+#include "util/path.h"
 #include "util/timer.h"
 
 #define HDR 256
@@ -125,7 +126,7 @@ static void header_field(const char *hdr, const char *key, char *out, size_t n)
 
 static int open_partials(sweep_journal *j, int truncate, demob_error *err)
 {
-    char path[4200];
+    char path[PATH_FILE_SIZE];
     for (int f = 0; f < j->n_files; f++) {
         path_of(j, j->names[f], ".partial", path, sizeof path);
         j->fd[f] = open(path, O_RDWR | O_CREAT | O_CLOEXEC | (truncate ? O_TRUNC : 0), 0644);
@@ -153,7 +154,7 @@ int sweep_journal_open(sweep_journal *j, const char *dir, const char *id, long s
     for (int f = 0; f < n_files; f++)
         snprintf(j->names[f], sizeof j->names[f], "%s", names[f]);
     *had_journal = 0;
-    char path[4200];
+    char path[PATH_FILE_SIZE];
     path_of(j, SJ_JOURNAL_NAME, "", path, sizeof path);
     j->jfd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
     if (j->jfd < 0)
@@ -365,7 +366,7 @@ void sweep_journal_close(sweep_journal *j)
 
 void sweep_journal_remove(sweep_journal *j)
 {
-    char path[4200];
+    char path[PATH_FILE_SIZE];
     for (int f = 0; f < j->n_files; f++) {
         path_of(j, j->names[f], ".partial", path, sizeof path);
         unlink(path);

@@ -22,6 +22,7 @@
  * them, sweep_journal_remove deletes the files too. */
 #ifndef DEMOB_SWEEP_JOURNAL_H
 #define DEMOB_SWEEP_JOURNAL_H
+#include <limits.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -33,7 +34,7 @@
 #define SJ_SCRATCH_NAME "sweep.scratch"
 
 typedef struct sweep_journal {
-    char dir[4096];
+    char dir[PATH_MAX];
     int n_files;
     char names[SJ_MAX_FILES][64];   /* "summary.csv", ...; partial: + ".partial" */
     int fd[SJ_MAX_FILES];

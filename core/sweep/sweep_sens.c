@@ -13,6 +13,7 @@
 #include "util/strbuf.h"
 #include "sweep_sens.h"
 #include "util/stats.h"
+#include "util/path.h"
 
 typedef struct sens {
     long n;             /* points */
@@ -244,7 +245,7 @@ done:
 /* An anonymous temporary file in the folder of path. */
 static FILE *temp_beside(const char *path, demob_error *err)
 {
-    char tmpl[4400];
+    char tmpl[PATH_FILE_SIZE];
     snprintf(tmpl, sizeof tmpl, "%s.means-XXXXXX", path);
     int fd = mkstemp(tmpl);
     if (fd < 0) {
@@ -260,144 +261,187 @@ static FILE *temp_beside(const char *path, demob_error *err)
     return f;
 }
 
+/* Rows of sensitivity.csv held before they are written out. */
+#define SENS_FLUSH_BYTES (1 << 16)
+
+/* The work of sweep_sensitivity: the points (params ranked in place),
+ * the per-point means of the outcomes in a temporary file, and scratch. */
+typedef struct sens_work {
+    sens s;
+    size_t nn;                 /* points, at least 1 (for allocations) */
+    FILE *tmp;
+    double *blockv, *y, *ry, *sp, *pr, *row;
+    stats_pair *scratch;
+    order_item *items;
+    const double **xr;         /* the params' ranks */
+    char **onames;
+    int n_out;
+    strbuf b;
+    atomic_file *out;
+} sens_work;
+
+static int alloc_scratch(sens_work *w, demob_error *err)
+{
+    size_t nn = w->nn, k1 = (size_t)(w->s.k + 1);
+    w->y = malloc(nn * sizeof *w->y);
+    w->ry = malloc(nn * sizeof *w->ry);
+    w->scratch = malloc(nn * sizeof *w->scratch);
+    w->sp = malloc(k1 * sizeof *w->sp);
+    w->pr = malloc(k1 * sizeof *w->pr);
+    w->items = malloc(k1 * sizeof *w->items);
+    w->xr = malloc(k1 * sizeof *w->xr);
+    if (!w->y || !w->ry || !w->scratch || !w->sp || !w->pr || !w->items || !w->xr)
+        return oom(err);
+    return 0;
+}
+
+/* Ranks of each param over the points, in place of the values. */
+static void rank_params(sens_work *w)
+{
+    for (int c = 0; c < w->s.k; c++) {
+        double *col = w->s.x + (size_t)c * w->nn;
+        memcpy(w->y, col, w->nn * sizeof *w->y);
+        stats_ranks(w->y, (size_t)w->s.n, col, w->scratch);
+        w->xr[c] = col;
+    }
+}
+
+/* The point means of outcomes o0 .. o0 + nb - 1 into blockv, from the
+ * temporary file (read in full each time: a memory copy, far cheaper
+ * than parsing the CSV again). */
+static int gather_block(sens_work *w, int o0, int nb, const char *summary_path, demob_error *err)
+{
+    if (fseek(w->tmp, 0, SEEK_SET) != 0)
+        return demob_error_set(err, DEMOB_ERUN, "cannot read back the temporary file of %s", summary_path);
+    for (long p = 0; p < w->s.n; p++) {
+        if (fread(w->row, sizeof *w->row, (size_t)w->n_out, w->tmp) != (size_t)w->n_out)
+            return demob_error_set(err, DEMOB_ERUN, "cannot read back the temporary file of %s",
+                                   summary_path);
+        for (int b2 = 0; b2 < nb; b2++)
+            w->blockv[(size_t)b2 * w->nn + (size_t)p] = w->row[o0 + b2];
+    }
+    return 0;
+}
+
+/* The rows of one outcome (its point means in col): every param with its
+ * Spearman and PRCC, by rank. An outcome that does not vary, or is not
+ * finite everywhere, has none. */
+static int outcome_rows(sens_work *w, const double *col, const char *name, demob_error *err)
+{
+    long n = w->s.n;
+    int k = w->s.k, varies = 0, finite = 1;
+    for (long p = 0; p < n; p++) {
+        finite &= isfinite(col[p]) != 0;
+        varies |= p > 0 && col[p] != col[0];
+    }
+    if (!varies || !finite)
+        return 0;
+    stats_ranks(col, (size_t)n, w->ry, w->scratch);
+    for (int c = 0; c < k; c++)
+        w->sp[c] = stats_pearson(w->xr[c], w->ry, (size_t)n);
+    if (stats_prcc(w->xr, k, w->ry, (size_t)n, w->pr) != 0)
+        return oom(err);
+    for (int c = 0; c < k; c++)
+        w->items[c] = (order_item){c, w->pr[c], w->sp[c]};
+    qsort(w->items, (size_t)k, sizeof *w->items, cmp_item);
+    for (int c = 0; c < k; c++) {
+        csvw_str(&w->b, 1, name);
+        csvw_str(&w->b, 0, w->s.names[w->items[c].param]);
+        num_or_empty(&w->b, w->items[c].spearman);
+        num_or_empty(&w->b, w->items[c].prcc);
+        csvw_i64(&w->b, 0, c + 1);
+        csvw_end(&w->b);
+    }
+    if (w->b.failed)
+        return oom(err);
+    if (w->b.len > SENS_FLUSH_BYTES) {
+        int rc = atomic_write(w->out, w->b.data, w->b.len, err);
+        if (rc)
+            return rc;
+        strbuf_clear(&w->b);
+    }
+    return 0;
+}
+
+/* Pass 2, per block of outcome columns that fits SENS_BLOCK_BYTES. */
+static int all_outcomes(sens_work *w, const char *summary_path, demob_error *err)
+{
+    long block = (long)(SENS_BLOCK_BYTES / (8 * w->nn));
+    block = block < 1 ? 1 : block > w->n_out ? w->n_out : block;
+    if (w->n_out > 0 && (!(w->blockv = malloc((size_t)block * w->nn * sizeof *w->blockv)) ||
+                         !(w->row = malloc((size_t)w->n_out * sizeof *w->row))))
+        return oom(err);
+    int rc = 0;
+    for (int o0 = 0; o0 < w->n_out && w->s.k > 0 && rc == 0; o0 += (int)block) {
+        int nb = w->n_out - o0 < block ? w->n_out - o0 : (int)block;
+        rc = gather_block(w, o0, nb, summary_path, err);
+        for (int b2 = 0; b2 < nb && rc == 0; b2++)
+            rc = outcome_rows(w, w->blockv + (size_t)b2 * w->nn, w->onames[o0 + b2], err);
+    }
+    return rc;
+}
+
+/* The rest of the rows, and the file in place. */
+static int finish_file(sens_work *w, demob_error *err)
+{
+    if (w->b.failed)
+        return oom(err);
+    int rc = atomic_write(w->out, w->b.data, w->b.len, err);
+    if (rc == 0) {
+        rc = atomic_commit(w->out, err);
+        w->out = NULL;
+    }
+    return rc;
+}
+
+static void sens_work_free(sens_work *w)
+{
+    atomic_abort(w->out);
+    if (w->tmp)
+        fclose(w->tmp);
+    if (w->onames)
+        for (int o = 0; o < w->n_out; o++)
+            free(w->onames[o]);
+    free(w->onames);
+    strbuf_free(&w->b);
+    free(w->blockv);
+    free(w->row);
+    free(w->y);
+    free(w->ry);
+    free(w->scratch);
+    free(w->sp);
+    free(w->pr);
+    free(w->items);
+    free(w->xr);
+    sens_free(&w->s);
+}
+
 int sweep_sensitivity(const char *points_path, const char *summary_path, int first_outcome,
                       const char *out_path, demob_error *err)
 {
-    sens s;
-    memset(&s, 0, sizeof s);
-    int rc = read_points(points_path, &s, err);
-    atomic_file *out = NULL;
-    FILE *tmp = NULL;
-    double *blockv = NULL, *y = NULL, *ry = NULL, *sp = NULL, *pr = NULL, *row = NULL;
-    stats_pair *scratch = NULL;
-    order_item *items = NULL;
-    const double **xr = NULL;
-    char **onames = NULL;
-    int n_out = 0;
-    strbuf b;
-    strbuf_init(&b);
-    if (rc)
-        goto done;
-    long n = s.n;
-    size_t nn = (size_t)(n ? n : 1);
-    y = malloc(nn * sizeof *y);
-    ry = malloc(nn * sizeof *ry);
-    scratch = malloc(nn * sizeof *scratch);
-    sp = malloc((size_t)(s.k + 1) * sizeof *sp);
-    pr = malloc((size_t)(s.k + 1) * sizeof *pr);
-    items = malloc((size_t)(s.k + 1) * sizeof *items);
-    xr = malloc((size_t)(s.k + 1) * sizeof *xr);
-    if (!y || !ry || !scratch || !sp || !pr || !items || !xr) {
-        rc = oom(err);
-        goto done;
-    }
-    /* Ranks of each param over the points, in place of the values. */
-    for (int c = 0; c < s.k; c++) {
-        double *col = s.x + (size_t)c * nn;
-        memcpy(y, col, nn * sizeof *y);
-        stats_ranks(y, (size_t)n, col, scratch);
-        xr[c] = col;
-    }
-    if (!(tmp = temp_beside(out_path, err))) {
-        rc = DEMOB_ERUN;
-        goto done;
-    }
-    if ((rc = point_means(&s, summary_path, first_outcome, &n_out, &onames, tmp, err)))
-        goto done;
-    if (!(out = atomic_open(out_path, err))) {
-        rc = DEMOB_ERUN;
-        goto done;
-    }
     static const char *const head[] = {"outcome", "param", "spearman", "prcc", "rank", NULL};
-    csvw_header(&b, head);
-    /* Pass 2, per block of outcome columns: gather their point means from
-     * the temporary file (read in full each time: a memory copy, far
-     * cheaper than parsing the CSV again). */
-    long block = (long)(SENS_BLOCK_BYTES / (8 * nn));
-    block = block < 1 ? 1 : block > n_out ? n_out : block;
-    if (n_out > 0 && (!(blockv = malloc((size_t)block * nn * sizeof *blockv)) ||
-                      !(row = malloc((size_t)n_out * sizeof *row)))) {
-        rc = oom(err);
-        goto done;
-    }
-    for (int o0 = 0; o0 < n_out && s.k > 0; o0 += (int)block) {
-        int nb = n_out - o0 < block ? n_out - o0 : (int)block;
-        if (fseek(tmp, 0, SEEK_SET) != 0) {
-            rc = demob_error_set(err, DEMOB_ERUN, "cannot read back the temporary file of %s", summary_path);
-            goto done;
-        }
-        for (long p = 0; p < n; p++) {
-            if (fread(row, sizeof *row, (size_t)n_out, tmp) != (size_t)n_out) {
-                rc = demob_error_set(err, DEMOB_ERUN, "cannot read back the temporary file of %s", summary_path);
-                goto done;
-            }
-            for (int b2 = 0; b2 < nb; b2++)
-                blockv[(size_t)b2 * nn + (size_t)p] = row[o0 + b2];
-        }
-        for (int b2 = 0; b2 < nb; b2++) {
-            const double *col = blockv + (size_t)b2 * nn;
-            int varies = 0, finite = 1;
-            for (long p = 0; p < n; p++) {
-                finite &= isfinite(col[p]) != 0;
-                varies |= p > 0 && col[p] != col[0];
-            }
-            if (!varies || !finite)
-                continue;
-            stats_ranks(col, (size_t)n, ry, scratch);
-            for (int c = 0; c < s.k; c++)
-                sp[c] = stats_pearson(xr[c], ry, (size_t)n);
-            if (stats_prcc(xr, s.k, ry, (size_t)n, pr) != 0) {
-                rc = oom(err);
-                goto done;
-            }
-            for (int c = 0; c < s.k; c++)
-                items[c] = (order_item){c, pr[c], sp[c]};
-            qsort(items, (size_t)s.k, sizeof *items, cmp_item);
-            for (int c = 0; c < s.k; c++) {
-                csvw_str(&b, 1, onames[o0 + b2]);
-                csvw_str(&b, 0, s.names[items[c].param]);
-                num_or_empty(&b, items[c].spearman);
-                num_or_empty(&b, items[c].prcc);
-                csvw_i64(&b, 0, c + 1);
-                csvw_end(&b);
-            }
-            if (b.failed) {
-                rc = oom(err);
-                goto done;
-            }
-            if (b.len > (1 << 16)) {
-                if ((rc = atomic_write(out, b.data, b.len, err)))
-                    goto done;
-                strbuf_clear(&b);
-            }
-        }
-    }
-    if (b.failed)
-        rc = oom(err);
+    sens_work w;
+    memset(&w, 0, sizeof w);
+    strbuf_init(&w.b);
+    int rc = read_points(points_path, &w.s, err);
+    w.nn = (size_t)(w.s.n ? w.s.n : 1);
     if (rc == 0)
-        rc = atomic_write(out, b.data, b.len, err);
+        rc = alloc_scratch(&w, err);
     if (rc == 0) {
-        rc = atomic_commit(out, err);
-        out = NULL;
+        rank_params(&w);
+        if (!(w.tmp = temp_beside(out_path, err)))
+            rc = DEMOB_ERUN;
     }
-done:
-    atomic_abort(out);
-    if (tmp)
-        fclose(tmp);
-    if (onames)
-        for (int o = 0; o < n_out; o++)
-            free(onames[o]);
-    free(onames);
-    strbuf_free(&b);
-    free(blockv);
-    free(row);
-    free(y);
-    free(ry);
-    free(scratch);
-    free(sp);
-    free(pr);
-    free(items);
-    free(xr);
-    sens_free(&s);
+    if (rc == 0)
+        rc = point_means(&w.s, summary_path, first_outcome, &w.n_out, &w.onames, w.tmp, err);
+    if (rc == 0 && !(w.out = atomic_open(out_path, err)))
+        rc = DEMOB_ERUN;
+    if (rc == 0) {
+        csvw_header(&w.b, head);
+        rc = all_outcomes(&w, summary_path, err);
+    }
+    if (rc == 0)
+        rc = finish_file(&w, err);
+    sens_work_free(&w);
     return rc;
 }

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "sweep_shared.h"
+#include "util/path.h"
 
 const char *const sweep_shared_file_names[SW_NFILES] = {"populations.csv", "flows.csv",  "costs.csv",    "budgets.csv",
                                               "summary.csv",     "points.csv", "quantiles.csv"};
@@ -43,7 +44,7 @@ static int get_long(const sweep_shared_manifest *mf, const char *key, long *out)
 int sweep_shared_manifest_load(const char *dir, sweep_shared_manifest *mf, demob_error *err)
 {
     memset(mf, 0, sizeof *mf);
-    char path[4400];
+    char path[PATH_FILE_SIZE];
     snprintf(path, sizeof path, "%s/manifest.json", dir);
     demob_error e = {0};
     if (jflat_load(path, &mf->j, &e) != 0)

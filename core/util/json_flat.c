@@ -40,7 +40,8 @@ static void skip_ws(parser *ps)
         ps->p++;
 }
 
-static int add(parser *ps, const char *key, const char *value, int is_string)
+static int add(parser *ps, const char *key, const char *value, int is_string, char **items,
+               size_t n_items)
 {
     jflat *j = ps->out;
     if (j->n == j->cap) {
@@ -60,6 +61,8 @@ static int add(parser *ps, const char *key, const char *value, int is_string)
     j->e[j->n].key = k;
     j->e[j->n].value = v;
     j->e[j->n].is_string = is_string;
+    j->e[j->n].items = items;
+    j->e[j->n].n_items = n_items;
     j->n++;
     return 0;
 }
@@ -327,6 +330,66 @@ static int parse_object(parser *ps, const char *prefix, int depth)
     }
 }
 
+static void free_items(char **items, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        free(items[i]);
+    free(items);
+}
+
+/* An array at '[': its joined value in v (as parse_inline gives it) and,
+ * when every element is a scalar, the elements in *items. */
+static int parse_array(parser *ps, strbuf *v, int depth, char ***items, size_t *n_items)
+{
+    const char *start = ps->p;
+    int is_string;
+    if (parse_inline(ps, v, depth, &is_string) != 0)
+        return -1;
+    /* Again, element by element: a manifest's arrays are short. */
+    const char *end = ps->p;
+    ps->p = start + 1;
+    size_t n = 0, cap = 0;
+    char **list = NULL;
+    int rc = 0;
+    skip_ws(ps);
+    while (rc == 0 && ps->p < end && *ps->p != ']') {
+        skip_ws(ps);
+        if (*ps->p == '[' || *ps->p == '{') {   /* nested: no element list */
+            free_items(list, n);
+            list = NULL;
+            n = 0;
+            break;
+        }
+        strbuf e;
+        strbuf_init(&e);
+        rc = parse_inline(ps, &e, depth + 1, &is_string);
+        if (rc == 0 && n == cap) {
+            cap = cap ? cap * 2 : 8;
+            char **l = realloc(list, cap * sizeof *l);
+            if (l)
+                list = l;
+            else
+                e.failed = 1;
+        }
+        if (rc == 0 && (e.failed || !(list[n] = strdup(e.data ? e.data : ""))))
+            rc = demob_error_set(ps->err, DEMOB_ERUN, "%s: out of memory", ps->name);
+        else if (rc == 0)
+            n++;
+        strbuf_free(&e);
+        skip_ws(ps);
+        if (ps->p < end && *ps->p == ',')
+            ps->p++;
+    }
+    ps->p = end;
+    if (rc != 0) {
+        free_items(list, n);
+        return rc;
+    }
+    *items = list;
+    *n_items = n;
+    return 0;
+}
+
 static int parse_value(parser *ps, const char *key, int depth)
 {
     skip_ws(ps);
@@ -335,11 +398,17 @@ static int parse_value(parser *ps, const char *key, int depth)
     strbuf v;
     strbuf_init(&v);
     int is_string = 0;
-    int rc = parse_inline(ps, &v, depth, &is_string);
+    char **items = NULL;
+    size_t n_items = 0;
+    int rc = ps->p < ps->end && *ps->p == '[' && depth < JFLAT_MAX_DEPTH
+                 ? parse_array(ps, &v, depth, &items, &n_items)
+                 : parse_inline(ps, &v, depth, &is_string);
     if (rc == 0 && v.failed)
         rc = demob_error_set(ps->err, DEMOB_ERUN, "%s: out of memory", ps->name);
     if (rc == 0)
-        rc = add(ps, key, v.data ? v.data : "", is_string);
+        rc = add(ps, key, v.data ? v.data : "", is_string, items, n_items);
+    if (rc != 0)
+        free_items(items, n_items);
     strbuf_free(&v);
     return rc;
 }
@@ -392,6 +461,7 @@ void jflat_free(jflat *j)
     for (size_t i = 0; i < j->n; i++) {
         free(j->e[i].key);
         free(j->e[i].value);
+        free_items(j->e[i].items, j->e[i].n_items);
     }
     free(j->e);
     j->e = NULL;
@@ -410,10 +480,16 @@ const char *jflat_display(const jflat_entry *e, char *buf, size_t size)
     return buf;
 }
 
-const char *jflat_get(const jflat *j, const char *key)
+const jflat_entry *jflat_find(const jflat *j, const char *key)
 {
     for (size_t i = 0; i < j->n; i++)
         if (strcmp(j->e[i].key, key) == 0)
-            return j->e[i].value;
+            return &j->e[i];
     return NULL;
+}
+
+const char *jflat_get(const jflat *j, const char *key)
+{
+    const jflat_entry *e = jflat_find(j, key);
+    return e ? e->value : NULL;
 }

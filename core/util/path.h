@@ -2,7 +2,14 @@
  * last component, and a scenario's stem (its file name without ".lua"). */
 #ifndef DEMOB_PATH_H
 #define DEMOB_PATH_H
+#include <limits.h>
 #include <stddef.h>
+
+/* Path buffers: PATH_MAX (limits.h) for a path as given; PATH_FILE_SIZE
+ * for a folder of up to PATH_MAX bytes joined with one of demob's file
+ * names and a suffix (".partial", ".means-XXXXXX"). Longer paths are cut
+ * by snprintf and then fail to open, with a message naming them. */
+#define PATH_FILE_SIZE (PATH_MAX + 304)
 
 /* 1 folder, 2 regular file, 0 missing (errno set), -1 other. */
 int path_kind(const char *path);

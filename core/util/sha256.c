@@ -90,6 +90,12 @@ void sha256_final(sha256_ctx *c, unsigned char out[32])
     }
 }
 
+void sha256_hex(const unsigned char digest[32], char hex[65])
+{
+    for (int i = 0; i < 32; i++)
+        snprintf(hex + 2 * i, 3, "%02x", digest[i]);
+}
+
 int sha256_file_hex(const char *path, char hex[65])
 {
     FILE *f = fopen(path, "rb");
@@ -107,7 +113,6 @@ int sha256_file_hex(const char *path, char hex[65])
         return -1;
     unsigned char d[32];
     sha256_final(&c, d);
-    for (int i = 0; i < 32; i++)
-        snprintf(hex + 2 * i, 3, "%02x", d[i]);
+    sha256_hex(d, hex);
     return 0;
 }

@@ -15,6 +15,8 @@ typedef struct sha256_ctx {
 void sha256_init(sha256_ctx *c);
 void sha256_update(sha256_ctx *c, const void *data, size_t n);
 void sha256_final(sha256_ctx *c, unsigned char out[32]);
+/* A digest as lowercase hex into hex[65]. */
+void sha256_hex(const unsigned char digest[32], char hex[65]);
 /* Hex digest of a file into hex[65]; 0 ok, -1 if it cannot be read. */
 int sha256_file_hex(const char *path, char hex[65]);
 

@@ -12,6 +12,22 @@ for f in tests/scenarios/bad_*.lua; do
 done
 expect 2 "bad_unknown_state.lua:3: flow: unknown state 'cantonned'" -- \
     "$DEMOB" run tests/scenarios/bad_unknown_state.lua -o "$T/out" --quiet
+expect 2 "bad_report_state.lua:3: report: key_states: unknown state 'cc' (known: a, b, c)" -- \
+    "$DEMOB" run tests/scenarios/bad_report_state.lua -o "$T/out" --quiet
+# report { }: every field checked, declared once.
+for bad in 'return_state = 3:return_state must be a state name (got number)' \
+           'peak_state = "z":report: peak_state: unknown state' \
+           'by_origin = {}:by_origin is an empty list' \
+           'key_state = "a":unknown field' ; do
+    cat > "$T/rep.lua" <<LUA
+scenario { name = "r", steps = 2, states = { "a", "b" } }
+report { ${bad%%:*} }
+LUA
+    expect 2 "rep.lua:2: " -- "$DEMOB" check "$T/rep.lua"
+    expect 2 "${bad#*:}" -- "$DEMOB" check "$T/rep.lua"
+done
+printf 'scenario { steps = 2, states = { "a" } }\nreport { peak_state = "a" }\nreport { }\n' > "$T/rep2.lua"
+expect 2 "rep2.lua:3: report: declared twice" -- "$DEMOB" check "$T/rep2.lua"
 expect 2 "hook_raise.lua:6: boom at 3 (step 3, run 2)" -- \
     "$DEMOB" run tests/scenarios/hook_raise.lua -o "$T/out" --quiet
 [ ! -e "$T/out/populations.csv" ] || fail "a run whose hook raised left output"

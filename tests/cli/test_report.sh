@@ -49,6 +49,37 @@ grep -q 'step 19 <small>(2022-06)</small>' "$T/det.html" || fail "milestone of S
 "$DEMOB" report "$F/sweep" --point 1 -o "$T/sweep.html" || fail "sweep report: exit $?"
 grep -q 'sweep point 1' "$T/sweep.html" || fail "sweep report names its point"
 
+# --- what the report shows first: the scenario's report { } from the
+# manifest (the fixtures declare ddr.report), else a generic page.
+grep -q '<h3 id="redeployed">Redeployed by origin at the final step</h3>' "$H" || fail "by_origin table"
+grep -qF 'entered <code>repatriated</code>' "$H" || fail "milestones of the declared return state"
+grep -qF 'people in <code>cantoned</code>' "$H" || fail "peak of the declared peak state"
+"$DEMOB" report "$F/sto_a" --return-state reintegrated --peak-state present -o "$T/opt.html"
+grep -qF 'entered <code>reintegrated</code>' "$T/opt.html" || fail "--return-state over the declaration"
+grep -qF 'people in <code>present</code>' "$T/opt.html" || fail "--peak-state over the declaration"
+mkdir -p "$T/plain"
+cp "$F/sto_a/populations.csv" "$F/sto_a/flows.csv" "$T/plain/"
+"$DEMOB" report "$T/plain" -o "$T/plain.html" || fail "report without a declaration: exit $?"
+# every state (8) charted, plus the stacked chart; no by-origin table, no peak
+[ "$(count "$T/plain.html" '<svg xmlns=')" = 9 ] || fail "generic: expected 9 charts, found $(count "$T/plain.html" '<svg xmlns=')"
+grep -qF 'No return state: the scenario declares none' "$T/plain.html" || fail "generic: milestones note"
+if grep -qE 'by origin at the final step|Peak occupancy:' "$T/plain.html"; then fail "generic: by-origin or peak shown"; fi
+"$DEMOB" report "$T/plain" --return-state repatriated -o "$T/plain2.html"
+grep -q 'Syria <small>(7,000)</small>' "$T/plain2.html" || fail "generic: milestones with --return-state"
+# a real run writes the declaration into its manifest, and the report reads it
+cat > "$T/decl.lua" <<'LUA'
+scenario { name = "decl", steps = 3, states = { "in", "out" } }
+report { key_states = "out", by_origin = { "out" }, return_state = "out" }
+origin { "X", ["in"] = 10 }
+flow { from = "in", to = "out", rate = 0.5 }
+LUA
+"$DEMOB" run "$T/decl.lua" -o "$T/decl" --quiet || fail "run decl.lua"
+grep -qF '"report": {"key_states": ["out"], "by_origin": ["out"], "return_state": "out"},' "$T/decl/manifest.json" \
+    || fail "manifest lacks the report declaration"
+"$DEMOB" report "$T/decl" -o "$T/decl.html" || fail "report decl: exit $?"
+grep -q '<h3 id="out">Out by origin at the final step</h3>' "$T/decl.html" || fail "decl: by-origin table"
+[ "$(count "$T/decl.html" '<svg xmlns=')" = 3 ] || fail "decl: expected 3 charts, found $(count "$T/decl.html" '<svg xmlns=')"
+
 # --- bad input
 expect 2 "give the report's file with -o" "$DEMOB" report "$F/det_a"
 expect 2 "give at least one output folder" "$DEMOB" report -o "$T/x.html"
@@ -64,7 +95,8 @@ expect 2 "$T/nan/populations.csv:2:20: column 'count': 'nan' is not a number" \
 mkdir -p "$T/swapped"
 cp "$F/det_a/populations.csv" "$T/swapped/populations.csv"
 cp "$F/det_a/populations.csv" "$T/swapped/flows.csv"
-expect 2 "$T/swapped/flows.csv: holds populations, not flows" "$DEMOB" report "$T/swapped" -o "$T/x.html"
+expect 2 "$T/swapped/flows.csv: holds populations, not flows" "$DEMOB" report "$T/swapped" \
+    --return-state repatriated -o "$T/x.html"
 cp "$F/det_a/summary.csv" "$T/swapped/populations.csv"
 expect 2 "$T/swapped/populations.csv: holds summary, not populations" "$DEMOB" report "$T/swapped" -o "$T/x.html"
 expect 2 "2 --label for 1 folders" "$DEMOB" report "$F/det_a" --label a --label b -o "$T/x.html"

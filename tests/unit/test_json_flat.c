@@ -33,12 +33,32 @@ static void flattens_a_manifest(void **state)
     assert_string_equal(jflat_get(&j, "params.registration"), "1.5e-1");
     assert_string_equal(jflat_get(&j, "params.nested.x"), "true");
     assert_string_equal(jflat_get(&j, "command"), "demob run a b.lua");
+    /* An array of scalars keeps its elements: "a b.lua" stays one. */
+    const jflat_entry *cmd = jflat_find(&j, "command");
+    assert_non_null(cmd);
+    assert_int_equal(cmd->n_items, 3);
+    assert_string_equal(cmd->items[2], "a b.lua");
+    assert_null(jflat_find(&j, "params.flights")->items);
     assert_string_equal(jflat_get(&j, "note"), "caf\xc3\xa9 \"quoted\"\n");
     assert_string_equal(jflat_get(&j, "none"), "null");
     assert_null(jflat_get(&j, "empty"));
     assert_null(jflat_get(&j, "missing"));
     /* Order is the document's. */
     assert_string_equal(j.e[3].key, "params.flights");
+    jflat_free(&j);
+}
+
+static void nested_arrays_have_no_items(void **state)
+{
+    (void)state;
+    const char *text = "{\"a\": [[1, 2], 3], \"b\": [], \"c\": [\"x\", {\"k\": 1}]}";
+    jflat j = { 0 };
+    demob_error err = { 0 };
+    assert_int_equal(jflat_parse("m.json", text, strlen(text), &j, &err), 0);
+    assert_string_equal(jflat_get(&j, "a"), "1 2 3");
+    assert_null(jflat_find(&j, "a")->items);
+    assert_int_equal(jflat_find(&j, "b")->n_items, 0);
+    assert_null(jflat_find(&j, "c")->items);
     jflat_free(&j);
 }
 
@@ -109,6 +129,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(flattens_a_manifest),
+        cmocka_unit_test(nested_arrays_have_no_items),
         cmocka_unit_test(rejects_bad_json),
         cmocka_unit_test(keytab_numbers_keys),
     };

@@ -79,7 +79,9 @@ static int setup(void **state)
         "1,1,2021-02,S,site,60\n1,2,2021-03,S,site,40\n1,3,2021-04,all,transport,50\n"
         "2,1,2021-02,S,site,100\n2,2,2021-03,C,site,200\n");
     put("a", "manifest.json", "{\"scenario\": \"Small <A>\", \"mode\": \"stochastic\", "
-                              "\"params\": {\"rate\": 0.10000000000000001}}\n");
+                              "\"params\": {\"rate\": 0.10000000000000001}, \"report\": "
+                              "{\"key_states\": [\"repatriated\"], \"return_state\": \"repatriated\", "
+                              "\"peak_state\": \"cantoned\"}}\n");
     return 0;
 }
 
@@ -94,7 +96,7 @@ static void worked_outcomes(void **state)
     (void)state;
     char path[128];
     snprintf(path, sizeof path, "%s/a", dir);
-    outcomes_options o = { NULL, NULL, -1 };
+    outcomes_options o = { "repatriated", "cantoned", -1 };
     outcomes oc;
     demob_error err = { 0 };
     assert_int_equal(outcomes_load(path, &o, &oc, &err), 0);
@@ -163,6 +165,12 @@ static void worked_outcomes(void **state)
     assert_int_equal(oc.has_milestones, 1);   /* flows exist, nobody arrives */
     assert_int_equal(oc.m50[s].n, 0);
     outcomes_free(&oc);
+    /* No return state, no peak state: neither is computed. */
+    o.peak_state = o.return_state = NULL;
+    assert_int_equal(outcomes_load(path, &o, &oc, &err), 0);
+    assert_int_equal(oc.has_peak, 0);
+    assert_int_equal(oc.has_milestones, 0);
+    outcomes_free(&oc);
 }
 
 static void page(void **state)
@@ -180,7 +188,14 @@ static void page(void **state)
     assert_non_null(strstr(b.data, "<title>demob report: Small &lt;A&gt;</title>"));
     assert_non_null(strstr(b.data, "<td>repatriated</td><td class=\"num\">50<br><small>45.5 &ndash; 54.5</small>"));
     assert_non_null(strstr(b.data, "rate</td><td class=\"num\">0.1</td>"));
+    /* The manifest's report { }: milestones, peak, one key-state chart
+     * and the stacked one. */
     assert_non_null(strstr(b.data, "reached in 1 of 2 runs"));
+    assert_non_null(strstr(b.data, "people in <code>cantoned</code>"));
+    size_t charts = 0;
+    for (const char *p = b.data; (p = strstr(p, "<svg xmlns=")) != NULL; p++)
+        charts++;
+    assert_int_equal(charts, 3);   /* repatriated, costs to date, stacked */
     assert_non_null(strstr(b.data, "<tr class=\"total\"><td>total cost</td><td class=\"num\">225"));
     assert_null(strstr(b.data, "<script"));
     strbuf_free(&b);

@@ -550,7 +550,7 @@ static void test_pattern_functions(void **state)
         print_error("%s\n", lua_tostring(L, -1));
         fail();
     }
-    lua_pattern_open(L);
+    lua_pattern_open(L, NULL);
     if (lua_pcall(L, 1, 1, 0) != LUA_OK) {
         print_error("%s\n", lua_tostring(L, -1));
         fail();
