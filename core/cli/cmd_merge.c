@@ -198,9 +198,13 @@ static int merge_file(const char *out, const char *const *dirs, int n, const cha
 
 /* ------------------------------------------------------ the manifest */
 
+/* A value of shard 0's manifest, written back. The arrays a sweep's
+ * manifest holds (report state lists) are arrays of names. */
 static void json_value(strbuf *b, const jflat_entry *e)
 {
-    if (e->is_string)
+    if (e->items)
+        manifest_json_string_array(b, (const char *const *)e->items, (int)e->n_items);
+    else if (e->is_string)
         manifest_json_string(b, e->value);
     else
         strbuf_puts(b, e->value);

@@ -97,6 +97,7 @@ typedef struct sweep_ctx {
     output_plan plan;           /* files saved */
     output_plan run_plan;       /* what the runner formats (the quantiles
                                  * take the stocks, not text) */
+    const manifest_report *report;  /* the scenario's report {} or NULL */
 } sweep_ctx;
 
 static int fail(const demob_error *err)
@@ -779,7 +780,7 @@ static int write_manifest(sweep_ctx *c, const sweep_args *s, const char *dir, in
     }
     strbuf_puts(&x, "]}");
     manifest_info info = {"sweep", s->a.sopt.path, c->m, c->local_jobs, argc, argv, x.data};
-    int rc = x.failed ? demob_error_set(err, DEMOB_ERUN, "out of memory") : manifest_write(dir, &info, err);
+    int rc = x.failed ? demob_error_set(err, DEMOB_ERUN, "out of memory") : manifest_write_report(dir, &info, c->report, err);
     strbuf_free(&x);
     return rc;
 }
@@ -877,6 +878,7 @@ int cmd_sweep(int argc, char **argv)
     memset(&design, 0, sizeof design);
     sweep_ctx c;
     memset(&c, 0, sizeof c);
+    c.report = scenario_report(sc);
     c.jr.jfd = c.jr.scratch_fd = -1;
     for (int f = 0; f < SJ_MAX_FILES; f++)
         c.jr.fd[f] = -1;

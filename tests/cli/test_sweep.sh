@@ -66,6 +66,18 @@ done
 "$DEMOB" merge -o "$T/merged" "$T/sh2" "$T/sh0" "$T/sh1" --quiet || fail "merge failed"
 same_files "$T/j1" "$T/merged" $FILES
 grep -q '"command": "merge"' "$T/merged/manifest.json" || fail "merged manifest"
+# A scenario's report {} reaches each shard's manifest and the merged one,
+# which stays valid JSON (its state lists are arrays)
+for k in 0 1; do
+    "$DEMOB" sweep scenarios/libya_2020.lua -o "$T/rp$k" --shard $k/2 --replicates 1 --quiet ||
+        fail "libya shard $k/2 failed"
+done
+"$DEMOB" merge -o "$T/rpm" "$T/rp0" "$T/rp1" --quiet || fail "libya merge failed"
+for d in rp0 rpm; do
+    python3 -c 'import json, sys; r = json.load(open(sys.argv[1]))["report"]
+assert r["key_states"][0] == "present" and r["return_state"] == "repatriated", r' "$T/$d/manifest.json" ||
+        fail "$d: the report declaration is missing from the manifest or not valid JSON"
+done
 # SLURM array variables give the same slice as --shard
 SLURM_ARRAY_TASK_ID=1 SLURM_ARRAY_TASK_COUNT=3 SLURM_ARRAY_TASK_MIN=0 \
     "$DEMOB" sweep "$S" -o "$T/slurm1" -j 2 --save $SAVE --quiet || fail "sweep under SLURM variables failed"
