@@ -222,6 +222,8 @@ const char *demob_model_category_name(const demob_model *m, int c);
 /* "YYYY-MM" / "YYYY-MM-DD" label of stock time t, or "" without a start. */
 const char *demob_model_date(const demob_model *m, int t);
 demob_unit demob_model_unit(const demob_model *m);
+/* The units' names, indexed by demob_unit, then NULL: "month", "week", "day". */
+extern const char *const demob_unit_names[];
 int demob_model_n_budgets(const demob_model *m);
 const char *demob_model_budget_name(const demob_model *m, int b);
 /* Declared costs (state, flow and fixed costs). */

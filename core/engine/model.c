@@ -980,6 +980,8 @@ demob_value demob_model_capacity_value(const demob_model *m, int c) { return m->
 int demob_model_ceiling_state(const demob_model *m, int k) { return m->ceilings[k].state; }
 demob_value demob_model_ceiling_value(const demob_model *m, int k) { return m->ceilings[k].limit; }
 const char *demob_model_category_name(const demob_model *m, int c) { return m->categories[c]; }
+const char *const demob_unit_names[] = { "month", "week", "day", NULL };
+
 demob_unit demob_model_unit(const demob_model *m) { return m->unit; }
 int demob_model_n_budgets(const demob_model *m) { return m->n_budgets; }
 const char *demob_model_budget_name(const demob_model *m, int b) { return m->budgets[b].name; }

@@ -11,6 +11,6 @@ struct embedded_script {
 };
 
 /* Terminated by an entry whose name is NULL. */
-extern const struct embedded_script embedded_scripts[];
+extern const struct embedded_script lua_embedded_scripts[];
 
 #endif

@@ -46,7 +46,6 @@ static int option(lua_State *L, int idx, const char *decl, const char *field, co
 static int decl_scenario(lua_State *L)
 {
     static const char *const fields[] = { "name", "steps", "unit", "start", "mode", "runs", "seed", "states", NULL };
-    static const char *const units[] = { "month", "week", "day", NULL };
     static const char *const modes[] = { "deterministic", "stochastic", NULL };
     struct scenario *sc = sc_of(L);
     demob_error err;
@@ -67,7 +66,7 @@ static int decl_scenario(lua_State *L)
     lua_args_model(L, demob_model_set_steps(sc->model, steps, &err), &err, "scenario");
     sc->steps_declared = 1;
     if (lua_args_field(L, 1, "unit") != LUA_TNIL) {
-        int u = option(L, -1, "scenario", "unit", units);
+        int u = option(L, -1, "scenario", "unit", demob_unit_names);
         lua_args_model(L, demob_model_set_unit(sc->model, (demob_unit)u, &err), &err, "scenario");
     }
     if (lua_args_field(L, 1, "start") != LUA_TNIL) {

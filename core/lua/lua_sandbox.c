@@ -312,7 +312,7 @@ static int plain_module_name(const char *s)
 
 static const struct embedded_script *find_embedded(const char *name)
 {
-    for (const struct embedded_script *e = embedded_scripts; e->name; e++)
+    for (const struct embedded_script *e = lua_embedded_scripts; e->name; e++)
         if (strcmp(e->name, name) == 0)
             return e;
     return NULL;

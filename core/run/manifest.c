@@ -92,7 +92,6 @@ int manifest_format(const manifest_info *info, const manifest_report *report, st
     char hex[65];
     if (sha256_file_hex(info->scenario_path, hex) != 0)
         return demob_error_set(err, DEMOB_ERUN, "cannot read '%s' to hash it", info->scenario_path);
-    static const char *const units[] = {"month", "week", "day"};
     strbuf_puts(b, "{\n  \"tool\": \"demob\",\n  \"version\": \"" DEMOB_VERSION "\",\n  \"command\": ");
     manifest_json_string(b, info->command);
     strbuf_puts(b, ",\n  \"scenario\": ");
@@ -102,7 +101,7 @@ int manifest_format(const manifest_info *info, const manifest_report *report, st
     strbuf_printf(b, ",\n  \"scenario_sha256\": \"%s\",\n", hex);
     strbuf_printf(b, "  \"mode\": \"%s\",\n", demob_model_mode(m) == DEMOB_STOCHASTIC ? "stochastic" : "deterministic");
     strbuf_printf(b, "  \"runs\": %ld,\n  \"steps\": %d,\n  \"unit\": \"%s\",\n  \"start\": ", info->runs,
-                  demob_model_steps(m), units[demob_model_unit(m)]);
+                  demob_model_steps(m), demob_unit_names[demob_model_unit(m)]);
     manifest_json_string(b, demob_model_date(m, 0));
     strbuf_printf(b, ",\n  \"seed\": %llu,\n  \"params\": {", (unsigned long long)demob_model_seed(m));
     int first = 1;
