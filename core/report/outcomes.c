@@ -579,9 +579,9 @@ int outcomes_load(const char *dir, const outcomes_options *o, outcomes *out, dem
     out->first_step = out->final_step = -1;
     outcomes_options opt = *o;
     if (!opt.return_state)
-        opt.return_state = "repatriated";
+        opt.return_state = OUTCOMES_DEFAULT_RETURN_STATE;
     if (!opt.peak_state)
-        opt.peak_state = "cantoned";
+        opt.peak_state = OUTCOMES_DEFAULT_PEAK_STATE;
     reader r;
     memset(&r, 0, sizeof r);
     r.o = &opt;

@@ -25,9 +25,12 @@ typedef struct ostat {
     double mean, p5, p50, p95;   /* NaN when n == 0 */
 } ostat;
 
+#define OUTCOMES_DEFAULT_RETURN_STATE "repatriated"
+#define OUTCOMES_DEFAULT_PEAK_STATE "cantoned"
+
 typedef struct outcomes_options {
-    const char *return_state;   /* NULL: "repatriated" */
-    const char *peak_state;     /* NULL: "cantoned" */
+    const char *return_state;   /* NULL: OUTCOMES_DEFAULT_RETURN_STATE */
+    const char *peak_state;     /* NULL: OUTCOMES_DEFAULT_PEAK_STATE */
     long point;                 /* sweeps: one point; -1 pools them */
 } outcomes_options;
 
