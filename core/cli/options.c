@@ -153,10 +153,13 @@ static int parse(const cli_command *c, int argc, char **argv, char *ctx, demob_e
         int g = 0;
         const char *eq;
         const cli_option *o = find(c, arg, &g, &eq);
+        if (!o && strncmp(arg, "--help=", 7) == 0)
+            return demob_error_set(err, DEMOB_EINPUT, "--help takes no value ('%s')", arg);
         if (!o)
-            return demob_error_set(err, DEMOB_EINPUT, "unknown option '%s'", arg);
+            return demob_error_set(err, DEMOB_EINPUT, "unknown option '%.*s'", (int)strcspn(arg, "="), arg);
+        /* Messages name the option as it was typed: "-o" or "--out". */
         char buf[3];
-        const char *name = display_name(o, buf);
+        const char *name = arg[1] == '-' ? o->name : display_name(&(cli_option){.short_name = o->short_name}, buf);
         if (!o->value && eq)
             return demob_error_set(err, DEMOB_EINPUT, "%s takes no value ('%s')", name, arg);
         const char *v = eq;
