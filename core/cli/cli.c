@@ -4,6 +4,7 @@
 #include <limits.h>
 #include <math.h>
 #include <stdio.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -28,25 +29,6 @@ void cli_catch_signals(void)
     sigaction(SIGTERM, &sa, NULL);
 }
 
-const char cli_common_help[] =
-    "  -o DIR               output folder (default out/<scenario name>)\n"
-    "  --set NAME=VALUE     override a param (repeatable)\n"
-    "  --runs N             number of runs (stochastic mode)\n"
-    "  --seed S             random seed (whole number >= 0)\n"
-    "  --steps T            number of steps\n"
-    "  --mode MODE          deterministic or stochastic\n"
-    "  -j N                 worker threads (default: all cores); results do not depend on N\n"
-    "  --save LIST          files to write, comma-separated among populations, flows, costs,\n"
-    "                       budgets, summary (default: all)\n"
-    "  --every K            write time series every K steps (default 1; t=0 and the last step always)\n"
-    "  --quiet              no progress on stderr\n"
-    "  --trusted            lift the script sandbox (only for scripts you trust)\n"
-    "  --memory-limit MIB   memory of each Lua state (default 256)\n"
-    "  --time-limit S       seconds for loading the script (default 60) and for each hook\n"
-    "                       call (default 10)\n"
-    "  --instruction-limit N  Lua instructions for loading the script and for each hook call\n"
-    "                       (default 10^10 and 2*10^9)\n";
-
 void cli_args_init(cli_args *a)
 {
     memset(a, 0, sizeof *a);
@@ -54,153 +36,174 @@ void cli_args_init(cli_args *a)
     a->sopt.sets = a->sets;
     for (int f = 0; f < OUT_NFILES; f++)
         a->plan.want[f] = 1;
-    a->plan.every = 1;
+    a->plan.every = CLI_DEFAULT_EVERY;
 }
 
-int cli_parse_long(const char *opt, const char *s, long lo, long hi, long *out, demob_error *err)
+/* The names --save knows: the output files without ".csv" (and
+ * "quantiles" when allowed), for its message. */
+static void save_names(int quant, char *buf, size_t n)
 {
-    char *end;
-    errno = 0;
-    long v = strtol(s, &end, 10);
-    if (!*s || *end || errno == ERANGE || v < lo || v > hi)
-        return demob_error_set(err, DEMOB_EINPUT, "%s: '%s' is not a whole number in %ld..%ld", opt, s, lo, hi);
-    *out = v;
-    return 0;
+    size_t len = 0;
+    buf[0] = '\0';
+    for (int f = 0; f < OUT_NFILES && len < n; f++)
+        len += (size_t)snprintf(buf + len, n - len, "%s%.*s", f ? ", " : "",
+                                (int)strlen(output_file_names[f]) - 4, output_file_names[f]);
+    if (quant && len < n)
+        snprintf(buf + len, n - len, ", quantiles");
 }
 
-int cli_parse_double(const char *opt, const char *s, double *out, demob_error *err)
-{
-    char *end;
-    double v = strtod(s, &end);
-    if (!*s || *end || !isfinite(v))
-        return demob_error_set(err, DEMOB_EINPUT, "%s: '%s' is not a number", opt, s);
-    *out = v;
-    return 0;
-}
-
-static int parse_save(const char *s, output_plan *p, demob_error *err)
+int cli_parse_save(const char *v, int want[OUT_NFILES], int *want_quant, demob_error *err)
 {
     for (int f = 0; f < OUT_NFILES; f++)
-        p->want[f] = 0;
-    const char *q = s;
+        want[f] = 0;
+    if (want_quant)
+        *want_quant = 0;
+    const char *q = v;
     while (*q) {
         size_t n = strcspn(q, ",");
         int found = 0;
         for (int f = 0; f < OUT_NFILES; f++) {
             size_t len = strlen(output_file_names[f]) - 4; /* without ".csv" */
-            if (n == len && strncmp(q, output_file_names[f], n) == 0) {
-                p->want[f] = 1;
-                found = 1;
-            }
+            if (n == len && strncmp(q, output_file_names[f], n) == 0)
+                want[f] = found = 1;
         }
-        if (!found)
-            return demob_error_set(err, DEMOB_EINPUT,
-                                   "--save: unknown file '%.*s' (known: populations, flows, costs, budgets, summary)",
-                                   (int)n, q);
-        q += n;
-        if (*q == ',')
-            q++;
+        if (want_quant && n == 9 && strncmp(q, "quantiles", 9) == 0)
+            *want_quant = found = 1;
+        if (!found) {
+            char known[256];
+            save_names(want_quant != NULL, known, sizeof known);
+            return demob_error_set(err, DEMOB_EINPUT, "--save: unknown file '%.*s' (known: %s)", (int)n, q, known);
+        }
+        q += n + (q[n] == ',');
     }
     return 0;
 }
 
-int cli_parse_common(int argc, char **argv, int *i, cli_args *a, demob_error *err)
+int cli_scenario_arg(void *ctx, const char *arg, demob_error *err)
 {
-    const char *opt = argv[*i];
-    static const char *const with_value[] = {"-o", "--set", "--runs", "--seed", "--steps", "--mode", "-j",
-                                             "--save", "--every", "--memory-limit", "--time-limit",
-                                             "--instruction-limit", NULL};
-    int takes = 0;
-    for (int k = 0; with_value[k]; k++)
-        if (strcmp(opt, with_value[k]) == 0)
-            takes = 1;
-    if (!takes) {
-        if (strcmp(opt, "--quiet") == 0 || strcmp(opt, "-q") == 0)
-            a->quiet = 1;
-        else if (strcmp(opt, "--trusted") == 0)
-            a->sopt.trusted = 1;
-        else
-            return 0;
-        return 1;
-    }
-    if (*i + 1 >= argc)
-        return demob_error_set(err, DEMOB_EINPUT, "%s needs a value", opt);
-    const char *v = argv[++*i];
+    cli_args *a = ctx;
+    if (a->sopt.path)
+        return demob_error_set(err, DEMOB_EINPUT, "one scenario at a time ('%s' and '%s')", a->sopt.path, arg);
+    a->sopt.path = arg;
+    return 0;
+}
+
+/* ------------------------------------------------ the common options */
+
+static int set_set(void *ctx, const cli_option *o, const char *v, demob_error *err)
+{
+    (void)o;
+    cli_args *a = ctx;
+    if (!strchr(v, '='))
+        return demob_error_set(err, DEMOB_EINPUT, "--set: '%s' is not NAME=VALUE", v);
+    if (a->sopt.n_sets >= CLI_MAX_SETS)
+        return demob_error_set(err, DEMOB_EINPUT, "--set: at most %d overrides", CLI_MAX_SETS);
+    a->sets[a->sopt.n_sets++] = v;
+    return 0;
+}
+
+static int set_seed(void *ctx, const cli_option *o, const char *v, demob_error *err)
+{
+    (void)o;
+    cli_args *a = ctx;
+    char *end;
+    errno = 0;
+    unsigned long long s = strtoull(v, &end, 10);
+    if (!*v || *end || errno == ERANGE || *v == '-')
+        return demob_error_set(err, DEMOB_EINPUT, "--seed: '%s' is not a whole number >= 0", v);
+    a->sopt.has_seed = 1;
+    a->sopt.seed = s;
+    return 0;
+}
+
+static int set_mode(void *ctx, const cli_option *o, const char *v, demob_error *err)
+{
+    (void)o;
+    cli_args *a = ctx;
+    if (strcmp(v, "deterministic") == 0)
+        a->sopt.mode = DEMOB_DETERMINISTIC;
+    else if (strcmp(v, "stochastic") == 0)
+        a->sopt.mode = DEMOB_STOCHASTIC;
+    else
+        return demob_error_set(err, DEMOB_EINPUT, "--mode: '%s' is not deterministic or stochastic", v);
+    return 0;
+}
+
+/* The sandbox's limits (lua_sandbox.c): the issue asks that their defaults
+ * can be overridden, e.g. to run a hostile script with tight limits, or a
+ * big trusted one with loose ones. */
+static int set_memory(void *ctx, const cli_option *o, const char *v, demob_error *err)
+{
     long n;
-    int rc = 0;
-    if (strcmp(opt, "-o") == 0) {
-        a->out_dir = v;
-    } else if (strcmp(opt, "--set") == 0) {
-        if (!strchr(v, '='))
-            return demob_error_set(err, DEMOB_EINPUT, "--set: '%s' is not NAME=VALUE", v);
-        if (a->sopt.n_sets >= CLI_MAX_SETS)
-            return demob_error_set(err, DEMOB_EINPUT, "--set: at most %d overrides", CLI_MAX_SETS);
-        a->sets[a->sopt.n_sets++] = v;
-    } else if (strcmp(opt, "--runs") == 0) {
-        if (!(rc = cli_parse_long(opt, v, 1, 1000000000L, &n, err)))
-            a->sopt.runs = n;
-    } else if (strcmp(opt, "--seed") == 0) {
-        char *end;
-        errno = 0;
-        unsigned long long s = strtoull(v, &end, 10);
-        if (!*v || *end || errno == ERANGE || *v == '-')
-            return demob_error_set(err, DEMOB_EINPUT, "--seed: '%s' is not a whole number >= 0", v);
-        a->sopt.has_seed = 1;
-        a->sopt.seed = s;
-    } else if (strcmp(opt, "--steps") == 0) {
-        if (!(rc = cli_parse_long(opt, v, 1, 1000000L, &n, err)))
-            a->sopt.steps = (int)n;
-    } else if (strcmp(opt, "--mode") == 0) {
-        if (strcmp(v, "deterministic") == 0)
-            a->sopt.mode = DEMOB_DETERMINISTIC;
-        else if (strcmp(v, "stochastic") == 0)
-            a->sopt.mode = DEMOB_STOCHASTIC;
-        else
-            return demob_error_set(err, DEMOB_EINPUT, "--mode: '%s' is not deterministic or stochastic", v);
-    } else if (strcmp(opt, "-j") == 0) {
-        if (!(rc = cli_parse_long(opt, v, 1, 1024, &n, err)))
-            a->workers = (int)n;
-    } else if (strcmp(opt, "--save") == 0) {
-        rc = parse_save(v, &a->plan, err);
-    } else if (strcmp(opt, "--memory-limit") == 0) {
-        /* The sandbox's limits (lua_sandbox.c): the issue asks that their
-         * defaults can be overridden, e.g. to run a hostile script with
-         * tight limits, or a big trusted one with loose ones. */
-        if (!(rc = cli_parse_long(opt, v, 1, 1L << 20, &n, err)))
-            a->sopt.memory_limit = (size_t)n << 20;
-    } else if (strcmp(opt, "--time-limit") == 0) {
-        double x;
-        if (!(rc = cli_parse_double(opt, v, &x, err)) && !(x > 0 && x <= 1e6))
-            rc = demob_error_set(err, DEMOB_EINPUT, "%s: '%s' is not a number of seconds in (0, 1e6]", opt, v);
-        if (!rc)
-            a->sopt.time_limit = x;
-    } else if (strcmp(opt, "--instruction-limit") == 0) {
-        if (!(rc = cli_parse_long(opt, v, 1, 4000000000000000000L, &n, err)))
-            a->sopt.instruction_limit = n;
-    } else if (strcmp(opt, "--every") == 0) {
-        if (!(rc = cli_parse_long(opt, v, 1, 1000000L, &n, err)))
-            a->plan.every = (int)n;
-    }
-    return rc ? rc : 1;
-}
-
-int cli_wants_help(int argc, char **argv)
-{
-    for (int i = 1; i < argc; i++)
-        if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0)
-            return 1;
+    if (cli_parse_long(o->name, v, 1, 1L << 20, &n, err))
+        return DEMOB_EINPUT;
+    ((cli_args *)ctx)->sopt.memory_limit = (size_t)n << 20;
     return 0;
 }
+
+static int set_time(void *ctx, const cli_option *o, const char *v, demob_error *err)
+{
+    double x;
+    if (cli_parse_double(o->name, v, &x, err))
+        return DEMOB_EINPUT;
+    if (!(x > 0 && x <= 1e6))
+        return demob_error_set(err, DEMOB_EINPUT, "%s: '%s' is not a number of seconds in (0, 1e6]", o->name, v);
+    ((cli_args *)ctx)->sopt.time_limit = x;
+    return 0;
+}
+
+static int set_save(void *ctx, const cli_option *o, const char *v, demob_error *err)
+{
+    (void)o;
+    return cli_parse_save(v, ((cli_args *)ctx)->plan.want, NULL, err);
+}
+
+#define ARG(field) offsetof(cli_args, field)
+
+const cli_option cli_scenario_options[] = {
+    {"--set", 0, "NAME=VALUE", 1, CLI_CUSTOM, 0, 0, 0, set_set, "override a param", {0}, NULL},
+    {"--runs", 0, "N", 0, CLI_LONG, ARG(sopt.runs), 1, 1000000000L, NULL,
+     "number of runs (stochastic mode; default: the scenario's)", {0}, NULL},
+    {"--seed", 0, "S", 0, CLI_CUSTOM, 0, 0, 0, set_seed, "random seed (whole number >= 0; default: the scenario's)",
+     {0}, NULL},
+    {"--steps", 0, "T", 0, CLI_INT, ARG(sopt.steps), 1, 1000000L, NULL, "number of steps (default: the scenario's)",
+     {0}, NULL},
+    {"--mode", 0, "MODE", 0, CLI_CUSTOM, 0, 0, 0, set_mode,
+     "deterministic or stochastic (default: the scenario's)", {0}, NULL},
+    {"--trusted", 0, NULL, 0, CLI_FLAG, ARG(sopt.trusted), 0, 0, NULL,
+     "lift the script sandbox (only for scripts you trust)", {0}, NULL},
+    {"--memory-limit", 0, "MIB", 0, CLI_CUSTOM, 0, 0, 0, set_memory, "memory of each Lua state (default %g)",
+     {(double)(LUA_DEFAULT_MEMORY >> 20), 0}, NULL},
+    {"--time-limit", 0, "S", 0, CLI_CUSTOM, 0, 0, 0, set_time,
+     "seconds for loading the script (default %g) and for each hook call (default %g)",
+     {LUA_DEFAULT_LOAD_SECONDS, LUA_DEFAULT_HOOK_SECONDS}, NULL},
+    {"--instruction-limit", 0, "N", 0, CLI_LONG, ARG(sopt.instruction_limit), 1, 4000000000000000000L, NULL,
+     "Lua instructions for loading the script and for each hook call (default %.0f and %.0f)",
+     {(double)LUA_DEFAULT_LOAD_INSTRUCTIONS, (double)LUA_DEFAULT_HOOK_INSTRUCTIONS}, NULL},
+    {0},
+};
+
+const cli_option cli_output_options[] = {
+    {"--out", 'o', "DIR", 0, CLI_STRING, ARG(out_dir), 0, 0, NULL, "output folder (default out/<scenario name>)",
+     {0}, NULL},
+    {NULL, 'j', "N", 0, CLI_INT, ARG(workers), 1, 1024, NULL,
+     "worker threads (default: all cores); results do not depend on N", {0}, NULL},
+    {"--quiet", 'q', NULL, 0, CLI_FLAG, ARG(quiet), 0, 0, NULL, "no progress on stderr", {0}, NULL},
+    {0},
+};
+
+const cli_option cli_series_options[] = {
+    {"--save", 0, "LIST", 0, CLI_CUSTOM, 0, 0, 0, set_save,
+     "files to write, comma-separated among populations, flows, costs, budgets, summary (default: all)", {0},
+     NULL},
+    {"--every", 0, "K", 0, CLI_INT, ARG(plan.every), 1, 1000000L, NULL,
+     "write time series every K steps (default %g; t=0 and the last step always)", {CLI_DEFAULT_EVERY, 0}, NULL},
+    {0},
+};
 
 int cli_exit_code(int status)
 {
     return status == 0 ? 0 : status == DEMOB_EINPUT ? 2 : 1;
-}
-
-int cli_usage_fail(const char *cmd, const demob_error *err)
-{
-    fprintf(stderr, "demob %s: %s\n(demob %s --help shows the options)\n", cmd, err->message, cmd);
-    return 2;
 }
 
 int cli_fail(const char *cmd, const demob_error *err)

@@ -1,6 +1,6 @@
 /* cli.h - what the scenario-running commands (run, check, sweep) share:
- * parsing of their common options, number parsing with messages that name
- * the option, exit codes, and writing a set of output files atomically. */
+ * the tables of their common options (options.h), --save, exit codes,
+ * and writing a set of output files atomically. */
 #ifndef DEMOB_CLI_H
 #define DEMOB_CLI_H
 #include <signal.h>
@@ -8,8 +8,10 @@
 #include "util/atomic_file.h"
 #include "run/output.h"
 #include "lua/scenario.h"
+#include "options.h"
 
 #define CLI_MAX_SETS 256
+#define CLI_DEFAULT_EVERY 1   /* --every */
 
 typedef struct cli_args {
     scenario_options sopt;
@@ -21,24 +23,23 @@ typedef struct cli_args {
 } cli_args;
 
 void cli_args_init(cli_args *a);
-/* If argv[*i] is a common option, consumes it (and its value) and returns
- * 1; returns 0 if it is not one; negative with err on a bad value. */
-int cli_parse_common(int argc, char **argv, int *i, cli_args *a, demob_error *err);
-/* Whole number / number with a message naming the option. */
-int cli_parse_long(const char *opt, const char *s, long lo, long hi, long *out, demob_error *err);
-int cli_parse_double(const char *opt, const char *s, double *out, demob_error *err);
-/* 1 if -h or --help is among the arguments. */
-int cli_wants_help(int argc, char **argv);
+/* The common options, read into a cli_args: the scenario's (--set, --runs,
+ * --seed, --steps, --mode, --trusted and the limits), the output's (-o,
+ * -j, --quiet) and run's time series (--save, --every). */
+extern const cli_option cli_scenario_options[];
+extern const cli_option cli_output_options[];
+extern const cli_option cli_series_options[];
+/* --save LIST: want[f] for the files named; with want_quant (NULL: not
+ * known) also "quantiles". */
+int cli_parse_save(const char *v, int want[OUT_NFILES], int *want_quant, demob_error *err);
+/* The positional argument of run, check and sweep: one scenario. */
+int cli_scenario_arg(void *ctx, const char *arg, demob_error *err);
 /* 0 for success, 2 for DEMOB_EINPUT, 1 otherwise. */
 int cli_exit_code(int status);
 /* Prints "demob CMD: message" on stderr and returns the exit code. */
 int cli_fail(const char *cmd, const demob_error *err);
-/* A bad command line: "demob CMD: message", where --help is, exit code 2. */
-int cli_usage_fail(const char *cmd, const demob_error *err);
 /* Default output folder: out/<scenario file name without .lua>. */
 void cli_default_out_dir(const char *scenario_path, char *buf, size_t n);
-/* The help text for the common options. */
-extern const char cli_common_help[];
 
 /* SIGINT/SIGTERM set this flag (installed by cli_catch_signals). */
 extern volatile sig_atomic_t cli_interrupted;

@@ -2,6 +2,7 @@
  * A and B are two output folders (every output file they share is
  * compared) or two CSV files of one kind. Prints a table, optionally
  * writes the differences as CSV, and with tolerances serves as a gate. */
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,12 +13,136 @@
 #include "commands.h"
 #include "report/compare.h"
 #include "util/json_flat.h"
-#include "viz_args.h"
+#include "sweep/sweep_shared.h"
 
 #define MAX_AT 64
 
-static const char usage[] =
-    "usage: demob compare A B [options]\n"
+#define COMPARE_DEFAULT_TOP 20   /* --top */
+
+/* The files compared in folders, in this order: the run files, then the
+ * sweep's quantiles and points. */
+static const char *compared_name(int i)
+{
+    return i < OUT_NFILES ? output_file_names[i] : sweep_shared_file_names[i == OUT_NFILES ? SW_QUANTILES : SW_POINTS];
+}
+
+typedef struct args {
+    const char *a, *b, *out;
+    const char *files[16];
+    int n_files;
+    long at[MAX_AT];
+    int n_at;
+    int top, by_rel;
+    compare_options o;
+} args;
+
+static int set_at(void *ctx, const cli_option *o, const char *v, demob_error *err)
+{
+    (void)o;
+    args *g = ctx;
+    char list[1024];
+    snprintf(list, sizeof list, "%s", v);
+    const char *steps[MAX_AT];
+    int n = cli_split(list, steps, 0, MAX_AT);
+    if (n <= 0)
+        return demob_error_set(err, DEMOB_EINPUT, "--at: give step numbers, e.g. --at 6,12");
+    for (int k = 0; k < n; k++) {
+        if (g->n_at >= MAX_AT)
+            return demob_error_set(err, DEMOB_EINPUT, "--at: at most %d steps", MAX_AT);
+        if (cli_parse_long("--at", steps[k], 0, 100000000L, &g->at[g->n_at++], err))
+            return DEMOB_EINPUT;
+    }
+    return 0;
+}
+
+static int set_tolerance(void *ctx, const cli_option *o, const char *v, demob_error *err)
+{
+    args *g = ctx;
+    int rel = strcmp(o->name, "--rel") == 0;
+    if (cli_parse_double_min(o->name, v, 0, rel ? &g->o.rel_tol : &g->o.abs_tol, err))
+        return DEMOB_EINPUT;
+    *(rel ? &g->o.has_rel : &g->o.has_abs) = 1;
+    return 0;
+}
+
+static int set_sort(void *ctx, const cli_option *o, const char *v, demob_error *err)
+{
+    (void)o;
+    if (strcmp(v, "abs") && strcmp(v, "rel"))
+        return demob_error_set(err, DEMOB_EINPUT, "--sort: '%s' is not abs or rel", v);
+    ((args *)ctx)->by_rel = strcmp(v, "rel") == 0;
+    return 0;
+}
+
+static int is_compared(const char *name, int i)
+{
+    size_t n = strlen(name);
+    const char *f = compared_name(i);
+    return strncmp(f, name, n) == 0 && (f[n] == '\0' || strcmp(f + n, ".csv") == 0);
+}
+
+static int set_files(void *ctx, const cli_option *o, const char *v, demob_error *err)
+{
+    (void)o;
+    args *g = ctx;
+    /* Split in place (argv is ours). */
+    int n0 = g->n_files, n = cli_split((char *)v, g->files, g->n_files, 16);
+    if (n < 0)
+        return demob_error_set(err, DEMOB_EINPUT, "--files: too many names");
+    g->n_files = n;
+    for (int k = n0; k < n; k++) {
+        int known = 0;
+        for (int j = 0; j < SW_NFILES; j++)
+            known |= is_compared(g->files[k], j);
+        if (!known) {
+            char list[256];
+            size_t len = 0;
+            for (int j = 0; j < SW_NFILES && len < sizeof list; j++)
+                len += (size_t)snprintf(list + len, sizeof list - len, "%s%.*s", j ? ", " : "",
+                                        (int)strlen(compared_name(j)) - 4, compared_name(j));
+            return demob_error_set(err, DEMOB_EINPUT, "--files: '%s' is not one of %s", g->files[k], list);
+        }
+    }
+    return 0;
+}
+
+static int set_ab(void *ctx, const char *arg, demob_error *err)
+{
+    args *g = ctx;
+    if (!g->a)
+        g->a = arg;
+    else if (!g->b)
+        g->b = arg;
+    else
+        return demob_error_set(err, DEMOB_EINPUT, "unexpected argument '%s' (give two outputs)", arg);
+    return 0;
+}
+
+#define G(field) offsetof(args, field)
+
+static const cli_option compare_options_table[] = {
+    {"--at", 0, "STEP[,STEP...]", 1, CLI_CUSTOM, 0, 0, 0, set_at, "also compare these steps", {0}, NULL},
+    {"--all-steps", 0, NULL, 0, CLI_FLAG, G(o.all_steps), 0, 0, NULL, "compare every step", {0}, NULL},
+    {"--by-run", 0, NULL, 0, CLI_FLAG, G(o.by_run), 0, 0, NULL, "compare run by run instead of pooling runs", {0},
+     NULL},
+    {"--abs", 0, "X", 0, CLI_CUSTOM, 0, 0, 0, set_tolerance, "tolerance: values within X pass", {0}, NULL},
+    {"--rel", 0, "Y", 0, CLI_CUSTOM, 0, 0, 0, set_tolerance,
+     "tolerance: values within Y * max(|A|, |B|) pass (a value passes when within either tolerance)", {0}, NULL},
+    {"--noise", 0, NULL, 0, CLI_FLAG, G(o.noise_gate), 0, 0, NULL,
+     "fail when a difference is beyond sampling noise", {0}, NULL},
+    {"--files", 0, "LIST", 1, CLI_CUSTOM, 0, 0, 0, set_files,
+     "in folders, compare only these files, e.g. populations,summary", {0}, NULL},
+    {"--top", 0, "N", 0, CLI_INT, G(top), 0, 1000000, NULL, "rows of the largest-differences table (default %g)",
+     {COMPARE_DEFAULT_TOP, 0}, NULL},
+    {"--sort", 0, "abs|rel", 0, CLI_CUSTOM, 0, 0, 0, set_sort,
+     "rank differences by absolute (default) or relative size", {0}, NULL},
+    {"--out", 0, "FILE", 0, CLI_STRING, G(out), 0, 0, NULL, "write every difference as tidy CSV to FILE", {0},
+     NULL},
+    {0},
+};
+
+static const cli_command compare_cmd = {
+    "compare", "A B [options]",
     "\n"
     "Compares two outputs of demob run or demob sweep: A and B are output\n"
     "folders (every CSV file they both hold is compared: populations, flows,\n"
@@ -27,21 +152,8 @@ static const char usage[] =
     "origins; runs are pooled: each side shows the mean over runs with its 95%\n"
     "confidence interval, and '*' marks a difference beyond sampling noise\n"
     "(Welch's t-test). Rows on one side only are listed.\n"
-    "\n"
-    "options:\n"
-    "  --at STEP[,STEP...]  also compare these steps (repeatable)\n"
-    "  --all-steps          compare every step\n"
-    "  --by-run             compare run by run instead of pooling runs\n"
-    "  --abs X              tolerance: values within X pass\n"
-    "  --rel Y              tolerance: values within Y * max(|A|, |B|) pass\n"
-    "                       (a value passes when within either tolerance)\n"
-    "  --noise              fail when a difference is beyond sampling noise\n"
-    "  --files LIST         in folders, compare only these files, e.g.\n"
-    "                       populations,summary\n"
-    "  --top N              rows of the largest-differences table (default 20)\n"
-    "  --sort abs|rel       rank differences by absolute (default) or relative size\n"
-    "  --out FILE           write every difference as tidy CSV to FILE\n"
-    "  -h, --help           this help\n"
+    "\n",
+    {{"options:", compare_options_table, 0}},
     "\n"
     "Memory does not grow with the number of rows: only the compared steps\n"
     "are kept, one entry per (point, step, origin, state) (and per run with\n"
@@ -54,121 +166,36 @@ static const char usage[] =
     "     or FILE of --out could not be written\n"
     "  2  bad usage or bad input: a missing folder or file, an empty CSV, a\n"
     "     non-numeric or NaN cell (file:line:column), files of different kinds\n"
-    "     or headers, outputs that cannot be aligned\n";
-
-static const char *const file_names[] = {
-    "populations.csv", "flows.csv", "costs.csv", "budgets.csv", "summary.csv",
-    "quantiles.csv", "points.csv", NULL
+    "     or headers, outputs that cannot be aligned\n",
+    set_ab,
 };
 
-typedef struct args {
-    const char *a, *b, *out;
-    const char *files[16];
-    int n_files;
-    long at[MAX_AT];
-    int n_at;
-    int top, by_rel;
-    compare_options o;
-} args;
-
-static int parse(int argc, char **argv, args *g, demob_error *err)
+/* Returns 1 to go on, else 0 with the exit code. */
+static int parse(int argc, char **argv, args *g, int *code)
 {
     memset(g, 0, sizeof *g);
     compare_options_init(&g->o);
-    g->top = 20;
-    for (int i = 1; i < argc; i++) {
-        const char *v, *a = argv[i];
-        int r;
-        char list[1024];
-        if (strcmp(a, "--all-steps") == 0) {
-            g->o.all_steps = 1;
-        } else if (strcmp(a, "--by-run") == 0) {
-            g->o.by_run = 1;
-        } else if (strcmp(a, "--noise") == 0) {
-            g->o.noise_gate = 1;
-        } else if ((r = viz_opt(argc, argv, &i, "--at", &v, err)) != 0) {
-            if (r < 0)
-                return -1;
-            snprintf(list, sizeof list, "%s", v);
-            const char *steps[MAX_AT];
-            int n = viz_split(list, steps, 0, MAX_AT);
-            if (n <= 0)
-                return demob_error_set(err, DEMOB_EINPUT, "--at: give step numbers, e.g. --at 6,12");
-            for (int k = 0; k < n; k++) {
-                if (g->n_at >= MAX_AT)
-                    return demob_error_set(err, DEMOB_EINPUT, "--at: at most %d steps", MAX_AT);
-                if (cli_parse_long("--at", steps[k], 0, 100000000L, &g->at[g->n_at++], err))
-                    return -1;
-            }
-        } else if ((r = viz_opt(argc, argv, &i, "--abs", &v, err)) != 0) {
-            if (r < 0 || viz_parse_double("--abs", v, 0, &g->o.abs_tol, err))
-                return -1;
-            g->o.has_abs = 1;
-        } else if ((r = viz_opt(argc, argv, &i, "--rel", &v, err)) != 0) {
-            if (r < 0 || viz_parse_double("--rel", v, 0, &g->o.rel_tol, err))
-                return -1;
-            g->o.has_rel = 1;
-        } else if ((r = viz_opt(argc, argv, &i, "--top", &v, err)) != 0) {
-            long t;
-            if (r < 0 || cli_parse_long("--top", v, 0, 1000000, &t, err))
-                return -1;
-            g->top = (int)t;
-        } else if ((r = viz_opt(argc, argv, &i, "--sort", &v, err)) != 0) {
-            if (r < 0)
-                return -1;
-            if (strcmp(v, "abs") && strcmp(v, "rel"))
-                return demob_error_set(err, DEMOB_EINPUT, "--sort: '%s' is not abs or rel", v);
-            g->by_rel = strcmp(v, "rel") == 0;
-        } else if ((r = viz_opt(argc, argv, &i, "--files", &v, err)) != 0) {
-            if (r < 0)
-                return -1;
-            /* Split in place (argv is ours); checked against file_names below. */
-            int n = viz_split((char *)v, g->files, g->n_files, 16);
-            if (n < 0)
-                return demob_error_set(err, DEMOB_EINPUT, "--files: too many names");
-            g->n_files = n;
-        } else if ((r = viz_opt(argc, argv, &i, "--out", &v, err)) != 0) {
-            if (r < 0)
-                return -1;
-            g->out = v;
-        } else if (a[0] == '-' && a[1] != '\0') {
-            return demob_error_set(err, DEMOB_EINPUT, "unknown option '%s'", a);
-        } else if (!g->a) {
-            g->a = a;
-        } else if (!g->b) {
-            g->b = a;
-        } else {
-            return demob_error_set(err, DEMOB_EINPUT, "unexpected argument '%s' (give two outputs)", a);
-        }
-    }
-    if (!g->a || !g->b)
-        return demob_error_set(err, DEMOB_EINPUT, "give two outputs to compare, A and B");
-    for (int k = 0; k < g->n_files; k++) {
-        int known = 0;
-        for (int j = 0; file_names[j]; j++) {
-            size_t n = strlen(g->files[k]);
-            known |= strncmp(file_names[j], g->files[k], n) == 0 &&
-                     (file_names[j][n] == '\0' || strcmp(file_names[j] + n, ".csv") == 0);
-        }
-        if (!known)
-            return demob_error_set(err, DEMOB_EINPUT,
-                                   "--files: '%s' is not one of populations, flows, costs, "
-                                   "budgets, summary, quantiles, points", g->files[k]);
+    g->top = COMPARE_DEFAULT_TOP;
+    if (!cli_parse_args(&compare_cmd, argc, argv, g, code))
+        return 0;
+    if (!g->a || !g->b) {
+        demob_error err = {0};
+        demob_error_set(&err, DEMOB_EINPUT, "give two outputs to compare, A and B");
+        *code = cli_usage_fail("compare", &err);
+        return 0;
     }
     g->o.at = g->at;
     g->o.n_at = g->n_at;
-    return 0;
+    return 1;
 }
 
-static int wanted(const args *g, const char *file)
+static int wanted(const args *g, int i)
 {
     if (g->n_files == 0)
         return 1;
-    for (int k = 0; k < g->n_files; k++) {
-        size_t n = strlen(g->files[k]);
-        if (strncmp(file, g->files[k], n) == 0 && (file[n] == '\0' || strcmp(file + n, ".csv") == 0))
+    for (int k = 0; k < g->n_files; k++)
+        if (is_compared(g->files[k], i))
             return 1;
-    }
     return 0;
 }
 
@@ -260,24 +287,24 @@ static int run(const args *g, strbuf *table, strbuf *csv, int *failed, demob_err
     }
     describe(g->a, g->b, table);
     int compared = 0, in_a = 0, in_b = 0;
-    for (int i = 0; file_names[i]; i++) {
-        if (!wanted(g, file_names[i]))
+    for (int i = 0; i < SW_NFILES; i++) {
+        if (!wanted(g, i))
             continue;
         char pa[4096], pb[4096];
-        path_join(pa, sizeof pa, g->a, file_names[i]);
-        path_join(pb, sizeof pb, g->b, file_names[i]);
+        path_join(pa, sizeof pa, g->a, compared_name(i));
+        path_join(pb, sizeof pb, g->b, compared_name(i));
         int ha = path_kind(pa) == 2, hb = path_kind(pb) == 2;
         in_a += ha;
         in_b += hb;
         if (ha != hb) {
-            strbuf_printf(table, "%s: only in %s (not compared)\n\n", file_names[i], ha ? "A" : "B");
+            strbuf_printf(table, "%s: only in %s (not compared)\n\n", compared_name(i), ha ? "A" : "B");
             if (g->o.has_abs || g->o.has_rel)
                 *failed = 1;
             continue;
         }
         if (!ha)
             continue;
-        int rc = one_pair(g, pa, pb, file_names[i], table, csv, &first_csv, failed, err);
+        int rc = one_pair(g, pa, pb, compared_name(i), table, csv, &first_csv, failed, err);
         if (rc)
             return rc;
         compared++;
@@ -297,14 +324,11 @@ static int run(const args *g, strbuf *table, strbuf *csv, int *failed, demob_err
 
 int cmd_compare(int argc, char **argv)
 {
-    if (cli_wants_help(argc, argv)) {
-        fputs(usage, stdout);
-        return 0;
-    }
     args g;
+    int code;
+    if (!parse(argc, argv, &g, &code))
+        return code;
     demob_error err = { 0 };
-    if (parse(argc, argv, &g, &err) != 0)
-        return cli_usage_fail("compare", &err);
     strbuf table, csv;
     strbuf_init(&table);
     strbuf_init(&csv);

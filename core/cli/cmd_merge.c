@@ -11,6 +11,7 @@
  * one sweep (same sweep id: scenario, settings and design), one folder per
  * shard 0..N-1. */
 #include <errno.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -26,15 +27,37 @@
 #include "sweep/sweep_sens.h"
 #include "sweep/sweep_shared.h"
 
-static const char merge_help[] =
-    "usage: demob merge -o OUT DIR...\n"
+typedef struct merge_args {
+    const char *out;
+    int quiet, n;
+    const char **dirs;   /* argc entries */
+} merge_args;
+
+static int add_dir(void *ctx, const char *arg, demob_error *err)
+{
+    (void)err;
+    merge_args *g = ctx;
+    g->dirs[g->n++] = arg;
+    return 0;
+}
+
+static const cli_option merge_options[] = {
+    {"--out", 'o', "OUT", 0, CLI_STRING, offsetof(merge_args, out), 0, 0, NULL,
+     "the merged folder (required; not one of the shard folders)", {0}, NULL},
+    {"--quiet", 'q', NULL, 0, CLI_FLAG, offsetof(merge_args, quiet), 0, 0, NULL, "no summary line on stderr", {0},
+     NULL},
+    {0},
+};
+
+static const cli_command merge_cmd = {
+    "merge", "-o OUT DIR...",
     "Joins the shard folders of one sweep (demob sweep --shard K/N, one folder per shard\n"
-    "0..N-1) into OUT: the same files, byte for byte, as the sweep run unsharded.\n"
-    "options:\n"
-    "  -o OUT     the merged folder (required; not one of the shard folders)\n"
-    "  --quiet    no summary line on stderr\n"
+    "0..N-1) into OUT: the same files, byte for byte, as the sweep run unsharded.\n",
+    {{"options:", merge_options, 0}},
     "exit codes: 0 ok, 1 I/O failure, 2 bad usage, folders of different sweeps or an\n"
-    "incomplete set of shards\n";
+    "incomplete set of shards\n",
+    add_dir,
+};
 
 static int fail(demob_error *err)
 {
@@ -335,42 +358,23 @@ static int same_dir(const char *a, const char *b)
 int cmd_merge(int argc, char **argv)
 {
     demob_error err = {0};
-    const char *out = NULL;
-    int quiet = 0, n = 0;
-    const char **dirs = calloc((size_t)argc + 1, sizeof *dirs);
-    if (!dirs) {
+    merge_args g = {0};
+    if (!(g.dirs = calloc((size_t)argc + 1, sizeof *g.dirs))) {
         demob_error_set(&err, DEMOB_ERUN, "out of memory");
         return fail(&err);
     }
-    for (int i = 1; i < argc; i++) {
-        if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
-            printf("%s", merge_help);
-            free(dirs);
-            return 0;
-        }
-        if (strcmp(argv[i], "-o") == 0) {
-            if (i + 1 >= argc) {
-                free(dirs);
-                demob_error_set(&err, DEMOB_EINPUT, "-o needs a value");
-                return fail(&err);
-            }
-            out = argv[++i];
-        } else if (strcmp(argv[i], "--quiet") == 0 || strcmp(argv[i], "-q") == 0) {
-            quiet = 1;
-        } else if (argv[i][0] == '-' && argv[i][1]) {
-            free(dirs);
-            demob_error_set(&err, DEMOB_EINPUT, "unknown option '%s' (see demob merge --help)", argv[i]);
-            return fail(&err);
-        } else {
-            dirs[n++] = argv[i];
-        }
+    int code;
+    if (!cli_parse_args(&merge_cmd, argc, argv, &g, &code)) {
+        free(g.dirs);
+        return code;
     }
-    if (!out || n == 0) {
-        free(dirs);
-        demob_error_set(&err, DEMOB_EINPUT, "%s (usage: demob merge -o OUT DIR...)",
-                        !out ? "no output folder: give -o OUT" : "no shard folders given");
-        return fail(&err);
+    if (!g.out || g.n == 0) {
+        free(g.dirs);
+        demob_error_set(&err, DEMOB_EINPUT, "%s", !g.out ? "no output folder: give -o OUT" : "no shard folders given");
+        return cli_usage_fail("merge", &err);
     }
+    const char *out = g.out, **dirs = g.dirs;
+    int quiet = g.quiet, n = g.n;
     sweep_shared_manifest *mf = calloc((size_t)n, sizeof *mf);
     int rc = mf ? 0 : demob_error_set(&err, DEMOB_ERUN, "out of memory");
     int loaded = 0;

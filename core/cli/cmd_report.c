@@ -1,5 +1,6 @@
 /* cmd_report.c - `demob report DIR [DIR...] -o report.html`: the command
  * line around report.c. */
+#include <stddef.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -7,10 +8,51 @@
 #include "cli.h"
 #include "commands.h"
 #include "report/report.h"
-#include "viz_args.h"
+#include "report/outcomes.h"
 
-static const char usage[] =
-    "usage: demob report DIR [DIR...] -o REPORT.html [options]\n"
+typedef struct args {
+    report_input in;
+    const char *dirs[REPORT_MAX_DIRS], *labels[REPORT_MAX_DIRS], *out;
+    int n_labels;
+} args;
+
+static int set_label(void *ctx, const cli_option *o, const char *v, demob_error *err)
+{
+    (void)o;
+    args *g = ctx;
+    if (g->n_labels >= REPORT_MAX_DIRS)
+        return demob_error_set(err, DEMOB_EINPUT, "--label: at most %d", REPORT_MAX_DIRS);
+    g->labels[g->n_labels++] = v;
+    return 0;
+}
+
+static int add_dir(void *ctx, const char *arg, demob_error *err)
+{
+    args *g = ctx;
+    if (g->in.n_dirs >= REPORT_MAX_DIRS)
+        return demob_error_set(err, DEMOB_EINPUT, "at most %d folders in one report", REPORT_MAX_DIRS);
+    g->dirs[g->in.n_dirs++] = arg;
+    return 0;
+}
+
+#define G(field) offsetof(args, field)
+
+static const cli_option report_options[] = {
+    {"--out", 'o', "FILE", 0, CLI_STRING, G(out), 0, 0, NULL, "the HTML file to write (required)", {0}, NULL},
+    {"--label", 0, "NAME", 1, CLI_CUSTOM, 0, 0, 0, set_label,
+     "the name of each DIR, in order (default: the manifest's scenario name)", {0}, NULL},
+    {"--title", 0, "TEXT", 0, CLI_STRING, G(in.title), 0, 0, NULL, "the page's title", {0}, NULL},
+    {"--return-state", 0, "S", 0, CLI_STRING, G(in.oo.return_state), 0, 0, NULL,
+     "the state whose entries make the milestones (default: the scenario's report.return_state)", {0}, NULL},
+    {"--peak-state", 0, "S", 0, CLI_STRING, G(in.oo.peak_state), 0, 0, NULL,
+     "the state whose peak occupancy is reported (default: the scenario's report.peak_state)", {0}, NULL},
+    {"--point", 0, "N", 0, CLI_LONG, G(in.oo.point), 0, 1000000000L, NULL,
+     "sweeps: report on point N (default: all pooled)", {0}, NULL},
+    {0},
+};
+
+static const cli_command report_cmd = {
+    "report", "DIR [DIR...] -o REPORT.html [options]",
     "\n"
     "Writes one self-contained HTML page (inline charts and styles, no script,\n"
     "no network needed) about one or several outputs of demob run: key\n"
@@ -26,18 +68,8 @@ static const char usage[] =
     "come from the scenario's report { ... } declaration, saved in\n"
     "manifest.json (the first DIR that has one). Without one: every state is\n"
     "charted, and milestones and peak need the options below.\n"
-    "\n"
-    "options:\n"
-    "  -o, --out FILE          the HTML file to write (required)\n"
-    "  --label NAME            the name of each DIR, in order (repeatable;\n"
-    "                          default: the manifest's scenario name)\n"
-    "  --title TEXT            the page's title\n"
-    "  --return-state S        the state whose entries make the milestones\n"
-    "                          (default: the scenario's report.return_state)\n"
-    "  --peak-state S          the state whose peak occupancy is reported\n"
-    "                          (default: the scenario's report.peak_state)\n"
-    "  --point N               sweeps: report on point N (default: all pooled)\n"
-    "  -h, --help              this help\n"
+    "\n",
+    {{"options:", report_options, 0}},
     "\n"
     "Rows are streamed; memory holds a few numbers per run and outcome, and\n"
     "one number per (run, step, series) for the fan charts (see demob plot).\n"
@@ -47,72 +79,32 @@ static const char usage[] =
     "  1  it could not be written (e.g. an unwritable path)\n"
     "  2  bad usage or bad input: a missing folder, a folder without\n"
     "     populations.csv, an empty CSV, a non-numeric or NaN cell\n"
-    "     (file:line:column)\n";
+    "     (file:line:column)\n",
+    add_dir,
+};
 
 int cmd_report(int argc, char **argv)
 {
-    if (cli_wants_help(argc, argv)) {
-        fputs(usage, stdout);
-        return 0;
-    }
-    report_input in;
-    memset(&in, 0, sizeof in);
-    in.oo.point = -1;
-    const char *dirs[REPORT_MAX_DIRS], *labels[REPORT_MAX_DIRS], *out = NULL;
-    int n_labels = 0;
+    args g;
+    memset(&g, 0, sizeof g);
+    g.in.oo.point = -1;
+    int code;
+    if (!cli_parse_args(&report_cmd, argc, argv, &g, &code))
+        return code;
     demob_error err = { 0 };
-    int bad = 0;
-    for (int i = 1; i < argc && !bad; i++) {
-        const char *v, *a = argv[i];
-        int r;
-        if ((r = viz_opt(argc, argv, &i, "--out", &v, &err)) ||
-            (r = viz_opt(argc, argv, &i, "-o", &v, &err))) {
-            bad = r < 0;
-            out = v;
-        } else if ((r = viz_opt(argc, argv, &i, "--label", &v, &err))) {
-            if (r > 0 && n_labels >= REPORT_MAX_DIRS)
-                r = demob_error_set(&err, DEMOB_EINPUT, "--label: at most %d", REPORT_MAX_DIRS);
-            bad = r < 0;
-            if (!bad)
-                labels[n_labels++] = v;
-        } else if ((r = viz_opt(argc, argv, &i, "--title", &v, &err))) {
-            bad = r < 0;
-            in.title = v;
-        } else if ((r = viz_opt(argc, argv, &i, "--return-state", &v, &err))) {
-            bad = r < 0;
-            in.oo.return_state = v;
-        } else if ((r = viz_opt(argc, argv, &i, "--peak-state", &v, &err))) {
-            bad = r < 0;
-            in.oo.peak_state = v;
-        } else if ((r = viz_opt(argc, argv, &i, "--point", &v, &err))) {
-            bad = r < 0 || cli_parse_long("--point", v, 0, 1000000000L, &in.oo.point, &err);
-        } else if (a[0] == '-' && a[1] != '\0') {
-            demob_error_set(&err, DEMOB_EINPUT, "unknown option '%s'", a);
-            bad = 1;
-        } else if (in.n_dirs >= REPORT_MAX_DIRS) {
-            demob_error_set(&err, DEMOB_EINPUT, "at most %d folders in one report", REPORT_MAX_DIRS);
-            bad = 1;
-        } else {
-            dirs[in.n_dirs++] = a;
-        }
-    }
-    if (!bad && in.n_dirs == 0) {
+    if (g.in.n_dirs == 0)
         demob_error_set(&err, DEMOB_EINPUT, "give at least one output folder");
-        bad = 1;
-    }
-    if (!bad && !out) {
+    else if (!g.out)
         demob_error_set(&err, DEMOB_EINPUT, "give the report's file with -o REPORT.html");
-        bad = 1;
-    }
-    if (!bad && n_labels && n_labels != in.n_dirs) {
-        demob_error_set(&err, DEMOB_EINPUT, "%d --label for %d folders: give one per folder",
-                        n_labels, in.n_dirs);
-        bad = 1;
-    }
-    if (bad)
+    else if (g.n_labels && g.n_labels != g.in.n_dirs)
+        demob_error_set(&err, DEMOB_EINPUT, "%d --label for %d folders: give one per folder", g.n_labels,
+                        g.in.n_dirs);
+    if (err.status)
         return cli_usage_fail("report", &err);
-    in.dirs = dirs;
-    in.labels = n_labels ? labels : NULL;
+    report_input in = g.in;
+    const char *out = g.out;
+    in.dirs = g.dirs;
+    in.labels = g.n_labels ? g.labels : NULL;
     strbuf html;
     strbuf_init(&html);
     int rc = report_html(&in, &html, &err);

@@ -9,48 +9,38 @@
 #include "run/manifest.h"
 #include "run/runner.h"
 
-static const char run_help[] =
-    "usage: demob run SCENARIO.lua [options]\n"
+static const cli_command run_cmd = {
+    "run", "SCENARIO.lua [options]",
     "Runs the scenario and writes populations.csv, flows.csv, costs.csv (if it has costs),\n"
     "budgets.csv (if it has budgets), summary.csv and manifest.json into the output folder.\n"
-    "Every file is complete or absent: a failed run leaves no partial file.\n"
-    "options:\n";
-static const char run_exit_help[] =
-    "exit codes: 0 ok, 1 the run failed (I/O, interrupted), 2 bad usage or bad input\n";
+    "Every file is complete or absent: a failed run leaves no partial file.\n",
+    {{"options:", cli_output_options, 0}, {NULL, cli_series_options, 0}, {NULL, cli_scenario_options, 0}},
+    "exit codes: 0 ok, 1 the run failed (I/O, interrupted), 2 bad usage or bad input\n",
+    cli_scenario_arg,
+};
 
-static const char check_help[] =
-    "usage: demob check SCENARIO.lua [--set NAME=VALUE]... [--runs N] [--seed S] [--steps T]\n"
-    "                   [--mode MODE] [--trusted] [--memory-limit MIB] [--time-limit S]\n"
-    "                   [--instruction-limit N]\n"
-    "Loads and validates the scenario without running it, and prints what it declares.\n"
-    "exit codes: 0 valid, 2 bad input (the message names file, line and field)\n";
+static const cli_command check_cmd = {
+    "check", "SCENARIO.lua [options]",
+    "Loads and validates the scenario without running it, and prints what it declares.\n",
+    {{"options:", cli_scenario_options, 0}},
+    "exit codes: 0 valid, 2 bad input (the message names file, line and field)\n",
+    cli_scenario_arg,
+};
 
-/* Parses SCENARIO and the common options; returns 0 or an exit code. */
-static int parse(const char *cmd, int argc, char **argv, cli_args *a)
+/* Parses SCENARIO and the options; returns 1 to go on, else 0 with the
+ * exit code. */
+static int parse(const cli_command *c, int argc, char **argv, cli_args *a, int *code)
 {
-    demob_error err = {0};
     cli_args_init(a);
-    for (int i = 1; i < argc; i++) {
-        int rc = cli_parse_common(argc, argv, &i, a, &err);
-        if (rc < 0)
-            return cli_fail(cmd, &err);
-        if (rc > 0)
-            continue;
-        if (argv[i][0] == '-' && argv[i][1] != '\0') {
-            demob_error_set(&err, DEMOB_EINPUT, "unknown option '%s' (see demob %s --help)", argv[i], cmd);
-            return cli_fail(cmd, &err);
-        }
-        if (a->sopt.path) {
-            demob_error_set(&err, DEMOB_EINPUT, "one scenario at a time ('%s' and '%s')", a->sopt.path, argv[i]);
-            return cli_fail(cmd, &err);
-        }
-        a->sopt.path = argv[i];
-    }
+    if (!cli_parse_args(c, argc, argv, a, code))
+        return 0;
     if (!a->sopt.path) {
-        demob_error_set(&err, DEMOB_EINPUT, "no scenario file given (see demob %s --help)", cmd);
-        return cli_fail(cmd, &err);
+        demob_error err = {0};
+        demob_error_set(&err, DEMOB_EINPUT, "no scenario file given");
+        *code = cli_usage_fail(c->name, &err);
+        return 0;
     }
-    return 0;
+    return 1;
 }
 
 typedef struct run_sink {
@@ -82,13 +72,9 @@ static void remove_stale(const char *dir, const demob_model *m, const output_pla
 
 int cmd_run(int argc, char **argv)
 {
-    if (cli_wants_help(argc, argv)) {
-        printf("%s%s%s", run_help, cli_common_help, run_exit_help);
-        return 0;
-    }
     cli_args a;
-    int code = parse("run", argc, argv, &a);
-    if (code)
+    int code;
+    if (!parse(&run_cmd, argc, argv, &a, &code))
         return code;
     demob_error err = {0};
     char out_dir[4096];
@@ -152,13 +138,9 @@ int cmd_run(int argc, char **argv)
 
 int cmd_check(int argc, char **argv)
 {
-    if (cli_wants_help(argc, argv)) {
-        printf("%s", check_help);
-        return 0;
-    }
     cli_args a;
-    int code = parse("check", argc, argv, &a);
-    if (code)
+    int code;
+    if (!parse(&check_cmd, argc, argv, &a, &code))
         return code;
     demob_error err = {0};
     scenario *sc = scenario_load(&a.sopt, &err);

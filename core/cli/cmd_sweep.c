@@ -13,6 +13,7 @@
  * are byte-identical for any -j, shard split, order or interruption. */
 #include <errno.h>
 #include <math.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -33,36 +34,6 @@
 #include "sweep/sweep_shared.h"
 #include "util/timer.h"
 
-static const char sweep_help[] =
-    "usage: demob sweep SCENARIO.lua -o DIR [options]   (default DIR: out/<scenario name>-sweep)\n"
-    "Runs every point of a parameter design, with R replicates per point (stochastic mode),\n"
-    "and writes into DIR: points.csv, summary.csv, quantiles.csv (stochastic), sensitivity.csv,\n"
-    "manifest.json, and with --save the time series (populations.csv, flows.csv, ...) with a\n"
-    "`point` column. Files are sorted by point and byte-identical for any -j and shard split.\n"
-    "The design comes from the scenario's sweep { ... } or from the command line (which wins):\n"
-    "  --grid NAME=V1,V2,...  full factorial over these values (repeatable)\n"
-    "  --lhs NAME=SPEC        Latin hypercube sampling (repeatable); SPEC is lo:hi,\n"
-    "                         uniform:lo:hi, normal:mean:sd[:lo:hi], lognormal:mu:sigma[:lo:hi],\n"
-    "                         triangular:lo:mode:hi or discrete:v1:v2:... (v@weight); NAME\n"
-    "                         alone uses the param's declared min and max\n"
-    "  --random NAME=SPEC     plain random sampling (repeatable), SPEC as for --lhs\n"
-    "  --samples N            number of sampled points (for --lhs / --random)\n"
-    "  --points FILE.csv      explicit points: a header of param names, one row per point\n"
-    "  Blocks combine as a product: points x grid x samples.\n"
-    "  --replicates R         runs per point (default: the scenario's runs; 1 if deterministic)\n"
-    "  --shard K/N            run slice K (0-based) of N; default from SLURM_ARRAY_TASK_ID and\n"
-    "                         SLURM_ARRAY_TASK_COUNT; join the folders with demob merge\n"
-    "  --resume               continue an interrupted sweep in DIR (refused if the scenario,\n"
-    "                         settings or design changed)\n"
-    "  --save LIST            files to write, among populations, flows, costs, budgets, summary,\n"
-    "                         quantiles (default: summary, and quantiles in stochastic mode);\n"
-    "                         points.csv always, sensitivity.csv with summary\n"
-    "  --every K              time series and quantiles every K steps (t = 0 and the last always)\n"
-    "  --stop-after N         stop after N runs as if interrupted (for testing --resume)\n"
-    "common options:\n";
-static const char sweep_exit_help[] =
-    "exit codes: 0 ok, 1 a run failed or interrupted (resume with --resume), 2 bad usage or input\n";
-
 typedef struct sweep_args {
     cli_args a;
     sweep_spec cli;
@@ -73,6 +44,7 @@ typedef struct sweep_args {
     int save_given;
     int want[OUT_NFILES];
     int want_quant;
+    const char *points;     /* --points FILE.csv */
 } sweep_args;
 
 /* The job state shared by the runner's callbacks (called on this thread or
@@ -151,100 +123,103 @@ static int slurm_shard(long *k, long *n, int *given, demob_error *err)
     return 0;
 }
 
-static int parse_save(const char *v, sweep_args *s, demob_error *err)
+static int set_save(void *ctx, const cli_option *o, const char *v, demob_error *err)
 {
-    memset(s->want, 0, sizeof s->want);
-    s->want_quant = 0;
+    (void)o;
+    sweep_args *s = ctx;
     s->save_given = 1;
-    const char *q = v;
-    while (*q) {
-        size_t n = strcspn(q, ",");
-        int found = 0;
-        for (int f = 0; f < OUT_NFILES; f++) {
-            size_t len = strlen(output_file_names[f]) - 4;
-            if (n == len && strncmp(q, output_file_names[f], n) == 0)
-                s->want[f] = found = 1;
-        }
-        if (n == 9 && strncmp(q, "quantiles", 9) == 0)
-            s->want_quant = found = 1;
-        if (!found)
-            return demob_error_set(err, DEMOB_EINPUT,
-                                   "--save: unknown file '%.*s' (known: populations, flows, costs, budgets, "
-                                   "summary, quantiles)",
-                                   (int)n, q);
-        q += n + (q[n] == ',');
-    }
-    return 0;
+    return cli_parse_save(v, s->want, &s->want_quant, err);
 }
 
-static int parse_args(int argc, char **argv, sweep_args *s, demob_error *err)
+static int set_grid(void *ctx, const cli_option *o, const char *v, demob_error *err)
+{
+    (void)o;
+    return sweep_parse_grid(&((sweep_args *)ctx)->cli, v, err);
+}
+
+static int set_sampled(void *ctx, const cli_option *o, const char *v, demob_error *err)
+{
+    return sweep_parse_sampled(&((sweep_args *)ctx)->cli, o->name, strcmp(o->name, "--lhs") == 0 ? FACTOR_LHS
+                               : FACTOR_RANDOM, v, err);
+}
+
+static int set_shard(void *ctx, const cli_option *o, const char *v, demob_error *err)
+{
+    (void)o;
+    sweep_args *s = ctx;
+    s->shard_given = 1;
+    return parse_shard(v, &s->shard, &s->shards, err);
+}
+
+#define SW(field) offsetof(sweep_args, field)
+
+static const cli_option design_options[] = {
+    {"--grid", 0, "NAME=V1,V2,...", 1, CLI_CUSTOM, 0, 0, 0, set_grid, "full factorial over these values", {0},
+     NULL},
+    {"--lhs", 0, "NAME=SPEC", 1, CLI_CUSTOM, 0, 0, 0, set_sampled,
+     "Latin hypercube sampling; SPEC is lo:hi, uniform:lo:hi, normal:mean:sd[:lo:hi], "
+     "lognormal:mu:sigma[:lo:hi], triangular:lo:mode:hi or discrete:v1:v2:... (v@weight); NAME alone uses "
+     "the param's declared min and max", {0}, NULL},
+    {"--random", 0, "NAME=SPEC", 1, CLI_CUSTOM, 0, 0, 0, set_sampled, "plain random sampling, SPEC as for --lhs",
+     {0}, NULL},
+    {"--samples", 0, "N", 0, CLI_LONG, SW(samples), 1, 1000000000L, NULL,
+     "number of sampled points (for --lhs / --random)", {0}, NULL},
+    {"--points", 0, "FILE.csv", 0, CLI_STRING, SW(points), 0, 0, NULL,
+     "explicit points: a header of param names, one row per point", {0}, NULL},
+    {.help = "Blocks combine as a product: points x grid x samples."},
+    {"--replicates", 0, "R", 0, CLI_LONG, SW(replicates), 1, 1000000000L, NULL,
+     "runs per point (default: the scenario's runs; 1 if deterministic)", {0}, NULL},
+    {"--shard", 0, "K/N", 0, CLI_CUSTOM, 0, 0, 0, set_shard,
+     "run slice K (0-based) of N; default from SLURM_ARRAY_TASK_ID and SLURM_ARRAY_TASK_COUNT; join the "
+     "folders with demob merge", {0}, NULL},
+    {"--resume", 0, NULL, 0, CLI_FLAG, SW(resume), 0, 0, NULL,
+     "continue an interrupted sweep in DIR (refused if the scenario, settings or design changed)", {0}, NULL},
+    {"--save", 0, "LIST", 0, CLI_CUSTOM, 0, 0, 0, set_save,
+     "files to write, among populations, flows, costs, budgets, summary, quantiles (default: summary, and "
+     "quantiles in stochastic mode); points.csv always, sensitivity.csv with summary", {0}, NULL},
+    {"--every", 0, "K", 0, CLI_INT, SW(a.plan.every), 1, 1000000L, NULL,
+     "time series and quantiles every K steps (default %g; t = 0 and the last always)", {CLI_DEFAULT_EVERY, 0},
+     NULL},
+    {"--stop-after", 0, "N", 0, CLI_LONG, SW(stop_after), 1, 1L << 40, NULL,
+     "stop after N runs as if interrupted (for testing --resume)", {0}, NULL},
+    {0},
+};
+
+static const cli_command sweep_cmd = {
+    "sweep", "SCENARIO.lua -o DIR [options]   (default DIR: out/<scenario name>-sweep)",
+    "Runs every point of a parameter design, with R replicates per point (stochastic mode),\n"
+    "and writes into DIR: points.csv, summary.csv, quantiles.csv (stochastic), sensitivity.csv,\n"
+    "manifest.json, and with --save the time series (populations.csv, flows.csv, ...) with a\n"
+    "`point` column. Files are sorted by point and byte-identical for any -j and shard split.\n"
+    "The design comes from the scenario's sweep { ... } or from the command line (which wins):\n",
+    {{NULL, design_options, 0},
+     {"common options:", cli_output_options, SW(a)},
+     {NULL, cli_scenario_options, SW(a)}},
+    "exit codes: 0 ok, 1 a run failed or interrupted (resume with --resume), 2 bad usage or input\n",
+    cli_scenario_arg,   /* the cli_args is the first member */
+};
+
+/* Returns 1 to go on, else 0 with the exit code. */
+static int parse_args(int argc, char **argv, sweep_args *s, int *code)
 {
     memset(s, 0, sizeof *s);
     cli_args_init(&s->a);
     sweep_spec_init(&s->cli);
     s->shards = 1;
-    for (int i = 1; i < argc; i++) {
-        const char *o = argv[i];
-        const char *v = i + 1 < argc ? argv[i + 1] : NULL;
-        int rc = 0, takes = 1;
-        long n;
-        if (strcmp(o, "--save") == 0 && v)
-            rc = parse_save(v, s, err);
-        else if (strcmp(o, "--grid") == 0 && v)
-            rc = sweep_parse_grid(&s->cli, v, err);
-        else if (strcmp(o, "--lhs") == 0 && v)
-            rc = sweep_parse_sampled(&s->cli, "--lhs", FACTOR_LHS, v, err);
-        else if (strcmp(o, "--random") == 0 && v)
-            rc = sweep_parse_sampled(&s->cli, "--random", FACTOR_RANDOM, v, err);
-        else if (strcmp(o, "--points") == 0 && v)
-            rc = sweep_points_read_csv(&s->cli, v, err);
-        else if (strcmp(o, "--samples") == 0 && v) {
-            if (!(rc = cli_parse_long(o, v, 1, 1000000000L, &n, err)))
-                s->samples = n;
-        } else if (strcmp(o, "--replicates") == 0 && v) {
-            if (!(rc = cli_parse_long(o, v, 1, 1000000000L, &n, err)))
-                s->replicates = n;
-        } else if (strcmp(o, "--stop-after") == 0 && v) {
-            if (!(rc = cli_parse_long(o, v, 1, 1L << 40, &n, err)))
-                s->stop_after = n;
-        } else if (strcmp(o, "--shard") == 0 && v) {
-            rc = parse_shard(v, &s->shard, &s->shards, err);
-            s->shard_given = 1;
-        } else if (strcmp(o, "--resume") == 0) {
-            s->resume = 1;
-            takes = 0;
-        } else {
-            takes = 0;
-            static const char *const need[] = {"--save", "--grid", "--lhs", "--random", "--points", "--samples",
-                                               "--replicates", "--stop-after", "--shard", NULL};
-            for (int k = 0; need[k]; k++)
-                if (strcmp(o, need[k]) == 0)
-                    return demob_error_set(err, DEMOB_EINPUT, "%s needs a value", o);
-            rc = cli_parse_common(argc, argv, &i, &s->a, err);
-            if (rc < 0)
-                return rc;
-            if (rc > 0)
-                continue;
-            if (o[0] == '-' && o[1] != '\0')
-                return demob_error_set(err, DEMOB_EINPUT, "unknown option '%s' (see demob sweep --help)", o);
-            if (s->a.sopt.path)
-                return demob_error_set(err, DEMOB_EINPUT, "one scenario at a time ('%s' and '%s')",
-                                       s->a.sopt.path, o);
-            s->a.sopt.path = o;
-            continue;
-        }
-        if (rc)
-            return rc;
-        i += takes;
+    if (!cli_parse_args(&sweep_cmd, argc, argv, s, code))
+        return 0;
+    demob_error err = {0};
+    if (!s->a.sopt.path) {
+        demob_error_set(&err, DEMOB_EINPUT, "no scenario file given");
+        *code = cli_usage_fail("sweep", &err);
+        return 0;
     }
-    if (!s->a.sopt.path)
-        return demob_error_set(err, DEMOB_EINPUT, "no scenario file given (see demob sweep --help)");
-    if (!s->shard_given) {
-        int rc = slurm_shard(&s->shard, &s->shards, &s->shard_given, err);
-        if (rc)
-            return rc;
+    if ((s->points && sweep_points_read_csv(&s->cli, s->points, &err)) ||
+        (!s->shard_given && slurm_shard(&s->shard, &s->shards, &s->shard_given, &err))) {
+        *code = fail(&err);
+        return 0;
     }
-    return 0;
+    return 1;
 }
 
 /* "a, b, c" of the model's named params. */
@@ -585,23 +560,6 @@ static int check_finished(const char *dir, const char *id, long shard, long shar
     return rc;
 }
 
-/* The help: ours, then the common options without their --save (ours
- * has other files and another default). */
-static void print_help(void)
-{
-    fputs(sweep_help, stdout);
-    int skip = 0;
-    for (const char *p = cli_common_help; *p;) {
-        size_t n = strcspn(p, "\n");
-        if (strncmp(p, "  -", 3) == 0)
-            skip = strncmp(p, "  --save", 8) == 0 || strncmp(p, "  --every", 9) == 0;
-        if (!skip)
-            fwrite(p, 1, n + (p[n] == '\n'), stdout);
-        p += n + (p[n] == '\n');
-    }
-    fputs(sweep_exit_help, stdout);
-}
-
 /* The design: spec (command line or sweep{}), points, param slots, every
  * point checked against the model, replicates. */
 static int setup_design(sweep_args *s, scenario *sc, sweep_ctx *c, sweep_spec *spec, sweep_design *design, int **slot,
@@ -845,19 +803,15 @@ static int run_jobs(sweep_ctx *c, sweep_args *s, scenario *sc, long *done, demob
 
 int cmd_sweep(int argc, char **argv)
 {
-    for (int i = 1; i < argc; i++)
-        if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
-            print_help();
-            return 0;
-        }
     double t0 = timer_now();
     demob_error err = {0};
     sweep_args s;
-    int rc = parse_args(argc, argv, &s, &err);
-    if (rc) {
+    int code;
+    if (!parse_args(argc, argv, &s, &code)) {
         sweep_spec_free(&s.cli);
-        return fail(&err);
+        return code;
     }
+    int rc;
     char out_dir[4096];
     if (s.a.out_dir) {
         snprintf(out_dir, sizeof out_dir, "%s", s.a.out_dir);

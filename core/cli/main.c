@@ -28,7 +28,8 @@ static void usage(FILE *f)
             DEMOB_VERSION);
     for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
         fprintf(f, "  %-8s %s\n", commands[i].name, commands[i].what);
-    fprintf(f, "exit codes: 0 ok, 1 the run failed, 2 bad usage or bad input\n");
+    fprintf(f, "options:\n  -h, --help  this help\n  --version   print the version\n"
+               "exit codes: 0 ok, 1 the run failed, 2 bad usage or bad input\n");
 }
 
 /* Output on stdout (demob check, compare's table, --help) is part of the
@@ -63,7 +64,7 @@ int main(int argc, char **argv)
     for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
         if (strcmp(argv[1], commands[i].name) == 0)
             return finish(commands[i].fn(argc - 1, argv + 1));
-    fprintf(stderr, "demob: unknown command '%s'\n", argv[1]);
+    fprintf(stderr, "demob: unknown command '%s' (see demob --help)\n", argv[1]);
     usage(stderr);
     return 2;
 }

@@ -35,14 +35,7 @@
 
 /* ------------------------------------------------------------- limits */
 
-#define LUA_DEFAULT_MEMORY ((size_t)256 << 20)       /* bytes per state      */
-#define LUA_DEFAULT_LOAD_SECONDS 60.0                 /* running the script   */
-#define LUA_DEFAULT_HOOK_SECONDS 10.0                 /* one hook call        */
-/* Instruction budgets: generous, so the wall clock usually decides; they
- * exist so a runaway loop stops deterministically (the same count on
- * every machine) when a caller asks for a tight limit. */
-#define LUA_DEFAULT_LOAD_INSTRUCTIONS 10000000000LL
-#define LUA_DEFAULT_HOOK_INSTRUCTIONS 2000000000LL
+/* The default limits (LUA_DEFAULT_*) are in scenario.h. */
 
 enum lua_limit_kind { LIMIT_NONE = 0, LIMIT_INSTRUCTIONS, LIMIT_TIME, LIMIT_MEMORY };
 

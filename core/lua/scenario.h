@@ -11,6 +11,16 @@
 
 typedef struct scenario scenario;
 
+/* The sandbox's default limits (scenario_options: 0 = these). */
+#define LUA_DEFAULT_MEMORY ((size_t)256 << 20)       /* bytes per state      */
+#define LUA_DEFAULT_LOAD_SECONDS 60.0                 /* running the script   */
+#define LUA_DEFAULT_HOOK_SECONDS 10.0                 /* one hook call        */
+/* Instruction budgets: generous, so the wall clock usually decides; they
+ * exist so a runaway loop stops deterministically (the same count on
+ * every machine) when a caller asks for a tight limit. */
+#define LUA_DEFAULT_LOAD_INSTRUCTIONS 10000000000LL
+#define LUA_DEFAULT_HOOK_INSTRUCTIONS 2000000000LL
+
 typedef struct scenario_options {
     const char *path;              /* the scenario file                       */
     const char *const *sets;       /* "name=value" param overrides (--set)    */

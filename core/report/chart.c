@@ -227,7 +227,7 @@ static void draw_legend(const chart *c, double x, double top, strbuf *out)
 
 void chart_svg(const chart *c, strbuf *out)
 {
-    double w = c->width > 0 ? c->width : 800, h = c->height > 0 ? c->height : 440;
+    double w = c->width > 0 ? c->width : CHART_DEFAULT_WIDTH, h = c->height > 0 ? c->height : CHART_DEFAULT_HEIGHT;
     size_t longest = 0;
     for (size_t s = 0; s < c->n_series; s++) {
         size_t l = utf8_chars(c->series[s].label);

@@ -17,6 +17,9 @@ typedef enum chart_type {
 #define CHART_N_COLORS 10
 #define CHART_N_DASHES 4
 
+#define CHART_DEFAULT_WIDTH 800    /* pixels */
+#define CHART_DEFAULT_HEIGHT 440
+
 typedef struct chart_series {
     const char *label;          /* legend text */
     const double *y;            /* n values; NaN = no value */
@@ -36,7 +39,7 @@ typedef struct chart {
     const char *const *dates;   /* n dates ("YYYY-MM[-DD]") or NULL */
     const chart_series *series;
     size_t n_series;
-    double width, height;       /* 0: 800 x 440 */
+    double width, height;       /* 0: CHART_DEFAULT_WIDTH x _HEIGHT */
 } chart;
 
 /* The palette: colour-blind-safe (Tableau 10) */

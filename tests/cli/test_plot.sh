@@ -86,7 +86,7 @@ grep -q 'fill-opacity="0.18"' "$T/quantiles.svg" || fail "quantiles.csv: fan fro
 # --- bad input
 expect 2 "give the chart's file with -o" "$DEMOB" plot "$F/det_a"
 expect 2 "$T/nope: no such folder" "$DEMOB" plot "$T/nope" -o "$T/x.svg"
-expect 2 "(demob plot --help shows the options)" "$DEMOB" plot "$T/nope" --bogus -o "$T/x.svg"
+expect 2 "(see demob plot --help)" "$DEMOB" plot "$T/nope" --bogus -o "$T/x.svg"
 expect 2 "unknown option '--colour'" "$DEMOB" plot "$F/det_a" --colour red -o "$T/x.svg"
 expect 2 "--type: 'pie' is not line, area, fan or auto" "$DEMOB" plot "$F/det_a" --type pie -o "$T/x.svg"
 expect 2 "a fan chart needs several runs" "$DEMOB" plot "$F/det_a" --type fan -o "$T/x.svg"
