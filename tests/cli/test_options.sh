@@ -124,5 +124,6 @@ for c in run check sweep merge compare plot report; do
 done
 expect 0 "memory of each Lua state (default 256)" "$DEMOB" run --help
 expect 0 "(default 800)" "$DEMOB" plot --help
-"$DEMOB" report --help | tr -s ' \n' '  ' | grep -qF "(default cantoned)" || fail "report --help lacks (default cantoned)"
+"$DEMOB" report --help | tr -s ' \n' '  ' | grep -qF "(default: the scenario's report.peak_state)" ||
+    fail "report --help lacks where --peak-state's default comes from"
 finish
