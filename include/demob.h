@@ -39,9 +39,12 @@ enum demob_status {
                           * stop (the work done so far is kept)             */
 };
 
+/* The longest error message kept, with its NUL; longer ones are cut. */
+#define DEMOB_MESSAGE_SIZE 1024
+
 typedef struct demob_error {
     int status;          /* one of demob_status                            */
-    char message[1024];  /* names the file, line, origin, state or field    */
+    char message[DEMOB_MESSAGE_SIZE];  /* names the file, line, origin, state or field */
 } demob_error;
 
 /* Sets err (if not NULL) and returns status. printf-style. */

@@ -112,6 +112,16 @@ typedef struct lua_simref {
     int step;
 } lua_simref;
 
+/* Buffers for the parts of an error message (a message is at most
+ * DEMOB_MESSAGE_SIZE): a name (longer names are cut), a "known: a, b, c"
+ * list of names, a description of the item at fault (and with one of its
+ * fields), a whole message. */
+#define LUA_MSG_NAME_SIZE 256
+#define LUA_MSG_KNOWN_SIZE 600
+#define LUA_MSG_WHAT_SIZE 300
+#define LUA_MSG_ITEM_SIZE (LUA_MSG_WHAT_SIZE + 100)   /* a "what" and a field */
+#define LUA_MSG_SIZE DEMOB_MESSAGE_SIZE
+
 #define LUA_SIM_META "demob.sim"
 #define LUA_PARAM_META "demob.param"
 

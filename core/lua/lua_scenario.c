@@ -107,7 +107,7 @@ static int fail_at(scenario *sc, demob_error *err, const char *where, const char
 
 static int fail_at(scenario *sc, demob_error *err, const char *where, const char *fmt, ...)
 {
-    char msg[800];
+    char msg[LUA_MSG_SIZE];
     va_list ap;
     va_start(ap, fmt);
     vsnprintf(msg, sizeof msg, fmt, ap);
@@ -144,11 +144,11 @@ static int apply_sets(scenario *sc, const scenario_options *opt, demob_error *er
         const char *eq = strchr(set, '=');
         if (!eq || eq == set)
             return demob_error_set(err, DEMOB_EINPUT, "--set: expected name=value (got '%s')", set);
-        char name[256];
+        char name[LUA_MSG_NAME_SIZE];
         snprintf(name, sizeof name, "%.*s", (int)(eq - set), set);
         demob_value v = demob_model_find_param(sc->model, name);
         if (v < 0) {
-            char known[600];
+            char known[LUA_MSG_KNOWN_SIZE];
             known_params(sc->model, known, sizeof known);
             return demob_error_set(err, DEMOB_EINPUT, "--set: unknown param '%s' (known: %s)", name, known);
         }
@@ -221,7 +221,7 @@ static int resolve_pending(scenario *sc, const pending *p, demob_error *err)
     demob_model *m = sc->model;
     demob_error e;
     int steps = demob_model_steps(m);
-    char known[600];
+    char known[LUA_MSG_KNOWN_SIZE];
     switch (p->kind) {
     case PEND_FLOW_CAPACITY: {
         int c = demob_model_find_capacity(m, p->name);
@@ -328,7 +328,7 @@ scenario *scenario_load(const scenario_options *opt, demob_error *err)
     sc->lim.mem_limit = opt->memory_limit > 0 ? opt->memory_limit : LUA_DEFAULT_MEMORY;
     sc->lim.path = sc->path;
 
-    char name[256];
+    char name[LUA_MSG_NAME_SIZE];
     path_stem(name, sizeof name, opt->path);
     demob_error e;
     if (demob_model_set_name(sc->model, name, &e) < 0) {

@@ -120,7 +120,7 @@ static double *num_list(lua_State *L, int idx, const char *what, int *n)
     double *v = lua_newuserdatauv(L, (size_t)len * sizeof *v, 0);
     for (lua_Integer i = 1; i <= len; i++) {
         lua_rawgeti(L, idx, i);
-        char item[400];
+        char item[LUA_MSG_ITEM_SIZE];
         snprintf(item, sizeof item, "%s[%lld]", what, (long long)i);
         v[i - 1] = num_at(L, -1, item);
         lua_pop(L, 1);
@@ -132,7 +132,7 @@ static double *num_list(lua_State *L, int idx, const char *what, int *n)
 /* Optional number field of the distribution table at t. */
 static double dist_field(lua_State *L, int t, const char *what, const char *key, int required, double def)
 {
-    char item[400];
+    char item[LUA_MSG_ITEM_SIZE];
     snprintf(item, sizeof item, "%s.%s", what, key);
     lua_getfield(L, t, key);
     double x = def;
@@ -241,7 +241,7 @@ static void read_dist(lua_State *L, int idx, const char *what, sweep_dist *d)
     } else if (strcmp(dist, "discrete") == 0) {
         static const char *const f[] = {"dist", "values", "weights", NULL};
         dist_fields_only(L, idx, what, dist, f);
-        char item[400];
+        char item[LUA_MSG_ITEM_SIZE];
         snprintf(item, sizeof item, "%s.values", what);
         int n, nw = 0;
         lua_getfield(L, idx, "values");
@@ -284,7 +284,7 @@ static void read_grid(lua_State *L, int t, sweep_spec *out)
     int n, n_pos;
     const char **keys = sorted_keys(L, t, "sweep: grid", &n, 0, &n_pos);
     for (int i = 0; i < n; i++) {
-        char what[300];
+        char what[LUA_MSG_WHAT_SIZE];
         snprintf(what, sizeof what, "sweep: grid.%s", keys[i]);
         int nl;
         lua_getfield(L, t, keys[i]);
@@ -299,7 +299,7 @@ static void read_grid(lua_State *L, int t, sweep_spec *out)
 /* lhs = { name = dist, ..., "name", ... } (and random) */
 static void read_sampled(lua_State *L, int t, const char *field, sweep_factor_kind kind, sweep_spec *out)
 {
-    char what[300];
+    char what[LUA_MSG_WHAT_SIZE];
     snprintf(what, sizeof what, "sweep: %s", field);
     if (lua_type(L, t) != LUA_TTABLE)
         luaL_error(L, "%s must be a table { name = { min, max }, ... }", what);
@@ -363,7 +363,7 @@ static void read_points(lua_State *L, int t, struct scenario *sc, sweep_spec *ou
             count++;
         }
         for (int c = 0; c < nc; c++) {
-            char what[300];
+            char what[LUA_MSG_WHAT_SIZE];
             snprintf(what, sizeof what, "sweep: points[%d].%s", (int)r, names[c]);
             if (lua_getfield(L, row, names[c]) == LUA_TNIL)
                 luaL_error(L, "sweep: points[%d] lacks '%s' (every point names the params of points[1])", (int)r,
@@ -440,7 +440,7 @@ int scenario_sweep_spec(scenario *sc, sweep_spec *out, demob_error *err)
     lua_pushlightuserdata(L, &cv);
     int status = lua_sandbox_pcall(sc, 1, 0, sc->load_seconds, sc->load_instructions);
     if (status != LUA_OK) {
-        char msg[900];
+        char msg[LUA_MSG_SIZE];
         lua_sandbox_message(sc, status, msg, sizeof msg);
         lua_settop(L, top);
         sweep_spec_free(out);

@@ -12,6 +12,11 @@
 #include "engine/rng.h"
 #include "sweep_design.h"
 
+/* Buffers for the parts of an error message: a param's name (longer ones
+ * are cut) and a description of the value at fault. */
+#define SWEEP_MSG_NAME_SIZE 256
+#define SWEEP_MSG_WHAT_SIZE 300
+
 /* More points than this is surely a mistake (and would not fit anyway:
  * the design alone holds 8 bytes per point and param). */
 #define SWEEP_MAX_POINTS 1000000000L
@@ -282,7 +287,7 @@ int sweep_spec_resolve_range(sweep_spec *s, int factor, double lo, double hi, de
     f->dist.a = lo;
     f->dist.b = hi;
     f->use_param_range = 0;
-    char what[300];
+    char what[SWEEP_MSG_WHAT_SIZE];
     snprintf(what, sizeof what, "%s %s", kind_name(f->kind), f->name);
     return sweep_dist_check(what, &f->dist, err);
 }
@@ -357,7 +362,7 @@ static const char *split_name(const char *opt, const char *arg, char *buf, size_
 
 int sweep_parse_grid(sweep_spec *s, const char *arg, demob_error *err)
 {
-    char name[256], what[300];
+    char name[SWEEP_MSG_NAME_SIZE], what[SWEEP_MSG_WHAT_SIZE];
     const char *rest = split_name("--grid", arg, name, sizeof name, err);
     if (!rest)
         return DEMOB_EINPUT;
@@ -490,7 +495,7 @@ int sweep_parse_dist(const char *what, const char *spec, sweep_dist *d, demob_er
 
 int sweep_parse_sampled(sweep_spec *s, const char *opt, sweep_factor_kind kind, const char *arg, demob_error *err)
 {
-    char name[256], what[300];
+    char name[SWEEP_MSG_NAME_SIZE], what[SWEEP_MSG_WHAT_SIZE];
     const char *rest = split_name(opt, arg, name, sizeof name, err);
     if (!rest)
         return DEMOB_EINPUT;
