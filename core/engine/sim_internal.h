@@ -51,6 +51,7 @@ struct demob_sim {
     int any_dirty;
     int **value_flows; int *value_n_flows;    /* flows whose rate is slot v */
     int event_next;
+    double *expr_stack;                       /* [model->expr_depth] */
 
     /* departures */
     cell_cache *cache;                        /* [n_sources] */
