@@ -8,7 +8,8 @@ run, then the recoveries with p = 1 - exp(-gamma dt).
 
 Usage: /usr/bin/python3 bench/sir_numpy.py [-r RUNS] [-t STEPS] [-s SEED]
 Prints "# ..." with the compute time (imports excluded), then CSV
-"key,mean,sd,runs" for S, I and R at the last step (bench/check_means.py).
+"key,mean,sd,runs" for S, I and R at the last step, also as the cells
+pop.S, pop.I, pop.R of demob's one origin (bench/check_means.py).
 """
 import argparse
 import time
@@ -40,7 +41,8 @@ def main():
     print(f"# sir_numpy: {a.runs} runs x {a.steps} steps in {t1 - t0:.3f} s")
     print("key,mean,sd,runs")
     for name, x in (("S", s), ("I", i), ("R", r)):
-        print(f"{name},{x.mean():.6f},{x.std(ddof=1):.6f},{a.runs}")
+        for key in (name, "pop." + name):   # the state, and demob's one origin
+            print(f"{key},{x.mean():.6f},{x.std(ddof=1):.6f},{a.runs}")
 
 
 if __name__ == "__main__":

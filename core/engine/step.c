@@ -546,7 +546,8 @@ static void refill_budgets(demob_sim *s, int t)
     const demob_model *m = s->m;
     for (int b = 0; b < m->n_budgets; b++) {
         const budget_def *bd = &m->budgets[b];
-        s->balance[b] += s->val[bd->refill];
+        if (m->values[bd->refill].expr < 0)   /* expressions: after update_exprs */
+            s->balance[b] += s->val[bd->refill];
         for (int i = 0; i < bd->n_tranches; i++)
             if (bd->tranches[i].step == t)
                 s->balance[b] += bd->tranches[i].amount;
@@ -575,6 +576,11 @@ static int update_exprs(demob_sim *s, int t, demob_error *err)
         for (int k = 0; k < s->value_n_flows[v]; k++)
             mark_flow_dirty(s, s->value_flows[v][k]);
     }
+    /* Budget refills given by expressions, now that they have this step's
+     * value (refill_budgets did the others). */
+    for (int b = 0; b < m->n_budgets; b++)
+        if (m->values[m->budgets[b].refill].expr >= 0)
+            s->balance[b] += s->val[m->budgets[b].refill];
     return 0;
 }
 
