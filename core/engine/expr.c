@@ -223,6 +223,9 @@ int demob_model_set_expr(demob_model *m, demob_value v, const demob_expr_node *n
     free(e->origins);
     e->exec = exec;
     e->n_exec = ne;
+    e->dynamic = 0;
+    for (int i = 0; i < out; i++)
+        e->dynamic |= prog[i].op >= DEMOB_X_TOTAL && prog[i].op <= DEMOB_X_STEP;
     e->prog = prog;
     e->n = out;
     e->origins = orig;
@@ -289,6 +292,9 @@ static inline double count_at(const demob_sim *s, int cell)
 }
 
 /* A leaf's value: op is the leaf's opcode, p holds its fields. */
+#if defined(__GNUC__)
+__attribute__((always_inline))
+#endif
 static inline double leaf_value(const demob_sim *s, const expr_def *e, int op, const expr_ins *p, int t)
 {
     const demob_model *m = s->m;

@@ -43,6 +43,9 @@ typedef struct expr_def {
     char *where;             /* "file:line" or "" */
     int roles;               /* expr_role bits */
     int depth;               /* stack the program needs */
+    int dynamic;             /* reads stocks, flows or the step (else params
+                              * and numbers only: recomputed only when a
+                              * value changed) */
 } expr_def;
 
 typedef struct state_def {

@@ -52,6 +52,8 @@ struct demob_sim {
     int **value_flows; int *value_n_flows;    /* flows whose rate is slot v */
     int event_next;
     double *expr_stack;                       /* [model->expr_depth] */
+    unsigned long val_epoch;                  /* bumped when a value may have changed */
+    unsigned long *expr_seen;                 /* [n_exprs]: val_epoch of the last evaluation */
 
     /* departures */
     cell_cache *cache;                        /* [n_sources] */

@@ -184,6 +184,7 @@ demob_sim *demob_sim_new(const demob_model *m, demob_error *err)
     s->initial = alloc0(cells, sizeof(double), &failed);
     s->occupied = alloc0((size_t)s->n_s, 1, &failed);
     s->expr_stack = alloc0((size_t)m->expr_depth + 1, sizeof(double), &failed);
+    s->expr_seen = alloc0((size_t)m->n_exprs, sizeof(unsigned long), &failed);
     if (!failed)
         build_ceiling_lists(s, &failed);
     if (!failed)
@@ -220,7 +221,7 @@ void demob_sim_free(demob_sim *s)
                     s->share, s->want_i, s->want_d, s->move_i, s->move_d, s->cut_i, s->cut_d,
                     s->cum, s->scratch, s->rem_scratch, s->ceil_n_out, s->ceil_n_in,
                     s->budget_n_links, s->cost_step, s->cost_cum, s->balance, s->gap, s->spent,
-                    s->peak, s->occupied, s->initial, s->stable_exit, s->touched, s->expr_stack};
+                    s->peak, s->occupied, s->initial, s->stable_exit, s->touched, s->expr_stack, s->expr_seen};
     for (size_t i = 0; i < sizeof bufs / sizeof bufs[0]; i++)
         free(bufs[i]);
     free(s);
@@ -393,6 +394,7 @@ int demob_sim_reset(demob_sim *s, long run, const double *values, demob_error *e
     const demob_model *m = s->m;
     s->t = 0;
     s->run = run;
+    s->val_epoch++;   /* new values: every expression is evaluated afresh */
     rng_seed(&s->rng, m->seed, (uint64_t)run);
     for (int v = 0; v < m->n_values; v++)
         s->val[v] = m->values[v].def;
@@ -561,6 +563,9 @@ static int update_exprs(demob_sim *s, int t, demob_error *err)
     const demob_model *m = s->m;
     for (int i = 0; i < m->n_exprs; i++) {
         const expr_def *e = &m->exprs[i];
+        if (!e->dynamic && s->expr_seen[i] == s->val_epoch)
+            continue;   /* params and numbers only, none changed */
+        s->expr_seen[i] = s->val_epoch;
         double x = model_expr_eval(s, e, s->expr_stack, t);
         if (s->stochastic && (e->roles & EXPR_ARRIVALS))
             x = round(x);   /* whole people */
@@ -1229,6 +1234,7 @@ int demob_sim_set_value(demob_sim *s, demob_value v, double x, demob_error *err)
     if (s->val[v] == x)
         return 0;
     s->val[v] = x;
+    s->val_epoch++;
     for (int i = 0; i < s->value_n_flows[v]; i++)
         mark_flow_dirty(s, s->value_flows[v][i]);
     return 0;
