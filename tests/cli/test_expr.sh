@@ -85,6 +85,20 @@ bad rate_and_hazard 'flow { from = "a", to = "b", rate = 0.1, hazard = 0.1 }' "f
 bad hazard_negative 'flow { from = "a", to = "b", hazard = -1 }' "flow: hazard must be >= 0"
 bad event_value 'param { x = 1 } event { at = 2, set = { x = total "a" } }' "event: set.x must be a plain number here (an expression cannot be used)"
 
+# Scripts cannot reach the metatables of params and expressions.
+cat > "$T/meta.lua" <<'LUA'
+scenario { name = "meta", steps = 2, states = { "a", "b" } }
+origin { "X", a = 10 }
+param { x = 0.1 }
+local p = param "x"
+assert(getmetatable(p) == "param")
+assert( getmetatable(total "a") == "expression")
+assert(not pcall(setmetatable, total "a", {}))
+assert(type(log(2)) == "number" and type(min(1, 2)) == "number" and math.exp(0) == 1)
+flow { from = "a", to = "b", rate = 2 * p * min(total "a" / 20, 1) - p }
+LUA
+"$DEMOB" run "$T/meta.lua" -o "$T/meta" --quiet || fail "meta.lua"
+
 # -------------------------------------------------------- run-time errors
 cat > "$T/range.lua" <<'LUA'
 scenario { name = "range", steps = 5, mode = "stochastic", runs = 3, states = { "a", "b" } }

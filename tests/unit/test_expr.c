@@ -180,6 +180,28 @@ static void test_hazard_and_rate(void **state)
     demob_model_free(fx.m);
 }
 
+/* A budget refill given by an expression takes the step's value: 50 (total
+ * a) at step 1, 0 at step 2 (everyone moved to b). */
+static void test_budget_refill(void **state)
+{
+    (void)state;
+    fixture fx;
+    demob_error e;
+    setup_model(&fx, DEMOB_STOCHASTIC);
+    demob_expr_node r[] = { { .op = DEMOB_X_TOTAL, .a = 0 } };
+    demob_value rv = demob_model_add_expr(fx.m, r, 1, "t.lua:10", &e);
+    assert_true(demob_model_add_budget(fx.m, "money", 5, rv, &e) >= 0);
+    assert_int_equal(demob_model_freeze(fx.m, &e), 0);
+    demob_sim *s = demob_sim_new(fx.m, &e);
+    assert_int_equal(demob_sim_reset(s, 1, NULL, &e), 0);
+    assert_int_equal(demob_sim_step(s, &e), 0);
+    assert_true(demob_sim_budget_balance(s, 0) == 55);
+    assert_int_equal(demob_sim_step(s, &e), 0);
+    assert_true(demob_sim_budget_balance(s, 0) == 55);
+    demob_sim_free(s);
+    demob_model_free(fx.m);
+}
+
 static void test_runtime_errors(void **state)
 {
     (void)state;
@@ -228,6 +250,7 @@ int main(void)
         cmocka_unit_test(test_operators_stochastic),
         cmocka_unit_test(test_folding_and_format),
         cmocka_unit_test(test_hazard_and_rate),
+        cmocka_unit_test(test_budget_refill),
         cmocka_unit_test(test_runtime_errors),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
