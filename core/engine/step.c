@@ -558,6 +558,9 @@ static void refill_budgets(demob_sim *s, int t)
 
 /* Expression slots take their value for step t, from the stocks at the
  * start of the step; a changed rate marks its flows dirty. */
+#if defined(__GNUC__)
+__attribute__((noinline))   /* keeps the step of models without any lean */
+#endif
 static int update_exprs(demob_sim *s, int t, demob_error *err)
 {
     const demob_model *m = s->m;
