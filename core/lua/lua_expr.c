@@ -102,6 +102,9 @@ static void combine(lua_State *L, int k, int op)
     int base = lua_gettop(L) - k + 1, n = 1;
     for (int i = 0; i < k; i++)
         n += ((lx *)lua_touserdata(L, base + i))->n;
+    /* Copying is work done in C: charged, so a script growing one long
+     * expression term by term meets the limits. */
+    lua_sandbox_charge(L, n);
     lx *e = new_lx(L, n);
     int out = lua_gettop(L);
     lua_getiuservalue(L, out, 1);
