@@ -109,12 +109,60 @@ demob_value demob_model_add_constant(demob_model *m, double v, demob_error *err)
 /* The named parameter's slot, or a negative status if unknown. */
 demob_value demob_model_find_param(const demob_model *m, const char *name);
 
+/* Expressions: a value slot the engine recomputes at the start of every
+ * step (after events and the hook, before arrivals and departures) from a
+ * postfix program over the stocks at the start of the step, params, flow
+ * counts and the step number. Every place that reads a slot (rates,
+ * hazards, capacities, ceilings, arrivals, costs, budget refills) takes
+ * one. Operators pop their operands (left first) and push one result;
+ * comparisons give 1 or 0; IFELSE pops cond, a, b and gives a if cond != 0. */
+typedef enum {
+    DEMOB_X_CONST = 0,  /* x                                                   */
+    DEMOB_X_VALUE,      /* slot a (a param; not another expression)            */
+    DEMOB_X_TOTAL,      /* stocks of state a summed over origins (NULL: all)   */
+    DEMOB_X_STOCK,      /* stock of state a in origins[0]                      */
+    DEMOB_X_CUMULATIVE, /* people moved along flow a since t = 0, all origins  */
+    DEMOB_X_MOVED,      /* people moved along flow a in the last step          */
+    DEMOB_X_STEP,       /* the step under way, 1..T                            */
+    DEMOB_X_ADD, DEMOB_X_SUB, DEMOB_X_MUL, DEMOB_X_DIV, DEMOB_X_POW, DEMOB_X_NEG,
+    DEMOB_X_MIN, DEMOB_X_MAX, DEMOB_X_EXP, DEMOB_X_LOG, DEMOB_X_SQRT, DEMOB_X_ABS,
+    DEMOB_X_CLAMP,      /* x, lo, hi                                           */
+    DEMOB_X_LT, DEMOB_X_LE, DEMOB_X_GT, DEMOB_X_GE, DEMOB_X_EQ,
+    DEMOB_X_IFELSE,     /* cond, a, b                                          */
+    DEMOB_X_N_OPS
+} demob_expr_op;
+
+typedef struct demob_expr_node {
+    demob_expr_op op;
+    double x;            /* DEMOB_X_CONST                                   */
+    int a;               /* slot, state or flow                             */
+    const int *origins;  /* TOTAL (NULL, 0: all origins), STOCK (one)       */
+    int n_origins;
+} demob_expr_node;
+
+/* Adds an expression slot. where ("file:line") prefixes its run-time
+ * errors. Constant parts are folded (a division by a constant 0 is
+ * refused). With nodes NULL and n 0 the program comes later, from
+ * demob_model_set_expr (names a script may declare later). */
+demob_value demob_model_add_expr(demob_model *m, const demob_expr_node *nodes, int n, const char *where,
+                                 demob_error *err);
+int demob_model_set_expr(demob_model *m, demob_value v, const demob_expr_node *nodes, int n, demob_error *err);
+/* 1 if slot v is an expression. */
+int demob_model_value_is_expr(const demob_model *m, demob_value v);
+/* Writes the expression of slot v in readable form (after folding), then
+ * " -- depends on: ..." into buf; returns the length it needed. */
+int demob_model_expr_format(const demob_model *m, demob_value v, char *buf, size_t n);
+int demob_model_expr_where(const demob_model *m, demob_value v, char *buf, size_t n);
+
 /* Flows. origins == NULL (n_origins 0) means all origins. first/last give
  * the active window of steps (0, 0 means all steps). Returns the flow index. */
 int demob_model_add_flow(demob_model *m, const char *name, int from, int to,
                          demob_value rate, const int *origins, int n_origins,
                          int first, int last, demob_error *err);
 int demob_model_set_flow_enabled(demob_model *m, int flow, int enabled, demob_error *err);
+/* The flow's value is a per-step hazard h >= 0 (h = +inf: everyone), its
+ * rate 1 - e^-h, instead of a rate in [0, 1]. */
+int demob_model_set_flow_hazard(demob_model *m, int flow, int on, demob_error *err);
 
 /* Capacities: per-step limits shared by the flows that name them. */
 int demob_model_add_capacity(demob_model *m, const char *name, demob_value per_step,

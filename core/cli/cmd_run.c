@@ -153,6 +153,15 @@ int cmd_check(int argc, char **argv)
            demob_model_mode(m) == DEMOB_STOCHASTIC ? "stochastic" : "deterministic", demob_model_runs(m),
            demob_model_runs(m) == 1 ? "" : "s", (unsigned long long)demob_model_seed(m),
            scenario_has_hooks(sc) ? ", with hooks" : "");
+    /* Expressions, folded, with what they read. */
+    for (int v = 0; v < demob_model_n_values(m); v++) {
+        if (!demob_model_value_is_expr(m, v))
+            continue;
+        char where[300], text[4096];
+        demob_model_expr_where(m, v, where, sizeof where);
+        demob_model_expr_format(m, v, text, sizeof text);
+        printf("  %s: expression %s\n", where, text);
+    }
     scenario_free(sc);
     return 0;
 }

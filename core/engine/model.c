@@ -126,6 +126,7 @@ void demob_model_free(demob_model *m)
     free(m->budgets);
     free(m->syncs);
     free(m->events);
+    model_expr_free(m);
     free(m->initials);
     free(m->initial);
     free(m->links);
@@ -470,6 +471,7 @@ static demob_value add_value(demob_model *m, const char *name, double def, doubl
     v->def = def;
     v->lo = lo;
     v->hi = hi;
+    v->expr = -1;
     return m->n_values++;
 }
 
@@ -581,6 +583,14 @@ int demob_model_set_flow_enabled(demob_model *m, int flow, int enabled, demob_er
     if (check_open(m, err) || check_index("flow", flow, m->n_flows, err))
         return DEMOB_EINPUT;
     m->flows[flow].enabled = enabled != 0;
+    return 0;
+}
+
+int demob_model_set_flow_hazard(demob_model *m, int flow, int on, demob_error *err)
+{
+    if (check_open(m, err) || check_index("flow", flow, m->n_flows, err))
+        return DEMOB_EINPUT;
+    m->flows[flow].hazard = on != 0;
     return 0;
 }
 

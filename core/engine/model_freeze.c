@@ -129,10 +129,13 @@ int demob_model_check_value(const demob_model *m, demob_value v, double x, demob
     if (!isfinite(x))
         return demob_error_set(err, DEMOB_EINPUT, "%s is not a finite number", what);
     for (int f = 0; f < m->n_flows; f++)
-        if (m->flows[f].rate == v && !m->flows[f].forced)
+        if (m->flows[f].rate == v && !m->flows[f].forced && !m->flows[f].hazard)
             return demob_error_set(err, DEMOB_EINPUT, "flow '%s': rate %s is outside [0, 1]", m->flows[f].name, what);
     if (x >= 0)
         return 0;
+    for (int f = 0; f < m->n_flows; f++)
+        if (m->flows[f].rate == v && m->flows[f].hazard)
+            return demob_error_set(err, DEMOB_EINPUT, "flow '%s': hazard %s must be >= 0", m->flows[f].name, what);
     for (int c = 0; c < m->n_caps; c++)
         if (m->caps[c].limit == v)
             return demob_error_set(err, DEMOB_EINPUT, "capacity '%s': per_step %s must be >= 0", m->caps[c].name,
@@ -443,7 +446,7 @@ int demob_model_freeze(demob_model *m, demob_error *err)
         state_def *st = &m->states[s];
         st->cohorts = st->duration > st->min_stay ? st->duration : st->min_stay;
     }
-    if ((rc = check_values(m, err)))
+    if ((rc = check_values(m, err)) || (rc = model_expr_freeze(m, err)))
         return rc;
     if ((rc = add_forced_exits(m, err)))
         return rc;

@@ -14,7 +14,40 @@
 typedef struct value_slot {
     char *name;          /* NULL for anonymous constants */
     double def, lo, hi;  /* lo/hi NaN when no range */
+    int expr;            /* index in model->exprs, or -1 */
 } value_slot;
+
+/* An expression slot (expr.c): a postfix program, folded. */
+typedef struct expr_ins {
+    int op;                  /* demob_expr_op */
+    int a;                   /* slot, state or flow */
+    int off, n;              /* TOTAL / STOCK: origins[off .. off + n) (n 0: all) */
+    double x;                /* CONST */
+    int imm;                 /* exec only: a binary op whose right operand is
+                              * the leaf op imm - 1 with the fields above */
+} expr_ins;
+
+enum expr_role {             /* where the slot is read (set at freeze) */
+    EXPR_RATE = 1, EXPR_HAZARD = 2, EXPR_CAPACITY = 4, EXPR_CEILING = 8,
+    EXPR_ARRIVALS = 16, EXPR_COST = 32, EXPR_REFILL = 64
+};
+
+typedef struct expr_def {
+    demob_value slot;
+    expr_ins *prog;          /* folded, for printing */
+    int n;                   /* 0: not set yet */
+    expr_ins *exec;          /* prog with leaf right operands fused into
+                              * their operators: what runs */
+    int n_exec;
+    int *origins;            /* origin lists of TOTAL / STOCK */
+    int n_origins;
+    char *where;             /* "file:line" or "" */
+    int roles;               /* expr_role bits */
+    int depth;               /* stack the program needs */
+    int dynamic;             /* reads stocks, flows or the step (else params
+                              * and numbers only: recomputed only when a
+                              * value changed) */
+} expr_def;
 
 typedef struct state_def {
     char *name;
@@ -42,6 +75,7 @@ typedef struct flow_def {
     int budget;              /* -1: none */
     demob_value unit_cost;   /* with budget */
     int forced;              /* the exit of a fixed-duration state */
+    int hazard;              /* the value is a hazard h >= 0, rate 1 - e^-h */
 } flow_def;
 
 typedef struct prio_entry {
@@ -154,6 +188,8 @@ struct demob_model {
     budget_def *budgets; int n_budgets, cap_budgets;
     sync_def *syncs;     int n_syncs, cap_syncs;
     event_def *events;   int n_events, cap_events;
+    expr_def *exprs;     int n_exprs, cap_exprs;
+    int expr_depth;      /* the largest stack any expression needs */
     struct initial_def { int origin, state; double count; demob_value slot; } *initials; /* slot -1: count */
     int n_initials, cap_initials;
 
@@ -170,6 +206,11 @@ struct demob_model {
     double *initial;     /* [n_origins * n_states] stocks at t = 0 */
     char **dates;        /* [steps + 1] date labels */
 };
+
+/* expr.c: expressions. */
+void model_expr_free(demob_model *m);
+/* At freeze: every expression has a program; sets their roles. */
+int model_expr_freeze(demob_model *m, demob_error *err);
 
 /* Grows *array (of elem-sized items, *cap of them) to hold n + 1. */
 int model_grow(void *array_ptr, int *cap, int n, size_t elem);

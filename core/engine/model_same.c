@@ -34,6 +34,23 @@ const char *model_mismatch(const demob_model *a, const demob_model *b)
         if (!same_name(a->values[i].name, b->values[i].name) ||
             memcmp(&a->values[i].def, &b->values[i].def, sizeof a->values[i].def) != 0)
             return "a param or value";
+    if (a->n_exprs != b->n_exprs)
+        return "the number of declarations";
+    for (int i = 0; i < a->n_flows; i++)
+        if (a->flows[i].hazard != b->flows[i].hazard)
+            return "a flow's hazard";
+    for (int i = 0; i < a->n_exprs; i++) {
+        const expr_def *x = &a->exprs[i], *y = &b->exprs[i];
+        if (x->slot != y->slot || x->n != y->n || x->n_origins != y->n_origins ||
+            (x->n_origins && memcmp(x->origins, y->origins, (size_t)x->n_origins * sizeof *x->origins) != 0))
+            return "an expression";
+        for (int k = 0; k < x->n; k++) {
+            const expr_ins *p = &x->prog[k], *q = &y->prog[k];
+            if (p->op != q->op || p->a != q->a || p->off != q->off || p->n != q->n ||
+                memcmp(&p->x, &q->x, sizeof p->x) != 0)
+                return "an expression";
+        }
+    }
     for (int i = 0; i < a->n_categories; i++)
         if (!same_name(a->categories[i], b->categories[i]))
             return "a cost category";

@@ -85,6 +85,11 @@ struct demob_sim {
 
     demob_hook_fn hook;
     void *hook_ud;
+
+    /* expressions (expr.c) */
+    double *expr_stack;                       /* [model->expr_depth] */
+    unsigned long val_epoch;                  /* bumped when a value may have changed */
+    unsigned long *expr_seen;                 /* [n_exprs]: val_epoch of the last evaluation */
 };
 
 /* share.c: cutting desired movers down to a limit. `links` lists the

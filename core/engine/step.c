@@ -21,6 +21,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "expr.h"
 #include "sim_internal.h"
 
 /* ------------------------------------------------------------ set-up */
@@ -182,6 +183,8 @@ demob_sim *demob_sim_new(const demob_model *m, demob_error *err)
     s->peak = alloc0((size_t)s->n_s, sizeof(double), &failed);
     s->initial = alloc0(cells, sizeof(double), &failed);
     s->occupied = alloc0((size_t)s->n_s, 1, &failed);
+    s->expr_stack = alloc0((size_t)m->expr_depth + 1, sizeof(double), &failed);
+    s->expr_seen = alloc0((size_t)m->n_exprs, sizeof(unsigned long), &failed);
     if (!failed)
         build_ceiling_lists(s, &failed);
     if (!failed)
@@ -218,7 +221,7 @@ void demob_sim_free(demob_sim *s)
                     s->share, s->want_i, s->want_d, s->move_i, s->move_d, s->cut_i, s->cut_d,
                     s->cum, s->scratch, s->rem_scratch, s->ceil_n_out, s->ceil_n_in,
                     s->budget_n_links, s->cost_step, s->cost_cum, s->balance, s->gap, s->spent,
-                    s->peak, s->occupied, s->initial, s->stable_exit, s->touched};
+                    s->peak, s->occupied, s->initial, s->stable_exit, s->touched, s->expr_stack, s->expr_seen};
     for (size_t i = 0; i < sizeof bufs / sizeof bufs[0]; i++)
         free(bufs[i]);
     free(s);
@@ -258,7 +261,7 @@ static void refresh_flow(demob_sim *s, int f, int t)
     }
     if (r != s->flow_rate[f]) {
         s->flow_rate[f] = r;
-        s->flow_h[f] = r >= 1 ? INFINITY : -log1p(-r);
+        s->flow_h[f] = fd->hazard ? r : r >= 1 ? INFINITY : -log1p(-r);
         mark_flow_dirty(s, f);
     }
 }
@@ -299,8 +302,10 @@ static void rebuild_cell(demob_sim *s, int src)
         cc->n_active = k = j;
         cc->p_leave = 1;
         for (int i = 0; i < k; i++) {
-            if (s->stochastic)
-                binomial_prepare(&s->cond[act[i]], 1.0 / (double)(k - i));
+            if (s->stochastic) {
+                if (i < k - 1) /* the last link takes the rest: no draw */
+                    binomial_prepare(&s->cond[act[i]], 1.0 / (double)(k - i));
+            }
             else
                 s->share[act[i]] = 1.0 / (double)k;
         }
@@ -309,8 +314,10 @@ static void rebuild_cell(demob_sim *s, int src)
         double left = H;
         for (int i = 0; i < k; i++) {
             double h = s->flow_h[m->links[act[i]].flow];
-            if (s->stochastic)
-                binomial_prepare(&s->cond[act[i]], i == k - 1 ? 1.0 : fmin(1.0, h / left));
+            if (s->stochastic) {
+                if (i < k - 1)
+                    binomial_prepare(&s->cond[act[i]], fmin(1.0, h / left));
+            }
             else
                 s->share[act[i]] = cc->p_leave * h / H;
             left -= h;
@@ -387,6 +394,7 @@ int demob_sim_reset(demob_sim *s, long run, const double *values, demob_error *e
     const demob_model *m = s->m;
     s->t = 0;
     s->run = run;
+    s->val_epoch++;   /* new values: every expression is evaluated afresh */
     rng_seed(&s->rng, m->seed, (uint64_t)run);
     for (int v = 0; v < m->n_values; v++)
         s->val[v] = m->values[v].def;
@@ -540,11 +548,48 @@ static void refill_budgets(demob_sim *s, int t)
     const demob_model *m = s->m;
     for (int b = 0; b < m->n_budgets; b++) {
         const budget_def *bd = &m->budgets[b];
-        s->balance[b] += s->val[bd->refill];
+        if (m->values[bd->refill].expr < 0)   /* expressions: after update_exprs */
+            s->balance[b] += s->val[bd->refill];
         for (int i = 0; i < bd->n_tranches; i++)
             if (bd->tranches[i].step == t)
                 s->balance[b] += bd->tranches[i].amount;
     }
+}
+
+/* Expression slots take their value for step t, from the stocks at the
+ * start of the step; a changed rate marks its flows dirty. */
+#if defined(__GNUC__)
+__attribute__((noinline))   /* keeps the step of models without any lean */
+#endif
+static int update_exprs(demob_sim *s, int t, demob_error *err)
+{
+    const demob_model *m = s->m;
+    for (int i = 0; i < m->n_exprs; i++) {
+        const expr_def *e = &m->exprs[i];
+        if (!e->dynamic && s->expr_seen[i] == s->val_epoch)
+            continue;   /* params and numbers only, none changed */
+        s->expr_seen[i] = s->val_epoch;
+        double x = model_expr_eval(s, e, s->expr_stack, t);
+        if (s->stochastic && (e->roles & EXPR_ARRIVALS))
+            x = round(x);   /* whole people */
+        if (!(x >= 0 && x <= 1) || isinf(x)) {
+            int rc = model_expr_check(m, e, x, t, s->run, err);
+            if (rc)
+                return rc;
+        }
+        int v = e->slot;
+        if (s->val[v] == x)
+            continue;
+        s->val[v] = x;
+        for (int k = 0; k < s->value_n_flows[v]; k++)
+            mark_flow_dirty(s, s->value_flows[v][k]);
+    }
+    /* Budget refills given by expressions, now that they have this step's
+     * value (refill_budgets did the others). */
+    for (int b = 0; b < m->n_budgets; b++)
+        if (m->values[m->budgets[b].refill].expr >= 0)
+            s->balance[b] += s->val[m->budgets[b].refill];
+    return 0;
 }
 
 static int add_model_arrivals(demob_sim *s, int t, demob_error *err)
@@ -1031,6 +1076,8 @@ int demob_sim_step(demob_sim *s, demob_error *err)
     clear_arrivals(s);
     if (s->hook && (rc = s->hook(s->hook_ud, s, t, err)))
         return rc;
+    if (m->n_exprs && (rc = update_exprs(s, t, err)))
+        return rc;
     if ((rc = add_model_arrivals(s, t, err)))
         return rc;
     double arrived = settle_arrivals(s, t);
@@ -1215,6 +1262,7 @@ int demob_sim_set_value(demob_sim *s, demob_value v, double x, demob_error *err)
     if (s->val[v] == x)
         return 0;
     s->val[v] = x;
+    s->val_epoch++;
     for (int i = 0; i < s->value_n_flows[v]; i++)
         mark_flow_dirty(s, s->value_flows[v][i]);
     return 0;

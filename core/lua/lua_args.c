@@ -154,6 +154,8 @@ double lua_args_number(lua_State *L, int idx, const char *decl, const char *fiel
     if (lua_type(L, idx) != LUA_TNUMBER) {
         if (luaL_testudata(L, idx, LUA_PARAM_META))
             luaL_error(L, "%s: %s must be a plain number here (a param cannot be used)", decl, field);
+        if (lua_expr_is(L, idx))
+            luaL_error(L, "%s: %s must be a plain number here (an expression cannot be used)", decl, field);
         luaL_error(L, "%s: %s must be a number (got %s)", decl, field, luaL_typename(L, idx));
     }
     double x = lua_tonumber(L, idx);
@@ -185,8 +187,11 @@ demob_value lua_args_value(lua_State *L, int idx, const char *decl, const char *
     int *slot = luaL_testudata(L, idx, LUA_PARAM_META);
     if (slot)
         return *slot;   /* checked by the engine at freeze and run time */
+    if (lua_expr_is(L, idx))
+        return lua_expr_slot(L, idx, decl, field);
     if (lua_type(L, idx) != LUA_TNUMBER)
-        luaL_error(L, "%s: %s must be a number or a param (got %s)", decl, field, luaL_typename(L, idx));
+        luaL_error(L, "%s: %s must be a number, a param or an expression (got %s)", decl, field,
+                   luaL_typename(L, idx));
     double x = lua_tonumber(L, idx);
     if (isnan(x))
         luaL_error(L, "%s: %s must be a number (got NaN)", decl, field);

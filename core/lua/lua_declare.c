@@ -346,8 +346,8 @@ static int decl_param(lua_State *L)
 
 static int decl_flow(lua_State *L)
 {
-    static const char *const fields[] = { "from", "to", "rate", "origins", "window", "capacity", "name",
-                                          "enabled", "cost", "category", "budget", NULL };
+    static const char *const fields[] = { "from", "to", "rate", "hazard", "origins", "window", "capacity",
+                                          "name", "enabled", "cost", "category", "budget", NULL };
     struct scenario *sc = sc_of(L);
     demob_error err;
     lua_args_table(L, "flow");
@@ -358,9 +358,14 @@ static int decl_flow(lua_State *L)
     if (lua_args_field(L, 1, "to") != LUA_TSTRING)
         luaL_error(L, "flow: to must be a state name");
     int to = lua_args_state(L, lua_tostring(L, -1), "flow", "to");
-    if (lua_args_field(L, 1, "rate") == LUA_TNIL)
-        luaL_error(L, "flow: rate is required (a number in [0, 1] or a param)");
-    demob_value rate = lua_args_value(L, -1, "flow", "rate", 0.0, 1.0);
+    int has_rate = lua_args_field(L, 1, "rate") != LUA_TNIL;
+    int hazard = lua_args_field(L, 1, "hazard") != LUA_TNIL;
+    if (has_rate && hazard)
+        luaL_error(L, "flow: give rate or hazard, not both");
+    if (!has_rate && !hazard)
+        luaL_error(L, "flow: rate is required (a number in [0, 1], a param or an expression; or a hazard)");
+    demob_value rate = hazard ? lua_args_value(L, -1, "flow", "hazard", 0.0, HUGE_VAL)
+                              : lua_args_value(L, -2, "flow", "rate", 0.0, 1.0);
     const char *name = NULL;
     if (lua_args_field(L, 1, "name") != LUA_TNIL) {
         if (lua_type(L, -1) != LUA_TSTRING || lua_rawlen(L, -1) == 0)
@@ -387,6 +392,8 @@ static int decl_flow(lua_State *L)
     int f = lua_args_model(L, demob_model_add_flow(sc->model, name, from, to, rate, origins, n_origins, first, last,
                                                &err),
                        &err, "flow");
+    if (hazard)
+        lua_args_model(L, demob_model_set_flow_hazard(sc->model, f, 1, &err), &err, "flow");
     if (lua_args_field(L, 1, "enabled") != LUA_TNIL) {
         if (lua_type(L, -1) != LUA_TBOOLEAN)
             luaL_error(L, "flow: enabled must be true or false");

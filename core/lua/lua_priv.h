@@ -66,6 +66,7 @@ enum pending_kind {
     PEND_WHOLE,           /* x must be a whole number in stochastic mode;
                            * name describes it                           */
     PEND_CEILING,         /* a: state; slot; ints: origins (NULL: all)   */
+    PEND_EXPR,            /* slot; expr: the program; name: what it is   */
 };
 
 typedef struct pending {
@@ -77,6 +78,7 @@ typedef struct pending {
     char *where;      /* owned */
     int *ints;        /* owned, may be NULL */
     int n_ints;
+    struct lua_expr_prog *expr;   /* owned, PEND_EXPR */
 } pending;
 
 typedef struct namelist {
@@ -124,6 +126,7 @@ typedef struct lua_simref {
 
 #define LUA_SIM_META "demob.sim"
 #define LUA_PARAM_META "demob.param"
+#define LUA_EXPR_META "demob.expr"
 
 /* sim: name memo sizes (lua_sim.c): states, flows, params, origins. */
 #define LUA_NAME_KINDS 4
@@ -233,6 +236,18 @@ void lua_policy_register(lua_State *L, int table);
 /* Adds report (lua_report.c) to the table at `table`. */
 void lua_report_register(lua_State *L, int table);
 void lua_report_free(struct scenario *sc);
+
+/* -------------------------------------------------------- expressions */
+
+/* lua_expr.c: the expression userdata, its metamethods (shared with
+ * params) and the global functions that build expressions. */
+void lua_expr_register(lua_State *L);
+int lua_expr_is(lua_State *L, int idx);
+/* An expression slot for the expression at idx; its names are resolved
+ * at the end of the script (a PEND_EXPR). */
+demob_value lua_expr_slot(lua_State *L, int idx, const char *decl, const char *field);
+int lua_expr_resolve(struct scenario *sc, const pending *p, demob_error *err);
+void lua_expr_prog_free(struct lua_expr_prog *p);
 
 /* --------------------------------------------------------------- args */
 

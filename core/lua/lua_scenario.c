@@ -267,7 +267,11 @@ static int resolve_pending(scenario *sc, const pending *p, demob_error *err)
             return fail_at(sc, err, p->where, "%s must be a whole number in stochastic mode (got %g)", p->name,
                            p->x);
         return 0;
+    case PEND_EXPR:
+        return lua_expr_resolve(sc, p, err);
     case PEND_CEILING: {
+        if (demob_model_value_is_expr(m, p->slot))
+            return 0;   /* checked at run time */
         double limit = demob_model_value_default(m, p->slot);
         double occ = starting_occupancy(sc, p);
         if (occ > limit)
@@ -290,6 +294,7 @@ static int load_main(lua_State *L)
     lua_declare_push(L);
     lua_sandbox_open(L, sc);
     lua_settop(L, 0);
+    lua_expr_register(L);
     lua_sim_register(L);
     lua_csv_set_base_dir(L, sc->dir);
     lua_csv_set_output_dir(L, opt->output_dir);
@@ -394,6 +399,7 @@ void scenario_free(scenario *sc)
         free(sc->pend[i].name);
         free(sc->pend[i].where);
         free(sc->pend[i].ints);
+        lua_expr_prog_free(sc->pend[i].expr);
     }
     free(sc->pend);
     free(sc->init);
