@@ -24,6 +24,7 @@
 #include "util/csv_read.h"
 #include "run/manifest.h"
 #include "util/strbuf.h"
+#include "sweep/sweep_journal.h"
 #include "sweep/sweep_sens.h"
 #include "sweep/sweep_shared.h"
 
@@ -349,6 +350,24 @@ static int check_set(const sweep_shared_manifest *mf, const char *const *dirs, i
     return 0;
 }
 
+/* A shard folder whose task stopped before the end holds a journal and no
+ * manifest: name it, so the merge job's log says which task to run again. */
+static int check_finished_shard(const char *dir, demob_error *err)
+{
+    char path[4400];
+    struct stat st;
+    snprintf(path, sizeof path, "%s/manifest.json", dir);
+    if (stat(path, &st) == 0)
+        return 0;
+    snprintf(path, sizeof path, "%s/%s", dir, SJ_JOURNAL_NAME);
+    if (stat(path, &st) == 0)
+        return demob_error_set(err, DEMOB_EINPUT,
+                               "%s: an unfinished shard (a journal, no manifest.json): its task stopped before the "
+                               "end; run it again with demob sweep ... --resume, then merge",
+                               dir);
+    return 0;
+}
+
 static int same_dir(const char *a, const char *b)
 {
     struct stat sa, sb;
@@ -379,7 +398,8 @@ int cmd_merge(int argc, char **argv)
     int rc = mf ? 0 : demob_error_set(&err, DEMOB_ERUN, "out of memory");
     int loaded = 0;
     for (int i = 0; i < n && rc == 0; i++, loaded++)
-        rc = sweep_shared_manifest_load(dirs[i], &mf[i], &err);
+        if (!(rc = check_finished_shard(dirs[i], &err)))
+            rc = sweep_shared_manifest_load(dirs[i], &mf[i], &err);
     if (rc == 0)
         rc = check_set(mf, dirs, n, &err);
     if (rc == 0 && atomic_make_dirs(out, &err) != 0)

@@ -97,29 +97,61 @@ static int parse_shard(const char *s, long *k, long *n, demob_error *err)
     return 0;
 }
 
-/* SLURM job arrays: task ids MIN, MIN+STEP, ... give shards 0, 1, ... */
-static int slurm_shard(long *k, long *n, int *given, demob_error *err)
+/* Reads the Slurm array variable `name` (absent: *v untouched, returns 0). */
+static int slurm_long(const char *name, long lo, long *v, int *set, demob_error *err)
 {
-    const char *id = getenv("SLURM_ARRAY_TASK_ID"), *count = getenv("SLURM_ARRAY_TASK_COUNT");
-    if (!id || !count)
-        return 0;
-    const char *mn = getenv("SLURM_ARRAY_TASK_MIN"), *st = getenv("SLURM_ARRAY_TASK_STEP");
-    long vid, vcount, vmin = 0, vstep = 1;
-    if (cli_parse_long("SLURM_ARRAY_TASK_ID", id, 0, 1L << 40, &vid, err) ||
-        cli_parse_long("SLURM_ARRAY_TASK_COUNT", count, 0, 1L << 40, &vcount, err) ||
-        (mn && cli_parse_long("SLURM_ARRAY_TASK_MIN", mn, 0, 1L << 40, &vmin, err)) ||
-        (st && cli_parse_long("SLURM_ARRAY_TASK_STEP", st, 1, 1L << 40, &vstep, err)))
+    const char *s = getenv(name);
+    *set = s != NULL;
+    return s ? cli_parse_long(name, s, lo, 1L << 40, v, err) : 0;
+}
+
+/* Decides the shard from --shard and the Slurm job array's variables.
+ * Task ids are shard numbers. With an explicit --shard K/N, a task id must
+ * be K. Without one, the array must be exactly 0..COUNT-1 (MIN = 0, MAX =
+ * COUNT-1, at least 2 tasks): a resubmission of some tasks (--array=5,
+ * --array=3,5) counts only the tasks resubmitted, which is not the sweep's
+ * split, so it is refused rather than run as the wrong shard. */
+static int sweep_shard_from_env(sweep_args *s, demob_error *err)
+{
+    long id = 0, count = 0, mn = 0, mx = 0;
+    int has_id, has_count, has_min, has_max;
+    if (slurm_long("SLURM_ARRAY_TASK_ID", 0, &id, &has_id, err) ||
+        slurm_long("SLURM_ARRAY_TASK_COUNT", 1, &count, &has_count, err) ||
+        slurm_long("SLURM_ARRAY_TASK_MIN", 0, &mn, &has_min, err) ||
+        slurm_long("SLURM_ARRAY_TASK_MAX", 0, &mx, &has_max, err))
         return DEMOB_EINPUT;
+    if (!has_id)
+        return 0;
+    if (s->shard_given) {
+        if (id != s->shard)
+            return demob_error_set(err, DEMOB_EINPUT,
+                                   "--shard %ld/%ld conflicts with SLURM_ARRAY_TASK_ID=%ld (array task ids are shard "
+                                   "numbers: give --shard %ld/%ld, or leave the task id out)",
+                                   s->shard, s->shards, id, id, s->shards);
+        return 0;
+    }
+    if (!has_count)
+        return demob_error_set(err, DEMOB_EINPUT,
+                               "SLURM_ARRAY_TASK_ID=%ld is set without SLURM_ARRAY_TASK_COUNT: give --shard %ld/N", id,
+                               id);
+    if (has_min && mn != 0)
+        return demob_error_set(err, DEMOB_EINPUT,
+                               "SLURM_ARRAY_TASK_MIN=%ld: the array must start at 0 (shards are numbered 0..N-1); for "
+                               "a resubmitted task give --shard %ld/N with the sweep's shard count N",
+                               mn, id);
+    if ((has_max && mx != count - 1) || count == 1)
+        return demob_error_set(err, DEMOB_EINPUT,
+                               "SLURM_ARRAY_TASK_COUNT=%ld, SLURM_ARRAY_TASK_MAX=%s: not a whole array 0..N-1 of 2 or "
+                               "more tasks, so the task count is not the sweep's shard count (a resubmitted task?): "
+                               "give --shard %ld/N explicitly",
+                               count, has_max ? getenv("SLURM_ARRAY_TASK_MAX") : "unset", id);
     char buf[64];
-    snprintf(buf, sizeof buf, "%ld/%ld", (vid - vmin) / vstep, vcount);
-    if (vid < vmin)
-        return demob_error_set(err, DEMOB_EINPUT, "SLURM_ARRAY_TASK_ID %ld is below SLURM_ARRAY_TASK_MIN %ld", vid,
-                               vmin);
+    snprintf(buf, sizeof buf, "%ld/%ld", id, count);
     demob_error e = {0};
-    if (parse_shard(buf, k, n, &e))
-        return demob_error_set(err, DEMOB_EINPUT, "from SLURM_ARRAY_TASK_ID=%s, SLURM_ARRAY_TASK_COUNT=%s: %s", id,
+    if (parse_shard(buf, &s->shard, &s->shards, &e))
+        return demob_error_set(err, DEMOB_EINPUT, "from SLURM_ARRAY_TASK_ID=%ld, SLURM_ARRAY_TASK_COUNT=%ld: %s", id,
                                count, e.message);
-    *given = 1;
+    s->shard_given = 1;
     return 0;
 }
 
@@ -170,8 +202,8 @@ static const cli_option design_options[] = {
     {"--replicates", 0, "R", 0, CLI_LONG, SW(replicates), 1, 1000000000L, NULL,
      "runs per point (default: the scenario's runs; 1 if deterministic)", {0}, NULL},
     {"--shard", 0, "K/N", 0, CLI_CUSTOM, 0, 0, 0, set_shard,
-     "run slice K (0-based) of N; default from SLURM_ARRAY_TASK_ID and SLURM_ARRAY_TASK_COUNT; join the "
-     "folders with demob merge", {0}, NULL},
+     "run slice K (0-based) of N; join the folders with demob merge. Default in a Slurm array 0..N-1 "
+     "(N >= 2): SLURM_ARRAY_TASK_ID/SLURM_ARRAY_TASK_COUNT; any other array needs --shard", {0}, NULL},
     {"--resume", 0, NULL, 0, CLI_FLAG, SW(resume), 0, 0, NULL,
      "continue an interrupted sweep in DIR (refused if the scenario, settings or design changed)", {0}, NULL},
     {"--save", 0, "LIST", 0, CLI_CUSTOM, 0, 0, 0, set_save,
@@ -214,8 +246,7 @@ static int parse_args(int argc, char **argv, sweep_args *s, int *code)
         *code = cli_usage_fail("sweep", &err);
         return 0;
     }
-    if ((s->points && sweep_points_read_csv(&s->cli, s->points, &err)) ||
-        (!s->shard_given && slurm_shard(&s->shard, &s->shards, &s->shard_given, &err))) {
+    if ((s->points && sweep_points_read_csv(&s->cli, s->points, &err)) || sweep_shard_from_env(s, &err)) {
         *code = fail(&err);
         return 0;
     }

@@ -1,6 +1,6 @@
 #!/bin/sh
 # A sweep in 4 shards run by GNU parallel, merged with demob merge, gives
-# exactly the files of the same sweep run in one piece.
+# exactly the files of the same sweep run in one piece; also with --sshlogin.
 set -u
 . tests/cli/lib.sh
 S=tests/scenarios/sweep_small.lua
@@ -25,4 +25,14 @@ for k in 0 1 2 3; do
     n=$((n + $(sed 1d "$T/shard-$k/points.csv" | wc -l)))
 done
 [ "$n" = 12 ] || fail "the 4 shards hold $n points, expected 12"
+# The same over GNU parallel's --sshlogin, as across machines (':' is this
+# machine, without ssh; docs/cluster.md shows the ssh form): each shard into
+# its own folder, merged, identical.
+parallel --will-cite --halt now,fail=1 --sshlogin 2/: \
+    '"$DEMOB" sweep "$S" -o "$T/ssh-{}" --shard {}/3 -j 1 --save "$SAVE" --quiet' ::: 0 1 2 ||
+    fail "a shard failed under parallel --sshlogin"
+"$DEMOB" merge -o "$T/ssh-merged" "$T"/ssh-[0-9] --quiet || fail "demob merge of the --sshlogin shards failed"
+for f in points.csv summary.csv quantiles.csv sensitivity.csv populations.csv; do
+    cmp -s "$T/single/$f" "$T/ssh-merged/$f" || fail "--sshlogin: merged $f differs from the single sweep's"
+done
 finish
