@@ -184,7 +184,7 @@ const cli_option cli_scenario_options[] = {
 };
 
 const cli_option cli_output_options[] = {
-    {"--out", 'o', "DIR", 0, CLI_STRING, ARG(out_dir), 0, 0, NULL, "output folder (default out/<scenario name>)",
+    {"--out", 'o', "DIR", 0, CLI_STRING, ARG(out_dir), 0, 0, NULL, "output folder (default out/<scenario file name without .lua>)",
      {0}, NULL},
     {NULL, 'j', "N", 0, CLI_INT, ARG(workers), 1, 1024, NULL,
      "worker threads (default: all cores); results do not depend on N", {0}, NULL},

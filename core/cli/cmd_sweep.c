@@ -218,7 +218,7 @@ static const cli_option design_options[] = {
 };
 
 static const cli_command sweep_cmd = {
-    "sweep", "SCENARIO.lua -o DIR [options]   (default DIR: out/<scenario name>-sweep)",
+    "sweep", "SCENARIO.lua -o DIR [options]   (default DIR: out/<scenario file name without .lua>-sweep)",
     "Runs every point of a parameter design, with R replicates per point (stochastic mode),\n"
     "and writes into DIR: points.csv, summary.csv, quantiles.csv (stochastic), sensitivity.csv,\n"
     "manifest.json, and with --save the time series (populations.csv, flows.csv, ...) with a\n"
