@@ -183,7 +183,8 @@ static int check_values(demob_model *m, demob_error *err)
     }
     for (int i = 0; i < m->n_arrivals; i++) {
         arrivals_def *a = &m->arrivals[i];
-        double v = a->per_step ? 0 : m->values[a->constant].def;
+        /* An expression has no value before the run: checked every step. */
+        double v = a->per_step || demob_model_value_is_expr(m, a->constant) ? 0 : m->values[a->constant].def;
         if (m->mode == DEMOB_STOCHASTIC && v != floor(v))
             return demob_error_set(err, DEMOB_EINPUT, "arrivals of '%s' into '%s': %s must be a whole number",
                                    m->origins[a->origin].name, m->states[a->state].name,
@@ -243,7 +244,7 @@ static int check_stocks(demob_model *m, demob_error *err)
                                                a->per_step[t]);
                     total += a->per_step[t];
                 }
-            } else {
+            } else if (!demob_model_value_is_expr(m, a->constant)) {
                 total += m->values[a->constant].def * m->steps;
             }
         }
@@ -255,6 +256,10 @@ static int check_stocks(demob_model *m, demob_error *err)
     }
     for (int k = 0; k < m->n_ceilings; k++) {
         ceiling_def *c = &m->ceilings[k];
+        /* An expression ceiling has no value before the run; below the
+         * occupancy it admits nobody (the room is never negative). */
+        if (demob_model_value_is_expr(m, c->limit))
+            continue;
         double occ = 0;
         for (int o = 0; o < m->n_origins; o++)
             if (c->applies[o])

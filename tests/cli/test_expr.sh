@@ -123,4 +123,17 @@ LUA
 "$DEMOB" run "$T/hz.lua" -o "$T/hz" --quiet || fail "hazard 2 refused"
 awk -F, '$2 == 1 && $5 == "a" { x = 1000 * exp(-2); d = $6 - x; if (d < 0) d = -d; exit !(d < 1e-9 * x) }' "$T/hz/populations.csv" ||
     fail "hazard 2: the stock after one step is not 1000 e^-2"
+# A ceiling expression on a state that starts occupied: checked each step,
+# not at freeze. Room 60 - 50 = 10 at step 1, then the ceiling rises by 20 a
+# step (stock of b: 50, 60, 80, 100).
+cat > "$T/ceil.lua" <<'LUA'
+scenario { name = "ceil", steps = 3, states = { "a", "b" } }
+origin { "X", a = 1000, b = 50 }
+param { k = 40 }
+state { "b", ceiling = param "k" + 20 * step() }
+flow { from = "a", to = "b", rate = 0.5 }
+LUA
+"$DEMOB" run "$T/ceil.lua" -o "$T/ceil" --quiet || fail "a ceiling expression on an occupied state was refused"
+[ "$(awk -F, '$5 == "b" { printf "%s ", $6 }' "$T/ceil/populations.csv" 2>/dev/null)" = "50 60 80 100 " ] ||
+    fail "ceiling expression: the stocks of b are not 50 60 80 100"
 finish
