@@ -277,8 +277,10 @@ int model_expr_freeze(demob_model *m, demob_error *err)
                 r |= EXPR_REFILL;
         for (int k = 0; k < m->n_events; k++)
             if (m->events[k].kind == EVENT_VALUE && m->events[k].index == v)
-                return demob_error_set(err, DEMOB_EINPUT, "%s%san event cannot set an expression", e->where,
-                                       *e->where ? ": " : "");
+                return demob_error_set(err, DEMOB_EINPUT,
+                                       "the event at step %d sets an expression (declared at %s), computed every "
+                                       "step: it cannot be set; set a param it reads instead",
+                                       m->events[k].step, *e->where ? e->where : "its declaration");
         e->roles = r;
     }
     return 0;

@@ -1256,6 +1256,15 @@ int demob_sim_set_value(demob_sim *s, demob_value v, double x, demob_error *err)
 {
     if (v < 0 || v >= s->m->n_values)
         return demob_error_set(err, DEMOB_EINPUT, "value index %d out of range", v);
+    if (demob_model_value_is_expr(s->m, v)) {
+        /* It is computed every step: a value set now would be lost. */
+        char where[DEMOB_MESSAGE_SIZE / 4];
+        demob_model_expr_where(s->m, v, where, sizeof where);
+        return demob_error_set(err, DEMOB_EINPUT,
+                               "it sets an expression (declared at %s), computed every step: it cannot be set; "
+                               "set a param it reads instead",
+                               where);
+    }
     int rc = demob_model_check_value(s->m, v, x, err);
     if (rc)
         return rc;
