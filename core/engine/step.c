@@ -1,7 +1,8 @@
 /* step.c - one run of a model: demob_sim and its step.
  *
  * Order inside step t (docs/model.md): cohorts whose minimum stay is over
- * are released; events; budget refills; the hook; arrivals; departures
+ * are released; events; budget refills (refill expressions evaluated
+ * there); the hook; the other expressions; arrivals; departures
  * drawn as competing risks; cuts by capacities, then budgets, then ceilings
  * and synchronised withdrawal together; apply; costs; conservation check.
  *
@@ -543,17 +544,30 @@ static int apply_events(demob_sim *s, int t, demob_error *err)
 }
 
 /* Budgets receive their refill and the tranches due at step t. */
-static void refill_budgets(demob_sim *s, int t)
+/* Refills and tranches, before the hook: a refill reads its value as the
+ * step's events left it, whether a param or an expression (evaluated here
+ * from the stocks at the start of the step), so a hook's change to what it
+ * reads counts from the next step in both cases. */
+static int refill_budgets(demob_sim *s, int t, demob_error *err)
 {
     const demob_model *m = s->m;
     for (int b = 0; b < m->n_budgets; b++) {
         const budget_def *bd = &m->budgets[b];
-        if (m->values[bd->refill].expr < 0)   /* expressions: after update_exprs */
+        int ex = m->values[bd->refill].expr;
+        if (ex < 0) {
             s->balance[b] += s->val[bd->refill];
+        } else {
+            double x = model_expr_eval(s, &m->exprs[ex], s->expr_stack, t);
+            int rc = x >= 0 && !isinf(x) ? 0 : model_expr_check(m, &m->exprs[ex], x, t, s->run, err);
+            if (rc)
+                return rc;
+            s->balance[b] += x;
+        }
         for (int i = 0; i < bd->n_tranches; i++)
             if (bd->tranches[i].step == t)
                 s->balance[b] += bd->tranches[i].amount;
     }
+    return 0;
 }
 
 /* Expression slots take their value for step t, from the stocks at the
@@ -584,11 +598,6 @@ static int update_exprs(demob_sim *s, int t, demob_error *err)
         for (int k = 0; k < s->value_n_flows[v]; k++)
             mark_flow_dirty(s, s->value_flows[v][k]);
     }
-    /* Budget refills given by expressions, now that they have this step's
-     * value (refill_budgets did the others). */
-    for (int b = 0; b < m->n_budgets; b++)
-        if (m->values[m->budgets[b].refill].expr >= 0)
-            s->balance[b] += s->val[m->budgets[b].refill];
     return 0;
 }
 
@@ -1072,7 +1081,8 @@ int demob_sim_step(demob_sim *s, demob_error *err)
     release_cohorts(s, t);
     if ((rc = apply_events(s, t, err)))
         return rc;
-    refill_budgets(s, t);
+    if ((rc = refill_budgets(s, t, err)))
+        return rc;
     clear_arrivals(s);
     if (s->hook && (rc = s->hook(s->hook_ud, s, t, err)))
         return rc;

@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "demob.h"
+#include "assert_double.h"
 
 #define C(v) { .op = DEMOB_X_CONST, .x = (v) }
 #define V(s) { .op = DEMOB_X_VALUE, .a = (s) }
@@ -202,6 +203,38 @@ static void test_budget_refill(void **state)
     demob_model_free(fx.m);
 }
 
+/* A hook that changes a param at step 2: a budget refilled by the param and
+ * one refilled by an expression of it see the change at the same step (the
+ * next one: refills come before the hook). Balances 2, 4, 14 for both. */
+static int set_p_at_2(void *ud, demob_sim *sim, int step, demob_error *err)
+{
+    return step == 2 ? demob_sim_set_value(sim, *(demob_value *)ud, 10, err) : 0;
+}
+
+static void test_budget_refill_after_hook(void **state)
+{
+    (void)state;
+    fixture fx;
+    demob_error e;
+    setup_model(&fx, DEMOB_DETERMINISTIC);
+    demob_expr_node r[] = { { .op = DEMOB_X_VALUE, .a = fx.p }, C(0), { .op = DEMOB_X_STEP }, OP(MUL), OP(ADD) };
+    demob_value rv = demob_model_add_expr(fx.m, r, 5, "t.lua:11", &e);
+    assert_true(demob_model_add_budget(fx.m, "by_param", 0, fx.p, &e) >= 0);
+    assert_true(demob_model_add_budget(fx.m, "by_expr", 0, rv, &e) >= 0);
+    assert_int_equal(demob_model_freeze(fx.m, &e), 0);
+    demob_sim *s = demob_sim_new(fx.m, &e);
+    demob_sim_set_hook(s, set_p_at_2, &fx.p);
+    assert_int_equal(demob_sim_reset(s, 1, NULL, &e), 0);
+    const double want[] = { 2, 4, 14 };
+    for (int t = 0; t < 3; t++) {
+        assert_int_equal(demob_sim_step(s, &e), 0);
+        assert_double(demob_sim_budget_balance(s, 0), want[t], 0);
+        assert_double(demob_sim_budget_balance(s, 1), want[t], 0);
+    }
+    demob_sim_free(s);
+    demob_model_free(fx.m);
+}
+
 static void test_runtime_errors(void **state)
 {
     (void)state;
@@ -251,6 +284,7 @@ int main(void)
         cmocka_unit_test(test_folding_and_format),
         cmocka_unit_test(test_hazard_and_rate),
         cmocka_unit_test(test_budget_refill),
+        cmocka_unit_test(test_budget_refill_after_hook),
         cmocka_unit_test(test_runtime_errors),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
