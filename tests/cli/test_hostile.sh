@@ -270,6 +270,26 @@ EOF
 expect 2 "growing.lua: the script declared another model when loaded again for a worker thread" -- \
     "$DEMOB" run "$T/growing.lua" -o "$T/grow" -j 2 --quiet
 [ -e "$T/grow/populations.csv" ] && fail "growing: populations.csv written"
+# The same names and counts but another policy (an event's step moves with
+# each load): refused too, naming what differs, whatever -j.
+cat > "$T/moving.lua" <<'EOF'
+scenario { steps = 6, mode = "stochastic", runs = 4, states = { "a", "b" } }
+local ok, rows = pcall(csv.read, "mov/loads.csv")
+local n = ok and #rows + 1 or 1
+origin { "O", a = 100 }
+param { r = 0.1 }
+flow { from = "a", to = "b", rate = param "r" }
+event { at = n, set = { r = 0.5 } }
+local w = csv.open("loads.csv", { "load" })
+for i = 1, n do w:row { i } end
+w:close()
+on_step(function(sim, t) end)
+EOF
+for j in 1 2; do
+    rm -rf "$T/mov"
+    expect 2 "moving.lua: the script declared another model when loaded again for a worker thread (an event differs)" -- \
+        "$DEMOB" run "$T/moving.lua" -o "$T/mov" -j $j --quiet
+done
 
 # ---------------------------------------- stdout that cannot be written
 if [ -w /dev/full ]; then
