@@ -19,7 +19,7 @@ typedef struct args {
     const char *out;
     const char *data;       /* --data */
     int item_opt;           /* which of --state/--category/--flow was used */
-    const char *dirs[16];
+    const char *dirs[PLOT_MAX_DIRS];
     const char *labels[16];
     int n_labels;
     const char *origins[MAX_LIST], *items[MAX_LIST];
@@ -99,8 +99,8 @@ static int set_size(void *ctx, const cli_option *o, const char *v, demob_error *
 static int add_dir(void *ctx, const char *arg, demob_error *err)
 {
     args *g = ctx;
-    if (g->r.n_dirs >= 16)
-        return demob_error_set(err, DEMOB_EINPUT, "at most 16 folders in one chart");
+    if (g->r.n_dirs >= PLOT_MAX_DIRS)
+        return demob_error_set(err, DEMOB_EINPUT, "at most %d folders in one chart", PLOT_MAX_DIRS);
     g->dirs[g->r.n_dirs++] = arg;
     return 0;
 }

@@ -23,6 +23,9 @@ typedef enum plot_type {
 /* Series already read, shared by the charts of one report so that each
  * file is read once: a by-state load with per-run quantiles answers every
  * chart of states or of one state's total. Not thread-safe. */
+/* The most folders or files one chart overlays (its colours stay apart). */
+#define PLOT_MAX_DIRS 16
+
 typedef struct plot_cache plot_cache;
 plot_cache *plot_cache_new(void);
 void plot_cache_free(plot_cache *c);   /* NULL is fine */
@@ -31,7 +34,7 @@ typedef struct plot_request {
     const char *const *dirs;     /* output folders, or CSV files */
     const char *const *labels;   /* per dir, or NULL: the manifest's scenario name,
                                     else the folder's name */
-    int n_dirs;
+    int n_dirs;                  /* at most PLOT_MAX_DIRS */
     tidy_kind kind;              /* TIDY_POPULATIONS, TIDY_COSTS or TIDY_FLOWS */
     plot_type type;
     series_by by;
