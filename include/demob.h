@@ -223,6 +223,14 @@ int demob_model_event_set_value(demob_model *m, int step, demob_value slot, doub
                                 demob_error *err);
 int demob_model_event_set_flow(demob_model *m, int step, int flow, int enabled,
                                demob_error *err);
+/* An event whose value is expression slot `expr`, evaluated once when it
+ * fires (on the stocks at the start of that step); the values of all the
+ * events of one step are computed before any is set. */
+int demob_model_event_set_expr(demob_model *m, int step, demob_value slot, demob_value expr,
+                               demob_error *err);
+/* Marks expression slot v as an event's value only (a predicate event's,
+ * computed by demob_sim_eval_expr): the pass of every step skips it. */
+int demob_model_expr_for_event(demob_model *m, demob_value v, demob_error *err);
 
 /* Checks that slot v may take value x: a finite number, in [0, 1] where it
  * is a rate, >= 0 where it is a capacity, ceiling, cost, arrival count or
@@ -362,6 +370,10 @@ void demob_sim_get_arrays(const demob_sim *s, demob_sim_arrays *out);
 /* Writes (from hooks). */
 double demob_sim_value(const demob_sim *s, demob_value v);
 int demob_sim_set_value(demob_sim *s, demob_value v, double x, demob_error *err);
+/* The value of expression slot v on the stocks the sim holds, as read in
+ * step t (the step under way); an error (naming the declaration's line)
+ * when it is NaN or infinite. */
+int demob_sim_eval_expr(demob_sim *s, demob_value v, int t, double *out, demob_error *err);
 int demob_sim_flow_enabled(const demob_sim *s, int flow);
 void demob_sim_set_flow_enabled(demob_sim *s, int flow, int enabled);
 /* Extra arrivals for the current step (call from a hook). */

@@ -88,6 +88,16 @@ demob_value demob_model_add_expr(demob_model *m, const demob_expr_node *nodes, i
     return v;
 }
 
+int demob_model_expr_for_event(demob_model *m, demob_value v, demob_error *err)
+{
+    if (m->frozen)
+        return demob_error_set(err, DEMOB_EINPUT, "the model is frozen");
+    if (v < 0 || v >= m->n_values || m->values[v].expr < 0)
+        return demob_error_set(err, DEMOB_EINPUT, "value %d is not an expression", v);
+    m->exprs[m->values[v].expr].event = 1;
+    return 0;
+}
+
 static int check_node(const demob_model *m, const demob_expr_node *d, const char *where, demob_error *err)
 {
     if ((int)d->op < 0 || d->op >= DEMOB_X_N_OPS)
@@ -276,6 +286,11 @@ int model_expr_freeze(demob_model *m, demob_error *err)
             if (m->budgets[b].refill == v)
                 r |= EXPR_REFILL;
         for (int k = 0; k < m->n_events; k++)
+            if (m->events[k].kind == EVENT_VALUE && m->events[k].expr == v)
+                r |= EXPR_EVENT;
+        if (e->event)
+            r |= EXPR_EVENT;
+        for (int k = 0; k < m->n_events; k++)
             if (m->events[k].kind == EVENT_VALUE && m->events[k].index == v)
                 return demob_error_set(err, DEMOB_EINPUT, "%s%san event cannot set an expression", e->where,
                                        *e->where ? ": " : "");
@@ -380,7 +395,7 @@ int model_expr_check(const demob_model *m, const expr_def *e, double x, int t, l
     const char *what = e->roles & EXPR_RATE ? "rate" : e->roles & EXPR_HAZARD ? "hazard"
                      : e->roles & EXPR_CAPACITY ? "capacity" : e->roles & EXPR_CEILING ? "ceiling"
                      : e->roles & EXPR_ARRIVALS ? "arrivals" : e->roles & EXPR_COST ? "cost"
-                     : e->roles & EXPR_REFILL ? "budget refill" : "value";
+                     : e->roles & EXPR_REFILL ? "budget refill" : e->roles & EXPR_EVENT ? "event value" : "value";
     (void)m;
     if (isnan(x))
         return demob_error_set(err, DEMOB_EINPUT, "%s%s%s expression = nan at step %d, run %ld is not a number",
@@ -388,7 +403,7 @@ int model_expr_check(const demob_model *m, const expr_def *e, double x, int t, l
     if ((e->roles & EXPR_RATE) && !(x >= 0 && x <= 1))
         return demob_error_set(err, DEMOB_EINPUT, "%s%srate expression = %g at step %d, run %ld is outside [0, 1]",
                                e->where, sep, x, t, run);
-    if (e->roles && x < 0)
+    if ((e->roles & ~EXPR_EVENT) && x < 0)
         return demob_error_set(err, DEMOB_EINPUT, "%s%s%s expression = %g at step %d, run %ld is negative",
                                e->where, sep, what, x, t, run);
     if ((e->roles & ~EXPR_HAZARD) && isinf(x))

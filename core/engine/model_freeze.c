@@ -191,7 +191,7 @@ static int check_values(demob_model *m, demob_error *err)
     }
     /* Timed events set values too: check them now, not at their step. */
     for (int i = 0; i < m->n_events; i++)
-        if (m->events[i].kind == EVENT_VALUE &&
+        if (m->events[i].kind == EVENT_VALUE && m->events[i].expr < 0 &&
             (rc = demob_model_check_value(m, m->events[i].index, m->events[i].value, err))) {
             char msg[sizeof err->message];
             snprintf(msg, sizeof msg, "%s", err->message);

@@ -29,7 +29,9 @@ typedef struct expr_ins {
 
 enum expr_role {             /* where the slot is read (set at freeze) */
     EXPR_RATE = 1, EXPR_HAZARD = 2, EXPR_CAPACITY = 4, EXPR_CEILING = 8,
-    EXPR_ARRIVALS = 16, EXPR_COST = 32, EXPR_REFILL = 64
+    EXPR_ARRIVALS = 16, EXPR_COST = 32, EXPR_REFILL = 64,
+    EXPR_EVENT = 128         /* an event's value: evaluated when it fires,
+                              * not in the pass of every step */
 };
 
 typedef struct expr_def {
@@ -43,6 +45,7 @@ typedef struct expr_def {
     int n_origins;
     char *where;             /* "file:line" or "" */
     int roles;               /* expr_role bits */
+    int event;               /* an event's value (demob_model_expr_for_event) */
     int depth;               /* stack the program needs */
     int dynamic;             /* reads stocks, flows or the step (else params
                               * and numbers only: recomputed only when a
@@ -145,6 +148,8 @@ typedef struct event_def {
     enum event_kind kind;
     int index;               /* value slot or flow */
     double value;            /* EVENT_VALUE */
+    int expr;                /* EVENT_VALUE: expression slot giving the
+                              * value when the event fires, or -1 */
     int enabled;             /* EVENT_FLOW */
 } event_def;
 

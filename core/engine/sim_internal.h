@@ -90,6 +90,7 @@ struct demob_sim {
     double *expr_stack;                       /* [model->expr_depth] */
     unsigned long val_epoch;                  /* bumped when a value may have changed */
     unsigned long *expr_seen;                 /* [n_exprs]: val_epoch of the last evaluation */
+    double *event_x;                          /* [n_events]: values of a step's events */
 };
 
 /* share.c: cutting desired movers down to a limit. `links` lists the

@@ -18,6 +18,7 @@
 #include <float.h>
 #include <limits.h>
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -185,6 +186,7 @@ demob_sim *demob_sim_new(const demob_model *m, demob_error *err)
     s->occupied = alloc0((size_t)s->n_s, 1, &failed);
     s->expr_stack = alloc0((size_t)m->expr_depth + 1, sizeof(double), &failed);
     s->expr_seen = alloc0((size_t)m->n_exprs, sizeof(unsigned long), &failed);
+    s->event_x = alloc0((size_t)m->n_events + 1, sizeof(double), &failed);
     if (!failed)
         build_ceiling_lists(s, &failed);
     if (!failed)
@@ -221,7 +223,7 @@ void demob_sim_free(demob_sim *s)
                     s->share, s->want_i, s->want_d, s->move_i, s->move_d, s->cut_i, s->cut_d,
                     s->cum, s->scratch, s->rem_scratch, s->ceil_n_out, s->ceil_n_in,
                     s->budget_n_links, s->cost_step, s->cost_cum, s->balance, s->gap, s->spent,
-                    s->peak, s->occupied, s->initial, s->stable_exit, s->touched, s->expr_stack, s->expr_seen};
+                    s->peak, s->occupied, s->initial, s->stable_exit, s->touched, s->expr_stack, s->expr_seen, s->event_x};
     for (size_t i = 0; i < sizeof bufs / sizeof bufs[0]; i++)
         free(bufs[i]);
     free(s);
@@ -524,21 +526,52 @@ static inline void enter_cohort(demob_sim *s, int cell, int64_t ni, double nd, i
     }
 }
 
+/* The events of step t: first every value (an expression's on the stocks
+ * at the start of the step, before any event of the step has set
+ * anything), then the settings, in order. */
 static int apply_events(demob_sim *s, int t, demob_error *err)
 {
     const demob_model *m = s->m;
-    while (s->event_next < m->n_events && m->events[s->event_next].step <= t) {
-        const event_def *e = &m->events[s->event_next++];
-        if (e->step < t)
-            continue;
-        if (e->kind == EVENT_VALUE) {
-            int rc = demob_sim_set_value(s, e->index, e->value, err);
-            if (rc)
-                return rc;
-        } else {
+    while (s->event_next < m->n_events && m->events[s->event_next].step < t)
+        s->event_next++;
+    int first = s->event_next, rc;
+    while (s->event_next < m->n_events && m->events[s->event_next].step == t) {
+        const event_def *e = &m->events[s->event_next];
+        s->event_x[s->event_next++] = e->value;
+        if (e->kind == EVENT_VALUE && e->expr >= 0 &&
+            (rc = demob_sim_eval_expr(s, e->expr, t, &s->event_x[s->event_next - 1], err)))
+            return rc;
+    }
+    for (int i = first; i < s->event_next; i++) {
+        const event_def *e = &m->events[i];
+        if (e->kind == EVENT_FLOW) {
             demob_sim_set_flow_enabled(s, e->index, e->enabled);
+        } else if ((rc = demob_sim_set_value(s, e->index, s->event_x[i], err))) {
+            if (e->expr < 0)
+                return rc;
+            char msg[sizeof err->message];
+            snprintf(msg, sizeof msg, "%s", err->message);
+            const char *where = m->exprs[m->values[e->expr].expr].where;
+            return demob_error_set(err, DEMOB_EINPUT, "%s%sevent value at step %d, run %ld: %s", where,
+                                   *where ? ": " : "", t, s->run, msg);
         }
     }
+    return 0;
+}
+
+int demob_sim_eval_expr(demob_sim *s, demob_value v, int t, double *out, demob_error *err)
+{
+    const demob_model *m = s->m;
+    if (v < 0 || v >= m->n_values || m->values[v].expr < 0)
+        return demob_error_set(err, DEMOB_EINPUT, "value %d is not an expression", v);
+    const expr_def *e = &m->exprs[m->values[v].expr];
+    double x = model_expr_eval(s, e, s->expr_stack, t);
+    if (!isfinite(x)) {
+        int rc = model_expr_check(m, e, x, t, s->run, err);
+        if (rc)
+            return rc;
+    }
+    *out = x;
     return 0;
 }
 
@@ -566,6 +599,8 @@ static int update_exprs(demob_sim *s, int t, demob_error *err)
     const demob_model *m = s->m;
     for (int i = 0; i < m->n_exprs; i++) {
         const expr_def *e = &m->exprs[i];
+        if (e->roles == EXPR_EVENT)
+            continue;   /* evaluated when its event fires */
         if (!e->dynamic && s->expr_seen[i] == s->val_epoch)
             continue;   /* params and numbers only, none changed */
         s->expr_seen[i] = s->val_epoch;

@@ -318,6 +318,13 @@ void lua_expr_prog_free(struct lua_expr_prog *p)
 demob_value lua_expr_slot(lua_State *L, int idx, const char *decl, const char *field)
 {
     struct scenario *sc = lua_scenario_of(L);
+    if (luaL_testudata(L, idx, LUA_PARAM_META)) {
+        /* A param alone, as an expression. */
+        push_operand(L, idx, decl);
+        demob_value v = lua_expr_slot(L, -1, decl, field);
+        lua_pop(L, 1);
+        return v;
+    }
     lx *e = luaL_checkudata(L, idx, LUA_EXPR_META);
     idx = lua_absindex(L, idx);
     lua_pushfstring(L, "%s %s", decl, field);

@@ -83,7 +83,54 @@ bad ifelse_nocond 'flow { from = "a", to = "b", rate = ifelse(total "a", 0.1, 0.
 bad ifelse_args 'flow { from = "a", to = "b", rate = ifelse(lt(total "a", 1), 0.1) }' "ifelse: needs 3 arguments"
 bad rate_and_hazard 'flow { from = "a", to = "b", rate = 0.1, hazard = 0.1 }' "flow: give rate or hazard, not both"
 bad hazard_negative 'flow { from = "a", to = "b", hazard = -1 }' "flow: hazard must be >= 0"
-bad event_value 'param { x = 1 } event { at = 2, set = { x = total "a" } }' "event: set.x must be a plain number here (an expression cannot be used)"
+bad event_state 'param { x = 1 } event { at = 2, set = { x = total "nope" } }' "event set.x: total: unknown state 'nope'"
+bad event_string 'param { x = 1 } event { at = 2, set = { x = param "x" * "y" } }' "expression: *: expected a number, a param or an expression (got string)"
+bad event_sets_expr 'capacity { "c", per_step = total "a" } event { at = 2, capacity = { c = 5 } }' "event: capacity 'c' is given by an expression; an event cannot set it"
+bad event_when_flow 'param { x = 1 } event { when = function() return true end, set = { x = moved "f" } }' "event set.x: moved: unknown flow 'f'"
+
+# ------------------------------------------------------ event values
+# Evaluated once, when the event fires, on the stocks at the start of that
+# step: r = 0.001 * 190 = 0.19 from step 3 on (not 0.3439 at step 4).
+cat > "$T/ev.lua" <<'LUA'
+scenario { name = "ev", steps = 4, states = { "a", "b" } }
+origin { "X", a = 1000 }
+param { r = 0.1 }
+flow { from = "a", to = "b", rate = param "r" }
+event { at = 3, set = { r = 0.001 * total "b" } }
+LUA
+"$DEMOB" run "$T/ev.lua" -o "$T/ev" --quiet || fail "ev.lua"
+grep -q '^1,3,,X,a,656.1$' "$T/ev/populations.csv" && grep -q '^1,4,,X,a,531.441$' "$T/ev/populations.csv" ||
+    fail "event value: a is not 810 * 0.81 = 656.1, then 531.441"
+sed 's/at = 3/when = function(sim, t) return t == 3 end/' "$T/ev.lua" > "$T/ev_when.lua"
+"$DEMOB" run "$T/ev_when.lua" -o "$T/ev_when" --quiet || fail "ev_when.lua"
+cmp -s "$T/ev/populations.csv" "$T/ev_when/populations.csv" || fail "a predicate event's expression differs from a timed one's"
+# Stochastic; the values of one event are all computed before any is set:
+# q = p * 10 / 10 = 1 reads p = 1, not the p = 0.5 * q (= 0) set with it.
+cat > "$T/evs.lua" <<'LUA'
+scenario { name = "evs", steps = 4, mode = "stochastic", runs = 3, states = { "a", "b", "c" } }
+origin { "X", a = 10 }
+param { p = 1 } param { q = 0 }
+flow { from = "a", to = "b", rate = param "p" }
+flow { from = "b", to = "c", rate = param "q" }
+event { at = 3, set = { p = 0.5 * param "q", q = param "p" * total "b" / 10 } }
+LUA
+"$DEMOB" run "$T/evs.lua" -o "$T/evs" --quiet --save populations || fail "evs.lua"
+[ "$(grep -c '^[123],2,,X,b,10$' "$T/evs/populations.csv")" = 3 ] &&
+    [ "$(grep -c '^[123],3,,X,c,10$' "$T/evs/populations.csv")" = 3 ] || fail "stochastic event value: c is not 10 at step 3"
+# A value the param cannot take stops the run naming the event's line.
+cat > "$T/evr.lua" <<'LUA'
+scenario { name = "evr", steps = 4, mode = "stochastic", runs = 3, states = { "a", "b" } }
+origin { "X", a = 10 }
+param { r = 0 }
+flow { from = "a", to = "b", rate = param "r" }
+event { at = 2, set = { r = 2 + total "b" } }
+LUA
+expect 2 "evr.lua:5: event value at step 2, run 1: flow 'a->b': rate param 'r' = 2 is outside [0, 1]" \
+    -- "$DEMOB" run "$T/evr.lua" -o "$T/evr" --quiet
+[ ! -e "$T/evr/populations.csv" ] || fail "evr: wrote output"
+sed -i 's/2 + total "b"/log(total "b" - 1)/' "$T/evr.lua"
+expect 2 "evr.lua:5: event value expression = nan at step 2, run 1 is not a number" \
+    -- "$DEMOB" run "$T/evr.lua" -o "$T/evr" --quiet
 
 # Scripts cannot reach the metatables of params and expressions.
 cat > "$T/meta.lua" <<'LUA'
