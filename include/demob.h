@@ -124,6 +124,9 @@ typedef enum {
     DEMOB_X_CUMULATIVE, /* people moved along flow a since t = 0, all origins  */
     DEMOB_X_MOVED,      /* people moved along flow a in the last step          */
     DEMOB_X_STEP,       /* the step under way, 1..T                            */
+    DEMOB_X_OWN,        /* stock of state a in the origin the value is used for
+                         * (a flow's link, arrivals, a cost): the expression is
+                         * evaluated per origin                                 */
     DEMOB_X_ADD, DEMOB_X_SUB, DEMOB_X_MUL, DEMOB_X_DIV, DEMOB_X_POW, DEMOB_X_NEG,
     DEMOB_X_MIN, DEMOB_X_MAX, DEMOB_X_EXP, DEMOB_X_LOG, DEMOB_X_SQRT, DEMOB_X_ABS,
     DEMOB_X_CLAMP,      /* x, lo, hi                                           */

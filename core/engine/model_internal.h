@@ -46,6 +46,11 @@ typedef struct expr_def {
     char *where;             /* "file:line" or "" */
     int roles;               /* expr_role bits */
     int event;               /* an event's value (demob_model_expr_for_event) */
+    int per_origin;          /* reads OWN: evaluated for each origin where it
+                              * is used (set at freeze:) */
+    int po;                  /* its row in the sim's per-origin values, or -1 */
+    int *po_origins;         /* the origins it is evaluated for */
+    int n_po_origins;
     int depth;               /* stack the program needs */
     int dynamic;             /* reads stocks, flows or the step (else params
                               * and numbers only: recomputed only when a
@@ -195,6 +200,7 @@ struct demob_model {
     event_def *events;   int n_events, cap_events;
     expr_def *exprs;     int n_exprs, cap_exprs;
     int expr_depth;      /* the largest stack any expression needs */
+    int n_po;            /* per-origin expressions (set at freeze) */
     struct initial_def { int origin, state; double count; demob_value slot; } *initials; /* slot -1: count */
     int n_initials, cap_initials;
 

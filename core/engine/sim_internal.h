@@ -91,6 +91,10 @@ struct demob_sim {
     unsigned long val_epoch;                  /* bumped when a value may have changed */
     unsigned long *expr_seen;                 /* [n_exprs]: val_epoch of the last evaluation */
     double *event_x;                          /* [n_events]: values of a step's events */
+    int *slot_po;                             /* [n_values]: row of a per-origin
+                                               * expression in oval, or -1 */
+    double *oval;                             /* [model->n_po * n_o] per-origin values */
+    double *link_h;                           /* [n_links] rebuild_cell's hazards */
 };
 
 /* share.c: cutting desired movers down to a limit. `links` lists the

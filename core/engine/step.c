@@ -187,6 +187,11 @@ demob_sim *demob_sim_new(const demob_model *m, demob_error *err)
     s->expr_stack = alloc0((size_t)m->expr_depth + 1, sizeof(double), &failed);
     s->expr_seen = alloc0((size_t)m->n_exprs, sizeof(unsigned long), &failed);
     s->event_x = alloc0((size_t)m->n_events + 1, sizeof(double), &failed);
+    s->slot_po = alloc0((size_t)m->n_values + 1, sizeof(int), &failed);
+    s->oval = alloc0((size_t)m->n_po * (size_t)s->n_o + 1, sizeof(double), &failed);
+    s->link_h = alloc0(links + 1, sizeof(double), &failed);
+    for (int v = 0; !failed && v < m->n_values; v++)
+        s->slot_po[v] = m->values[v].expr >= 0 ? m->exprs[m->values[v].expr].po : -1;
     if (!failed)
         build_ceiling_lists(s, &failed);
     if (!failed)
@@ -223,7 +228,8 @@ void demob_sim_free(demob_sim *s)
                     s->share, s->want_i, s->want_d, s->move_i, s->move_d, s->cut_i, s->cut_d,
                     s->cum, s->scratch, s->rem_scratch, s->ceil_n_out, s->ceil_n_in,
                     s->budget_n_links, s->cost_step, s->cost_cum, s->balance, s->gap, s->spent,
-                    s->peak, s->occupied, s->initial, s->stable_exit, s->touched, s->expr_stack, s->expr_seen, s->event_x};
+                    s->peak, s->occupied, s->initial, s->stable_exit, s->touched, s->expr_stack, s->expr_seen, s->event_x,
+                    s->slot_po, s->oval, s->link_h};
     for (size_t i = 0; i < sizeof bufs / sizeof bufs[0]; i++)
         free(bufs[i]);
     free(s);
@@ -244,6 +250,13 @@ static const char *value_name(const demob_model *m, int v)
     return m->values[v].name ? m->values[v].name : "(constant)";
 }
 
+/* Slot v's value for origin o (per-origin expressions differ by origin). */
+static inline double slot_at(const demob_sim *s, int v, int o)
+{
+    int po = s->slot_po[v];
+    return po < 0 ? s->val[v] : s->oval[(size_t)po * (size_t)s->n_o + (size_t)o];
+}
+
 static void mark_flow_dirty(demob_sim *s, int f)
 {
     s->flow_dirty[f] = 1;
@@ -256,7 +269,8 @@ static void refresh_flow(demob_sim *s, int f, int t)
 {
     const flow_def *fd = &s->m->flows[f];
     double r = s->val[fd->rate];
-    int live = s->flow_on[f] && t >= fd->first && t <= fd->last && (r > 0 || fd->forced);
+    /* A per-origin rate is live where it is > 0: rebuild_cell decides. */
+    int live = s->flow_on[f] && t >= fd->first && t <= fd->last && (r > 0 || fd->forced || s->slot_po[fd->rate] >= 0);
     if (live != s->flow_live[f]) {
         s->flow_live[f] = (unsigned char)live;
         mark_flow_dirty(s, f);
@@ -283,13 +297,23 @@ static void rebuild_cell(demob_sim *s, int src)
         int f = m->links[l].flow;
         if (!s->flow_live[f])
             continue;
+        double h = s->flow_h[f];
+        int po = s->slot_po[m->flows[f].rate];
+        if (po >= 0) {
+            /* This origin's rate: no way out where it is 0. */
+            double r = s->oval[(size_t)po * (size_t)s->n_o + (size_t)m->links[l].origin];
+            h = m->flows[f].hazard ? r : r >= 1 ? INFINITY : -log1p(-r);
+            if (!(r > 0))
+                continue;
+        }
         if (m->flows[f].forced)
             cc->forced = 1;
         act[k++] = l;
-        if (isinf(s->flow_h[f]))
+        s->link_h[l] = h;
+        if (isinf(h))
             n_inf++;
         else
-            H += s->flow_h[f];
+            H += h;
     }
     cc->n_active = k;
     if (k == 0)
@@ -299,7 +323,7 @@ static void rebuild_cell(demob_sim *s, int src)
          * those, in order. */
         int j = 0;
         for (int i = 0; i < k; i++)
-            if (isinf(s->flow_h[m->links[act[i]].flow]))
+            if (isinf(s->link_h[act[i]]))
                 act[j++] = act[i];
         cc->n_active = k = j;
         cc->p_leave = 1;
@@ -315,7 +339,7 @@ static void rebuild_cell(demob_sim *s, int src)
         cc->p_leave = -expm1(-H);
         double left = H;
         for (int i = 0; i < k; i++) {
-            double h = s->flow_h[m->links[act[i]].flow];
+            double h = s->link_h[act[i]];
             if (s->stochastic) {
                 if (i < k - 1)
                     binomial_prepare(&s->cond[act[i]], fmin(1.0, h / left));
@@ -400,6 +424,7 @@ int demob_sim_reset(demob_sim *s, long run, const double *values, demob_error *e
     rng_seed(&s->rng, m->seed, (uint64_t)run);
     for (int v = 0; v < m->n_values; v++)
         s->val[v] = m->values[v].def;
+    memset(s->oval, 0, (size_t)m->n_po * (size_t)s->n_o * sizeof(double));
     if (values)
         for (int v = 0; v < m->n_values; v++) {
             int rc = demob_model_check_value(m, v, values[v], err);
@@ -565,9 +590,9 @@ int demob_sim_eval_expr(demob_sim *s, demob_value v, int t, double *out, demob_e
     if (v < 0 || v >= m->n_values || m->values[v].expr < 0)
         return demob_error_set(err, DEMOB_EINPUT, "value %d is not an expression", v);
     const expr_def *e = &m->exprs[m->values[v].expr];
-    double x = model_expr_eval(s, e, s->expr_stack, t);
+    double x = model_expr_eval(s, e, s->expr_stack, t, -1);
     if (!isfinite(x)) {
-        int rc = model_expr_check(m, e, x, t, s->run, err);
+        int rc = model_expr_check(m, e, x, -1, t, s->run, err);
         if (rc)
             return rc;
     }
@@ -589,6 +614,31 @@ static void refill_budgets(demob_sim *s, int t)
     }
 }
 
+/* A per-origin expression, for each origin it is used for; a change marks
+ * the flows it gives the rate of dirty. */
+static int update_per_origin(demob_sim *s, const expr_def *e, int t, demob_error *err)
+{
+    double *ov = s->oval + (size_t)e->po * (size_t)s->n_o;
+    int changed = 0;
+    for (int j = 0; j < e->n_po_origins; j++) {
+        int o = e->po_origins[j];
+        double x = model_expr_eval(s, e, s->expr_stack, t, o);
+        if (s->stochastic && (e->roles & EXPR_ARRIVALS))
+            x = round(x);
+        if (!(x >= 0 && x <= 1) || isinf(x)) {
+            int rc = model_expr_check(s->m, e, x, o, t, s->run, err);
+            if (rc)
+                return rc;
+        }
+        changed |= ov[o] != x;
+        ov[o] = x;
+    }
+    if (changed)
+        for (int k = 0; k < s->value_n_flows[e->slot]; k++)
+            mark_flow_dirty(s, s->value_flows[e->slot][k]);
+    return 0;
+}
+
 /* Expression slots take their value for step t, from the stocks at the
  * start of the step; a changed rate marks its flows dirty. */
 #if defined(__GNUC__)
@@ -601,14 +651,20 @@ static int update_exprs(demob_sim *s, int t, demob_error *err)
         const expr_def *e = &m->exprs[i];
         if (e->roles == EXPR_EVENT)
             continue;   /* evaluated when its event fires */
+        if (e->per_origin) {
+            int rc = update_per_origin(s, e, t, err);
+            if (rc)
+                return rc;
+            continue;
+        }
         if (!e->dynamic && s->expr_seen[i] == s->val_epoch)
             continue;   /* params and numbers only, none changed */
         s->expr_seen[i] = s->val_epoch;
-        double x = model_expr_eval(s, e, s->expr_stack, t);
+        double x = model_expr_eval(s, e, s->expr_stack, t, -1);
         if (s->stochastic && (e->roles & EXPR_ARRIVALS))
             x = round(x);   /* whole people */
         if (!(x >= 0 && x <= 1) || isinf(x)) {
-            int rc = model_expr_check(m, e, x, t, s->run, err);
+            int rc = model_expr_check(m, e, x, -1, t, s->run, err);
             if (rc)
                 return rc;
         }
@@ -632,7 +688,7 @@ static int add_model_arrivals(demob_sim *s, int t, demob_error *err)
     const demob_model *m = s->m;
     for (int i = 0; i < m->n_arrivals; i++) {
         const arrivals_def *a = &m->arrivals[i];
-        double x = a->per_step ? (t <= a->n ? a->per_step[t - 1] : 0) : s->val[a->constant];
+        double x = a->per_step ? (t <= a->n ? a->per_step[t - 1] : 0) : slot_at(s, a->constant, a->origin);
         if (x == 0)
             continue;
         int rc = demob_sim_add_arrivals(s, a->origin, a->state, x, err);
@@ -1022,19 +1078,22 @@ static void account_costs(demob_sim *s, int t)
     for (int i = 0; i < m->n_costs; i++) {
         const cost_def *c = &m->costs[i];
         double amount = s->val[c->amount];
-        if (amount == 0)
+        int po = s->slot_po[c->amount];   /* >= 0: an amount per origin */
+        if (amount == 0 && po < 0)
             continue;
         switch (c->kind) {
         case COST_STATE:
             for (int o = 0; o < s->n_o; o++)
                 if (c->applies[o])
-                    s->cost_step[o * s->n_cat + c->category] += amount * cell_count(s, o * s->n_s + c->target);
+                    s->cost_step[o * s->n_cat + c->category] +=
+                        (po < 0 ? amount : slot_at(s, c->amount, o)) * cell_count(s, o * s->n_s + c->target);
             break;
         case COST_FLOW:
             for (int o = 0; o < s->n_o; o++) {
                 int l = m->link_of[(size_t)c->target * (size_t)s->n_o + (size_t)o];
                 if (c->applies[o] && l >= 0)
-                    s->cost_step[o * s->n_cat + c->category] += amount * link_move(s, l);
+                    s->cost_step[o * s->n_cat + c->category] +=
+                        (po < 0 ? amount : slot_at(s, c->amount, o)) * link_move(s, l);
             }
             break;
         case COST_FIXED:
