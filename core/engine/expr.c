@@ -234,6 +234,9 @@ int demob_model_set_expr(demob_model *m, demob_value v, const demob_expr_node *n
     free(e->origins);
     e->exec = exec;
     e->n_exec = ne;
+    e->chain = !exec[0].imm && arity(exec[0].op) == 0;
+    for (int i = 1; i < ne; i++)
+        e->chain &= exec[i].imm != 0;
     e->dynamic = e->per_origin = 0;
     for (int i = 0; i < out; i++) {
         e->dynamic |= prog[i].op >= DEMOB_X_TOTAL && prog[i].op <= DEMOB_X_OWN;
@@ -392,25 +395,40 @@ static inline double leaf_value(const demob_sim *s, const expr_def *e, int op, c
     }
 }
 
+/* A binary operator on x and its operand y, the fused form. */
+static inline double fused_op(int op, double x, double y)
+{
+    switch (op) {
+    case DEMOB_X_ADD: return x + y;
+    case DEMOB_X_SUB: return x - y;
+    case DEMOB_X_MUL: return x * y;
+    case DEMOB_X_DIV: return x / y;
+    default: {
+        double v[2] = { x, y };
+        return apply_op(op, v);
+    }
+    }
+}
+
 double model_expr_eval(const demob_sim *s, const expr_def *e, double *stack, int t, int o)
 {
+    if (e->chain) {
+        /* The same operations in the same order, the running value kept
+         * in a register (common: beta * total "I" / N * dt). */
+        double x = leaf_value(s, e, e->exec[0].op, &e->exec[0], t, o);
+        for (int i = 1; i < e->n_exec; i++) {
+            const expr_ins *p = &e->exec[i];
+            x = fused_op(p->op, x, leaf_value(s, e, p->imm - 1, p, t, o));
+        }
+        return x;
+    }
     int sp = 0;
     for (int i = 0; i < e->n_exec; i++) {
         const expr_ins *p = &e->exec[i];
         if (p->imm) {
             /* A binary operator with its right operand in the instruction. */
-            double y = leaf_value(s, e, p->imm - 1, p, t, o), *top = &stack[sp - 1];
-            switch (p->op) {
-            case DEMOB_X_ADD: *top += y; break;
-            case DEMOB_X_SUB: *top -= y; break;
-            case DEMOB_X_MUL: *top *= y; break;
-            case DEMOB_X_DIV: *top /= y; break;
-            default: {
-                double v[2] = { *top, y };
-                *top = apply_op(p->op, v);
-                break;
-            }
-            }
+            double y = leaf_value(s, e, p->imm - 1, p, t, o);
+            stack[sp - 1] = fused_op(p->op, stack[sp - 1], y);
             continue;
         }
         double x;

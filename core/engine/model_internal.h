@@ -52,6 +52,9 @@ typedef struct expr_def {
     int *po_origins;         /* the origins it is evaluated for */
     int n_po_origins;
     int depth;               /* stack the program needs */
+    int chain;               /* exec is one leaf, then only binary operators
+                              * with their right operand inside: evaluated
+                              * in a register, without the stack */
     int dynamic;             /* reads stocks, flows or the step (else params
                               * and numbers only: recomputed only when a
                               * value changed) */
@@ -201,6 +204,8 @@ struct demob_model {
     expr_def *exprs;     int n_exprs, cap_exprs;
     int expr_depth;      /* the largest stack any expression needs */
     int n_po;            /* per-origin expressions (set at freeze) */
+    unsigned step_uses;  /* STEP_* bits (set at freeze): the stages of a step
+                          * the model needs; the others are skipped */
     struct initial_def { int origin, state; double count; demob_value slot; } *initials; /* slot -1: count */
     int n_initials, cap_initials;
 
@@ -216,6 +221,17 @@ struct demob_model {
     int *cap_n_links;
     double *initial;     /* [n_origins * n_states] stocks at t = 0 */
     char **dates;        /* [steps + 1] date labels */
+};
+
+/* The stages of a step that only some models need (model->step_uses). */
+enum step_use {
+    STEP_COHORTS = 1,    /* a state with min_stay or duration */
+    STEP_EVENTS = 2,     /* timed events */
+    STEP_BUDGETS = 4,    /* budgets: refills, tranches, spending */
+    STEP_ARRIVALS = 8,   /* model arrivals */
+    STEP_CAPS = 16,      /* capacities */
+    STEP_LIMITS = 32,    /* ceilings or syncs */
+    STEP_COSTS = 64      /* costs or budgets */
 };
 
 /* expr.c: expressions. */

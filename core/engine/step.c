@@ -190,6 +190,11 @@ demob_sim *demob_sim_new(const demob_model *m, demob_error *err)
     s->slot_po = alloc0((size_t)m->n_values + 1, sizeof(int), &failed);
     s->oval = alloc0((size_t)m->n_po * (size_t)s->n_o + 1, sizeof(double), &failed);
     s->link_h = alloc0(links + 1, sizeof(double), &failed);
+    if (m->n_exprs) {
+        s->memo = alloc0(LEAVE_MEMO, sizeof *s->memo, &failed);
+        for (int i = 0; !failed && i < LEAVE_MEMO; i++)
+            s->memo[i].H = NAN;
+    }
     for (int v = 0; !failed && v < m->n_values; v++)
         s->slot_po[v] = m->values[v].expr >= 0 ? m->exprs[m->values[v].expr].po : -1;
     if (!failed)
@@ -229,7 +234,7 @@ void demob_sim_free(demob_sim *s)
                     s->cum, s->scratch, s->rem_scratch, s->ceil_n_out, s->ceil_n_in,
                     s->budget_n_links, s->cost_step, s->cost_cum, s->balance, s->gap, s->spent,
                     s->peak, s->occupied, s->initial, s->stable_exit, s->touched, s->expr_stack, s->expr_seen, s->event_x,
-                    s->slot_po, s->oval, s->link_h};
+                    s->slot_po, s->oval, s->link_h, s->memo};
     for (size_t i = 0; i < sizeof bufs / sizeof bufs[0]; i++)
         free(bufs[i]);
     free(s);
@@ -282,6 +287,30 @@ static void refresh_flow(demob_sim *s, int f, int t)
     }
 }
 
+/* cc->p_leave = 1 - e^-H and, stochastic, cc->leave: remembered by H. */
+static void set_leave(demob_sim *s, cell_cache *cc, double H)
+{
+    struct leave_memo *e = NULL;
+    if (s->memo) {
+        uint64_t bits;
+        memcpy(&bits, &H, sizeof bits);
+        e = &s->memo[(bits * 0x9E3779B97F4A7C15u) >> 55];   /* 9 bits: LEAVE_MEMO */
+        if (e->H == H) {
+            cc->p_leave = e->p_leave;
+            cc->leave = e->leave;
+            return;
+        }
+    }
+    cc->p_leave = -expm1(-H);
+    if (s->stochastic)
+        binomial_prepare(&cc->leave, cc->p_leave);
+    if (e) {
+        e->H = H;
+        e->p_leave = cc->p_leave;
+        e->leave = cc->leave;
+    }
+}
+
 /* Rebuilds the draw constants of one source cell from its live links. */
 static void rebuild_cell(demob_sim *s, int src)
 {
@@ -327,6 +356,8 @@ static void rebuild_cell(demob_sim *s, int src)
                 act[j++] = act[i];
         cc->n_active = k = j;
         cc->p_leave = 1;
+        if (s->stochastic)
+            binomial_prepare(&cc->leave, 1);
         for (int i = 0; i < k; i++) {
             if (s->stochastic) {
                 if (i < k - 1) /* the last link takes the rest: no draw */
@@ -336,7 +367,7 @@ static void rebuild_cell(demob_sim *s, int src)
                 s->share[act[i]] = 1.0 / (double)k;
         }
     } else {
-        cc->p_leave = -expm1(-H);
+        set_leave(s, cc, H);
         double left = H;
         for (int i = 0; i < k; i++) {
             double h = s->link_h[act[i]];
@@ -349,8 +380,6 @@ static void rebuild_cell(demob_sim *s, int src)
             left -= h;
         }
     }
-    if (s->stochastic)
-        binomial_prepare(&cc->leave, cc->p_leave);
 }
 
 static void rebuild_dirty_cells(demob_sim *s)
@@ -1163,16 +1192,19 @@ int demob_sim_step(demob_sim *s, demob_error *err)
     if (s->t >= m->steps)
         return demob_error_set(err, DEMOB_ERUN, "run %ld: no step after the last one (%d)", s->run, m->steps);
     int t = s->t + 1, rc;
-    release_cohorts(s, t);
-    if ((rc = apply_events(s, t, err)))
+    const unsigned uses = m->step_uses;
+    if (uses & STEP_COHORTS)
+        release_cohorts(s, t);
+    if ((uses & STEP_EVENTS) && (rc = apply_events(s, t, err)))
         return rc;
-    refill_budgets(s, t);
+    if (uses & STEP_BUDGETS)
+        refill_budgets(s, t);
     clear_arrivals(s);
     if (s->hook && (rc = s->hook(s->hook_ud, s, t, err)))
         return rc;
     if (m->n_exprs && (rc = update_exprs(s, t, err)))
         return rc;
-    if ((rc = add_model_arrivals(s, t, err)))
+    if ((uses & STEP_ARRIVALS) && (rc = add_model_arrivals(s, t, err)))
         return rc;
     double arrived = settle_arrivals(s, t);
     s->arrived_cum += arrived;
@@ -1205,11 +1237,15 @@ int demob_sim_step(demob_sim *s, demob_error *err)
         draw_departures_d(s);
         memcpy(s->move_d, s->want_d, (size_t)s->n_links * sizeof(double));
     }
-    apply_capacities(s);
-    apply_budgets(s);
-    apply_ceilings_and_syncs(s);
+    if (uses & STEP_CAPS)
+        apply_capacities(s);
+    if (uses & STEP_BUDGETS)
+        apply_budgets(s);
+    if (uses & STEP_LIMITS)
+        apply_ceilings_and_syncs(s);
     apply_moves(s, t);
-    account_costs(s, t);
+    if (uses & STEP_COSTS)
+        account_costs(s, t);
 
     /* People are conserved: the total changes only by arrivals. Stochastic
      * counts are compared exactly, in integers (doubles lose units above
