@@ -124,6 +124,9 @@ typedef enum {
     DEMOB_X_CUMULATIVE, /* people moved along flow a since t = 0, all origins  */
     DEMOB_X_MOVED,      /* people moved along flow a in the last step          */
     DEMOB_X_STEP,       /* the step under way, 1..T                            */
+    DEMOB_X_OWN,        /* stock of state a in the origin the value is used for
+                         * (a flow's link, arrivals, a cost): the expression is
+                         * evaluated per origin                                 */
     DEMOB_X_ADD, DEMOB_X_SUB, DEMOB_X_MUL, DEMOB_X_DIV, DEMOB_X_POW, DEMOB_X_NEG,
     DEMOB_X_MIN, DEMOB_X_MAX, DEMOB_X_EXP, DEMOB_X_LOG, DEMOB_X_SQRT, DEMOB_X_ABS,
     DEMOB_X_CLAMP,      /* x, lo, hi                                           */
@@ -223,6 +226,14 @@ int demob_model_event_set_value(demob_model *m, int step, demob_value slot, doub
                                 demob_error *err);
 int demob_model_event_set_flow(demob_model *m, int step, int flow, int enabled,
                                demob_error *err);
+/* An event whose value is expression slot `expr`, evaluated once when it
+ * fires (on the stocks at the start of that step); the values of all the
+ * events of one step are computed before any is set. */
+int demob_model_event_set_expr(demob_model *m, int step, demob_value slot, demob_value expr,
+                               demob_error *err);
+/* Marks expression slot v as an event's value only (a predicate event's,
+ * computed by demob_sim_eval_expr): the pass of every step skips it. */
+int demob_model_expr_for_event(demob_model *m, demob_value v, demob_error *err);
 
 /* Checks that slot v may take value x: a finite number, in [0, 1] where it
  * is a rate, >= 0 where it is a capacity, ceiling, cost, arrival count or
@@ -362,6 +373,10 @@ void demob_sim_get_arrays(const demob_sim *s, demob_sim_arrays *out);
 /* Writes (from hooks). */
 double demob_sim_value(const demob_sim *s, demob_value v);
 int demob_sim_set_value(demob_sim *s, demob_value v, double x, demob_error *err);
+/* The value of expression slot v on the stocks the sim holds, as read in
+ * step t (the step under way); an error (naming the declaration's line)
+ * when it is NaN or infinite. */
+int demob_sim_eval_expr(demob_sim *s, demob_value v, int t, double *out, demob_error *err);
 int demob_sim_flow_enabled(const demob_sim *s, int flow);
 void demob_sim_set_flow_enabled(demob_sim *s, int flow, int enabled);
 /* Extra arrivals for the current step (call from a hook). */

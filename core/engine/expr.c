@@ -15,7 +15,7 @@ static int arity(int op)
 {
     switch (op) {
     case DEMOB_X_CONST: case DEMOB_X_VALUE: case DEMOB_X_TOTAL: case DEMOB_X_STOCK:
-    case DEMOB_X_CUMULATIVE: case DEMOB_X_MOVED: case DEMOB_X_STEP:
+    case DEMOB_X_CUMULATIVE: case DEMOB_X_MOVED: case DEMOB_X_STEP: case DEMOB_X_OWN:
         return 0;
     case DEMOB_X_NEG: case DEMOB_X_EXP: case DEMOB_X_LOG: case DEMOB_X_SQRT: case DEMOB_X_ABS:
         return 1;
@@ -88,6 +88,16 @@ demob_value demob_model_add_expr(demob_model *m, const demob_expr_node *nodes, i
     return v;
 }
 
+int demob_model_expr_for_event(demob_model *m, demob_value v, demob_error *err)
+{
+    if (m->frozen)
+        return demob_error_set(err, DEMOB_EINPUT, "the model is frozen");
+    if (v < 0 || v >= m->n_values || m->values[v].expr < 0)
+        return demob_error_set(err, DEMOB_EINPUT, "value %d is not an expression", v);
+    m->exprs[m->values[v].expr].event = 1;
+    return 0;
+}
+
 static int check_node(const demob_model *m, const demob_expr_node *d, const char *where, demob_error *err)
 {
     if ((int)d->op < 0 || d->op >= DEMOB_X_N_OPS)
@@ -103,6 +113,7 @@ static int check_node(const demob_model *m, const demob_expr_node *d, const char
         return 0;
     case DEMOB_X_TOTAL:
     case DEMOB_X_STOCK:
+    case DEMOB_X_OWN:
         if (d->a < 0 || d->a >= m->n_states)
             return demob_error_set(err, DEMOB_EINPUT, "%sexpression: state index %d out of range", where, d->a);
         if (d->op == DEMOB_X_STOCK && (d->n_origins != 1 || !d->origins))
@@ -223,9 +234,14 @@ int demob_model_set_expr(demob_model *m, demob_value v, const demob_expr_node *n
     free(e->origins);
     e->exec = exec;
     e->n_exec = ne;
-    e->dynamic = 0;
-    for (int i = 0; i < out; i++)
-        e->dynamic |= prog[i].op >= DEMOB_X_TOTAL && prog[i].op <= DEMOB_X_STEP;
+    e->chain = !exec[0].imm && arity(exec[0].op) == 0;
+    for (int i = 1; i < ne; i++)
+        e->chain &= exec[i].imm != 0;
+    e->dynamic = e->per_origin = 0;
+    for (int i = 0; i < out; i++) {
+        e->dynamic |= prog[i].op >= DEMOB_X_TOTAL && prog[i].op <= DEMOB_X_OWN;
+        e->per_origin |= prog[i].op == DEMOB_X_OWN;
+    }
     e->prog = prog;
     e->n = out;
     e->origins = orig;
@@ -242,9 +258,48 @@ void model_expr_free(demob_model *m)
         free(m->exprs[i].prog);
         free(m->exprs[i].exec);
         free(m->exprs[i].origins);
+        free(m->exprs[i].po_origins);
         free(m->exprs[i].where);
     }
     free(m->exprs);
+}
+
+/* A per-origin expression (one reading own "state") goes only where there
+ * is an origin: a flow's rate or hazard, arrivals, a state's or a flow's
+ * cost. Lists the origins it is evaluated for and gives it its row. */
+static int per_origin_freeze(demob_model *m, expr_def *e, int roles, demob_error *err)
+{
+    const char *sep = *e->where ? ": " : "";
+    int v = e->slot, bad = roles & (EXPR_CAPACITY | EXPR_CEILING | EXPR_REFILL | EXPR_EVENT);
+    for (int f = 0; f < m->n_flows; f++)
+        bad |= m->flows[f].budget >= 0 && m->flows[f].unit_cost == v;
+    for (int k = 0; k < m->n_costs; k++)
+        bad |= m->costs[k].kind == COST_FIXED && m->costs[k].amount == v;
+    if (bad)
+        return demob_error_set(err, DEMOB_EINPUT,
+                               "%s%sown: a capacity, ceiling, budget, fixed cost or event value has no origin (own "
+                               "\"state\" goes in a flow's rate or hazard, arrivals, or a state's or flow's cost)",
+                               e->where, sep);
+    int no = m->n_origins;
+    unsigned char *used = calloc((size_t)no + 1, 1);
+    e->po_origins = calloc((size_t)no + 1, sizeof *e->po_origins);
+    if (!used || !e->po_origins) {
+        free(used);
+        return demob_error_set(err, DEMOB_ERUN, "out of memory");
+    }
+    for (int o = 0; o < no; o++) {
+        for (int f = 0; f < m->n_flows; f++)
+            used[o] |= m->flows[f].rate == v && m->flows[f].applies[o];
+        for (int k = 0; k < m->n_arrivals; k++)
+            used[o] |= !m->arrivals[k].per_step && m->arrivals[k].constant == v && m->arrivals[k].origin == o;
+        for (int k = 0; k < m->n_costs; k++)
+            used[o] |= m->costs[k].amount == v && m->costs[k].applies && m->costs[k].applies[o];
+        if (used[o])
+            e->po_origins[e->n_po_origins++] = o;
+    }
+    free(used);
+    e->po = m->n_po++;
+    return 0;
 }
 
 int model_expr_freeze(demob_model *m, demob_error *err)
@@ -276,6 +331,17 @@ int model_expr_freeze(demob_model *m, demob_error *err)
             if (m->budgets[b].refill == v)
                 r |= EXPR_REFILL;
         for (int k = 0; k < m->n_events; k++)
+            if (m->events[k].kind == EVENT_VALUE && m->events[k].expr == v)
+                r |= EXPR_EVENT;
+        if (e->event)
+            r |= EXPR_EVENT;
+        e->po = -1;
+        if (e->per_origin) {
+            int rc = per_origin_freeze(m, e, r, err);
+            if (rc)
+                return rc;
+        }
+        for (int k = 0; k < m->n_events; k++)
             if (m->events[k].kind == EVENT_VALUE && m->events[k].index == v)
                 return demob_error_set(err, DEMOB_EINPUT,
                                        "the event at step %d sets an expression (declared at %s), computed every "
@@ -297,7 +363,7 @@ static inline double count_at(const demob_sim *s, int cell)
 #if defined(__GNUC__)
 __attribute__((always_inline))
 #endif
-static inline double leaf_value(const demob_sim *s, const expr_def *e, int op, const expr_ins *p, int t)
+static inline double leaf_value(const demob_sim *s, const expr_def *e, int op, const expr_ins *p, int t, int o)
 {
     const demob_model *m = s->m;
     double x = 0;
@@ -326,29 +392,45 @@ static inline double leaf_value(const demob_sim *s, const expr_def *e, int op, c
         }
         return x;
     case DEMOB_X_STEP: return t;
+    case DEMOB_X_OWN: return count_at(s, o * s->n_s + p->a);
     default: return NAN;
     }
 }
 
-double model_expr_eval(const demob_sim *s, const expr_def *e, double *stack, int t)
+/* A binary operator on x and its operand y, the fused form. */
+static inline double fused_op(int op, double x, double y)
 {
+    switch (op) {
+    case DEMOB_X_ADD: return x + y;
+    case DEMOB_X_SUB: return x - y;
+    case DEMOB_X_MUL: return x * y;
+    case DEMOB_X_DIV: return x / y;
+    default: {
+        double v[2] = { x, y };
+        return apply_op(op, v);
+    }
+    }
+}
+
+double model_expr_eval(const demob_sim *s, const expr_def *e, double *stack, int t, int o)
+{
+    if (e->chain) {
+        /* The same operations in the same order, the running value kept
+         * in a register (common: beta * total "I" / N * dt). */
+        double x = leaf_value(s, e, e->exec[0].op, &e->exec[0], t, o);
+        for (int i = 1; i < e->n_exec; i++) {
+            const expr_ins *p = &e->exec[i];
+            x = fused_op(p->op, x, leaf_value(s, e, p->imm - 1, p, t, o));
+        }
+        return x;
+    }
     int sp = 0;
     for (int i = 0; i < e->n_exec; i++) {
         const expr_ins *p = &e->exec[i];
         if (p->imm) {
             /* A binary operator with its right operand in the instruction. */
-            double y = leaf_value(s, e, p->imm - 1, p, t), *top = &stack[sp - 1];
-            switch (p->op) {
-            case DEMOB_X_ADD: *top += y; break;
-            case DEMOB_X_SUB: *top -= y; break;
-            case DEMOB_X_MUL: *top *= y; break;
-            case DEMOB_X_DIV: *top /= y; break;
-            default: {
-                double v[2] = { *top, y };
-                *top = apply_op(p->op, v);
-                break;
-            }
-            }
+            double y = leaf_value(s, e, p->imm - 1, p, t, o);
+            stack[sp - 1] = fused_op(p->op, stack[sp - 1], y);
             continue;
         }
         double x;
@@ -361,7 +443,7 @@ double model_expr_eval(const demob_sim *s, const expr_def *e, double *stack, int
         default: {
             int k = arity(p->op);
             if (k == 0) {
-                x = leaf_value(s, e, p->op, p, t);
+                x = leaf_value(s, e, p->op, p, t, o);
             } else {
                 sp -= k;
                 x = apply_op(p->op, stack + sp);
@@ -376,26 +458,28 @@ double model_expr_eval(const demob_sim *s, const expr_def *e, double *stack, int
 
 /* The checks of a new value of slot e at step t of run `run`: 0, or an
  * error naming the declaration's line. */
-int model_expr_check(const demob_model *m, const expr_def *e, double x, int t, long run, demob_error *err)
+int model_expr_check(const demob_model *m, const expr_def *e, double x, int o, int t, long run,
+                     demob_error *err)
 {
+    char at[DEMOB_MESSAGE_SIZE / 2];
+    if (o >= 0)
+        snprintf(at, sizeof at, "for origin '%s' at step %d, run %ld", m->origins[o].name, t, run);
+    else
+        snprintf(at, sizeof at, "at step %d, run %ld", t, run);
     const char *sep = *e->where ? ": " : "";
     const char *what = e->roles & EXPR_RATE ? "rate" : e->roles & EXPR_HAZARD ? "hazard"
                      : e->roles & EXPR_CAPACITY ? "capacity" : e->roles & EXPR_CEILING ? "ceiling"
                      : e->roles & EXPR_ARRIVALS ? "arrivals" : e->roles & EXPR_COST ? "cost"
-                     : e->roles & EXPR_REFILL ? "budget refill" : "value";
-    (void)m;
+                     : e->roles & EXPR_REFILL ? "budget refill" : e->roles & EXPR_EVENT ? "event value" : "value";
     if (isnan(x))
-        return demob_error_set(err, DEMOB_EINPUT, "%s%s%s expression = nan at step %d, run %ld is not a number",
-                               e->where, sep, what, t, run);
+        return demob_error_set(err, DEMOB_EINPUT, "%s%s%s expression = nan %s is not a number", e->where, sep, what, at);
     if ((e->roles & EXPR_RATE) && !(x >= 0 && x <= 1))
-        return demob_error_set(err, DEMOB_EINPUT, "%s%srate expression = %g at step %d, run %ld is outside [0, 1]",
-                               e->where, sep, x, t, run);
-    if (e->roles && x < 0)
-        return demob_error_set(err, DEMOB_EINPUT, "%s%s%s expression = %g at step %d, run %ld is negative",
-                               e->where, sep, what, x, t, run);
+        return demob_error_set(err, DEMOB_EINPUT, "%s%srate expression = %g %s is outside [0, 1]", e->where, sep, x, at);
+    if ((e->roles & ~EXPR_EVENT) && x < 0)
+        return demob_error_set(err, DEMOB_EINPUT, "%s%s%s expression = %g %s is negative", e->where, sep, what, x, at);
     if ((e->roles & ~EXPR_HAZARD) && isinf(x))
-        return demob_error_set(err, DEMOB_EINPUT, "%s%s%s expression = %g at step %d, run %ld is not finite",
-                               e->where, sep, what, x, t, run);
+        return demob_error_set(err, DEMOB_EINPUT, "%s%s%s expression = %g %s is not finite", e->where, sep, what, x,
+                               at);
     return 0;
 }
 
@@ -500,6 +584,11 @@ int demob_model_expr_format(const demob_model *m, demob_value v, char *buf, size
         case DEMOB_X_STEP:
             s = dup_printf("step()");
             add_dep(deps, sizeof deps, "step");
+            break;
+        case DEMOB_X_OWN:
+            s = dup_printf("own \"%s\"", m->states[p->a].name);
+            snprintf(dep, sizeof dep, "own state %s (per origin)", m->states[p->a].name);
+            add_dep(deps, sizeof deps, dep);
             break;
         case DEMOB_X_NEG: s = dup_printf("-%s", a[0]); break;
         case DEMOB_X_ADD: case DEMOB_X_SUB: case DEMOB_X_MUL: case DEMOB_X_DIV: case DEMOB_X_POW:

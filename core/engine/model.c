@@ -940,6 +940,7 @@ static int add_event(demob_model *m, int step, enum event_kind kind, int index, 
     e->index = index;
     e->value = value;
     e->enabled = enabled != 0;
+    e->expr = -1;
     return m->n_events++;
 }
 
@@ -950,6 +951,19 @@ int demob_model_event_set_value(demob_model *m, int step, demob_value slot, doub
     if (!isfinite(v))
         return demob_error_set(err, DEMOB_EINPUT, "event at step %d: value must be a finite number", step);
     return add_event(m, step, EVENT_VALUE, slot, v, 0, err);
+}
+
+int demob_model_event_set_expr(demob_model *m, int step, demob_value slot, demob_value expr, demob_error *err)
+{
+    if (check_open(m, err) || check_index("value", slot, m->n_values, err) ||
+        check_index("value", expr, m->n_values, err))
+        return DEMOB_EINPUT;
+    if (m->values[expr].expr < 0)
+        return demob_error_set(err, DEMOB_EINPUT, "event at step %d: value %d is not an expression", step, expr);
+    int i = add_event(m, step, EVENT_VALUE, slot, 0, 0, err);
+    if (i >= 0)
+        m->events[i].expr = expr;
+    return i;
 }
 
 int demob_model_event_set_flow(demob_model *m, int step, int flow, int enabled, demob_error *err)

@@ -192,7 +192,7 @@ static int check_values(demob_model *m, demob_error *err)
     }
     /* Timed events set values too: check them now, not at their step. */
     for (int i = 0; i < m->n_events; i++)
-        if (m->events[i].kind == EVENT_VALUE &&
+        if (m->events[i].kind == EVENT_VALUE && m->events[i].expr < 0 &&
             (rc = demob_model_check_value(m, m->events[i].index, m->events[i].value, err))) {
             char msg[sizeof err->message];
             snprintf(msg, sizeof msg, "%s", err->message);
@@ -469,6 +469,13 @@ int demob_model_freeze(demob_model *m, demob_error *err)
     if ((rc = check_stocks(m, err)) || (rc = check_events(m, err)) ||
         (rc = build_dates(m, err)) || (rc = compile_links(m, err)))
         return rc;
+    m->step_uses = 0;
+    for (int s = 0; s < m->n_states; s++)
+        if (m->states[s].cohorts > 0)
+            m->step_uses |= STEP_COHORTS;
+    m->step_uses |= (m->n_events ? STEP_EVENTS : 0) | (m->n_budgets ? STEP_BUDGETS | STEP_COSTS : 0) |
+                    (m->n_arrivals ? STEP_ARRIVALS : 0) | (m->n_caps ? STEP_CAPS : 0) |
+                    (m->n_ceilings || m->n_syncs ? STEP_LIMITS : 0) | (m->n_costs ? STEP_COSTS : 0);
     m->frozen = 1;
     return 0;
 }

@@ -29,7 +29,9 @@ typedef struct expr_ins {
 
 enum expr_role {             /* where the slot is read (set at freeze) */
     EXPR_RATE = 1, EXPR_HAZARD = 2, EXPR_CAPACITY = 4, EXPR_CEILING = 8,
-    EXPR_ARRIVALS = 16, EXPR_COST = 32, EXPR_REFILL = 64
+    EXPR_ARRIVALS = 16, EXPR_COST = 32, EXPR_REFILL = 64,
+    EXPR_EVENT = 128         /* an event's value: evaluated when it fires,
+                              * not in the pass of every step */
 };
 
 typedef struct expr_def {
@@ -43,7 +45,16 @@ typedef struct expr_def {
     int n_origins;
     char *where;             /* "file:line" or "" */
     int roles;               /* expr_role bits */
+    int event;               /* an event's value (demob_model_expr_for_event) */
+    int per_origin;          /* reads OWN: evaluated for each origin where it
+                              * is used (set at freeze:) */
+    int po;                  /* its row in the sim's per-origin values, or -1 */
+    int *po_origins;         /* the origins it is evaluated for */
+    int n_po_origins;
     int depth;               /* stack the program needs */
+    int chain;               /* exec is one leaf, then only binary operators
+                              * with their right operand inside: evaluated
+                              * in a register, without the stack */
     int dynamic;             /* reads stocks, flows or the step (else params
                               * and numbers only: recomputed only when a
                               * value changed) */
@@ -145,6 +156,8 @@ typedef struct event_def {
     enum event_kind kind;
     int index;               /* value slot or flow */
     double value;            /* EVENT_VALUE */
+    int expr;                /* EVENT_VALUE: expression slot giving the
+                              * value when the event fires, or -1 */
     int enabled;             /* EVENT_FLOW */
 } event_def;
 
@@ -190,6 +203,9 @@ struct demob_model {
     event_def *events;   int n_events, cap_events;
     expr_def *exprs;     int n_exprs, cap_exprs;
     int expr_depth;      /* the largest stack any expression needs */
+    int n_po;            /* per-origin expressions (set at freeze) */
+    unsigned step_uses;  /* STEP_* bits (set at freeze): the stages of a step
+                          * the model needs; the others are skipped */
     struct initial_def { int origin, state; double count; demob_value slot; } *initials; /* slot -1: count */
     int n_initials, cap_initials;
 
@@ -205,6 +221,17 @@ struct demob_model {
     int *cap_n_links;
     double *initial;     /* [n_origins * n_states] stocks at t = 0 */
     char **dates;        /* [steps + 1] date labels */
+};
+
+/* The stages of a step that only some models need (model->step_uses). */
+enum step_use {
+    STEP_COHORTS = 1,    /* a state with min_stay or duration */
+    STEP_EVENTS = 2,     /* timed events */
+    STEP_BUDGETS = 4,    /* budgets: refills, tranches, spending */
+    STEP_ARRIVALS = 8,   /* model arrivals */
+    STEP_CAPS = 16,      /* capacities */
+    STEP_LIMITS = 32,    /* ceilings or syncs */
+    STEP_COSTS = 64      /* costs or budgets */
 };
 
 /* expr.c: expressions. */

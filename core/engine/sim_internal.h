@@ -90,6 +90,24 @@ struct demob_sim {
     double *expr_stack;                       /* [model->expr_depth] */
     unsigned long val_epoch;                  /* bumped when a value may have changed */
     unsigned long *expr_seen;                 /* [n_exprs]: val_epoch of the last evaluation */
+    double *event_x;                          /* [n_events]: values of a step's events */
+    int *slot_po;                             /* [n_values]: row of a per-origin
+                                               * expression in oval, or -1 */
+    double *oval;                             /* [model->n_po * n_o] per-origin values */
+    double *link_h;                           /* [n_links] rebuild_cell's hazards */
+    struct leave_memo *memo;                  /* [LEAVE_MEMO] or NULL (models
+                                               * without expressions) */
+};
+
+/* A cell's total hazard H and what rebuild_cell computes from it alone
+ * (p = 1 - e^-H and its binomial constants): expression rates revisit the
+ * same few H values (an SIR model's infection hazard takes one value per
+ * count of infected), so the sim remembers them. */
+#define LEAVE_MEMO 512
+struct leave_memo {
+    double H;        /* NaN: empty */
+    double p_leave;
+    binomial_p leave;
 };
 
 /* share.c: cutting desired movers down to a limit. `links` lists the

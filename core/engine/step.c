@@ -19,6 +19,7 @@
 #include <float.h>
 #include <limits.h>
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -186,6 +187,17 @@ demob_sim *demob_sim_new(const demob_model *m, demob_error *err)
     s->occupied = alloc0((size_t)s->n_s, 1, &failed);
     s->expr_stack = alloc0((size_t)m->expr_depth + 1, sizeof(double), &failed);
     s->expr_seen = alloc0((size_t)m->n_exprs, sizeof(unsigned long), &failed);
+    s->event_x = alloc0((size_t)m->n_events + 1, sizeof(double), &failed);
+    s->slot_po = alloc0((size_t)m->n_values + 1, sizeof(int), &failed);
+    s->oval = alloc0((size_t)m->n_po * (size_t)s->n_o + 1, sizeof(double), &failed);
+    s->link_h = alloc0(links + 1, sizeof(double), &failed);
+    if (m->n_exprs) {
+        s->memo = alloc0(LEAVE_MEMO, sizeof *s->memo, &failed);
+        for (int i = 0; !failed && i < LEAVE_MEMO; i++)
+            s->memo[i].H = NAN;
+    }
+    for (int v = 0; !failed && v < m->n_values; v++)
+        s->slot_po[v] = m->values[v].expr >= 0 ? m->exprs[m->values[v].expr].po : -1;
     if (!failed)
         build_ceiling_lists(s, &failed);
     if (!failed)
@@ -222,7 +234,8 @@ void demob_sim_free(demob_sim *s)
                     s->share, s->want_i, s->want_d, s->move_i, s->move_d, s->cut_i, s->cut_d,
                     s->cum, s->scratch, s->rem_scratch, s->ceil_n_out, s->ceil_n_in,
                     s->budget_n_links, s->cost_step, s->cost_cum, s->balance, s->gap, s->spent,
-                    s->peak, s->occupied, s->initial, s->stable_exit, s->touched, s->expr_stack, s->expr_seen};
+                    s->peak, s->occupied, s->initial, s->stable_exit, s->touched, s->expr_stack, s->expr_seen, s->event_x,
+                    s->slot_po, s->oval, s->link_h, s->memo};
     for (size_t i = 0; i < sizeof bufs / sizeof bufs[0]; i++)
         free(bufs[i]);
     free(s);
@@ -243,6 +256,13 @@ static const char *value_name(const demob_model *m, int v)
     return m->values[v].name ? m->values[v].name : "(constant)";
 }
 
+/* Slot v's value for origin o (per-origin expressions differ by origin). */
+static inline double slot_at(const demob_sim *s, int v, int o)
+{
+    int po = s->slot_po[v];
+    return po < 0 ? s->val[v] : s->oval[(size_t)po * (size_t)s->n_o + (size_t)o];
+}
+
 static void mark_flow_dirty(demob_sim *s, int f)
 {
     s->flow_dirty[f] = 1;
@@ -255,7 +275,8 @@ static void refresh_flow(demob_sim *s, int f, int t)
 {
     const flow_def *fd = &s->m->flows[f];
     double r = s->val[fd->rate];
-    int live = s->flow_on[f] && t >= fd->first && t <= fd->last && (r > 0 || fd->forced);
+    /* A per-origin rate is live where it is > 0: rebuild_cell decides. */
+    int live = s->flow_on[f] && t >= fd->first && t <= fd->last && (r > 0 || fd->forced || s->slot_po[fd->rate] >= 0);
     if (live != s->flow_live[f]) {
         s->flow_live[f] = (unsigned char)live;
         mark_flow_dirty(s, f);
@@ -264,6 +285,30 @@ static void refresh_flow(demob_sim *s, int f, int t)
         s->flow_rate[f] = r;
         s->flow_h[f] = fd->hazard ? r : r >= 1 ? INFINITY : -log1p(-r);
         mark_flow_dirty(s, f);
+    }
+}
+
+/* cc->p_leave = 1 - e^-H and, stochastic, cc->leave: remembered by H. */
+static void set_leave(demob_sim *s, cell_cache *cc, double H)
+{
+    struct leave_memo *e = NULL;
+    if (s->memo) {
+        uint64_t bits;
+        memcpy(&bits, &H, sizeof bits);
+        e = &s->memo[(bits * 0x9E3779B97F4A7C15u) >> 55];   /* 9 bits: LEAVE_MEMO */
+        if (e->H == H) {
+            cc->p_leave = e->p_leave;
+            cc->leave = e->leave;
+            return;
+        }
+    }
+    cc->p_leave = -expm1(-H);
+    if (s->stochastic)
+        binomial_prepare(&cc->leave, cc->p_leave);
+    if (e) {
+        e->H = H;
+        e->p_leave = cc->p_leave;
+        e->leave = cc->leave;
     }
 }
 
@@ -282,13 +327,23 @@ static void rebuild_cell(demob_sim *s, int src)
         int f = m->links[l].flow;
         if (!s->flow_live[f])
             continue;
+        double h = s->flow_h[f];
+        int po = s->slot_po[m->flows[f].rate];
+        if (po >= 0) {
+            /* This origin's rate: no way out where it is 0. */
+            double r = s->oval[(size_t)po * (size_t)s->n_o + (size_t)m->links[l].origin];
+            h = m->flows[f].hazard ? r : r >= 1 ? INFINITY : -log1p(-r);
+            if (!(r > 0))
+                continue;
+        }
         if (m->flows[f].forced)
             cc->forced = 1;
         act[k++] = l;
-        if (isinf(s->flow_h[f]))
+        s->link_h[l] = h;
+        if (isinf(h))
             n_inf++;
         else
-            H += s->flow_h[f];
+            H += h;
     }
     cc->n_active = k;
     if (k == 0)
@@ -298,10 +353,12 @@ static void rebuild_cell(demob_sim *s, int src)
          * those, in order. */
         int j = 0;
         for (int i = 0; i < k; i++)
-            if (isinf(s->flow_h[m->links[act[i]].flow]))
+            if (isinf(s->link_h[act[i]]))
                 act[j++] = act[i];
         cc->n_active = k = j;
         cc->p_leave = 1;
+        if (s->stochastic)
+            binomial_prepare(&cc->leave, 1);
         for (int i = 0; i < k; i++) {
             if (s->stochastic) {
                 if (i < k - 1) /* the last link takes the rest: no draw */
@@ -311,10 +368,10 @@ static void rebuild_cell(demob_sim *s, int src)
                 s->share[act[i]] = 1.0 / (double)k;
         }
     } else {
-        cc->p_leave = -expm1(-H);
+        set_leave(s, cc, H);
         double left = H;
         for (int i = 0; i < k; i++) {
-            double h = s->flow_h[m->links[act[i]].flow];
+            double h = s->link_h[act[i]];
             if (s->stochastic) {
                 if (i < k - 1)
                     binomial_prepare(&s->cond[act[i]], fmin(1.0, h / left));
@@ -324,8 +381,6 @@ static void rebuild_cell(demob_sim *s, int src)
             left -= h;
         }
     }
-    if (s->stochastic)
-        binomial_prepare(&cc->leave, cc->p_leave);
 }
 
 static void rebuild_dirty_cells(demob_sim *s)
@@ -399,6 +454,7 @@ int demob_sim_reset(demob_sim *s, long run, const double *values, demob_error *e
     rng_seed(&s->rng, m->seed, (uint64_t)run);
     for (int v = 0; v < m->n_values; v++)
         s->val[v] = m->values[v].def;
+    memset(s->oval, 0, (size_t)m->n_po * (size_t)s->n_o * sizeof(double));
     if (values)
         for (int v = 0; v < m->n_values; v++) {
             int rc = demob_model_check_value(m, v, values[v], err);
@@ -525,25 +581,55 @@ static inline void enter_cohort(demob_sim *s, int cell, int64_t ni, double nd, i
     }
 }
 
+/* The events of step t: first every value (an expression's on the stocks
+ * at the start of the step, before any event of the step has set
+ * anything), then the settings, in order. */
 static int apply_events(demob_sim *s, int t, demob_error *err)
 {
     const demob_model *m = s->m;
-    while (s->event_next < m->n_events && m->events[s->event_next].step <= t) {
-        const event_def *e = &m->events[s->event_next++];
-        if (e->step < t)
-            continue;
-        if (e->kind == EVENT_VALUE) {
-            int rc = demob_sim_set_value(s, e->index, e->value, err);
-            if (rc)
-                return rc;
-        } else {
+    while (s->event_next < m->n_events && m->events[s->event_next].step < t)
+        s->event_next++;
+    int first = s->event_next, rc;
+    while (s->event_next < m->n_events && m->events[s->event_next].step == t) {
+        const event_def *e = &m->events[s->event_next];
+        s->event_x[s->event_next++] = e->value;
+        if (e->kind == EVENT_VALUE && e->expr >= 0 &&
+            (rc = demob_sim_eval_expr(s, e->expr, t, &s->event_x[s->event_next - 1], err)))
+            return rc;
+    }
+    for (int i = first; i < s->event_next; i++) {
+        const event_def *e = &m->events[i];
+        if (e->kind == EVENT_FLOW) {
             demob_sim_set_flow_enabled(s, e->index, e->enabled);
+        } else if ((rc = demob_sim_set_value(s, e->index, s->event_x[i], err))) {
+            if (e->expr < 0)
+                return rc;
+            char msg[sizeof err->message];
+            snprintf(msg, sizeof msg, "%s", err->message);
+            const char *where = m->exprs[m->values[e->expr].expr].where;
+            return demob_error_set(err, DEMOB_EINPUT, "%s%sevent value at step %d, run %ld: %s", where,
+                                   *where ? ": " : "", t, s->run, msg);
         }
     }
     return 0;
 }
 
-/* Budgets receive their refill and the tranches due at step t. */
+int demob_sim_eval_expr(demob_sim *s, demob_value v, int t, double *out, demob_error *err)
+{
+    const demob_model *m = s->m;
+    if (v < 0 || v >= m->n_values || m->values[v].expr < 0)
+        return demob_error_set(err, DEMOB_EINPUT, "value %d is not an expression", v);
+    const expr_def *e = &m->exprs[m->values[v].expr];
+    double x = model_expr_eval(s, e, s->expr_stack, t, -1);
+    if (!isfinite(x)) {
+        int rc = model_expr_check(m, e, x, -1, t, s->run, err);
+        if (rc)
+            return rc;
+    }
+    *out = x;
+    return 0;
+}
+
 /* Refills and tranches, before the hook: a refill reads its value as the
  * step's events left it, whether a param or an expression (evaluated here
  * from the stocks at the start of the step), so a hook's change to what it
@@ -557,8 +643,8 @@ static int refill_budgets(demob_sim *s, int t, demob_error *err)
         if (ex < 0) {
             s->balance[b] += s->val[bd->refill];
         } else {
-            double x = model_expr_eval(s, &m->exprs[ex], s->expr_stack, t);
-            int rc = x >= 0 && !isinf(x) ? 0 : model_expr_check(m, &m->exprs[ex], x, t, s->run, err);
+            double x = model_expr_eval(s, &m->exprs[ex], s->expr_stack, t, -1);
+            int rc = x >= 0 && !isinf(x) ? 0 : model_expr_check(m, &m->exprs[ex], x, -1, t, s->run, err);
             if (rc)
                 return rc;
             s->balance[b] += x;
@@ -567,6 +653,31 @@ static int refill_budgets(demob_sim *s, int t, demob_error *err)
             if (bd->tranches[i].step == t)
                 s->balance[b] += bd->tranches[i].amount;
     }
+    return 0;
+}
+
+/* A per-origin expression, for each origin it is used for; a change marks
+ * the flows it gives the rate of dirty. */
+static int update_per_origin(demob_sim *s, const expr_def *e, int t, demob_error *err)
+{
+    double *ov = s->oval + (size_t)e->po * (size_t)s->n_o;
+    int changed = 0;
+    for (int j = 0; j < e->n_po_origins; j++) {
+        int o = e->po_origins[j];
+        double x = model_expr_eval(s, e, s->expr_stack, t, o);
+        if (s->stochastic && (e->roles & EXPR_ARRIVALS))
+            x = round(x);
+        if (!(x >= 0 && x <= 1) || isinf(x)) {
+            int rc = model_expr_check(s->m, e, x, o, t, s->run, err);
+            if (rc)
+                return rc;
+        }
+        changed |= ov[o] != x;
+        ov[o] = x;
+    }
+    if (changed)
+        for (int k = 0; k < s->value_n_flows[e->slot]; k++)
+            mark_flow_dirty(s, s->value_flows[e->slot][k]);
     return 0;
 }
 
@@ -580,14 +691,22 @@ static int update_exprs(demob_sim *s, int t, demob_error *err)
     const demob_model *m = s->m;
     for (int i = 0; i < m->n_exprs; i++) {
         const expr_def *e = &m->exprs[i];
+        if (e->roles == EXPR_EVENT)
+            continue;   /* evaluated when its event fires */
+        if (e->per_origin) {
+            int rc = update_per_origin(s, e, t, err);
+            if (rc)
+                return rc;
+            continue;
+        }
         if (!e->dynamic && s->expr_seen[i] == s->val_epoch)
             continue;   /* params and numbers only, none changed */
         s->expr_seen[i] = s->val_epoch;
-        double x = model_expr_eval(s, e, s->expr_stack, t);
+        double x = model_expr_eval(s, e, s->expr_stack, t, -1);
         if (s->stochastic && (e->roles & EXPR_ARRIVALS))
             x = round(x);   /* whole people */
         if (!(x >= 0 && x <= 1) || isinf(x)) {
-            int rc = model_expr_check(m, e, x, t, s->run, err);
+            int rc = model_expr_check(m, e, x, -1, t, s->run, err);
             if (rc)
                 return rc;
         }
@@ -606,7 +725,7 @@ static int add_model_arrivals(demob_sim *s, int t, demob_error *err)
     const demob_model *m = s->m;
     for (int i = 0; i < m->n_arrivals; i++) {
         const arrivals_def *a = &m->arrivals[i];
-        double x = a->per_step ? (t <= a->n ? a->per_step[t - 1] : 0) : s->val[a->constant];
+        double x = a->per_step ? (t <= a->n ? a->per_step[t - 1] : 0) : slot_at(s, a->constant, a->origin);
         if (x == 0)
             continue;
         int rc = demob_sim_add_arrivals(s, a->origin, a->state, x, err);
@@ -996,19 +1115,22 @@ static void account_costs(demob_sim *s, int t)
     for (int i = 0; i < m->n_costs; i++) {
         const cost_def *c = &m->costs[i];
         double amount = s->val[c->amount];
-        if (amount == 0)
+        int po = s->slot_po[c->amount];   /* >= 0: an amount per origin */
+        if (amount == 0 && po < 0)
             continue;
         switch (c->kind) {
         case COST_STATE:
             for (int o = 0; o < s->n_o; o++)
                 if (c->applies[o])
-                    s->cost_step[o * s->n_cat + c->category] += amount * cell_count(s, o * s->n_s + c->target);
+                    s->cost_step[o * s->n_cat + c->category] +=
+                        (po < 0 ? amount : slot_at(s, c->amount, o)) * cell_count(s, o * s->n_s + c->target);
             break;
         case COST_FLOW:
             for (int o = 0; o < s->n_o; o++) {
                 int l = m->link_of[(size_t)c->target * (size_t)s->n_o + (size_t)o];
                 if (c->applies[o] && l >= 0)
-                    s->cost_step[o * s->n_cat + c->category] += amount * link_move(s, l);
+                    s->cost_step[o * s->n_cat + c->category] +=
+                        (po < 0 ? amount : slot_at(s, c->amount, o)) * link_move(s, l);
             }
             break;
         case COST_FIXED:
@@ -1078,17 +1200,19 @@ int demob_sim_step(demob_sim *s, demob_error *err)
     if (s->t >= m->steps)
         return demob_error_set(err, DEMOB_ERUN, "run %ld: no step after the last one (%d)", s->run, m->steps);
     int t = s->t + 1, rc;
-    release_cohorts(s, t);
-    if ((rc = apply_events(s, t, err)))
+    const unsigned uses = m->step_uses;
+    if (uses & STEP_COHORTS)
+        release_cohorts(s, t);
+    if ((uses & STEP_EVENTS) && (rc = apply_events(s, t, err)))
         return rc;
-    if ((rc = refill_budgets(s, t, err)))
+    if ((uses & STEP_BUDGETS) && (rc = refill_budgets(s, t, err)))
         return rc;
     clear_arrivals(s);
     if (s->hook && (rc = s->hook(s->hook_ud, s, t, err)))
         return rc;
     if (m->n_exprs && (rc = update_exprs(s, t, err)))
         return rc;
-    if ((rc = add_model_arrivals(s, t, err)))
+    if ((uses & STEP_ARRIVALS) && (rc = add_model_arrivals(s, t, err)))
         return rc;
     double arrived = settle_arrivals(s, t);
     s->arrived_cum += arrived;
@@ -1121,11 +1245,15 @@ int demob_sim_step(demob_sim *s, demob_error *err)
         draw_departures_d(s);
         memcpy(s->move_d, s->want_d, (size_t)s->n_links * sizeof(double));
     }
-    apply_capacities(s);
-    apply_budgets(s);
-    apply_ceilings_and_syncs(s);
+    if (uses & STEP_CAPS)
+        apply_capacities(s);
+    if (uses & STEP_BUDGETS)
+        apply_budgets(s);
+    if (uses & STEP_LIMITS)
+        apply_ceilings_and_syncs(s);
     apply_moves(s, t);
-    account_costs(s, t);
+    if (uses & STEP_COSTS)
+        account_costs(s, t);
 
     /* People are conserved: the total changes only by arrivals. Stochastic
      * counts are compared exactly, in integers (doubles lose units above

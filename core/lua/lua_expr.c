@@ -1,7 +1,7 @@
 /* lua_expr.c - expressions written with Lua operators: the "demob.expr"
  * userdata (a postfix program whose names of states, origins and flows are
  * resolved when the model is built), the arithmetic metamethods it and
- * params share, the global functions total, stock, cumulative, moved,
+ * params share, the global functions total, stock, own, cumulative, moved,
  * step, min, max, exp, log, sqrt, abs, clamp, ifelse, lt, le, gt, ge, eq,
  * and the compilation into an engine expression slot (include/demob.h). */
 #include <math.h>
@@ -277,6 +277,15 @@ static int f_stock(lua_State *L)
     return 1;
 }
 
+/* own "state": the stock of the state in the origin the value is used for. */
+static int f_own(lua_State *L)
+{
+    if (lua_gettop(L) != 1)
+        luaL_error(L, "own: needs a state (got %d arguments)", lua_gettop(L));
+    push_leaf(L, DEMOB_X_OWN, name_arg(L, 1, "own", "the state"), NULL);
+    return 1;
+}
+
 static int f_cumulative(lua_State *L)
 {
     push_leaf(L, DEMOB_X_CUMULATIVE, name_arg(L, 1, "cumulative", "the flow"), NULL);
@@ -318,6 +327,13 @@ void lua_expr_prog_free(struct lua_expr_prog *p)
 demob_value lua_expr_slot(lua_State *L, int idx, const char *decl, const char *field)
 {
     struct scenario *sc = lua_scenario_of(L);
+    if (luaL_testudata(L, idx, LUA_PARAM_META)) {
+        /* A param alone, as an expression. */
+        push_operand(L, idx, decl);
+        demob_value v = lua_expr_slot(L, -1, decl, field);
+        lua_pop(L, 1);
+        return v;
+    }
     lx *e = luaL_checkudata(L, idx, LUA_EXPR_META);
     idx = lua_absindex(L, idx);
     lua_pushfstring(L, "%s %s", decl, field);
@@ -380,11 +396,12 @@ int lua_expr_resolve(struct scenario *sc, const pending *p, demob_error *err)
         x->a = d->slot;
         switch (d->op) {
         case DEMOB_X_TOTAL:
-        case DEMOB_X_STOCK: {
+        case DEMOB_X_STOCK:
+        case DEMOB_X_OWN: {
             x->a = demob_model_find_state(m, n1);
             if (x->a < 0) {
                 rc = demob_error_set(err, DEMOB_EINPUT, "%s%s: %s: unknown state '%s'", p->where, p->name,
-                                     d->op == DEMOB_X_TOTAL ? "total" : "stock", n1);
+                                     d->op == DEMOB_X_TOTAL ? "total" : d->op == DEMOB_X_OWN ? "own" : "stock", n1);
                 break;
             }
             if (!n2)
@@ -432,7 +449,7 @@ void lua_expr_register(lua_State *L)
     static const luaL_Reg fns[] = {
         { "abs", f_abs }, { "clamp", f_clamp }, { "cumulative", f_cumulative }, { "eq", f_eq },
         { "exp", f_exp }, { "ge", f_ge }, { "gt", f_gt }, { "ifelse", f_ifelse }, { "le", f_le },
-        { "log", f_log }, { "lt", f_lt }, { "max", f_max }, { "min", f_min }, { "moved", f_moved },
+        { "log", f_log }, { "lt", f_lt }, { "max", f_max }, { "min", f_min }, { "moved", f_moved }, { "own", f_own },
         { "sqrt", f_sqrt }, { "step", f_step }, { "stock", f_stock }, { "total", f_total },
         { NULL, NULL },
     };

@@ -16,16 +16,22 @@
 
 void lua_hooks_apply(lua_State *L, struct scenario *sc, demob_sim *sim, const ev_action *a, int n)
 {
-    (void)sc;
+    /* Every value first, on the stocks at the start of the step, then
+     * the settings: the order of the actions does not change the values. */
+    double *x = lua_newuserdatauv(L, (size_t)n * sizeof *x + 1, 0);
+    demob_error err;
     for (int i = 0; i < n; i++) {
-        if (a[i].is_flow) {
-            demob_sim_set_flow_enabled(sim, a[i].index, a[i].v != 0);
-            continue;
-        }
-        demob_error err;
-        if (demob_sim_set_value(sim, a[i].index, a[i].v, &err))
+        x[i] = a[i].v;
+        if (!a[i].is_flow && a[i].expr >= 0 && demob_sim_eval_expr(sim, a[i].expr, sc->call_step, &x[i], &err))
             luaL_error(L, "event: %s", err.message);
     }
+    for (int i = 0; i < n; i++) {
+        if (a[i].is_flow)
+            demob_sim_set_flow_enabled(sim, a[i].index, a[i].v != 0);
+        else if (demob_sim_set_value(sim, a[i].index, x[i], &err))
+            luaL_error(L, "event: %s", err.message);
+    }
+    lua_pop(L, 1);
 }
 
 /* Notices the start of a new run (a different sim or run, or a step that

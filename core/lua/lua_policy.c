@@ -241,6 +241,26 @@ static int decl_sync(lua_State *L)
 
 /* --------------------------------------------------------------- event */
 
+/* The value at the top of the stack for field `what` (as "set.x"): an
+ * expression (or a param) gives its expression slot, evaluated when the
+ * event fires; a number (a boolean, when bools) is stored in *x and
+ * gives -1. */
+static int event_value(lua_State *L, const char *what, int bools, double *x)
+{
+    *x = 0;
+    if (lua_expr_is(L, -1) || luaL_testudata(L, -1, LUA_PARAM_META)) {
+        demob_error err;
+        demob_value v = lua_expr_slot(L, -1, "event", what);
+        lua_args_model(L, demob_model_expr_for_event(lua_scenario_of(L)->model, v, &err), &err, "event");
+        return v;
+    }
+    if (bools && lua_type(L, -1) == LUA_TBOOLEAN)
+        *x = lua_toboolean(L, -1);
+    else
+        *x = lua_args_number(L, -1, "event", what);
+    return -1;
+}
+
 /* Collects the actions of an event table into sc->actions (from index
  * first); returns how many. */
 static int event_actions(lua_State *L, struct scenario *sc)
@@ -256,20 +276,15 @@ static int event_actions(lua_State *L, struct scenario *sc)
             lua_rawgeti(L, -1, i);
             const char *name = lua_tostring(L, -1);
             demob_value v = lua_args_param(L, name, "event: set");
-            lua_getfield(L, -3, name);
+            lua_pushfstring(L, "set.%s", name);
+            lua_getfield(L, -4, name);
             double x;
-            if (lua_type(L, -1) == LUA_TBOOLEAN) {
-                x = lua_toboolean(L, -1);
-            } else {
-                lua_pushfstring(L, "set.%s", name);
-                x = lua_args_number(L, -2, "event", lua_tostring(L, -1));
-                lua_pop(L, 1);
-            }
+            int ex = event_value(L, lua_tostring(L, -2), 1, &x);
             if (isinf(x))
                 luaL_error(L, "event: set.%s must be a finite number", name);
             lua_args_grow(L, &sc->actions, &sc->cap_act, sc->n_act, sizeof *sc->actions);
-            sc->actions[sc->n_act++] = (ev_action){ 0, v, x };
-            lua_pop(L, 2);
+            sc->actions[sc->n_act++] = (ev_action){ 0, v, x, ex };
+            lua_pop(L, 3);
         }
         lua_pop(L, 1);
     }
@@ -283,7 +298,7 @@ static int event_actions(lua_State *L, struct scenario *sc)
                 lua_rawgeti(L, -1, i);
                 int f = lua_args_flow(L, lua_tostring(L, -1), "event", switches[k]);
                 lua_args_grow(L, &sc->actions, &sc->cap_act, sc->n_act, sizeof *sc->actions);
-                sc->actions[sc->n_act++] = (ev_action){ 1, f, k == 0 };
+                sc->actions[sc->n_act++] = (ev_action){ 1, f, k == 0, -1 };
                 lua_pop(L, 1);
             }
             lua_pop(L, 1);
@@ -302,13 +317,17 @@ static int event_actions(lua_State *L, struct scenario *sc)
             if (c < 0)
                 luaL_error(L, "event: unknown capacity '%s' (known: %s)", name,
                            lua_args_push_known(L, KNOWN_CAPACITIES));
-            lua_getfield(L, -3, name);
-            double x = lua_args_number(L, -1, "event", "capacity value");
+            lua_pushfstring(L, "capacity.%s", name);
+            lua_getfield(L, -4, name);
+            double x;
+            int ex = event_value(L, lua_tostring(L, -2), 0, &x);
             if (x < 0 || isinf(x))
                 luaL_error(L, "event: capacity.%s must be a finite number >= 0 (got %s)", name, lua_args_num(L, x));
+            if (demob_model_value_is_expr(m, demob_model_capacity_value(m, c)))
+                luaL_error(L, "event: capacity '%s' is given by an expression; an event cannot set it", name);
             lua_args_grow(L, &sc->actions, &sc->cap_act, sc->n_act, sizeof *sc->actions);
-            sc->actions[sc->n_act++] = (ev_action){ 0, demob_model_capacity_value(m, c), x };
-            lua_pop(L, 2);
+            sc->actions[sc->n_act++] = (ev_action){ 0, demob_model_capacity_value(m, c), x, ex };
+            lua_pop(L, 3);
         }
         lua_pop(L, 1);
     }
@@ -322,22 +341,26 @@ static int event_actions(lua_State *L, struct scenario *sc)
             lua_rawgeti(L, -1, i);
             const char *name = lua_tostring(L, -1);
             int s = lua_args_state(L, name, "event", "ceiling");
-            lua_getfield(L, -3, name);
-            double x = lua_args_number(L, -1, "event", "ceiling value");
+            lua_pushfstring(L, "ceiling.%s", name);
+            lua_getfield(L, -4, name);
+            double x;
+            int ex = event_value(L, lua_tostring(L, -2), 0, &x);
             if (x < 0 || isinf(x))
                 luaL_error(L, "event: ceiling.%s must be a finite number >= 0 (got %s)", name, lua_args_num(L, x));
             int found = 0;
             for (int k = 0; k < demob_model_n_ceilings(m); k++) {
                 if (demob_model_ceiling_state(m, k) != s)
                     continue;
+                if (demob_model_value_is_expr(m, demob_model_ceiling_value(m, k)))
+                    luaL_error(L, "event: the ceiling of '%s' is given by an expression; an event cannot set it", name);
                 lua_args_grow(L, &sc->actions, &sc->cap_act, sc->n_act, sizeof *sc->actions);
-                sc->actions[sc->n_act++] = (ev_action){ 0, demob_model_ceiling_value(m, k), x };
+                sc->actions[sc->n_act++] = (ev_action){ 0, demob_model_ceiling_value(m, k), x, ex };
                 found++;
             }
             if (!found)
                 luaL_error(L, "event: state '%s' has no ceiling (declare one with state { \"%s\", ceiling = ... })",
                            name, name);
-            lua_pop(L, 2);
+            lua_pop(L, 3);
         }
         lua_pop(L, 1);
     }
@@ -378,7 +401,7 @@ static int decl_event(lua_State *L)
             ev_action a = sc->actions[i];
             pending *p = lua_args_pend(L, a.is_flow ? PEND_EVENT_FLOW : PEND_EVENT_VALUE, NULL);
             p->b = at;
-            p->a = a.index;
+            p->a = a.is_flow ? a.index : a.expr;
             p->slot = a.index;
             p->x = a.v;
         }

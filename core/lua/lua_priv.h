@@ -93,6 +93,8 @@ typedef struct ev_action {
     int is_flow;      /* 0: set value slot `index` to v; 1: switch flow */
     int index;
     double v;
+    int expr;         /* is_flow 0: expression slot giving v when the event
+                       * fires, or -1 */
 } ev_action;
 
 typedef struct pred_event {

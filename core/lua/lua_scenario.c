@@ -250,7 +250,8 @@ static int resolve_pending(scenario *sc, const pending *p, demob_error *err)
         if (p->b < 1 || p->b > steps)
             return fail_at(sc, err, p->where, "event: at = %d is outside the run (steps 1..%d)", p->b, steps);
         /* The value is checked here, where the script line is known. */
-        if ((p->kind == PEND_EVENT_VALUE ? demob_model_check_value(m, p->slot, p->x, &e) < 0 ||
+        if ((p->kind == PEND_EVENT_VALUE && p->a >= 0 ? demob_model_event_set_expr(m, p->b, p->slot, p->a, &e) < 0
+             : p->kind == PEND_EVENT_VALUE ? demob_model_check_value(m, p->slot, p->x, &e) < 0 ||
                                                demob_model_event_set_value(m, p->b, p->slot, p->x, &e) < 0
                                          : demob_model_event_set_flow(m, p->b, p->a, p->x != 0, &e) < 0))
             return fail_at(sc, err, p->where, "event: %s", e.message);

@@ -30,6 +30,16 @@ awk 'BEGIN { T = 180; L = 0; dt = 0.125
         printf "%d,cup,%.17g\n%d,lost,%.17g\n", t, T, t, L
         loss = dt * (T - 70) / 10; T -= loss; L += loss } }' | compare "$T/tea/populations.csv" || fail "teacup differs from Euler"
 
+# same_runs A B SAVE WHAT: runs scenarios A and B (in $T) saving SAVE and
+# fails naming WHAT unless every saved file is byte-identical.
+same_runs() {
+    "$DEMOB" run "$T/$1.lua" -o "$T/$1" --quiet --save "$3" || fail "$1 did not run"
+    "$DEMOB" run "$T/$2.lua" -o "$T/$2" --quiet --save "$3" || fail "$2 did not run"
+    for f in $(printf '%s' "$3" | tr , ' '); do
+        cmp -s "$T/$1/$f.csv" "$T/$2/$f.csv" || fail "$4 differ in $f.csv"
+    done
+}
+
 # --------------------------------------------- expressions vs a hook
 cat > "$T/common.lua" <<'LUA'
 scenario { name = "sir", steps = 200, mode = "stochastic", runs = 50, seed = 7, states = { "S", "I", "R" } }
@@ -49,13 +59,9 @@ on_step(function(sim)
   sim:set("p_inf", 1 - math.exp(-(sim:get("beta") * sim:get("dt") * sim:total("I") / sim:get("N"))))
 end)
 LUA
-"$DEMOB" run "$T/sir_expr.lua" -o "$T/oe" --quiet --save populations,flows || fail "sir_expr did not run"
-"$DEMOB" run "$T/sir_hook.lua" -o "$T/oh" --quiet --save populations,flows || fail "sir_hook did not run"
-for f in populations.csv flows.csv; do
-    cmp -s "$T/oe/$f" "$T/oh/$f" || fail "expression and hook models differ in $f"
-done
+same_runs sir_expr sir_hook populations,flows "expression and hook models"
 "$DEMOB" run "$T/sir_expr.lua" -o "$T/oe2" --quiet --save populations -j 2 || fail "sir_expr -j 2"
-cmp -s "$T/oe/populations.csv" "$T/oe2/populations.csv" || fail "-j 2 changed the expression model's output"
+cmp -s "$T/sir_expr/populations.csv" "$T/oe2/populations.csv" || fail "-j 2 changed the expression model's output"
 
 # ------------------------------------------------------------- check
 expect 0 'sir_expr.lua:4: expression 1 - exp(-(((param "beta" * param "dt") * total "I") / param "N")) -- depends on: param beta, param dt, state I, param N' \
@@ -83,7 +89,98 @@ bad ifelse_nocond 'flow { from = "a", to = "b", rate = ifelse(total "a", 0.1, 0.
 bad ifelse_args 'flow { from = "a", to = "b", rate = ifelse(lt(total "a", 1), 0.1) }' "ifelse: needs 3 arguments"
 bad rate_and_hazard 'flow { from = "a", to = "b", rate = 0.1, hazard = 0.1 }' "flow: give rate or hazard, not both"
 bad hazard_negative 'flow { from = "a", to = "b", hazard = -1 }' "flow: hazard must be >= 0"
-bad event_value 'param { x = 1 } event { at = 2, set = { x = total "a" } }' "event: set.x must be a plain number here (an expression cannot be used)"
+bad event_state 'param { x = 1 } event { at = 2, set = { x = total "nope" } }' "event set.x: total: unknown state 'nope'"
+bad event_string 'param { x = 1 } event { at = 2, set = { x = param "x" * "y" } }' "expression: *: expected a number, a param or an expression (got string)"
+bad event_sets_expr 'capacity { "c", per_step = total "a" } event { at = 2, capacity = { c = 5 } }' "event: capacity 'c' is given by an expression; an event cannot set it"
+bad own_capacity 'capacity { "c", per_step = own "a" } flow { from = "a", to = "b", rate = 0.5, capacity = "c" }' "own: a capacity, ceiling, budget, fixed cost or event value has no origin"
+bad own_event 'param { x = 1 } event { at = 2, set = { x = own "a" } }' "own: a capacity, ceiling, budget, fixed cost or event value has no origin"
+bad own_state 'flow { from = "a", to = "b", rate = own "zz" }' "flow rate: own: unknown state 'zz'"
+bad event_when_flow 'param { x = 1 } event { when = function() return true end, set = { x = moved "f" } }' "event set.x: moved: unknown flow 'f'"
+
+# ------------------------------------------------------ event values
+# Evaluated once, when the event fires, on the stocks at the start of that
+# step: r = 0.001 * 190 = 0.19 from step 3 on (not 0.3439 at step 4).
+cat > "$T/ev.lua" <<'LUA'
+scenario { name = "ev", steps = 4, states = { "a", "b" } }
+origin { "X", a = 1000 }
+param { r = 0.1 }
+flow { from = "a", to = "b", rate = param "r" }
+event { at = 3, set = { r = 0.001 * total "b" } }
+LUA
+"$DEMOB" run "$T/ev.lua" -o "$T/ev" --quiet || fail "ev.lua"
+grep -q '^1,3,,X,a,656.1$' "$T/ev/populations.csv" && grep -q '^1,4,,X,a,531.441$' "$T/ev/populations.csv" ||
+    fail "event value: a is not 810 * 0.81 = 656.1, then 531.441"
+sed 's/at = 3/when = function(sim, t) return t == 3 end/' "$T/ev.lua" > "$T/ev_when.lua"
+"$DEMOB" run "$T/ev_when.lua" -o "$T/ev_when" --quiet || fail "ev_when.lua"
+cmp -s "$T/ev/populations.csv" "$T/ev_when/populations.csv" || fail "a predicate event's expression differs from a timed one's"
+# Stochastic; the values of one event are all computed before any is set:
+# q = p * 10 / 10 = 1 reads p = 1, not the p = 0.5 * q (= 0) set with it.
+cat > "$T/evs.lua" <<'LUA'
+scenario { name = "evs", steps = 4, mode = "stochastic", runs = 3, states = { "a", "b", "c" } }
+origin { "X", a = 10 }
+param { p = 1 } param { q = 0 }
+flow { from = "a", to = "b", rate = param "p" }
+flow { from = "b", to = "c", rate = param "q" }
+event { at = 3, set = { p = 0.5 * param "q", q = param "p" * total "b" / 10 } }
+LUA
+"$DEMOB" run "$T/evs.lua" -o "$T/evs" --quiet --save populations || fail "evs.lua"
+[ "$(grep -c '^[123],2,,X,b,10$' "$T/evs/populations.csv")" = 3 ] &&
+    [ "$(grep -c '^[123],3,,X,c,10$' "$T/evs/populations.csv")" = 3 ] || fail "stochastic event value: c is not 10 at step 3"
+# A value the param cannot take stops the run naming the event's line.
+cat > "$T/evr.lua" <<'LUA'
+scenario { name = "evr", steps = 4, mode = "stochastic", runs = 3, states = { "a", "b" } }
+origin { "X", a = 10 }
+param { r = 0 }
+flow { from = "a", to = "b", rate = param "r" }
+event { at = 2, set = { r = 2 + total "b" } }
+LUA
+expect 2 "evr.lua:5: event value at step 2, run 1: flow 'a->b': rate param 'r' = 2 is outside [0, 1]" \
+    -- "$DEMOB" run "$T/evr.lua" -o "$T/evr" --quiet
+[ ! -e "$T/evr/populations.csv" ] || fail "evr: wrote output"
+sed -i 's/2 + total "b"/log(total "b" - 1)/' "$T/evr.lua"
+expect 2 "evr.lua:5: event value expression = nan at step 2, run 1 is not a number" \
+    -- "$DEMOB" run "$T/evr.lua" -o "$T/evr" --quiet
+
+# ------------------------------------------------ per origin: own "state"
+# Each origin's rate and arrivals from its own stocks. Step 1: X leaves at
+# 1000/2000 = 0.5, Y at 100/2000 = 0.05 (a = 500, 95). Step 2: X arrives
+# 500/10 = 50, leaves at 500/2000 = 0.25: a = 550 * 0.75 = 412.5; Y arrives
+# 0.5, leaves at 95/2000: a = 95.5 * 0.9525 = 90.96375.
+cat > "$T/own.lua" <<'LUA'
+scenario { name = "own", steps = 2, states = { "a", "b" } }
+origin { "X", a = 1000 }
+origin { "Y", a = 100 }
+flow { from = "a", to = "b", rate = own "a" / 2000 }
+arrivals { origin = "X", state = "a", per_step = own "b" / 10 }
+arrivals { origin = "Y", state = "a", per_step = own "b" / 10 }
+LUA
+"$DEMOB" run "$T/own.lua" -o "$T/own" --quiet || fail "own.lua"
+for want in 1,1,,X,a,500 1,1,,Y,a,95 1,2,,X,a,412.5 1,2,,Y,a,90.96375; do
+    grep -q "^$want\$" "$T/own/populations.csv" || fail "own: no row $want"
+done
+expect 0 'own.lua:4: expression own "a" / 2000 -- depends on: own state a (per origin)' -- "$DEMOB" check "$T/own.lua"
+# Stochastic: own "state" draws exactly as one flow and one cost per origin
+# reading stock(origin, state).
+cat > "$T/own_s.lua" <<'LUA'
+scenario { name = "own", steps = 30, mode = "stochastic", runs = 20, seed = 3, states = { "a", "b" } }
+origin { "X", a = 1000 }
+origin { "Y", a = 300 }
+flow { from = "a", to = "b", hazard = own "b" / 400 + 0.01 }
+cost { state = "b", per_person = 1 + own "a" / 1000, category = "upkeep" }
+LUA
+cat > "$T/own_t.lua" <<'LUA'
+scenario { name = "own", steps = 30, mode = "stochastic", runs = 20, seed = 3, states = { "a", "b" } }
+origin { "X", a = 1000 }
+origin { "Y", a = 300 }
+flow { from = "a", to = "b", origins = { "X" }, hazard = stock("X", "b") / 400 + 0.01 }
+flow { from = "a", to = "b", origins = { "Y" }, hazard = stock("Y", "b") / 400 + 0.01, name = "y" }
+cost { state = "b", origins = { "X" }, per_person = 1 + stock("X", "a") / 1000, category = "upkeep" }
+cost { state = "b", origins = { "Y" }, per_person = 1 + stock("Y", "a") / 1000, category = "upkeep" }
+LUA
+same_runs own_s own_t populations,costs "own and stock(origin, ...)"
+printf 'scenario { name = "own", steps = 3, states = { "a", "b" } }\norigin { "X", a = 1000 }\nflow { from = "a", to = "b", rate = own "a" / 500 }\n' > "$T/own_r.lua"
+expect 2 "own_r.lua:3: rate expression = 2 for origin 'X' at step 1, run 1 is outside [0, 1]" \
+    -- "$DEMOB" run "$T/own_r.lua" -o "$T/own_r" --quiet
 
 # Scripts cannot reach the metatables of params and expressions.
 cat > "$T/meta.lua" <<'LUA'
