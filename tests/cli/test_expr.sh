@@ -233,20 +233,25 @@ LUA
 "$DEMOB" run "$T/ceil.lua" -o "$T/ceil" --quiet || fail "a ceiling expression on an occupied state was refused"
 [ "$(awk -F, '$5 == "b" { printf "%s ", $6 }' "$T/ceil/populations.csv" 2>/dev/null)" = "50 60 80 100 " ] ||
     fail "ceiling expression: the stocks of b are not 50 60 80 100"
-# A value computed every step cannot be set: not by a hook, a `when` event
-# or a timed event (the value set would be lost at the next step).
-for how in 'on_step(function(sim, t) sim:capacity("c", 0) end)' \
-           'event { when = function(sim) return true end, capacity = { c = 5 } }' \
-           'event { at = 6, capacity = { c = 5 } }'; do
+# A value computed every step cannot be set: not by a hook (the run stops,
+# naming the expression's line), a `when` event or a timed event (refused at
+# the event's line).
+setx() {
     cat > "$T/setx.lua" <<LUA
 scenario { name = "setx", steps = 8, states = { "a", "b" } }
 origin { "X", a = 1000 }
 param { k = 100 }
 capacity { "c", per_step = param "k" + 0 * step() }
 flow { from = "a", to = "b", rate = 0.5, capacity = "c" }
-$how
+$1
 LUA
-    expect 2 "sets an expression (declared at $T/setx.lua:4), computed every step" -- \
+}
+setx 'on_step(function(sim, t) sim:capacity("c", 0) end)'
+expect 2 "setx.lua:6: sim:capacity: it sets an expression (declared at $T/setx.lua:4), computed every step" -- \
+    "$DEMOB" run "$T/setx.lua" -o "$T/setx" --quiet
+for ev in 'event { when = function(sim) return true end, capacity = { c = 5 } }' 'event { at = 6, capacity = { c = 5 } }'; do
+    setx "$ev"
+    expect 2 "setx.lua:6: event: capacity 'c' is given by an expression; an event cannot set it" -- \
         "$DEMOB" run "$T/setx.lua" -o "$T/setx" --quiet
 done
 finish
