@@ -2,6 +2,7 @@
  * their constant parts, checking where they are read (roles, at freeze),
  * printing them (demob check) and evaluating them on a run's stocks (a
  * small stack machine, no allocation: the caller lends the stack). */
+#include <stdarg.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -499,7 +500,6 @@ static char *dup_printf(const char *fmt, ...)
 #endif
     ;
 
-#include <stdarg.h>
 static char *dup_printf(const char *fmt, ...)
 {
     va_list ap;
@@ -533,7 +533,7 @@ static void add_dep(char *deps, size_t n, const char *dep)
 {
     size_t len = strlen(dep);
     for (const char *q = deps; (q = strstr(q, dep)) != NULL; q += len)
-        if ((q == deps || q[-2] == ',') && (q[len] == ',' || q[len] == '\0'))
+        if ((q == deps || (q - deps >= 2 && q[-2] == ',')) && (q[len] == ',' || q[len] == '\0'))
             return;
     size_t used = strlen(deps);
     snprintf(deps + used, n - used, "%s%s", used ? ", " : "", dep);
