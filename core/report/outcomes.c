@@ -381,19 +381,30 @@ static int read_populations(reader *r, const char *path, demob_error *err)
     return rc < 0 ? rc : 0;
 }
 
-static int read_flows(reader *r, const char *path, demob_error *err)
+/* Opens a file of blocks (run, point) to stream: the reader's path and a
+ * fresh block table. NULL with err on failure. */
+static tidy_reader *start_blocks(reader *r, const char *path, tidy_kind kind, demob_error *err)
 {
-    tidy_reader *t = open_kind(path, TIDY_FLOWS, err);
+    tidy_reader *t = open_kind(path, kind, err);
     if (!t)
-        return err->status;
-    int rc = 0;
+        return NULL;
     r->path = path;
     keytab_free(r->blocks);
     r->blocks = keytab_new();
     if (!r->blocks) {
         tidy_close(t);
-        return oom(r, err);
+        oom(r, err);
+        return NULL;
     }
+    return t;
+}
+
+static int read_flows(reader *r, const char *path, demob_error *err)
+{
+    tidy_reader *t = start_blocks(r, path, TIDY_FLOWS, err);
+    if (!t)
+        return err->status;
+    int rc = 0;
     size_t want = strlen(r->o->return_state);
     tidy_row row;
     int have = 0;
@@ -532,17 +543,14 @@ static int cost_publish(reader *r, cost_acc *a, demob_error *err)
 
 static int read_costs(reader *r, const char *path, demob_error *err)
 {
-    tidy_reader *t = open_kind(path, TIDY_COSTS, err);
+    tidy_reader *t = start_blocks(r, path, TIDY_COSTS, err);
     if (!t)
         return err->status;
     int rc = 0;
-    r->path = path;
-    keytab_free(r->blocks);
-    r->blocks = keytab_new();
     cost_acc a;
     memset(&a, 0, sizeof a);
     a.cats = keytab_new();
-    if (!r->blocks || !a.cats)
+    if (!a.cats)
         rc = oom(r, err);
     tidy_row row;
     int have = 0;
