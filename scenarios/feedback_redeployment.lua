@@ -37,6 +37,7 @@ scenario {
   name = "Libya 2020 feedback", steps = 36, unit = "month", start = "2020-11",
   mode = "stochastic", runs = 200, seed = 2020, states = ddr.states,
 }
+report(ddr.report)
 
 -- Caseload estimates, keyed "origin/side".
 local est = {}

@@ -36,6 +36,11 @@ awk '/^## A scenario/{on=1} on && /^```lua/{f=1;next} f && /^```/{exit} f' READM
 for s in scenarios/*.lua; do
     "$DEMOB" check "$s" >/dev/null || fail "check $s"
     "$DEMOB" run "$s" --runs 3 -o "$T/all/$(basename "$s" .lua)" --quiet || fail "run $s"
+    # a DDR scenario tells the report its key outcomes
+    if grep -q 'ddr.states' "$s"; then
+        grep -q '"report": {"key_states"' "$T/all/$(basename "$s" .lua)/manifest.json" ||
+            fail "$s uses the DDR states but declares no report {} (report(ddr.report))"
+    fi
 done
 
 # --- bad input: exit 2 and a message naming file, line, field
