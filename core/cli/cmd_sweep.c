@@ -70,6 +70,7 @@ typedef struct sweep_ctx {
     output_plan run_plan;       /* what the runner formats (the quantiles
                                  * take the stocks, not text) */
     const manifest_report *report;  /* the scenario's report {} or NULL */
+    scenario *sc;                   /* the files it read go into the manifest */
 } sweep_ctx;
 
 static int fail(const demob_error *err)
@@ -768,7 +769,8 @@ static int write_manifest(sweep_ctx *c, const sweep_args *s, const char *dir, in
         manifest_json_string(&x, d->names[k]);
     }
     strbuf_puts(&x, "]}");
-    manifest_info info = {"sweep", s->a.sopt.path, c->m, c->local_jobs, argc, argv, x.data};
+    manifest_info info = {"sweep", s->a.sopt.path, c->m, c->local_jobs, argc, argv, x.data, NULL, 0};
+    info.n_inputs = scenario_inputs(c->sc, &info.inputs);
     int rc = x.failed ? demob_error_set(err, DEMOB_ERUN, "out of memory") : manifest_write_report(dir, &info, c->report, err);
     strbuf_free(&x);
     return rc;
@@ -864,6 +866,7 @@ int cmd_sweep(int argc, char **argv)
     sweep_ctx c;
     memset(&c, 0, sizeof c);
     c.report = scenario_report(sc);
+    c.sc = sc;
     c.jr.jfd = c.jr.scratch_fd = -1;
     for (int f = 0; f < SJ_MAX_FILES; f++)
         c.jr.fd[f] = -1;

@@ -15,6 +15,7 @@
 #include "util/csv_read.h"
 #include "util/csv_write.h"
 #include "lua_csv.h"
+#include "lua_priv.h"
 #include "util/strbuf.h"
 
 #define CSV_OUTDIR_KEY "demob.csv.outdir"
@@ -189,7 +190,9 @@ static int csv_read(lua_State *L)
     luaL_setmetatable(L, CSV_READER_META);
 
     demob_error err = {0};
-    b->r = csvr_open(path, &err);
+    size_t size;
+    const char *data = lua_input_read(L, path, given, &size);   /* listed in the manifest */
+    b->r = csvr_open_mem(path, data, size, &err);
     if (!b->r)
         return luaL_error(L, "%s", err.message);
     size_t ncols = csvr_ncols(b->r);

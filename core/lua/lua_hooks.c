@@ -136,6 +136,7 @@ static int hook_body(lua_State *L)
 static int call_lua(struct scenario *sc, demob_sim *sim, int step, int finish, demob_error *err)
 {
     lua_State *L = sc->L;
+    sc->hooks_called = 1;   /* no longer as loaded (lua_runner_hooks.c) */
     sc->call_sim = sim;
     sc->call_step = step;
     sc->call_finish = finish;

@@ -134,6 +134,18 @@ typedef struct lua_simref {
 #define LUA_NAME_KINDS 4
 #define LUA_NAME_MEMO 16
 
+/* The files a scenario read (lua_inputs.c), shared by the loads made from
+ * the first one. */
+typedef struct lua_input_store lua_input_store;
+
+/* The runner's context for a scenario with hooks (lua_runner_hooks.c):
+ * the load whose model the runs are built on, and the load whose Lua
+ * state the run under way uses (a fresh one per run, see there). */
+typedef struct lua_run_ctx {
+    struct scenario *base, *cur;
+    int stateless;             /* no run-time function can keep state    */
+} lua_run_ctx;
+
 struct scenario {
     lua_State *L;
     demob_model *model;
@@ -143,6 +155,11 @@ struct scenario {
     int trusted;
     const scenario_options *reload_opt; /* to load it again for a worker
                                  * (scenario_runner_hooks); the caller's */
+    lua_input_store *inputs;   /* the files read (lua_inputs.c)          */
+    int owns_inputs;           /* 0: a reload's, borrowed from the first */
+    int hooks_called;          /* Lua ran since the load (lua_hooks.c):
+                                * the state is no longer as loaded       */
+    lua_run_ctx run_ctx;       /* when it runs with hooks: its context   */
     double load_seconds, hook_seconds;
     long long load_instructions, hook_instructions;
 
@@ -197,6 +214,34 @@ struct scenario {
     const char *name_memo_key[LUA_NAME_KINDS][LUA_NAME_MEMO];
     int name_memo_index[LUA_NAME_KINDS][LUA_NAME_MEMO];
 };
+
+/* scenario_load, reading every file through `shared` (the store of the
+ * first load of the same scenario) when it is not NULL. */
+struct scenario *lua_scenario_load(const scenario_options *opt, lua_input_store *shared, demob_error *err);
+
+/* Frees the run's load of run_ctx (lua_runner_hooks.c). */
+void lua_run_ctx_free(struct scenario *sc);
+
+/* ------------------------------------------------------------- inputs */
+
+/* Files larger than max_bytes are refused. */
+lua_input_store *lua_inputs_new(size_t max_bytes);
+void lua_inputs_free(lua_input_store *s);
+/* The bytes of the file at path (opened as given), read from disk the
+ * first time and kept (NUL-terminated, never moved) until the store goes;
+ * name is how the manifest lists it. Thread-safe. */
+int lua_inputs_read(lua_input_store *s, const char *path, const char *name, const char **data, size_t *size,
+                    demob_error *err);
+/* A sorted view of the files read (the script first); owned by s, valid
+ * until the next call. */
+int lua_inputs_list(lua_input_store *s, const manifest_input **out);
+/* Makes the store the one lua_input_read uses in L. */
+void lua_inputs_attach(lua_State *L, lua_input_store *s);
+/* lua_inputs_read for code running in L (raises on failure); in a state
+ * without a store, reads the file (the bytes then live until the next
+ * call). THE way for a script's file to reach the manifest: every file a
+ * scenario reads goes through here (or scenario_input_read). */
+const char *lua_input_read(lua_State *L, const char *path, const char *name, size_t *size);
 
 /* The scenario a Lua state belongs to (kept in the state's extra space). */
 struct scenario *lua_scenario_of(lua_State *L);

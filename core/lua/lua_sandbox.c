@@ -353,13 +353,18 @@ static int sb_require(lua_State *L)
         if (!load_embedded(L, name)) {
             struct scenario *sc = lua_scenario_of(L);
             const char *path = lua_pushfstring(L, "%s/%s.lua", sc->dir, name);
-            FILE *f = fopen(path, "r");
-            if (!f)
+            const char *file = path + strlen(sc->dir) + 1;
+            const char *src = NULL;
+            size_t size = 0;
+            demob_error e = {0};
+            /* Read once and listed in the manifest (lua_inputs.c). */
+            if (lua_inputs_read(sc->inputs, path, file, &src, &size, &e) != 0)
                 return luaL_error(L, "require: module '%s' not found (not in scripts/, no file '%s')", name,
                                   path);
-            fclose(f);
-            if (luaL_loadfilex(L, path, "t") != LUA_OK)
+            lua_pushfstring(L, "@%s", path);
+            if (luaL_loadbufferx(L, src, size, lua_tostring(L, -1), "t") != LUA_OK)
                 return lua_error(L);
+            lua_remove(L, -2);
             lua_remove(L, -2);
         }
     }

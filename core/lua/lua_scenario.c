@@ -300,13 +300,35 @@ static int load_main(lua_State *L)
     lua_csv_set_base_dir(L, sc->dir);
     lua_csv_set_output_dir(L, opt->output_dir);
     lua_csv_confine_reads(L, !sc->trusted);
-    if (luaL_loadfilex(L, sc->path, sc->trusted ? NULL : "t") != LUA_OK)
+    lua_inputs_attach(L, sc->inputs);
+    size_t size;
+    const char *name = strrchr(sc->path, '/');
+    const char *src = lua_input_read(L, sc->path, name ? name + 1 : sc->path, &size);
+    /* As luaL_loadfilex: a UTF-8 BOM and a first line starting with '#'
+     * are skipped (the line's end is kept, so line numbers stay). */
+    if (size >= 3 && memcmp(src, "\xEF\xBB\xBF", 3) == 0) {
+        src += 3;
+        size -= 3;
+    }
+    if (size > 0 && src[0] == '#') {
+        const char *nl = memchr(src, '\n', size);
+        size -= nl ? (size_t)(nl - src) : size;
+        src = nl ? nl : src + size;
+    }
+    lua_pushfstring(L, "@%s", sc->path);
+    if (luaL_loadbufferx(L, src, size, lua_tostring(L, -1), sc->trusted ? NULL : "t") != LUA_OK)
         return lua_error(L);
+    lua_remove(L, -2);
     lua_call(L, 0, 0);
     return 0;
 }
 
 scenario *scenario_load(const scenario_options *opt, demob_error *err)
+{
+    return lua_scenario_load(opt, NULL, err);
+}
+
+scenario *lua_scenario_load(const scenario_options *opt, lua_input_store *shared, demob_error *err)
 {
     if (!opt || !opt->path || !*opt->path) {
         demob_error_set(err, DEMOB_EINPUT, "no scenario file given");
@@ -323,7 +345,9 @@ scenario *scenario_load(const scenario_options *opt, demob_error *err)
     sc->path = strdup(opt->path);
     sc->dir = dir_of(opt->path);
     sc->model = demob_model_new();
-    if (!sc->path || !sc->dir || !sc->model) {
+    sc->owns_inputs = shared == NULL;
+    sc->inputs = shared ? shared : lua_inputs_new(opt->memory_limit > 0 ? opt->memory_limit : LUA_DEFAULT_MEMORY);
+    if (!sc->path || !sc->dir || !sc->model || !sc->inputs) {
         demob_error_set(err, DEMOB_ERUN, "out of memory");
         goto fail;
     }
@@ -394,6 +418,7 @@ void scenario_free(scenario *sc)
 {
     if (!sc)
         return;
+    lua_run_ctx_free(sc);
     if (sc->L)
         lua_sandbox_close(sc);
     for (int i = 0; i < sc->n_pend; i++) {
@@ -418,6 +443,8 @@ void scenario_free(scenario *sc)
     free(sc->fired);
     free(sc->scratch);
     demob_model_free(sc->model);
+    if (sc->owns_inputs)
+        lua_inputs_free(sc->inputs);
     free(sc->path);
     free(sc->dir);
     free(sc);

@@ -439,7 +439,8 @@ static int sim_binomial(lua_State *L)
 
 /* ---------------------------------------------------------- metatable */
 
-/* sim.t and sim.run are fields; everything else is a method. */
+/* sim.t, sim.run and sim.memo (the run's own table, empty at its first
+ * step) are fields; everything else is a method. */
 static int sim_index(lua_State *L)
 {
     /* Methods first (every sim:total or sim:set looks one up), without a
@@ -449,6 +450,17 @@ static int sim_index(lua_State *L)
         return 1;
     lua_simref *r = luaL_checkudata(L, 1, LUA_SIM_META);
     const char *key = lua_tostring(L, 2);
+    if (key && strcmp(key, "memo") == 0) {
+        /* The run's own table: a new sim object per run, so a new memo. */
+        tosim(L);
+        if (lua_getiuservalue(L, 1, 1) != LUA_TTABLE) {
+            lua_pop(L, 1);
+            lua_newtable(L);
+            lua_pushvalue(L, -1);
+            lua_setiuservalue(L, 1, 1);
+        }
+        return 1;
+    }
     if (key && (strcmp(key, "t") == 0 || strcmp(key, "run") == 0)) {
         tosim(L);
         if (key[0] == 't')
@@ -520,7 +532,7 @@ void lua_sim_register(lua_State *L)
 
 lua_simref *lua_sim_push(lua_State *L, struct scenario *sc)
 {
-    lua_simref *r = lua_newuserdatauv(L, sizeof *r, 0);
+    lua_simref *r = lua_newuserdatauv(L, sizeof *r, 1);   /* 1: sim.memo */
     r->sc = sc;
     r->sim = NULL;
     r->step = 0;

@@ -337,7 +337,9 @@ static void read_points(lua_State *L, int t, struct scenario *sc, sweep_spec *ou
     if (lua_type(L, t) == LUA_TSTRING) {
         const char *p = lua_tostring(L, t);
         const char *path = p[0] == '/' || !sc->dir ? p : lua_pushfstring(L, "%s/%s", sc->dir, p);
-        raise_spec(L, sweep_points_read_csv(out, path, &err), &err);
+        size_t size;
+        const char *data = lua_input_read(L, path, p, &size);   /* listed in the manifest */
+        raise_spec(L, sweep_points_read_mem(out, path, data, size, &err), &err);
         return;
     }
     if (lua_type(L, t) != LUA_TTABLE)

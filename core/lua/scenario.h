@@ -78,4 +78,17 @@ int scenario_sweep_spec(scenario *sc, struct sweep_spec *out, demob_error *err);
 struct manifest_report;
 const struct manifest_report *scenario_report(const scenario *sc);
 
+/* Every file the scenario read so far (the script, modules found through
+ * require, csv.read files, a points file, ...), for the manifest: the
+ * script first, then by name. Owned by sc, valid until the next call. */
+struct manifest_input;
+int scenario_inputs(scenario *sc, const struct manifest_input **out);
+/* Reads a file for the scenario and lists it among its inputs: the one
+ * function through which any file a scenario depends on is read (name:
+ * as the manifest shows it, relative to the scenario's folder). Loads
+ * made for worker threads and runs get the bytes the first load read.
+ * *data is NUL-terminated and lives as long as sc. */
+int scenario_input_read(scenario *sc, const char *path, const char *name, const char **data, size_t *size,
+                        demob_error *err);
+
 #endif

@@ -129,7 +129,9 @@ static int run_job(shared *sh, void *ctx, demob_sim *sim, slot *sl, demob_error 
         bufs[f] = c->plan.want[f] ? &sl->bufs[f] : NULL;
         series |= f != OUT_SUMMARY && bufs[f];
     }
-    int rc = demob_sim_reset(sim, sl->desc.run, sl->desc.values, err);
+    int rc = h->fresh ? h->fresh(ctx, err) : 0;
+    if (rc == 0)
+        rc = demob_sim_reset(sim, sl->desc.run, sl->desc.values, err);
     if (rc)
         return rc;
     if (h->attach)

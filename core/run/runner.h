@@ -54,6 +54,11 @@ typedef struct runner_hooks {
      * context: equal to `model`, or open_worker should have failed). */
     const demob_model *(*model_of)(void *ctx);
     void (*close_worker)(void *ctx);
+    /* Before each run, on the thread that runs it: makes ctx as freshly
+     * opened, so that nothing a run leaves in a context (a script's
+     * variables) reaches another run, whatever the worker or the order:
+     * the runner's isolation guarantee. Non-zero stops everything. */
+    int (*fresh)(void *ctx, demob_error *err);
     /* After a run is reset, before its first step. */
     void (*attach)(void *ctx, demob_sim *sim);
     /* After a run's last step; non-zero stops everything with err. */

@@ -514,9 +514,9 @@ int sweep_parse_sampled(sweep_spec *s, const char *opt, sweep_factor_kind kind, 
     return rc;
 }
 
-int sweep_points_read_csv(sweep_spec *s, const char *path, demob_error *err)
+/* The points of reader r (closed here); path names it in messages. */
+static int points_from(sweep_spec *s, csv_reader *r, const char *path, demob_error *err)
 {
-    csv_reader *r = csvr_open(path, err);
     if (!r)
         return err && err->status ? err->status : DEMOB_EINPUT;
     size_t nc = csvr_ncols(r);
@@ -574,6 +574,16 @@ done:
     free(vals);
     csvr_close(r);
     return rc;
+}
+
+int sweep_points_read_csv(sweep_spec *s, const char *path, demob_error *err)
+{
+    return points_from(s, csvr_open(path, err), path, err);
+}
+
+int sweep_points_read_mem(sweep_spec *s, const char *path, const char *data, size_t len, demob_error *err)
+{
+    return points_from(s, csvr_open_mem(path, data, len, err), path, err);
 }
 
 /* ------------------------------------------------------ distributions */

@@ -115,6 +115,8 @@ void sweep_dist_free(sweep_dist *d);
  * optional "point" column is ignored), one row per point, every cell a
  * number. Errors name path:line:column. */
 int sweep_points_read_csv(sweep_spec *s, const char *path, demob_error *err);
+/* The same from the file's bytes (read by the caller; path names it). */
+int sweep_points_read_mem(sweep_spec *s, const char *path, const char *data, size_t len, demob_error *err);
 
 /* The value of the distribution at probability u in (0, 1) (its inverse
  * cumulative distribution function). */

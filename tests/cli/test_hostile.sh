@@ -287,7 +287,7 @@ on_step(function(sim, t) end)
 EOF
 for j in 1 2; do
     rm -rf "$T/mov"
-    expect 2 "moving.lua: the script declared another model when loaded again for a worker thread (an event differs)" -- \
+    expect 2 "moving.lua: the script declared another model when loaded again for a worker thread or a run (an event differs)" -- \
         "$DEMOB" run "$T/moving.lua" -o "$T/mov" -j $j --quiet
 done
 

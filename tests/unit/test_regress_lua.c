@@ -206,12 +206,21 @@ static void test_model_changes_between_loads(void **state)
     assert_null(model_mismatch(scenario_model(a), scenario_model(a)));
     scenario_free(a);
     scenario_free(b);
-    /* The runner refuses to run them (it wrote out of bounds before). */
+    /* With loads.csv there, every load of one command reads the bytes the
+     * first load read (lua_inputs.c): the same model, the runs go ahead. */
+    memset(&err, 0, sizeof err);
+    assert_int_equal(run_all(&o, 2, &err), 0);
+    /* Without it, the first load finds no file and a worker's load finds
+     * the one the first wrote: the runner refuses to run them (it wrote
+     * out of bounds before). */
+    char loads[160];
+    snprintf(loads, sizeof loads, "%s/loads.csv", out);
     for (int workers = 1; workers <= 2; workers++) {
         memset(&err, 0, sizeof err);
+        unlink(loads);
         assert_int_equal(run_all(&o, workers, &err), DEMOB_EINPUT);
         assert_contains(err.message, "growing.lua: the script declared another model when loaded again for a "
-                                     "worker thread (the number of declarations differs)");
+                                     "worker thread or a run (the number of declarations differs)");
     }
     /* A script that declares the same model every time runs. */
     scenario_options_init(&o);
