@@ -20,6 +20,7 @@ typedef struct cli_args {
     int workers;              /* -j; 0 = all cores */
     int quiet;                /* --quiet */
     output_plan plan;         /* --save, --every */
+    int check_inputs;         /* check --inputs */
 } cli_args;
 
 void cli_args_init(cli_args *a);
@@ -57,5 +58,18 @@ int output_files_open(output_files *of, const char *dir, const demob_model *m, c
 int output_files_write(output_files *of, strbuf *const bufs[OUT_NFILES], demob_error *err);
 int output_files_commit(output_files *of, demob_error *err);
 void output_files_abort(output_files *of);
+
+/* The files of an unfinished sweep (cli_inputs.c): saved in dir beside
+ * its journal, checked by --resume (DEMOB_EINPUT naming the first file
+ * that differs), removed when the sweep finishes. */
+struct inputs_file;
+int cli_inputs_save(const char *dir, const struct inputs_file *v, int n, demob_error *err);
+int cli_inputs_check_saved(const char *dir, const struct inputs_file *now, int n, demob_error *err);
+void cli_inputs_remove(const char *dir);
+/* DEMOB_EINPUT "<what>: <first difference><hint>" when the lists
+ * differ; 0 otherwise. */
+int cli_inputs_refuse(const char *what, const struct inputs_file *before, int nb, const struct inputs_file *now,
+                      int nn, const char *hint, demob_error *err);
+#define CLI_INPUTS_HINT " (use another -o folder, or drop --resume to start over)"
 
 #endif

@@ -12,6 +12,7 @@
 #include "cli.h"
 #include "commands.h"
 #include "report/compare.h"
+#include "util/inputs.h"
 #include "util/json_flat.h"
 #include "sweep/sweep_shared.h"
 
@@ -240,7 +241,18 @@ static void describe(const char *a, const char *b, strbuf *out)
                           ea ? jflat_display(ea, ba, sizeof ba) : "(none)",
                           eb ? jflat_display(eb, bb, sizeof bb) : "(none)");
         }
-        strbuf_puts(out, n ? "\n\n" : "Parameters: the same\n\n");
+        strbuf_puts(out, n ? "\n" : "Parameters: the same\n");
+        /* The files each read (manifest "inputs"): a module or a CSV that
+         * changed moves the results as a parameter does. */
+        strbuf diff;
+        strbuf_init(&diff);
+        int k = inputs_compare_manifests(&ma, &mb, &diff);
+        if (k == 0)
+            strbuf_puts(out, "Inputs: the same\n");
+        else if (k > 0)
+            strbuf_printf(out, "Inputs that differ:\n%s", diff.data ? diff.data : "");
+        strbuf_free(&diff);
+        strbuf_puts(out, "\n");
     }
     jflat_free(&ma);
     jflat_free(&mb);

@@ -20,6 +20,7 @@
 
 #include "util/atomic_file.h"
 #include "cli.h"
+#include "util/inputs.h"
 #include "commands.h"
 #include "util/csv_read.h"
 #include "run/manifest.h"
@@ -315,6 +316,15 @@ static int check_set(const sweep_shared_manifest *mf, const char *const *dirs, i
             return demob_error_set(err, DEMOB_EINPUT,
                                    "%s and %s come from different scenarios (scenario_sha256 %.12s and %.12s)",
                                    dirs[0], dirs[i], mf[0].scenario, mf[i].scenario);
+        inputs_file *a = NULL, *b = NULL;
+        int pa = 0, pb = 0, na = inputs_from_manifest(&mf[0].j, &a, &pa), nb = inputs_from_manifest(&mf[i].j, &b, &pb);
+        char what[9000];
+        snprintf(what, sizeof what, "%s and %s read different inputs", dirs[0], dirs[i]);
+        int rc = pa && pb && na >= 0 && nb >= 0 ? cli_inputs_refuse(what, a, na, b, nb, NULL, err) : 0;
+        free(a);
+        free(b);
+        if (rc)
+            return rc;
         if (strcmp(mf[i].design, mf[0].design) != 0)
             return demob_error_set(err, DEMOB_EINPUT,
                                    "%s and %s come from different designs (design_sha256 %.12s and %.12s)", dirs[0],

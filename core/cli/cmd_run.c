@@ -1,5 +1,6 @@
 /* cmd_run.c - `demob run` (every run of one scenario into an output
  * folder) and `demob check` (load and validate without running). */
+#include <stddef.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -8,6 +9,8 @@
 #include "commands.h"
 #include "run/manifest.h"
 #include "run/runner.h"
+#include "sweep/sweep_design.h"
+#include "util/inputs.h"
 
 static const cli_command run_cmd = {
     "run", "SCENARIO.lua [options]",
@@ -19,10 +22,16 @@ static const cli_command run_cmd = {
     cli_scenario_arg,
 };
 
+static const cli_option check_options[] = {
+    {"--inputs", 0, NULL, 0, CLI_FLAG, offsetof(cli_args, check_inputs), 0, 0, NULL,
+     "list every file the scenario reads (SHA-256, bytes, name), as manifest.json will", {0}, NULL},
+    {0},
+};
+
 static const cli_command check_cmd = {
     "check", "SCENARIO.lua [options]",
     "Loads and validates the scenario without running it, and prints what it declares.\n",
-    {{"options:", cli_scenario_options, 0}},
+    {{"options:", check_options, 0}, {NULL, cli_scenario_options, 0}},
     "exit codes: 0 valid, 2 bad input (the message names file, line and field)\n",
     cli_scenario_arg,
 };
@@ -137,6 +146,23 @@ int cmd_run(int argc, char **argv)
     return 0;
 }
 
+/* check --inputs: the files the scenario reads, a sweep's points file
+ * included (reading its sweep {} registers it). */
+static int print_inputs(scenario *sc, demob_error *err)
+{
+    sweep_spec spec;
+    int rc = scenario_sweep_spec(sc, &spec, err);
+    sweep_spec_free(&spec);
+    if (rc)
+        return rc;
+    const inputs_file *v;
+    int n = scenario_inputs(sc, &v);
+    printf("inputs (SHA-256, bytes, file relative to the scenario's folder):\n");
+    for (int i = 0; i < n; i++)
+        printf("  %.64s %zu %s\n", v[i].sha256, v[i].size, v[i].name);
+    return 0;
+}
+
 int cmd_check(int argc, char **argv)
 {
     cli_args a;
@@ -163,6 +189,7 @@ int cmd_check(int argc, char **argv)
         demob_model_expr_format(m, v, text, sizeof text);
         printf("  %s: expression %s\n", where, text);
     }
+    int rc = a.check_inputs ? print_inputs(sc, &err) : 0;
     scenario_free(sc);
-    return 0;
+    return rc ? cli_fail("check", &err) : 0;
 }

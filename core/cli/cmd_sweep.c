@@ -25,6 +25,7 @@
 #include "util/csv_write.h"
 #include "run/manifest.h"
 #include "run/runner.h"
+#include "util/inputs.h"
 #include "util/sha256.h"
 #include "sweep/sweep_design.h"
 #include "sweep/sweep_journal.h"
@@ -561,7 +562,8 @@ static void remove_stale(const char *dir, const int *jf, int sens)
 
 /* With --resume and no journal: a finished sweep of the same id is done
  * already; one of another sweep is refused. */
-static int check_finished(const char *dir, const char *id, long shard, long shards, int *done, demob_error *err)
+static int check_finished(const char *dir, const char *id, long shard, long shards, const inputs_file *inputs,
+                          int n_inputs, int *done, demob_error *err)
 {
     *done = 0;
     char path[4400];
@@ -577,7 +579,13 @@ static int check_finished(const char *dir, const char *id, long shard, long shar
         return demob_error_set(err, DEMOB_EINPUT, "--resume: '%s' holds output that is not from this sweep (%s)",
                                dir, e.message);
     }
-    if (strcmp(mf.id, id) != 0) {
+    inputs_file *before = NULL;
+    int present = 0, nb = inputs_from_manifest(&mf.j, &before, &present);
+    char what[4500];
+    snprintf(what, sizeof what, "--resume: the sweep in '%s' read other inputs", dir);
+    if (present && nb >= 0 && (rc = cli_inputs_refuse(what, before, nb, inputs, n_inputs, CLI_INPUTS_HINT, err))) {
+        /* named */
+    } else if (strcmp(mf.id, id) != 0) {
         rc = demob_error_set(err, DEMOB_EINPUT,
                              "--resume: '%s' holds another sweep (scenario, settings or design differ: sweep id "
                              "%.12s, this one %.12s); use another -o folder, or drop --resume to start over",
@@ -588,6 +596,7 @@ static int check_finished(const char *dir, const char *id, long shard, long shar
     } else {
         *done = 1;
     }
+    free(before);
     sweep_shared_manifest_free(&mf);
     return rc;
 }
@@ -661,14 +670,20 @@ static int open_journal(sweep_args *s, sweep_ctx *c, const char *dir, const char
 {
     int rc;
     *done = 0;
+    const inputs_file *inputs;
+    int n_inputs = scenario_inputs(c->sc, &inputs);
     if (s->resume) {
         /* No journal: the folder is new, or holds a finished sweep, which
          * must be this one. Checked before the journal is created, so a
-         * refused --resume leaves the folder as it was. */
+         * refused --resume leaves the folder as it was. A journal: the
+         * files the sweep read must not have changed since. */
         char jpath[4400];
         struct stat st;
         snprintf(jpath, sizeof jpath, "%s/%s", dir, SJ_JOURNAL_NAME);
-        if (stat(jpath, &st) != 0 && (rc = check_finished(dir, c->id, s->shard, s->shards, done, err)))
+        if (stat(jpath, &st) == 0 && (rc = cli_inputs_check_saved(dir, inputs, n_inputs, err)))
+            return rc;
+        if (stat(jpath, &st) != 0 &&
+            (rc = check_finished(dir, c->id, s->shard, s->shards, inputs, n_inputs, done, err)))
             return rc;
         if (*done)
             return 0;
@@ -700,6 +715,8 @@ static int open_journal(sweep_args *s, sweep_ctx *c, const char *dir, const char
         char path[4400];
         snprintf(path, sizeof path, "%s/manifest.json", dir);
         unlink(path);
+        if ((rc = cli_inputs_save(dir, inputs, n_inputs, err)))
+            return rc;
         for (int f = 0; f < SW_NFILES; f++)
             if (c->jf[f] < 0) {
                 snprintf(path, sizeof path, "%s/%s.partial", dir, sweep_shared_file_names[f]);
@@ -797,8 +814,10 @@ static int finish(sweep_ctx *c, const sweep_args *s, const char *dir, int argc, 
         remove_stale(dir, c->jf, sens);
         rc = write_manifest(c, s, dir, sens, argc, argv, err);
     }
-    if (rc == 0)
+    if (rc == 0) {
         sweep_journal_remove(&c->jr);
+        cli_inputs_remove(dir);
+    }
     return rc;
 }
 

@@ -81,8 +81,8 @@ const struct manifest_report *scenario_report(const scenario *sc);
 /* Every file the scenario read so far (the script, modules found through
  * require, csv.read files, a points file, ...), for the manifest: the
  * script first, then by name. Owned by sc, valid until the next call. */
-struct manifest_input;
-int scenario_inputs(scenario *sc, const struct manifest_input **out);
+struct inputs_file;
+int scenario_inputs(scenario *sc, const struct inputs_file **out);
 /* Reads a file for the scenario and lists it among its inputs: the one
  * function through which any file a scenario depends on is read (name:
  * as the manifest shows it, relative to the scenario's folder). Loads

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "util/inputs.h"
 #include "util/json_flat.h"
 #include "plot.h"
 #include "report.h"
@@ -539,6 +540,29 @@ static void costs(strbuf *b, const scen *sc, int n)
     strbuf_puts(b, "</table>\n");
 }
 
+/* Which files (the manifest's "inputs") scenario i read differently from
+ * the first one: a changed module or CSV moves results as a parameter does. */
+static void inputs_vs_first(strbuf *b, const scen *sc, int i)
+{
+    if (i == 0 || !sc[0].has_manifest)
+        return;
+    strbuf diff;
+    strbuf_init(&diff);
+    int k = inputs_compare_manifests(&sc[0].manifest, &sc[i].manifest, &diff);
+    if (k == 0) {
+        strbuf_puts(b, "<p class=\"note\">Inputs: the same files as ");
+        esc(b, sc[0].label);
+        strbuf_puts(b, ".</p>\n");
+    } else if (k > 0) {
+        strbuf_puts(b, "<p class=\"note\">Inputs that differ from ");
+        esc(b, sc[0].label);
+        strbuf_puts(b, ":</p>\n<pre>");
+        esc(b, diff.data ? diff.data : "");
+        strbuf_puts(b, "</pre>\n");
+    }
+    strbuf_free(&diff);
+}
+
 static void details(strbuf *b, const scen *sc, int n)
 {
     strbuf_puts(b, "<h2 id=\"details\">Scenarios: parameters and manifests</h2>\n");
@@ -585,6 +609,7 @@ static void details(strbuf *b, const scen *sc, int n)
             strbuf_puts(b, "</code></td></tr>\n");
         }
         strbuf_puts(b, "</table>\n");
+        inputs_vs_first(b, sc, i);
     }
 }
 

@@ -55,63 +55,15 @@ void manifest_json_inputs(strbuf *b, const manifest_input *in, int n)
 {
     strbuf_putc(b, '[');
     for (int i = 0; i < n; i++) {
-        char head[96];
-        snprintf(head, sizeof head, "%s %zu ", in[i].sha256, in[i].size);
         strbuf b1;
         strbuf_init(&b1);
-        strbuf_puts(&b1, head);
-        strbuf_puts(&b1, in[i].name);
+        inputs_format_item(&b1, &in[i]);
         strbuf_puts(b, i ? ",\n    " : "\n    ");
         manifest_json_string(b, b1.data ? b1.data : "");
         b->failed |= b1.failed;
         strbuf_free(&b1);
     }
     strbuf_puts(b, n ? "\n  ]" : "]");
-}
-
-int manifest_input_parse(const char *item, manifest_input *out)
-{
-    const char *sp = strchr(item, ' ');
-    if (!sp || sp - item != 64)
-        return -1;
-    char *end;
-    unsigned long long size = strtoull(sp + 1, &end, 10);
-    if (end == sp + 1 || *end != ' ' || !end[1])
-        return -1;
-    out->sha256 = item;   /* the first 64 characters */
-    out->size = (size_t)size;
-    out->name = end + 1;
-    return 0;
-}
-
-static const manifest_input *input_named(const manifest_input *v, int n, const char *name)
-{
-    for (int i = 0; i < n; i++)
-        if (strcmp(v[i].name, name) == 0)
-            return &v[i];
-    return NULL;
-}
-
-int manifest_inputs_differ(const manifest_input *a, int na, const manifest_input *b, int nb, char *buf, size_t n)
-{
-    for (int i = 0; i < na; i++) {
-        const manifest_input *o = input_named(b, nb, a[i].name);
-        if (!o) {
-            snprintf(buf, n, "'%s' is no longer read", a[i].name);
-            return 1;
-        }
-        if (strncmp(a[i].sha256, o->sha256, 64) != 0 || a[i].size != o->size) {
-            snprintf(buf, n, "'%s' changed (SHA-256 %.12s, %zu bytes, then %.12s, %zu bytes)", a[i].name, a[i].sha256,
-                     a[i].size, o->sha256, o->size);
-            return 1;
-        }
-    }
-    for (int i = 0; i < nb; i++)
-        if (!input_named(a, na, b[i].name)) {
-            snprintf(buf, n, "'%s' is read now but was not before", b[i].name);
-            return 1;
-        }
-    return 0;
 }
 
 static void json_number(strbuf *b, double x)

@@ -4,6 +4,7 @@
 #ifndef DEMOB_MANIFEST_H
 #define DEMOB_MANIFEST_H
 #include "demob.h"
+#include "util/inputs.h"
 #include "util/strbuf.h"
 
 /* What the scenario's report { ... } declares for `demob report` (written
@@ -17,14 +18,8 @@ typedef struct manifest_report {
     const char *peak_state;          /* peak occupancy of this state      */
 } manifest_report;
 
-/* A file the scenario read: the manifest's "inputs" list, one string
- * "<sha256> <bytes> <name>" each (the name relative to the scenario's
- * folder, the scenario by its file name). */
-typedef struct manifest_input {
-    const char *name;
-    const char *sha256;           /* 64 hex digits */
-    size_t size;
-} manifest_input;
+/* A file the scenario read (util/inputs.h): the manifest's "inputs". */
+typedef inputs_file manifest_input;
 
 typedef struct manifest_info {
     const char *command;          /* "run", "sweep", ... */
@@ -49,15 +44,6 @@ int manifest_write_report(const char *dir, const manifest_info *info, const mani
                           demob_error *err);
 /* Appends the "inputs" array (without the key). */
 void manifest_json_inputs(strbuf *b, const manifest_input *in, int n);
-/* Splits an "inputs" item "<sha256> <bytes> <name>": 0, or -1 when it is
- * not one. */
-int manifest_input_parse(const char *item, manifest_input *out);
-/* The first difference between two inputs lists, described in buf ("
- * 'data/x.csv' changed (SHA-256 ab12.. then cd34..)", "'m.lua' is new",
- * "'m.lua' is no longer read"); 0 when they are the same. */
-int manifest_inputs_differ(const manifest_input *a, int na, const manifest_input *b, int nb, char *buf,
-                           size_t n);
-
 /* Appends s as a JSON string literal. */
 void manifest_json_string(strbuf *b, const char *s);
 /* Appends ["a", "b", ...]. */
