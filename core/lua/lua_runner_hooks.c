@@ -8,8 +8,9 @@
  * run, a state in which Lua has run since its load is replaced by a new
  * load of the script, made from the bytes the first load read
  * (lua_inputs.c) and checked to declare the same model. A script whose
- * run-time functions provably cannot keep anything from one run to the
- * next (stateless(): Lua functions without upvalues) keeps its state. */
+ * run-time functions provably reach nothing but upvalues holding numbers,
+ * strings, booleans or such functions (stateless()) keeps its state, and
+ * those upvalues are put back to their loaded values before each run. */
 #include <string.h>
 
 #include "engine/model_same.h"
@@ -36,33 +37,91 @@ static scenario *reload(scenario *like, demob_error *err)
     return own;
 }
 
-/* 1 if the function at the top of the stack is a Lua function without
- * upvalues (pops it). Such a function reaches only its arguments (the
- * run's sim object, numbers, strings), constants, and what the sim's
- * methods and the string methods return (numbers, strings, booleans, the
- * run's memo table, tables it makes): no global, no upvalue, no table of
- * the script. So it leaves nothing in the state that another run could
- * see, and the state stays as loaded. */
-static int no_upvalues(lua_State *L)
+/* The upvalue cells the run-time functions reach, with their values at
+ * the end of the load: a registry table of {function, index, value}. */
+#define CELLS_KEY "demob.run.cells"
+
+/* 1 if the function at the top of the stack (popped) is a Lua function
+ * whose upvalues hold only numbers, strings, booleans, nil or Lua
+ * functions of the same kind (checked in turn); each such cell is
+ * appended to the table at `cells`, functions met go into `seen`. Such
+ * a function reaches only its arguments (the run's sim object, numbers,
+ * strings), constants, those cells, and what the sim's methods and the
+ * string methods return (numbers, strings, booleans, the run's memo
+ * table, tables it makes): no global, no table of the script. Putting
+ * the cells back to their values after a run leaves the state exactly as
+ * loaded. */
+static int only_cells(lua_State *L, int cells, int seen)
 {
-    int ok = lua_type(L, -1) == LUA_TFUNCTION && !lua_iscfunction(L, -1) && lua_getupvalue(L, -1, 1) == NULL;
+    int fn = lua_gettop(L);
+    int ok = lua_type(L, fn) == LUA_TFUNCTION && !lua_iscfunction(L, fn);
+    lua_pushvalue(L, fn);
+    if (ok && lua_rawget(L, seen) != LUA_TNIL) {
+        lua_settop(L, fn - 1);
+        return 1;   /* met already (a function that calls itself) */
+    }
     lua_pop(L, 1);
+    if (ok) {
+        lua_pushvalue(L, fn);
+        lua_pushboolean(L, 1);
+        lua_rawset(L, seen);
+    }
+    for (int i = 1; ok && lua_getupvalue(L, fn, i) != NULL; i++) {
+        int t = lua_type(L, -1);
+        if (t == LUA_TFUNCTION) {
+            ok = only_cells(L, cells, seen);
+            continue;
+        }
+        ok = t == LUA_TNIL || t == LUA_TNUMBER || t == LUA_TSTRING || t == LUA_TBOOLEAN;
+        if (ok) {
+            lua_createtable(L, 3, 0);
+            lua_pushvalue(L, fn);
+            lua_rawseti(L, -2, 1);
+            lua_pushinteger(L, i);
+            lua_rawseti(L, -2, 2);
+            lua_insert(L, -2);
+            lua_rawseti(L, -2, 3);
+            lua_rawseti(L, cells, (lua_Integer)lua_rawlen(L, cells) + 1);
+        } else {
+            lua_pop(L, 1);
+        }
+    }
+    lua_settop(L, fn - 1);
     return ok;
 }
 
-/* 1 if every Lua function called during runs has no upvalues. */
+/* Protected: 1 if every Lua function called during runs reaches only
+ * cells (only_cells), which it then keeps under CELLS_KEY. */
+static int find_cells(lua_State *L)
+{
+    scenario *sc = lua_scenario_of(L);
+    lua_newtable(L);   /* 1: cells */
+    lua_newtable(L);   /* 2: seen  */
+    int ok = 1;
+    for (int i = 0; ok && i < sc->n_step; i++)
+        ok = (lua_rawgeti(L, LUA_REGISTRYINDEX, sc->step_refs[i]), only_cells(L, 1, 2));
+    for (int i = 0; ok && i < sc->n_finish; i++)
+        ok = (lua_rawgeti(L, LUA_REGISTRYINDEX, sc->finish_refs[i]), only_cells(L, 1, 2));
+    for (int i = 0; ok && i < sc->n_pred; i++)
+        ok = (lua_rawgeti(L, LUA_REGISTRYINDEX, sc->preds[i].fn_ref), only_cells(L, 1, 2));
+    for (int i = 0; ok && i < sc->n_arrfn; i++)
+        ok = (lua_rawgeti(L, LUA_REGISTRYINDEX, sc->arrfns[i].fn_ref), only_cells(L, 1, 2));
+    if (ok) {
+        lua_pushvalue(L, 1);
+        lua_setfield(L, LUA_REGISTRYINDEX, CELLS_KEY);
+    }
+    lua_pushboolean(L, ok);
+    return 1;
+}
+
+/* 1 if the state can serve every run: its run-time functions reach only
+ * cells, put back after each run (restore_cells). */
 static int stateless(scenario *sc)
 {
     lua_State *L = sc->L;
-    int ok = 1;
-    for (int i = 0; ok && i < sc->n_step; i++)
-        ok = (lua_rawgeti(L, LUA_REGISTRYINDEX, sc->step_refs[i]), no_upvalues(L));
-    for (int i = 0; ok && i < sc->n_finish; i++)
-        ok = (lua_rawgeti(L, LUA_REGISTRYINDEX, sc->finish_refs[i]), no_upvalues(L));
-    for (int i = 0; ok && i < sc->n_pred; i++)
-        ok = (lua_rawgeti(L, LUA_REGISTRYINDEX, sc->preds[i].fn_ref), no_upvalues(L));
-    for (int i = 0; ok && i < sc->n_arrfn; i++)
-        ok = (lua_rawgeti(L, LUA_REGISTRYINDEX, sc->arrfns[i].fn_ref), no_upvalues(L));
+    lua_pushcfunction(L, find_cells);
+    int ok = lua_pcall(L, 0, 1, 0) == LUA_OK && lua_toboolean(L, -1);
+    lua_settop(L, 0);
     if (ok) {
         /* Finalizers of the load's garbage run now, not during some run
          * (they could see what the hooks cannot). */
@@ -70,6 +129,24 @@ static int stateless(scenario *sc)
         lua_gc(L, LUA_GCCOLLECT);
     }
     return ok;
+}
+
+/* Protected: every cell back to its value at the end of the load. */
+static int restore_cells(lua_State *L)
+{
+    lua_getfield(L, LUA_REGISTRYINDEX, CELLS_KEY);
+    lua_Integer n = (lua_Integer)lua_rawlen(L, 1);
+    for (lua_Integer k = 1; k <= n; k++) {
+        lua_rawgeti(L, 1, k);
+        lua_rawgeti(L, -1, 1);   /* function */
+        lua_rawgeti(L, -2, 3);   /* value    */
+        lua_rawgeti(L, -3, 2);   /* index    */
+        int i = (int)lua_tointeger(L, -1);
+        lua_pop(L, 1);
+        lua_setupvalue(L, -2, i);
+        lua_pop(L, 2);
+    }
+    return 0;
 }
 
 static void ctx_init(scenario *sc)
@@ -104,8 +181,16 @@ static void close_worker(void *ctx)
 static int fresh(void *ctx, demob_error *err)
 {
     lua_run_ctx *w = ctx;
-    if (w->stateless || !w->cur->hooks_called)
+    if (!w->cur->hooks_called)
         return 0;
+    if (w->stateless) {
+        lua_State *L = w->cur->L;
+        lua_pushcfunction(L, restore_cells);
+        if (lua_pcall(L, 0, 0, 0) == LUA_OK)
+            return 0;
+        lua_settop(L, 0);
+        w->stateless = 0;   /* out of memory: load again instead */
+    }
     scenario *sc = reload(w->base, err);
     if (!sc)
         return err->status ? err->status : DEMOB_ERUN;

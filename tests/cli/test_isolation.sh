@@ -96,18 +96,30 @@ for j in 1 3; do
     "$DEMOB" run "$T/memo.lua" -j $j -o "$T/memo-$j" --quiet || fail "sim.memo -j $j"
 done
 
-# A hook without upvalues keeps its state (nothing to carry); the output
-# is that of the same runs with a hook that forces a fresh load each run.
-cat > "$T/pure.lua" <<'EOF'
-scenario { steps = 5, mode = "stochastic", runs = 6, seed = 2, states = { "a", "b" } }
-origin { "X", a = 50 }
-param { r = 0.1 }
-flow { from = "a", to = "b", rate = param "r" }
-on_step(function(sim, t) sim:set("r", sim:total("b") > 10 and 0.3 or 0.1) end)
+# A hook that reaches only upvalues holding numbers, strings, booleans or
+# such functions keeps its Lua state, the upvalues put back to their
+# loaded values before each run; the same hook reaching a global (so
+# loaded afresh for each run) gives the same bytes, whatever -j.
+cat > "$T/cells.lua" <<'EOF'
+scenario { steps = 6, mode = "stochastic", runs = 9, seed = 5, states = { "a", "b", "c" } }
+origin { "X", a = 100 }
+param { second = 0 }
+flow { from = "a", to = "b", rate = 0.2 }
+flow { from = "a", to = "c", rate = param "second" }
+local opened_at, label = nil, "site"
+local function open(sim, t) opened_at = t; label = label .. "!"; sim:set("second", 0.3) end
+on_step(function(sim, t)
+  if not opened_at and sim:total("b") > 30 then open(sim, t) end
+  if label ~= "site" and label ~= "site!" then sim:set("second", 0.9) end
+end)
 EOF
-sed 's/^on_step(function(sim, t)/local unused = 1\non_step(function(sim, t) local _ = unused;/' "$T/pure.lua" > "$T/impure.lua"
-"$DEMOB" run "$T/pure.lua" -j 2 -o "$T/pure" --quiet || fail "pure run"
-"$DEMOB" run "$T/impure.lua" -j 2 -o "$T/impure" --quiet || fail "impure run"
-cmp -s "$T/pure/populations.csv" "$T/impure/populations.csv" ||
-    fail "a hook without upvalues gives other numbers than the same hook reloaded each run"
+sed 's/^on_step(function(sim, t)$/on_step(function(sim, t) local _ = type/' "$T/cells.lua" > "$T/cells_env.lua"
+grep -q 'local _ = type' "$T/cells_env.lua" || fail "cells_env.lua was not made"
+for j in 1 2 7; do
+    "$DEMOB" run "$T/cells.lua" -j $j -o "$T/cells-$j" --quiet || fail "cells -j $j"
+    "$DEMOB" run "$T/cells_env.lua" -j $j -o "$T/cells_env-$j" --quiet || fail "cells_env -j $j"
+    cmp -s "$T/cells-1/populations.csv" "$T/cells-$j/populations.csv" || fail "cells: -j $j differs from -j 1"
+    cmp -s "$T/cells-$j/populations.csv" "$T/cells_env-$j/populations.csv" ||
+        fail "cells -j $j: upvalues put back give other numbers than a fresh load per run"
+done
 finish
