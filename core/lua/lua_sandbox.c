@@ -563,6 +563,32 @@ static void open_sandboxed(lua_State *L)
     lua_pop(L, 1);
 }
 
+/* Trusted mode: package.searchers' entry for Lua files on package.path,
+ * reading them through lua_input_read so that they are listed in the
+ * manifest (and every load of the command gets the same bytes). */
+static int path_searcher(lua_State *L)
+{
+    const char *name = luaL_checkstring(L, 1);
+    struct scenario *sc = lua_scenario_of(L);
+    lua_getglobal(L, LUA_LOADLIBNAME);
+    lua_getfield(L, -1, "searchpath");
+    lua_pushstring(L, name);
+    lua_getfield(L, -3, "path");
+    lua_call(L, 2, 2);
+    if (lua_isnil(L, -2))
+        return 1;   /* the message of searchpath */
+    const char *file = lua_tostring(L, -2);
+    size_t nd = strlen(sc->dir);
+    const char *shown = strncmp(file, sc->dir, nd) == 0 && file[nd] == '/' ? file + nd + 1 : file;
+    size_t size;
+    const char *src = lua_input_read(L, file, shown, &size);
+    lua_pushfstring(L, "@%s", file);
+    if (luaL_loadbufferx(L, src, size, lua_tostring(L, -1), NULL) != LUA_OK)
+        return luaL_error(L, "error loading module '%s' from file '%s':\n\t%s", name, file, lua_tostring(L, -1));
+    lua_pushstring(L, file);
+    return 2;
+}
+
 static void open_trusted(lua_State *L, struct scenario *sc)
 {
     luaL_openlibs(L);
@@ -576,6 +602,8 @@ static void open_trusted(lua_State *L, struct scenario *sc)
     }
     lua_pushcfunction(L, embedded_searcher);
     lua_rawseti(L, -2, 2);
+    lua_pushcfunction(L, path_searcher);   /* in place of Lua's own */
+    lua_rawseti(L, -2, 3);
     lua_pop(L, 1);
     /* The scenario's folder first, then LUA_PATH (read by luaopen_package). */
     lua_getfield(L, -1, "path");

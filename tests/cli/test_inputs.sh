@@ -37,6 +37,10 @@ for f in "model.lua:$S" "rates.lua:$T/sc/rates.lua" "data/pop.csv:$T/sc/data/pop
     printf '%s\n' "$out" | grep -qF "  $(item "${f#*:}" "${f%%:*}")" || fail "check --inputs lacks ${f%%:*}: $out"
 done
 
+# with --trusted, require goes through package.path: the module is listed too
+out=$("$DEMOB" check "$S" --inputs --trusted) || fail "check --inputs --trusted failed"
+printf '%s\n' "$out" | grep -qF "  $(item "$T/sc/rates.lua" rates.lua)" || fail "--trusted: rates.lua not listed: $out"
+
 # --- editing a csv.read file changes the manifest; compare and report say so
 "$DEMOB" run "$S" -o "$T/r2" --quiet || fail "second run failed"
 expect 0 "Inputs: the same" "$DEMOB" compare "$T/r1" "$T/r2"
