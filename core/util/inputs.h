@@ -7,8 +7,8 @@
 #define DEMOB_INPUTS_H
 #include <stddef.h>
 
-#include "util/json_flat.h"
-#include "util/strbuf.h"
+#include "json_flat.h"
+#include "strbuf.h"
 
 typedef struct inputs_file {
     const char *name;
