@@ -20,6 +20,9 @@
  *   lua_sim.c       the `sim` userdata handed to hooks.
  *   lua_hooks.c     the one C hook per sim: predicate events, arrival
  *                   functions, on_step; scenario_attach, scenario_finish.
+ *   lua_inputs.c    the files a scenario read, kept with their SHA-256
+ *                   (the manifest's inputs; reloads read the same bytes).
+ *   lua_runner_hooks.c  the runner's hooks: a fresh state for each run.
  */
 #ifndef DEMOB_LUA_PRIV_H
 #define DEMOB_LUA_PRIV_H
