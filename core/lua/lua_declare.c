@@ -493,4 +493,5 @@ void lua_declare_push(lua_State *L)
     luaL_newlib(L, decls);
     lua_policy_register(L, lua_gettop(L));
     lua_report_register(L, lua_gettop(L));
+    lua_observe_register(L, lua_gettop(L));
 }

@@ -33,6 +33,7 @@
 #include "scenario.h"
 #include "run/manifest.h"
 #include "sweep/sweep_design.h"
+#include "fit/fit_obs.h"
 
 /* ------------------------------------------------------------- limits */
 
@@ -137,6 +138,8 @@ typedef struct lua_simref {
 void lua_prior_read(lua_State *L, int t, const char *name, double def, int has_range, double lo, double hi,
                     demob_value slot);
 void lua_prior_free(struct scenario *sc);
+/* lua_observe.c: observe { } into the table of declarations. */
+void lua_observe_register(lua_State *L, int table);
 
 /* sim: name memo sizes (lua_sim.c): states, flows, params, origins. */
 #define LUA_NAME_KINDS 4
@@ -175,6 +178,8 @@ struct scenario {
         int set;
     } *priors;
     int n_priors, cap_priors;
+    /* observe { } series (lua_observe.c). */
+    fit_obs obs;
     /* report { ... } (lua_report.c); report_declared 0: none. */
     int report_declared;
     namelist report_key_states, report_by_origin;

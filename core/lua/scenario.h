@@ -82,6 +82,11 @@ int scenario_sweep_spec(scenario *sc, struct sweep_spec *out, demob_error *err);
 struct sweep_dist;
 const struct sweep_dist *scenario_param_prior(const scenario *sc, demob_value param);
 
+/* The script's observe { } series (fit/fit_obs.h), in declaration order;
+ * never NULL (n_series 0 without any). Owned by sc. */
+struct fit_obs;
+const struct fit_obs *scenario_observations(const scenario *sc);
+
 /* The script's report { ... } declaration (lua_report.c), for the
  * manifest; NULL when it declares none. Owned by sc. */
 struct manifest_report;
