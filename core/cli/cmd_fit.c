@@ -202,9 +202,11 @@ static int do_mle(const fit_problem *p, const fit_args *fa, const demob_model *m
         for (int k = 0; k < p->n_params; k++)
             fprintf(stderr, "  %-24s %14.6g %13.6g%s %13.6g%s\n", p->params[k].name, r.est[k], r.ci_lo[k],
                     r.lo_at_bound[k] ? "|" : " ", r.ci_hi[k], r.hi_at_bound[k] ? "|" : " ");
+        int any = 0;
         for (int k = 0; k < p->n_params; k++)
-            if (r.lo_at_bound[k] || r.hi_at_bound[k])
-                fprintf(stderr, "  (|: the interval reaches the param's bound: the data do not bound it there)\n");
+            any |= r.lo_at_bound[k] || r.hi_at_bound[k];
+        if (any)
+            fprintf(stderr, "  (|: the interval reaches the param's bound: the data do not bound it there)\n");
     }
     free(lo);
     free(hi);
@@ -364,6 +366,8 @@ int cmd_fit(int argc, char **argv)
         demob_error_set(&err, DEMOB_EINPUT, "--params is required (the params to fit)");
     else if (strcmp(fa.method, "mle") != 0 && strcmp(fa.method, "mcmc") != 0)
         demob_error_set(&err, DEMOB_EINPUT, "--method '%s': give mle or mcmc", fa.method);
+    else if (fa.a.sopt.mode == DEMOB_STOCHASTIC)
+        demob_error_set(&err, DEMOB_EINPUT, "--mode stochastic: mle and mcmc fit the deterministic model");
     else if (fa.warmup >= fa.iterations)
         demob_error_set(&err, DEMOB_EINPUT, "--warmup %ld must be below --iterations %ld", fa.warmup, fa.iterations);
     if (err.status)

@@ -97,6 +97,10 @@ int fit_mcmc(const fit_problem *p, int n_chains, long iterations, long warmup, f
              demob_error *err);
 void fit_mcmc_result_free(fit_mcmc_result *r);
 
+/* fit_posterior.c: the row (0..n_rows-1) of a posterior file that run
+ * `run` (1-based) draws: uniform, from the stream (seed, 2^62 + run). */
+long fit_posterior_row(uint64_t seed, long run, long n_rows);
+
 /* fit_diag.c: diagnostics of x[c * stride * n + i * stride] (chain c,
  * draw i of n): rank-normalised split-R-hat (the larger of bulk and
  * folded) and bulk effective sample size (Vehtari, Gelman, Simpson,

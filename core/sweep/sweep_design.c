@@ -530,19 +530,28 @@ int sweep_points_read_csv(sweep_spec *s, const char *path, demob_error *err)
     if (!r)
         return err && err->status ? err->status : DEMOB_EINPUT;
     size_t nc = csvr_ncols(r);
-    int skip = csvr_find(r, "point");
-    int n_cols = (int)nc - (skip >= 0);
+    /* Not params: a sweep's point number, and the bookkeeping columns of a
+     * fit's posterior.csv (which is a valid points file). */
+    static const char *const not_params[] = {"point", "chain", "iteration", "log_likelihood", "log_prior", NULL};
+    unsigned char *skip = calloc(nc + 1, 1);
+    int n_cols = (int)nc;
+    for (size_t c = 0; skip && c < nc; c++)
+        for (const char *const *np = not_params; *np; np++)
+            if (strcmp(csvr_colname(r, c), *np) == 0) {
+                skip[c] = 1;
+                n_cols--;
+            }
     const char **names = calloc(nc + 1, sizeof *names);
     double *vals = NULL;
     size_t cap = 0, n = 0;
     long rows = 0;
     int rc = 0;
-    if (!names) {
+    if (!names || !skip) {
         rc = oom(err);
         goto done;
     }
     for (size_t c = 0, k = 0; c < nc; c++)
-        if ((int)c != skip)
+        if (!skip[c])
             names[k++] = csvr_colname(r, c);
     if (n_cols < 1) {
         rc = demob_error_set(err, DEMOB_EINPUT, "%s: no param column (the header names the params)", path);
@@ -563,7 +572,7 @@ int sweep_points_read_csv(sweep_spec *s, const char *path, demob_error *err)
             cap = nc2;
         }
         for (size_t c = 0; c < nc; c++) {
-            if ((int)c == skip)
+            if (skip[c])
                 continue;
             if ((rc = csvr_number(r, c, &vals[n++], err)))
                 goto done;
@@ -581,6 +590,7 @@ int sweep_points_read_csv(sweep_spec *s, const char *path, demob_error *err)
     rc = sweep_spec_set_points(s, path, names, n_cols, vals, rows, err);
 done:
     free(names);
+    free(skip);
     free(vals);
     csvr_close(r);
     return rc;

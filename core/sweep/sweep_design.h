@@ -115,9 +115,10 @@ int sweep_parse_dist(const char *what, const char *spec, sweep_dist *d, demob_er
  * weights). what names it in messages. */
 int sweep_dist_check(const char *what, sweep_dist *d, demob_error *err);
 void sweep_dist_free(sweep_dist *d);
-/* Reads explicit points from a CSV file: a header of param names (an
- * optional "point" column is ignored), one row per point, every cell a
- * number. Errors name path:line:column. */
+/* Reads explicit points from a CSV file: a header of param names (the
+ * columns point, chain, iteration, log_likelihood and log_prior are
+ * ignored, so a fit's posterior.csv is a points file), one row per point,
+ * every cell a number. Errors name path:line:column. */
 int sweep_points_read_csv(sweep_spec *s, const char *path, demob_error *err);
 
 /* The value of the distribution at probability u in (0, 1) (its inverse
