@@ -24,7 +24,7 @@ typedef struct fit_args {
     cli_args a;
     const char *params;
     const char *method;
-    long starts, chains, iterations, warmup;
+    long starts, chains, iterations, warmup, particles;
 } fit_args;
 
 #define FA(field) offsetof(fit_args, field)
@@ -32,21 +32,24 @@ typedef struct fit_args {
 static const cli_option fit_options[] = {
     {"--params", 0, "A,B,...", 0, CLI_STRING, FA(params), 0, 0, NULL,
      "the params to fit (each with a declared range or prior)", {0}, NULL},
-    {"--method", 0, "METHOD", 0, CLI_STRING, FA(method), 0, 0, NULL, "mle or mcmc (default %s)", {0}, "mle"},
+    {"--method", 0, "METHOD", 0, CLI_STRING, FA(method), 0, 0, NULL, "mle, mcmc or pmcmc (default %s)", {0}, "mle"},
     {"--starts", 0, "N", 0, CLI_LONG, FA(starts), 1, 100000, NULL,
      "mle: starts (the defaults, then a Latin hypercube of the bounds; default %g)", {8, 0}, NULL},
-    {"--chains", 0, "K", 0, CLI_LONG, FA(chains), 1, 1000, NULL, "mcmc: chains (default %g)", {4, 0}, NULL},
+    {"--chains", 0, "K", 0, CLI_LONG, FA(chains), 1, 1000, NULL, "mcmc, pmcmc: chains (default %g)", {4, 0}, NULL},
     {"--iterations", 0, "N", 0, CLI_LONG, FA(iterations), 10, 100000000L, NULL,
-     "mcmc: iterations per chain, warmup included (default %g)", {4000, 0}, NULL},
+     "mcmc, pmcmc: iterations per chain, warmup included (default %g)", {4000, 0}, NULL},
     {"--warmup", 0, "N", 0, CLI_LONG, FA(warmup), 0, 100000000L, NULL,
-     "mcmc: adaptive iterations dropped from each chain (default: half the iterations)", {0}, NULL},
+     "mcmc, pmcmc: adaptive iterations dropped from each chain (default: half the iterations)", {0}, NULL},
+    {"--particles", 0, "P", 0, CLI_LONG, FA(particles), 0, 1000000L, NULL,
+     "pmcmc: particles of the filter (default %g)", {100, 0}, NULL},
     {0},
 };
 
 static const cli_command fit_cmd = {
-    "fit", "SCENARIO.lua --params A,B,... [--method mle|mcmc] [options]",
-    "Fits the params to the scenario's observe { } series (deterministic model) and writes\n"
-    "estimates.csv, fitted.csv, posterior.csv (mcmc) and manifest.json into the output folder.\n"
+    "fit", "SCENARIO.lua --params A,B,... [--method mle|mcmc|pmcmc] [options]",
+    "Fits the params to the scenario's observe { } series (mle, mcmc: the deterministic model;\n"
+    "pmcmc: the stochastic one, through a particle filter) and writes estimates.csv, fitted.csv,\n"
+    "posterior.csv (mcmc, pmcmc) and manifest.json into the output folder.\n"
     "The CSV files are byte-identical for any -j.\n",
     {{"fit options:", fit_options, 0},
      {"options:", cli_output_options, FA(a)},
@@ -316,13 +319,17 @@ static int do_mcmc(const fit_problem *p, const fit_args *fa, const demob_model *
         }
         fitted_rows(&out->fitted, m, p->obs, mean, lo, hi);
     }
-    strbuf_printf(&out->extra, "\"method\": \"mcmc\", \"chains\": %d, \"iterations\": %ld, \"warmup\": %ld, "
-                  "\"evaluations\": %ld, \"acceptance\": [", chains, fa->iterations, warmup, r.evals);
+    strbuf_printf(&out->extra, "\"method\": \"%s\", \"chains\": %d, \"iterations\": %ld, \"warmup\": %ld, "
+                  "\"evaluations\": %ld, ", fa->method, chains, fa->iterations, warmup, r.evals);
+    if (p->particles > 0)
+        strbuf_printf(&out->extra, "\"particles\": %d, ", p->particles);
+    strbuf_puts(&out->extra, "\"acceptance\": [");
     for (int c = 0; c < chains; c++)
         strbuf_printf(&out->extra, "%s%.4f", c ? ", " : "", r.accept[c]);
     strbuf_printf(&out->extra, "], \"warnings\": [%s]", warn.len ? warn.data : "");
     if (!fa->a.quiet && rc == 0) {
-        fprintf(stderr, "demob fit: mcmc, %d chains x %ld kept draws (%ld evaluations)\n", chains, r.kept, r.evals);
+        fprintf(stderr, "demob fit: %s, %d chains x %ld kept draws (%ld evaluations)\n", fa->method, chains, r.kept,
+                r.evals);
     }
     strbuf_free(&warn);
     free(pc.pred);
@@ -353,6 +360,7 @@ int cmd_fit(int argc, char **argv)
     fa.chains = 4;
     fa.iterations = 4000;
     fa.warmup = -1;
+    fa.particles = 100;
     fa.method = "mle";
     cli_command c = fit_cmd;
     c.positional = fit_positional;
@@ -364,22 +372,24 @@ int cmd_fit(int argc, char **argv)
         demob_error_set(&err, DEMOB_EINPUT, "no scenario file given");
     else if (!fa.params)
         demob_error_set(&err, DEMOB_EINPUT, "--params is required (the params to fit)");
-    else if (strcmp(fa.method, "mle") != 0 && strcmp(fa.method, "mcmc") != 0)
-        demob_error_set(&err, DEMOB_EINPUT, "--method '%s': give mle or mcmc", fa.method);
-    else if (fa.a.sopt.mode == DEMOB_STOCHASTIC)
-        demob_error_set(&err, DEMOB_EINPUT, "--mode stochastic: mle and mcmc fit the deterministic model");
+    else if (strcmp(fa.method, "mle") != 0 && strcmp(fa.method, "mcmc") != 0 && strcmp(fa.method, "pmcmc") != 0)
+        demob_error_set(&err, DEMOB_EINPUT, "--method '%s': give mle, mcmc or pmcmc", fa.method);
+    else if (fa.a.sopt.mode >= 0)
+        demob_error_set(&err, DEMOB_EINPUT, "--mode: the method decides (mle, mcmc: deterministic; pmcmc: stochastic)");
+    else if (strcmp(fa.method, "pmcmc") == 0 && fa.particles < 1)
+        demob_error_set(&err, DEMOB_EINPUT, "--particles %ld: pmcmc needs at least 1 particle", fa.particles);
     else if (fa.warmup >= fa.iterations)
         demob_error_set(&err, DEMOB_EINPUT, "--warmup %ld must be below --iterations %ld", fa.warmup, fa.iterations);
     if (err.status)
         return cli_usage_fail("fit", &err);
-    int mle = strcmp(fa.method, "mle") == 0;
+    int mle = strcmp(fa.method, "mle") == 0, pmcmc = strcmp(fa.method, "pmcmc") == 0;
     char out_dir[4096];
     if (fa.a.out_dir)
         snprintf(out_dir, sizeof out_dir, "%s", fa.a.out_dir);
     else
         cli_default_out_dir(fa.a.sopt.path, out_dir, sizeof out_dir);
     fa.a.sopt.output_dir = out_dir;
-    fa.a.sopt.mode = DEMOB_DETERMINISTIC;   /* mle and mcmc fit the expected values */
+    fa.a.sopt.mode = pmcmc ? DEMOB_STOCHASTIC : DEMOB_DETERMINISTIC;
     scenario *sc = scenario_load(&fa.a.sopt, &err);
     if (!sc)
         return cli_fail("fit", &err);
@@ -392,6 +402,13 @@ int cmd_fit(int argc, char **argv)
         rc = demob_error_set(&err, DEMOB_ERUN, "out of memory");
     else
         strcpy(pbuf, fa.params);
+    /* A particle filter copies runs; a Lua hook's state (its globals,
+     * upvalues) is not part of a run and cannot be copied with it. */
+    if (pmcmc && scenario_has_hooks(sc))
+        rc = demob_error_set(&err, DEMOB_EINPUT,
+                             "%s: pmcmc cannot resample runs whose Lua hooks (on_step, event predicates, arrival "
+                             "functions, on_finish) keep state outside the run; write the feedback as expressions, "
+                             "or fit with mle or mcmc", fa.a.sopt.path);
     if (rc == 0 && obs->n_series == 0)
         rc = demob_error_set(&err, DEMOB_EINPUT, "%s declares no observe { } series: nothing to fit to",
                              fa.a.sopt.path);
@@ -404,7 +421,7 @@ int cmd_fit(int argc, char **argv)
     runner_hooks hooks;
     scenario_runner_hooks(sc, &fa.a.sopt, &hooks);
     fit_problem p = {m, obs, fp, np, &hooks, fa.a.workers > 0 ? fa.a.workers : runner_default_workers(),
-                     demob_model_seed(m), !fa.a.quiet && isatty(2)};
+                     demob_model_seed(m), !fa.a.quiet && isatty(2), pmcmc ? (int)fa.particles : 0};
     outputs out;
     strbuf_init(&out.est);
     strbuf_init(&out.fitted);

@@ -32,6 +32,8 @@ typedef struct fit_problem {
     int workers;                  /* >= 1                                   */
     uint64_t seed;
     int progress;                 /* dots on stderr                         */
+    int particles;                /* > 0: the stochastic model's likelihood
+                                   * estimated by a particle filter (pmcmc) */
 } fit_problem;
 
 /* Fills p->lo, p->hi from the prior's support; fails (DEMOB_EINPUT) for a
@@ -49,6 +51,7 @@ typedef struct fit_eval {
     double *values, *raw, *pred;
     long evals;
     demob_error last;             /* the last failed run's error           */
+    struct fit_pf *pf;            /* particles > 0: the filter's buffers    */
 } fit_eval;
 
 /* Opens an evaluator on the calling thread (main: use the main context). */
@@ -59,6 +62,18 @@ void fit_eval_close(fit_eval *e);
  * value out of range, a rate expression outside [0, 1]) scores -inf, with
  * its message in e->last. */
 double fit_eval_loglik(fit_eval *e, const double *x, long run);
+
+/* fit_pf.c: a bootstrap particle filter (systematic resampling at the
+ * observation times) over p->particles runs of the stochastic model at
+ * e->values: an unbiased estimate of the likelihood, returned as its log.
+ * Particle i of run `run` starts from the stream (run - 1) * P + i + 1;
+ * after resampling at step t, particle j continues from the stream
+ * 2^61 + ((run - 1) * (T + 1) + t) * P + j. e->pred gets the mean of the
+ * particles' predictions. The sims must have no hooks (a hook's state
+ * cannot be copied with a run). */
+int fit_pf_open(fit_eval *e, const demob_model *m, demob_error *err);
+void fit_pf_close(fit_eval *e);
+double fit_pf_loglik(fit_eval *e, long run);
 
 /* Runs task(ud, ev, i) for i in 0..n-1 on p->workers threads, each with
  * its own evaluator. The first failing task (lowest i) gives the error. */

@@ -72,11 +72,17 @@ int fit_eval_open(fit_eval *e, const fit_problem *p, int main, demob_error *err)
     }
     for (int v = 0; v < nv; v++)
         e->values[v] = demob_model_value_default(m, v);
+    if (p->particles > 0 && fit_pf_open(e, m, err) != 0) {
+        fit_eval_close(e);
+        return err && err->status ? err->status : DEMOB_ERUN;
+    }
     return 0;
 }
 
 void fit_eval_close(fit_eval *e)
 {
+    if (e->pf)
+        fit_pf_close(e);
     if (e->sim)
         demob_sim_free(e->sim);
     if (e->own_ctx && e->p->hooks->close_worker)
@@ -102,6 +108,8 @@ double fit_eval_loglik(fit_eval *e, const double *x, long run)
             return -INFINITY;
         e->values[p->params[k].slot] = x[k];
     }
+    if (e->pf)
+        return fit_pf_loglik(e, run);
     if (demob_sim_reset(e->sim, run, e->values, &e->last) != 0)
         return -INFINITY;
     if (p->hooks && p->hooks->attach)

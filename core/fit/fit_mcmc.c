@@ -63,13 +63,16 @@ static int chain_task(void *ud, fit_eval *ev, long c, demob_error *err)
     rng_seed(&r, p->seed, ((uint64_t)1 << 63) + (uint64_t)c);
     double x[64], y[64], mean[64], cov[64 * 64], prop[64 * 64], chol[64 * 64], base[64];
     long e0 = ev->evals;
+    /* Run indices (the particle filter's streams; the deterministic model
+     * ignores them): 200 for the start, then one per iteration. */
+    long run0 = c * (m->iterations + 200) + 1;
     /* Start: a draw from the prior with a finite likelihood. */
     double ll = -INFINITY, lp = -INFINITY;
     for (int tries = 0; tries < 200 && !(isfinite(ll) && isfinite(lp)); tries++) {
         for (int k = 0; k < n; k++)
             x[k] = sweep_dist_quantile(p->params[k].prior, open_uniform(&r));
         lp = fit_log_prior(p, x);
-        ll = isfinite(lp) ? fit_eval_loglik(ev, x, 1) : -INFINITY;
+        ll = isfinite(lp) ? fit_eval_loglik(ev, x, run0 + tries) : -INFINITY;
     }
     if (!(isfinite(ll) && isfinite(lp))) {
         m->fails[c] = ev->last;
@@ -97,7 +100,7 @@ static int chain_task(void *ud, fit_eval *ev, long c, demob_error *err)
             y[i] = x[i] + s;
         }
         double lpy = fit_log_prior(p, y);
-        double lly = isfinite(lpy) ? fit_eval_loglik(ev, y, 1) : -INFINITY;
+        double lly = isfinite(lpy) ? fit_eval_loglik(ev, y, run0 + 200 + t) : -INFINITY;
         double u = open_uniform(&r);
         if (isfinite(lly) && log(u) < (lly + lpy) - (ll + lp)) {
             memcpy(x, y, (size_t)n * sizeof *x);

@@ -368,6 +368,25 @@ double fit_obs_loglik(const fit_obs *o, const double *pred, const double *values
     return ll;
 }
 
+double fit_obs_loglik_at(const fit_obs *o, int t, const double *raw, const double *values)
+{
+    double ll = 0;
+    int k = 0;
+    for (int i = 0; i < o->n_series; i++) {
+        const fit_series *s = &o->series[i];
+        for (int j = 0; j < s->n_rows; j++, k++) {
+            if (s->rows[j].step != t)
+                continue;
+            double mu = raw[k];
+            if (s->kind == FIT_FLOW && s->rows[j].prev >= 0)
+                mu -= raw[k - j + s->rows[j].prev];
+            double l = fit_obs_row_loglik(s, &s->rows[j], mu < 0 ? 0 : mu, values);
+            ll += isnan(l) ? -INFINITY : l;
+        }
+    }
+    return ll;
+}
+
 /* The smallest whole y with CDF(y) >= p of a count distribution given by
  * its log-pmf (Poisson or negative binomial around mu). */
 static double count_quantile(const fit_series *s, const fit_row *r, double mu, const double *values, double p)

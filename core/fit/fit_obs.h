@@ -90,6 +90,9 @@ double fit_obs_loglik(const fit_obs *o, const double *pred, const double *values
 double fit_obs_row_loglik(const fit_series *s, const fit_row *r, double mu, const double *values);
 void fit_obs_row_range(const fit_series *s, const fit_row *r, double mu, const double *values, double *lo,
                        double *hi);
+/* The log-likelihood of the rows observed at step t given one run's raw
+ * values (fit_obs_record): a particle's weight. */
+double fit_obs_loglik_at(const fit_obs *o, int t, const double *raw, const double *values);
 /* Series and row of flat row index i. */
 void fit_obs_locate(const fit_obs *o, int i, int *series, int *row);
 #endif

@@ -39,6 +39,25 @@ grep -q '"sha256": "' "$T/two/manifest.json" || fail "the manifest lacks the dat
 # A short chain warns.
 expect 0 "R-hat" "$DEMOB" fit "$S/fit_beta.lua" --params r --method mcmc --iterations 40 --chains 2 -o "$T/short"
 
+# --- pmcmc on the stochastic model: the binomial count of movers X ~
+# Bin(100, r) is itself observed through a binomial(100, X / 100), so the
+# posterior is wider than beta(39, 66); its quantiles by numerical
+# integration (sum over X, scipy): 0.250345, 0.371415, 0.503060.
+"$DEMOB" fit "$S/fit_beta.lua" --params r --method pmcmc --particles 40 --iterations 12000 -o "$T/pm1" -j 1 -q ||
+    fail "pmcmc of fit_beta failed"
+awk -F, 'NR == 2 { bad = ($4 < 0.2404 || $4 > 0.2604 || $5 < 0.3614 || $5 > 0.3814 || $6 < 0.4931 || $6 > 0.5131 ||
+                         $7 > 1.01); if (bad) { print; exit 1 } }' "$T/pm1/estimates.csv" ||
+    fail "pmcmc quantiles differ from the exact posterior: $(sed -n 2p "$T/pm1/estimates.csv")"
+"$DEMOB" fit "$S/fit_beta.lua" --params r --method pmcmc --particles 40 --iterations 2000 -o "$T/pm2" -j 1 -q &&
+"$DEMOB" fit "$S/fit_beta.lua" --params r --method pmcmc --particles 40 --iterations 2000 -o "$T/pm3" -j 2 -q ||
+    fail "short pmcmc failed"
+cmp -s "$T/pm2/posterior.csv" "$T/pm3/posterior.csv" || fail "pmcmc posterior.csv differs between -j 1 and -j 2"
+expect 2 "--particles 0: pmcmc needs at least 1 particle" "$DEMOB" fit "$S/fit_beta.lua" --params r --method pmcmc --particles 0 -o "$T/pm4"
+mkdir -p "$T/hk/data" && cp "$S/data/fit_beta.csv" "$T/hk/data/" &&
+    { cat "$S/fit_beta.lua"; echo 'on_step(function(sim, t) end)'; } > "$T/hk/hooked.lua"
+expect 2 "pmcmc cannot resample runs whose Lua hooks" "$DEMOB" fit "$T/hk/hooked.lua" --params r --method pmcmc -o "$T/pm5"
+"$DEMOB" fit "$T/hk/hooked.lua" --params r -o "$T/pm6" -q || fail "mle of a scenario with a hook failed"
+
 # --- forecasts from the posterior: posterior.csv is a points file; run
 # --posterior draws one row per run, the same for any -j.
 "$DEMOB" sweep "$S/fit_beta.lua" --points "$T/b1/posterior.csv" -o "$T/sw" -q || fail "sweep --points posterior.csv failed"
@@ -101,7 +120,7 @@ obs 'observe { "o", file = "data/d.csv", state = "b", likelihood = "negative_bin
 obs 'observe { "o", file = "data/d.csv", state = "b", likelihood = "gauss" }' 'step,count\n1,5\n' "likelihood must be"
 obs 'observe { "o", file = "data/d.csv", state = "b", cumulative = true }' 'step,count\n1,5\n' "cumulative counts people moved along a flow"
 obs 'observe { "o", file = "data/d.csv", state = "b" }' 'step,count\n1,5\n' "--params: unknown param 'q' (params: r)" --params q
-obs 'observe { "o", file = "data/d.csv", state = "b" }' 'step,count\n1,5\n' "--method 'pmcmc': give mle or mcmc" --params r --method pmcmc
+obs 'observe { "o", file = "data/d.csv", state = "b" }' 'step,count\n1,5\n' "--method 'smc': give mle, mcmc or pmcmc" --params r --method smc
 # An impossible observation: nobody can be in "b" at t = 0.
 obs 'observe { "o", file = "data/d.csv", state = "b" }' 'step,count\n0,5\n' "the likelihood is -inf at every start (8): observation"
 obs 'observe { "o", file = "data/d.csv", state = "b" }' 'step,count\n0,5\n' "(observe 'o', step 0, count 5) is impossible"
