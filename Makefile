@@ -57,7 +57,7 @@ UNIT_SRC := $(wildcard tests/unit/test_*.c)
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 BIN      := $(BUILD)/demob
 
-.PHONY: all test unit-test cli-test embed-test check-layers demo deps check-deps bench install uninstall clean fuzz
+.PHONY: all test unit-test cli-test embed-test check-layers demo deps check-deps bench bench-fit install uninstall clean fuzz
 all: check-deps $(BIN) demob $(BUILD)/libdemob_engine.a
 
 demob: $(BIN)
@@ -134,6 +134,12 @@ BENCH_PACKAGES = time python3-numpy
 bench: check-deps $(BIN)
 	@tools/install-deps --if-missing $(BENCH_PACKAGES)
 	@BUILD=$(BUILD) bench/run
+	@BUILD=$(BUILD) bench/fit
+
+# The calibration bench alone (demob fit's speed, the particle filter
+# against NumPy, the coverage of mle's intervals): see bench/README.md.
+bench-fit: check-deps $(BIN)
+	@BUILD=$(BUILD) bench/fit
 
 # Fuzzing (clang with libFuzzer): every tests/fuzz/fuzz_*.c runs for
 # FUZZ_SECONDS from its seed corpus tests/fuzz/corpus/<name>/ (the scenario

@@ -5,8 +5,9 @@
  * flow switches and cached hazards, departures' caches, cumulative flows,
  * costs, budgets, peaks, events, expression caches and the random stream.
  * The buffers that depend on the model only (ceiling, budget and value
- * lists, cohort offsets) are the same in both sims and left alone; the
- * hook stays the destination's. */
+ * lists, cohort offsets) and the memo of leave probabilities (a cache of a
+ * pure function) are the same in both sims and left alone; the hook stays
+ * the destination's. */
 #include <string.h>
 
 #include "sim_internal.h"
@@ -83,8 +84,10 @@ int demob_sim_copy(demob_sim *dst, const demob_sim *src, demob_error *err)
     COPY(event_x, m->n_events + 1);
     COPY(oval, (size_t)m->n_po * (size_t)src->n_o + 1);
     COPY(link_h, links + 1);
-    if (src->memo)
-        COPY(memo, LEAVE_MEMO);
+    /* The memo of leave probabilities (sim_internal.h) is not state: it
+     * caches a function of a cell's hazard, the same in every sim of the
+     * model, so dst's own stays valid (and copying its 512 entries would
+     * cost more than the rest of the copy). */
     return 0;
 }
 

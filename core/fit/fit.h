@@ -52,6 +52,7 @@ typedef struct fit_eval {
     long evals;
     demob_error last;             /* the last failed run's error           */
     struct fit_pf *pf;            /* particles > 0: the filter's buffers    */
+    fit_obs_steps ix;             /* the observations by step              */
 } fit_eval;
 
 /* Opens an evaluator on the calling thread (main: use the main context). */

@@ -66,7 +66,8 @@ int fit_eval_open(fit_eval *e, const fit_problem *p, int main, demob_error *err)
     e->values = malloc((size_t)(nv + 1) * sizeof *e->values);
     e->raw = calloc((size_t)nr + 1, sizeof *e->raw);
     e->pred = calloc((size_t)nr + 1, sizeof *e->pred);
-    if (!e->values || !e->raw || !e->pred || !(e->sim = demob_sim_new(m, err))) {
+    if (!e->values || !e->raw || !e->pred || !(e->sim = demob_sim_new(m, err)) ||
+        fit_obs_steps_build(p->obs, demob_model_steps(m), &e->ix, err) != 0) {
         fit_eval_close(e);
         return err && err->status ? err->status : demob_error_set(err, DEMOB_ERUN, "out of memory");
     }
@@ -87,6 +88,7 @@ void fit_eval_close(fit_eval *e)
         demob_sim_free(e->sim);
     if (e->own_ctx && e->p->hooks->close_worker)
         e->p->hooks->close_worker(e->ctx);
+    fit_obs_steps_free(&e->ix);
     free(e->values);
     free(e->raw);
     free(e->pred);
@@ -114,12 +116,12 @@ double fit_eval_loglik(fit_eval *e, const double *x, long run)
         return -INFINITY;
     if (p->hooks && p->hooks->attach)
         p->hooks->attach(e->ctx, e->sim);
-    fit_obs_record(p->obs, e->sim, e->raw);
+    fit_obs_record(p->obs, &e->ix, e->sim, e->raw);
     int steps = demob_model_steps(m);
     for (int t = 1; t <= steps; t++) {
         if (demob_sim_step(e->sim, &e->last) != 0)
             return -INFINITY;
-        fit_obs_record(p->obs, e->sim, e->raw);
+        fit_obs_record(p->obs, &e->ix, e->sim, e->raw);
     }
     if (p->hooks && p->hooks->finish && p->hooks->finish(e->ctx, e->sim, &e->last) != 0)
         return -INFINITY;

@@ -277,22 +277,69 @@ int fit_obs_check_steps(const fit_obs *o, const demob_model *m, demob_error *err
     return 0;
 }
 
-void fit_obs_record(const fit_obs *o, const demob_sim *sim, double *raw)
+int fit_obs_steps_build(const fit_obs *o, int steps, fit_obs_steps *ix, demob_error *err)
 {
-    int t = demob_sim_time(sim), k = 0;
-    for (int i = 0; i < o->n_series; i++) {
-        const fit_series *s = &o->series[i];
-        for (int j = 0; j < s->n_rows; j++, k++) {
-            const fit_row *r = &s->rows[j];
-            if (r->step != t)
+    memset(ix, 0, sizeof *ix);
+    ix->steps = steps;
+    size_t n = (size_t)o->n_rows + 1;
+    ix->start = calloc((size_t)steps + 2, sizeof *ix->start);
+    ix->flat = malloc(n * sizeof *ix->flat);
+    ix->series = malloc(n * sizeof *ix->series);
+    ix->row = malloc(n * sizeof *ix->row);
+    if (!ix->start || !ix->flat || !ix->series || !ix->row) {
+        fit_obs_steps_free(ix);
+        return oom(err);
+    }
+    /* Counting sort by step (rows after the last step are never read). */
+    for (int i = 0; i < o->n_series; i++)
+        for (int j = 0; j < o->series[i].n_rows; j++)
+            if (o->series[i].rows[j].step <= steps)
+                ix->start[o->series[i].rows[j].step + 1]++;
+    for (int t = 0; t <= steps; t++)
+        ix->start[t + 1] += ix->start[t];
+    int *fill = malloc(((size_t)steps + 1) * sizeof *fill);
+    if (!fill) {
+        fit_obs_steps_free(ix);
+        return oom(err);
+    }
+    memcpy(fill, ix->start, ((size_t)steps + 1) * sizeof *fill);
+    for (int i = 0, k = 0; i < o->n_series; i++)
+        for (int j = 0; j < o->series[i].n_rows; j++, k++) {
+            int t = o->series[i].rows[j].step;
+            if (t > steps)
                 continue;
-            double v = 0;
-            for (int a = 0; a < r->n_origins; a++)
-                for (int b = 0; b < s->n_targets; b++)
-                    v += s->kind == FIT_STOCK ? demob_sim_stock(sim, r->origins[a], s->targets[b])
-                                              : demob_sim_cumulative(sim, r->origins[a], s->targets[b]);
-            raw[k] = v;
+            int at = fill[t]++;
+            ix->flat[at] = k;
+            ix->series[at] = i;
+            ix->row[at] = j;
         }
+    free(fill);
+    return 0;
+}
+
+void fit_obs_steps_free(fit_obs_steps *ix)
+{
+    free(ix->start);
+    free(ix->flat);
+    free(ix->series);
+    free(ix->row);
+    memset(ix, 0, sizeof *ix);
+}
+
+void fit_obs_record(const fit_obs *o, const fit_obs_steps *ix, const demob_sim *sim, double *raw)
+{
+    int t = demob_sim_time(sim);
+    if (t > ix->steps)
+        return;
+    for (int q = ix->start[t]; q < ix->start[t + 1]; q++) {
+        const fit_series *s = &o->series[ix->series[q]];
+        const fit_row *r = &s->rows[ix->row[q]];
+        double v = 0;
+        for (int a = 0; a < r->n_origins; a++)
+            for (int b = 0; b < s->n_targets; b++)
+                v += s->kind == FIT_STOCK ? demob_sim_stock(sim, r->origins[a], s->targets[b])
+                                          : demob_sim_cumulative(sim, r->origins[a], s->targets[b]);
+        raw[ix->flat[q]] = v;
     }
 }
 
@@ -368,21 +415,17 @@ double fit_obs_loglik(const fit_obs *o, const double *pred, const double *values
     return ll;
 }
 
-double fit_obs_loglik_at(const fit_obs *o, int t, const double *raw, const double *values)
+double fit_obs_loglik_at(const fit_obs *o, const fit_obs_steps *ix, int t, const double *raw, const double *values)
 {
     double ll = 0;
-    int k = 0;
-    for (int i = 0; i < o->n_series; i++) {
-        const fit_series *s = &o->series[i];
-        for (int j = 0; j < s->n_rows; j++, k++) {
-            if (s->rows[j].step != t)
-                continue;
-            double mu = raw[k];
-            if (s->kind == FIT_FLOW && s->rows[j].prev >= 0)
-                mu -= raw[k - j + s->rows[j].prev];
-            double l = fit_obs_row_loglik(s, &s->rows[j], mu < 0 ? 0 : mu, values);
-            ll += isnan(l) ? -INFINITY : l;
-        }
+    for (int q = ix->start[t]; q < ix->start[t + 1]; q++) {
+        const fit_series *s = &o->series[ix->series[q]];
+        int j = ix->row[q], k = ix->flat[q];
+        double mu = raw[k];
+        if (s->kind == FIT_FLOW && s->rows[j].prev >= 0)
+            mu -= raw[k - j + s->rows[j].prev];
+        double l = fit_obs_row_loglik(s, &s->rows[j], mu < 0 ? 0 : mu, values);
+        ll += isnan(l) ? -INFINITY : l;
     }
     return ll;
 }

@@ -73,11 +73,22 @@ int fit_obs_add(fit_obs *o, const demob_model *m, const char *name, const char *
  * Fails naming the series and row. */
 int fit_obs_check_steps(const fit_obs *o, const demob_model *m, demob_error *err);
 
+/* The rows by step, so that a run reads only the rows of the step it is
+ * at: rows at step t are row[start[t] .. start[t + 1] - 1] (flat indices,
+ * in series then row order), with their series and row numbers. */
+typedef struct fit_obs_steps {
+    int steps;
+    int *start;                  /* [steps + 2]                           */
+    int *flat, *series, *row;    /* [n_rows]                              */
+} fit_obs_steps;
+int fit_obs_steps_build(const fit_obs *o, int steps, fit_obs_steps *ix, demob_error *err);
+void fit_obs_steps_free(fit_obs_steps *ix);
+
 /* The model's value of every row (in series then row order) during one
  * run: call fit_obs_record at t = 0 and after every step; then
  * fit_obs_predictions turns the recorded raw values into predictions
  * (differences for FIT_FLOW). raw and pred have o->n_rows cells. */
-void fit_obs_record(const fit_obs *o, const demob_sim *sim, double *raw);
+void fit_obs_record(const fit_obs *o, const fit_obs_steps *ix, const demob_sim *sim, double *raw);
 void fit_obs_predictions(const fit_obs *o, const double *raw, double *pred);
 
 /* The log-likelihood of every row given the predictions (dispersion params
@@ -92,7 +103,7 @@ void fit_obs_row_range(const fit_series *s, const fit_row *r, double mu, const d
                        double *hi);
 /* The log-likelihood of the rows observed at step t given one run's raw
  * values (fit_obs_record): a particle's weight. */
-double fit_obs_loglik_at(const fit_obs *o, int t, const double *raw, const double *values);
+double fit_obs_loglik_at(const fit_obs *o, const fit_obs_steps *ix, int t, const double *raw, const double *values);
 /* Series and row of flat row index i. */
 void fit_obs_locate(const fit_obs *o, int i, int *series, int *row);
 #endif

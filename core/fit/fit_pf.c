@@ -15,10 +15,11 @@
 
 struct fit_pf {
     int P, steps;
-    demob_sim **sim, **tmp;      /* [P] each                              */
-    double *raw, *raw_tmp;       /* [P * n_rows]                          */
+    demob_sim **sim;             /* [P]                                   */
+    double *raw;                 /* [P * n_rows]                          */
     double *lw;                  /* [P]                                   */
     int *anc;                    /* [P]                                   */
+    int *kids;                   /* [P] offspring per particle            */
     unsigned char *obs_at;       /* [steps + 1]                           */
     int last_obs;
 };
@@ -34,16 +35,15 @@ int fit_pf_open(fit_eval *e, const demob_model *m, demob_error *err)
     f->P = P;
     f->steps = demob_model_steps(m);
     f->sim = calloc((size_t)P, sizeof *f->sim);
-    f->tmp = calloc((size_t)P, sizeof *f->tmp);
     f->raw = calloc((size_t)P * (size_t)nr + 1, sizeof *f->raw);
-    f->raw_tmp = calloc((size_t)P * (size_t)nr + 1, sizeof *f->raw_tmp);
     f->lw = calloc((size_t)P, sizeof *f->lw);
     f->anc = calloc((size_t)P, sizeof *f->anc);
+    f->kids = calloc((size_t)P, sizeof *f->kids);
     f->obs_at = calloc((size_t)f->steps + 1, 1);
-    if (!f->sim || !f->tmp || !f->raw || !f->raw_tmp || !f->lw || !f->anc || !f->obs_at)
+    if (!f->sim || !f->raw || !f->lw || !f->anc || !f->kids || !f->obs_at)
         return demob_error_set(err, DEMOB_ERUN, "out of memory");
     for (int i = 0; i < P; i++)
-        if (!(f->sim[i] = demob_sim_new(m, err)) || !(f->tmp[i] = demob_sim_new(m, err)))
+        if (!(f->sim[i] = demob_sim_new(m, err)))
             return err && err->status ? err->status : DEMOB_ERUN;
     f->last_obs = 0;
     for (int s = 0; s < p->obs->n_series; s++)
@@ -63,14 +63,11 @@ void fit_pf_close(fit_eval *e)
     struct fit_pf *f = e->pf;
     for (int i = 0; f->sim && i < f->P; i++)
         demob_sim_free(f->sim[i]);
-    for (int i = 0; f->tmp && i < f->P; i++)
-        demob_sim_free(f->tmp[i]);
     free(f->sim);
-    free(f->tmp);
     free(f->raw);
-    free(f->raw_tmp);
     free(f->lw);
     free(f->anc);
+    free(f->kids);
     free(f->obs_at);
     free(f);
     e->pf = NULL;
@@ -87,7 +84,7 @@ double fit_pf_loglik(fit_eval *e, long run)
     for (int i = 0; i < P; i++) {
         if (demob_sim_reset(f->sim[i], (long)(base * (uint64_t)P + (uint64_t)i + 1), e->values, &e->last) != 0)
             return -INFINITY;
-        fit_obs_record(o, f->sim[i], f->raw + (size_t)i * (size_t)nr);
+        fit_obs_record(o, &e->ix, f->sim[i], f->raw + (size_t)i * (size_t)nr);
     }
     double ll = 0;
     for (int t = 0; t <= f->last_obs; t++) {
@@ -95,13 +92,13 @@ double fit_pf_loglik(fit_eval *e, long run)
             for (int i = 0; i < P; i++) {
                 if (demob_sim_step(f->sim[i], &e->last) != 0)
                     return -INFINITY;
-                fit_obs_record(o, f->sim[i], f->raw + (size_t)i * (size_t)nr);
+                fit_obs_record(o, &e->ix, f->sim[i], f->raw + (size_t)i * (size_t)nr);
             }
         if (!f->obs_at[t])
             continue;
         double mx = -INFINITY;
         for (int i = 0; i < P; i++) {
-            f->lw[i] = fit_obs_loglik_at(o, t, f->raw + (size_t)i * (size_t)nr, e->values);
+            f->lw[i] = fit_obs_loglik_at(o, &e->ix, t, f->raw + (size_t)i * (size_t)nr, e->values);
             if (f->lw[i] > mx)
                 mx = f->lw[i];
         }
@@ -121,20 +118,26 @@ double fit_pf_loglik(fit_eval *e, long run)
                 cum += f->lw[++i] / W;
             f->anc[j] = i;
         }
-        for (int j = 0; j < P; j++) {
-            demob_sim_copy(f->tmp[j], f->sim[f->anc[j]], NULL);
-            memcpy(f->raw_tmp + (size_t)j * (size_t)nr, f->raw + (size_t)f->anc[j] * (size_t)nr,
-                   (size_t)nr * sizeof *f->raw);
-        }
-        demob_sim **ts = f->sim;
-        f->sim = f->tmp;
-        f->tmp = ts;
-        double *tr = f->raw;
-        f->raw = f->raw_tmp;
-        f->raw_tmp = tr;
+        /* In place: a particle with offspring keeps its slot for its first
+         * child; the slots of those without offspring take the other
+         * children, in order (fewer copies than rebuilding every slot). The
+         * set of particles is the same as copying anc[j] into slot j. */
+        int *kids = f->kids;
+        memset(kids, 0, (size_t)P * sizeof *kids);
         for (int j = 0; j < P; j++)
-            demob_sim_reseed(f->sim[j],
-                             ((uint64_t)1 << 61) + (base * (uint64_t)(f->steps + 1) + (uint64_t)t) * (uint64_t)P + (uint64_t)j);
+            kids[f->anc[j]]++;
+        for (int i = 0, dead = 0; i < P; i++)
+            while (kids[i] > 1) {
+                while (kids[dead] != 0)
+                    dead++;
+                demob_sim_copy(f->sim[dead], f->sim[i], NULL);
+                /* The copy goes on from a stream of its own. */
+                demob_sim_reseed(f->sim[dead], ((uint64_t)1 << 61) +
+                                 (base * (uint64_t)(f->steps + 1) + (uint64_t)t) * (uint64_t)P + (uint64_t)dead);
+                memcpy(f->raw + (size_t)dead * (size_t)nr, f->raw + (size_t)i * (size_t)nr, (size_t)nr * sizeof *f->raw);
+                kids[dead] = -1;  /* filled */
+                kids[i]--;
+            }
     }
     /* The particles' mean prediction of every row. */
     memset(e->pred, 0, (size_t)nr * sizeof *e->pred);
