@@ -89,20 +89,28 @@ static double *split_normalised(const double *x, int chains, long n, long stride
     return z;
 }
 
-/* Plain R-hat of m chains of h draws each (row-major). */
-static double rhat_of(const double *z, int m, long h, double *w_out, double *var_out)
+/* The mean of each of m chains of h draws (row-major), malloc'ed. */
+static double *chain_means(const double *z, int m, long h)
 {
-    double grand = 0, W = 0, B = 0;
     double *mean = malloc((size_t)m * sizeof *mean);
-    if (!mean)
-        return NAN;
-    for (int c = 0; c < m; c++) {
+    for (int c = 0; mean && c < m; c++) {
         double s = 0;
         for (long i = 0; i < h; i++)
             s += z[(size_t)c * (size_t)h + (size_t)i];
         mean[c] = s / (double)h;
-        grand += mean[c] / m;
     }
+    return mean;
+}
+
+/* Plain R-hat of m chains of h draws each (row-major). */
+static double rhat_of(const double *z, int m, long h, double *w_out, double *var_out)
+{
+    double grand = 0, W = 0, B = 0;
+    double *mean = chain_means(z, m, h);
+    if (!mean)
+        return NAN;
+    for (int c = 0; c < m; c++)
+        grand += mean[c] / m;
     for (int c = 0; c < m; c++) {
         double s = 0;
         for (long i = 0; i < h; i++) {
@@ -150,17 +158,11 @@ double fit_ess_bulk(const double *x, int chains, long n, long stride)
     int m = 2 * chains;
     double W, var;
     rhat_of(z, m, h, &W, &var);
-    double *mean = malloc((size_t)m * sizeof *mean);
+    double *mean = chain_means(z, m, h);
     if (!mean || !(var > 0)) {
         free(z);
         free(mean);
         return NAN;
-    }
-    for (int c = 0; c < m; c++) {
-        double s = 0;
-        for (long i = 0; i < h; i++)
-            s += z[(size_t)c * (size_t)h + (size_t)i];
-        mean[c] = s / (double)h;
     }
     /* rho_t = 1 - (W - mean over chains of acov_t) / var; Geyer's initial
      * positive and monotone sequence of pair sums. */

@@ -166,6 +166,7 @@ static int read_rows(fit_series *s, const demob_model *m, demob_error *err)
         row->n_origins = k;
         if ((rc = csvr_number(r, (size_t)c_count, &row->count, err)))
             break;
+        row->log_fact = lgamma(row->count + 1);
         if (row->count < 0) {
             csvr_field_pos(r, (size_t)c_count, &line, &col);
             rc = demob_error_set(err, DEMOB_EINPUT, "%s:%ld:%ld: observe '%s': count %g is negative", path, line,
@@ -369,7 +370,7 @@ double fit_obs_row_loglik(const fit_series *s, const fit_row *r, double mu, cons
     case FIT_POISSON:
         if (!(mu > 0))
             return y == 0 ? 0 : -INFINITY;
-        return y * log(mu) - mu - lgamma(y + 1);
+        return y * log(mu) - mu - (y == r->count ? r->log_fact : lgamma(y + 1));
     case FIT_NEGBIN: {
         double k = dispersion_of(s, values);
         if (!(k > 0))

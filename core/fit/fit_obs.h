@@ -27,6 +27,7 @@ typedef struct fit_row {
     char *origin;          /* as written ("" = all)                        */
     double count, sd;      /* sd: NAN unless the file has an sd column     */
     double trials;         /* NAN unless the file has a trials column      */
+    double log_fact;       /* lgamma(count + 1), once                      */
     int prev;              /* previous row of the same origin, or -1       */
     long line;             /* in the data file                             */
 } fit_row;
