@@ -31,7 +31,7 @@ typedef struct fit_problem {
     const runner_hooks *hooks;    /* contexts and attach; model as above    */
     int workers;                  /* >= 1                                   */
     uint64_t seed;
-    int progress;                 /* dots on stderr                         */
+    int progress;                 /* "k/n tasks" on stderr (a terminal)     */
     int particles;                /* > 0: the stochastic model's likelihood
                                    * estimated by a particle filter (pmcmc) */
 } fit_problem;

@@ -3,6 +3,7 @@
  * through runner_hooks), and tasks on worker threads (see fit.h). */
 #include <math.h>
 #include <pthread.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -148,6 +149,7 @@ typedef struct pool {
     void *ud;
     pthread_mutex_t lock;
     long failed_at;               /* lowest failing task, or n             */
+    long done;                    /* tasks finished (progress)             */
     demob_error err;
 } pool;
 
@@ -181,6 +183,13 @@ static void work(pool *pl, int main)
         memset(&e, 0, sizeof e);
         if ((rc = pl->task(pl->ud, &ev, i, &e)) != 0)
             fail(pl, i, rc, &e);
+        if (pl->p->progress) {
+            pthread_mutex_lock(&pl->lock);
+            pl->done++;
+            fprintf(stderr, "\rdemob fit: %ld/%ld tasks", pl->done, pl->n);
+            fflush(stderr);
+            pthread_mutex_unlock(&pl->lock);
+        }
     }
     fit_eval_close(&ev);
 }
@@ -220,6 +229,8 @@ int fit_parallel(const fit_problem *p, long n, fit_task_fn task, void *ud, demob
         free(th);
     }
     pthread_mutex_destroy(&pl.lock);
+    if (p->progress)
+        fputc('\n', stderr);
     if (pl.failed_at < n) {
         if (err)
             *err = pl.err;
