@@ -18,7 +18,7 @@ BUILD    ?= build$(if $(SANITIZER),-$(SANITIZER))
 CC       ?= cc
 SANITIZER ?=
 FUZZ_SECONDS ?= 60
-DEB_PACKAGES = liblua5.4-dev libcsv-dev libcmocka-dev pkg-config parallel chromium python3 valgrind slurmctld slurmd slurm-client munge
+DEB_PACKAGES = liblua5.4-dev libcsv-dev libcmocka-dev libnlopt-dev pkg-config parallel chromium python3 valgrind slurmctld slurmd slurm-client munge
 
 LUA_CFLAGS := $(shell pkg-config --cflags lua5.4 2>/dev/null)
 LUA_LIBS   := $(shell pkg-config --libs lua5.4 2>/dev/null)
@@ -28,8 +28,10 @@ CMOCKA_LIBS   := $(shell pkg-config --libs cmocka 2>/dev/null)
 OPT      ?= -O2
 CFLAGS   ?= $(OPT) -g
 ALL_CFLAGS = -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -Wall -Wextra \
-             -Iinclude -Icore -I$(BUILD) $(LUA_CFLAGS) -MMD -MP $(CFLAGS)
-LDLIBS   = $(LUA_LIBS) -lcsv -lm -lpthread
+             -Iinclude -Icore -I$(BUILD) $(LUA_CFLAGS) $(NLOPT_CFLAGS) -MMD -MP $(CFLAGS)
+NLOPT_CFLAGS := $(shell pkg-config --cflags nlopt 2>/dev/null)
+NLOPT_LIBS   := $(shell pkg-config --libs nlopt 2>/dev/null)
+LDLIBS   = $(LUA_LIBS) $(NLOPT_LIBS) -lcsv -lm -lpthread
 
 ifeq ($(SANITIZER),address)
   ALL_CFLAGS += -fsanitize=address -fno-omit-frame-pointer
@@ -43,7 +45,7 @@ endif
 
 # The layers of core/, bottom first (docs/architecture.md). libdemob.a holds
 # every layer but cli; libdemob_engine.a the engine alone (libc and libm).
-LAYERS   := engine util run sweep lua report
+LAYERS   := engine util run sweep fit lua report
 ENGINE_OBJ := $(patsubst core/%.c,$(BUILD)/core/%.o,$(wildcard core/engine/*.c))
 LIB_SRC  := $(foreach l,$(LAYERS),$(wildcard core/$(l)/*.c))
 LIB_OBJ  := $(LIB_SRC:core/%.c=$(BUILD)/core/%.o)
@@ -55,7 +57,7 @@ UNIT_SRC := $(wildcard tests/unit/test_*.c)
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 BIN      := $(BUILD)/demob
 
-.PHONY: all test unit-test cli-test embed-test check-layers demo deps check-deps bench install uninstall clean fuzz
+.PHONY: all test unit-test cli-test embed-test check-layers demo deps check-deps bench bench-fit install uninstall clean fuzz
 all: check-deps $(BIN) demob $(BUILD)/libdemob_engine.a
 
 demob: $(BIN)
@@ -64,6 +66,7 @@ demob: $(BIN)
 check-deps:
 	@pkg-config --exists lua5.4 || { echo "missing Debian package liblua5.4-dev (run: make deps)" >&2; exit 1; }
 	@test -f /usr/include/csv.h || { echo "missing Debian package libcsv-dev (run: make deps)" >&2; exit 1; }
+	@pkg-config --exists nlopt || { echo "missing Debian package libnlopt-dev (run: make deps)" >&2; exit 1; }
 
 deps:
 	@tools/install-deps $(DEB_PACKAGES)
@@ -131,6 +134,12 @@ BENCH_PACKAGES = time python3-numpy
 bench: check-deps $(BIN)
 	@tools/install-deps --if-missing $(BENCH_PACKAGES)
 	@BUILD=$(BUILD) bench/run
+	@BUILD=$(BUILD) bench/fit
+
+# The calibration bench alone (demob fit's speed, the particle filter
+# against NumPy, the coverage of mle's intervals): see bench/README.md.
+bench-fit: check-deps $(BIN)
+	@BUILD=$(BUILD) bench/fit
 
 # Fuzzing (clang with libFuzzer): every tests/fuzz/fuzz_*.c runs for
 # FUZZ_SECONDS from its seed corpus tests/fuzz/corpus/<name>/ (the scenario

@@ -382,6 +382,17 @@ void demob_sim_set_flow_enabled(demob_sim *s, int flow, int enabled);
 /* Extra arrivals for the current step (call from a hook). */
 int demob_sim_add_arrivals(demob_sim *s, int origin, int state, double count, demob_error *err);
 
+/* Copies the whole state of run src (stocks, cohorts, arrivals, values and
+ * flow switches, cumulative flows, costs, budgets, events, expression
+ * caches and the random stream) into dst, a sim of the same model, so that
+ * stepping dst goes on exactly as stepping src would. dst keeps its own
+ * hook (a hook's own state, such as Lua globals, is not part of a sim and
+ * is not copied). For particle filters: resample by copying, then reseed. */
+int demob_sim_copy(demob_sim *dst, const demob_sim *src, demob_error *err);
+/* Gives the sim the random stream (model seed, stream), from its current
+ * state on. */
+void demob_sim_reseed(demob_sim *s, uint64_t stream);
+
 /* The run's own random stream. */
 double demob_sim_random(demob_sim *s);              /* uniform in [0, 1) */
 int64_t demob_sim_binomial(demob_sim *s, int64_t n, double p);

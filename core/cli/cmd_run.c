@@ -7,17 +7,33 @@
 
 #include "cli.h"
 #include "commands.h"
+#include "fit/fit.h"
 #include "run/manifest.h"
 #include "run/runner.h"
 #include "sweep/sweep_design.h"
 #include "util/inputs.h"
+#include "util/sha256.h"
+#include "util/strbuf.h"
+
+/* run's arguments: the common ones, then its own. */
+typedef struct run_args {
+    cli_args a;
+    const char *posterior;    /* --posterior FILE.csv */
+} run_args;
+
+static const cli_option run_options[] = {
+    {"--posterior", 0, "FILE.csv", 0, CLI_STRING, offsetof(run_args, posterior), 0, 0, NULL,
+     "draw each run's params from a row of this file (a fit's posterior.csv, or any points file)", {0}, NULL},
+    {0},
+};
 
 static const cli_command run_cmd = {
     "run", "SCENARIO.lua [options]",
     "Runs the scenario and writes populations.csv, flows.csv, costs.csv (if it has costs),\n"
     "budgets.csv (if it has budgets), summary.csv and manifest.json into the output folder.\n"
     "Every file is complete or absent: a failed run leaves no partial file.\n",
-    {{"options:", cli_output_options, 0}, {NULL, cli_series_options, 0}, {NULL, cli_scenario_options, 0}},
+    {{"options:", cli_output_options, 0}, {NULL, cli_series_options, 0}, {NULL, run_options, 0},
+     {NULL, cli_scenario_options, 0}},
     "exit codes: 0 ok, 1 the run failed (I/O, interrupted), 2 bad usage or bad input\n",
     cli_scenario_arg,
 };
@@ -56,6 +72,48 @@ typedef struct run_sink {
     output_files files;
 } run_sink;
 
+/* --posterior: the file's rows and the param slot of each column. */
+typedef struct posterior {
+    sweep_spec rows;
+    int slot[256];
+    uint64_t seed;
+} posterior;
+
+static int posterior_open(posterior *po, const char *path, const demob_model *m, demob_error *err)
+{
+    sweep_spec_init(&po->rows);
+    po->seed = demob_model_seed(m);
+    int rc = sweep_points_read_csv(&po->rows, path, err);
+    if (rc == 0 && po->rows.n_cols > 256)
+        rc = demob_error_set(err, DEMOB_EINPUT, "--posterior %s: more than 256 param columns", path);
+    for (int c = 0; rc == 0 && c < po->rows.n_cols; c++) {
+        po->slot[c] = demob_model_find_param(m, po->rows.pt_names[c]);
+        if (po->slot[c] < 0)
+            rc = demob_error_set(err, DEMOB_EINPUT, "--posterior %s: column '%s' is not a param of the scenario",
+                                 path, po->rows.pt_names[c]);
+    }
+    /* Every row must be a valid point (rates in [0, 1], ...). */
+    for (long r = 0; rc == 0 && r < po->rows.n_rows; r++)
+        for (int c = 0; rc == 0 && c < po->rows.n_cols; c++) {
+            demob_error e = {0};
+            if (demob_model_check_value(m, po->slot[c], po->rows.pt_values[r * po->rows.n_cols + c], &e) != 0)
+                rc = demob_error_set(err, DEMOB_EINPUT, "--posterior %s: row %ld: %s", path, r + 2, e.message);
+        }
+    if (rc)
+        sweep_spec_free(&po->rows);
+    return rc;
+}
+
+static int posterior_job(void *ud, long j, runner_job *out, demob_error *err)
+{
+    (void)err;
+    const posterior *po = ud;
+    long row = fit_posterior_row(po->seed, j + 1, po->rows.n_rows);
+    for (int c = 0; c < po->rows.n_cols; c++)
+        out->values[po->slot[c]] = po->rows.pt_values[row * po->rows.n_cols + c];
+    return 0;
+}
+
 static int consume(void *ud, long j, const runner_job *job, strbuf *const bufs[OUT_NFILES], const demob_sim *sim,
                    demob_error *err)
 {
@@ -81,42 +139,67 @@ static void remove_stale(const char *dir, const demob_model *m, const output_pla
 
 int cmd_run(int argc, char **argv)
 {
-    cli_args a;
+    run_args ra;
+    memset(&ra, 0, sizeof ra);
     int code;
-    if (!parse(&run_cmd, argc, argv, &a, &code))
+    if (!parse(&run_cmd, argc, argv, &ra.a, &code))
         return code;
     demob_error err = {0};
     char out_dir[4096];
-    if (a.out_dir)
-        snprintf(out_dir, sizeof out_dir, "%s", a.out_dir);
+    if (ra.a.out_dir)
+        snprintf(out_dir, sizeof out_dir, "%s", ra.a.out_dir);
     else
-        cli_default_out_dir(a.sopt.path, out_dir, sizeof out_dir);
-    a.sopt.output_dir = out_dir;
+        cli_default_out_dir(ra.a.sopt.path, out_dir, sizeof out_dir);
+    ra.a.sopt.output_dir = out_dir;
 
-    scenario *sc = scenario_load(&a.sopt, &err);
+    scenario *sc = scenario_load(&ra.a.sopt, &err);
     if (!sc)
         return cli_fail("run", &err);
     const demob_model *m = scenario_model(sc);
-    int rc = atomic_make_dirs(out_dir, &err);
+    posterior po;
+    int rc = 0, has_post = ra.posterior != NULL;
+    strbuf extra;
+    strbuf_init(&extra);
+    if (has_post && (rc = posterior_open(&po, ra.posterior, m, &err)) == 0) {
+        char hex[65];
+        sha256_file_hex(ra.posterior, hex);
+        strbuf_puts(&extra, "\"range\": \"posterior\", \"posterior_file\": ");
+        manifest_json_string(&extra, ra.posterior);
+        strbuf_printf(&extra, ", \"posterior_sha256\": \"%s\", \"posterior_rows\": %ld", hex, po.rows.n_rows);
+    }
+    if (rc) {
+        has_post = 0;
+        strbuf_free(&extra);
+        scenario_free(sc);
+        return cli_fail("run", &err);
+    }
+    rc = atomic_make_dirs(out_dir, &err);
     run_sink sink;
     memset(&sink, 0, sizeof sink);
     if (rc == 0)
-        rc = output_files_open(&sink.files, out_dir, m, &a.plan, NULL, &err);
+        rc = output_files_open(&sink.files, out_dir, m, &ra.a.plan, NULL, &err);
     if (rc) {
+        if (has_post)
+            sweep_spec_free(&po.rows);
+        strbuf_free(&extra);
         scenario_free(sc);
         return cli_fail("run", &err);
     }
     cli_catch_signals();
     runner_config rcfg;
     memset(&rcfg, 0, sizeof rcfg);
-    scenario_runner_hooks(sc, &a.sopt, &rcfg.hooks);
-    rcfg.workers = a.workers > 0 ? a.workers : runner_default_workers();
-    rcfg.plan = a.plan;
+    scenario_runner_hooks(sc, &ra.a.sopt, &rcfg.hooks);
+    rcfg.workers = ra.a.workers > 0 ? ra.a.workers : runner_default_workers();
+    rcfg.plan = ra.a.plan;
     rcfg.n_jobs = demob_model_runs(m);
     rcfg.consume = consume;
     rcfg.consume_ud = &sink;
+    if (has_post) {
+        rcfg.job = posterior_job;
+        rcfg.job_ud = &po;
+    }
     rcfg.interrupted = &cli_interrupted;
-    rcfg.progress = !a.quiet && isatty(2);
+    rcfg.progress = !ra.a.quiet && isatty(2);
     long done = 0;
     rc = runner_run(&rcfg, &done, &err);
     if (rc == 0) {
@@ -131,18 +214,22 @@ int cmd_run(int argc, char **argv)
     else
         output_files_abort(&sink.files);
     if (rc == 0) {
-        remove_stale(out_dir, m, &a.plan);
-        manifest_info info = {"run", a.sopt.path, m, demob_model_runs(m), argc, argv, NULL, NULL, 0};
+        remove_stale(out_dir, m, &ra.a.plan);
+        manifest_info info = {"run", ra.a.sopt.path, m, demob_model_runs(m), argc, argv,
+                              has_post ? extra.data : NULL, NULL, 0};
         info.n_inputs = scenario_inputs(sc, &info.inputs);
         rc = manifest_write_report(out_dir, &info, scenario_report(sc), &err);
     }
     int steps = demob_model_steps(m);
+    if (has_post)
+        sweep_spec_free(&po.rows);
+    strbuf_free(&extra);
     scenario_free(sc);
     if (rc)
         return cli_fail("run", &err);
-    if (!a.quiet)
-        fprintf(stderr, "demob run: %ld run%s of %d steps written to %s/\n", done, done == 1 ? "" : "s", steps,
-                out_dir);
+    if (!ra.a.quiet)
+        fprintf(stderr, "demob run: %ld run%s of %d steps written to %s/%s\n", done, done == 1 ? "" : "s", steps,
+                out_dir, has_post ? " (range: posterior, params drawn from --posterior)" : "");
     return 0;
 }
 

@@ -15,6 +15,7 @@ static const struct {
     {"run", cmd_run, "run a scenario into an output folder"},
     {"check", cmd_check, "validate a scenario without running it"},
     {"sweep", cmd_sweep, "run a parameter sweep (parallel, resumable, shardable)"},
+    {"fit", cmd_fit, "fit params to observed counts (mle, mcmc)"},
     {"merge", cmd_merge, "combine the folders of a sharded sweep"},
     {"compare", cmd_compare, "compare two output folders or CSV files"},
     {"plot", cmd_plot, "draw charts of output folders as SVG"},

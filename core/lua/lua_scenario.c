@@ -433,6 +433,8 @@ void scenario_free(scenario *sc)
     lua_args_namelist_free(&sc->capacities);
     lua_args_namelist_free(&sc->budgets);
     lua_report_free(sc);
+    lua_prior_free(sc);
+    fit_obs_free(&sc->obs);
     free(sc->step_refs);
     free(sc->finish_refs);
     for (int i = 0; i < sc->n_arrfn; i++)

@@ -1,0 +1,143 @@
+/* test_fit.c - the engine's run copy (demob_sim_copy, demob_sim_reseed)
+ * and the particle filter: its likelihood estimate is unbiased on a model
+ * small enough to enumerate. */
+#include <math.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "demob.h"
+#include "fit/fit.h"
+#include "lua/scenario.h"
+
+/* A stochastic model: 1000 people, two competing flows and a capacity. */
+static demob_model *small_model(void)
+{
+    demob_error err = {0};
+    demob_model *m = demob_model_new();
+    demob_model_set_steps(m, 12, &err);
+    demob_model_set_mode(m, DEMOB_STOCHASTIC, &err);
+    demob_model_set_seed(m, 11, &err);
+    int a = demob_model_add_state(m, "a", &err), b = demob_model_add_state(m, "b", &err),
+        c = demob_model_add_state(m, "c", &err);
+    int o = demob_model_add_origin(m, "X", &err);
+    demob_model_set_initial(m, o, a, 1000, &err);
+    demob_value r1 = demob_model_add_constant(m, 0.2, &err), r2 = demob_model_add_constant(m, 0.1, &err);
+    demob_value cap = demob_model_add_constant(m, 90, &err);
+    demob_model_add_flow(m, NULL, a, b, r1, NULL, 0, 0, 0, &err);
+    int f2 = demob_model_add_flow(m, NULL, a, c, r2, NULL, 0, 0, 0, &err);
+    int k = demob_model_add_capacity(m, "cap", cap, DEMOB_SHARE_PROPORTIONAL, &err);
+    demob_model_flow_use_capacity(m, f2, k, &err);
+    assert_int_equal(demob_model_freeze(m, &err), 0);
+    return m;
+}
+
+/* A copy steps on exactly like its original; a reseeded one does not. */
+static void test_sim_copy(void **state)
+{
+    (void)state;
+    demob_error err = {0};
+    demob_model *m = small_model();
+    demob_sim *x = demob_sim_new(m, &err), *y = demob_sim_new(m, &err), *z = demob_sim_new(m, &err);
+    assert_int_equal(demob_sim_reset(x, 1, NULL, &err), 0);
+    assert_int_equal(demob_sim_reset(y, 2, NULL, &err), 0);
+    for (int t = 0; t < 4; t++)
+        assert_int_equal(demob_sim_step(x, &err), 0);
+    assert_int_equal(demob_sim_copy(y, x, &err), 0);
+    assert_int_equal(demob_sim_copy(z, x, &err), 0);
+    demob_sim_reseed(z, 99);
+    assert_int_equal(demob_sim_time(y), 4);
+    int differs = 0;
+    for (int t = 4; t < 12; t++) {
+        assert_int_equal(demob_sim_step(x, &err), 0);
+        assert_int_equal(demob_sim_step(y, &err), 0);
+        assert_int_equal(demob_sim_step(z, &err), 0);
+        for (int s = 0; s < 3; s++) {
+            assert_true(demob_sim_stock(x, 0, s) == demob_sim_stock(y, 0, s));
+            differs |= demob_sim_stock(x, 0, s) != demob_sim_stock(z, 0, s);
+        }
+        assert_true(demob_sim_cumulative(x, 0, 0) == demob_sim_cumulative(y, 0, 0));
+    }
+    assert_true(differs);
+    demob_sim_free(x);
+    demob_sim_free(y);
+    demob_sim_free(z);
+    demob_model_free(m);
+}
+
+static double log_binom(int n, int k, double p)
+{
+    return lgamma(n + 1.0) - lgamma(k + 1.0) - lgamma(n - k + 1.0) + k * log(p) + (n - k) * log1p(-p);
+}
+
+static double log_pois(double y, double mu)
+{
+    if (mu <= 0)
+        return y == 0 ? 0 : -INFINITY;
+    return y * log(mu) - mu - lgamma(y + 1);
+}
+
+/* The mean of exp(log-likelihood estimates) over many filters matches the
+ * exact likelihood: sum over X1 ~ Bin(3, r), X2 ~ Bin(3 - X1, r) of
+ * Pois(1; X1) Pois(2; X1 + X2). */
+static void test_pf_unbiased(void **state)
+{
+    (void)state;
+    demob_error err = {0};
+    scenario_options opt;
+    scenario_options_init(&opt);
+    opt.path = "tests/scenarios/fit_pf_small.lua";
+    scenario *sc = scenario_load(&opt, &err);
+    assert_non_null(sc);
+    const demob_model *m = scenario_model(sc);
+    double r = 0.4, exact = 0;
+    for (int x1 = 0; x1 <= 3; x1++)
+        for (int x2 = 0; x2 <= 3 - x1; x2++)
+            exact += exp(log_binom(3, x1, r) + log_binom(3 - x1, x2, r) + log_pois(1, x1) + log_pois(2, x1 + x2));
+    fit_param fp = {"r", demob_model_find_param(m, "r"), NULL, 0, 1};
+    fp.prior = scenario_param_prior(sc, fp.slot);
+    assert_non_null(fp.prior);
+    fit_problem p = {m, scenario_observations(sc), &fp, 1, NULL, 1, 5, 0, 4};
+    fit_eval ev;
+    assert_int_equal(fit_eval_open(&ev, &p, 1, &err), 0);
+    const int n = 20000;
+    double s = 0, ss = 0;
+    for (int i = 0; i < n; i++) {
+        double l = exp(fit_eval_loglik(&ev, &r, i + 1));
+        s += l;
+        ss += l * l;
+    }
+    double mean = s / n, se = sqrt((ss / n - mean * mean) / n);
+    print_message("exact %.6f, mean of %d estimates %.6f (se %.6f)\n", exact, n, mean, se);
+    assert_true(fabs(mean - exact) < 4 * se);
+    assert_true(se < 0.05 * exact);
+    /* One particle: still unbiased (the weights' mean is the one weight). */
+    fit_eval_close(&ev);
+    p.particles = 1;
+    assert_int_equal(fit_eval_open(&ev, &p, 1, &err), 0);
+    s = ss = 0;
+    for (int i = 0; i < n; i++) {
+        double l = exp(fit_eval_loglik(&ev, &r, i + 1));
+        s += l;
+        ss += l * l;
+    }
+    mean = s / n;
+    se = sqrt((ss / n - mean * mean) / n);
+    print_message("one particle: mean %.6f (se %.6f)\n", mean, se);
+    assert_true(fabs(mean - exact) < 4 * se);
+    fit_eval_close(&ev);
+    scenario_free(sc);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_sim_copy),
+        cmocka_unit_test(test_pf_unbiased),
+    };
+    return cmocka_run_group_tests_name("fit", tests, NULL, NULL);
+}
