@@ -78,4 +78,17 @@ int scenario_sweep_spec(scenario *sc, struct sweep_spec *out, demob_error *err);
 struct manifest_report;
 const struct manifest_report *scenario_report(const scenario *sc);
 
+/* The script's outcome { ... } declarations (lua_outcome.c), in order;
+ * owned by sc, never NULL. */
+struct output_outcomes;
+const struct output_outcomes *scenario_outcomes(const scenario *sc);
+/* scenario { report_at = ... } as steps of this run (at most max), in the
+ * order written; 0 when not declared; DEMOB_EINPUT naming the script line
+ * for a date that is not one or lies outside the run. */
+int scenario_report_at(const scenario *sc, int *steps, int max, demob_error *err);
+/* scenario { report_origins, report_states }: the answer table's rows as
+ * written (n = 0 when not declared); owned by sc. */
+int scenario_report_rows(const scenario *sc, const char *const **origins, int *n_origins,
+                         const char *const **states, int *n_states);
+
 #endif
