@@ -19,6 +19,7 @@ static const struct {
     {"compare", cmd_compare, "compare two output folders or CSV files"},
     {"plot", cmd_plot, "draw charts of output folders as SVG"},
     {"report", cmd_report, "write a self-contained HTML report"},
+    {"summarize", cmd_summarize, "print the answer table of output folders (quantiles at dates)"},
 };
 
 static void usage(FILE *f)

@@ -232,6 +232,12 @@ int scenario_report_at(const scenario *sc, int *steps, int max, demob_error *err
     return n;
 }
 
+int scenario_tags(const scenario *sc, const char *const **names)
+{
+    *names = (const char *const *)sc->tags.v;
+    return sc->tags.n;
+}
+
 const output_outcomes *scenario_outcomes(const scenario *sc)
 {
     return &sc->outcomes;

@@ -86,6 +86,8 @@ const struct output_outcomes *scenario_outcomes(const scenario *sc);
  * order written; 0 when not declared; DEMOB_EINPUT naming the script line
  * for a date that is not one or lies outside the run. */
 int scenario_report_at(const scenario *sc, int *steps, int max, demob_error *err);
+/* The tags the origins carry, in order of first declaration; owned by sc. */
+int scenario_tags(const scenario *sc, const char *const **names);
 /* scenario { report_origins, report_states }: the answer table's rows as
  * written (n = 0 when not declared); owned by sc. */
 int scenario_report_rows(const scenario *sc, const char *const **origins, int *n_origins,
