@@ -83,8 +83,10 @@ int output_answer_default_steps(const demob_model *m, int *steps)
     return 1;
 }
 
-/* The origins of a group "A", "tag" or "A+B+tag" into mask; 0 or -1. */
-static int group_origins(const demob_model *m, const char *group, unsigned char *mask, int *tmp)
+/* The origins of a group "A", "tag" or "A+B+tag" into mask; 0, or -1
+ * with the part that names nothing in bad. */
+static int group_origins(const demob_model *m, const char *group, unsigned char *mask, int *tmp, char *bad,
+                         size_t bad_size)
 {
     int n_o = demob_model_n_origins(m);
     memset(mask, 0, (size_t)n_o);
@@ -96,14 +98,18 @@ static int group_origins(const demob_model *m, const char *group, unsigned char 
     while (*q) {
         size_t len = strcspn(q, "+");
         char name[256];
-        if (len == 0 || len >= sizeof name)
+        if (len == 0 || len >= sizeof name) {
+            snprintf(bad, bad_size, "%s", group);
             return -1;
+        }
         memcpy(name, q, len);
         name[len] = '\0';
         demob_error e;
         int k = demob_model_resolve_origins(m, name, tmp, &e);
-        if (k < 0)
+        if (k < 0) {
+            snprintf(bad, bad_size, "%s", name);
             return -1;
+        }
         for (int i = 0; i < k; i++)
             mask[tmp[i]] = 1;
         q += len + (q[len] == '+');
@@ -157,10 +163,11 @@ int output_answer_format(const output_quant *q, const output_answer *a, const ch
         }
         item[i] = s >= 0 ? s : -1 - o;
     }
+    char bad[256];
     for (int g = 0; g < n_groups; g++)
-        if (group_origins(m, origins[g], mask, tmp)) {
+        if (group_origins(m, origins[g], mask, tmp, bad, sizeof bad)) {
             rc = demob_error_set(err, DEMOB_EINPUT, "%s: '%s' names no origin or tag (use A+B to add origins up)",
-                                 what_origin, origins[g]);
+                                 what_origin, bad);
             goto done;
         }
     /* Rows: each state for each group of origins; each outcome once. */
@@ -178,7 +185,7 @@ int output_answer_format(const output_quant *q, const output_answer *a, const ch
                 snprintf(r->label, sizeof r->label, "%s", q->oc->v[-1 - item[i]].name);
                 continue;
             }
-            group_origins(m, origins[g], mask, tmp);
+            group_origins(m, origins[g], mask, tmp, bad, sizeof bad);
             r->series = malloc((size_t)n_o * sizeof *r->series);
             if (!r->series) {
                 rc = demob_error_set(err, DEMOB_ERUN, "out of memory");
