@@ -190,8 +190,9 @@ static const cli_option design_options[] = {
      NULL},
     {"--lhs", 0, "NAME=SPEC", 1, CLI_CUSTOM, 0, 0, 0, set_sampled,
      "Latin hypercube sampling; SPEC is lo:hi, uniform:lo:hi, normal:mean:sd[:lo:hi], "
-     "lognormal:mu:sigma[:lo:hi], triangular:lo:mode:hi or discrete:v1:v2:... (v@weight); NAME alone uses "
-     "the param's declared min and max", {0}, NULL},
+     "lognormal:mu:sigma[:lo:hi], triangular:lo:mode:hi, beta:alpha:beta[:lo:hi] or discrete:v1:v2:... "
+     "(v@weight); NAME alone uses the param's declared distribution (uniform on its min, max without one)", {0},
+     NULL},
     {"--random", 0, "NAME=SPEC", 1, CLI_CUSTOM, 0, 0, 0, set_sampled, "plain random sampling, SPEC as for --lhs",
      {0}, NULL},
     {"--samples", 0, "N", 0, CLI_LONG, SW(samples), 1, 1000000000L, NULL,
@@ -320,6 +321,9 @@ static int final_spec(sweep_args *s, scenario *sc, sweep_spec *out, const char *
             return unknown_param(m, what, f->name, err);
         double lo, hi;
         sweep_shared_param_range(m, v, &lo, &hi);
+        const sweep_dist *prior = scenario_param_prior(sc, v);
+        if (f->use_param_range && prior && (rc = sweep_spec_resolve_dist(out, i, prior, err)))
+            return rc;
         if (f->use_param_range && (rc = sweep_spec_resolve_range(out, i, lo, hi, err)))
             return rc;
     }

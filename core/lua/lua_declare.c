@@ -294,7 +294,8 @@ static void check_param_name(lua_State *L, const char *name)
  * | param { name = default, ... } */
 static int decl_param(lua_State *L)
 {
-    static const char *const fields[] = { "min", "max", "description", NULL };
+    static const char *const fields[] = { "min", "max", "description", "dist", "mean", "sd", "mu", "sigma",
+                                          "mode", "alpha", "beta", "values", "weights", NULL };
     struct scenario *sc = sc_of(L);
     demob_error err;
     if (lua_type(L, 1) == LUA_TSTRING) {
@@ -323,7 +324,9 @@ static int decl_param(lua_State *L)
                        lua_args_num(L, def), lua_args_num(L, lo), lua_args_num(L, hi));
         if (lua_args_field(L, 1, "description") != LUA_TNIL && lua_type(L, -1) != LUA_TSTRING)
             luaL_error(L, "param: description must be a string");
-        push_param_ref(L, lua_args_model(L, demob_model_add_param(sc->model, name, def, lo, hi, &err), &err, "param"));
+        demob_value slot = lua_args_model(L, demob_model_add_param(sc->model, name, def, lo, hi, &err), &err, "param");
+        lua_prior_read(L, 1, name, def, has_lo, lo, hi, slot);
+        push_param_ref(L, slot);
         return 1;
     }
     lua_pop(L, 1);

@@ -35,6 +35,7 @@
 #include "run/answer.h"
 #include "run/manifest.h"
 #include "run/outcome.h"
+#include "sweep/sweep_design.h"
 
 /* ------------------------------------------------------------- limits */
 
@@ -133,6 +134,13 @@ typedef struct lua_simref {
 #define LUA_PARAM_META "demob.param"
 #define LUA_EXPR_META "demob.expr"
 
+/* lua_prior.c: reads the prior of the param being declared from the
+ * table at t (name, its default, its [lo, hi] when has_range) and keeps it
+ * for slot; raises on impossible parameters. */
+void lua_prior_read(lua_State *L, int t, const char *name, double def, int has_range, double lo, double hi,
+                    demob_value slot);
+void lua_prior_free(struct scenario *sc);
+
 /* sim: name memo sizes (lua_sim.c): states, flows, params, origins. */
 #define LUA_NAME_KINDS 4
 #define LUA_NAME_MEMO 16
@@ -164,6 +172,12 @@ struct scenario {
     int n_init, cap_init;
     namelist tags, capacities, budgets;
     int sweep_declared;
+    /* Declared priors by param value slot (lua_prior.c). */
+    struct lua_prior {
+        struct sweep_dist d;
+        int set;
+    } *priors;
+    int n_priors, cap_priors;
     /* report { ... } (lua_report.c); report_declared 0: none. */
     int report_declared;
     namelist report_key_states, report_by_origin;

@@ -409,6 +409,7 @@ void scenario_free(scenario *sc)
     lua_args_namelist_free(&sc->budgets);
     lua_report_free(sc);
     lua_outcome_free(sc);
+    lua_prior_free(sc);
     free(sc->step_refs);
     free(sc->finish_refs);
     for (int i = 0; i < sc->n_arrfn; i++)

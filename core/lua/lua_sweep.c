@@ -231,6 +231,14 @@ static void read_dist(lua_State *L, int idx, const char *what, sweep_dist *d)
         d->b = dist_field(L, idx, what, ln ? "sigma" : "sd", 1, 0);
         d->lo = dist_field(L, idx, what, "min", 0, -INFINITY);
         d->hi = dist_field(L, idx, what, "max", 0, INFINITY);
+    } else if (strcmp(dist, "beta") == 0) {
+        static const char *const f[] = {"dist", "alpha", "beta", "min", "max", NULL};
+        dist_fields_only(L, idx, what, dist, f);
+        d->kind = DIST_BETA;
+        d->a = dist_field(L, idx, what, "alpha", 1, 0);
+        d->b = dist_field(L, idx, what, "beta", 1, 0);
+        d->lo = dist_field(L, idx, what, "min", 0, 0);
+        d->hi = dist_field(L, idx, what, "max", 0, 1);
     } else if (strcmp(dist, "triangular") == 0) {
         static const char *const f[] = {"dist", "min", "mode", "max", NULL};
         dist_fields_only(L, idx, what, dist, f);
@@ -271,7 +279,7 @@ static void read_dist(lua_State *L, int idx, const char *what, sweep_dist *d)
         }
         return;
     } else {
-        luaL_error(L, "%s: unknown dist '%s' (uniform, normal, lognormal, triangular, discrete)", what, dist);
+        luaL_error(L, "%s: unknown dist '%s' (uniform, normal, lognormal, triangular, beta, discrete)", what, dist);
     }
     raise_spec(L, sweep_dist_check(what, d, &err), &err);
 }

@@ -73,6 +73,15 @@ void scenario_runner_hooks(scenario *sc, const scenario_options *opt, struct run
 struct sweep_spec;
 int scenario_sweep_spec(scenario *sc, struct sweep_spec *out, demob_error *err);
 
+/* The prior of a param (its value slot, demob_model_find_param): the
+ * distribution its declaration names (param { ..., dist = "normal", mean =,
+ * sd = }, truncated to min, max), or uniform on [min, max] when it names
+ * none; NULL for a param with neither. Owned by sc. The same distribution
+ * serves sweeps (a bare param name in lhs/random), --uncertainty
+ * parameters and fits (log-prior: sweep_dist_logpdf). */
+struct sweep_dist;
+const struct sweep_dist *scenario_param_prior(const scenario *sc, demob_value param);
+
 /* The script's report { ... } declaration (lua_report.c), for the
  * manifest; NULL when it declares none. Owned by sc. */
 struct manifest_report;

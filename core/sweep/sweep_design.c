@@ -152,23 +152,20 @@ int sweep_spec_add_grid(sweep_spec *s, const char *what, const char *name, const
     return 0;
 }
 
-/* Standard normal CDF. */
-static double norm_cdf(double z)
+/* The truncation [lo, hi] of a normal, lognormal or beta: numbers, in order,
+ * holding some probability. */
+static int check_trunc(const char *what, const sweep_dist *d, demob_error *err)
 {
-    return 0.5 * erfc(-z / sqrt(2.0));
-}
-
-/* The cumulative probabilities of the truncation bounds of a normal or
- * lognormal (on the normal scale). */
-static void trunc_probs(const sweep_dist *d, double *plo, double *phi)
-{
-    double lo = d->lo, hi = d->hi;
-    if (d->kind == DIST_LOGNORMAL) {
-        lo = lo > 0 ? log(lo) : -INFINITY;
-        hi = hi > 0 ? log(hi) : -INFINITY;
-    }
-    *plo = isinf(lo) ? (lo < 0 ? 0.0 : 1.0) : norm_cdf((lo - d->a) / d->b);
-    *phi = isinf(hi) ? (hi < 0 ? 0.0 : 1.0) : norm_cdf((hi - d->a) / d->b);
+    if (isnan(d->lo) || isnan(d->hi))
+        return demob_error_set(err, DEMOB_EINPUT, "%s: truncation bounds must be numbers", what);
+    if (d->lo > d->hi)
+        return demob_error_set(err, DEMOB_EINPUT, "%s: min %.12g > max %.12g", what, d->lo, d->hi);
+    double plo, phi;
+    sweep_dist_trunc_probs(d, &plo, &phi);
+    if (!(phi > plo))
+        return demob_error_set(err, DEMOB_EINPUT, "%s: the range [%.12g, %.12g] has (numerically) no probability",
+                               what, d->lo, d->hi);
+    return 0;
 }
 
 int sweep_dist_check(const char *what, sweep_dist *d, demob_error *err)
@@ -188,21 +185,19 @@ int sweep_dist_check(const char *what, sweep_dist *d, demob_error *err)
         if (!isfinite(d->b) || !(d->b > 0))
             return demob_error_set(err, DEMOB_EINPUT, "%s: %s must be a finite number > 0 (got %.12g)", what, sd,
                                    d->b);
-        if (isnan(d->lo) || isnan(d->hi))
-            return demob_error_set(err, DEMOB_EINPUT, "%s: truncation bounds must be numbers", what);
-        if (d->lo > d->hi)
-            return demob_error_set(err, DEMOB_EINPUT, "%s: min %.12g > max %.12g", what, d->lo, d->hi);
         if (d->kind == DIST_LOGNORMAL && d->hi <= 0)
             return demob_error_set(err, DEMOB_EINPUT, "%s: a lognormal is positive: max %.12g must be > 0", what,
                                    d->hi);
-        double plo, phi;
-        trunc_probs(d, &plo, &phi);
-        if (!(phi > plo))
-            return demob_error_set(err, DEMOB_EINPUT,
-                                   "%s: the range [%.12g, %.12g] has (numerically) no probability", what, d->lo,
-                                   d->hi);
-        return 0;
+        return check_trunc(what, d, err);
     }
+    case DIST_BETA:
+        if (!isfinite(d->a) || !(d->a > 0) || !isfinite(d->b) || !(d->b > 0))
+            return demob_error_set(err, DEMOB_EINPUT, "%s: alpha and beta must be finite numbers > 0 (got %.12g, %.12g)",
+                                   what, d->a, d->b);
+        if (d->hi <= 0 || d->lo >= 1)
+            return demob_error_set(err, DEMOB_EINPUT, "%s: a beta lies in [0, 1]: [min, max] = [%.12g, %.12g] misses it",
+                                   what, d->lo, d->hi);
+        return check_trunc(what, d, err);
     case DIST_TRIANGULAR:
         if (!isfinite(d->a) || !isfinite(d->b) || !isfinite(d->c))
             return demob_error_set(err, DEMOB_EINPUT, "%s: min, mode and max must be finite numbers", what);
@@ -290,6 +285,19 @@ int sweep_spec_resolve_range(sweep_spec *s, int factor, double lo, double hi, de
     char what[SWEEP_MSG_WHAT_SIZE];
     snprintf(what, sizeof what, "%s %s", kind_name(f->kind), f->name);
     return sweep_dist_check(what, &f->dist, err);
+}
+
+int sweep_spec_resolve_dist(sweep_spec *s, int factor, const sweep_dist *d, demob_error *err)
+{
+    sweep_factor *f = &s->factors[factor];
+    sweep_dist copy;
+    int rc = sweep_dist_copy(&copy, d, err);
+    if (rc)
+        return rc;
+    sweep_dist_free(&f->dist);
+    f->dist = copy;
+    f->use_param_range = 0;
+    return 0;
 }
 
 int sweep_spec_set_points(sweep_spec *s, const char *what, const char *const *names, int n_cols,
@@ -427,7 +435,7 @@ int sweep_parse_dist(const char *what, const char *spec, sweep_dist *d, demob_er
     }
     int n = tokens(spec, tok, len, MAXTOK), rc = 0;
     static const char usage[] = "lo:hi, uniform:lo:hi, normal:mean:sd[:lo:hi], lognormal:mu:sigma[:lo:hi], "
-                                "triangular:lo:mode:hi or discrete:v1:v2:... (v@weight)";
+                                "triangular:lo:mode:hi, beta:alpha:beta[:lo:hi] or discrete:v1:v2:... (v@weight)";
     double x[5] = {0};
     if (n > MAXTOK) {
         rc = demob_error_set(err, DEMOB_EINPUT, "%s: too many values (at most %d)", what, MAXTOK - 1);
@@ -458,6 +466,8 @@ int sweep_parse_dist(const char *what, const char *spec, sweep_dist *d, demob_er
             d->kind = DIST_NORMAL, want_max = 4;
         else if (tok_is(tok[0], len[0], "lognormal"))
             d->kind = DIST_LOGNORMAL, want_max = 4;
+        else if (tok_is(tok[0], len[0], "beta"))
+            d->kind = DIST_BETA, want_max = 4;
         else if (tok_is(tok[0], len[0], "triangular"))
             d->kind = DIST_TRIANGULAR, want_min = want_max = 3;
         else
@@ -646,11 +656,17 @@ double sweep_dist_quantile(const sweep_dist *d, double u)
     case DIST_NORMAL:
     case DIST_LOGNORMAL: {
         double plo, phi;
-        trunc_probs(d, &plo, &phi);
+        sweep_dist_trunc_probs(d, &plo, &phi);
         double v = d->a + d->b * sweep_norm_quantile(plo + u * (phi - plo));
         if (d->kind == DIST_LOGNORMAL)
             v = exp(v);
         /* Rounding at the edges of a truncation must not step outside it. */
+        return v < d->lo ? d->lo : v > d->hi ? d->hi : v;
+    }
+    case DIST_BETA: {
+        double plo, phi;
+        sweep_dist_trunc_probs(d, &plo, &phi);
+        double v = sweep_beta_quantile(plo + u * (phi - plo), d->a, d->b);
         return v < d->lo ? d->lo : v > d->hi ? d->hi : v;
     }
     case DIST_TRIANGULAR: {

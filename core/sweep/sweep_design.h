@@ -28,14 +28,15 @@
 
 #include "demob.h"
 
-typedef enum { DIST_UNIFORM, DIST_NORMAL, DIST_LOGNORMAL, DIST_TRIANGULAR, DIST_DISCRETE } sweep_dist_kind;
+typedef enum { DIST_UNIFORM, DIST_NORMAL, DIST_LOGNORMAL, DIST_TRIANGULAR, DIST_DISCRETE, DIST_BETA } sweep_dist_kind;
 
 typedef struct sweep_dist {
     sweep_dist_kind kind;
     /* uniform: min, max; normal: mean, sd; lognormal: mu, sigma (of the
-     * log); triangular: min, mode, max. */
+     * log); triangular: min, mode, max; beta: alpha, beta (on [0, 1]). */
     double a, b, c;
-    /* Truncation of normal and lognormal to [lo, hi] (-inf, inf: none). */
+    /* Truncation of normal, lognormal and beta to [lo, hi] (-inf, inf:
+     * none). */
     double lo, hi;
     /* Discrete: n values, their cumulative weights (the last is 1). */
     double *values, *cum;
@@ -89,6 +90,8 @@ int sweep_spec_add_param_range(sweep_spec *s, const char *what, const char *name
                                demob_error *err);
 /* Gives the factor its range (min, max) from the param's declaration. */
 int sweep_spec_resolve_range(sweep_spec *s, int factor, double lo, double hi, demob_error *err);
+/* Gives the factor the param's declared distribution (copied). */
+int sweep_spec_resolve_dist(sweep_spec *s, int factor, const sweep_dist *d, demob_error *err);
 /* Sets the explicit points (copied). Column names must be distinct. */
 int sweep_spec_set_points(sweep_spec *s, const char *what, const char *const *names, int n_cols,
                           const double *values, long n_rows, demob_error *err);
@@ -101,6 +104,7 @@ int sweep_parse_grid(sweep_spec *s, const char *arg, demob_error *err);
  *   normal:mean:sd[:lo:hi]        (truncated to [lo, hi] when given)
  *   lognormal:mu:sigma[:lo:hi]    (mu, sigma of the log)
  *   triangular:lo:mode:hi
+ *   beta:alpha:beta[:lo:hi]       (on [0, 1], truncated to [lo, hi])
  *   discrete:v1:v2:...            (each v may be v@weight)
  * or just "name": the param's declared [min, max]. */
 int sweep_parse_sampled(sweep_spec *s, const char *opt, sweep_factor_kind kind, const char *arg,
@@ -121,6 +125,21 @@ int sweep_points_read_csv(sweep_spec *s, const char *path, demob_error *err);
 double sweep_dist_quantile(const sweep_dist *d, double u);
 /* The standard normal inverse CDF (Wichura's AS 241, about 1e-16). */
 double sweep_norm_quantile(double u);
+
+/* sweep_dist.c. The log-density of d at x (log-probability for discrete),
+ * normalised over the truncation [lo, hi], -inf outside the support. This
+ * is a param's log-prior. */
+double sweep_dist_logpdf(const sweep_dist *d, double x);
+/* The cumulative probabilities of the truncation bounds of a normal,
+ * lognormal (on the normal scale) or beta. */
+void sweep_dist_trunc_probs(const sweep_dist *d, double *plo, double *phi);
+/* The beta(a, b) CDF (regularised incomplete beta) and its inverse. */
+double sweep_beta_cdf(double x, double a, double b);
+double sweep_beta_quantile(double p, double a, double b);
+/* A deep copy (discrete arrays duplicated). */
+int sweep_dist_copy(sweep_dist *dst, const sweep_dist *src, demob_error *err);
+/* "uniform", "normal", ... */
+const char *sweep_dist_name(sweep_dist_kind k);
 
 typedef struct sweep_design {
     int n_params;

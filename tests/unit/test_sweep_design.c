@@ -171,6 +171,56 @@ static void test_quantile_functions(void **state)
     sweep_dist_free(&n);
 }
 
+/* Log-densities (the priors of a fit) against scipy.stats, truncation
+ * included; the beta CDF and quantile; a density integrates to 1. */
+static void test_logpdf(void **state)
+{
+    (void)state;
+    demob_error err = {0};
+    assert_double(sweep_beta_cdf(0.3, 2, 8), 0.803996766, 1e-12);
+    assert_double(sweep_beta_quantile(0.9, 2, 8), 0.3683623637899257, 1e-12);
+    assert_double(sweep_beta_quantile(0.25, 0.5, 0.5), 0.14644660940672624, 1e-12);
+    sweep_dist b;
+    assert_int_equal(sweep_parse_dist("x", "beta:2:8:0.1:0.5", &b, &err), 0);
+    assert_double(sweep_dist_logpdf(&b, 0.3), 0.8565960852141989, 1e-10);
+    assert_true(isinf(sweep_dist_logpdf(&b, 0.05)));
+    double u = sweep_dist_quantile(&b, 0.5);
+    assert_true(u > 0.1 && u < 0.5);
+    sweep_dist_free(&b);
+    sweep_dist n;
+    assert_int_equal(sweep_parse_dist("x", "normal:0.1:0.05:0:0.5", &n, &err), 0);
+    assert_double(sweep_dist_logpdf(&n, 0.2), 0.09980664967828234, 1e-12);
+    sweep_dist_free(&n);
+    sweep_dist ln = {.kind = DIST_LOGNORMAL, .a = 1, .b = 0.5, .lo = -INFINITY, .hi = INFINITY};
+    assert_double(sweep_dist_logpdf(&ln, 3.0), -1.343852408265562, 1e-12);
+    sweep_dist t = {.kind = DIST_TRIANGULAR, .a = 0, .b = 1, .c = 4};
+    assert_double(sweep_dist_logpdf(&t, 3.0), -1.791759469228055, 1e-12);
+    sweep_dist un = {.kind = DIST_UNIFORM, .a = 2, .b = 6};
+    assert_double(sweep_dist_logpdf(&un, 3.0), -log(4.0), 1e-15);
+    assert_true(isinf(sweep_dist_logpdf(&un, 7.0)));
+    sweep_dist d;
+    assert_int_equal(sweep_parse_dist("x", "discrete:1@1:2@3", &d, &err), 0);
+    assert_double(sweep_dist_logpdf(&d, 2), log(0.75), 1e-15);
+    assert_true(isinf(sweep_dist_logpdf(&d, 1.5)));
+    sweep_dist c;
+    assert_int_equal(sweep_dist_copy(&c, &d, &err), 0);
+    assert_double(sweep_dist_logpdf(&c, 1), log(0.25), 1e-15);
+    sweep_dist_free(&c);
+    sweep_dist_free(&d);
+    /* A truncated beta's density integrates to 1 (midpoint rule). */
+    assert_int_equal(sweep_parse_dist("x", "beta:3:2:0.2:0.9", &b, &err), 0);
+    double sum = 0;
+    for (int i = 0; i < 100000; i++)
+        sum += exp(sweep_dist_logpdf(&b, 0.2 + 0.7 * (i + 0.5) / 100000)) * 0.7 / 100000;
+    assert_double(sum, 1, 1e-8);
+    sweep_dist_free(&b);
+    /* Impossible parameters. */
+    assert_int_equal(sweep_parse_dist("x", "beta:0:1", &b, &err), DEMOB_EINPUT);
+    assert_non_null(strstr(err.message, "alpha and beta must be"));
+    assert_int_equal(sweep_parse_dist("x", "beta:2:2:1.5:3", &b, &err), DEMOB_EINPUT);
+    assert_non_null(strstr(err.message, "misses it"));
+}
+
 /* The same seed gives the same design; another seed another one; adding
  * a factor does not change the samples of the factors before it. */
 static void test_seeding(void **state)
@@ -313,6 +363,7 @@ int main(void)
         cmocka_unit_test(test_lhs_strata),
         cmocka_unit_test(test_distribution_means),
         cmocka_unit_test(test_quantile_functions),
+        cmocka_unit_test(test_logpdf),
         cmocka_unit_test(test_seeding),
         cmocka_unit_test(test_bad_specs),
         cmocka_unit_test(test_points_csv),
