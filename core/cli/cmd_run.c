@@ -37,7 +37,7 @@ static const cli_option answer_options[] = {
      "the table's states or outcomes (default: the scenario's outcomes)", {0}, NULL},
     {"--uncertainty", 0, "KIND", 0, CLI_STRING, RA(uncertainty), 0, 0, NULL,
      "what a range includes: chance (run-to-run noise at fixed params) or parameters (each run also draws the "
-     "params with a declared range; default %s)", {0}, "chance"},
+     "params that declare a range or a distribution; default %s)", {0}, "chance"},
     {0},
 };
 
@@ -92,6 +92,7 @@ typedef struct run_sink {
     output_quant *quant;      /* NULL: nothing kept */
     const demob_model *m;
     int draw;                 /* --uncertainty parameters */
+    const sweep_dist **prior; /* [n_values]: the params' priors or NULL */
 } run_sink;
 
 static int consume(void *ud, long j, const runner_job *job, strbuf *const bufs[OUT_NFILES], const demob_sim *sim,
@@ -109,7 +110,7 @@ static int draw_job(void *ud, long j, runner_job *out, demob_error *err)
 {
     (void)err;
     run_sink *s = ud;
-    sweep_draw_params(s->m, j + 1, out->values);
+    sweep_draw_params(s->m, s->prior, j + 1, out->values);
     return 0;
 }
 
@@ -178,8 +179,8 @@ static void range_note(const demob_model *m, int draw, int n_draw, const char *n
         strbuf_puts(b, "Range includes: chance (run-to-run noise at fixed params) only; "
                        "--uncertainty parameters adds the params' declared ranges.");
     else
-        strbuf_printf(b, "Range includes: chance and parameters (each run draws %d params uniformly over their "
-                         "declared [min, max]: %s).", n_draw, names);
+        strbuf_printf(b, "Range includes: chance and parameters (each run draws %d params from their declared "
+                         "distributions: %s).", n_draw, names);
 }
 
 /* Writes dir/name from b atomically, unless b is NULL. */
@@ -256,7 +257,17 @@ int cmd_run(int argc, char **argv)
     int trimmed = a->save_given ? 0 : default_files(a, m, oc->n);
     int stochastic = demob_model_mode(m) == DEMOB_STOCHASTIC;
     int want_quant = a->want_quant && stochastic, want_outcomes = a->want_outcomes && oc->n;
-    if (draw && (!stochastic || sweep_draw_count(m) == 0)) {
+    int n_values = demob_model_n_values(m);
+    const sweep_dist **prior = calloc((size_t)n_values + 1, sizeof *prior);
+    if (!prior) {
+        scenario_free(sc);
+        demob_error_set(&err, DEMOB_ERUN, "out of memory");
+        return cli_fail("run", &err);
+    }
+    for (int v = 0; draw && v < n_values; v++)
+        prior[v] = demob_model_value_name(m, v) ? scenario_param_prior(sc, v) : NULL;
+    if (draw && (!stochastic || sweep_draw_count(m, prior) == 0)) {
+        free(prior);
         scenario_free(sc);
         demob_error_set(&err, DEMOB_EINPUT, "--uncertainty parameters: %s",
                         !stochastic ? "needs stochastic mode (--mode stochastic)"
@@ -328,6 +339,7 @@ int cmd_run(int argc, char **argv)
     if (rc) {
         free(origin_copy);
         free(state_copy);
+        free(prior);
         output_quant_free(&quant);
         scenario_free(sc);
         return cli_usage_fail("run", &err);
@@ -339,11 +351,13 @@ int cmd_run(int argc, char **argv)
     sink.quant = keep ? &quant : NULL;
     sink.m = m;
     sink.draw = draw;
+    sink.prior = prior;
     if (rc == 0)
         rc = output_files_open(&sink.files, out_dir, m, &a->plan, NULL, &err);
     if (rc) {
         free(origin_copy);
         free(state_copy);
+        free(prior);
         output_quant_free(&quant);
         scenario_free(sc);
         return cli_fail("run", &err);
@@ -371,8 +385,8 @@ int cmd_run(int argc, char **argv)
     strbuf note, drawn;
     strbuf_init(&note);
     strbuf_init(&drawn);
-    sweep_draw_names(m, &drawn);
-    range_note(m, draw, sweep_draw_count(m), drawn.data ? drawn.data : "", &note);
+    sweep_draw_names(m, prior, &drawn);
+    range_note(m, draw, sweep_draw_count(m, prior), drawn.data ? drawn.data : "", &note);
     if (rc == 0) {
         /* The files are renamed into place one by one and the manifest
          * last: without the old manifest, a folder whose commit fails half
@@ -440,6 +454,7 @@ int cmd_run(int argc, char **argv)
     output_quant_free(&quant);
     free(origin_copy);
     free(state_copy);
+    free(prior);
     if (rc)
         return cli_fail("run", &err);
     if (!a->quiet) {

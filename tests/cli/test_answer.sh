@@ -121,7 +121,7 @@ head -1 "$T/w.csv" | grep -qx "step,date,Sudan present,Sudan present p5,Sudan pr
 
 # --uncertainty parameters: each run draws sudan and reg; summary.csv keeps them (sudan whole).
 "$DEMOB" run "$T/small.lua" -o "$T/p" --uncertainty parameters > "$T/p.txt" 2>/dev/null
-grep -q "Range includes: chance and parameters (each run draws 2 params uniformly over their declared \[min, max\]: sudan, reg)" "$T/p.txt" ||
+grep -q "Range includes: chance and parameters (each run draws 2 params from their declared distributions: sudan (uniform), reg (uniform))" "$T/p.txt" ||
     fail "the table does not name the drawn params: $(head -2 "$T/p.txt")"
 python3 - "$T/p/summary.csv" <<'PY' || fail "summary.csv does not record each run's draws"
 import csv, sys
@@ -132,6 +132,17 @@ assert len(set(rg)) == 40 and all(0.05 <= x <= 0.2 for x in rg), rg
 assert all(float(r["final.present"]) + 0 >= 0 for r in rows)
 PY
 grep -q '"uncertainty": "parameters"' "$T/p/manifest.json" || fail "manifest lacks the uncertainty"
+# A declared distribution is the one drawn from: triangular on [300, 1100], mode 800 (the default).
+sed 's/min = 300, max = 1100 }/min = 300, max = 1100, dist = "triangular" }/' "$T/small.lua" > "$T/tri.lua"
+"$DEMOB" run "$T/tri.lua" -o "$T/tri" --uncertainty parameters --runs 400 2>/dev/null | grep -q "sudan (triangular)" ||
+    fail "the table does not name the triangular prior"
+python3 - "$T/tri/summary.csv" <<'PY' || fail "the triangular prior is not the one drawn"
+import csv, sys
+su = [float(r["sudan"]) for r in csv.DictReader(open(sys.argv[1]))]
+m = sum(su) / len(su)
+assert abs(m - (300 + 800 + 1100) / 3) < 15, m   # triangular, mode = the default 800: mean 733; uniform: 700
+assert all(300 <= x <= 1100 and x == int(x) for x in su)
+PY
 # Byte-identical for any -j.
 "$DEMOB" run "$T/small.lua" -o "$T/p1" --uncertainty parameters -j 1 -q
 "$DEMOB" run "$T/small.lua" -o "$T/p3" --uncertainty parameters -j 3 -q
