@@ -116,28 +116,30 @@ static long days_from_civil(long y, long m, long d)
     return era * 146097 + doe - 719468;
 }
 
-/* "12" or a date, for this folder (its manifest's start, unit, steps). */
-static int folder_step(ctx *c, const char *text, int *t, demob_error *err)
+/* "12" or a date, for the folder dir whose manifest is man (its start,
+ * unit and steps); option names the option in messages. */
+static int step_of(const jflat *man, const char *dir, const char *option, const char *text, int *t,
+                   demob_error *err)
 {
-    long steps = atol(jflat_get(&c->man, "steps") ? jflat_get(&c->man, "steps") : "0");
-    const char *start = jflat_get(&c->man, "start"), *unit = jflat_get(&c->man, "unit");
+    long steps = atol(jflat_get(man, "steps") ? jflat_get(man, "steps") : "0");
+    const char *start = jflat_get(man, "start"), *unit = jflat_get(man, "unit");
     char *end;
     long v = strtol(text, &end, 10);
     if (*text && !*end) {
         if (v < 0 || v > steps)
-            return demob_error_set(err, DEMOB_EINPUT, "--at: step %s is outside the run of %s (steps 0..%ld)", text,
-                                   c->dir, steps);
+            return demob_error_set(err, DEMOB_EINPUT, "%s: step %s is outside the run of %s (steps 0..%ld)", option,
+                                   text, dir, steps);
         *t = (int)v;
         return 0;
     }
     int y, m, d = 1, used = 0, y0, m0, d0 = 1, used0 = 0;
     int n = sscanf(text, "%4d-%2d%n-%2d%n", &y, &m, &used, &d, &used);
     if (n < 2 || text[used] || m < 1 || m > 12 || d < 1 || d > 31)
-        return demob_error_set(err, DEMOB_EINPUT, "--at: '%s' is neither a step nor a date YYYY-MM or YYYY-MM-DD",
-                               text);
+        return demob_error_set(err, DEMOB_EINPUT, "%s: '%s' is neither a step nor a date YYYY-MM or YYYY-MM-DD",
+                               option, text);
     if (!start || !*start || sscanf(start, "%4d-%2d%n-%2d%n", &y0, &m0, &used0, &d0, &used0) < 2)
-        return demob_error_set(err, DEMOB_EINPUT, "--at: %s: the run has no start date, give steps instead of '%s'",
-                               c->dir, text);
+        return demob_error_set(err, DEMOB_EINPUT, "%s: %s: the run has no start date, give steps instead of '%s'",
+                               option, dir, text);
     long k;
     if (!unit || strcmp(unit, "month") == 0) {
         k = (long)y * 12 + m - ((long)y0 * 12 + m0);
@@ -149,10 +151,33 @@ static int folder_step(ctx *c, const char *text, int *t, demob_error *err)
         k = days >= 0 ? (days + per - 1) / per : -((-days) / per);
     }
     if (k < 0 || k > steps)
-        return demob_error_set(err, DEMOB_EINPUT, "--at: the date %s is outside the run of %s (steps 0..%ld from %s)",
-                               text, c->dir, steps, start);
+        return demob_error_set(err, DEMOB_EINPUT, "%s: the date %s is outside the run of %s (steps 0..%ld from %s)",
+                               option, text, dir, steps, start);
     *t = (int)k;
     return 0;
+}
+
+static int folder_step(ctx *c, const char *text, int *t, demob_error *err)
+{
+    return step_of(&c->man, c->dir, "--at", text, t, err);
+}
+
+int report_step_of_folder(const char *dir, const char *text, const char *option, int *t, demob_error *err)
+{
+    char path[4400];
+    path_join(path, sizeof path, dir, "manifest.json");
+    jflat man;
+    memset(&man, 0, sizeof man);
+    FILE *f = fopen(path, "r");
+    if (!f)
+        return demob_error_set(err, DEMOB_EINPUT, "%s: the date '%s' needs %s (give a step number instead)", option,
+                               text, path);
+    fclose(f);
+    int rc = jflat_load(path, &man, err);
+    if (rc == 0)
+        rc = step_of(&man, dir, option, text, t, err);
+    jflat_free(&man);
+    return rc;
 }
 
 /* ------------------------------------------------------------ blocks */

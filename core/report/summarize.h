@@ -35,4 +35,10 @@ typedef struct report_summarize_opts {
  * the folder, file:line or option for bad input. */
 int report_summarize(const report_summarize_opts *o, strbuf *table, strbuf *csv, demob_error *err);
 
+/* A step number or a date ("YYYY-MM", "YYYY-MM-DD": the first step on or
+ * after it) of the run in output folder dir, by its manifest's start, unit
+ * and steps; DEMOB_EINPUT naming option when it is neither or lies outside
+ * the run. */
+int report_step_of_folder(const char *dir, const char *text, const char *option, int *t, demob_error *err);
+
 #endif

@@ -206,6 +206,12 @@ expect 2 "demob summarize: --state: 'nowhere' is neither a state in $T/r/populat
 expect 2 "demob summarize: --origin: 'Mars' is no origin or tag of $T/r" \
     "$DEMOB" summarize "$T/r" --at 12 --state present --origin Mars
 
+# compare --at takes dates too (by A's manifest), and refuses one outside the run.
+"$DEMOB" compare "$T/r" "$T/o" --at 2021-11 > "$T/cmp.txt" || true
+grep -q "Steps compared: 30 (final), 12" "$T/cmp.txt" || fail "compare --at 2021-11 is not step 12: $(head -8 "$T/cmp.txt")"
+expect 2 "demob compare: --at: the date 2024-01 is outside the run of $T/r (steps 0..30 from 2020-11)" \
+    "$DEMOB" compare "$T/r" "$T/o" --at 2024-01
+
 # A sweep folder: a table per point, or pooled.
 "$DEMOB" sweep "$T/small.lua" -o "$T/sw" --grid reg=0.05,0.2 --replicates 5 --save populations,summary -q
 "$DEMOB" summarize "$T/sw" --at 12 --state present > "$T/sw.txt"
