@@ -28,7 +28,7 @@ scenario {
   -- the answer `demob run` prints: Sudanese and Chadian fighters after 12 and 24 months
   report_at = { "2021-11", "2022-11" },
   report_origins = { "Sudan", "Chad", "Sudan+Chad" },
-  report_states = { "present", "stranded", "redeployed", "still_in_country", "ever_repatriated" },
+  report_states = { "present", "stranded", "redeployed", "still_in_country", "ever_repatriated", "total_cost" },
 }
 report(ddr.report)
 

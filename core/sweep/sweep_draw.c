@@ -32,11 +32,20 @@ void sweep_draw_params(const demob_model *m, const sweep_dist *const *prior, lon
 
 void sweep_draw_names(const demob_model *m, const sweep_dist *const *prior, strbuf *b)
 {
-    int first = 1;
+    int first = 1, kind = -1, same = 1;
     for (int v = 0; v < demob_model_n_values(m); v++)
         if (prior[v]) {
-            strbuf_printf(b, "%s%s (%s)", first ? "" : ", ", demob_model_value_name(m, v),
-                          sweep_dist_name(prior[v]->kind));
+            same &= kind < 0 || (int)prior[v]->kind == kind;
+            kind = (int)prior[v]->kind;
+        }
+    for (int v = 0; v < demob_model_n_values(m); v++)
+        if (prior[v]) {
+            strbuf_printf(b, "%s%s", first ? "" : ", ", demob_model_value_name(m, v));
+            if (!same)
+                strbuf_printf(b, " (%s)", sweep_dist_name(prior[v]->kind));
             first = 0;
         }
+    if (same && kind >= 0)
+        strbuf_printf(b, kind == DIST_UNIFORM ? " (all uniform on their declared [min, max])" : " (all %s)",
+                      sweep_dist_name((sweep_dist_kind)kind));
 }

@@ -19,7 +19,8 @@
 int sweep_draw_count(const demob_model *m, const sweep_dist *const *prior);
 /* Overwrites the drawn params of values (n_values slots) for run `run`. */
 void sweep_draw_params(const demob_model *m, const sweep_dist *const *prior, long run, double *values);
-/* "sudan (triangular), chad (uniform), ..." of the drawn params into b. */
+/* "sudan (triangular), chad (uniform), ..." of the drawn params into b, or
+ * "sudan, chad (all uniform on their declared [min, max])". */
 void sweep_draw_names(const demob_model *m, const sweep_dist *const *prior, strbuf *b);
 
 #endif

@@ -121,7 +121,7 @@ head -1 "$T/w.csv" | grep -qx "step,date,Sudan present,Sudan present p5,Sudan pr
 
 # --uncertainty parameters: each run draws sudan and reg; summary.csv keeps them (sudan whole).
 "$DEMOB" run "$T/small.lua" -o "$T/p" --uncertainty parameters > "$T/p.txt" 2>/dev/null
-grep -q "Range includes: chance and parameters (each run draws 2 params from their declared distributions: sudan (uniform), reg (uniform))" "$T/p.txt" ||
+grep -q "Range includes: chance and parameters (each run draws 2 params from their declared distributions: sudan, reg (all uniform on their declared \[min, max\]))" "$T/p.txt" ||
     fail "the table does not name the drawn params: $(head -2 "$T/p.txt")"
 python3 - "$T/p/summary.csv" <<'PY' || fail "summary.csv does not record each run's draws"
 import csv, sys
