@@ -183,14 +183,19 @@ static void range_note(const demob_model *m, int draw, int n_draw, const char *n
                          "distributions: %s).", n_draw, names);
 }
 
-/* Writes dir/name from b atomically, unless b is NULL. */
-static int write_extra(const char *dir, const char *name, const strbuf *b, demob_error *err)
+/* Formats dir/name from the runs' values with fmt and writes it atomically. */
+static int write_extra(const char *dir, const char *name, output_quant *q, void (*fmt)(output_quant *, strbuf *),
+                       demob_error *err)
 {
     char path[4400];
     snprintf(path, sizeof path, "%s/%s", dir, name);
-    if (b->failed)
-        return demob_error_set(err, DEMOB_ERUN, "out of memory formatting %s", name);
-    return atomic_write_buffer(path, b, err);
+    strbuf b;
+    strbuf_init(&b);
+    fmt(q, &b);
+    int rc = b.failed ? demob_error_set(err, DEMOB_ERUN, "out of memory formatting %s", name)
+                      : atomic_write_buffer(path, &b, err);
+    strbuf_free(&b);
+    return rc;
 }
 
 /* "origins": [...], "tags": {"tag": [origins...]} for demob summarize. */
@@ -218,6 +223,17 @@ static void origins_json(const demob_model *m, const scenario *sc, strbuf *b)
         strbuf_putc(b, ']');
     }
     strbuf_putc(b, '}');
+}
+
+/* Frees what cmd_run holds. */
+static void release(char *origin_copy, char *state_copy, const sweep_dist **prior, output_quant *quant,
+                    scenario *sc)
+{
+    free(origin_copy);
+    free(state_copy);
+    free(prior);
+    output_quant_free(quant);
+    scenario_free(sc);
 }
 
 int cmd_run(int argc, char **argv)
@@ -337,11 +353,7 @@ int cmd_run(int argc, char **argv)
         }
     }
     if (rc) {
-        free(origin_copy);
-        free(state_copy);
-        free(prior);
-        output_quant_free(&quant);
-        scenario_free(sc);
+        release(origin_copy, state_copy, prior, &quant, sc);
         return cli_usage_fail("run", &err);
     }
 
@@ -355,11 +367,7 @@ int cmd_run(int argc, char **argv)
     if (rc == 0)
         rc = output_files_open(&sink.files, out_dir, m, &a->plan, NULL, &err);
     if (rc) {
-        free(origin_copy);
-        free(state_copy);
-        free(prior);
-        output_quant_free(&quant);
-        scenario_free(sc);
+        release(origin_copy, state_copy, prior, &quant, sc);
         return cli_fail("run", &err);
     }
     cli_catch_signals();
@@ -398,20 +406,10 @@ int cmd_run(int argc, char **argv)
     }
     else
         output_files_abort(&sink.files);
-    if (rc == 0 && want_quant) {
-        strbuf b;
-        strbuf_init(&b);
-        output_quant_format(&quant, &b);
-        rc = write_extra(out_dir, "quantiles.csv", &b, &err);
-        strbuf_free(&b);
-    }
-    if (rc == 0 && want_outcomes) {
-        strbuf b;
-        strbuf_init(&b);
-        output_quant_outcomes(&quant, &b);
-        rc = write_extra(out_dir, "outcomes.csv", &b, &err);
-        strbuf_free(&b);
-    }
+    if (rc == 0 && want_quant)
+        rc = write_extra(out_dir, "quantiles.csv", &quant, output_quant_format, &err);
+    if (rc == 0 && want_outcomes)
+        rc = write_extra(out_dir, "outcomes.csv", &quant, output_quant_outcomes, &err);
     if (rc == 0) {
         remove_stale(out_dir, m, &a->plan, want_quant, want_outcomes);
         strbuf extra;
@@ -450,11 +448,7 @@ int cmd_run(int argc, char **argv)
     strbuf_free(&drawn);
     int steps = demob_model_steps(m);
     double full = series_bytes(m, &a->plan);
-    scenario_free(sc);
-    output_quant_free(&quant);
-    free(origin_copy);
-    free(state_copy);
-    free(prior);
+    release(origin_copy, state_copy, prior, &quant, sc);
     if (rc)
         return cli_fail("run", &err);
     if (!a->quiet) {

@@ -119,7 +119,7 @@ void output_quant_format(output_quant *q, strbuf *out)
         }
 }
 
-void output_quant_outcomes(const output_quant *q, strbuf *out)
+void output_quant_outcomes(output_quant *q, strbuf *out)
 {
     strbuf_puts(out, "run,step,date,outcome,value\n");
     int n_out = q->oc ? q->oc->n : 0;

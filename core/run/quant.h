@@ -49,6 +49,6 @@ void output_quant_sum(const output_quant *q, int k, const size_t *series, int n,
 /* quantiles.csv and outcomes.csv, header included (what a range includes
  * is said in the manifest: "range"). */
 void output_quant_format(output_quant *q, strbuf *out);
-void output_quant_outcomes(const output_quant *q, strbuf *out);
+void output_quant_outcomes(output_quant *q, strbuf *out);
 
 #endif
