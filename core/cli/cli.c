@@ -230,7 +230,7 @@ const cli_option cli_output_options[] = {
      {0}, NULL},
     {NULL, 'j', "N", 0, CLI_INT, ARG(workers), 1, 1024, NULL,
      "worker threads (default: all cores); results do not depend on N", {0}, NULL},
-    {"--quiet", 'q', NULL, 0, CLI_FLAG, ARG(quiet), 0, 0, NULL, "no progress on stderr", {0}, NULL},
+    {"--quiet", 'q', NULL, 0, CLI_FLAG, ARG(quiet), 0, 0, NULL, "no progress on stderr (run: nor the answer table)", {0}, NULL},
     {0},
 };
 

@@ -334,14 +334,11 @@ int cmd_run(int argc, char **argv)
     memset(&quant, 0, sizeof quant);
     int keep = want_quant || want_outcomes || !a->quiet;
     if (rc == 0 && keep) {
-        output_plan kp = a->plan;
         if (!want_quant && !want_outcomes) /* the table only: if it fits */
             keep = 8.0 * (double)demob_model_runs(m) * (demob_model_steps(m) + 1.0) *
                        (demob_model_n_origins(m) * demob_model_n_states(m) + oc->n) <= 256e6;
-        if (keep && !want_quant && !want_outcomes)
-            kp.every = 1;
         if (keep)
-            rc = output_quant_init(&quant, m, &kp, demob_model_runs(m), &err);
+            rc = output_quant_init(&quant, m, &a->plan, demob_model_runs(m), &err);
         if (rc == 0 && keep) {
             /* validates --origin and --state (no runs yet: no values) */
             output_quant empty = quant;
@@ -376,9 +373,8 @@ int cmd_run(int argc, char **argv)
     scenario_runner_hooks(sc, &a->sopt, &rcfg.hooks);
     rcfg.workers = a->workers > 0 ? a->workers : runner_default_workers();
     rcfg.plan = a->plan;
-    if (keep && !want_quant && !want_outcomes)
-        rcfg.plan.every = 1; /* the table's values at every step; the files keep --every */
     rcfg.record_stocks = keep;
+    rcfg.record_every = 1; /* the table's dates are any step; the files keep --every */
     rcfg.n_jobs = demob_model_runs(m);
     rcfg.consume = consume;
     rcfg.consume_ud = &sink;

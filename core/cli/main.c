@@ -28,7 +28,7 @@ static void usage(FILE *f)
                "demob %s: scenario modeller for demobilization (DDR) planning\ncommands:\n",
             DEMOB_VERSION);
     for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
-        fprintf(f, "  %-8s %s\n", commands[i].name, commands[i].what);
+        fprintf(f, "  %-9s %s\n", commands[i].name, commands[i].what);
     fprintf(f, "options:\n  -h, --help  this help\n  --version   print the version\n"
                "exit codes: 0 ok, 1 the run failed, 2 bad usage or bad input\n");
 }

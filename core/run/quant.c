@@ -12,6 +12,7 @@ int output_quant_init(output_quant *q, const demob_model *m, const output_plan *
 {
     memset(q, 0, sizeof *q);
     q->m = m;
+    q->files = *p;
     q->oc = p->outcomes;
     q->runs = runs;
     int steps = demob_model_steps(m);
@@ -19,8 +20,7 @@ int output_quant_init(output_quant *q, const demob_model *m, const output_plan *
     if (!q->rec)
         return demob_error_set(err, DEMOB_ERUN, "out of memory");
     for (int t = 0; t <= steps; t++)
-        if (output_recorded(p, t, steps))
-            q->rec[q->n_rec++] = t;
+        q->rec[q->n_rec++] = t;
     q->n_cells = (size_t)demob_model_n_origins(m) * (size_t)demob_model_n_states(m);
     q->n_series = q->n_cells + (size_t)(q->oc ? q->oc->n : 0);
     q->n_rows = (size_t)q->n_rec * q->n_series;
@@ -29,7 +29,7 @@ int output_quant_init(output_quant *q, const demob_model *m, const output_plan *
         output_quant_free(q);
         return demob_error_set(err, DEMOB_EINPUT,
                                "quantiles of %ld runs x %zu values would take %.0f MB (at most %zu MB): use "
-                               "--every K, fewer runs, or --save without quantiles and outcomes",
+                               "fewer runs, or --save without quantiles and outcomes",
                                runs, q->n_rows, bytes / 1e6, OUTPUT_QUANT_MAX_BYTES >> 20);
     }
     q->vals = malloc((size_t)runs * (q->n_rows ? q->n_rows : 1) * sizeof *q->vals);
@@ -103,7 +103,7 @@ void output_quant_format(output_quant *q, strbuf *out)
     strbuf_puts(out, "step,date,origin,state,mean,sd,p5,p25,p50,p75,p95\n");
     size_t n = (size_t)q->runs;
     for (int k = 0; k < q->n_rec; k++)
-        for (size_t i = 0; i < q->n_series; i++) {
+        for (size_t i = 0; i < q->n_series && output_recorded(&q->files, q->rec[k], demob_model_steps(q->m)); i++) {
             for (size_t r = 0; r < n; r++)
                 q->tmp[r] = q->vals[r * q->n_rows + (size_t)k * q->n_series + i];
             double mean, sd;
@@ -125,7 +125,7 @@ void output_quant_outcomes(output_quant *q, strbuf *out)
     int n_out = q->oc ? q->oc->n : 0;
     for (long r = 0; r < q->runs; r++)
         for (int k = 0; k < q->n_rec; k++)
-            for (int i = 0; i < n_out; i++) {
+            for (int i = 0; i < n_out && output_recorded(&q->files, q->rec[k], demob_model_steps(q->m)); i++) {
                 csvw_i64(out, 1, r + 1);
                 csvw_i64(out, 0, q->rec[k]);
                 csvw_str(out, 0, demob_model_date(q->m, q->rec[k]));

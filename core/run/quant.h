@@ -2,13 +2,15 @@
  * mode, for quantiles.csv, outcomes.csv and the answer table.
  *
  * A run's values are its stocks (origin x state) then its outcomes at
- * every recorded step, as the runner records them (runner_job.stocks with
- * output_plan.outcomes). Memory: 8 x runs x (recorded steps) x (cells +
+ * every step t = 0..T, as the runner records them (runner_job.stocks with
+ * output_plan.outcomes, record_every = 1), so the answer may be at any
+ * step whatever --every says. Memory: 8 x runs x (T + 1) x (cells +
  * outcomes) bytes, allocated once (3 MB for the Libya baseline's 200 runs
- * of 37 steps x 53 values); nothing else grows with the runs.
+ * of 37 steps x 49 values); nothing else grows with the runs.
  *
  *   quantiles.csv  step,date,origin,state,mean,sd,p5,p25,p50,p75,p95
- *                  per recorded step: every cell, then every outcome
+ *                  per step the files record (--every): every cell, then
+ *                  every outcome
  *                  (origin "all", state = the outcome's name)
  *   outcomes.csv   run,step,date,outcome,value  (per run and recorded step)
  * Statistics as in util/stats.h (sd with n - 1, type-7 quantiles). */
@@ -26,9 +28,10 @@
 
 typedef struct output_quant {
     const demob_model *m;
+    output_plan files;    /* the files list the steps this plan records */
     const struct output_outcomes *oc;
     long runs;
-    int n_rec;            /* recorded steps                              */
+    int n_rec;            /* steps kept: T + 1                           */
     int *rec;             /* [n_rec] their t                             */
     size_t n_cells;       /* origins x states                            */
     size_t n_series;      /* cells + outcomes                            */
@@ -37,6 +40,8 @@ typedef struct output_quant {
     double *tmp;          /* [runs]                                      */
 } output_quant;
 
+/* Keeps every step (the runner records them with record_every = 1);
+ * quantiles.csv and outcomes.csv list the steps p records (--every). */
 int output_quant_init(output_quant *q, const demob_model *m, const output_plan *p, long runs, demob_error *err);
 void output_quant_free(output_quant *q);
 /* Run r's (0-based) recorded values, n_rows of them. */

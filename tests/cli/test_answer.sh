@@ -52,6 +52,15 @@ out=$("$DEMOB" run "$T/small.lua" -o "$T/q" --quiet 2>&1)
 grep -q "^Sudan+Chad present " "$T/t2.txt" || fail "--origin A+B: $(cat "$T/t2.txt")"
 grep -q "2022-05 (t=18)" "$T/t2.txt" || fail "--at date: $(cat "$T/t2.txt")"
 
+# --every K thins the files, not the answer: the table may ask for any step.
+"$DEMOB" run "$T/small.lua" -o "$T/e" --every 5 --save populations,quantiles --at 12,13 > "$T/e.txt" 2>&1 ||
+    fail "--every 5 with --at 12,13: $(cat "$T/e.txt")"
+grep -q "2021-12 (t=13)" "$T/e.txt" || fail "--every 5: no column for step 13"
+[ "$(awk -F, 'NR > 1 { print $2 }' "$T/e/populations.csv" | sort -un | tr '\n' ' ')" = "0 5 10 15 20 25 30 " ] ||
+    fail "--every 5: populations.csv steps are not 0, 5, ..., 30"
+[ "$(awk -F, 'NR > 1 { print $1 }' "$T/e/quantiles.csv" | sort -un | tr '\n' ' ')" = "0 5 10 15 20 25 30 " ] ||
+    fail "--every 5: quantiles.csv steps are not 0, 5, ..., 30"
+
 # The outcomes are what they sum: at every step and run, outcomes.csv's
 # opposition_stranded equals the stranded of Sudan and Chad in populations.csv,
 # and ever_repatriated the cumulative flows into repatriated.
