@@ -233,6 +233,10 @@ int output_answer_format(const output_quant *q, const output_answer *a, const ch
             if (a->range)
                 strbuf_printf(out, "%s\n", a->range);
             stats_table_print(out, "", colp, n_cols, rowp, cellp, n_rows);
+            /* What each outcome in the table sums. */
+            for (int i = 0; i < n_items; i++)
+                if (item[i] < 0)
+                    strbuf_printf(out, "  %s: %s\n", q->oc->v[-1 - item[i]].name, q->oc->v[-1 - item[i]].what);
         }
         else
             rc = demob_error_set(err, DEMOB_ERUN, "out of memory");

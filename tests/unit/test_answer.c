@@ -155,7 +155,8 @@ static void test_outcomes_and_table(void **state)
                                 "       2021-03 (t=2)  2021-05 (t=4)\n"
                                 "A+B x             38           9.38\n"
                                 "t x               25           6.25\n"
-                                "moved            112            141\n");
+                                "moved            112            141\n"
+                                "  moved: people moved\n");
     strbuf_free(&b);
     /* Bad input names the option. */
     const char *bad[] = {"A+Mars"};
