@@ -2,7 +2,8 @@
 #   make                 build ./demob and build/libdemob.a
 #   make test            build and run every test (unit, scenario, CLI) and check-layers
 #   make check-layers    check which layer includes and links to which (tools/check-layers)
-#   make demo            install missing packages, build, run the Libya baseline into out/
+#   make demo            install missing packages, build, run the Libya baseline into out/ (chance,
+#                        then with --uncertainty parameters) and print its answer tables
 #   make deps            install the Debian packages demob needs (apt-get)
 #   make bench           the reference benchmark (bench-6x9), see bench/
 #   make SANITIZER=address|undefined test
@@ -129,6 +130,7 @@ demo:
 	@tools/install-deps --if-missing $(DEB_PACKAGES)
 	@$(MAKE) --no-print-directory all
 	./demob run scenarios/libya_2020.lua -o out/libya_2020
+	./demob run scenarios/libya_2020.lua -o out/libya_2020-parameters --uncertainty parameters
 
 BENCH_PACKAGES = time python3-numpy
 bench: check-deps $(BIN)

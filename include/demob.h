@@ -265,6 +265,9 @@ int demob_model_flow_to(const demob_model *m, int f);
 /* Value slots: name is NULL for constants. */
 const char *demob_model_value_name(const demob_model *m, demob_value v);
 double demob_model_value_default(const demob_model *m, demob_value v);
+/* 1 when the value slot gives some origin's initial stock (a caseload:
+ * rounded to whole people in stochastic mode). */
+int demob_model_value_is_stock(const demob_model *m, demob_value v);
 /* A param's declared range (min, max), NaN when it has none. */
 void demob_model_value_range(const demob_model *m, demob_value v, double *lo, double *hi);
 int demob_model_find_state(const demob_model *m, const char *name);

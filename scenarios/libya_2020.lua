@@ -25,6 +25,10 @@ local ddr = require "ddr"
 scenario {
   name = "Libya 2020 baseline", steps = 36, unit = "month", start = "2020-11",
   mode = "stochastic", runs = 200, seed = 2020, states = ddr.states,
+  -- the answer `demob run` prints: Sudanese and Chadian fighters after 12 and 24 months
+  report_at = { "2021-11", "2022-11" },
+  report_origins = { "Sudan", "Chad", "Sudan+Chad" },
+  report_states = { "present", "stranded", "redeployed", "still_in_country", "ever_repatriated", "total_cost" },
 }
 report(ddr.report)
 
@@ -82,6 +86,9 @@ cost { state = "cantoned", per_person = param "cantonment_cost", category = "can
 cost { flow = "demobilized->repatriated", per_person = param "transport_cost", category = "transport" }
 cost { flow = "stranded->repatriated", per_person = param "transport_cost", category = "transport" }
 cost { fixed = param "site_cost", while_occupied = "cantoned", category = "site" }
+
+-- Outcomes (scripts/ddr.lua): still_in_country, ever_repatriated, ever_redeployed, total_cost.
+ddr.outcomes { costs = true }
 
 -- `demob sweep scenarios/libya_2020.lua -o out/libya-sweep`: which lever matters most
 -- (sensitivity.csv ranks the params by partial rank correlation with each outcome).

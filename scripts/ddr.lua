@@ -24,4 +24,25 @@ ddr.report = {
   peak_state = "cantoned",
 }
 
+-- The outcomes planners ask about most, for these states: declare them
+-- after the flows (and the costs), as  ddr.outcomes()  or, to sum only
+-- some origins or tags,  ddr.outcomes { origins = { "armed_opposition" } }.
+-- They appear in summary.csv (outcome.<name>), quantiles.csv, outcomes.csv
+-- and the answer table of `demob run` (docs/scenarios.md#outcomes).
+--   still_in_country   present, registered, cantoned, disarmed, demobilized or stranded
+--   ever_repatriated   people who entered repatriated (cumulative)
+--   ever_redeployed    people who entered redeployed (cumulative)
+--   total_cost         the cost so far, every category (with costs = true)
+function ddr.outcomes(opts)
+  opts = opts or {}
+  local o = opts.origins
+  outcome { "still_in_country", origins = o,
+            states = { "present", "registered", "cantoned", "disarmed", "demobilized", "stranded" } }
+  outcome { "ever_repatriated", into = "repatriated", origins = o }
+  outcome { "ever_redeployed", into = "redeployed", origins = o }
+  if opts.costs then
+    outcome { "total_cost", cost = "total", origins = o }
+  end
+end
+
 return ddr

@@ -79,6 +79,21 @@ int cli_parse_save(const char *v, int want[OUT_NFILES], int *want_quant, demob_e
     return 0;
 }
 
+int cli_split_list(const char *list, char **copy, const char **out, int max)
+{
+    *copy = strdup(list);
+    if (!*copy)
+        return -1;
+    int n = 0;
+    char *save = NULL;
+    for (char *tok = strtok_r(*copy, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+        if (n >= max)
+            return -1;
+        out[n++] = tok;
+    }
+    return n > 0 ? n : -1;
+}
+
 int cli_scenario_arg(void *ctx, const char *arg, demob_error *err)
 {
     cli_args *a = ctx;
@@ -152,10 +167,37 @@ static int set_time(void *ctx, const cli_option *o, const char *v, demob_error *
     return 0;
 }
 
+/* run's --save: the files, "quantiles", "outcomes", or "all". */
 static int set_save(void *ctx, const cli_option *o, const char *v, demob_error *err)
 {
     (void)o;
-    return cli_parse_save(v, ((cli_args *)ctx)->plan.want, NULL, err);
+    cli_args *a = ctx;
+    a->save_given = 1;
+    a->want_quant = a->want_outcomes = 0;
+    if (strcmp(v, "all") == 0) {
+        for (int f = 0; f < OUT_NFILES; f++)
+            a->plan.want[f] = 1;
+        a->want_quant = a->want_outcomes = 1;
+        return 0;
+    }
+    /* "outcomes" is taken out here; the rest is the shared list. */
+    char list[1024];
+    size_t k = 0;
+    const char *q = v;
+    while (*q) {
+        size_t n = strcspn(q, ",");
+        if (n == 8 && strncmp(q, "outcomes", 8) == 0)
+            a->want_outcomes = 1;
+        else if (k + n + 2 < sizeof list) {
+            if (k)
+                list[k++] = ',';
+            memcpy(list + k, q, n);
+            k += n;
+        }
+        q += n + (q[n] == ',');
+    }
+    list[k] = '\0';
+    return cli_parse_save(list, a->plan.want, &a->want_quant, err);
 }
 
 #define ARG(field) offsetof(cli_args, field)
@@ -188,13 +230,14 @@ const cli_option cli_output_options[] = {
      {0}, NULL},
     {NULL, 'j', "N", 0, CLI_INT, ARG(workers), 1, 1024, NULL,
      "worker threads (default: all cores); results do not depend on N", {0}, NULL},
-    {"--quiet", 'q', NULL, 0, CLI_FLAG, ARG(quiet), 0, 0, NULL, "no progress on stderr", {0}, NULL},
+    {"--quiet", 'q', NULL, 0, CLI_FLAG, ARG(quiet), 0, 0, NULL, "no progress on stderr (run: nor the answer table)", {0}, NULL},
     {0},
 };
 
 const cli_option cli_series_options[] = {
     {"--save", 0, "LIST", 0, CLI_CUSTOM, 0, 0, 0, set_save,
-     "files to write, comma-separated among populations, flows, costs, budgets, summary (default: all)", {0},
+     "files to write, comma-separated among populations, flows, costs, budgets, summary, quantiles, outcomes, "
+     "or all (default: all when they come to at most 5 MB, else summary, quantiles, outcomes)", {0},
      NULL},
     {"--every", 0, "K", 0, CLI_INT, ARG(plan.every), 1, 1000000L, NULL,
      "write time series every K steps (default %g; t=0 and the last step always)", {CLI_DEFAULT_EVERY, 0}, NULL},
@@ -223,7 +266,10 @@ int output_files_open(output_files *of, const char *dir, const demob_model *m, c
                       const char *const *prefix_cols, demob_error *err)
 {
     memset(of, 0, sizeof *of);
-    output_labels *labels = output_labels_for_plan(m, NULL, err); /* headers only */
+    output_plan heads = *p;   /* headers only: no time series */
+    for (int f = 0; f < OUT_NFILES; f++)
+        heads.want[f] = f == OUT_SUMMARY;
+    output_labels *labels = output_labels_for_plan(m, &heads, err);
     if (!labels)
         return DEMOB_ERUN;
     int rc = 0;

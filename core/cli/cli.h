@@ -21,6 +21,9 @@ typedef struct cli_args {
     int quiet;                /* --quiet */
     output_plan plan;         /* --save, --every */
     int check_inputs;         /* check --inputs */
+    int save_given;           /* run: --save was given                      */
+    int want_quant;           /* run: quantiles.csv (--save quantiles, all)  */
+    int want_outcomes;        /* run: outcomes.csv (--save outcomes, all)    */
 } cli_args;
 
 void cli_args_init(cli_args *a);
@@ -33,6 +36,9 @@ extern const cli_option cli_series_options[];
 /* --save LIST: want[f] for the files named; with want_quant (NULL: not
  * known) also "quantiles". */
 int cli_parse_save(const char *v, int want[OUT_NFILES], int *want_quant, demob_error *err);
+/* Splits "a,b,c" into out (at most max), pointing into *copy (owned by
+ * the caller, to free); returns the count, or -1 (empty, too many, memory). */
+int cli_split_list(const char *list, char **copy, const char **out, int max);
 /* The positional argument of run, check and sweep: one scenario. */
 int cli_scenario_arg(void *ctx, const char *arg, demob_error *err);
 /* 0 for success, 2 for DEMOB_EINPUT, 1 otherwise. */

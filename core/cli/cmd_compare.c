@@ -11,6 +11,7 @@
 #include "util/atomic_file.h"
 #include "cli.h"
 #include "commands.h"
+#include "report/summarize.h"
 #include "report/compare.h"
 #include "util/inputs.h"
 #include "util/json_flat.h"
@@ -33,6 +34,7 @@ typedef struct args {
     int n_files;
     long at[MAX_AT];
     int n_at;
+    char at_text[MAX_AT][64];   /* a date, resolved against A once known */
     int top, by_rel;
     compare_options o;
 } args;
@@ -50,7 +52,12 @@ static int set_at(void *ctx, const cli_option *o, const char *v, demob_error *er
     for (int k = 0; k < n; k++) {
         if (g->n_at >= MAX_AT)
             return demob_error_set(err, DEMOB_EINPUT, "--at: at most %d steps", MAX_AT);
-        if (cli_parse_long("--at", steps[k], 0, 100000000L, &g->at[g->n_at++], err))
+        g->at_text[g->n_at][0] = '\0';
+        if (strchr(steps[k], '-') && steps[k][0] != '-') { /* a date */
+            snprintf(g->at_text[g->n_at], sizeof g->at_text[g->n_at], "%s", steps[k]);
+            g->at[g->n_at++] = -1;
+        }
+        else if (cli_parse_long("--at", steps[k], 0, 100000000L, &g->at[g->n_at++], err))
             return DEMOB_EINPUT;
     }
     return 0;
@@ -122,7 +129,8 @@ static int set_ab(void *ctx, const char *arg, demob_error *err)
 #define G(field) offsetof(args, field)
 
 static const cli_option compare_options_table[] = {
-    {"--at", 0, "STEP[,STEP...]", 1, CLI_CUSTOM, 0, 0, 0, set_at, "also compare these steps", {0}, NULL},
+    {"--at", 0, "STEP[,STEP...]", 1, CLI_CUSTOM, 0, 0, 0, set_at,
+     "also compare these steps or dates (YYYY-MM: by A's manifest)", {0}, NULL},
     {"--all-steps", 0, NULL, 0, CLI_FLAG, G(o.all_steps), 0, 0, NULL, "compare every step", {0}, NULL},
     {"--by-run", 0, NULL, 0, CLI_FLAG, G(o.by_run), 0, 0, NULL, "compare run by run instead of pooling runs", {0},
      NULL},
@@ -184,6 +192,18 @@ static int parse(int argc, char **argv, args *g, int *code)
         demob_error_set(&err, DEMOB_EINPUT, "give two outputs to compare, A and B");
         *code = cli_usage_fail("compare", &err);
         return 0;
+    }
+    /* Dates: the step of A's run (its manifest's start and unit). */
+    for (int k = 0; k < g->n_at; k++) {
+        if (!g->at_text[k][0])
+            continue;
+        demob_error err = {0};
+        int t;
+        if (report_step_of_folder(g->a, g->at_text[k], "--at", &t, &err)) {
+            *code = cli_usage_fail("compare", &err);
+            return 0;
+        }
+        g->at[k] = t;
     }
     g->o.at = g->at;
     g->o.n_at = g->n_at;

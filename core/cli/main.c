@@ -20,6 +20,7 @@ static const struct {
     {"compare", cmd_compare, "compare two output folders or CSV files"},
     {"plot", cmd_plot, "draw charts of output folders as SVG"},
     {"report", cmd_report, "write a self-contained HTML report"},
+    {"summarize", cmd_summarize, "print the answer table of output folders (quantiles at dates)"},
 };
 
 static void usage(FILE *f)
@@ -28,7 +29,7 @@ static void usage(FILE *f)
                "demob %s: scenario modeller for demobilization (DDR) planning\ncommands:\n",
             DEMOB_VERSION);
     for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
-        fprintf(f, "  %-8s %s\n", commands[i].name, commands[i].what);
+        fprintf(f, "  %-9s %s\n", commands[i].name, commands[i].what);
     fprintf(f, "options:\n  -h, --help  this help\n  --version   print the version\n"
                "exit codes: 0 ok, 1 the run failed, 2 bad usage or bad input\n");
 }

@@ -1014,6 +1014,14 @@ int demob_model_n_links(const demob_model *m) { return m->n_links; }
 int demob_model_link_origin(const demob_model *m, int k) { return m->links[k].origin; }
 int demob_model_link_flow(const demob_model *m, int k) { return m->links[k].flow; }
 
+int demob_model_value_is_stock(const demob_model *m, demob_value v)
+{
+    for (int i = 0; i < m->n_initials; i++)
+        if (m->initials[i].slot == v)
+            return 1;
+    return 0;
+}
+
 int demob_model_cost_applies(const demob_model *m, int o, int c)
 {
     for (int i = 0; i < m->n_costs; i++) {

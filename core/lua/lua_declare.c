@@ -45,7 +45,8 @@ static int option(lua_State *L, int idx, const char *decl, const char *field, co
 
 static int decl_scenario(lua_State *L)
 {
-    static const char *const fields[] = { "name", "steps", "unit", "start", "mode", "runs", "seed", "states", NULL };
+    static const char *const fields[] = { "name", "steps", "unit", "start", "mode", "runs", "seed", "states", "report_at", "report_origins",
+                                          "report_states", NULL };
     static const char *const modes[] = { "deterministic", "stochastic", NULL };
     struct scenario *sc = sc_of(L);
     demob_error err;
@@ -87,6 +88,9 @@ static int decl_scenario(lua_State *L)
         long long seed = lua_args_integer(L, -1, "scenario", "seed", 0, LUA_MAXINTEGER);
         lua_args_model(L, demob_model_set_seed(sc->model, (uint64_t)seed, &err), &err, "scenario");
     }
+    if (lua_args_field(L, 1, "report_at") != LUA_TNIL)
+        lua_outcome_report_at(L, -1);
+    lua_outcome_report_rows(L, 1);
     if (lua_args_field(L, 1, "states") != LUA_TNIL) {
         lua_args_names(L, -1, "scenario", "states");
         lua_Integer n = (lua_Integer)lua_rawlen(L, -1);
@@ -494,4 +498,5 @@ void lua_declare_push(lua_State *L)
     lua_policy_register(L, lua_gettop(L));
     lua_report_register(L, lua_gettop(L));
     lua_observe_register(L, lua_gettop(L));
+    lua_outcome_register(L, lua_gettop(L));
 }

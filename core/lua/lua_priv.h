@@ -17,6 +17,7 @@
  *   lua_policy.c    arrivals, cost, budget, sync, event, on_step,
  *                   on_finish, sweep.
  *   lua_report.c    report: what `demob report` shows first.
+ *   lua_outcome.c   outcome and report_at: what the answer is about.
  *   lua_sim.c       the `sim` userdata handed to hooks.
  *   lua_hooks.c     the one C hook per sim: predicate events, arrival
  *                   functions, on_step; scenario_attach, scenario_finish.
@@ -34,7 +35,9 @@
 
 #include "demob.h"
 #include "scenario.h"
+#include "run/answer.h"
 #include "run/manifest.h"
+#include "run/outcome.h"
 #include "sweep/sweep_design.h"
 #include "fit/fit_obs.h"
 
@@ -205,6 +208,11 @@ struct scenario {
     namelist report_key_states, report_by_origin;
     char *report_return_state, *report_peak_state;
     manifest_report report;    /* a view of the four above */
+    /* outcome { ... } and scenario { report_at } (lua_outcome.c). */
+    output_outcomes outcomes;
+    namelist report_at;        /* steps or dates, as written            */
+    namelist report_origins, report_states; /* the answer table's rows  */
+    char *report_at_where;     /* "file:line: " of the scenario {} line */
 
     /* Hooks, looked up once while the script declares them. */
     int *step_refs;
@@ -305,6 +313,12 @@ void lua_policy_register(lua_State *L, int table);
 /* Adds report (lua_report.c) to the table at `table`. */
 void lua_report_register(lua_State *L, int table);
 void lua_report_free(struct scenario *sc);
+/* Adds outcome (lua_outcome.c); reads scenario { report_at } at idx. */
+void lua_outcome_register(lua_State *L, int table);
+void lua_outcome_report_at(lua_State *L, int idx);
+/* Reads scenario { report_origins, report_states } of the table at t. */
+void lua_outcome_report_rows(lua_State *L, int t);
+void lua_outcome_free(struct scenario *sc);
 
 /* -------------------------------------------------------- expressions */
 

@@ -433,6 +433,7 @@ void scenario_free(scenario *sc)
     lua_args_namelist_free(&sc->capacities);
     lua_args_namelist_free(&sc->budgets);
     lua_report_free(sc);
+    lua_outcome_free(sc);
     lua_prior_free(sc);
     fit_obs_free(&sc->obs);
     free(sc->step_refs);

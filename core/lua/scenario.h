@@ -104,5 +104,19 @@ int scenario_inputs(scenario *sc, const struct inputs_file **out);
  * *data is NUL-terminated and lives as long as sc. */
 int scenario_input_read(scenario *sc, const char *path, const char *name, const char **data, size_t *size,
                         demob_error *err);
+/* The script's outcome { ... } declarations (lua_outcome.c), in order;
+ * owned by sc, never NULL. */
+struct output_outcomes;
+const struct output_outcomes *scenario_outcomes(const scenario *sc);
+/* scenario { report_at = ... } as steps of this run (at most max), in the
+ * order written; 0 when not declared; DEMOB_EINPUT naming the script line
+ * for a date that is not one or lies outside the run. */
+int scenario_report_at(const scenario *sc, int *steps, int max, demob_error *err);
+/* The tags the origins carry, in order of first declaration; owned by sc. */
+int scenario_tags(const scenario *sc, const char *const **names);
+/* scenario { report_origins, report_states }: the answer table's rows as
+ * written (n = 0 when not declared); owned by sc. */
+int scenario_report_rows(const scenario *sc, const char *const **origins, int *n_origins,
+                         const char *const **states, int *n_states);
 
 #endif

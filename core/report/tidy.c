@@ -69,7 +69,9 @@ static int match_long(const csv_reader *csv, int k, int col[C_N])
         if (col[c] < 0)
             return 0;
     }
-    return n == want + (col[C_POINT] >= 0);
+    /* quantiles.csv of `demob run` also has p25 and p75 (read past). */
+    size_t extra = k == TIDY_QUANTILES ? (size_t)(csvr_find(csv, "p25") >= 0) + (csvr_find(csv, "p75") >= 0) : 0;
+    return n == want + extra + (col[C_POINT] >= 0);
 }
 
 tidy_reader *tidy_open(const char *path, demob_error *err)

@@ -4,6 +4,7 @@
  *   flows        [point,]run,step,date,origin,from,to,count
  *   costs        [point,]run,step,date,origin,category,amount
  *   quantiles    [point,]step,date,origin,state,mean,sd,p5,p50,p95
+ *                (with p25 and p75 from `demob run`: read past)
  *   budgets      [point,]run,step,date,budget,balance,spent,gap
  *                (one tidy row per value: item "<budget>.balance", ...)
  *   summary      [point,]run,<value columns...>      (wide: one row per run)

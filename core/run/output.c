@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "outcome.h"
 #include "output.h"
 #include "util/csv_write.h"
 
@@ -29,6 +30,7 @@ struct output_labels {
     unsigned char *cost_used; /* which (origin, category) rows exist */
     strbuf budget;         /* "budget," per budget */
     size_t *budget_off;
+    const output_outcomes *outcomes; /* the plan's, or NULL */
 };
 
 /* Appends a text field and a comma. */
@@ -47,7 +49,7 @@ static int build_table(size_t **off, size_t n)
 /* Builds the labels; without rows (headers and summaries only), the
  * per-step, per-cell and per-link tables are left out: they are O(steps)
  * and O(origins x states) of work no summary-only run needs. */
-static output_labels *labels_build(const demob_model *m, int rows, demob_error *err)
+static output_labels *labels_build(const demob_model *m, const output_plan *p, int rows, demob_error *err)
 {
     output_labels *l = calloc(1, sizeof *l);
     if (!l) {
@@ -55,6 +57,7 @@ static output_labels *labels_build(const demob_model *m, int rows, demob_error *
         return NULL;
     }
     l->m = m;
+    l->outcomes = p ? p->outcomes : NULL;
     l->steps = demob_model_steps(m);
     l->n_o = demob_model_n_origins(m);
     l->n_s = demob_model_n_states(m);
@@ -138,7 +141,7 @@ static output_labels *labels_build(const demob_model *m, int rows, demob_error *
 
 output_labels *output_labels_new(const demob_model *m, demob_error *err)
 {
-    return labels_build(m, 1, err);
+    return labels_build(m, NULL, 1, err);
 }
 
 output_labels *output_labels_for_plan(const demob_model *m, const output_plan *p, demob_error *err)
@@ -146,7 +149,7 @@ output_labels *output_labels_for_plan(const demob_model *m, const output_plan *p
     int rows = 0;
     for (int f = 0; p && f < OUT_NFILES; f++)
         rows |= f != OUT_SUMMARY && output_applies(m, p, f);
-    return labels_build(m, rows, err);
+    return labels_build(m, p, rows, err);
 }
 
 void output_labels_free(output_labels *l)
@@ -239,6 +242,8 @@ void output_header(const output_labels *l, enum output_file f, const char *const
             dotted(b, "cost", demob_model_category_name(m, c), NULL);
         for (int k = 0; k < l->n_budgets; k++)
             dotted(b, "budget", demob_model_budget_name(m, k), NULL);
+        for (int k = 0; l->outcomes && k < l->outcomes->n; k++)
+            dotted(b, "outcome", l->outcomes->v[k].name, NULL);
         break;
     case OUT_NFILES: break;
     }
@@ -398,5 +403,7 @@ void output_summary(const output_labels *l, const demob_sim *s, const char *pref
     }
     for (int k = 0; k < l->n_budgets; k++)
         csvw_f64(b, 0, demob_sim_budget_balance(s, k));
+    for (int k = 0; l->outcomes && k < l->outcomes->n; k++)
+        csvw_f64(b, 0, output_outcome_value(&l->outcomes->v[k], s));
     csvw_end(b);
 }

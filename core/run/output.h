@@ -11,7 +11,8 @@
  *   summary.csv      [prefix,]run,<params>,final.<state>...,
  *                    final.<origin>.<state>..., flow.<flow>...,
  *                    arrived, peak.<state>..., cost.total, cost.<category>...,
- *                    budget.<budget>... (final balances)
+ *                    budget.<budget>... (final balances),
+ *                    outcome.<name>... (with the plan's outcomes)
  * The prefix columns (e.g. "point" in sweeps) are the caller's. */
 #ifndef DEMOB_OUTPUT_H
 #define DEMOB_OUTPUT_H
@@ -22,10 +23,16 @@ enum output_file { OUT_POPULATIONS, OUT_FLOWS, OUT_COSTS, OUT_BUDGETS, OUT_SUMMA
 
 extern const char *const output_file_names[OUT_NFILES];
 
-/* Which files, and time series every `every` steps (t = 0 and T always). */
+struct output_outcomes;
+
+/* Which files, and time series every `every` steps (t = 0 and T always).
+ * With outcomes, summary.csv ends with their final values (outcome.<name>)
+ * and the runner's recorded stocks (runner_config.record_stocks) are
+ * followed at each recorded step by the outcomes' values. */
 typedef struct output_plan {
     int want[OUT_NFILES];
     int every;
+    const struct output_outcomes *outcomes;   /* NULL: none */
 } output_plan;
 
 /* Precomputed labels (quoted names, step/date cells) for one model. */

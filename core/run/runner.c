@@ -15,6 +15,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "outcome.h"
 #include "runner.h"
 #include "util/timer.h"
 
@@ -106,14 +107,27 @@ static int check_finite(const runner_hooks *h, const demob_sim *sim, const runne
                            isfinite(total) ? "total cost" : "total population", isfinite(total) ? cost : total);
 }
 
-/* Copies the stocks of every cell to out; returns the end of the copy. */
-static double *keep_stocks(const demob_sim *sim, double *out)
+/* Whether record_stocks keeps step t: every record_every steps, or as the
+ * plan records the time series. */
+static int record_at(const runner_config *c, int t, int steps)
+{
+    output_plan p = c->plan;
+    if (c->record_every > 0)
+        p.every = c->record_every;
+    return output_recorded(&p, t, steps);
+}
+
+/* Copies the stocks of every cell to out, then the plan's outcomes;
+ * returns the end of the copy. */
+static double *keep_stocks(const demob_sim *sim, const output_plan *p, double *out)
 {
     const demob_model *m = demob_sim_model(sim);
     int n_o = demob_model_n_origins(m), n_s = demob_model_n_states(m);
     for (int o = 0; o < n_o; o++)
         for (int st = 0; st < n_s; st++)
             *out++ = demob_sim_stock(sim, o, st);
+    for (int k = 0; p->outcomes && k < p->outcomes->n; k++)
+        *out++ = output_outcome_value(&p->outcomes->v[k], sim);
     return out;
 }
 
@@ -145,7 +159,7 @@ static int run_job(shared *sh, void *ctx, demob_sim *sim, slot *sl, demob_error 
     if (series)
         output_record(sh->labels, &c->plan, sim, sl->desc.prefix, bufs);
     if (stocks)
-        stocks = keep_stocks(sim, stocks);
+        stocks = keep_stocks(sim, &c->plan, stocks);
     for (int t = 1; t <= steps; t++) {
         if ((rc = demob_sim_step(sim, err)))
             return rc;
@@ -155,8 +169,8 @@ static int run_job(shared *sh, void *ctx, demob_sim *sim, slot *sl, demob_error 
             return rc;
         if (series)
             output_record(sh->labels, &c->plan, sim, sl->desc.prefix, bufs);
-        if (stocks && output_recorded(&c->plan, t, steps))
-            stocks = keep_stocks(sim, stocks);
+        if (stocks && record_at(c, t, steps))
+            stocks = keep_stocks(sim, &c->plan, stocks);
         if ((t & (INTERRUPT_CHECK_STEPS - 1)) == 0 && interrupted(c))
             return interrupted_error(err);
     }
@@ -367,8 +381,9 @@ static int setup_slots(shared *sh, const runner_config *c, demob_error *err)
     sh->n_values = demob_model_n_values(m);
     size_t n_stocks = 0;
     for (int t = 0; t <= demob_model_steps(m); t++)
-        n_stocks += (size_t)output_recorded(&c->plan, t, demob_model_steps(m));
-    n_stocks *= (size_t)demob_model_n_origins(m) * (size_t)demob_model_n_states(m);
+        n_stocks += (size_t)record_at(c, t, demob_model_steps(m));
+    n_stocks *= (size_t)demob_model_n_origins(m) * (size_t)demob_model_n_states(m) +
+                (size_t)(c->plan.outcomes ? c->plan.outcomes->n : 0);
     if (!(sh->labels = output_labels_for_plan(m, &c->plan, err)))
         return DEMOB_ERUN;
     sh->slots = calloc((size_t)sh->window, sizeof *sh->slots);

@@ -29,9 +29,12 @@ typedef struct runner_job {
     double *values;      /* n_values slots, prefilled with the defaults  */
     char prefix[RUNNER_PREFIX_SIZE]; /* prefix cells for every row, e.g. "3," or "" */
     double *stocks;      /* with record_stocks: the run's stocks at each
-                          * recorded step (output_recorded), cell by cell
+                          * recorded step (output_recorded; every
+                          * record_every steps when set), cell by cell
                           * (origin * states + state), as populations.csv
-                          * lists them; NULL otherwise                   */
+                          * lists them, each step's cells followed by the
+                          * plan's outcomes (output_plan.outcomes); NULL
+                          * otherwise                                    */
     size_t n_stocks;     /* their number                                 */
 } runner_job;
 
@@ -70,6 +73,8 @@ typedef struct runner_config {
     int workers;                    /* >= 1                               */
     output_plan plan;
     int record_stocks;              /* fill runner_job.stocks (quantiles)  */
+    int record_every;               /* > 0: record those stocks every this
+                                     * many steps, not at plan.every's     */
     long n_jobs;
     /* Describes job j (0-based). Called under the runner's lock. */
     int (*job)(void *ud, long j, runner_job *out, demob_error *err);

@@ -67,7 +67,8 @@ expect 2 "pmcmc cannot resample runs whose Lua hooks" "$DEMOB" fit "$T/hk/hooked
 "$DEMOB" run "$S/fit_beta.lua" --posterior "$T/b1/posterior.csv" --mode stochastic --runs 50 -o "$T/p2" -q -j 2 ||
     fail "run --posterior -j 2 failed"
 cmp -s "$T/p1/summary.csv" "$T/p2/summary.csv" || fail "run --posterior differs between -j 1 and -j 2"
-grep -q '"range": "posterior"' "$T/p1/manifest.json" || fail "the manifest does not say posterior"
+grep -q '"uncertainty": "posterior"' "$T/p1/manifest.json" || fail "the manifest does not say posterior"
+grep -q 'Range includes: chance and the posterior' "$T/p1/manifest.json" || fail "the manifest's range does not name the posterior"
 # Every run's r is a row of the posterior, and they are not all the same.
 cut -d, -f3 "$T/b1/posterior.csv" | sort -u > "$T/rows.txt"
 awk -F, 'NR > 1 { print $2 }' "$T/p1/summary.csv" | sort -u > "$T/drawn.txt"

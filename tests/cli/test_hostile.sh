@@ -96,7 +96,7 @@ flow { from = "present", to = "registered", rate = 0.2, capacity = "site" }
 flow { from = "registered", to = "home", rate = 0.5, origins = { "even" } }
 on_step(function(sim, t) if sim:total "home" > 1e6 then sim:disable("present->registered") end end)'
 start=$(date +%s)
-runs "$DEMOB" run "$T/many.lua" -o "$T/many" -j 2 --quiet
+runs "$DEMOB" run "$T/many.lua" -o "$T/many" -j 2 --quiet --save all
 [ $(( $(date +%s) - start )) -le 60 ] || fail "10,000 origins took more than 60 s"
 csv_ok "$T/many/populations.csv" 6 $((2 * 13 * 10000 * 3 + 1))
 # summary: run + 3 final + 30,000 final.<origin>.<state> + 2 flows + arrived + 3 peaks + cost.total

@@ -8,7 +8,7 @@ MAN=man/demob.1
 [ -f "$MAN" ] || { fail "$MAN is missing"; finish; }
 # The page's text with roff's "\-" turned into "-".
 sed 's/\\-/-/g; s/\\f[BIRP]//g' "$MAN" > "$T/man.txt"
-for c in "" run check sweep fit merge compare plot report; do
+for c in "" run check sweep fit merge compare plot report summarize; do
     "$DEMOB" $c --help > "$T/help.txt" || fail "demob $c --help failed"
     grep -q "demob $c" "$T/man.txt" || fail "$MAN does not document 'demob $c'"
     # Every --long and -x option the help prints.
