@@ -243,6 +243,23 @@ int demob_model_check_value(const demob_model *m, demob_value v, double x, demob
 /* Replaces a value's default (e.g. `--set name=value`) before freezing. */
 int demob_model_set_default(demob_model *m, demob_value v, double def, demob_error *err);
 
+/* Re-declaration (a scenario that extends another): the part keeps its
+ * index and name and takes the new declaration's fields; what the old one
+ * had and the new one does not say is dropped (a state's min_stay,
+ * duration and ceilings; a flow's capacities, budget, hazard and switch; a
+ * capacity's priority list; a budget's tranches). cost_supersede folds the
+ * newest cost into an earlier one (index < before) of the same kind,
+ * target and category, if any; returns the index the cost now has. */
+int demob_model_reset_state(demob_model *m, int state, demob_error *err);
+int demob_model_replace_flow(demob_model *m, int flow, int from, int to, demob_value rate,
+                             const int *origins, int n_origins, int first, int last, demob_error *err);
+int demob_model_reset_capacity(demob_model *m, int capacity, demob_value per_step,
+                               demob_share policy, demob_error *err);
+int demob_model_set_range(demob_model *m, demob_value v, double lo, double hi, demob_error *err);
+int demob_model_reset_budget(demob_model *m, int budget, double initial,
+                             demob_value refill_per_step, demob_error *err);
+int demob_model_cost_supersede(demob_model *m, int cost, int before, demob_error *err);
+
 /* Checks the whole model; after this it is read-only. */
 int demob_model_freeze(demob_model *m, demob_error *err);
 

@@ -135,7 +135,7 @@ static void csv_push_cell(lua_State *L, const csv_reader *r, size_t c)
 /* A path that stays inside its folder (the output folder for csv.open,
  * the scenario's folder for sandboxed csv.read): relative, no "..", no
  * empty name ("a//b", "a/"). */
-static int csv_safe_path(const char *p)
+int lua_csv_safe_path(const char *p)
 {
     if (p[0] == '\0' || p[0] == '/')
         return 0;
@@ -150,6 +150,19 @@ static int csv_safe_path(const char *p)
     }
 }
 
+const char *lua_csv_push_caller_dir(lua_State *L, const char *fallback)
+{
+    lua_Debug ar;
+    if (lua_getstack(L, 1, &ar) && lua_getinfo(L, "S", &ar) && ar.source[0] == '@') {
+        const char *file = ar.source + 1;
+        const char *slash = strrchr(file, '/');
+        if (!slash)
+            return lua_pushstring(L, ".");
+        return lua_pushlstring(L, file, slash == file ? 1 : (size_t)(slash - file));
+    }
+    return lua_pushstring(L, fallback ? fallback : ".");
+}
+
 /* csv.read(path) -> records, header */
 static int csv_read(lua_State *L)
 {
@@ -158,16 +171,19 @@ static int csv_read(lua_State *L)
      * shared scenario could copy ~/.aws/credentials (a valid one-column
      * CSV) into the outputs its author asks to get back. */
     int confined = lua_getfield(L, LUA_REGISTRYINDEX, CSV_CONFINED_KEY) != LUA_TNIL;
-    if (confined && !csv_safe_path(path))
+    if (confined && !lua_csv_safe_path(path))
         return luaL_error(L, "csv.read: '%s' must be a relative path below the scenario's folder, without '..' "
                              "(--trusted lifts this)", path);
     lua_pop(L, 1);
     const char *given = path;
     lua_getfield(L, LUA_REGISTRYINDEX, CSV_BASEDIR_KEY);
     const char *base = lua_tostring(L, -1);
-    if (path[0] != '/' && base && base[0] && strcmp(base, ".") != 0) {
-        size_t n = strlen(base);
-        lua_pushfstring(L, "%s%s%s", base, base[n - 1] == '/' ? "" : "/", path);
+    /* Relative to the file whose code calls csv.read (a scenario another
+     * extends reads its own data), else to the scenario's folder. */
+    const char *dir = lua_csv_push_caller_dir(L, base);
+    if (path[0] != '/' && dir && dir[0] && strcmp(dir, ".") != 0) {
+        size_t n = strlen(dir);
+        lua_pushfstring(L, "%s%s%s", dir, dir[n - 1] == '/' ? "" : "/", path);
         path = lua_tostring(L, -1);
     }
     /* The text of the path stays below the folder; a symbolic link shipped
@@ -431,7 +447,7 @@ static int csv_open(lua_State *L)
     lua_Integer ncols = luaL_len(L, 2);
     luaL_argcheck(L, ncols >= 1, 2, "the header needs at least one column name");
     luaL_argcheck(L, ncols <= 100000, 2, "too many columns");
-    if (!csv_safe_path(path))
+    if (!lua_csv_safe_path(path))
         return luaL_error(L, "csv.open: '%s' must be a relative path inside the output folder",
                           path);
     if (!csv_plain_path(path))

@@ -67,6 +67,7 @@ enum pending_kind {
                            * name describes it                           */
     PEND_CEILING,         /* a: state; slot; ints: origins (NULL: all)   */
     PEND_EXPR,            /* slot; expr: the program; name: what it is   */
+    PEND_NONE,            /* cancelled: the part was re-declared          */
 };
 
 typedef struct pending {
@@ -161,6 +162,14 @@ struct scenario {
     int n_init, cap_init;
     namelist tags, capacities, budgets;
     int sweep_declared;
+    int sweep_from_base;       /* the sweep is the base's (extends)     */
+    /* extends (lua_extends.c): the files being loaded, outermost first
+     * (real paths); once a base has loaded, the counts of its parts: a
+     * declaration of one of them replaces it. */
+    char **ext_stack;
+    int n_ext, cap_ext;
+    int extended;
+    struct { int states, flows, caps, values, costs, budgets, pend; } base;
     /* report { ... } (lua_report.c); report_declared 0: none. */
     int report_declared;
     namelist report_key_states, report_by_origin;
@@ -320,6 +329,22 @@ char *lua_args_strdup(lua_State *L, const char *s);
 /* "file:line: " of the script line calling the declaration, owned by the
  * caller (raises on out of memory). */
 char *lua_args_where(lua_State *L);
+
+/* ------------------------------------------------------------ extends */
+
+/* Pushes path (real path) on the stack of files being loaded; -1 (errno
+ * set) if it cannot be resolved. */
+int lua_extends_push_file(lua_State *L, struct scenario *sc, const char *path);
+/* Runs the base scenario `given` (relative to the calling file) where the
+ * extends stands; raises on a missing file, itself, a cycle. */
+void lua_extends_load(lua_State *L, const char *given);
+enum extends_kind { EXT_STATE, EXT_FLOW, EXT_CAPACITY, EXT_PARAM, EXT_BUDGET };
+/* 1 when the part at index was declared by the base: re-declaring it
+ * replaces it. */
+int lua_extends_base(const struct scenario *sc, enum extends_kind kind, int index);
+/* Cancels the base's deferred checks of kind for part a (events: at step
+ * b on slot, a value slot or a flow). */
+void lua_extends_drop(struct scenario *sc, enum pending_kind kind, int a, int b, demob_value slot);
 
 /* ---------------------------------------------------------------- sim */
 

@@ -270,6 +270,8 @@ static int resolve_pending(scenario *sc, const pending *p, demob_error *err)
         return 0;
     case PEND_EXPR:
         return lua_expr_resolve(sc, p, err);
+    case PEND_NONE:
+        return 0;
     case PEND_CEILING: {
         if (demob_model_value_is_expr(m, p->slot))
             return 0;   /* checked at run time */
@@ -300,6 +302,7 @@ static int load_main(lua_State *L)
     lua_csv_set_base_dir(L, sc->dir);
     lua_csv_set_output_dir(L, opt->output_dir);
     lua_csv_confine_reads(L, !sc->trusted);
+    lua_extends_push_file(L, sc, sc->path);
     if (luaL_loadfilex(L, sc->path, sc->trusted ? NULL : "t") != LUA_OK)
         return lua_error(L);
     lua_call(L, 0, 0);
@@ -403,6 +406,9 @@ void scenario_free(scenario *sc)
         lua_expr_prog_free(sc->pend[i].expr);
     }
     free(sc->pend);
+    for (int i = 0; i < sc->n_ext; i++)
+        free(sc->ext_stack[i]);
+    free(sc->ext_stack);
     free(sc->init);
     lua_args_namelist_free(&sc->tags);
     lua_args_namelist_free(&sc->capacities);
