@@ -206,6 +206,10 @@ int demob_model_add_budget(demob_model *m, const char *name, double initial,
                            demob_value refill_per_step, demob_error *err);
 int demob_model_add_tranche(demob_model *m, int budget, int step, double amount,
                             demob_error *err);
+/* The initial amount / a tranche's amount read from a param's value at the
+ * start of each run (sweeps and --set vary it); not an expression. */
+int demob_model_set_budget_initial_value(demob_model *m, int budget, demob_value v, demob_error *err);
+int demob_model_add_tranche_value(demob_model *m, int budget, int step, demob_value v, demob_error *err);
 /* The flow's movers cost unit_cost each and are paid from budget. */
 int demob_model_flow_use_budget(demob_model *m, int flow, int budget, demob_value unit_cost,
                                 demob_error *err);

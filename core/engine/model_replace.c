@@ -131,6 +131,7 @@ int demob_model_reset_budget(demob_model *m, int budget, double initial, demob_v
     b->tranches = NULL;
     b->n_tranches = 0;
     b->initial = initial;
+    b->initial_value = -1;
     b->refill = refill_per_step;
     return budget;
 }

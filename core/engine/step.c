@@ -512,7 +512,7 @@ int demob_sim_reset(demob_sim *s, long run, const double *values, demob_error *e
     memset(s->cost_step, 0, ncost * sizeof(double));
     memset(s->cost_cum, 0, ncost * sizeof(double));
     for (int b = 0; b < m->n_budgets; b++) {
-        s->balance[b] = m->budgets[b].initial;
+        s->balance[b] = m->budgets[b].initial_value >= 0 ? s->val[m->budgets[b].initial_value] : m->budgets[b].initial;
         s->gap[b] = s->spent[b] = 0;
     }
     for (int st = 0; st < s->n_s; st++)
@@ -651,7 +651,7 @@ static int refill_budgets(demob_sim *s, int t, demob_error *err)
         }
         for (int i = 0; i < bd->n_tranches; i++)
             if (bd->tranches[i].step == t)
-                s->balance[b] += bd->tranches[i].amount;
+                s->balance[b] += bd->tranches[i].value >= 0 ? s->val[bd->tranches[i].value] : bd->tranches[i].amount;
     }
     return 0;
 }

@@ -173,7 +173,10 @@ static int decl_budget(lua_State *L)
     lua_args_check_fields(L, 1, "budget", fields, 1);
     const char *name = lua_args_name(L, 1, "budget", "budget");
     double initial = 0;
-    if (lua_args_field(L, 1, "initial") != LUA_TNIL) {
+    int *initial_param = NULL;
+    if (lua_args_field(L, 1, "initial") != LUA_TNIL && (initial_param = luaL_testudata(L, -1, LUA_PARAM_META)))
+        lua_pop(L, 1);
+    else if (!lua_isnil(L, -1)) {
         initial = lua_args_number(L, -1, "budget", "initial");
         if (initial < 0 || isinf(initial))
             luaL_error(L, "budget: '%s': initial must be a finite amount >= 0 (got %s)", name,
@@ -192,6 +195,8 @@ static int decl_budget(lua_State *L)
         b = lua_args_model(L, demob_model_add_budget(sc->model, name, initial, refill, &err), &err, "budget");
     }
     lua_args_namelist_add(L, &sc->budgets, name);
+    if (initial_param)
+        lua_args_model(L, demob_model_set_budget_initial_value(sc->model, b, *initial_param, &err), &err, "budget");
     if (lua_args_field(L, 1, "tranches") != LUA_TNIL) {
         int tr = lua_gettop(L);
         if (lua_type(L, tr) != LUA_TTABLE)
@@ -206,7 +211,8 @@ static int decl_budget(lua_State *L)
             int at = (int)lua_args_integer(L, -1, "budget", "tranche at", 1, 100000000);
             if (lua_args_field(L, -2, "amount") == LUA_TNIL)
                 luaL_error(L, "budget: tranches[%I]: amount is required", i);
-            double amount = lua_args_number(L, -1, "budget", "tranche amount");
+            int *amount_param = luaL_testudata(L, -1, LUA_PARAM_META);
+            double amount = amount_param ? 0 : lua_args_number(L, -1, "budget", "tranche amount");
             if (amount < 0 || isinf(amount))
                 luaL_error(L, "budget: '%s': tranche amount must be a finite amount >= 0 (got %s)", name,
                            lua_args_num(L, amount));
@@ -214,6 +220,7 @@ static int decl_budget(lua_State *L)
             p->a = b;
             p->b = at;
             p->x = amount;
+            p->slot = amount_param ? *amount_param : -1;
             lua_pop(L, 3);
         }
     }

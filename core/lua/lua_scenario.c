@@ -260,7 +260,8 @@ static int resolve_pending(scenario *sc, const pending *p, demob_error *err)
         if (p->b < 1 || p->b > steps)
             return fail_at(sc, err, p->where, "budget: '%s': tranche at = %d is outside the run (steps 1..%d)",
                            p->name, p->b, steps);
-        if (demob_model_add_tranche(m, p->a, p->b, p->x, &e) < 0)
+        if ((p->slot >= 0 ? demob_model_add_tranche_value(m, p->a, p->b, p->slot, &e)
+                          : demob_model_add_tranche(m, p->a, p->b, p->x, &e)) < 0)
             return fail_at(sc, err, p->where, "budget: %s", e.message);
         return 0;
     case PEND_WHOLE:

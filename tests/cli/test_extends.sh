@@ -68,4 +68,22 @@ expect 2 "up.lua:1: scenario: extends: '../x.lua' must be a relative path below"
 for f in scenarios/feedback_redeployment.lua scenarios/libya_*.lua; do
     "$DEMOB" check "$f" > /dev/null 2>&1 || fail "$f does not check"
 done
+# Budget amounts (initial, tranches) accept params, so money can be swept or --set.
+cat > "$T/bud.lua" <<'LUA'
+scenario { name = "bud", steps = 3, states = { "a", "b" } }
+origin { "X", a = 100 }
+param { "money", 1000, min = 0, max = 5000 }
+param { "pledge", 500 }
+budget { "fund", initial = param "money", tranches = { { at = 2, amount = param "pledge" } } }
+flow { from = "a", to = "b", rate = 0.5, cost = 10, budget = "fund" }
+LUA
+"$DEMOB" run "$T/bud.lua" -o "$T/b1" --quiet || fail "budget params run"
+# 1000 - 50 * 10 = 500; + 500 pledged - 25 * 10 = 750.
+grep -q '^1,2,,fund,750,250,0$' "$T/b1/budgets.csv" || fail "budget initial and tranche from params"
+"$DEMOB" run "$T/bud.lua" -o "$T/b2" --quiet --set money=100 --set pledge=0 || fail "budget --set run"
+grep -q '^1,1,,fund,0,100,400$' "$T/b2/budgets.csv" || fail "budget initial --set money=100"
+expect 2 "bud.lua:5: budget: budget 'fund': tranche at step 2: amount must be >= 0 (got -5)" -- \
+    "$DEMOB" run "$T/bud.lua" -o "$T/b3" --quiet --set pledge=-5
+printf 'scenario { steps = 2, states = { "a" } }\nbudget { "f", initial = 2 * total "a" }\n' > "$T/bude.lua"
+expect 2 "bude.lua:2: budget" -- "$DEMOB" check "$T/bude.lua"
 finish
