@@ -130,7 +130,9 @@ int demob_model_check_value(const demob_model *m, demob_value v, double x, demob
         return demob_error_set(err, DEMOB_EINPUT, "%s is not a finite number", what);
     for (int f = 0; f < m->n_flows; f++)
         if (m->flows[f].rate == v && !m->flows[f].forced && !m->flows[f].hazard)
-            return demob_error_set(err, DEMOB_EINPUT, "flow '%s': rate %s is outside [0, 1]", m->flows[f].name, what);
+            return demob_error_set(err, DEMOB_EINPUT, "flow '%s': rate %s is outside [0, 1]%s%.14g%s", m->flows[f].name,
+                                   what, x > 1 && x <= 100 ? " (a percentage? write " : "",
+                                   x > 1 && x <= 100 ? x / 100 : 0, x > 1 && x <= 100 ? ")" : "");
     if (x >= 0)
         return 0;
     for (int f = 0; f < m->n_flows; f++)

@@ -119,11 +119,45 @@ static int csv_integer_text(const char *s, size_t n)
     return 1;
 }
 
+/* "2,000", "-1,234,567.5": a number with thousands separators (a cell a
+ * spreadsheet quoted), which would otherwise be read as text. */
+static int csv_thousands_text(const char *s, size_t n)
+{
+    size_t i = (n > 0 && (s[0] == '-' || s[0] == '+')) ? 1 : 0, lead = 0;
+    while (i < n && s[i] >= '0' && s[i] <= '9' && lead < 4)
+        i++, lead++;
+    if (lead < 1 || lead > 3 || i >= n || s[i] != ',')
+        return 0;
+    while (i < n && s[i] == ',') {
+        for (int k = 1; k <= 3; k++)
+            if (i + (size_t)k >= n || s[i + k] < '0' || s[i + k] > '9')
+                return 0;
+        i += 4;
+    }
+    if (i < n && s[i] == '.')
+        for (i++; i < n && s[i] >= '0' && s[i] <= '9'; i++)
+            ;
+    return i == n;
+}
+
 static void csv_push_cell(lua_State *L, const csv_reader *r, size_t c)
 {
     const char *s = csvr_field(r, c);
     size_t n = csvr_field_len(r, c);
     double v;
+    if (csv_thousands_text(s, n)) {
+        long line, col;
+        csvr_field_pos(r, c, &line, &col);
+        char plain[64];
+        size_t k = 0;
+        for (size_t i = 0; i < n && k + 1 < sizeof plain; i++)
+            if (s[i] != ',')
+                plain[k++] = s[i];
+        plain[k] = '\0';
+        luaL_error(L, "%s:%d: column '%s' (column %d): \"%s\" is a number written with thousands separators; "
+                      "write %s (no separators, '.' for decimals)",
+                   csvr_name(r), (int)line, csvr_colname(r, c), (int)c + 1, lua_pushlstring(L, s, n), plain);
+    }
     if (csv_integer_text(s, n))
         lua_pushinteger(L, (lua_Integer)strtoll(s, NULL, 10));
     else if (csvr_number(r, c, &v, NULL) == 0)
@@ -209,6 +243,13 @@ static int csv_read(lua_State *L)
     if (!b->r)
         return luaL_error(L, "%s", err.message);
     size_t ncols = csvr_ncols(b->r);
+    for (size_t c = 0; c < ncols; c++)
+        if (strchr(csvr_colname(b->r, c), ';')) {
+            lua_pushfstring(L, "%s:1: the columns are separated by ';', not ',' (a spreadsheet export with a "
+                               "European locale?): save the file as CSV with ',' as the field separator and '.' "
+                               "for decimals", csvr_name(b->r));
+            return csv_read_fail(L, b, lua_tostring(L, -1));
+        }
     luaL_checkstack(L, (int)ncols + 8, "too many columns");
     lua_createtable(L, (int)ncols, 0);   /* header */
     int header = lua_gettop(L);

@@ -229,6 +229,8 @@ static int decl_origin(lua_State *L)
         lua_rawgeti(L, keys, i);
         const char *state = lua_tostring(L, -1);
         int s = demob_model_find_state(sc->model, state);
+        if (s < 0 && demob_model_n_states(sc->model) == 0)
+            luaL_error(L, "origin: unknown field or state '%s' (fields: tags; %s)", state, LUA_ARGS_NO_STATES);
         if (s < 0)
             luaL_error(L, "origin: unknown field or state '%s' (fields: tags; states: %s)", state,
                        lua_args_push_known(L, KNOWN_STATES));

@@ -285,8 +285,12 @@ long long lua_args_integer(lua_State *L, int idx, const char *decl, const char *
  * constant must lie in [lo, hi]. */
 demob_value lua_args_value(lua_State *L, int idx, const char *decl, const char *field, double lo,
                        double hi);
+/* The hint of an unknown state when no state is declared at all. */
+#define LUA_ARGS_NO_STATES                                                                 \
+    "no states are declared: list them in scenario { states = { ... } }, or for the standard " \
+    "DDR states write local ddr = require \"ddr\" and scenario { ..., states = ddr.states }"
 /* Index of a declared state / origin / flow / param, or raises with the
- * known names. */
+ * known names (and LUA_ARGS_NO_STATES when there are none). */
 int lua_args_state(lua_State *L, const char *name, const char *decl, const char *field);
 int lua_args_origin(lua_State *L, const char *name, const char *decl, const char *field);
 int lua_args_flow(lua_State *L, const char *name, const char *decl, const char *field);
