@@ -407,6 +407,21 @@ int demob_sim_add_arrivals(demob_sim *s, int origin, int state, double count, de
 double demob_sim_random(demob_sim *s);              /* uniform in [0, 1) */
 int64_t demob_sim_binomial(demob_sim *s, int64_t n, double p);
 
+/* Constraints: capacities, ceilings, budgets, then synchronised
+ * withdrawals, numbered from 0. kind: "capacity", "ceiling", "budget",
+ * "sync"; name: the capacity, the capped state, the budget, or the first
+ * group of a sync (name2: its second group; "" for the others). */
+int demob_model_n_constraints(const demob_model *m);
+const char *demob_model_constraint_kind(const demob_model *m, int k);
+const char *demob_model_constraint_name(const demob_model *m, int k);
+const char *demob_model_constraint_name2(const demob_model *m, int k);
+/* The last step's people wanted through constraint k (before its cut),
+ * allowed (a capacity's limit, a ceiling's room after departures, the
+ * people a budget could pay, a sync's bound) and cut by it; and the steps
+ * of this run in which it cut anyone (it bound). */
+void demob_sim_constraint(const demob_sim *s, int k, double *want, double *allowed, double *cut);
+long demob_sim_constraint_bound(const demob_sim *s, int k);
+
 #ifdef __cplusplus
 }
 #endif

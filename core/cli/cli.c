@@ -35,7 +35,7 @@ void cli_args_init(cli_args *a)
     scenario_options_init(&a->sopt);
     a->sopt.sets = a->sets;
     for (int f = 0; f < OUT_NFILES; f++)
-        a->plan.want[f] = 1;
+        a->plan.want[f] = !OUTPUT_ON_REQUEST(f);
     a->plan.every = CLI_DEFAULT_EVERY;
 }
 
