@@ -422,6 +422,15 @@ const char *demob_model_constraint_name2(const demob_model *m, int k);
 void demob_sim_constraint(const demob_sim *s, int k, double *want, double *allowed, double *cut);
 long demob_sim_constraint_bound(const demob_sim *s, int k);
 
+/* Warnings about a frozen model that is valid but likely not meant:
+ * flows that can never move anyone, origins no flow covers, states
+ * nothing can reach, capacities no flow names, params nothing uses. fn is
+ * called with each message; hooks != 0 says Lua hooks may add people or
+ * read params (the messages say so). Returns the number of warnings, or
+ * -1 when out of memory. */
+typedef void (*demob_lint_fn)(void *ud, const char *message);
+int demob_model_lint(const demob_model *m, int hooks, demob_lint_fn fn, void *ud);
+
 #ifdef __cplusplus
 }
 #endif

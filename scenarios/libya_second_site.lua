@@ -10,7 +10,7 @@ scenario { extends = "libya_2020.lua", name = "Libya 2020, second site at 90%" }
 
 param { "site_places", 2000, min = 1000, max = 6000, description = "places of one cantonment site" }
 param { "second_site", 0, min = 0, max = 1, description = "1 once the second cantonment site is open" }
-param { "open_at", 0.9, min = 0.5, max = 1, description = "occupancy of the first site that opens the second" }
+local open_at = 0.9   -- occupancy of the first site that opens the second
 
 -- Replace the baseline's site: places, intake and running cost follow the switch.
 state { "cantoned", ceiling = param "site_places" * (1 + param "second_site"), min_stay = 3 }
@@ -18,7 +18,7 @@ capacity { "site_intake", per_step = param "site_intake" * (1 + param "second_si
 cost { fixed = param "site_cost" * param "second_site", while_occupied = "cantoned", category = "second site" }
 
 on_step(function(sim, t)
-  if sim:get("second_site") == 0 and sim:total("cantoned") >= sim:get("open_at") * sim:get("site_places") then
+  if sim:get("second_site") == 0 and sim:total("cantoned") >= open_at * sim:get("site_places") then
     sim:set("second_site", 1)
   end
 end)

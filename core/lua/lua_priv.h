@@ -163,6 +163,8 @@ struct scenario {
     namelist tags, capacities, budgets;
     int sweep_declared;
     int sweep_from_base;       /* the sweep is the base's (extends)     */
+    char **set_warnings;       /* --set values outside a declared range */
+    int n_set_warnings;
     /* extends (lua_extends.c): the files being loaded, outermost first
      * (real paths); once a base has loaded, the counts of its parts: a
      * declaration of one of them replaces it. */

@@ -42,6 +42,14 @@ int scenario_has_hooks(const scenario *sc)
     return sc->n_step + sc->n_pred + sc->n_arrfn + sc->n_finish > 0;
 }
 
+int scenario_warnings(const scenario *sc, demob_lint_fn fn, void *ud)
+{
+    for (int i = 0; i < sc->n_set_warnings; i++)
+        fn(ud, sc->set_warnings[i]);
+    int n = demob_model_lint(sc->model, scenario_has_hooks(sc), fn, ud);
+    return sc->n_set_warnings + (n > 0 ? n : 0);
+}
+
 /* ------------------------------------------------------------ helpers */
 
 /* The folder of path ("." when it has none). */
@@ -169,6 +177,21 @@ static int apply_sets(scenario *sc, const scenario_options *opt, demob_error *er
         demob_error e;
         if (demob_model_set_default(sc->model, v, x, &e) < 0)
             return demob_error_set(err, DEMOB_EINPUT, "--set: %s", e.message);
+        double lo, hi;
+        demob_model_value_range(sc->model, v, &lo, &hi);
+        if (!isnan(lo) && (x < lo || x > hi)) {
+            char msg[LUA_MSG_SIZE];
+            snprintf(msg, sizeof msg, "--set %s=%s is outside the param's declared range [%.14g, %.14g]", name, val,
+                     lo, hi);
+            char **w = realloc(sc->set_warnings, (size_t)(sc->n_set_warnings + 1) * sizeof *w);
+            if (!w || !(w[sc->n_set_warnings] = strdup(msg))) {
+                if (w)
+                    sc->set_warnings = w;
+                return demob_error_set(err, DEMOB_ERUN, "out of memory");
+            }
+            sc->set_warnings = w;
+            sc->n_set_warnings++;
+        }
     }
     return 0;
 }
@@ -407,6 +430,9 @@ void scenario_free(scenario *sc)
         lua_expr_prog_free(sc->pend[i].expr);
     }
     free(sc->pend);
+    for (int i = 0; i < sc->n_set_warnings; i++)
+        free(sc->set_warnings[i]);
+    free(sc->set_warnings);
     for (int i = 0; i < sc->n_ext; i++)
         free(sc->ext_stack[i]);
     free(sc->ext_stack);
