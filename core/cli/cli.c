@@ -194,7 +194,7 @@ const cli_option cli_output_options[] = {
 
 const cli_option cli_series_options[] = {
     {"--save", 0, "LIST", 0, CLI_CUSTOM, 0, 0, 0, set_save,
-     "files to write, comma-separated among populations, flows, costs, budgets, summary (default: all)", {0},
+     "files to write, comma-separated among populations, flows, costs, budgets, summary, constraints (default: all but constraints)", {0},
      NULL},
     {"--every", 0, "K", 0, CLI_INT, ARG(plan.every), 1, 1000000L, NULL,
      "write time series every K steps (default %g; t=0 and the last step always)", {CLI_DEFAULT_EVERY, 0}, NULL},
