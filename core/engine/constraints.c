@@ -48,7 +48,7 @@ const char *demob_model_constraint_name2(const demob_model *m, int k)
     return k >= 0 && k < m->n_syncs ? m->syncs[k].tag_b : "";
 }
 
-int con_alloc(demob_sim *s)
+int model_con_alloc(demob_sim *s)
 {
     int n = demob_model_n_constraints(s->m);
     s->n_con = n;
@@ -59,7 +59,7 @@ int con_alloc(demob_sim *s)
     return s->con_want && s->con_allow && s->con_cut && s->con_bound ? 0 : -1;
 }
 
-void con_free(demob_sim *s)
+void model_con_free(demob_sim *s)
 {
     free(s->con_want);
     free(s->con_allow);
@@ -67,7 +67,7 @@ void con_free(demob_sim *s)
     free(s->con_bound);
 }
 
-void con_reset(demob_sim *s)
+void model_con_reset(demob_sim *s)
 {
     size_t n = (size_t)s->n_con;
     memset(s->con_want, 0, n * sizeof(double));
@@ -76,30 +76,30 @@ void con_reset(demob_sim *s)
     memset(s->con_bound, 0, n * sizeof(long));
 }
 
-int con_first_ceiling(const demob_sim *s) { return s->m->n_caps; }
-int con_first_budget(const demob_sim *s) { return s->m->n_caps + s->m->n_ceilings; }
-int con_first_sync(const demob_sim *s) { return s->m->n_caps + s->m->n_ceilings + s->m->n_budgets; }
+int model_con_first_ceiling(const demob_sim *s) { return s->m->n_caps; }
+int model_con_first_budget(const demob_sim *s) { return s->m->n_caps + s->m->n_ceilings; }
+int model_con_first_sync(const demob_sim *s) { return s->m->n_caps + s->m->n_ceilings + s->m->n_budgets; }
 
-void con_begin_step(demob_sim *s)
+void model_con_begin_step(demob_sim *s)
 {
     for (int k = 0; k < s->n_con; k++) {
-        s->con_want[k] = k < con_first_ceiling(s) || (k >= con_first_budget(s) && k < con_first_sync(s)) ? 0 : -1;
+        s->con_want[k] = k < model_con_first_ceiling(s) || (k >= model_con_first_budget(s) && k < model_con_first_sync(s)) ? 0 : -1;
         s->con_allow[k] = 0;
         s->con_cut[k] = 0;
     }
 }
 
-void con_note(demob_sim *s, int k, double want, double allow, double cut)
+void model_con_note(demob_sim *s, int k, double want, double allow, double cut)
 {
     if (s->con_want[k] < 0)
         s->con_want[k] = want;
-    else if (k < con_first_ceiling(s) || (k >= con_first_budget(s) && k < con_first_sync(s)))
+    else if (k < model_con_first_ceiling(s) || (k >= model_con_first_budget(s) && k < model_con_first_sync(s)))
         s->con_want[k] = want;
     s->con_allow[k] = allow < 0 ? 0 : allow;
     s->con_cut[k] += cut > 0 ? cut : 0;
 }
 
-void con_end_step(demob_sim *s)
+void model_con_end_step(demob_sim *s)
 {
     for (int k = 0; k < s->n_con; k++) {
         if (s->con_want[k] < 0)

@@ -107,18 +107,18 @@ struct demob_sim {
 };
 
 /* constraints.c: filled where each constraint cuts (step.c). */
-int con_alloc(demob_sim *s);
-void con_free(demob_sim *s);
-void con_reset(demob_sim *s);
-void con_begin_step(demob_sim *s);
+int model_con_alloc(demob_sim *s);
+void model_con_free(demob_sim *s);
+void model_con_reset(demob_sim *s);
+void model_con_begin_step(demob_sim *s);
 /* Index of the first capacity / ceiling / budget / sync constraint. */
-int con_first_ceiling(const demob_sim *s);
-int con_first_budget(const demob_sim *s);
-int con_first_sync(const demob_sim *s);
+int model_con_first_ceiling(const demob_sim *s);
+int model_con_first_budget(const demob_sim *s);
+int model_con_first_sync(const demob_sim *s);
 /* Constraint k: want < 0 keeps the first value of the step (ceilings and
  * syncs are passed over several times); allow replaces; cut adds. */
-void con_note(demob_sim *s, int k, double want, double allow, double cut);
-void con_end_step(demob_sim *s);
+void model_con_note(demob_sim *s, int k, double want, double allow, double cut);
+void model_con_end_step(demob_sim *s);
 
 /* A cell's total hazard H and what rebuild_cell computes from it alone
  * (p = 1 - e^-H and its binomial constants): expression rates revisit the

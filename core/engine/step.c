@@ -191,7 +191,7 @@ demob_sim *demob_sim_new(const demob_model *m, demob_error *err)
     s->slot_po = alloc0((size_t)m->n_values + 1, sizeof(int), &failed);
     s->oval = alloc0((size_t)m->n_po * (size_t)s->n_o + 1, sizeof(double), &failed);
     s->link_h = alloc0(links + 1, sizeof(double), &failed);
-    if (con_alloc(s))
+    if (model_con_alloc(s))
         failed = 1;
     if (m->n_exprs) {
         s->memo = alloc0(LEAVE_MEMO, sizeof *s->memo, &failed);
@@ -240,7 +240,7 @@ void demob_sim_free(demob_sim *s)
                     s->slot_po, s->oval, s->link_h, s->memo};
     for (size_t i = 0; i < sizeof bufs / sizeof bufs[0]; i++)
         free(bufs[i]);
-    con_free(s);
+    model_con_free(s);
     free(s);
 }
 
@@ -453,7 +453,7 @@ int demob_sim_reset(demob_sim *s, long run, const double *values, demob_error *e
     const demob_model *m = s->m;
     s->t = 0;
     s->run = run;
-    con_reset(s);
+    model_con_reset(s);
     s->val_epoch++;   /* new values: every expression is evaluated afresh */
     rng_seed(&s->rng, m->seed, (uint64_t)run);
     for (int v = 0; v < m->n_values; v++)
@@ -874,7 +874,7 @@ static void apply_capacities(demob_sim *s)
                 double w = 0, a = 0;
                 for (int i = 0; i < n; i++)
                     w += (double)s->want_i[links[i]], a += (double)s->cut_i[links[i]];
-                con_note(s, c, w, lim, w - a);
+                model_con_note(s, c, w, lim, w - a);
             }
         } else {
             if (m->caps[c].policy == DEMOB_SHARE_PRIORITY)
@@ -888,7 +888,7 @@ static void apply_capacities(demob_sim *s)
                 double w = 0, a = 0;
                 for (int i = 0; i < n; i++)
                     w += s->want_d[links[i]], a += s->cut_d[links[i]];
-                con_note(s, c, w, lim, w - a);
+                model_con_note(s, c, w, lim, w - a);
             }
         }
     }
@@ -962,7 +962,7 @@ static int apply_syncs(demob_sim *s)
         }
         if (s->n_con) {
             double big = da > db ? da : db;
-            con_note(s, con_first_sync(s) + k, big, sy->ratio * (da > db ? db : da), after < 0 ? 0 : big - after);
+            model_con_note(s, model_con_first_sync(s) + k, big, sy->ratio * (da > db ? db : da), after < 0 ? 0 : big - after);
         }
     }
     return changed;
@@ -1000,7 +1000,7 @@ static void apply_budgets(demob_sim *s)
         double bal = s->balance[b] > 0 ? s->balance[b] : 0;
         if (s->n_con) {
             double people = paid_movers(s, links, n);
-            con_note(s, con_first_budget(s) + b, people, people, 0);
+            model_con_note(s, model_con_first_budget(s) + b, people, people, 0);
         }
         if (want <= bal)
             continue;
@@ -1040,8 +1040,8 @@ static void apply_budgets(demob_sim *s)
     for (int b = 0; s->n_con && b < m->n_budgets; b++)
         if (s->gap[b] > 0) {
             double kept = paid_movers(s, s->budget_links[b], s->budget_n_links[b]);
-            int k = con_first_budget(s) + b;
-            con_note(s, k, s->con_want[k], kept, s->con_want[k] - kept);
+            int k = model_con_first_budget(s) + b;
+            model_con_note(s, k, s->con_want[k], kept, s->con_want[k] - kept);
         }
 }
 
@@ -1084,7 +1084,7 @@ static int ceilings_pass(demob_sim *s, int safe)
             after = s->n_con ? sum_moves(s, cut, n) : 0;
         }
         if (s->n_con)
-            con_note(s, con_first_ceiling(s) + k, entries, room, entries - after);
+            model_con_note(s, model_con_first_ceiling(s) + k, entries, room, entries - after);
     }
     return changed;
 }
@@ -1291,7 +1291,7 @@ int demob_sim_step(demob_sim *s, demob_error *err)
         memcpy(s->move_d, s->want_d, (size_t)s->n_links * sizeof(double));
     }
     if (s->n_con)
-        con_begin_step(s);
+        model_con_begin_step(s);
     if (uses & STEP_CAPS)
         apply_capacities(s);
     if (uses & STEP_BUDGETS)
@@ -1299,7 +1299,7 @@ int demob_sim_step(demob_sim *s, demob_error *err)
     if (uses & STEP_LIMITS)
         apply_ceilings_and_syncs(s);
     if (s->n_con)
-        con_end_step(s);
+        model_con_end_step(s);
     apply_moves(s, t);
     if (uses & STEP_COSTS)
         account_costs(s, t);

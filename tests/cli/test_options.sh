@@ -43,7 +43,7 @@ expect 2 "demob run: --every: '0' is not a whole number in 1..1000000" "$DEMOB" 
 expect 2 "demob run: -j: 'many' is not a whole number in 1..1024" "$DEMOB" run "$S" -j many
 expect 2 "demob run: --time-limit: 'soon' is not a number" "$DEMOB" run "$S" --time-limit=soon
 expect 2 "demob run: --runs is given twice" "$DEMOB" run "$S" --runs 2 --runs=3
-expect 2 "demob run: --save: unknown file 'quantiles' (known: populations, flows, costs, budgets, summary)" \
+expect 2 "demob run: --save: unknown file 'quantiles' (known: populations, flows, costs, budgets, summary, constraints)" \
     "$DEMOB" run "$S" --save=quantiles
 expect 2 "demob run: no scenario file given (see demob run --help)" "$DEMOB" run -q
 [ ! -e out/tiny ] || fail "a refused run wrote out/tiny"
