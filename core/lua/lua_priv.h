@@ -17,6 +17,8 @@
  *   lua_policy.c    arrivals, cost, budget, sync, event, on_step,
  *                   on_finish, sweep.
  *   lua_report.c    report: what `demob report` shows first.
+ *   lua_extends.c   scenario { extends = }: the base file, cycles, and
+ *                   which re-declarations replace the base's parts.
  *   lua_sim.c       the `sim` userdata handed to hooks.
  *   lua_hooks.c     the one C hook per sim: predicate events, arrival
  *                   functions, on_step; scenario_attach, scenario_finish.
