@@ -206,6 +206,10 @@ int demob_model_add_budget(demob_model *m, const char *name, double initial,
                            demob_value refill_per_step, demob_error *err);
 int demob_model_add_tranche(demob_model *m, int budget, int step, double amount,
                             demob_error *err);
+/* The initial amount / a tranche's amount read from a param's value at the
+ * start of each run (sweeps and --set vary it); not an expression. */
+int demob_model_set_budget_initial_value(demob_model *m, int budget, demob_value v, demob_error *err);
+int demob_model_add_tranche_value(demob_model *m, int budget, int step, demob_value v, demob_error *err);
 /* The flow's movers cost unit_cost each and are paid from budget. */
 int demob_model_flow_use_budget(demob_model *m, int flow, int budget, demob_value unit_cost,
                                 demob_error *err);
@@ -242,6 +246,23 @@ int demob_model_check_value(const demob_model *m, demob_value v, double x, demob
 
 /* Replaces a value's default (e.g. `--set name=value`) before freezing. */
 int demob_model_set_default(demob_model *m, demob_value v, double def, demob_error *err);
+
+/* Re-declaration (a scenario that extends another): the part keeps its
+ * index and name and takes the new declaration's fields; what the old one
+ * had and the new one does not say is dropped (a state's min_stay,
+ * duration and ceilings; a flow's capacities, budget, hazard and switch; a
+ * capacity's priority list; a budget's tranches). cost_supersede folds the
+ * newest cost into an earlier one (index < before) of the same kind,
+ * target and category, if any; returns the index the cost now has. */
+int demob_model_reset_state(demob_model *m, int state, demob_error *err);
+int demob_model_replace_flow(demob_model *m, int flow, int from, int to, demob_value rate,
+                             const int *origins, int n_origins, int first, int last, demob_error *err);
+int demob_model_reset_capacity(demob_model *m, int capacity, demob_value per_step,
+                               demob_share policy, demob_error *err);
+int demob_model_set_range(demob_model *m, demob_value v, double lo, double hi, demob_error *err);
+int demob_model_reset_budget(demob_model *m, int budget, double initial,
+                             demob_value refill_per_step, demob_error *err);
+int demob_model_cost_supersede(demob_model *m, int cost, int before, demob_error *err);
 
 /* Checks the whole model; after this it is read-only. */
 int demob_model_freeze(demob_model *m, demob_error *err);
@@ -399,6 +420,30 @@ void demob_sim_reseed(demob_sim *s, uint64_t stream);
 /* The run's own random stream. */
 double demob_sim_random(demob_sim *s);              /* uniform in [0, 1) */
 int64_t demob_sim_binomial(demob_sim *s, int64_t n, double p);
+
+/* Constraints: capacities, ceilings, budgets, then synchronised
+ * withdrawals, numbered from 0. kind: "capacity", "ceiling", "budget",
+ * "sync"; name: the capacity, the capped state, the budget, or the first
+ * group of a sync (name2: its second group; "" for the others). */
+int demob_model_n_constraints(const demob_model *m);
+const char *demob_model_constraint_kind(const demob_model *m, int k);
+const char *demob_model_constraint_name(const demob_model *m, int k);
+const char *demob_model_constraint_name2(const demob_model *m, int k);
+/* The last step's people wanted through constraint k (before its cut),
+ * allowed (a capacity's limit, a ceiling's room after departures, the
+ * people a budget could pay, a sync's bound) and cut by it; and the steps
+ * of this run in which it cut anyone (it bound). */
+void demob_sim_constraint(const demob_sim *s, int k, double *want, double *allowed, double *cut);
+long demob_sim_constraint_bound(const demob_sim *s, int k);
+
+/* Warnings about a frozen model that is valid but likely not meant:
+ * flows that can never move anyone, origins no flow covers, states
+ * nothing can reach, capacities no flow names, params nothing uses. fn is
+ * called with each message; hooks != 0 says Lua hooks may add people or
+ * read params (the messages say so). Returns the number of warnings, or
+ * -1 when out of memory. */
+typedef void (*demob_lint_fn)(void *ud, const char *message);
+int demob_model_lint(const demob_model *m, int hooks, demob_lint_fn fn, void *ud);
 
 #ifdef __cplusplus
 }

@@ -9,100 +9,23 @@
 --   * armed groups of Sudan and Chad recruit new fighters in proportion to
 --     their idle (stranded) fighters: recruits = recruitment * stranded of
 --     that origin, rounded to whole people in stochastic mode.
--- Everything else, data and params included, is the baseline's; compare the
--- two with `demob compare`.
---
--- Caseload (scenarios/data/libya_foreign_fighters_2020.csv, with sources):
---   UNSMIL's acting head S. Williams, 2 Dec 2020: "20,000 foreign forces and/or
---   mercenaries" in Libya. Reported breakdowns (low / central / high):
---   Sudanese 3,000 / 10,000 / 11,000 (UN Panel of Experts Dec 2019; S. Williams via
---   Asharq al-Awsat, Feb 2021; Security Council diplomats to AP, spring 2021);
---   Chadians 1,500 / 2,000 / 4,000 (FACT alone 1,500-2,000, experts cited by AFP,
---   Apr 2021); Syrians with the GNA 6,000 / 7,000 / 13,000 (S. Williams, Feb 2021;
---   SOHR; AP); Syrians recruited for the LNA 1,000 / 2,000 / 2,000 (AFRICOM 2020);
---   Russians (Wagner) 800 / 2,000 / 3,000 (UN Panel via Reuters, May 2020; AFRICOM).
---   The breakdowns add up to more than 20,000: the sources disagree, so every
---   caseload is a param with its range, for sweeps.
--- Policy (planning assumptions, to be varied): registration opens slowly; a
--- cantonment site takes 500 a month and holds 3,000, with a three-month stay;
--- 600 seats a month to fly people home. Sudan and Chad may refuse the return of
--- fighters from their armed opposition (Chad's president rejected it in Aug 2021):
--- their demobilized fighters become `stranded`, and risk redeployment.
--- Costs: transitional allowances of 150 USD at demobilization and 150 USD three
--- months on (UNHCR, Liberia 2003, scenarios/data/ddr_programme_figures.csv); site
--- running costs, cantonment upkeep and transport are assumptions (params).
-local ddr = require "ddr"
+-- Everything else, data and params included, is the baseline's (extends, see
+-- docs/scenarios.md); compare the two with `demob compare`.
+scenario { extends = "libya_2020.lua", name = "Libya 2020 feedback" }
 
-scenario {
-  name = "Libya 2020 feedback", steps = 36, unit = "month", start = "2020-11",
-  mode = "stochastic", runs = 200, seed = 2020, states = ddr.states,
-}
-report(ddr.report)
-
--- Caseload estimates, keyed "origin/side".
-local est = {}
-for _, row in ipairs(csv.read("data/libya_foreign_fighters_2020.csv")) do
-  est[row.origin .. "/" .. row.side] = row
-end
-local function caseload(name, key)
-  local e = est[key]
-  return param { name, e.central, min = e.low, max = e.high,
-                 description = "foreign fighters in Libya, " .. key .. " (Nov 2020)" }
-end
-
-origin { "Sudan",     tags = { "armed_opposition", "lna_side" }, present = caseload("sudan", "Sudan/LNA") }
-origin { "Chad",      tags = { "armed_opposition", "lna_side" }, present = caseload("chad", "Chad/LNA") }
-origin { "Syria-GNA", tags = { "syrian", "gna_side" },           present = caseload("syria_gna", "Syria/GNA") }
-origin { "Syria-LNA", tags = { "syrian", "lna_side" },           present = caseload("syria_lna", "Syria/LNA") }
-origin { "Russia",    tags = { "wagner", "lna_side" },           present = caseload("russia", "Russia/LNA") }
-
-param { "registration", 0.05, min = 0.01, max = 0.15, description = "monthly chance a fighter registers" }
-param { "redeploy", 0.015, min = 0.0, max = 0.05, description = "monthly chance of leaving for another conflict" }
-param { "site_intake", 500, min = 200, max = 1500, description = "cantonment intake per month" }
-param { "site_places", 3000, min = 1000, max = 6000, description = "cantonment places" }
-param { "flights", 600, min = 200, max = 1500, description = "seats home per month" }
-param { "opposition_returns", 0.01, min = 0.0, max = 0.2,
-        description = "monthly chance a stranded Sudanese or Chadian fighter goes home" }
-
-state { "cantoned", ceiling = param "site_places", min_stay = 3 }
-
-capacity { "site_intake", per_step = param "site_intake" }
-capacity { "flights", per_step = param "flights" }
-
-flow { from = "present",      to = "registered",   rate = param "registration" }
-flow { from = "present",      to = "redeployed",   rate = param "redeploy" }
-flow { from = "registered",   to = "cantoned",     rate = 0.5, capacity = "site_intake" }
-flow { from = "registered",   to = "present",      rate = 0.05 }
-flow { from = "cantoned",     to = "disarmed",     rate = 0.5 }
-flow { from = "cantoned",     to = "present",      rate = 0.02 }
-flow { from = "disarmed",     to = "demobilized",  rate = 0.8 }
-flow { from = "demobilized",  to = "repatriated",  rate = 0.4, capacity = "flights",
-       origins = { "syrian", "wagner" } }
-flow { from = "demobilized",  to = "stranded",     rate = 0.3, origins = { "armed_opposition" } }
-flow { from = "demobilized",  to = "redeployed",   rate = 0.01 }
-flow { from = "stranded",     to = "repatriated",  rate = param "opposition_returns", capacity = "flights",
-       origins = { "armed_opposition" } }
 param { "redeploy_stranded", 0.03, min = 0.0, max = 0.1,
         description = "monthly redeployment hazard of a stranded fighter, with no backlog" }
 param { "backlog_scale", 2000, min = 500, max = 10000,
         description = "stranded backlog that doubles their redeployment hazard" }
 param { "recruitment", 0.02, min = 0.0, max = 0.1,
         description = "new recruits a month per idle (stranded) fighter, Sudan and Chad" }
-flow { from = "stranded",     to = "redeployed",
+
+-- Replaces the baseline's flow of the same name (stranded->redeployed, rate 0.03).
+flow { from = "stranded", to = "redeployed",
        hazard = param "redeploy_stranded" * (1 + total "stranded" / param "backlog_scale") }
 for _, o in ipairs { "Sudan", "Chad" } do
   arrivals { origin = o, state = "present", per_step = param "recruitment" * stock(o, "stranded") }
 end
-flow { from = "repatriated",  to = "reintegrated", rate = 0.3 }
-flow { from = "reintegrated", to = "redeployed",   rate = 0.005 }
-
-param { allowance = 150, cantonment_cost = 60, transport_cost = 400, site_cost = 50000 }
-cost { flow = "disarmed->demobilized", per_person = param "allowance", category = "allowances" }
-cost { flow = "repatriated->reintegrated", per_person = param "allowance", category = "allowances" }
-cost { state = "cantoned", per_person = param "cantonment_cost", category = "cantonment" }
-cost { flow = "demobilized->repatriated", per_person = param "transport_cost", category = "transport" }
-cost { flow = "stranded->repatriated", per_person = param "transport_cost", category = "transport" }
-cost { fixed = param "site_cost", while_occupied = "cantoned", category = "site" }
 
 -- `demob sweep scenarios/feedback_redeployment.lua -o out/libya-feedback-sweep`: which lever matters most
 -- (sensitivity.csv ranks the params by partial rank correlation with each outcome).

@@ -35,7 +35,7 @@ void cli_args_init(cli_args *a)
     scenario_options_init(&a->sopt);
     a->sopt.sets = a->sets;
     for (int f = 0; f < OUT_NFILES; f++)
-        a->plan.want[f] = 1;
+        a->plan.want[f] = !OUTPUT_ON_REQUEST(f);
     a->plan.every = CLI_DEFAULT_EVERY;
 }
 
@@ -236,8 +236,9 @@ const cli_option cli_output_options[] = {
 
 const cli_option cli_series_options[] = {
     {"--save", 0, "LIST", 0, CLI_CUSTOM, 0, 0, 0, set_save,
-     "files to write, comma-separated among populations, flows, costs, budgets, summary, quantiles, outcomes, "
-     "or all (default: all when they come to at most 5 MB, else summary, quantiles, outcomes)", {0},
+     "files to write, comma-separated among populations, flows, costs, budgets, summary, constraints, quantiles, "
+     "outcomes, or all (default: all but constraints when they come to at most 5 MB, else summary, quantiles, "
+     "outcomes)", {0},
      NULL},
     {"--every", 0, "K", 0, CLI_INT, ARG(plan.every), 1, 1000000L, NULL,
      "write time series every K steps (default %g; t=0 and the last step always)", {CLI_DEFAULT_EVERY, 0}, NULL},

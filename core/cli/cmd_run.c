@@ -301,6 +301,12 @@ static void release(char *origin_copy, char *state_copy, const sweep_dist **prio
     scenario_free(sc);
 }
 
+/* "demob run: warning: ..." on stderr (ud: the command's name). */
+static void print_warning(void *ud, const char *msg)
+{
+    fprintf(stderr, "demob %s: warning: %s\n", (const char *)ud, msg);
+}
+
 int cmd_run(int argc, char **argv)
 {
     run_args ra;
@@ -332,6 +338,8 @@ int cmd_run(int argc, char **argv)
     scenario *sc = scenario_load(&a->sopt, &err);
     if (!sc)
         return cli_fail("run", &err);
+    if (!a->quiet)
+        scenario_warnings(sc, print_warning, "run");
     const demob_model *m = scenario_model(sc);
     const output_outcomes *oc = scenario_outcomes(sc);
     a->plan.outcomes = oc->n ? oc : NULL;
@@ -591,6 +599,7 @@ int cmd_check(int argc, char **argv)
            demob_model_mode(m) == DEMOB_STOCHASTIC ? "stochastic" : "deterministic", demob_model_runs(m),
            demob_model_runs(m) == 1 ? "" : "s", (unsigned long long)demob_model_seed(m),
            scenario_has_hooks(sc) ? ", with hooks" : "");
+    scenario_warnings(sc, print_warning, "check");
     /* Expressions, folded, with what they read. */
     for (int v = 0; v < demob_model_n_values(m); v++) {
         if (!demob_model_value_is_expr(m, v))

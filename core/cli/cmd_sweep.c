@@ -210,7 +210,7 @@ static const cli_option design_options[] = {
     {"--resume", 0, NULL, 0, CLI_FLAG, SW(resume), 0, 0, NULL,
      "continue an interrupted sweep in DIR (refused if the scenario, settings or design changed)", {0}, NULL},
     {"--save", 0, "LIST", 0, CLI_CUSTOM, 0, 0, 0, set_save,
-     "files to write, among populations, flows, costs, budgets, summary, quantiles (default: summary, and "
+     "files to write, among populations, flows, costs, budgets, summary, constraints, quantiles (default: summary, and "
      "quantiles in stochastic mode); points.csv always, sensitivity.csv with summary", {0}, NULL},
     {"--every", 0, "K", 0, CLI_INT, SW(a.plan.every), 1, 1000000L, NULL,
      "time series and quantiles every K steps (default %g; t = 0 and the last always)", {CLI_DEFAULT_EVERY, 0},

@@ -825,8 +825,42 @@ int demob_model_add_budget(demob_model *m, const char *name, double initial, dem
     if (!(b->name = strdup(name)))
         return demob_error_set(err, DEMOB_ERUN, "out of memory");
     b->initial = initial;
+    b->initial_value = -1;
     b->refill = refill_per_step;
     return m->n_budgets++;
+}
+
+int demob_model_set_budget_initial_value(demob_model *m, int budget, demob_value v, demob_error *err)
+{
+    if (check_open(m, err) || check_index("budget", budget, m->n_budgets, err) ||
+        check_index("budget initial value", v, m->n_values, err))
+        return DEMOB_EINPUT;
+    budget_def *b = &m->budgets[budget];
+    if (m->values[v].expr >= 0)
+        return demob_error_set(err, DEMOB_EINPUT, "budget '%s': initial must be a number or a param, not an expression",
+                               b->name);
+    if (m->values[v].def < 0)
+        return demob_error_set(err, DEMOB_EINPUT, "budget '%s': initial must be a finite amount >= 0 (got %g)",
+                               b->name, m->values[v].def);
+    b->initial = m->values[v].def;
+    b->initial_value = v;
+    return 0;
+}
+
+int demob_model_add_tranche_value(demob_model *m, int budget, int step, demob_value v, demob_error *err)
+{
+    if (check_open(m, err) || check_index("budget", budget, m->n_budgets, err) ||
+        check_index("tranche value", v, m->n_values, err))
+        return DEMOB_EINPUT;
+    budget_def *b = &m->budgets[budget];
+    if (m->values[v].expr >= 0)
+        return demob_error_set(err, DEMOB_EINPUT,
+                               "budget '%s': a tranche amount must be a number or a param, not an expression", b->name);
+    int rc = demob_model_add_tranche(m, budget, step, m->values[v].def, err);
+    if (rc < 0)
+        return rc;
+    b->tranches[b->n_tranches - 1].value = v;
+    return 0;
 }
 
 int demob_model_add_tranche(demob_model *m, int budget, int step, double amount, demob_error *err)
@@ -845,6 +879,7 @@ int demob_model_add_tranche(demob_model *m, int budget, int step, double amount,
     b->tranches = t;
     t[b->n_tranches].step = step;
     t[b->n_tranches].amount = amount;
+    t[b->n_tranches].value = -1;
     b->n_tranches++;
     return 0;
 }

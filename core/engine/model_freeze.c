@@ -130,7 +130,9 @@ int demob_model_check_value(const demob_model *m, demob_value v, double x, demob
         return demob_error_set(err, DEMOB_EINPUT, "%s is not a finite number", what);
     for (int f = 0; f < m->n_flows; f++)
         if (m->flows[f].rate == v && !m->flows[f].forced && !m->flows[f].hazard)
-            return demob_error_set(err, DEMOB_EINPUT, "flow '%s': rate %s is outside [0, 1]", m->flows[f].name, what);
+            return demob_error_set(err, DEMOB_EINPUT, "flow '%s': rate %s is outside [0, 1]%s%.14g%s", m->flows[f].name,
+                                   what, x > 1 && x <= 100 ? " (a percentage? write " : "",
+                                   x > 1 && x <= 100 ? x / 100 : 0, x > 1 && x <= 100 ? ")" : "");
     if (x >= 0)
         return 0;
     for (int f = 0; f < m->n_flows; f++)
@@ -153,10 +155,16 @@ int demob_model_check_value(const demob_model *m, demob_value v, double x, demob
             return demob_error_set(err, DEMOB_EINPUT, "arrivals of '%s' into '%s': %s must be >= 0",
                                    m->origins[m->arrivals[i].origin].name, m->states[m->arrivals[i].state].name,
                                    what);
-    for (int b = 0; b < m->n_budgets; b++)
-        if (m->budgets[b].refill == v)
-            return demob_error_set(err, DEMOB_EINPUT, "budget '%s': per_step %s must be >= 0", m->budgets[b].name,
-                                   what);
+    for (int b = 0; b < m->n_budgets; b++) {
+        const budget_def *bd = &m->budgets[b];
+        if (bd->refill == v || bd->initial_value == v)
+            return demob_error_set(err, DEMOB_EINPUT, "budget '%s': %s %s must be >= 0", bd->name,
+                                   bd->refill == v ? "per_step" : "initial", what);
+        for (int i = 0; i < bd->n_tranches; i++)
+            if (bd->tranches[i].value == v)
+                return demob_error_set(err, DEMOB_EINPUT, "budget '%s': tranche amount %s must be >= 0", bd->name,
+                                       what);
+    }
     for (int f = 0; f < m->n_flows; f++)
         if (m->flows[f].budget >= 0 && m->flows[f].unit_cost == v)
             return demob_error_set(err, DEMOB_EINPUT, "flow '%s': cost %s must be >= 0", m->flows[f].name, what);

@@ -131,11 +131,13 @@ typedef struct cost_def {
 typedef struct tranche {
     int step;
     double amount;
+    demob_value value;       /* >= 0: the amount is this param's value */
 } tranche;
 
 typedef struct budget_def {
     char *name;
     double initial;
+    demob_value initial_value; /* >= 0: the initial amount is this param's value */
     demob_value refill;
     tranche *tranches;
     int n_tranches;

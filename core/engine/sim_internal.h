@@ -97,7 +97,28 @@ struct demob_sim {
     double *link_h;                           /* [n_links] rebuild_cell's hazards */
     struct leave_memo *memo;                  /* [LEAVE_MEMO] or NULL (models
                                                * without expressions) */
+
+    /* Constraint diagnostics (constraints.c): per constraint, capacities,
+     * ceilings, budgets then syncs, the people the step wanted to move
+     * through it, what it allowed, what it cut; steps it cut this run. */
+    int n_con;
+    double *con_want, *con_allow, *con_cut;   /* [n_con] (last step) */
+    long *con_bound;                          /* [n_con] */
 };
+
+/* constraints.c: filled where each constraint cuts (step.c). */
+int model_con_alloc(demob_sim *s);
+void model_con_free(demob_sim *s);
+void model_con_reset(demob_sim *s);
+void model_con_begin_step(demob_sim *s);
+/* Index of the first capacity / ceiling / budget / sync constraint. */
+int model_con_first_ceiling(const demob_sim *s);
+int model_con_first_budget(const demob_sim *s);
+int model_con_first_sync(const demob_sim *s);
+/* Constraint k: want < 0 keeps the first value of the step (ceilings and
+ * syncs are passed over several times); allow replaces; cut adds. */
+void model_con_note(demob_sim *s, int k, double want, double allow, double cut);
+void model_con_end_step(demob_sim *s);
 
 /* A cell's total hazard H and what rebuild_cell computes from it alone
  * (p = 1 - e^-H and its binomial constants): expression rates revisit the

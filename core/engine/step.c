@@ -191,6 +191,8 @@ demob_sim *demob_sim_new(const demob_model *m, demob_error *err)
     s->slot_po = alloc0((size_t)m->n_values + 1, sizeof(int), &failed);
     s->oval = alloc0((size_t)m->n_po * (size_t)s->n_o + 1, sizeof(double), &failed);
     s->link_h = alloc0(links + 1, sizeof(double), &failed);
+    if (model_con_alloc(s))
+        failed = 1;
     if (m->n_exprs) {
         s->memo = alloc0(LEAVE_MEMO, sizeof *s->memo, &failed);
         for (int i = 0; !failed && i < LEAVE_MEMO; i++)
@@ -238,6 +240,7 @@ void demob_sim_free(demob_sim *s)
                     s->slot_po, s->oval, s->link_h, s->memo};
     for (size_t i = 0; i < sizeof bufs / sizeof bufs[0]; i++)
         free(bufs[i]);
+    model_con_free(s);
     free(s);
 }
 
@@ -450,6 +453,7 @@ int demob_sim_reset(demob_sim *s, long run, const double *values, demob_error *e
     const demob_model *m = s->m;
     s->t = 0;
     s->run = run;
+    model_con_reset(s);
     s->val_epoch++;   /* new values: every expression is evaluated afresh */
     rng_seed(&s->rng, m->seed, (uint64_t)run);
     for (int v = 0; v < m->n_values; v++)
@@ -512,7 +516,7 @@ int demob_sim_reset(demob_sim *s, long run, const double *values, demob_error *e
     memset(s->cost_step, 0, ncost * sizeof(double));
     memset(s->cost_cum, 0, ncost * sizeof(double));
     for (int b = 0; b < m->n_budgets; b++) {
-        s->balance[b] = m->budgets[b].initial;
+        s->balance[b] = m->budgets[b].initial_value >= 0 ? s->val[m->budgets[b].initial_value] : m->budgets[b].initial;
         s->gap[b] = s->spent[b] = 0;
     }
     for (int st = 0; st < s->n_s; st++)
@@ -651,7 +655,7 @@ static int refill_budgets(demob_sim *s, int t, demob_error *err)
         }
         for (int i = 0; i < bd->n_tranches; i++)
             if (bd->tranches[i].step == t)
-                s->balance[b] += bd->tranches[i].amount;
+                s->balance[b] += bd->tranches[i].value >= 0 ? s->val[bd->tranches[i].value] : bd->tranches[i].amount;
     }
     return 0;
 }
@@ -866,6 +870,12 @@ static void apply_capacities(demob_sim *s)
             for (int i = 0; i < n; i++)
                 if (s->cut_i[links[i]] < s->move_i[links[i]])
                     s->move_i[links[i]] = s->cut_i[links[i]];
+            if (s->n_con) {
+                double w = 0, a = 0;
+                for (int i = 0; i < n; i++)
+                    w += (double)s->want_i[links[i]], a += (double)s->cut_i[links[i]];
+                model_con_note(s, c, w, lim, w - a);
+            }
         } else {
             if (m->caps[c].policy == DEMOB_SHARE_PRIORITY)
                 share_priority_d(links, m->cap_rank[c], n, s->want_d, lim, s->cut_d);
@@ -874,6 +884,12 @@ static void apply_capacities(demob_sim *s)
             for (int i = 0; i < n; i++)
                 if (s->cut_d[links[i]] < s->move_d[links[i]])
                     s->move_d[links[i]] = s->cut_d[links[i]];
+            if (s->n_con) {
+                double w = 0, a = 0;
+                for (int i = 0; i < n; i++)
+                    w += s->want_d[links[i]], a += s->cut_d[links[i]];
+                model_con_note(s, c, w, lim, w - a);
+            }
         }
     }
 }
@@ -934,16 +950,32 @@ static int apply_syncs(demob_sim *s)
             else if (sy->in_b[lk->origin])
                 lb[nb++] = l;
         }
-        double da = sum_moves(s, la, na), db = sum_moves(s, lb, nb);
+        double da = sum_moves(s, la, na), db = sum_moves(s, lb, nb), after = -1;
         if (da > sy->ratio * db) {
             cut_to(s, la, na, sy->ratio * db);
             changed = 1;
+            after = s->n_con ? sum_moves(s, la, na) : 0;
         } else if (db > sy->ratio * da) {
             cut_to(s, lb, nb, sy->ratio * da);
             changed = 1;
+            after = s->n_con ? sum_moves(s, lb, nb) : 0;
+        }
+        if (s->n_con) {
+            double big = da > db ? da : db;
+            model_con_note(s, model_con_first_sync(s) + k, big, sy->ratio * (da > db ? db : da), after < 0 ? 0 : big - after);
         }
     }
     return changed;
+}
+
+/* People moving along the listed links that cost money. */
+static double paid_movers(const demob_sim *s, const int *links, int n)
+{
+    double sum = 0;
+    for (int i = 0; i < n; i++)
+        if (s->val[s->m->flows[s->m->links[links[i]].flow].unit_cost] > 0)
+            sum += link_move(s, links[i]);
+    return sum;
 }
 
 /* Movers along flows with a unit cost are paid from their budget. When
@@ -966,6 +998,10 @@ static void apply_budgets(demob_sim *s)
             want += mv * s->val[m->flows[m->links[l].flow].unit_cost];
         }
         double bal = s->balance[b] > 0 ? s->balance[b] : 0;
+        if (s->n_con) {
+            double people = paid_movers(s, links, n);
+            model_con_note(s, model_con_first_budget(s) + b, people, people, 0);
+        }
         if (want <= bal)
             continue;
         s->gap[b] = want - bal;
@@ -1001,6 +1037,12 @@ static void apply_budgets(demob_sim *s)
             }
         }
     }
+    for (int b = 0; s->n_con && b < m->n_budgets; b++)
+        if (s->gap[b] > 0) {
+            double kept = paid_movers(s, s->budget_links[b], s->budget_n_links[b]);
+            int k = model_con_first_budget(s) + b;
+            model_con_note(s, k, s->con_want[k], kept, s->con_want[k] - kept);
+        }
 }
 
 /* One pass over the ceilings: entries into a capped state are cut to the
@@ -1035,11 +1077,14 @@ static int ceilings_pass(demob_sim *s, int safe)
                 cut[n++] = l;
         }
         double room = s->val[c->limit] - occ;
-        double entries = sum_moves(s, cut, n);
+        double entries = sum_moves(s, cut, n), after = entries;
         if (entries > room + (s->stochastic ? 0 : 1e-9 * (1 + fabs(room)))) {
             cut_to(s, cut, n, room);
             changed = 1;
+            after = s->n_con ? sum_moves(s, cut, n) : 0;
         }
+        if (s->n_con)
+            model_con_note(s, model_con_first_ceiling(s) + k, entries, room, entries - after);
     }
     return changed;
 }
@@ -1245,12 +1290,16 @@ int demob_sim_step(demob_sim *s, demob_error *err)
         draw_departures_d(s);
         memcpy(s->move_d, s->want_d, (size_t)s->n_links * sizeof(double));
     }
+    if (s->n_con)
+        model_con_begin_step(s);
     if (uses & STEP_CAPS)
         apply_capacities(s);
     if (uses & STEP_BUDGETS)
         apply_budgets(s);
     if (uses & STEP_LIMITS)
         apply_ceilings_and_syncs(s);
+    if (s->n_con)
+        model_con_end_step(s);
     apply_moves(s, t);
     if (uses & STEP_COSTS)
         account_costs(s, t);

@@ -198,6 +198,9 @@ demob_value lua_args_value(lua_State *L, int idx, const char *decl, const char *
     if (x < lo || x > hi) {
         if (isinf(hi))
             luaL_error(L, "%s: %s must be >= %s (got %s)", decl, field, lua_args_num(L, lo), lua_args_num(L, x));
+        if (lo == 0 && hi == 1 && x > 1 && x <= 100)   /* a rate written as a percentage */
+            luaL_error(L, "%s: %s must be in [0, 1] (got %s; if %s is a percentage, write %s)", decl, field,
+                       lua_args_num(L, x), lua_args_num(L, x), lua_args_num(L, x / 100));
         luaL_error(L, "%s: %s must be in [%s, %s] (got %s)", decl, field, lua_args_num(L, lo), lua_args_num(L, hi),
                    lua_args_num(L, x));
     }
@@ -305,6 +308,8 @@ int lua_args_state(lua_State *L, const char *name, const char *decl, const char 
     (void)field;   /* the line and the name say enough */
     struct scenario *sc = lua_scenario_of(L);
     int s = demob_model_find_state(sc->model, name);
+    if (s < 0 && demob_model_n_states(sc->model) == 0)
+        luaL_error(L, "%s: unknown state '%s' (%s)", decl, name, LUA_ARGS_NO_STATES);
     if (s < 0)
         luaL_error(L, "%s: unknown state '%s' (known: %s)", decl, name,
                    lua_args_push_known(L, KNOWN_STATES));

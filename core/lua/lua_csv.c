@@ -120,11 +120,45 @@ static int csv_integer_text(const char *s, size_t n)
     return 1;
 }
 
+/* "2,000", "-1,234,567.5": a number with thousands separators (a cell a
+ * spreadsheet quoted), which would otherwise be read as text. */
+static int csv_thousands_text(const char *s, size_t n)
+{
+    size_t i = (n > 0 && (s[0] == '-' || s[0] == '+')) ? 1 : 0, lead = 0;
+    while (i < n && s[i] >= '0' && s[i] <= '9' && lead < 4)
+        i++, lead++;
+    if (lead < 1 || lead > 3 || i >= n || s[i] != ',')
+        return 0;
+    while (i < n && s[i] == ',') {
+        for (int k = 1; k <= 3; k++)
+            if (i + (size_t)k >= n || s[i + k] < '0' || s[i + k] > '9')
+                return 0;
+        i += 4;
+    }
+    if (i < n && s[i] == '.')
+        for (i++; i < n && s[i] >= '0' && s[i] <= '9'; i++)
+            ;
+    return i == n;
+}
+
 static void csv_push_cell(lua_State *L, const csv_reader *r, size_t c)
 {
     const char *s = csvr_field(r, c);
     size_t n = csvr_field_len(r, c);
     double v;
+    if (csv_thousands_text(s, n)) {
+        long line, col;
+        csvr_field_pos(r, c, &line, &col);
+        char plain[64];
+        size_t k = 0;
+        for (size_t i = 0; i < n && k + 1 < sizeof plain; i++)
+            if (s[i] != ',')
+                plain[k++] = s[i];
+        plain[k] = '\0';
+        luaL_error(L, "%s:%d: column '%s' (column %d): \"%s\" is a number written with thousands separators; "
+                      "write %s (no separators, '.' for decimals)",
+                   csvr_name(r), (int)line, csvr_colname(r, c), (int)c + 1, lua_pushlstring(L, s, n), plain);
+    }
     if (csv_integer_text(s, n))
         lua_pushinteger(L, (lua_Integer)strtoll(s, NULL, 10));
     else if (csvr_number(r, c, &v, NULL) == 0)
@@ -136,7 +170,7 @@ static void csv_push_cell(lua_State *L, const csv_reader *r, size_t c)
 /* A path that stays inside its folder (the output folder for csv.open,
  * the scenario's folder for sandboxed csv.read): relative, no "..", no
  * empty name ("a//b", "a/"). */
-static int csv_safe_path(const char *p)
+int lua_csv_safe_path(const char *p)
 {
     if (p[0] == '\0' || p[0] == '/')
         return 0;
@@ -151,6 +185,19 @@ static int csv_safe_path(const char *p)
     }
 }
 
+const char *lua_csv_push_caller_dir(lua_State *L, const char *fallback)
+{
+    lua_Debug ar;
+    if (lua_getstack(L, 1, &ar) && lua_getinfo(L, "S", &ar) && ar.source[0] == '@') {
+        const char *file = ar.source + 1;
+        const char *slash = strrchr(file, '/');
+        if (!slash)
+            return lua_pushstring(L, ".");
+        return lua_pushlstring(L, file, slash == file ? 1 : (size_t)(slash - file));
+    }
+    return lua_pushstring(L, fallback ? fallback : ".");
+}
+
 /* csv.read(path) -> records, header */
 static int csv_read(lua_State *L)
 {
@@ -159,16 +206,19 @@ static int csv_read(lua_State *L)
      * shared scenario could copy ~/.aws/credentials (a valid one-column
      * CSV) into the outputs its author asks to get back. */
     int confined = lua_getfield(L, LUA_REGISTRYINDEX, CSV_CONFINED_KEY) != LUA_TNIL;
-    if (confined && !csv_safe_path(path))
+    if (confined && !lua_csv_safe_path(path))
         return luaL_error(L, "csv.read: '%s' must be a relative path below the scenario's folder, without '..' "
                              "(--trusted lifts this)", path);
     lua_pop(L, 1);
     const char *given = path;
     lua_getfield(L, LUA_REGISTRYINDEX, CSV_BASEDIR_KEY);
     const char *base = lua_tostring(L, -1);
-    if (path[0] != '/' && base && base[0] && strcmp(base, ".") != 0) {
-        size_t n = strlen(base);
-        lua_pushfstring(L, "%s%s%s", base, base[n - 1] == '/' ? "" : "/", path);
+    /* Relative to the file whose code calls csv.read (a scenario another
+     * extends reads its own data), else to the scenario's folder. */
+    const char *dir = lua_csv_push_caller_dir(L, base);
+    if (path[0] != '/' && dir && dir[0] && strcmp(dir, ".") != 0) {
+        size_t n = strlen(dir);
+        lua_pushfstring(L, "%s%s%s", dir, dir[n - 1] == '/' ? "" : "/", path);
         path = lua_tostring(L, -1);
     }
     /* The text of the path stays below the folder; a symbolic link shipped
@@ -196,6 +246,13 @@ static int csv_read(lua_State *L)
     if (!b->r)
         return luaL_error(L, "%s", err.message);
     size_t ncols = csvr_ncols(b->r);
+    for (size_t c = 0; c < ncols; c++)
+        if (strchr(csvr_colname(b->r, c), ';')) {
+            lua_pushfstring(L, "%s:1: the columns are separated by ';', not ',' (a spreadsheet export with a "
+                               "European locale?): save the file as CSV with ',' as the field separator and '.' "
+                               "for decimals", csvr_name(b->r));
+            return csv_read_fail(L, b, lua_tostring(L, -1));
+        }
     luaL_checkstack(L, (int)ncols + 8, "too many columns");
     lua_createtable(L, (int)ncols, 0);   /* header */
     int header = lua_gettop(L);
@@ -434,7 +491,7 @@ static int csv_open(lua_State *L)
     lua_Integer ncols = luaL_len(L, 2);
     luaL_argcheck(L, ncols >= 1, 2, "the header needs at least one column name");
     luaL_argcheck(L, ncols <= 100000, 2, "too many columns");
-    if (!csv_safe_path(path))
+    if (!lua_csv_safe_path(path))
         return luaL_error(L, "csv.open: '%s' must be a relative path inside the output folder",
                           path);
     if (!csv_plain_path(path))

@@ -40,4 +40,11 @@ int lua_csv_set_base_dir(lua_State *L, const char *dir);
  * base folder): the sandbox. Returns 0 or -1 like the setters above. */
 int lua_csv_confine_reads(lua_State *L, int on);
 
+/* A path that stays inside its folder: relative, no "..", no empty name. */
+int lua_csv_safe_path(const char *p);
+/* Pushes the folder of the Lua file whose code called the running C
+ * function (from its chunk name "@path"), or fallback when the caller is
+ * not a file (a module built in). Returns the string pushed. */
+const char *lua_csv_push_caller_dir(lua_State *L, const char *fallback);
+
 #endif

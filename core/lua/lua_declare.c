@@ -45,15 +45,24 @@ static int option(lua_State *L, int idx, const char *decl, const char *field, co
 
 static int decl_scenario(lua_State *L)
 {
-    static const char *const fields[] = { "name", "steps", "unit", "start", "mode", "runs", "seed", "states", "report_at", "report_origins",
-                                          "report_states", NULL };
+    static const char *const fields[] = { "name", "steps", "unit", "start", "mode", "runs", "seed", "states",
+                                          "report_at", "report_origins", "report_states", "extends", NULL };
     static const char *const modes[] = { "deterministic", "stochastic", NULL };
     struct scenario *sc = sc_of(L);
     demob_error err;
     lua_args_table(L, "scenario");
     lua_args_check_fields(L, 1, "scenario", fields, 0);
-    if (sc->scenario_declared)
+    int extends = lua_args_field(L, 1, "extends") != LUA_TNIL;
+    if (extends) {
+        /* The base declares the scenario; this table's fields override. */
+        if (lua_type(L, -1) != LUA_TSTRING)
+            luaL_error(L, "scenario: extends must be the file name of a scenario (e.g. \"libya_2020.lua\")");
+        if (sc->scenario_declared || demob_model_n_states(sc->model) > 0 || demob_model_n_values(sc->model) > 0)
+            luaL_error(L, "scenario: extends must be in the first declaration of the file");
+        lua_extends_load(L, lua_tostring(L, -1));
+    } else if (sc->scenario_declared) {
         luaL_error(L, "scenario: declared twice");
+    }
     sc->scenario_declared = 1;
 
     if (lua_args_field(L, 1, "name") != LUA_TNIL) {
@@ -61,11 +70,13 @@ static int decl_scenario(lua_State *L)
             luaL_error(L, "scenario: name must be a string");
         lua_args_model(L, demob_model_set_name(sc->model, lua_tostring(L, -1), &err), &err, "scenario");
     }
-    if (lua_args_field(L, 1, "steps") == LUA_TNIL)
+    if (lua_args_field(L, 1, "steps") == LUA_TNIL && !extends)
         luaL_error(L, "scenario: steps is required (the number of time steps, e.g. steps = 36)");
-    int steps = int_field(L, -1, "scenario", "steps", 1, MAX_STEPS);
-    lua_args_model(L, demob_model_set_steps(sc->model, steps, &err), &err, "scenario");
-    sc->steps_declared = 1;
+    if (!lua_isnil(L, -1)) {
+        int steps = int_field(L, -1, "scenario", "steps", 1, MAX_STEPS);
+        lua_args_model(L, demob_model_set_steps(sc->model, steps, &err), &err, "scenario");
+        sc->steps_declared = 1;
+    }
     if (lua_args_field(L, 1, "unit") != LUA_TNIL) {
         int u = option(L, -1, "scenario", "unit", demob_unit_names);
         lua_args_model(L, demob_model_set_unit(sc->model, (demob_unit)u, &err), &err, "scenario");
@@ -96,7 +107,9 @@ static int decl_scenario(lua_State *L)
         lua_Integer n = (lua_Integer)lua_rawlen(L, -1);
         for (lua_Integer i = 1; i <= n; i++) {
             lua_rawgeti(L, -1, i);
-            lua_args_model(L, demob_model_add_state(sc->model, lua_tostring(L, -1), &err), &err, "scenario");
+            /* A variant may list the base's states again. */
+            if (!extends || demob_model_find_state(sc->model, lua_tostring(L, -1)) < 0)
+                lua_args_model(L, demob_model_add_state(sc->model, lua_tostring(L, -1), &err), &err, "scenario");
             lua_pop(L, 1);
         }
     }
@@ -158,6 +171,11 @@ static int decl_state(lua_State *L)
     int s = demob_model_find_state(sc->model, name);
     if (s < 0)
         s = lua_args_model(L, demob_model_add_state(sc->model, name, &err), &err, "state");
+    if (lua_extends_base(sc, EXT_STATE, s)) {
+        /* A variant's state replaces the base's: its ceilings and stays. */
+        lua_args_model(L, demob_model_reset_state(sc->model, s, &err), &err, "state");
+        lua_extends_drop(sc, PEND_CEILING, s, 0, 0);
+    }
     if (lua_args_field(L, 1, "min_stay") != LUA_TNIL) {
         int k = int_field(L, -1, "state", "min_stay", 0, MAX_STEPS);
         lua_args_model(L, demob_model_set_min_stay(sc->model, s, k, &err), &err, "state");
@@ -214,6 +232,8 @@ static int decl_origin(lua_State *L)
         lua_rawgeti(L, keys, i);
         const char *state = lua_tostring(L, -1);
         int s = demob_model_find_state(sc->model, state);
+        if (s < 0 && demob_model_n_states(sc->model) == 0)
+            luaL_error(L, "origin: unknown field or state '%s' (fields: tags; %s)", state, LUA_ARGS_NO_STATES);
         if (s < 0)
             luaL_error(L, "origin: unknown field or state '%s' (fields: tags; states: %s)", state,
                        lua_args_push_known(L, KNOWN_STATES));
@@ -290,14 +310,27 @@ static void check_param_name(lua_State *L, const char *name)
         luaL_error(L, "param: '%s' is not a usable name (non-empty, no '=')", name);
 }
 
+/* A new param, or (in a scenario that extends another) the base's param
+ * of that name with the new default and range. */
+static demob_value add_param(lua_State *L, const char *name, double def, double lo, double hi)
+{
+    struct scenario *sc = sc_of(L);
+    demob_error err;
+    demob_value v = demob_model_find_param(sc->model, name);
+    if (!lua_extends_base(sc, EXT_PARAM, v))
+        return lua_args_model(L, demob_model_add_param(sc->model, name, def, lo, hi, &err), &err, "param");
+    lua_args_model(L, demob_model_set_range(sc->model, v, NAN, NAN, &err), &err, "param");
+    lua_args_model(L, demob_model_set_default(sc->model, v, def, &err), &err, "param");
+    lua_args_model(L, demob_model_set_range(sc->model, v, lo, hi, &err), &err, "param");
+    return v;
+}
+
 /* param "name" | param { "name", default, min =, max =, description = }
  * | param { name = default, ... } */
 static int decl_param(lua_State *L)
 {
     static const char *const fields[] = { "min", "max", "description", "dist", "mean", "sd", "mu", "sigma",
                                           "mode", "alpha", "beta", "values", "weights", NULL };
-    struct scenario *sc = sc_of(L);
-    demob_error err;
     if (lua_type(L, 1) == LUA_TSTRING) {
         push_param_ref(L, lua_args_param(L, lua_tostring(L, 1), "param"));
         return 1;
@@ -324,7 +357,7 @@ static int decl_param(lua_State *L)
                        lua_args_num(L, def), lua_args_num(L, lo), lua_args_num(L, hi));
         if (lua_args_field(L, 1, "description") != LUA_TNIL && lua_type(L, -1) != LUA_TSTRING)
             luaL_error(L, "param: description must be a string");
-        demob_value slot = lua_args_model(L, demob_model_add_param(sc->model, name, def, lo, hi, &err), &err, "param");
+        demob_value slot = add_param(L, name, def, lo, hi);
         lua_prior_read(L, 1, name, def, has_lo, lo, hi, slot);
         push_param_ref(L, slot);
         return 1;
@@ -342,7 +375,9 @@ static int decl_param(lua_State *L)
         check_param_name(L, name);
         lua_getfield(L, 1, name);
         double def = param_default(L, -1, name);
-        push_param_ref(L, lua_args_model(L, demob_model_add_param(sc->model, name, def, NAN, NAN, &err), &err, "param"));
+        demob_value slot = add_param(L, name, def, NAN, NAN);
+        lua_prior_clear(sc_of(L), slot);
+        push_param_ref(L, slot);
         lua_setfield(L, keys + 1, name);
         lua_pop(L, 2);
     }
@@ -396,9 +431,22 @@ static int decl_flow(lua_State *L)
         luaL_error(L, "flow: category must be a string");
     if (has_budget && lua_type(L, -1) != LUA_TSTRING)
         luaL_error(L, "flow: budget must be a budget name");
-    int f = lua_args_model(L, demob_model_add_flow(sc->model, name, from, to, rate, origins, n_origins, first, last,
-                                               &err),
+    const char *key = name ? name
+                           : lua_pushfstring(L, "%s->%s", demob_model_state_name(sc->model, from),
+                                             demob_model_state_name(sc->model, to));
+    int f = demob_model_find_flow(sc->model, key);
+    if (lua_extends_base(sc, EXT_FLOW, f)) {
+        /* A variant's flow replaces the base's flow of that name. */
+        lua_args_model(L, demob_model_replace_flow(sc->model, f, from, to, rate, origins, n_origins, first, last,
+                                                   &err),
                        &err, "flow");
+        lua_extends_drop(sc, PEND_FLOW_CAPACITY, f, 0, 0);
+        lua_extends_drop(sc, PEND_FLOW_BUDGET, f, 0, 0);
+    } else {
+        f = lua_args_model(L, demob_model_add_flow(sc->model, name, from, to, rate, origins, n_origins, first, last,
+                                                   &err),
+                           &err, "flow");
+    }
     if (hazard)
         lua_args_model(L, demob_model_set_flow_hazard(sc->model, f, 1, &err), &err, "flow");
     if (lua_args_field(L, 1, "enabled") != LUA_TNIL) {
@@ -412,7 +460,10 @@ static int decl_flow(lua_State *L)
         const char *category = NULL;
         if (has_category && lua_getfield(L, 1, "category") == LUA_TSTRING)
             category = lua_tostring(L, -1);
-        lua_args_model(L, demob_model_add_flow_cost(sc->model, f, NULL, 0, cost, category, &err), &err, "flow");
+        int k = lua_args_model(L, demob_model_add_flow_cost(sc->model, f, NULL, 0, cost, category, &err), &err,
+                               "flow");
+        if (sc->extended)
+            lua_args_model(L, demob_model_cost_supersede(sc->model, k, sc->base.costs, &err), &err, "flow");
         if (has_budget) {
             lua_getfield(L, 1, "budget");
             pending *p = lua_args_pend(L, PEND_FLOW_BUDGET, lua_tostring(L, -1));
@@ -460,8 +511,14 @@ static int decl_capacity(lua_State *L)
         policy = DEMOB_SHARE_PRIORITY;
     if (policy < 0)
         policy = DEMOB_SHARE_PROPORTIONAL;
-    int c = lua_args_model(L, demob_model_add_capacity(sc->model, name, v, (demob_share)policy, &err), &err,
-                       "capacity");
+    int c = demob_model_find_capacity(sc->model, name);
+    if (lua_extends_base(sc, EXT_CAPACITY, c)) {
+        lua_args_model(L, demob_model_reset_capacity(sc->model, c, v, (demob_share)policy, &err), &err, "capacity");
+        lua_extends_drop(sc, PEND_PRIORITY, c, 0, 0);
+    } else {
+        c = lua_args_model(L, demob_model_add_capacity(sc->model, name, v, (demob_share)policy, &err), &err,
+                           "capacity");
+    }
     lua_args_namelist_add(L, &sc->capacities, name);
     if (has_priority) {
         /* Flows named here may come later in the script. */

@@ -234,6 +234,27 @@ const char *lua_input_read(lua_State *L, const char *path, const char *name, siz
     return data;
 }
 
+int lua_input_load(lua_State *L, const char *path, const char *name, int trusted)
+{
+    size_t size;
+    const char *src = lua_input_read(L, path, name, &size);
+    /* As luaL_loadfilex: a UTF-8 BOM and a first line starting with '#'
+     * are skipped (the line's end is kept, so line numbers stay). */
+    if (size >= 3 && memcmp(src, "\xEF\xBB\xBF", 3) == 0) {
+        src += 3;
+        size -= 3;
+    }
+    if (size > 0 && src[0] == '#') {
+        const char *nl = memchr(src, '\n', size);
+        size -= nl ? (size_t)(nl - src) : size;
+        src = nl ? nl : src + size;
+    }
+    lua_pushfstring(L, "@%s", path);
+    int rc = luaL_loadbufferx(L, src, size, lua_tostring(L, -1), trusted ? NULL : "t");
+    lua_remove(L, -2);
+    return rc;
+}
+
 /* ----------------------------------------------------- scenario.h side */
 
 int scenario_inputs(scenario *sc, const manifest_input **out)

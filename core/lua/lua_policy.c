@@ -92,6 +92,16 @@ static const char *opt_category(lua_State *L)
     return lua_tostring(L, -1);
 }
 
+/* In a scenario that extends another, a cost of the same kind, target
+ * and category as one of the base's replaces it. */
+static void supersede(lua_State *L, int cost)
+{
+    struct scenario *sc = lua_scenario_of(L);
+    demob_error err;
+    if (sc->extended)
+        lua_args_model(L, demob_model_cost_supersede(sc->model, cost, sc->base.costs, &err), &err, "cost");
+}
+
 /* cost { state =, per_person =, origins =, category = }
  * cost { flow =, per_person =, origins =, category = }
  * cost { fixed =, while_occupied =, window =, category = } */
@@ -124,10 +134,12 @@ static int decl_cost(lua_State *L)
             luaL_error(L, "cost: %s must be a name", is_state ? "state" : "flow");
         if (is_state) {
             int s = lua_args_state(L, lua_tostring(L, -1), "cost", "state");
-            lua_args_model(L, demob_model_add_state_cost(sc->model, s, origins, n, v, category, &err), &err, "cost");
+            supersede(L, lua_args_model(L, demob_model_add_state_cost(sc->model, s, origins, n, v, category, &err),
+                                        &err, "cost"));
         } else {
             int f = lua_args_flow(L, lua_tostring(L, -1), "cost", "flow");
-            lua_args_model(L, demob_model_add_flow_cost(sc->model, f, origins, n, v, category, &err), &err, "cost");
+            supersede(L, lua_args_model(L, demob_model_add_flow_cost(sc->model, f, origins, n, v, category, &err),
+                                        &err, "cost"));
         }
         return 0;
     }
@@ -143,8 +155,8 @@ static int decl_cost(lua_State *L)
     }
     if (lua_args_field(L, 1, "window") != LUA_TNIL)
         lua_args_window(L, -1, "cost", &first, &last);
-    lua_args_model(L, demob_model_add_fixed_cost(sc->model, v, while_state, first, last, category, &err), &err,
-               "cost");
+    supersede(L, lua_args_model(L, demob_model_add_fixed_cost(sc->model, v, while_state, first, last, category, &err),
+                                &err, "cost"));
     return 0;
 }
 
@@ -161,7 +173,10 @@ static int decl_budget(lua_State *L)
     lua_args_check_fields(L, 1, "budget", fields, 1);
     const char *name = lua_args_name(L, 1, "budget", "budget");
     double initial = 0;
-    if (lua_args_field(L, 1, "initial") != LUA_TNIL) {
+    int *initial_param = NULL;
+    if (lua_args_field(L, 1, "initial") != LUA_TNIL && (initial_param = luaL_testudata(L, -1, LUA_PARAM_META)))
+        lua_pop(L, 1);
+    else if (!lua_isnil(L, -1)) {
         initial = lua_args_number(L, -1, "budget", "initial");
         if (initial < 0 || isinf(initial))
             luaL_error(L, "budget: '%s': initial must be a finite amount >= 0 (got %s)", name,
@@ -172,8 +187,16 @@ static int decl_budget(lua_State *L)
         refill = lua_args_value(L, -1, "budget", "per_step", 0, HUGE_VAL);
     else
         refill = lua_args_model(L, demob_model_add_constant(sc->model, 0, &err), &err, "budget");
-    int b = lua_args_model(L, demob_model_add_budget(sc->model, name, initial, refill, &err), &err, "budget");
+    int b = demob_model_find_budget(sc->model, name);
+    if (lua_extends_base(sc, EXT_BUDGET, b)) {
+        lua_args_model(L, demob_model_reset_budget(sc->model, b, initial, refill, &err), &err, "budget");
+        lua_extends_drop(sc, PEND_TRANCHE, b, 0, 0);
+    } else {
+        b = lua_args_model(L, demob_model_add_budget(sc->model, name, initial, refill, &err), &err, "budget");
+    }
     lua_args_namelist_add(L, &sc->budgets, name);
+    if (initial_param)
+        lua_args_model(L, demob_model_set_budget_initial_value(sc->model, b, *initial_param, &err), &err, "budget");
     if (lua_args_field(L, 1, "tranches") != LUA_TNIL) {
         int tr = lua_gettop(L);
         if (lua_type(L, tr) != LUA_TTABLE)
@@ -188,7 +211,8 @@ static int decl_budget(lua_State *L)
             int at = (int)lua_args_integer(L, -1, "budget", "tranche at", 1, 100000000);
             if (lua_args_field(L, -2, "amount") == LUA_TNIL)
                 luaL_error(L, "budget: tranches[%I]: amount is required", i);
-            double amount = lua_args_number(L, -1, "budget", "tranche amount");
+            int *amount_param = luaL_testudata(L, -1, LUA_PARAM_META);
+            double amount = amount_param ? 0 : lua_args_number(L, -1, "budget", "tranche amount");
             if (amount < 0 || isinf(amount))
                 luaL_error(L, "budget: '%s': tranche amount must be a finite amount >= 0 (got %s)", name,
                            lua_args_num(L, amount));
@@ -196,6 +220,7 @@ static int decl_budget(lua_State *L)
             p->a = b;
             p->b = at;
             p->x = amount;
+            p->slot = amount_param ? *amount_param : -1;
             lua_pop(L, 3);
         }
     }
@@ -399,6 +424,8 @@ static int decl_event(lua_State *L)
          * checked against the run length at the end (after --steps). */
         for (int i = first; i < sc->n_act; i++) {
             ev_action a = sc->actions[i];
+            if (sc->extended)   /* replaces the base's event at that step on that target */
+                lua_extends_drop(sc, a.is_flow ? PEND_EVENT_FLOW : PEND_EVENT_VALUE, 0, at, a.index);
             pending *p = lua_args_pend(L, a.is_flow ? PEND_EVENT_FLOW : PEND_EVENT_VALUE, NULL);
             p->b = at;
             p->a = a.is_flow ? a.index : a.expr;
@@ -452,9 +479,10 @@ static int decl_sweep(lua_State *L)
 {
     struct scenario *sc = lua_scenario_of(L);
     lua_args_table(L, "sweep");
-    if (sc->sweep_declared)
+    if (sc->sweep_declared && !sc->sweep_from_base)
         luaL_error(L, "sweep: declared twice");
     sc->sweep_declared = 1;
+    sc->sweep_from_base = 0;   /* a variant's sweep replaces the base's */
     lua_pushvalue(L, 1);
     lua_setfield(L, LUA_REGISTRYINDEX, SWEEP_KEY);
     return 0;

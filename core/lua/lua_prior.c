@@ -84,10 +84,19 @@ static void store(lua_State *L, struct scenario *sc, demob_value slot, sweep_dis
     sc->priors[slot].set = 1;
 }
 
+void lua_prior_clear(struct scenario *sc, demob_value slot)
+{
+    if (slot < sc->n_priors && sc->priors[slot].set) {
+        sweep_dist_free(&sc->priors[slot].d);
+        sc->priors[slot].set = 0;
+    }
+}
+
 void lua_prior_read(lua_State *L, int t, const char *name, double def, int has_range, double lo, double hi,
                     demob_value slot)
 {
     struct scenario *sc = lua_scenario_of(L);
+    lua_prior_clear(sc, slot);
     int top = lua_gettop(L);
     t = lua_absindex(L, t);
     int k = -1;

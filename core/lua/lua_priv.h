@@ -18,6 +18,8 @@
  *                   on_finish, sweep.
  *   lua_report.c    report: what `demob report` shows first.
  *   lua_outcome.c   outcome and report_at: what the answer is about.
+ *   lua_extends.c   scenario { extends = }: the base file, cycles, and
+ *                   which re-declarations replace the base's parts.
  *   lua_sim.c       the `sim` userdata handed to hooks.
  *   lua_hooks.c     the one C hook per sim: predicate events, arrival
  *                   functions, on_step; scenario_attach, scenario_finish.
@@ -75,6 +77,7 @@ enum pending_kind {
                            * name describes it                           */
     PEND_CEILING,         /* a: state; slot; ints: origins (NULL: all)   */
     PEND_EXPR,            /* slot; expr: the program; name: what it is   */
+    PEND_NONE,            /* cancelled: the part was re-declared          */
 };
 
 typedef struct pending {
@@ -144,6 +147,8 @@ typedef struct lua_simref {
 void lua_prior_read(lua_State *L, int t, const char *name, double def, int has_range, double lo, double hi,
                     demob_value slot);
 void lua_prior_free(struct scenario *sc);
+/* Drops the param's prior (a variant re-declaring it, extends). */
+void lua_prior_clear(struct scenario *sc, demob_value slot);
 /* lua_observe.c: observe { } into the table of declarations. */
 void lua_observe_register(lua_State *L, int table);
 
@@ -203,6 +208,16 @@ struct scenario {
     int n_priors, cap_priors;
     /* observe { } series (lua_observe.c). */
     fit_obs obs;
+    int sweep_from_base;       /* the sweep is the base's (extends)     */
+    char **set_warnings;       /* --set values outside a declared range */
+    int n_set_warnings;
+    /* extends (lua_extends.c): the files being loaded, outermost first
+     * (real paths); once a base has loaded, the counts of its parts: a
+     * declaration of one of them replaces it. */
+    char **ext_stack;
+    int n_ext, cap_ext;
+    int extended;
+    struct { int states, flows, caps, values, costs, budgets, pend; } base;
     /* report { ... } (lua_report.c); report_declared 0: none. */
     int report_declared;
     namelist report_key_states, report_by_origin;
@@ -272,6 +287,10 @@ void lua_inputs_attach(lua_State *L, lua_input_store *s);
  * call). THE way for a script's file to reach the manifest: every file a
  * scenario reads goes through here (or scenario_input_read). */
 const char *lua_input_read(lua_State *L, const char *path, const char *name, size_t *size);
+/* Reads a script through lua_input_read and loads it as luaL_loadfilex
+ * would (BOM and '#' line skipped; text only unless trusted): pushes the
+ * chunk, or the error message with a status other than LUA_OK. */
+int lua_input_load(lua_State *L, const char *path, const char *name, int trusted);
 
 /* The scenario a Lua state belongs to (kept in the state's extra space). */
 struct scenario *lua_scenario_of(lua_State *L);
@@ -357,8 +376,12 @@ long long lua_args_integer(lua_State *L, int idx, const char *decl, const char *
  * constant must lie in [lo, hi]. */
 demob_value lua_args_value(lua_State *L, int idx, const char *decl, const char *field, double lo,
                        double hi);
+/* The hint of an unknown state when no state is declared at all. */
+#define LUA_ARGS_NO_STATES                                                                 \
+    "no states are declared: list them in scenario { states = { ... } }, or for the standard " \
+    "DDR states write local ddr = require \"ddr\" and scenario { ..., states = ddr.states }"
 /* Index of a declared state / origin / flow / param, or raises with the
- * known names. */
+ * known names (and LUA_ARGS_NO_STATES when there are none). */
 int lua_args_state(lua_State *L, const char *name, const char *decl, const char *field);
 int lua_args_origin(lua_State *L, const char *name, const char *decl, const char *field);
 int lua_args_flow(lua_State *L, const char *name, const char *decl, const char *field);
@@ -401,6 +424,22 @@ char *lua_args_strdup(lua_State *L, const char *s);
 /* "file:line: " of the script line calling the declaration, owned by the
  * caller (raises on out of memory). */
 char *lua_args_where(lua_State *L);
+
+/* ------------------------------------------------------------ extends */
+
+/* Pushes path (real path) on the stack of files being loaded; -1 (errno
+ * set) if it cannot be resolved. */
+int lua_extends_push_file(lua_State *L, struct scenario *sc, const char *path);
+/* Runs the base scenario `given` (relative to the calling file) where the
+ * extends stands; raises on a missing file, itself, a cycle. */
+void lua_extends_load(lua_State *L, const char *given);
+enum extends_kind { EXT_STATE, EXT_FLOW, EXT_CAPACITY, EXT_PARAM, EXT_BUDGET };
+/* 1 when the part at index was declared by the base: re-declaring it
+ * replaces it. */
+int lua_extends_base(const struct scenario *sc, enum extends_kind kind, int index);
+/* Cancels the base's deferred checks of kind for part a (events: at step
+ * b on slot, a value slot or a flow). */
+void lua_extends_drop(struct scenario *sc, enum pending_kind kind, int a, int b, demob_value slot);
 
 /* ---------------------------------------------------------------- sim */
 

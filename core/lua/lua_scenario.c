@@ -42,6 +42,14 @@ int scenario_has_hooks(const scenario *sc)
     return sc->n_step + sc->n_pred + sc->n_arrfn + sc->n_finish > 0;
 }
 
+int scenario_warnings(const scenario *sc, demob_lint_fn fn, void *ud)
+{
+    for (int i = 0; i < sc->n_set_warnings; i++)
+        fn(ud, sc->set_warnings[i]);
+    int n = demob_model_lint(sc->model, scenario_has_hooks(sc), fn, ud);
+    return sc->n_set_warnings + (n > 0 ? n : 0);
+}
+
 /* ------------------------------------------------------------ helpers */
 
 /* The folder of path ("." when it has none). */
@@ -169,6 +177,21 @@ static int apply_sets(scenario *sc, const scenario_options *opt, demob_error *er
         demob_error e;
         if (demob_model_set_default(sc->model, v, x, &e) < 0)
             return demob_error_set(err, DEMOB_EINPUT, "--set: %s", e.message);
+        double lo, hi;
+        demob_model_value_range(sc->model, v, &lo, &hi);
+        if (!isnan(lo) && (x < lo || x > hi)) {
+            char msg[LUA_MSG_SIZE];
+            snprintf(msg, sizeof msg, "--set %s=%s is outside the param's declared range [%.14g, %.14g]", name, val,
+                     lo, hi);
+            char **w = realloc(sc->set_warnings, (size_t)(sc->n_set_warnings + 1) * sizeof *w);
+            if (!w || !(w[sc->n_set_warnings] = strdup(msg))) {
+                if (w)
+                    sc->set_warnings = w;
+                return demob_error_set(err, DEMOB_ERUN, "out of memory");
+            }
+            sc->set_warnings = w;
+            sc->n_set_warnings++;
+        }
     }
     return 0;
 }
@@ -260,7 +283,8 @@ static int resolve_pending(scenario *sc, const pending *p, demob_error *err)
         if (p->b < 1 || p->b > steps)
             return fail_at(sc, err, p->where, "budget: '%s': tranche at = %d is outside the run (steps 1..%d)",
                            p->name, p->b, steps);
-        if (demob_model_add_tranche(m, p->a, p->b, p->x, &e) < 0)
+        if ((p->slot >= 0 ? demob_model_add_tranche_value(m, p->a, p->b, p->slot, &e)
+                          : demob_model_add_tranche(m, p->a, p->b, p->x, &e)) < 0)
             return fail_at(sc, err, p->where, "budget: %s", e.message);
         return 0;
     case PEND_WHOLE:
@@ -270,6 +294,8 @@ static int resolve_pending(scenario *sc, const pending *p, demob_error *err)
         return 0;
     case PEND_EXPR:
         return lua_expr_resolve(sc, p, err);
+    case PEND_NONE:
+        return 0;
     case PEND_CEILING: {
         if (demob_model_value_is_expr(m, p->slot))
             return 0;   /* checked at run time */
@@ -301,24 +327,10 @@ static int load_main(lua_State *L)
     lua_csv_set_output_dir(L, opt->output_dir);
     lua_csv_confine_reads(L, !sc->trusted);
     lua_inputs_attach(L, sc->inputs);
-    size_t size;
+    lua_extends_push_file(L, sc, sc->path);
     const char *name = strrchr(sc->path, '/');
-    const char *src = lua_input_read(L, sc->path, name ? name + 1 : sc->path, &size);
-    /* As luaL_loadfilex: a UTF-8 BOM and a first line starting with '#'
-     * are skipped (the line's end is kept, so line numbers stay). */
-    if (size >= 3 && memcmp(src, "\xEF\xBB\xBF", 3) == 0) {
-        src += 3;
-        size -= 3;
-    }
-    if (size > 0 && src[0] == '#') {
-        const char *nl = memchr(src, '\n', size);
-        size -= nl ? (size_t)(nl - src) : size;
-        src = nl ? nl : src + size;
-    }
-    lua_pushfstring(L, "@%s", sc->path);
-    if (luaL_loadbufferx(L, src, size, lua_tostring(L, -1), sc->trusted ? NULL : "t") != LUA_OK)
+    if (lua_input_load(L, sc->path, name ? name + 1 : sc->path, sc->trusted) != LUA_OK)
         return lua_error(L);
-    lua_remove(L, -2);
     lua_call(L, 0, 0);
     return 0;
 }
@@ -428,6 +440,12 @@ void scenario_free(scenario *sc)
         lua_expr_prog_free(sc->pend[i].expr);
     }
     free(sc->pend);
+    for (int i = 0; i < sc->n_set_warnings; i++)
+        free(sc->set_warnings[i]);
+    free(sc->set_warnings);
+    for (int i = 0; i < sc->n_ext; i++)
+        free(sc->ext_stack[i]);
+    free(sc->ext_stack);
     free(sc->init);
     lua_args_namelist_free(&sc->tags);
     lua_args_namelist_free(&sc->capacities);

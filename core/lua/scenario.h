@@ -51,6 +51,10 @@ const char *scenario_path(const scenario *sc);
 
 /* 1 if the script declared anything that runs Lua during a run. */
 int scenario_has_hooks(const scenario *sc);
+/* Calls fn with each warning about the loaded scenario: `--set` values
+ * outside a param's declared range, then the model's (demob_model_lint).
+ * Returns their number. */
+int scenario_warnings(const scenario *sc, demob_lint_fn fn, void *ud);
 /* Installs this scenario's Lua hooks on sim (a sim of scenario_model(sc)).
  * Hook errors carry "file:line: message (step t, run r)". */
 void scenario_attach(scenario *sc, demob_sim *sim);

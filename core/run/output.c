@@ -11,7 +11,7 @@
 #include "util/csv_write.h"
 
 const char *const output_file_names[OUT_NFILES] = {"populations.csv", "flows.csv", "costs.csv", "budgets.csv",
-                                                   "summary.csv"};
+                                                   "summary.csv", "constraints.csv"};
 
 struct output_labels {
     const demob_model *m;
@@ -180,6 +180,8 @@ int output_applies(const demob_model *m, const output_plan *p, enum output_file 
         return demob_model_n_costs(m) > 0;
     if (f == OUT_BUDGETS)
         return demob_model_n_budgets(m) > 0;
+    if (f == OUT_CONSTRAINTS)
+        return demob_model_n_constraints(m) > 0;
     return 1;
 }
 
@@ -190,6 +192,26 @@ static void header_cols(strbuf *b, const char *const *prefix_cols, const char *c
         csvw_str(b, first, *prefix_cols);
     for (; *cols; cols++, first = 0)
         csvw_str(b, first, *cols);
+}
+
+/* A constraint's name: the capacity, the capped state (a second ceiling
+ * on the same state is "state#2"...), the budget, "group_a/group_b". */
+static void constraint_name(const demob_model *m, int k, char *buf, size_t n)
+{
+    const char *name = demob_model_constraint_name(m, k), *kind = demob_model_constraint_kind(m, k);
+    if (strcmp(kind, "sync") == 0) {
+        snprintf(buf, n, "%s/%s", name, demob_model_constraint_name2(m, k));
+        return;
+    }
+    int same = 0;
+    if (strcmp(kind, "ceiling") == 0)
+        for (int j = 0; j < k; j++)
+            same += strcmp(demob_model_constraint_kind(m, j), "ceiling") == 0 &&
+                    strcmp(demob_model_constraint_name(m, j), name) == 0;
+    if (same)
+        snprintf(buf, n, "%s#%d", name, same + 1);
+    else
+        snprintf(buf, n, "%s", name);
 }
 
 /* "kind.a.b" column name. */
@@ -215,6 +237,8 @@ void output_header(const output_labels *l, enum output_file f, const char *const
     static const char *const flows[] = {"run", "step", "date", "origin", "from", "to", "count", NULL};
     static const char *const costs[] = {"run", "step", "date", "origin", "category", "amount", NULL};
     static const char *const budgets[] = {"run", "step", "date", "budget", "balance", "spent", "gap", NULL};
+    static const char *const cons[] = {"run", "step", "date", "constraint", "name", "wanted", "allowed", "cut", NULL};
+    char name[512];
     static const char *const run[] = {"run", NULL};
     const demob_model *m = l->m;
     switch (f) {
@@ -222,6 +246,7 @@ void output_header(const output_labels *l, enum output_file f, const char *const
     case OUT_FLOWS: header_cols(b, prefix_cols, flows); break;
     case OUT_COSTS: header_cols(b, prefix_cols, costs); break;
     case OUT_BUDGETS: header_cols(b, prefix_cols, budgets); break;
+    case OUT_CONSTRAINTS: header_cols(b, prefix_cols, cons); break;
     case OUT_SUMMARY:
         header_cols(b, prefix_cols, run);
         for (int v = 0; v < demob_model_n_values(m); v++)
@@ -244,6 +269,10 @@ void output_header(const output_labels *l, enum output_file f, const char *const
             dotted(b, "budget", demob_model_budget_name(m, k), NULL);
         for (int k = 0; l->outcomes && k < l->outcomes->n; k++)
             dotted(b, "outcome", l->outcomes->v[k].name, NULL);
+        for (int k = 0; k < demob_model_n_constraints(m); k++) {
+            constraint_name(m, k, name, sizeof name);
+            dotted(b, "bound", demob_model_constraint_kind(m, k), name);
+        }
         break;
     case OUT_NFILES: break;
     }
@@ -364,6 +393,22 @@ void output_record(const output_labels *l, const output_plan *p, const demob_sim
             csvw_end(b);
         }
     }
+    b = bufs[OUT_CONSTRAINTS];
+    if (b && p->want[OUT_CONSTRAINTS]) {
+        char name[512];
+        for (int k = 0; k < demob_model_n_constraints(l->m); k++) {
+            double want, allowed, cut;
+            demob_sim_constraint(s, k, &want, &allowed, &cut);
+            constraint_name(l->m, k, name, sizeof name);
+            row_start(b, l, prefix, plen, run, (size_t)run_len, t);
+            field(b, demob_model_constraint_kind(l->m, k));
+            field(b, name);
+            csvw_f64(b, 1, want);
+            csvw_f64(b, 0, allowed);
+            csvw_f64(b, 0, cut);
+            csvw_end(b);
+        }
+    }
 }
 
 void output_summary(const output_labels *l, const demob_sim *s, const char *prefix, const double *values,
@@ -405,5 +450,7 @@ void output_summary(const output_labels *l, const demob_sim *s, const char *pref
         csvw_f64(b, 0, demob_sim_budget_balance(s, k));
     for (int k = 0; l->outcomes && k < l->outcomes->n; k++)
         csvw_f64(b, 0, output_outcome_value(&l->outcomes->v[k], s));
+    for (int k = 0; k < demob_model_n_constraints(m); k++)
+        csvw_i64(b, 0, demob_sim_constraint_bound(s, k));
     csvw_end(b);
 }

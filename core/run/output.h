@@ -12,14 +12,20 @@
  *                    final.<origin>.<state>..., flow.<flow>...,
  *                    arrived, peak.<state>..., cost.total, cost.<category>...,
  *                    budget.<budget>... (final balances),
- *                    outcome.<name>... (with the plan's outcomes)
+ *                    outcome.<name>... (with the plan's outcomes),
+ *                    bound.<kind>.<constraint>... (steps it bound)
+ *   constraints.csv  [prefix,]run,step,date,constraint,name,wanted,allowed,cut
+ *                    (kind: capacity, ceiling, budget, sync; --save only)
  * The prefix columns (e.g. "point" in sweeps) are the caller's. */
 #ifndef DEMOB_OUTPUT_H
 #define DEMOB_OUTPUT_H
 #include "demob.h"
 #include "util/strbuf.h"
 
-enum output_file { OUT_POPULATIONS, OUT_FLOWS, OUT_COSTS, OUT_BUDGETS, OUT_SUMMARY, OUT_NFILES };
+enum output_file { OUT_POPULATIONS, OUT_FLOWS, OUT_COSTS, OUT_BUDGETS, OUT_SUMMARY, OUT_CONSTRAINTS, OUT_NFILES };
+
+/* Files written only when asked for by name (--save): constraints.csv. */
+#define OUTPUT_ON_REQUEST(f) ((f) == OUT_CONSTRAINTS)
 
 extern const char *const output_file_names[OUT_NFILES];
 

@@ -231,7 +231,7 @@ static int consume(shared *sh, long j, slot *sl, demob_error *err)
 {
     const runner_config *c = sh->c;
     strbuf *const bufs[OUT_NFILES] = {planned(c, sl, 0), planned(c, sl, 1), planned(c, sl, 2), planned(c, sl, 3),
-                                      planned(c, sl, 4)};
+                                      planned(c, sl, 4), planned(c, sl, 5)};
     return c->consume(c->consume_ud, j, &sl->desc, bufs, sl->sim, err);
 }
 

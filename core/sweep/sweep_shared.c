@@ -9,7 +9,7 @@
 #include "util/path.h"
 
 const char *const sweep_shared_file_names[SW_NFILES] = {"populations.csv", "flows.csv",  "costs.csv",    "budgets.csv",
-                                              "summary.csv",     "points.csv", "quantiles.csv"};
+                                              "summary.csv",     "constraints.csv", "points.csv", "quantiles.csv"};
 
 const char *const sweep_shared_quantiles_header[] = {"point", "step", "date", "origin", "state", "mean",
                                            "sd",    "p5",   "p50",  "p95",    NULL};

@@ -100,7 +100,8 @@ runs "$DEMOB" run "$T/many.lua" -o "$T/many" -j 2 --quiet --save all
 [ $(( $(date +%s) - start )) -le 60 ] || fail "10,000 origins took more than 60 s"
 csv_ok "$T/many/populations.csv" 6 $((2 * 13 * 10000 * 3 + 1))
 # summary: run + 3 final + 30,000 final.<origin>.<state> + 2 flows + arrived + 3 peaks + cost.total
-csv_ok "$T/many/summary.csv" $((1 + 3 + 30000 + 2 + 1 + 3 + 1)) 3
+# + bound.capacity.site
+csv_ok "$T/many/summary.csv" $((1 + 3 + 30000 + 2 + 1 + 3 + 1 + 1)) 3
 # people are conserved: sum of i for i = 1..10000 in every run
 for r in 1 2; do
     t=$(awk -F, -v r=$r '$1 == r && $2 == 12 { s += $6 } END { print s }' "$T/many/populations.csv")
@@ -128,7 +129,7 @@ csv_ok "$T/names/populations.csv" 6 $((3 * 2 * 5 + 1))
 csv_ok "$T/names/flows.csv" 7 -
 csv_ok "$T/names/costs.csv" 6 -
 csv_ok "$T/names/budgets.csv" 7 3
-csv_ok "$T/names/summary.csv" 31 2
+csv_ok "$T/names/summary.csv" 32 2   # with bound.budget.<name>
 csv_ok "$T/names/extra.csv" 2 2
 "$PY" - "$T/names" <<'EOF' || fail "names: fields do not read back"
 import csv, sys

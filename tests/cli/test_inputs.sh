@@ -81,4 +81,10 @@ expect 2 "'rates.lua' changed" "$DEMOB" merge -o "$T/merged" "$T/m0" "$T/m1" --q
 echo 'return { move = 0.2 }' > "$T/sc/rates.lua"
 "$DEMOB" sweep "$S" -o "$T/m1" --shard 1/2 --quiet || fail "shard 1 again failed"
 "$DEMOB" merge -o "$T/merged" "$T/m0" "$T/m1" --quiet || fail "merge of shards with the same inputs failed"
+
+# --- an extends base and an observation file are inputs too, read once
+"$DEMOB" check "$ROOT/scenarios/feedback_redeployment.lua" --inputs > "$T/ext.txt" || fail "check --inputs of a variant failed"
+grep -q ' libya_2020.lua$' "$T/ext.txt" || fail "the base of extends is not among the inputs"
+"$DEMOB" check "$ROOT/scenarios/libya_2020_fit.lua" --inputs > "$T/obs.txt" || fail "check --inputs of a fit scenario failed"
+grep -q ' data/libya_fit_observations.csv$' "$T/obs.txt" || fail "the observation file is not among the inputs"
 finish

@@ -43,7 +43,7 @@ expect 2 "demob run: --every: '0' is not a whole number in 1..1000000" "$DEMOB" 
 expect 2 "demob run: -j: 'many' is not a whole number in 1..1024" "$DEMOB" run "$S" -j many
 expect 2 "demob run: --time-limit: 'soon' is not a number" "$DEMOB" run "$S" --time-limit=soon
 expect 2 "demob run: --runs is given twice" "$DEMOB" run "$S" --runs 2 --runs=3
-expect 2 "demob run: --save: unknown file 'quantile' (known: populations, flows, costs, budgets, summary, quantiles)" \
+expect 2 "demob run: --save: unknown file 'quantile' (known: populations, flows, costs, budgets, summary, constraints, quantiles)" \
     "$DEMOB" run "$S" --save=quantile
 expect 2 "demob run: no scenario file given (see demob run --help)" "$DEMOB" run -q
 [ ! -e out/tiny ] || fail "a refused run wrote out/tiny"
