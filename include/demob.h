@@ -267,6 +267,9 @@ const char *demob_model_value_name(const demob_model *m, demob_value v);
 double demob_model_value_default(const demob_model *m, demob_value v);
 /* A param's declared range (min, max), NaN when it has none. */
 void demob_model_value_range(const demob_model *m, demob_value v, double *lo, double *hi);
+/* 1 when the value slot is an initial stock (a caseload): stochastic runs
+ * use it rounded to whole people. */
+int demob_model_value_is_stock(const demob_model *m, demob_value v);
 int demob_model_find_state(const demob_model *m, const char *name);
 int demob_model_find_origin(const demob_model *m, const char *name);
 int demob_model_find_flow(const demob_model *m, const char *name);

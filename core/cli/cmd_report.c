@@ -46,6 +46,9 @@ static const cli_option report_options[] = {
      "the state whose entries make the milestones (default: the scenario's report.return_state)", {0}, NULL},
     {"--peak-state", 0, "S", 0, CLI_STRING, G(in.oo.peak_state), 0, 0, NULL,
      "the state whose peak occupancy is reported (default: the scenario's report.peak_state)", {0}, NULL},
+    {"--at", 0, "LIST", 0, CLI_STRING, G(in.at), 0, 0, NULL,
+     "answer dates: steps, dates of the output or 'final', e.g. 12,24 or 2021-11,final (default: the "
+     "scenario's report_at, else every 12 months and the final step)", {0}, NULL},
     {"--point", 0, "N", 0, CLI_LONG, G(in.oo.point), 0, 1000000000L, NULL,
      "sweeps: report on point N (default: all pooled)", {0}, NULL},
     {0},

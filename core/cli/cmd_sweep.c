@@ -603,11 +603,16 @@ static int setup_design(sweep_args *s, scenario *sc, sweep_ctx *c, sweep_spec *s
         rc = sweep_design_build(spec, c->design_seed, design, err);
     if (rc == 0 && !(*slot = malloc((size_t)(design->n_params + 1) * sizeof **slot)))
         rc = demob_error_set(err, DEMOB_ERUN, "out of memory");
-    for (int k = 0; rc == 0 && k < design->n_params; k++)
+    int stochastic = demob_model_mode(m) == DEMOB_STOCHASTIC;
+    for (int k = 0; rc == 0 && k < design->n_params; k++) {
         (*slot)[k] = demob_model_find_param(m, design->names[k]);
+        /* A sampled caseload is the whole number of people the runs use,
+         * and points.csv and summary.csv say so. */
+        for (long p = 0; stochastic && p < design->n_points && demob_model_value_is_stock(m, (*slot)[k]); p++)
+            design->x[p * design->n_params + k] = round(design->x[p * design->n_params + k]);
+    }
     if (rc == 0)
         rc = check_points(m, design, *slot, err);
-    int stochastic = demob_model_mode(m) == DEMOB_STOCHASTIC;
     c->R = !stochastic ? 1 : spec->replicates > 0 ? spec->replicates : demob_model_runs(m);
     if (rc == 0 && (double)design->n_points * (double)c->R > 9e15)
         rc = demob_error_set(err, DEMOB_EINPUT, "%ld points x %ld replicates is too many runs", design->n_points,

@@ -995,6 +995,14 @@ int demob_model_flow_to(const demob_model *m, int f) { return m->flows[f].to; }
 const char *demob_model_value_name(const demob_model *m, demob_value v) { return m->values[v].name; }
 double demob_model_value_default(const demob_model *m, demob_value v) { return m->values[v].def; }
 
+int demob_model_value_is_stock(const demob_model *m, demob_value v)
+{
+    for (int i = 0; i < m->n_initials; i++)
+        if (m->initials[i].slot == v)
+            return 1;
+    return 0;
+}
+
 void demob_model_value_range(const demob_model *m, demob_value v, double *lo, double *hi)
 {
     *lo = m->values[v].lo;

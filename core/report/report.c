@@ -6,11 +6,13 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "answers.h"
 #include "util/json_flat.h"
 #include "plot.h"
 #include "report.h"
 #include "svg.h"
 #include "util/path.h"
+#include "util/runstats.h"
 
 #define CHART_WIDTH 1060   /* fills the page's 1120 px column */
 
@@ -48,6 +50,7 @@ typedef struct scen {
     jflat manifest;
     int has_manifest;
     outcomes oc;
+    answers ans;            /* the answer table's cells */
     int stochastic;         /* several runs */
 } scen;
 
@@ -252,6 +255,182 @@ static void key_outcomes(strbuf *b, const scen *sc, int n)
     if (any_sto)
         strbuf_puts(b, "<p class=\"note\">Stochastic outputs: the mean over runs, with the "
                        "5th&ndash;95th percentile range over runs below it.</p>\n");
+}
+
+/* ---------------------------------------------------------- answers */
+
+#define ANSWER_MAX_DATES 8
+#define ANSWER_MAX_ROWS 64
+
+/* The answer dates: --at, else the manifest's report_at, else every 12
+ * steps of a monthly run (at most 3) and the final step, else the middle
+ * and the final step. Written into buf as strings; returns their count. */
+static size_t answer_dates(const report_input *in, const scen *s0, char buf[][32], size_t max)
+{
+    size_t n = 0;
+    const char *list = in->at;
+    const jflat_entry *e = s0->has_manifest ? jflat_find(&s0->manifest, "report_at") : NULL;
+    if (list) {
+        for (const char *p = list; *p && n < max;) {
+            size_t len = strcspn(p, ",");
+            snprintf(buf[n++], 32, "%.*s", (int)(len < 31 ? len : 31), p);
+            p += len + (p[len] == ',');
+        }
+        return n;
+    }
+    if (e && e->items) {
+        for (size_t i = 0; i < e->n_items && n < max; i++)
+            snprintf(buf[n++], 32, "%s", e->items[i]);
+        return n;
+    }
+    const char *unit = s0->has_manifest ? jflat_get(&s0->manifest, "unit") : NULL;
+    long final = s0->oc.final_step;
+    if (unit && strcmp(unit, "month") == 0 && final > 12) {
+        for (long t = 12; t < final && n < 3; t += 12)
+            snprintf(buf[n++], 32, "%ld", t);
+    } else if (final >= 2) {
+        snprintf(buf[n++], 32, "%ld", final / 2);
+    }
+    snprintf(buf[n++], 32, "final");
+    return n;
+}
+
+/* The rows: one per key state (all origins); then, the hook for
+ * outcome { } declarations, one per manifest entry "outcomes.NAME.states"
+ * (with "outcomes.NAME.origins" when there is one). */
+static size_t answer_rows(const scen *s0, const report_keys *k, answer_row *rows, size_t max)
+{
+    size_t n = 0;
+    size_t n_keys = k->key_states ? k->n_key_states : s0->oc.n_states;
+    for (size_t i = 0; i < n_keys && n < max; i++) {
+        const char *const *st = k->key_states ? &k->key_states[i] : (const char *const *)&s0->oc.states[i];
+        rows[n++] = (answer_row){ *st, st, 1, NULL, 0 };
+    }
+    for (size_t i = 0; s0->has_manifest && i < s0->manifest.n && n < max; i++) {
+        const jflat_entry *e = &s0->manifest.e[i];
+        size_t len = strlen(e->key);
+        if (strncmp(e->key, "outcomes.", 9) != 0 || len < 17 || strcmp(e->key + len - 7, ".states") != 0 ||
+            !e->items)
+            continue;
+        static char names[ANSWER_MAX_ROWS][128];
+        snprintf(names[n], sizeof names[n], "%.*s", (int)(len - 16), e->key + 9);
+        answer_row r = { names[n], (const char *const *)e->items, e->n_items, NULL, 0 };
+        char okey[200];
+        snprintf(okey, sizeof okey, "outcomes.%s.origins", names[n]);
+        const jflat_entry *o = jflat_find(&s0->manifest, okey);
+        if (o && o->items) {
+            r.origins = (const char *const *)o->items;
+            r.n_origins = o->n_items;
+        }
+        rows[n++] = r;
+    }
+    return n;
+}
+
+static void answer_value(strbuf *b, const answer_cell *c, int stochastic)
+{
+    if (c->n == 0) {
+        strbuf_puts(b, "<small>not saved</small>");
+        return;
+    }
+    ostat st = { c->n, c->mean, NAN, NAN, NAN };
+    st.p5 = c->p5;
+    st.p95 = c->p95;
+    put_stat_body(b, &st, stochastic);
+}
+
+/* The difference from the first scenario, and "*" when Welch's t-test at
+ * 95% says it is beyond run-to-run chance. */
+static void answer_diff(strbuf *b, const answer_cell *base, const answer_cell *c, int *marks)
+{
+    if (c->n == 0 || base->n == 0)
+        return;
+    double d = c->mean - base->mean;
+    strbuf_puts(b, "<br><small class=\"diff\">");
+    strbuf_puts(b, d > 0 ? "+" : d < 0 ? "&minus;" : "&plusmn;");
+    put_amount(b, fabs(d));
+    int beyond = stats_welch_beyond(base->n, base->mean, base->sd * base->sd, c->n, c->mean, c->sd * c->sd);
+    if (beyond == 1) {
+        strbuf_puts(b, " <b title=\"beyond run-to-run chance\">*</b>");
+        (*marks)++;
+    }
+    strbuf_puts(b, "</small>");
+}
+
+static int answer_table(strbuf *b, scen *sc, int n, const report_input *in, const report_keys *k,
+                        demob_error *err)
+{
+    char dates[ANSWER_MAX_DATES][32];
+    const char *at[ANSWER_MAX_DATES];
+    size_t n_at = answer_dates(in, &sc[0], dates, ANSWER_MAX_DATES);
+    for (size_t a = 0; a < n_at; a++)
+        at[a] = dates[a];
+    answer_row rows[ANSWER_MAX_ROWS];
+    size_t n_rows = answer_rows(&sc[0], k, rows, ANSWER_MAX_ROWS);
+    for (int i = 0; i < n; i++) {
+        int rc = answers_load(sc[i].dir, rows, n_rows, at, n_at, in->oo.point, &sc[i].ans, err);
+        if (rc != 0)
+            return rc;
+    }
+    int any_sto = 0, marks = 0;
+    for (int i = 0; i < n; i++)
+        any_sto |= sc[i].stochastic;
+    strbuf_puts(b, "<h2 id=\"answers\">Answers</h2>\n<table class=\"fit\">\n");
+    header_row(b, "people, all origins", sc, n, 1);
+    for (size_t a = 0; a < n_at; a++) {
+        const answers *a0 = &sc[0].ans;
+        strbuf_printf(b, "<tr class=\"at\"><th colspan=\"%d\">", n + 1);
+        if (a0->step[a] >= 0) {
+            strbuf_printf(b, "step %ld", a0->step[a]);
+            if (*a0->date[a]) {
+                strbuf_puts(b, " (");
+                esc(b, a0->date[a]);
+                strbuf_puts(b, ")");
+            }
+            if (strcmp(at[a], "final") == 0)
+                strbuf_puts(b, ", the final step");
+        } else {
+            esc(b, at[a]);
+        }
+        strbuf_puts(b, "</th></tr>\n");
+        for (size_t r = 0; r < n_rows; r++) {
+            strbuf_puts(b, "<tr><td>");
+            esc(b, rows[r].label);
+            strbuf_puts(b, "</td>");
+            const answer_cell *base = &sc[0].ans.cell[r * n_at + a];
+            for (int i = 0; i < n; i++) {
+                const answer_cell *c = &sc[i].ans.cell[r * n_at + a];
+                strbuf_puts(b, "<td class=\"num\">");
+                answer_value(b, c, sc[i].stochastic);
+                if (i > 0)
+                    answer_diff(b, base, c, &marks);
+                strbuf_puts(b, "</td>");
+            }
+            strbuf_puts(b, "</tr>\n");
+        }
+    }
+    strbuf_puts(b, "</table>\n<p class=\"note\">");
+    if (any_sto)
+        strbuf_puts(b, "The mean over runs, with the 5th&ndash;95th percentile range over runs below it: "
+                       "the range includes run-to-run chance only. ");
+    if (n > 1) {
+        strbuf_puts(b, "Below each value of the second and later columns: its difference from the first "
+                       "column (");
+        esc(b, sc[0].label);
+        strbuf_puts(b, ")");
+        if (any_sto)
+            strbuf_puts(b, "; <b>*</b> marks a difference beyond run-to-run chance: Welch's t-test of the two "
+                           "means over runs at the 5% level (two-sided). Without a mark the difference may be "
+                           "chance; with one run on a side no test is made");
+        strbuf_puts(b, ".");
+    }
+    strbuf_puts(b, " Dates: ");
+    strbuf_puts(b, in->at ? "--at" : sc[0].has_manifest && jflat_find(&sc[0].manifest, "report_at")
+                                         ? "the scenario's report_at"
+                                         : "every 12 steps of a monthly run and the final step (choose with --at)");
+    strbuf_puts(b, ".</p>\n");
+    (void)marks;
+    return 0;
 }
 
 static int figure(strbuf *b, const plot_request *r, demob_error *err)
@@ -647,10 +826,12 @@ int report_html(const report_input *in, strbuf *out, demob_error *err)
     if (in->oo.point >= 0)
         strbuf_printf(out, "; sweep point %ld", in->oo.point);
     strbuf_puts(out, ". Made by demob " DEMOB_VERSION " from the output folders listed at the "
-                     "end.</p>\n<nav><a href=\"#outcomes\">Key outcomes</a><a href=\"#charts\">"
+                     "end.</p>\n<nav><a href=\"#answers\">Answers</a><a href=\"#outcomes\">Key outcomes</a><a href=\"#charts\">"
                      "Charts</a><a href=\"#milestones\">Milestones</a><a href=\"#final\">Final "
                      "stocks</a><a href=\"#costs\">Costs</a><a href=\"#details\">Parameters and "
                      "manifests</a></nav>\n");
+    if ((rc = answer_table(out, sc, n, in, &keys, err)) != 0)
+        goto done;
     key_outcomes(out, sc, n);
     peak_note(out, &keys);
     plot_cache *cache = plot_cache_new();
@@ -672,6 +853,7 @@ int report_html(const report_input *in, strbuf *out, demob_error *err)
 done:
     for (int i = 0; i < n; i++) {
         outcomes_free(&sc[i].oc);
+        answers_free(&sc[i].ans);
         jflat_free(&sc[i].manifest);
     }
     return rc;

@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "util/atomic_file.h"
+#include "util/csv_write.h"
 #include "manifest.h"
 #include "util/sha256.h"
 #include "util/utf8.h"
@@ -54,8 +55,11 @@ static void json_number(strbuf *b, double x)
 {
     if (x != x || x > 1.7976931348623157e308 || x < -1.7976931348623157e308)
         strbuf_puts(b, "null");
-    else
-        strbuf_printf(b, "%.17g", x);
+    else {
+        char num[40];
+        csvw_shortest(num, x);
+        strbuf_puts(b, num);
+    }
 }
 
 /* "report": {...}, after the params: only the fields declared. */
