@@ -109,8 +109,9 @@ static int add_dir(void *ctx, const char *arg, demob_error *err)
 
 static const cli_option plot_options[] = {
     {"--out", 'o', "FILE", 0, CLI_STRING, G(out), 0, 0, NULL, "the SVG file to write (required)", {0}, NULL},
-    {"--data", 0, "populations|costs|flows", 0, CLI_STRING, G(data), 0, 0, NULL,
-     "what to draw: stocks (default), costs from costs.csv, or people moved per step from flows.csv", {0}, NULL},
+    {"--data", 0, "populations|costs|flows|budgets", 0, CLI_STRING, G(data), 0, 0, NULL,
+     "what to draw: stocks (default), costs from costs.csv, people moved per step from flows.csv, or each "
+     "budget's balance, spending and gap per step from budgets.csv", {0}, NULL},
     {"--type", 0, "line|area|fan|auto", 0, CLI_CUSTOM, 0, 0, 0, set_type, "the chart type (see above)", {0}, NULL},
     {"--by", 0, "state|origin|total", 0, CLI_CUSTOM, 0, 0, 0, set_by,
      "one series per state (per category for costs, per flow for flows; default), per origin, or one total",
@@ -179,8 +180,11 @@ static int check(args *g, demob_error *err)
         g->r.kind = TIDY_COSTS;
     else if (!strcmp(data, "flows"))
         g->r.kind = TIDY_FLOWS;
+    else if (!strcmp(data, "budgets"))
+        g->r.kind = TIDY_BUDGETS;
     else
-        return demob_error_set(err, DEMOB_EINPUT, "--data: '%s' is not populations, costs or flows", data);
+        return demob_error_set(err, DEMOB_EINPUT, "--data: '%s' is not populations, costs, flows or budgets",
+                               data);
     if (g->item_opt == 'c' && g->r.kind != TIDY_COSTS)
         return demob_error_set(err, DEMOB_EINPUT, "--category selects costs: add --data costs");
     if (g->item_opt == 'f' && g->r.kind != TIDY_FLOWS)

@@ -123,7 +123,7 @@ int cmd_run(int argc, char **argv)
         output_files_abort(&sink.files);
     if (rc == 0) {
         remove_stale(out_dir, m, &a.plan);
-        manifest_info info = {"run", a.sopt.path, m, demob_model_runs(m), argc, argv, NULL};
+        manifest_info info = {"run", a.sopt.path, m, demob_model_runs(m), argc, argv, NULL, scenario_currency(sc)};
         rc = manifest_write_report(out_dir, &info, scenario_report(sc), &err);
     }
     int steps = demob_model_steps(m);

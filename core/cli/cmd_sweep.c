@@ -70,6 +70,7 @@ typedef struct sweep_ctx {
     output_plan run_plan;       /* what the runner formats (the quantiles
                                  * take the stocks, not text) */
     const manifest_report *report;  /* the scenario's report {} or NULL */
+    const char *currency;           /* the scenario's currency or NULL */
 } sweep_ctx;
 
 static int fail(const demob_error *err)
@@ -773,7 +774,7 @@ static int write_manifest(sweep_ctx *c, const sweep_args *s, const char *dir, in
         manifest_json_string(&x, d->names[k]);
     }
     strbuf_puts(&x, "]}");
-    manifest_info info = {"sweep", s->a.sopt.path, c->m, c->local_jobs, argc, argv, x.data};
+    manifest_info info = {"sweep", s->a.sopt.path, c->m, c->local_jobs, argc, argv, x.data, c->currency};
     int rc = x.failed ? demob_error_set(err, DEMOB_ERUN, "out of memory") : manifest_write_report(dir, &info, c->report, err);
     strbuf_free(&x);
     return rc;
@@ -869,6 +870,7 @@ int cmd_sweep(int argc, char **argv)
     sweep_ctx c;
     memset(&c, 0, sizeof c);
     c.report = scenario_report(sc);
+    c.currency = scenario_currency(sc);
     c.jr.jfd = c.jr.scratch_fd = -1;
     for (int f = 0; f < SJ_MAX_FILES; f++)
         c.jr.fd[f] = -1;

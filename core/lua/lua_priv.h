@@ -166,6 +166,7 @@ struct scenario {
     namelist report_key_states, report_by_origin;
     char *report_return_state, *report_peak_state;
     manifest_report report;    /* a view of the four above */
+    char *currency;            /* scenario { currency = "USD" }, or NULL */
 
     /* Hooks, looked up once while the script declares them. */
     int *step_refs;

@@ -77,5 +77,7 @@ int scenario_sweep_spec(scenario *sc, struct sweep_spec *out, demob_error *err);
  * manifest; NULL when it declares none. Owned by sc. */
 struct manifest_report;
 const struct manifest_report *scenario_report(const scenario *sc);
+/* scenario { currency = "USD" }, or NULL: recorded in the manifest. */
+const char *scenario_currency(const scenario *sc);
 
 #endif

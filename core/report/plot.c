@@ -96,20 +96,30 @@ void plot_request_init(plot_request *r)
     r->point = -1;
 }
 
-void plot_dir_label(const char *dir, char *buf, size_t size)
+/* The manifest's value of key for a folder, into buf ("" when none). */
+static void manifest_value(const char *dir, const char *key, char *buf, size_t size)
 {
     char path[PATH_MAX];
     path_join(path, sizeof path, dir, "manifest.json");
     jflat m = { 0 };
     demob_error err = { 0 };
-    const char *name = NULL;
+    const char *v = NULL;
     if (path_kind(dir) == 1 && jflat_load(path, &m, &err) == 0)
-        name = jflat_get(&m, "scenario");
-    if (name && *name)
-        snprintf(buf, size, "%s", name);
-    else
-        path_basename(buf, size, dir);
+        v = jflat_get(&m, key);
+    snprintf(buf, size, "%s", v ? v : "");
     jflat_free(&m);
+}
+
+void plot_dir_label(const char *dir, char *buf, size_t size)
+{
+    manifest_value(dir, "scenario", buf, size);
+    if (!*buf)
+        path_basename(buf, size, dir);
+}
+
+void plot_currency(const char *dir, char *buf, size_t size)
+{
+    manifest_value(dir, "currency", buf, size);
 }
 
 void plot_labels(const char *const *dirs, const char *const *given, int n, char labels[][PLOT_LABEL_SIZE])
@@ -164,14 +174,14 @@ int plot_data_file(const char *dir, tidy_kind k, char *buf, size_t size, demob_e
 
 static const char *noun(tidy_kind k)
 {
-    return k == TIDY_COSTS ? "Costs" : k == TIDY_FLOWS ? "People moved" : "People";
+    return k == TIDY_COSTS ? "Costs" : k == TIDY_FLOWS ? "People moved" : k == TIDY_BUDGETS ? "Funding" : "People";
 }
 
 static const char *by_name(tidy_kind k, series_by by)
 {
     if (by == SERIES_BY_ORIGIN)
         return "origin";
-    return k == TIDY_COSTS ? "category" : k == TIDY_FLOWS ? "flow" : "state";
+    return k == TIDY_COSTS ? "category" : k == TIDY_FLOWS ? "flow" : k == TIDY_BUDGETS ? "budget" : "state";
 }
 
 static void join_list(strbuf *b, const char *const *list, int n)
@@ -191,11 +201,13 @@ static void make_title(const plot_request *r, strbuf *b)
     }
     if (r->cumulative)
         strbuf_printf(b, "%s to date", noun(r->kind));
+    else if (r->kind == TIDY_BUDGETS)
+        strbuf_puts(b, "Funding: balance, spent and gap per step");
     else if (r->kind != TIDY_POPULATIONS)
         strbuf_printf(b, "%s per step", noun(r->kind));
     else
         strbuf_puts(b, noun(r->kind));
-    if (r->by != SERIES_TOTAL)
+    if (r->by != SERIES_TOTAL && r->kind != TIDY_BUDGETS)
         strbuf_printf(b, " by %s", by_name(r->kind, r->by));
     if (r->n_items && !(r->by == SERIES_BY_ITEM && r->n_items > 1)) {
         strbuf_puts(b, ": ");
@@ -392,13 +404,22 @@ static int draw(plot_work *w, strbuf *out, demob_error *err)
         strbuf_puts(&sub, r->subtitle);
     else
         make_subtitle(r, w->labels, w->sets, w->fan, &sub);
+    /* Money is labelled with the first folder's currency, when it has one. */
+    char cur[24], ylab[64];
+    const char *y = r->y_label ? r->y_label
+                    : r->kind == TIDY_COSTS ? (r->cumulative ? "cost to date" : "cost per step")
+                    : r->kind == TIDY_FLOWS ? "people per step"
+                    : r->kind == TIDY_BUDGETS ? "amount" : "people";
+    plot_currency(r->dirs[0], cur, sizeof cur);
+    if (!r->y_label && *cur && (r->kind == TIDY_COSTS || r->kind == TIDY_BUDGETS)) {
+        snprintf(ylab, sizeof ylab, "%s (%s)", y, cur);
+        y = ylab;
+    }
     chart c = {
         .type = r->type == PLOT_AREA ? CHART_AREA : CHART_LINE,
         .title = title.data ? title.data : "",
         .subtitle = sub.data && sub.len ? sub.data : NULL,
-        .y_label = r->y_label ? r->y_label
-                   : r->kind == TIDY_COSTS ? (r->cumulative ? "cost to date" : "cost per step")
-                   : r->kind == TIDY_FLOWS ? "people per step" : "people",
+        .y_label = y,
         .n = w->n, .x = w->x, .dates = w->dates, .series = w->cs, .n_series = w->n_series,
         .width = r->width, .height = r->height,
     };

@@ -200,7 +200,7 @@ static void cost_total_row(strbuf *b, const scen *sc, int n, const char *label)
     }
     strbuf_puts(b, "</tr>\n");
 }
-static void key_outcomes(strbuf *b, const scen *sc, int n)
+static void key_outcomes(strbuf *b, const scen *sc, int n, const char *currency)
 {
     strbuf_puts(b, "<h2 id=\"outcomes\">Key outcomes</h2>\n<table>\n");
     header_row(b, "At the final step, all origins", sc, n, 1);
@@ -247,7 +247,11 @@ static void key_outcomes(strbuf *b, const scen *sc, int n)
         strbuf_puts(b, "</tr>\n");
     }
     if (any_cost)
-        cost_total_row(b, sc, n, "total cost");
+    {
+        char label[64];
+        snprintf(label, sizeof label, "total cost%s%s", *currency ? ", " : "", currency);
+        cost_total_row(b, sc, n, label);
+    }
     strbuf_puts(b, "</table>\n");
     int any_sto = 0;
     for (int i = 0; i < n; i++)
@@ -681,15 +685,17 @@ static void final_stocks(strbuf *b, const scen *sc, int n, const report_keys *k)
         by_origin_table(b, sc, n, k->by_origin[i]);
 }
 
-static void costs(strbuf *b, const scen *sc, int n)
+static void costs(strbuf *b, const scen *sc, int n, const char *currency)
 {
     int any = 0;
     for (int i = 0; i < n; i++)
         any |= sc[i].oc.has_costs;
     if (!any)
         return;
-    strbuf_puts(b, "<h2 id=\"costs\">Costs</h2>\n<table>\n");
-    header_row(b, "category (whole horizon)", sc, n, 1);
+    strbuf_puts(b, "<h2 id=\"costs\">Costs</h2>\n<table class=\"fit\">\n");
+    char first[64];
+    snprintf(first, sizeof first, "category (whole horizon%s%s)", *currency ? ", " : "", currency);
+    header_row(b, first, sc, n, 1);
     for (int k = 0; k < n; k++)
         for (size_t c = 0; c < sc[k].oc.n_categories; c++) {
             const char *name = sc[k].oc.categories[c];
@@ -716,6 +722,107 @@ static void costs(strbuf *b, const scen *sc, int n)
         }
     cost_total_row(b, sc, n, "total");
     strbuf_puts(b, "</table>\n");
+}
+
+/* ---------------------------------------------------------- funding */
+
+/* One budget of one folder, from budgets.csv's means over runs. */
+typedef struct fund {
+    double final_balance, spent, gap;
+    long first_gap;      /* first step with a mean gap > 0, or -1 */
+} fund;
+
+static void fund_of(const series_set *s, const char *budget, fund *f)
+{
+    char key[300];
+    f->final_balance = f->spent = f->gap = NAN;
+    f->first_gap = -1;
+    snprintf(key, sizeof key, "%s.balance", budget);
+    long g = series_group(s, key);
+    if (g >= 0 && s->n_steps)
+        f->final_balance = s->mean[(size_t)g * s->n_steps + s->n_steps - 1];
+    snprintf(key, sizeof key, "%s.spent", budget);
+    if ((g = series_group(s, key)) >= 0)
+        for (size_t t = 0, f0 = 1; t < s->n_steps; t++, f0 = 0)
+            f->spent = (f0 ? 0 : f->spent) + s->mean[(size_t)g * s->n_steps + t];
+    snprintf(key, sizeof key, "%s.gap", budget);
+    if ((g = series_group(s, key)) >= 0)
+        for (size_t t = 0; t < s->n_steps; t++) {
+            double v = s->mean[(size_t)g * s->n_steps + t];
+            f->gap = (t ? f->gap : 0) + v;
+            if (v > 0 && f->first_gap < 0)
+                f->first_gap = (long)s->x[t];
+        }
+}
+
+static int funding(strbuf *b, const scen *sc, int n, const report_input *in, const char *currency,
+                   demob_error *err)
+{
+    const char *dirs[REPORT_MAX_DIRS], *labels[REPORT_MAX_DIRS];
+    series_set sets[REPORT_MAX_DIRS];
+    int m = 0, rc = 0;
+    memset(sets, 0, sizeof sets);
+    for (int i = 0; i < n; i++) {
+        char path[PATH_MAX];
+        path_join(path, sizeof path, sc[i].dir, "budgets.csv");
+        if (path_kind(path) != 2)
+            continue;
+        series_query q = { .by = SERIES_BY_ITEM, .point = in->oo.point };
+        if ((rc = series_load(path, &q, &sets[m], err)) != 0) {
+            series_free(&sets[m]);
+            goto out;
+        }
+        dirs[m] = sc[i].dir;
+        labels[m++] = sc[i].label;
+    }
+    if (m == 0)
+        goto out;
+    strbuf_puts(b, "<h2 id=\"funding\">Funding</h2>\n<p class=\"note\">From budgets.csv, the mean over "
+                   "runs: the balance at the final step, the amount spent and the gap (what the flows "
+                   "paid from the budget would have cost beyond its balance) summed over the run, and "
+                   "the first step with a gap");
+    if (*currency) {
+        strbuf_puts(b, "; amounts in ");
+        esc(b, currency);
+    }
+    strbuf_puts(b, ".</p>\n<table class=\"fit\">\n<tr><th>budget</th><th>scenario</th><th>final balance</th>"
+                   "<th>spent</th><th>gap</th><th>first gap</th></tr>\n");
+    for (int i = 0; i < m; i++)
+        for (size_t g = 0; g < sets[i].n_groups; g++) {
+            const char *name = sets[i].groups[g], *dot = strrchr(name, '.');
+            if (!dot || strcmp(dot, ".balance") != 0)
+                continue;
+            char budget[256];
+            snprintf(budget, sizeof budget, "%.*s", (int)(dot - name), name);
+            fund f;
+            fund_of(&sets[i], budget, &f);
+            strbuf_puts(b, "<tr><td>");
+            esc(b, budget);
+            strbuf_puts(b, "</td><td>");
+            esc(b, labels[i]);
+            strbuf_puts(b, "</td><td class=\"num\">");
+            put_amount(b, f.final_balance);
+            strbuf_puts(b, "</td><td class=\"num\">");
+            put_amount(b, f.spent);
+            strbuf_puts(b, "</td><td class=\"num\">");
+            put_amount(b, f.gap);
+            strbuf_puts(b, "</td><td class=\"num\">");
+            if (f.first_gap >= 0)
+                put_step(b, &sc[0].oc, (double)f.first_gap);
+            else
+                strbuf_puts(b, "none");
+            strbuf_puts(b, "</td></tr>\n");
+        }
+    strbuf_puts(b, "</table>\n");
+    plot_request r;
+    chart_request(&r, dirs, labels, m, in, 400);
+    r.kind = TIDY_BUDGETS;
+    r.type = PLOT_LINE;
+    rc = figure(b, &r, err);
+out:
+    for (int i = 0; i < m; i++)
+        series_free(&sets[i]);
+    return rc;
 }
 
 static void details(strbuf *b, const scen *sc, int n)
@@ -788,6 +895,11 @@ int report_html(const report_input *in, strbuf *out, demob_error *err)
     }
     report_keys keys;
     find_keys(sc, n, in, &keys);
+    /* Money is in the first folder's currency (scenario { currency = }). */
+    char currency[24] = "";
+    for (int i = 0; i < n && !*currency; i++)
+        if (sc[i].has_manifest && jflat_get(&sc[i].manifest, "currency"))
+            snprintf(currency, sizeof currency, "%s", jflat_get(&sc[i].manifest, "currency"));
     for (int i = 0; i < n; i++) {
         if ((rc = outcomes_load(sc[i].dir, &keys.oo, &sc[i].oc, err)) != 0)
             goto done;
@@ -828,11 +940,11 @@ int report_html(const report_input *in, strbuf *out, demob_error *err)
     strbuf_puts(out, ". Made by demob " DEMOB_VERSION " from the output folders listed at the "
                      "end.</p>\n<nav><a href=\"#answers\">Answers</a><a href=\"#outcomes\">Key outcomes</a><a href=\"#charts\">"
                      "Charts</a><a href=\"#milestones\">Milestones</a><a href=\"#final\">Final "
-                     "stocks</a><a href=\"#costs\">Costs</a><a href=\"#details\">Parameters and "
+                     "stocks</a><a href=\"#costs\">Costs</a><a href=\"#funding\">Funding</a><a href=\"#details\">Parameters and "
                      "manifests</a></nav>\n");
     if ((rc = answer_table(out, sc, n, in, &keys, err)) != 0)
         goto done;
-    key_outcomes(out, sc, n);
+    key_outcomes(out, sc, n, currency);
     peak_note(out, &keys);
     plot_cache *cache = plot_cache_new();
     if (!cache) {
@@ -845,7 +957,9 @@ int report_html(const report_input *in, strbuf *out, demob_error *err)
         goto done;
     milestones(out, sc, n, &keys);
     final_stocks(out, sc, n, &keys);
-    costs(out, sc, n);
+    costs(out, sc, n, currency);
+    if ((rc = funding(out, sc, n, in, currency, err)) != 0)
+        goto done;
     details(out, sc, n);
     strbuf_puts(out, "</body>\n</html>\n");
     if (out->failed)

@@ -107,6 +107,10 @@ int manifest_format(const manifest_info *info, const manifest_report *report, st
     strbuf_printf(b, "  \"runs\": %ld,\n  \"steps\": %d,\n  \"unit\": \"%s\",\n  \"start\": ", info->runs,
                   demob_model_steps(m), demob_unit_names[demob_model_unit(m)]);
     manifest_json_string(b, demob_model_date(m, 0));
+    if (info->currency) {
+        strbuf_puts(b, ",\n  \"currency\": ");
+        manifest_json_string(b, info->currency);
+    }
     strbuf_printf(b, ",\n  \"seed\": %llu,\n  \"params\": {", (unsigned long long)demob_model_seed(m));
     int first = 1;
     for (int v = 0; v < demob_model_n_values(m); v++) {

@@ -26,6 +26,7 @@ typedef struct manifest_info {
     char **argv;
     const char *extra_json;       /* more members, already formatted as
                                    * "\"key\": value, ..." (or NULL) */
+    const char *currency;         /* the scenario's currency, or NULL */
 } manifest_info;
 
 /* Formats the manifest, with a "report" object after the params when
