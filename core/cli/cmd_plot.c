@@ -9,6 +9,7 @@
 #include "util/atomic_file.h"
 #include "cli.h"
 #include "commands.h"
+#include "convert.h"
 #include "report/plot.h"
 #include "report/chart.h"
 
@@ -218,7 +219,7 @@ int cmd_plot(int argc, char **argv)
     strbuf_puts(&svg, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
     int rc = plot_svg(&g.r, &svg, &err);
     if (rc == 0)
-        rc = atomic_write_buffer(g.out, &svg, &err);
+        rc = cli_write_converted(g.out, &svg, 0, &err);
     strbuf_free(&svg);
     if (rc != 0) {
         err.status = rc;

@@ -7,6 +7,7 @@
 #include "util/atomic_file.h"
 #include "cli.h"
 #include "commands.h"
+#include "convert.h"
 #include "report/report.h"
 #include "report/outcomes.h"
 
@@ -112,7 +113,7 @@ int cmd_report(int argc, char **argv)
     strbuf_init(&html);
     int rc = report_html(&in, &html, &err);
     if (rc == 0)
-        rc = atomic_write_buffer(out, &html, &err);
+        rc = cli_write_converted(out, &html, 1, &err);
     strbuf_free(&html);
     if (rc != 0) {
         err.status = rc;
