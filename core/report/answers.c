@@ -134,10 +134,13 @@ int answers_load(const char *dir, const answer_row *rows, size_t n_rows, const c
             if (!hit)
                 continue;
             seen[a] = 1;
-            if (want[a] == AT_FINAL || out->step[a] < 0 || row.step >= out->step[a])
+            if (!out->date[a] || row.step > out->step[a]) {
+                free(out->date[a]);
+                if (!(out->date[a] = strdup(row.date)))
+                    rc = demob_error_set(err, DEMOB_ERUN, "out of memory");
+            }
+            if (out->step[a] < 0 || row.step > out->step[a])
                 out->step[a] = row.step;
-            if (!out->date[a] && !(out->date[a] = strdup(row.date)))
-                rc = demob_error_set(err, DEMOB_ERUN, "out of memory");
             for (size_t r = 0; r < n_rows; r++)
                 if (listed(rows[r].states, rows[r].n_states, row.item) &&
                     (!rows[r].origins || listed(rows[r].origins, rows[r].n_origins, row.origin)))

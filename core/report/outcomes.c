@@ -722,7 +722,7 @@ int outcomes_load(const char *dir, const outcomes_options *o, outcomes *out, dem
     path_join(flows, sizeof flows, dir, "flows.csv");
     path_join(costs, sizeof costs, dir, "costs.csv");
     int want_milestones = o->return_state != NULL;
-    r.fallback = want_milestones && path_kind(flows) != 2;
+    r.fallback = want_milestones && (path_kind(flows) != 2 || o->coarse);
     out->milestone_source = "populations.csv";
     int rc = !r.origins || !r.states || !r.blocks ? oom(&r, err) : check_folder(dir, pop, err);
     if (rc == 0)

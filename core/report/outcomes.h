@@ -29,6 +29,9 @@ typedef struct outcomes_options {
     const char *return_state;   /* NULL: no milestones */
     const char *peak_state;     /* NULL: no peak */
     long point;                 /* sweeps: one point; -1 pools them */
+    int coarse;                 /* output saved every K > 1 steps: flows.csv
+                                   misses steps, so milestones come from the
+                                   stocks of populations.csv (approximate) */
 } outcomes_options;
 
 typedef struct outcomes {

@@ -25,7 +25,10 @@ static const char css[] =
     "nav{background:#f4f6f9;padding:8px 12px;border-radius:4px;font-size:14px}"
     "nav a{margin-right:14px;color:#2b5d8c}"
     "table{border-collapse:collapse;margin:8px 0 16px;font-size:14px}"
-    "th,td{border:1px solid #d8dde3;padding:4px 8px;vertical-align:top}"
+    "th,td{border:1px solid #d8dde3;padding:4px 8px;vertical-align:top;overflow-wrap:break-word}"
+    "table{max-width:100%}table.fit{table-layout:fixed;width:100%}table.fit th,table.fit td{overflow-wrap:anywhere}"
+    "table.fit tr:first-child th:first-child{width:16%}tr.at th{background:#dde5ee}"
+    "small.diff{color:#333}td.ms{text-align:right}"
     "th{background:#eef2f6;text-align:left}td.num{text-align:right;white-space:nowrap}"
     "tr:nth-child(even) td{background:#fafbfc}td small,th small{color:#666}"
     "tr.total td{font-weight:bold}"
@@ -158,9 +161,9 @@ static void put_step(strbuf *b, const outcomes *oc, double step)
     }
 }
 
-static void milestone_cell(strbuf *b, const scen *s, const ostat *m)
+static void milestone_cell(strbuf *b, const scen *s, const ostat *m, const char *what)
 {
-    strbuf_puts(b, "<td class=\"num\">");
+    strbuf_printf(b, "%s: ", what);
     long runs = s->oc.n_runs;
     if (m->n == 0) {
         strbuf_printf(b, "not within %ld steps", s->oc.final_step);
@@ -171,7 +174,6 @@ static void milestone_cell(strbuf *b, const scen *s, const ostat *m)
         if (m->n < runs)
             strbuf_printf(b, "<br><small>reached in %ld of %ld runs</small>", m->n, runs);
     }
-    strbuf_puts(b, "</td>");
 }
 
 static void header_row(strbuf *b, const char *first, const scen *sc, int n, int span)
@@ -202,7 +204,7 @@ static void cost_total_row(strbuf *b, const scen *sc, int n, const char *label)
 }
 static void key_outcomes(strbuf *b, const scen *sc, int n, const char *currency)
 {
-    strbuf_puts(b, "<h2 id=\"outcomes\">Key outcomes</h2>\n<table>\n");
+    strbuf_puts(b, "<h2 id=\"outcomes\">Key outcomes</h2>\n<table class=\"fit\">\n");
     header_row(b, "At the final step, all origins", sc, n, 1);
     /* Every state of the first scenario, in its order, then any other. */
     for (int k = 0; k < n; k++) {
@@ -521,6 +523,21 @@ static int charts(strbuf *b, const scen *sc, int n, const report_input *in, cons
     return 0;
 }
 
+/* The manifest's --every when it is above 1 (output saved every K steps),
+ * else NULL. The command line is recorded as a list of arguments. */
+static const char *every_of(const jflat *m)
+{
+    const jflat_entry *e = jflat_find(m, "command_line");
+    for (size_t i = 0; e && e->items && i < e->n_items; i++) {
+        const char *a = e->items[i];
+        const char *v = strncmp(a, "--every=", 8) == 0 ? a + 8
+                        : strcmp(a, "--every") == 0 && i + 1 < e->n_items ? e->items[i + 1] : NULL;
+        if (v && atol(v) > 1)
+            return v;
+    }
+    return NULL;
+}
+
 static void milestones(strbuf *b, const scen *sc, int n, const report_keys *k)
 {
     int any = 0;
@@ -545,21 +562,23 @@ static void milestones(strbuf *b, const scen *sc, int n, const report_keys *k)
     strbuf_puts(b, "</code>");
     for (int i = 0; i < n; i++)
         if (sc[i].oc.has_milestones && strcmp(sc[i].oc.milestone_source, "flows.csv") != 0) {
-            strbuf_puts(b, " (where there is no flows.csv: people in that state and the one "
+            strbuf_puts(b, " (where there is no flows.csv, or it misses steps: people in that state and the one "
                            "declared after it)");
             break;
         }
-    strbuf_puts(b, ". Stochastic outputs: the median step over runs.</p>\n<table>\n");
-    strbuf_puts(b, "<tr><th rowspan=\"2\">origin</th>");
+    strbuf_puts(b, ". Stochastic outputs: the median step over runs.");
     for (int i = 0; i < n; i++) {
-        strbuf_puts(b, "<th colspan=\"2\">");
+        const char *every = sc[i].has_manifest ? every_of(&sc[i].manifest) : NULL;
+        if (!every)
+            continue;
+        strbuf_puts(b, " <b>Approximate</b> for ");
         esc(b, sc[i].label);
-        strbuf_puts(b, "</th>");
+        strbuf_printf(b, ": its output was saved every %s steps (--every), so a milestone is the first "
+                         "saved step at or after it, up to %ld step%s late.", every, atol(every) - 1,
+                      atol(every) == 2 ? "" : "s");
     }
-    strbuf_puts(b, "</tr>\n<tr>");
-    for (int i = 0; i < n; i++)
-        strbuf_puts(b, "<th>50%</th><th>90%</th>");
-    strbuf_puts(b, "</tr>\n");
+    strbuf_puts(b, "</p>\n<table class=\"fit\">\n");
+    header_row(b, "origin <small>(caseload)</small>", sc, n, 1);
     for (size_t o = 0; o < sc[0].oc.n_origins; o++) {
         const char *name = sc[0].oc.origins[o];
         strbuf_puts(b, "<tr><td>");
@@ -570,11 +589,14 @@ static void milestones(strbuf *b, const scen *sc, int n, const report_keys *k)
         for (int i = 0; i < n; i++) {
             long oi = outcomes_origin(&sc[i].oc, name);
             if (oi < 0 || !sc[i].oc.has_milestones) {
-                strbuf_puts(b, "<td>-</td><td>-</td>");
+                strbuf_puts(b, "<td>-</td>");
                 continue;
             }
-            milestone_cell(b, &sc[i], &sc[i].oc.m50[oi]);
-            milestone_cell(b, &sc[i], &sc[i].oc.m90[oi]);
+            strbuf_puts(b, "<td class=\"ms\">");
+            milestone_cell(b, &sc[i], &sc[i].oc.m50[oi], "50%");
+            strbuf_puts(b, "<br>");
+            milestone_cell(b, &sc[i], &sc[i].oc.m90[oi], "90%");
+            strbuf_puts(b, "</td>");
         }
         strbuf_puts(b, "</tr>\n");
     }
@@ -604,7 +626,7 @@ static void by_origin_table(strbuf *b, const scen *sc, int n, const char *state)
     first[0] = state[0] >= 'a' && state[0] <= 'z' ? (char)(state[0] - 'a' + 'A') : state[0];
     esc(b, first);
     esc(b, len ? state + 1 : "");
-    strbuf_puts(b, " by origin at the final step</h3>\n<table>\n");
+    strbuf_puts(b, " by origin at the final step</h3>\n<table class=\"fit\">\n");
     header_row(b, "origin", sc, n, 1);
     for (size_t o = 0; o < sc[0].oc.n_origins; o++) {
         strbuf_puts(b, "<tr><td>");
@@ -901,7 +923,9 @@ int report_html(const report_input *in, strbuf *out, demob_error *err)
         if (sc[i].has_manifest && jflat_get(&sc[i].manifest, "currency"))
             snprintf(currency, sizeof currency, "%s", jflat_get(&sc[i].manifest, "currency"));
     for (int i = 0; i < n; i++) {
-        if ((rc = outcomes_load(sc[i].dir, &keys.oo, &sc[i].oc, err)) != 0)
+        outcomes_options oo = keys.oo;
+        oo.coarse = sc[i].has_manifest && every_of(&sc[i].manifest) != NULL;
+        if ((rc = outcomes_load(sc[i].dir, &oo, &sc[i].oc, err)) != 0)
             goto done;
         sc[i].stochastic = sc[i].oc.n_runs > 1;
     }
@@ -917,8 +941,10 @@ int report_html(const report_input *in, strbuf *out, demob_error *err)
         strbuf_puts(&title, in->title);
     } else {
         strbuf_puts(&title, "demob report: ");
-        for (int i = 0; i < n; i++)
+        for (int i = 0; i < n && n <= 2; i++)
             strbuf_printf(&title, "%s%s", i ? " vs " : "", sc[i].label);
+        if (n > 2)
+            strbuf_printf(&title, "%s and %d other scenarios", sc[0].label, n - 1);
     }
     strbuf_puts(out, "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
                      "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
