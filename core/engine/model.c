@@ -1011,6 +1011,23 @@ void demob_model_value_range(const demob_model *m, demob_value v, double *lo, do
 demob_value demob_model_capacity_value(const demob_model *m, int c) { return m->caps[c].limit; }
 int demob_model_ceiling_state(const demob_model *m, int k) { return m->ceilings[k].state; }
 demob_value demob_model_ceiling_value(const demob_model *m, int k) { return m->ceilings[k].limit; }
+const char *demob_model_capacity_name(const demob_model *m, int c) { return m->caps[c].name; }
+
+int demob_model_flow_uses_capacity(const demob_model *m, int f, int c)
+{
+    for (int i = 0; i < m->flows[f].n_caps; i++)
+        if (m->flows[f].caps[i] == c)
+            return 1;
+    return 0;
+}
+
+int demob_model_ceiling_all_origins(const demob_model *m, int k)
+{
+    for (int o = 0; o < m->n_origins; o++)
+        if (m->ceilings[k].applies && !m->ceilings[k].applies[o])
+            return 0;
+    return 1;
+}
 const char *demob_model_category_name(const demob_model *m, int c) { return m->categories[c]; }
 const char *const demob_unit_names[] = { "month", "week", "day", NULL };
 

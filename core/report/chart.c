@@ -182,6 +182,22 @@ static void draw_series(const chart *c, const frame *f, const double *tops, strb
     free(y1);
 }
 
+/* Limit lines: dashed, dark grey, labelled at their right end. */
+static void draw_limits(const chart *c, const frame *f, strbuf *out)
+{
+    if (c->n_hlines == 0)
+        return;
+    svg_group_begin(out, "limits");
+    for (size_t k = 0; k < c->n_hlines; k++) {
+        double y = py(f, c->hlines[k].y);
+        if (!isfinite(y))
+            continue;
+        svg_line(out, f->left, y, f->right, y, "#555", 1.5, "6 4");
+        svg_text(out, f->right - 4, y - 4, "end", FONT * 0.9, "#444", NULL, 0, c->hlines[k].label);
+    }
+    svg_group_end(out);
+}
+
 /* ------------------------------------------------------------- text */
 
 /* Text never runs out of the chart: long text wraps onto more lines at
@@ -378,12 +394,16 @@ void chart_svg(const chart *c, strbuf *out)
     }
     double lo, hi;
     data_range(c, tops, &lo, &hi);
+    for (size_t k = 0; k < c->n_hlines; k++)
+        if (isfinite(c->hlines[k].y))
+            hi = fmax(hi, c->hlines[k].y);
     int max_y = (int)((f.bottom - f.top) / 45);
     axis_nice_ticks(lo, hi, max_y < 3 ? 3 : max_y, &f.yt);
     f.x0 = c->x[0];
     f.x1 = c->x[c->n - 1];
     draw_axes(c, &f, out);
     draw_series(c, &f, tops, out);
+    draw_limits(c, &f, out);
     draw_legend(c, &lg, lg.below ? f.bottom + 48 : f.top, out);
     free(tops);
     svg_end(out);

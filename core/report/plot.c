@@ -389,6 +389,76 @@ static void make_series(plot_work *w)
         }
 }
 
+#define MAX_LIMITS 16
+
+/* The limits that apply to what is drawn, from the first folder's
+ * manifest ("limits", written by demob run): the ceiling of each state
+ * charted (by state, or one state's total), the capacity of each flow
+ * charted (by flow, or one flow's total). Not for sweeps (their limits
+ * may vary by point), nor for a chart of some origins only or by origin. */
+static size_t limit_lines(const plot_work *w, chart_hline *h, char text[][128])
+{
+    const plot_request *r = w->r;
+    if (r->n_origins || r->by == SERIES_BY_ORIGIN || r->cumulative || r->type == PLOT_AREA ||
+        (r->kind != TIDY_POPULATIONS && r->kind != TIDY_FLOWS) || (r->by == SERIES_TOTAL && r->n_items != 1))
+        return 0;
+    char path[PATH_MAX];
+    path_join(path, sizeof path, r->dirs[0], "manifest.json");
+    jflat m = { 0 };
+    demob_error err = { 0 };
+    if (path_kind(path) != 2 || jflat_load(path, &m, &err) != 0) {
+        jflat_free(&m);
+        return 0;
+    }
+    size_t n = 0;
+    const char *cmd = jflat_get(&m, "command");
+    size_t n_items = r->n_items ? (size_t)r->n_items : keytab_count(w->groups);
+    for (size_t i = 0; cmd && strcmp(cmd, "run") == 0 && i < n_items && n < MAX_LIMITS; i++) {
+        const char *item = r->n_items ? r->items[i] : keytab_key(w->groups, i, NULL);
+        char key[300];
+        if (r->kind == TIDY_POPULATIONS) {
+            snprintf(key, sizeof key, "limits.ceilings.%s", item);
+            const char *v = jflat_get(&m, key);
+            if (!v)
+                continue;
+            h[n].y = atof(v);
+            snprintf(text[n], 128, "ceiling of %s: %s", item, v);
+            h[n].label = text[n];
+            n++;
+            continue;
+        }
+        /* Flows: the capacities whose "flows" list names this one. */
+        for (size_t e = 0; e < m.n && n < MAX_LIMITS; e++) {
+            const jflat_entry *en = &m.e[e];
+            size_t len = strlen(en->key);
+            if (strncmp(en->key, "limits.capacities.", 18) != 0 || len < 24 ||
+                strcmp(en->key + len - 6, ".flows") != 0 || !en->items)
+                continue;
+            for (size_t f = 0; f < en->n_items; f++) {
+                if (strcmp(en->items[f], item) != 0)
+                    continue;
+                char name[64];
+                snprintf(name, sizeof name, "%.*s", (int)(len - 24), en->key + 18);
+                snprintf(key, sizeof key, "limits.capacities.%s.per_step", name);
+                const char *v = jflat_get(&m, key);
+                if (!v)
+                    break;
+                h[n].y = atof(v);
+                snprintf(text[n], 128, "capacity %s: %s per step%s", name, v,
+                         en->n_items > 1 ? " (shared)" : "");
+                h[n].label = text[n];
+                int dup = 0;   /* two flows charted under one capacity: one line */
+                for (size_t k = 0; k < n; k++)
+                    dup |= strcmp(text[k], text[n]) == 0;
+                n += !dup;
+                break;
+            }
+        }
+    }
+    jflat_free(&m);
+    return n;
+}
+
 /* Titles, axis label and the <svg> itself. */
 static int draw(plot_work *w, strbuf *out, demob_error *err)
 {
@@ -415,7 +485,11 @@ static int draw(plot_work *w, strbuf *out, demob_error *err)
         snprintf(ylab, sizeof ylab, "%s (%s)", y, cur);
         y = ylab;
     }
+    chart_hline lines[MAX_LIMITS];
+    char line_text[MAX_LIMITS][128];
+    size_t n_lines = limit_lines(w, lines, line_text);
     chart c = {
+        .hlines = lines, .n_hlines = n_lines,
         .type = r->type == PLOT_AREA ? CHART_AREA : CHART_LINE,
         .title = title.data ? title.data : "",
         .subtitle = sub.data && sub.len ? sub.data : NULL,

@@ -89,6 +89,49 @@ static void report_member(strbuf *b, const manifest_report *r)
     strbuf_puts(b, "},\n");
 }
 
+/* "limits": the constant ceilings that count every origin and the
+ * constant capacities with the flows ("from->to") that draw on them, for
+ * the lines charts draw. Limits given by expressions are left out. */
+static void limits_member(strbuf *b, const demob_model *m)
+{
+    int nc = demob_model_n_ceilings(m), ncap = demob_model_n_capacities(m), any = 0;
+    for (int k = 0; k < nc; k++) {
+        demob_value v = demob_model_ceiling_value(m, k);
+        if (!demob_model_ceiling_all_origins(m, k) || demob_model_value_is_expr(m, v))
+            continue;
+        strbuf_puts(b, any ? ", " : "  \"limits\": {\"ceilings\": {");
+        any = 1;
+        manifest_json_string(b, demob_model_state_name(m, demob_model_ceiling_state(m, k)));
+        strbuf_puts(b, ": ");
+        json_number(b, demob_model_value_default(m, v));
+    }
+    int caps = 0;
+    for (int c = 0; c < ncap; c++) {
+        demob_value v = demob_model_capacity_value(m, c);
+        if (demob_model_value_is_expr(m, v))
+            continue;
+        strbuf_puts(b, caps ? ", " : any ? "}, \"capacities\": {" : "  \"limits\": {\"capacities\": {");
+        any = caps = 1;
+        manifest_json_string(b, demob_model_capacity_name(m, c));
+        strbuf_puts(b, ": {\"per_step\": ");
+        json_number(b, demob_model_value_default(m, v));
+        strbuf_puts(b, ", \"flows\": [");
+        int nf = 0;
+        for (int f = 0; f < demob_model_n_flows(m); f++) {
+            if (!demob_model_flow_uses_capacity(m, f, c))
+                continue;
+            char name[512];
+            snprintf(name, sizeof name, "%s->%s", demob_model_state_name(m, demob_model_flow_from(m, f)),
+                     demob_model_state_name(m, demob_model_flow_to(m, f)));
+            strbuf_puts(b, nf++ ? ", " : "");
+            manifest_json_string(b, name);
+        }
+        strbuf_puts(b, "]}");
+    }
+    if (any)
+        strbuf_puts(b, "}},\n");
+}
+
 int manifest_format(const manifest_info *info, const manifest_report *report, strbuf *b,
                     demob_error *err)
 {
@@ -126,6 +169,7 @@ int manifest_format(const manifest_info *info, const manifest_report *report, st
     strbuf_puts(b, first ? "},\n" : "\n  },\n");
     if (report)
         report_member(b, report);
+    limits_member(b, m);
     if (info->extra_json && *info->extra_json)
         strbuf_printf(b, "  %s,\n", info->extra_json);
     strbuf_puts(b, "  \"command_line\": ");
