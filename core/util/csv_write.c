@@ -128,16 +128,17 @@ void csvw_f64(strbuf *b, int first, double v)
     }
 }
 
-/* %.15g, %.16g, then %.17g: the first that reads back as v. Any double
- * whose shortest form has at most 15 digits prints that way with %.15g
- * (%g drops trailing zeros), and %.16g / %.17g are correctly rounded, so
- * the first that round-trips is the shortest. The decimal point is the C
+/* %.15g, %.16g, then %.17g: the first that reads back as v. Any normal
+ * double whose shortest form has at most 15 digits prints that way with
+ * %.15g (%g drops trailing zeros), and %.16g / %.17g are correctly
+ * rounded, so the first that round-trips is the shortest. Subnormals have
+ * fewer digits of precision: for them every precision from 1 is tried. The decimal point is the C
  * locale's: snprintf follows LC_NUMERIC, which the program never changes
  * from "C"; any other separator is replaced so output never depends on it. */
 size_t csvw_shortest(char buf[40], double v)
 {
     int n = 0;
-    for (int prec = 15; prec <= 17; prec++) {
+    for (int prec = fabs(v) < 2.2250738585072014e-308 ? 1 : 15; prec <= 17; prec++) {
         n = snprintf(buf, 40, "%.*g", prec, v);
         if (n < 0 || n >= 40)
             n = 0;
