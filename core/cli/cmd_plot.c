@@ -109,7 +109,7 @@ static int add_dir(void *ctx, const char *arg, demob_error *err)
 #define G(field) offsetof(args, field)
 
 static const cli_option plot_options[] = {
-    {"--out", 'o', "FILE", 0, CLI_STRING, G(out), 0, 0, NULL, "the SVG file to write (required)", {0}, NULL},
+    {"--out", 'o', "FILE", 0, CLI_STRING, G(out), 0, 0, NULL, "the file to write (required): .svg, or .png / .pdf through rsvg-convert", {0}, NULL},
     {"--data", 0, "populations|costs|flows|budgets", 0, CLI_STRING, G(data), 0, 0, NULL,
      "what to draw: stocks (default), costs from costs.csv, people moved per step from flows.csv, or each "
      "budget's balance, spending and gap per step from budgets.csv", {0}, NULL},
@@ -143,6 +143,9 @@ static const cli_command plot_cmd = {
     "DIR is an output folder, or a CSV file) as a self-contained SVG file.\n"
     "Several folders are overlaid: one colour per scenario, or with several\n"
     "series each, one colour per series and one dash pattern per scenario.\n"
+    "A state's ceiling and a flow's capacity are drawn as dashed lines.\n"
+    "-o x.png or x.pdf converts the chart with rsvg-convert (Debian package\n"
+    "librsvg2-bin), found on PATH; without it demob refuses (exit 2).\n"
     "\n"
     "chart types (--type):\n"
     "  line   stocks over time, one line per state (or origin); the mean over\n"
@@ -163,7 +166,8 @@ static const cli_command plot_cmd = {
     "  1  the chart could not be written (e.g. an unwritable path)\n"
     "  2  bad usage or bad input: a missing folder or file, an empty CSV, a\n"
     "     non-numeric or NaN cell (file:line:column), a selection that matches\n"
-    "     nothing, a chart type the data cannot give\n",
+    "     nothing, a chart type the data cannot give, .png or .pdf without\n"
+    "     rsvg-convert\n",
     add_dir,
 };
 

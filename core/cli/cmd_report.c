@@ -39,7 +39,7 @@ static int add_dir(void *ctx, const char *arg, demob_error *err)
 #define G(field) offsetof(args, field)
 
 static const cli_option report_options[] = {
-    {"--out", 'o', "FILE", 0, CLI_STRING, G(out), 0, 0, NULL, "the HTML file to write (required)", {0}, NULL},
+    {"--out", 'o', "FILE", 0, CLI_STRING, G(out), 0, 0, NULL, "the file to write (required): .html, or .pdf through chromium --print-to-pdf", {0}, NULL},
     {"--label", 0, "NAME", 1, CLI_CUSTOM, 0, 0, 0, set_label,
      "the name of each DIR, in order (default: the manifest's scenario name)", {0}, NULL},
     {"--title", 0, "TEXT", 0, CLI_STRING, G(in.title), 0, 0, NULL, "the page's title", {0}, NULL},
@@ -59,14 +59,19 @@ static const cli_command report_cmd = {
     "report", "DIR [DIR...] -o REPORT.html [options]",
     "\n"
     "Writes one self-contained HTML page (inline charts and styles, no script,\n"
-    "no network needed) about one or several outputs of demob run: key\n"
-    "outcomes side by side, charts (key states over time with all scenarios\n"
-    "overlaid, fan bands for stochastic outputs; states by origin; costs to\n"
-    "date; each scenario's stocks by state), the steps until 50% and 90% of\n"
-    "each origin have entered the return state, the peak occupancy of one\n"
-    "state, final stocks by origin and state, costs, and each scenario's\n"
-    "parameters and manifest. Every DIR needs populations.csv; flows.csv,\n"
-    "costs.csv and manifest.json are used when present.\n"
+    "no network needed) about one or several outputs of demob run: the answer\n"
+    "table (the key states at the answer dates, one column per DIR, with the\n"
+    "difference from the first DIR and * where Welch's t-test at 5% puts it\n"
+    "beyond run-to-run chance), key outcomes side by side, charts (key states\n"
+    "over time with all scenarios overlaid, fan bands for stochastic outputs,\n"
+    "ceilings and capacities; states by origin; costs to date; each\n"
+    "scenario's stocks by state), the steps until 50% and 90% of each origin\n"
+    "have entered the return state, the peak occupancy of one\n"
+    "state, final stocks by origin and state, costs, funding (budgets.csv),\n"
+    "and each scenario's parameters and manifest. Money is shown in the\n"
+    "scenario's currency. Every DIR needs populations.csv; flows.csv,\n"
+    "costs.csv, budgets.csv and manifest.json are used when present.\n"
+    "-o x.pdf prints the page with headless Chromium, found on PATH.\n"
     "\n"
     "Which states are key, by origin, the return state and the peak state\n"
     "come from the scenario's report { ... } declaration, saved in\n"
@@ -83,7 +88,8 @@ static const cli_command report_cmd = {
     "  1  it could not be written (e.g. an unwritable path)\n"
     "  2  bad usage or bad input: a missing folder, a folder without\n"
     "     populations.csv, an empty CSV, a non-numeric or NaN cell\n"
-    "     (file:line:column)\n",
+    "     (file:line:column), an --at date outside the output, .pdf without\n"
+    "     chromium\n",
     add_dir,
 };
 
