@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "answers.h"
+#include "outcomes.h"
 #include "tidy.h"
 #include "util/path.h"
 #include "util/stats.h"
@@ -23,26 +24,7 @@ static int listed(const char *const *names, size_t n, const char *s)
     return 0;
 }
 
-typedef struct vals {
-    double *v;
-    size_t n, cap;
-} vals;
-
-static int push(vals *a, double x)
-{
-    if (a->n == a->cap) {
-        size_t cap = a->cap ? a->cap * 2 : 64;
-        double *v = realloc(a->v, cap * sizeof *v);
-        if (!v)
-            return -1;
-        a->v = v;
-        a->cap = cap;
-    }
-    a->v[a->n++] = x;
-    return 0;
-}
-
-static void summarise(vals *a, answer_cell *c)
+static void summarise(outcomes_vec *a, answer_cell *c)
 {
     c->n = (long)a->n;
     if (a->n == 0) {
@@ -78,7 +60,7 @@ int answers_load(const char *dir, const answer_row *rows, size_t n_rows, const c
     long *want = calloc(n_at + 1, sizeof *want);
     unsigned char *seen = calloc(n_at + 1, 1);   /* per date: in this block */
     double *sum = calloc(nc + 1, sizeof *sum);
-    vals *per = calloc(nc + 1, sizeof *per);
+    outcomes_vec *per = calloc(nc + 1, sizeof *per);
     out->n_rows = n_rows;
     out->n_at = n_at;
     out->step = calloc(n_at + 1, sizeof *out->step);
@@ -107,7 +89,7 @@ int answers_load(const char *dir, const answer_row *rows, size_t n_rows, const c
         if (boundary && have) {
             for (size_t c = 0; c < nc && rc == 0; c++) {
                 /* A step this run did not save has no value. */
-                if (seen[c % n_at] && push(&per[c], sum[c]))
+                if (seen[c % n_at] && outcomes_vec_push(&per[c], sum[c]))
                     rc = demob_error_set(err, DEMOB_ERUN, "out of memory");
                 sum[c] = 0;
             }

@@ -59,6 +59,13 @@ typedef struct outcomes {
     ostat cost_total;
 } outcomes;
 
+/* A growing list of per-run values; push gives -1 when out of memory. */
+typedef struct outcomes_vec {
+    double *v;
+    size_t n, cap;
+} outcomes_vec;
+int outcomes_vec_push(outcomes_vec *a, double x);
+
 /* Reads populations.csv (required), flows.csv and costs.csv (optional) of
  * dir. Bad input gives DEMOB_EINPUT. out is the caller's to free. */
 int outcomes_load(const char *dir, const outcomes_options *o, outcomes *out, demob_error *err);
