@@ -23,7 +23,7 @@ static const char *const palette[CHART_N_COLORS] = {
     "#4e79a7", "#f28e2b", "#e15759", "#76b7b2", "#59a14f",
     "#edc948", "#b07aa1", "#ff9da7", "#9c755f", "#bab0ac",
 };
-static const char *const dashes[CHART_N_DASHES] = { "", "7 4", "2 3", "9 3 2 3" };
+static const char *const dashes[CHART_N_DASHES] = { "", "7 4", "2 3", "9 3 2 3", "14 4", "4 2 1 2 1 2", "1 6" };
 
 const char *chart_color(int i)
 {
@@ -360,7 +360,9 @@ void chart_svg(const chart *c, strbuf *out)
     /* Title and subtitle wrap to the chart's width. */
     size_t title_c = chars_for(w - 24, TITLE_FONT * 1.08), sub_c = chars_for(w - 24, FONT);
     int title_n = count_lines(c->title, title_c), sub_n = c->subtitle ? count_lines(c->subtitle, sub_c) : 0;
-    double head = 12 + title_n * TITLE_FONT * 1.25 + sub_n * FONT * 1.35;
+    /* One title line and one subtitle line lay out as they always did. */
+    double title_base = 12 + TITLE_FONT, sub_base = title_base + (title_n - 1) * TITLE_FONT * 1.25 + FONT * 1.5;
+    double head = 18 + TITLE_FONT + (title_n - 1) * TITLE_FONT * 1.25 + (sub_n ? FONT * 1.6 + (sub_n - 1) * FONT * 1.35 : 0);
     double plot_h = h - head - 14 - 48;
     if (plot_h < 120)
         plot_h = 120;
@@ -377,11 +379,10 @@ void chart_svg(const chart *c, strbuf *out)
 
     svg_begin(out, w, total_h, c->title, c->subtitle);
     svg_rect(out, 0, 0, w, total_h, "#ffffff", 1, NULL);
-    text_lines(out, 12, 12 + TITLE_FONT, TITLE_FONT, "#111", "bold", c->title ? c->title : "", title_c,
+    text_lines(out, 12, title_base, TITLE_FONT, "#111", "bold", c->title ? c->title : "", title_c,
                TITLE_FONT * 1.25);
     if (c->subtitle)
-        text_lines(out, 12, 12 + title_n * TITLE_FONT * 1.25 + FONT * 1.1, FONT, "#555", NULL, c->subtitle, sub_c,
-                   FONT * 1.35);
+        text_lines(out, 12, sub_base, FONT, "#555", NULL, c->subtitle, sub_c, FONT * 1.35);
     if (c->n == 0 || c->n_series == 0) {
         svg_text(out, w / 2, total_h / 2, "middle", TITLE_FONT, "#888", NULL, 0, "no data");
         svg_end(out);

@@ -15,7 +15,7 @@ typedef enum chart_type {
 } chart_type;
 
 #define CHART_N_COLORS 10
-#define CHART_N_DASHES 4
+#define CHART_N_DASHES 7
 
 #define CHART_DEFAULT_WIDTH 800    /* pixels */
 #define CHART_DEFAULT_HEIGHT 440
