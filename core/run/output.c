@@ -8,6 +8,7 @@
 
 #include "output.h"
 #include "util/csv_write.h"
+#include "util/keytab.h"
 
 const char *const output_file_names[OUT_NFILES] = {"populations.csv", "flows.csv", "costs.csv", "budgets.csv",
                                                    "summary.csv"};
@@ -197,19 +198,18 @@ static void header_cols(strbuf *b, const char *const *prefix_cols, const char *c
  * front, an R reserved word gets "_" after it, and a name already used
  * gets "_2", "_3", ... (docs/commands.md). */
 typedef struct colnames {
-    strbuf all;       /* "\n"-separated names so far */
+    keytab *used;     /* the names so far (NULL when out of memory: no check) */
 } colnames;
 
 static int name_used(const colnames *c, const char *name)
 {
-    size_t n = strlen(name);
-    for (const char *p = c->all.data; p && *p;) {
-        const char *e = strchr(p, '\n');
-        if ((size_t)(e - p) == n && memcmp(p, name, n) == 0)
-            return 1;
-        p = e + 1;
-    }
-    return 0;
+    return c->used && keytab_find_str(c->used, name) >= 0;
+}
+
+static void name_add(colnames *c, const char *name)
+{
+    if (c->used)
+        keytab_intern_str(c->used, name);
 }
 
 static void safe_name(strbuf *out, const char *s)
@@ -262,8 +262,7 @@ static void column(strbuf *b, colnames *c, const char *kind, const char *a, cons
     }
     const char *out = name.failed || !name.data ? kind : name.data;
     csvw_str(b, 0, out);
-    strbuf_puts(&c->all, out);
-    strbuf_putc(&c->all, '\n');
+    name_add(c, out);
     strbuf_free(&raw);
     strbuf_free(&name);
 }
@@ -282,14 +281,11 @@ void output_header(const output_labels *l, enum output_file f, const char *const
     case OUT_COSTS: header_cols(b, prefix_cols, costs); break;
     case OUT_BUDGETS: header_cols(b, prefix_cols, budgets); break;
     case OUT_SUMMARY: {
-        colnames c;
-        strbuf_init(&c.all);
+        colnames c = { keytab_new() };
         header_cols(b, prefix_cols, run);
-        for (int i = 0; prefix_cols && prefix_cols[i]; i++) {
-            strbuf_puts(&c.all, prefix_cols[i]);
-            strbuf_putc(&c.all, '\n');
-        }
-        strbuf_puts(&c.all, "run\n");
+        for (int i = 0; prefix_cols && prefix_cols[i]; i++)
+            name_add(&c, prefix_cols[i]);
+        name_add(&c, "run");
         for (int v = 0; v < demob_model_n_values(m); v++)
             if (demob_model_value_name(m, v))
                 column(b, &c, demob_model_value_name(m, v), NULL, NULL);
@@ -308,7 +304,7 @@ void output_header(const output_labels *l, enum output_file f, const char *const
             column(b, &c, "cost", demob_model_category_name(m, k), NULL);
         for (int k = 0; k < l->n_budgets; k++)
             column(b, &c, "budget", demob_model_budget_name(m, k), NULL);
-        strbuf_free(&c.all);
+        keytab_free(c.used);
         break;
     }
     case OUT_NFILES: break;
