@@ -428,6 +428,8 @@ static int answer_table(strbuf *b, scen *sc, int n, const report_input *in, cons
             strbuf_puts(b, "; <b>*</b> marks a difference beyond run-to-run chance: Welch's t-test of the two "
                            "means over runs at the 5% level (two-sided). Without a mark the difference may be "
                            "chance; with one run on a side no test is made");
+        if (any_sto && marks == 0)
+            strbuf_puts(b, ". No difference here is beyond run-to-run chance");
         strbuf_puts(b, ".");
     }
     strbuf_puts(b, " Dates: ");
@@ -435,7 +437,6 @@ static int answer_table(strbuf *b, scen *sc, int n, const report_input *in, cons
                                          ? "the scenario's report_at"
                                          : "every 12 steps of a monthly run and the final step (choose with --at)");
     strbuf_puts(b, ".</p>\n");
-    (void)marks;
     return 0;
 }
 
