@@ -19,7 +19,7 @@ BUILD    ?= build$(if $(SANITIZER),-$(SANITIZER))
 CC       ?= cc
 SANITIZER ?=
 FUZZ_SECONDS ?= 60
-DEB_PACKAGES = liblua5.4-dev libcsv-dev libcmocka-dev libnlopt-dev pkg-config parallel chromium python3 valgrind slurmctld slurmd slurm-client munge
+DEB_PACKAGES = liblua5.4-dev libcsv-dev libcmocka-dev libnlopt-dev pkg-config parallel chromium python3 valgrind slurmctld slurmd slurm-client munge librsvg2-bin r-base-core python3-pandas
 
 LUA_CFLAGS := $(shell pkg-config --cflags lua5.4 2>/dev/null)
 LUA_LIBS   := $(shell pkg-config --libs lua5.4 2>/dev/null)

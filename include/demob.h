@@ -301,6 +301,11 @@ demob_value demob_model_capacity_value(const demob_model *m, int c);
 int demob_model_n_ceilings(const demob_model *m);
 int demob_model_ceiling_state(const demob_model *m, int k);
 demob_value demob_model_ceiling_value(const demob_model *m, int k);
+/* For charts: a capacity's name, whether flow f draws on capacity c, and
+ * whether ceiling k counts every origin (not only some origins or tags). */
+const char *demob_model_capacity_name(const demob_model *m, int c);
+int demob_model_flow_uses_capacity(const demob_model *m, int f, int c);
+int demob_model_ceiling_all_origins(const demob_model *m, int k);
 int demob_model_origin_has_tag(const demob_model *m, int o, const char *tag);
 /* Cost categories, in order of first declaration. */
 int demob_model_n_categories(const demob_model *m);

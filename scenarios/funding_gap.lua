@@ -5,7 +5,7 @@
 -- at the start and pledged tranches in months 9 and 15. budgets.csv shows the
 -- funding gap per month; summary.csv the final balance.
 scenario { name = "Funding gap: late pledges", steps = 24, unit = "month", start = "2021-01",
-           mode = "stochastic", runs = 100, seed = 9,
+           mode = "stochastic", runs = 100, seed = 9, currency = "USD",
            states = { "present", "registered", "demobilized", "reintegrated", "redeployed" } }
 report { key_states = { "present", "redeployed" }, by_origin = "redeployed" }
 

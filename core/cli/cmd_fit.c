@@ -457,7 +457,7 @@ int cmd_fit(int argc, char **argv)
         unlink(path);
     }
     if (rc == 0) {
-        manifest_info info = {"fit", fa.a.sopt.path, m, 1, argc, argv, out.extra.data, NULL, 0};
+        manifest_info info = {"fit", fa.a.sopt.path, m, 1, argc, argv, out.extra.data, NULL, 0, scenario_currency(sc)};
         info.n_inputs = scenario_inputs(sc, &info.inputs);
         rc = manifest_write(out_dir, &info, &err);
     }

@@ -9,6 +9,7 @@
 #include "util/atomic_file.h"
 #include "cli.h"
 #include "commands.h"
+#include "convert.h"
 #include "report/plot.h"
 #include "report/chart.h"
 
@@ -108,9 +109,10 @@ static int add_dir(void *ctx, const char *arg, demob_error *err)
 #define G(field) offsetof(args, field)
 
 static const cli_option plot_options[] = {
-    {"--out", 'o', "FILE", 0, CLI_STRING, G(out), 0, 0, NULL, "the SVG file to write (required)", {0}, NULL},
-    {"--data", 0, "populations|costs|flows", 0, CLI_STRING, G(data), 0, 0, NULL,
-     "what to draw: stocks (default), costs from costs.csv, or people moved per step from flows.csv", {0}, NULL},
+    {"--out", 'o', "FILE", 0, CLI_STRING, G(out), 0, 0, NULL, "the file to write (required): .svg, or .png / .pdf through rsvg-convert", {0}, NULL},
+    {"--data", 0, "populations|costs|flows|budgets", 0, CLI_STRING, G(data), 0, 0, NULL,
+     "what to draw: stocks (default), costs from costs.csv, people moved per step from flows.csv, or each "
+     "budget's balance, spending and gap per step from budgets.csv", {0}, NULL},
     {"--type", 0, "line|area|fan|auto", 0, CLI_CUSTOM, 0, 0, 0, set_type, "the chart type (see above)", {0}, NULL},
     {"--by", 0, "state|origin|total", 0, CLI_CUSTOM, 0, 0, 0, set_by,
      "one series per state (per category for costs, per flow for flows; default), per origin, or one total",
@@ -141,6 +143,9 @@ static const cli_command plot_cmd = {
     "DIR is an output folder, or a CSV file) as a self-contained SVG file.\n"
     "Several folders are overlaid: one colour per scenario, or with several\n"
     "series each, one colour per series and one dash pattern per scenario.\n"
+    "A state's ceiling and a flow's capacity are drawn as dashed lines.\n"
+    "-o x.png or x.pdf converts the chart with rsvg-convert (Debian package\n"
+    "librsvg2-bin), found on PATH; without it demob refuses (exit 2).\n"
     "\n"
     "chart types (--type):\n"
     "  line   stocks over time, one line per state (or origin); the mean over\n"
@@ -161,7 +166,8 @@ static const cli_command plot_cmd = {
     "  1  the chart could not be written (e.g. an unwritable path)\n"
     "  2  bad usage or bad input: a missing folder or file, an empty CSV, a\n"
     "     non-numeric or NaN cell (file:line:column), a selection that matches\n"
-    "     nothing, a chart type the data cannot give\n",
+    "     nothing, a chart type the data cannot give, .png or .pdf without\n"
+    "     rsvg-convert\n",
     add_dir,
 };
 
@@ -179,8 +185,11 @@ static int check(args *g, demob_error *err)
         g->r.kind = TIDY_COSTS;
     else if (!strcmp(data, "flows"))
         g->r.kind = TIDY_FLOWS;
+    else if (!strcmp(data, "budgets"))
+        g->r.kind = TIDY_BUDGETS;
     else
-        return demob_error_set(err, DEMOB_EINPUT, "--data: '%s' is not populations, costs or flows", data);
+        return demob_error_set(err, DEMOB_EINPUT, "--data: '%s' is not populations, costs, flows or budgets",
+                               data);
     if (g->item_opt == 'c' && g->r.kind != TIDY_COSTS)
         return demob_error_set(err, DEMOB_EINPUT, "--category selects costs: add --data costs");
     if (g->item_opt == 'f' && g->r.kind != TIDY_FLOWS)
@@ -214,7 +223,7 @@ int cmd_plot(int argc, char **argv)
     strbuf_puts(&svg, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
     int rc = plot_svg(&g.r, &svg, &err);
     if (rc == 0)
-        rc = atomic_write_buffer(g.out, &svg, &err);
+        rc = cli_write_converted(g.out, &svg, 0, &err);
     strbuf_free(&svg);
     if (rc != 0) {
         err.status = rc;

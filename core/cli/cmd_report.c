@@ -7,6 +7,7 @@
 #include "util/atomic_file.h"
 #include "cli.h"
 #include "commands.h"
+#include "convert.h"
 #include "report/report.h"
 #include "report/outcomes.h"
 
@@ -38,7 +39,7 @@ static int add_dir(void *ctx, const char *arg, demob_error *err)
 #define G(field) offsetof(args, field)
 
 static const cli_option report_options[] = {
-    {"--out", 'o', "FILE", 0, CLI_STRING, G(out), 0, 0, NULL, "the HTML file to write (required)", {0}, NULL},
+    {"--out", 'o', "FILE", 0, CLI_STRING, G(out), 0, 0, NULL, "the file to write (required): .html, or .pdf through chromium --print-to-pdf", {0}, NULL},
     {"--label", 0, "NAME", 1, CLI_CUSTOM, 0, 0, 0, set_label,
      "the name of each DIR, in order (default: the manifest's scenario name)", {0}, NULL},
     {"--title", 0, "TEXT", 0, CLI_STRING, G(in.title), 0, 0, NULL, "the page's title", {0}, NULL},
@@ -46,6 +47,9 @@ static const cli_option report_options[] = {
      "the state whose entries make the milestones (default: the scenario's report.return_state)", {0}, NULL},
     {"--peak-state", 0, "S", 0, CLI_STRING, G(in.oo.peak_state), 0, 0, NULL,
      "the state whose peak occupancy is reported (default: the scenario's report.peak_state)", {0}, NULL},
+    {"--at", 0, "LIST", 0, CLI_STRING, G(in.at), 0, 0, NULL,
+     "answer dates: steps, dates of the output or 'final', e.g. 12,24 or 2021-11,final (default: the "
+     "scenario's report_at, else every 12 months and the final step)", {0}, NULL},
     {"--point", 0, "N", 0, CLI_LONG, G(in.oo.point), 0, 1000000000L, NULL,
      "sweeps: report on point N (default: all pooled)", {0}, NULL},
     {0},
@@ -55,14 +59,19 @@ static const cli_command report_cmd = {
     "report", "DIR [DIR...] -o REPORT.html [options]",
     "\n"
     "Writes one self-contained HTML page (inline charts and styles, no script,\n"
-    "no network needed) about one or several outputs of demob run: key\n"
-    "outcomes side by side, charts (key states over time with all scenarios\n"
-    "overlaid, fan bands for stochastic outputs; states by origin; costs to\n"
-    "date; each scenario's stocks by state), the steps until 50% and 90% of\n"
-    "each origin have entered the return state, the peak occupancy of one\n"
-    "state, final stocks by origin and state, costs, and each scenario's\n"
-    "parameters and manifest. Every DIR needs populations.csv; flows.csv,\n"
-    "costs.csv and manifest.json are used when present.\n"
+    "no network needed) about one or several outputs of demob run: the answer\n"
+    "table (the key states at the answer dates, one column per DIR, with the\n"
+    "difference from the first DIR and * where Welch's t-test at 5% puts it\n"
+    "beyond run-to-run chance), key outcomes side by side, charts (key states\n"
+    "over time with all scenarios overlaid, fan bands for stochastic outputs,\n"
+    "ceilings and capacities; states by origin; costs to date; each\n"
+    "scenario's stocks by state), the steps until 50% and 90% of each origin\n"
+    "have entered the return state, the peak occupancy of one\n"
+    "state, final stocks by origin and state, costs, funding (budgets.csv),\n"
+    "and each scenario's parameters and manifest. Money is shown in the\n"
+    "scenario's currency. Every DIR needs populations.csv; flows.csv,\n"
+    "costs.csv, budgets.csv and manifest.json are used when present.\n"
+    "-o x.pdf prints the page with headless Chromium, found on PATH.\n"
     "\n"
     "Which states are key, by origin, the return state and the peak state\n"
     "come from the scenario's report { ... } declaration, saved in\n"
@@ -79,7 +88,8 @@ static const cli_command report_cmd = {
     "  1  it could not be written (e.g. an unwritable path)\n"
     "  2  bad usage or bad input: a missing folder, a folder without\n"
     "     populations.csv, an empty CSV, a non-numeric or NaN cell\n"
-    "     (file:line:column)\n",
+    "     (file:line:column), an --at date outside the output, .pdf without\n"
+    "     chromium\n",
     add_dir,
 };
 
@@ -109,7 +119,7 @@ int cmd_report(int argc, char **argv)
     strbuf_init(&html);
     int rc = report_html(&in, &html, &err);
     if (rc == 0)
-        rc = atomic_write_buffer(out, &html, &err);
+        rc = cli_write_converted(out, &html, 1, &err);
     strbuf_free(&html);
     if (rc != 0) {
         err.status = rc;

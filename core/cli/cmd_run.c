@@ -530,7 +530,7 @@ int cmd_run(int argc, char **argv)
             output_outcomes_json(oc, &extra);
         }
         manifest_info info = {"run", a->sopt.path, m, demob_model_runs(m), argc, argv,
-                              extra.failed ? NULL : extra.data, NULL, 0};
+                              extra.failed ? NULL : extra.data, NULL, 0, scenario_currency(sc)};
         info.n_inputs = scenario_inputs(sc, &info.inputs);
         rc = manifest_write_report(out_dir, &info, scenario_report(sc), &err);
         strbuf_free(&extra);

@@ -72,6 +72,7 @@ typedef struct sweep_ctx {
                                  * take the stocks, not text) */
     const manifest_report *report;  /* the scenario's report {} or NULL */
     scenario *sc;                   /* the files it read go into the manifest */
+    const char *currency;           /* the scenario's currency or NULL */
 } sweep_ctx;
 
 static int fail(const demob_error *err)
@@ -617,11 +618,16 @@ static int setup_design(sweep_args *s, scenario *sc, sweep_ctx *c, sweep_spec *s
         rc = sweep_design_build(spec, c->design_seed, design, err);
     if (rc == 0 && !(*slot = malloc((size_t)(design->n_params + 1) * sizeof **slot)))
         rc = demob_error_set(err, DEMOB_ERUN, "out of memory");
-    for (int k = 0; rc == 0 && k < design->n_params; k++)
+    int stochastic = demob_model_mode(m) == DEMOB_STOCHASTIC;
+    for (int k = 0; rc == 0 && k < design->n_params; k++) {
         (*slot)[k] = demob_model_find_param(m, design->names[k]);
+        /* A sampled caseload is the whole number of people the runs use,
+         * and points.csv and summary.csv say so. */
+        for (long p = 0; stochastic && p < design->n_points && demob_model_value_is_stock(m, (*slot)[k]); p++)
+            design->x[p * design->n_params + k] = round(design->x[p * design->n_params + k]);
+    }
     if (rc == 0)
         rc = check_points(m, design, *slot, err);
-    int stochastic = demob_model_mode(m) == DEMOB_STOCHASTIC;
     c->R = !stochastic ? 1 : spec->replicates > 0 ? spec->replicates : demob_model_runs(m);
     if (rc == 0 && (double)design->n_points * (double)c->R > 9e15)
         rc = demob_error_set(err, DEMOB_EINPUT, "%ld points x %ld replicates is too many runs", design->n_points,
@@ -790,7 +796,7 @@ static int write_manifest(sweep_ctx *c, const sweep_args *s, const char *dir, in
         manifest_json_string(&x, d->names[k]);
     }
     strbuf_puts(&x, "]}");
-    manifest_info info = {"sweep", s->a.sopt.path, c->m, c->local_jobs, argc, argv, x.data, NULL, 0};
+    manifest_info info = {"sweep", s->a.sopt.path, c->m, c->local_jobs, argc, argv, x.data, NULL, 0, c->currency};
     info.n_inputs = scenario_inputs(c->sc, &info.inputs);
     int rc = x.failed ? demob_error_set(err, DEMOB_ERUN, "out of memory") : manifest_write_report(dir, &info, c->report, err);
     strbuf_free(&x);
@@ -890,6 +896,7 @@ int cmd_sweep(int argc, char **argv)
     memset(&c, 0, sizeof c);
     c.report = scenario_report(sc);
     c.sc = sc;
+    c.currency = scenario_currency(sc);
     c.jr.jfd = c.jr.scratch_fd = -1;
     for (int f = 0; f < SJ_MAX_FILES; f++)
         c.jr.fd[f] = -1;

@@ -1030,6 +1030,14 @@ int demob_model_flow_to(const demob_model *m, int f) { return m->flows[f].to; }
 const char *demob_model_value_name(const demob_model *m, demob_value v) { return m->values[v].name; }
 double demob_model_value_default(const demob_model *m, demob_value v) { return m->values[v].def; }
 
+int demob_model_value_is_stock(const demob_model *m, demob_value v)
+{
+    for (int i = 0; i < m->n_initials; i++)
+        if (m->initials[i].slot == v)
+            return 1;
+    return 0;
+}
+
 void demob_model_value_range(const demob_model *m, demob_value v, double *lo, double *hi)
 {
     *lo = m->values[v].lo;
@@ -1038,6 +1046,23 @@ void demob_model_value_range(const demob_model *m, demob_value v, double *lo, do
 demob_value demob_model_capacity_value(const demob_model *m, int c) { return m->caps[c].limit; }
 int demob_model_ceiling_state(const demob_model *m, int k) { return m->ceilings[k].state; }
 demob_value demob_model_ceiling_value(const demob_model *m, int k) { return m->ceilings[k].limit; }
+const char *demob_model_capacity_name(const demob_model *m, int c) { return m->caps[c].name; }
+
+int demob_model_flow_uses_capacity(const demob_model *m, int f, int c)
+{
+    for (int i = 0; i < m->flows[f].n_caps; i++)
+        if (m->flows[f].caps[i] == c)
+            return 1;
+    return 0;
+}
+
+int demob_model_ceiling_all_origins(const demob_model *m, int k)
+{
+    for (int o = 0; o < m->n_origins; o++)
+        if (m->ceilings[k].applies && !m->ceilings[k].applies[o])
+            return 0;
+    return 1;
+}
 const char *demob_model_category_name(const demob_model *m, int c) { return m->categories[c]; }
 const char *const demob_unit_names[] = { "month", "week", "day", NULL };
 
@@ -1048,14 +1073,6 @@ int demob_model_n_costs(const demob_model *m) { return m->n_costs; }
 int demob_model_n_links(const demob_model *m) { return m->n_links; }
 int demob_model_link_origin(const demob_model *m, int k) { return m->links[k].origin; }
 int demob_model_link_flow(const demob_model *m, int k) { return m->links[k].flow; }
-
-int demob_model_value_is_stock(const demob_model *m, demob_value v)
-{
-    for (int i = 0; i < m->n_initials; i++)
-        if (m->initials[i].slot == v)
-            return 1;
-    return 0;
-}
 
 int demob_model_cost_applies(const demob_model *m, int o, int c)
 {

@@ -46,7 +46,8 @@ static int option(lua_State *L, int idx, const char *decl, const char *field, co
 static int decl_scenario(lua_State *L)
 {
     static const char *const fields[] = { "name", "steps", "unit", "start", "mode", "runs", "seed", "states",
-                                          "report_at", "report_origins", "report_states", "extends", NULL };
+                                          "report_at", "report_origins", "report_states", "extends", "currency",
+                                          NULL };
     static const char *const modes[] = { "deterministic", "stochastic", NULL };
     struct scenario *sc = sc_of(L);
     demob_error err;
@@ -102,6 +103,15 @@ static int decl_scenario(lua_State *L)
     if (lua_args_field(L, 1, "report_at") != LUA_TNIL)
         lua_outcome_report_at(L, -1);
     lua_outcome_report_rows(L, 1);
+    if (lua_args_field(L, 1, "currency") != LUA_TNIL) {
+        size_t len;
+        const char *cur = lua_type(L, -1) == LUA_TSTRING ? lua_tolstring(L, -1, &len) : NULL;
+        if (!cur || len == 0 || len > 16)
+            luaL_error(L, "scenario: currency must be a short string, e.g. currency = \"USD\"");
+        free(sc->currency);
+        if (!(sc->currency = strdup(cur)))
+            luaL_error(L, "scenario: out of memory");
+    }
     if (lua_args_field(L, 1, "states") != LUA_TNIL) {
         lua_args_names(L, -1, "scenario", "states");
         lua_Integer n = (lua_Integer)lua_rawlen(L, -1);

@@ -228,6 +228,7 @@ struct scenario {
     namelist report_at;        /* steps or dates, as written            */
     namelist report_origins, report_states; /* the answer table's rows  */
     char *report_at_where;     /* "file:line: " of the scenario {} line */
+    char *currency;            /* scenario { currency = "USD" }, or NULL */
 
     /* Hooks, looked up once while the script declares them. */
     int *step_refs;

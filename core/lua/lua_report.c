@@ -92,7 +92,14 @@ void lua_report_free(struct scenario *sc)
     lua_args_namelist_free(&sc->report_by_origin);
     free(sc->report_return_state);
     free(sc->report_peak_state);
+    free(sc->currency);
+    sc->currency = NULL;
     sc->report_return_state = sc->report_peak_state = NULL;
+}
+
+const char *scenario_currency(const scenario *sc)
+{
+    return sc->currency;
 }
 
 const struct manifest_report *scenario_report(const scenario *sc)

@@ -95,6 +95,8 @@ const struct fit_obs *scenario_observations(const scenario *sc);
  * manifest; NULL when it declares none. Owned by sc. */
 struct manifest_report;
 const struct manifest_report *scenario_report(const scenario *sc);
+/* scenario { currency = "USD" }, or NULL: recorded in the manifest. */
+const char *scenario_currency(const scenario *sc);
 
 /* Every file the scenario read so far (the script, modules found through
  * require, csv.read files, a points file, ...), for the manifest: the

@@ -1,9 +1,10 @@
 /* chart.c - lays out and draws one chart (see chart.h).
  *
- * Layout, in pixels: title and subtitle on top; the plot area with y ticks
- * on the left and time ticks below; the legend in a column on the right,
- * wide enough for the longest label (estimated at 0.6 em per character,
- * which holds for the sans-serif fonts browsers pick). The y axis starts
+ * Layout, in pixels: title and subtitle on top, wrapped to the width; the
+ * plot area with y ticks on the left and time ticks below; the legend in
+ * a column on the right, wide enough for the longest label, or, when the
+ * labels are too long for that, in rows below the plot (the chart grows
+ * taller). No text is cut: long labels wrap. The y axis starts
  * at 0 unless values are negative; stacked areas scale to the top of the
  * stack. */
 #include <math.h>
@@ -16,14 +17,13 @@
 
 #define FONT 12.0
 #define TITLE_FONT 16.0
-#define MAX_LEGEND_CHARS 40
 #define MAX_X_TICKS 64
 
 static const char *const palette[CHART_N_COLORS] = {
     "#4e79a7", "#f28e2b", "#e15759", "#76b7b2", "#59a14f",
     "#edc948", "#b07aa1", "#ff9da7", "#9c755f", "#bab0ac",
 };
-static const char *const dashes[CHART_N_DASHES] = { "", "7 4", "2 3", "9 3 2 3" };
+static const char *const dashes[CHART_N_DASHES] = { "", "7 4", "2 3", "9 3 2 3", "14 4", "4 2 1 2 1 2", "1 6" };
 
 const char *chart_color(int i)
 {
@@ -182,10 +182,152 @@ static void draw_series(const chart *c, const frame *f, const double *tops, strb
     free(y1);
 }
 
-static void draw_legend(const chart *c, double x, double top, strbuf *out)
+/* Limit lines: dashed, dark grey, labelled at their right end. */
+static void draw_limits(const chart *c, const frame *f, strbuf *out)
+{
+    if (c->n_hlines == 0)
+        return;
+    svg_group_begin(out, "limits");
+    for (size_t k = 0; k < c->n_hlines; k++) {
+        double y = py(f, c->hlines[k].y);
+        if (!isfinite(y))
+            continue;
+        svg_line(out, f->left, y, f->right, y, "#555", 1.5, "6 4");
+        svg_text(out, f->right - 4, y - 4, "end", FONT * 0.9, "#444", NULL, 0, c->hlines[k].label);
+    }
+    svg_group_end(out);
+}
+
+/* ------------------------------------------------------------- text */
+
+/* Text never runs out of the chart: long text wraps onto more lines at
+ * spaces (a word longer than a line is broken), within a width given in
+ * characters. A character is taken as CHAR_EM em wide, more than the
+ * average of the sans-serif fonts browsers pick, so estimates err wide. */
+#define CHAR_EM 0.62
+
+static size_t chars_for(double width, double font)
+{
+    double n = width / (font * CHAR_EM);
+    return n < 4 ? 4 : (size_t)n;
+}
+
+/* The byte length of the next line of s (at most maxc characters), and
+ * where the line after it starts (*next). */
+static size_t next_line(const char *s, size_t maxc, const char **next)
+{
+    size_t len = strlen(s), bytes = 0, chars = 0, brk = 0;
+    while (bytes < len && chars < maxc) {
+        bytes++;
+        while (bytes < len && ((unsigned char)s[bytes] & 0xC0) == 0x80)
+            bytes++;
+        chars++;
+        if (bytes < len && s[bytes] == ' ')
+            brk = bytes;
+    }
+    if (bytes < len && s[bytes] != ' ' && brk > 0)
+        bytes = brk;                  /* break at the last space */
+    const char *n = s + bytes;
+    while (*n == ' ')
+        n++;
+    *next = n;
+    return bytes;
+}
+
+static int count_lines(const char *s, size_t maxc)
+{
+    int n = 0;
+    for (const char *p = s ? s : ""; *p; n++)
+        next_line(p, maxc, &p);
+    return n ? n : 1;
+}
+
+/* Draws s wrapped, the first baseline at y; returns the lines drawn. */
+static int text_lines(strbuf *out, double x, double y, double font, const char *color, const char *weight,
+                      const char *s, size_t maxc, double line_h)
+{
+    int n = 0;
+    char line[1024];
+    for (const char *p = s ? s : ""; *p; n++) {
+        const char *next;
+        size_t len = next_line(p, maxc, &next);
+        if (len >= sizeof line)
+            len = sizeof line - 1;
+        memcpy(line, p, len);
+        line[len] = '\0';
+        svg_text(out, x, y + n * line_h, "start", font, color, weight, 0, line);
+        p = next;
+    }
+    return n;
+}
+
+/* ----------------------------------------------------------- legend */
+
+/* The legend: in a column on the right when its labels fit in a third of
+ * the width on at most two lines each, else in rows below the plot, as
+ * wide as the chart. Labels wrap; none is cut. */
+typedef struct legend {
+    int below;
+    double x, width;       /* where the labels' column starts, its width */
+    size_t maxc;           /* characters per label line */
+    double height;         /* below: the rows' height */
+} legend;
+
+#define LEGEND_LINE (FONT * 1.25)
+#define LEGEND_GAP (FONT * 0.5)
+
+static double legend_height(const chart *c, size_t maxc, int fan)
+{
+    double h = 4;
+    for (size_t s = 0; s < c->n_series; s++)
+        h += count_lines(c->series[s].label, maxc) * LEGEND_LINE + LEGEND_GAP;
+    return h + (fan ? FONT * 1.6 : 0);
+}
+
+static void legend_layout(const chart *c, double w, double plot_h, int fan, legend *lg)
+{
+    size_t longest = 0;
+    for (size_t s = 0; s < c->n_series; s++) {
+        size_t l = utf8_chars(c->series[s].label);
+        longest = l > longest ? l : longest;
+    }
+    double col = 30 + FONT * CHAR_EM * (double)longest + 16;
+    if (fan && col < 190)
+        col = 190;
+    double max_col = w * 0.34;
+    lg->below = 0;
+    if (col > max_col) {
+        /* Wrapped in the widest column allowed: two lines at most. */
+        size_t maxc = chars_for(max_col - 46, FONT);
+        int lines_ok = 1;
+        for (size_t s = 0; s < c->n_series; s++)
+            lines_ok &= count_lines(c->series[s].label, maxc) <= 2;
+        if (!lines_ok)
+            lg->below = 1;
+        col = max_col;
+    }
+    if (lg->below) {
+        lg->x = 12;
+        lg->width = w - 24;
+    } else {
+        lg->x = w - col;
+        lg->width = col - 14;
+    }
+    lg->maxc = chars_for(lg->width - 30, FONT);
+    /* A column taller than the plot would run into the time axis. */
+    if (!lg->below && legend_height(c, lg->maxc, fan) > plot_h) {
+        lg->below = 1;
+        lg->x = 12;
+        lg->width = w - 24;
+        lg->maxc = chars_for(lg->width - 30, FONT);
+    }
+    lg->height = lg->below ? legend_height(c, lg->maxc, fan) : 0;
+}
+
+static void draw_legend(const chart *c, const legend *lg, double top, strbuf *out)
 {
     svg_group_begin(out, "legend");
-    double y = top + 4;
+    double x = lg->x, y = top + 4 + FONT;
     int fan = 0;
     for (size_t k = 0; k < c->n_series; k++) {
         /* Stacked areas list top to bottom, as they appear. */
@@ -200,24 +342,8 @@ static void draw_legend(const chart *c, double x, double top, strbuf *out)
             svg_line(out, x, y - 3, x + 24, y - 3, chart_color(cs->color), 2,
                      chart_dash(cs->dash));
         }
-        char label[MAX_LEGEND_CHARS * 4 + 8];
-        size_t len = strlen(cs->label ? cs->label : "");
-        /* Cut long labels at a character boundary, with an ellipsis. */
-        if (utf8_chars(cs->label) > MAX_LEGEND_CHARS) {
-            size_t keep = 0, chars = 0;
-            while (keep < len && chars < MAX_LEGEND_CHARS - 1) {
-                keep++;
-                while (keep < len && ((unsigned char)cs->label[keep] & 0xC0) == 0x80)
-                    keep++;
-                chars++;
-            }
-            memcpy(label, cs->label, keep);
-            memcpy(label + keep, "\xe2\x80\xa6", 4);
-        } else {
-            memcpy(label, cs->label ? cs->label : "", len + 1);
-        }
-        svg_text(out, x + 30, y + 1, "start", FONT, "#222", NULL, 0, label);
-        y += FONT * 1.6;
+        int n = text_lines(out, x + 30, y + 1, FONT, "#222", NULL, cs->label, lg->maxc, LEGEND_LINE);
+        y += (n ? n : 1) * LEGEND_LINE + LEGEND_GAP;
     }
     if (fan)
         svg_text(out, x, y + 4, "start", FONT * 0.9, "#666", NULL, 0,
@@ -228,37 +354,37 @@ static void draw_legend(const chart *c, double x, double top, strbuf *out)
 void chart_svg(const chart *c, strbuf *out)
 {
     double w = c->width > 0 ? c->width : CHART_DEFAULT_WIDTH, h = c->height > 0 ? c->height : CHART_DEFAULT_HEIGHT;
-    size_t longest = 0;
-    for (size_t s = 0; s < c->n_series; s++) {
-        size_t l = utf8_chars(c->series[s].label);
-        longest = l > longest ? l : longest;
-    }
-    if (longest > MAX_LEGEND_CHARS)
-        longest = MAX_LEGEND_CHARS;
     int fan = 0;
     for (size_t s = 0; s < c->n_series; s++)
         fan |= c->series[s].lo && c->series[s].hi;
-    double legend_w = 30 + FONT * 0.6 * (double)longest + 16;
-    if (fan && legend_w < 190)
-        legend_w = 190;
-    if (legend_w > w * 0.4)
-        legend_w = w * 0.4;
+    /* Title and subtitle wrap to the chart's width. */
+    size_t title_c = chars_for(w - 24, TITLE_FONT * 1.08), sub_c = chars_for(w - 24, FONT);
+    int title_n = count_lines(c->title, title_c), sub_n = c->subtitle ? count_lines(c->subtitle, sub_c) : 0;
+    /* One title line and one subtitle line lay out as they always did. */
+    double title_base = 12 + TITLE_FONT, sub_base = title_base + (title_n - 1) * TITLE_FONT * 1.25 + FONT * 1.5;
+    double head = 18 + TITLE_FONT + (title_n - 1) * TITLE_FONT * 1.25 + (sub_n ? FONT * 1.6 + (sub_n - 1) * FONT * 1.35 : 0);
+    double plot_h = h - head - 14 - 48;
+    if (plot_h < 120)
+        plot_h = 120;
+    legend lg;
+    legend_layout(c, w, plot_h, fan, &lg);
+    double total_h = head + 14 + plot_h + 48 + (lg.below ? lg.height + 8 : 0);
 
     frame f;
-    f.top = 18 + TITLE_FONT + (c->subtitle ? FONT * 1.6 : 0) + 14;
+    f.top = head + 14;
     f.left = 62 + (c->y_label ? 18 : 0);
-    f.right = w - legend_w - 14;
-    f.bottom = h - 48;
+    /* Room for half of the last time label ("Jan 2023") on the right. */
+    f.right = lg.below ? w - 40 : lg.x - 36;
+    f.bottom = f.top + plot_h;
 
-    svg_begin(out, w, h, c->title, c->subtitle);
-    svg_rect(out, 0, 0, w, h, "#ffffff", 1, NULL);
-    svg_text(out, 12, 12 + TITLE_FONT, "start", TITLE_FONT, "#111", "bold", 0,
-             c->title ? c->title : "");
+    svg_begin(out, w, total_h, c->title, c->subtitle);
+    svg_rect(out, 0, 0, w, total_h, "#ffffff", 1, NULL);
+    text_lines(out, 12, title_base, TITLE_FONT, "#111", "bold", c->title ? c->title : "", title_c,
+               TITLE_FONT * 1.25);
     if (c->subtitle)
-        svg_text(out, 12, 12 + TITLE_FONT + FONT * 1.5, "start", FONT, "#555", NULL, 0,
-                 c->subtitle);
+        text_lines(out, 12, sub_base, FONT, "#555", NULL, c->subtitle, sub_c, FONT * 1.35);
     if (c->n == 0 || c->n_series == 0) {
-        svg_text(out, w / 2, h / 2, "middle", TITLE_FONT, "#888", NULL, 0, "no data");
+        svg_text(out, w / 2, total_h / 2, "middle", TITLE_FONT, "#888", NULL, 0, "no data");
         svg_end(out);
         return;
     }
@@ -269,13 +395,17 @@ void chart_svg(const chart *c, strbuf *out)
     }
     double lo, hi;
     data_range(c, tops, &lo, &hi);
+    for (size_t k = 0; k < c->n_hlines; k++)
+        if (isfinite(c->hlines[k].y))
+            hi = fmax(hi, c->hlines[k].y);
     int max_y = (int)((f.bottom - f.top) / 45);
     axis_nice_ticks(lo, hi, max_y < 3 ? 3 : max_y, &f.yt);
     f.x0 = c->x[0];
     f.x1 = c->x[c->n - 1];
     draw_axes(c, &f, out);
     draw_series(c, &f, tops, out);
-    draw_legend(c, f.right + 18, f.top, out);
+    draw_limits(c, &f, out);
+    draw_legend(c, &lg, lg.below ? f.bottom + 48 : f.top, out);
     free(tops);
     svg_end(out);
 }

@@ -15,7 +15,7 @@ typedef enum chart_type {
 } chart_type;
 
 #define CHART_N_COLORS 10
-#define CHART_N_DASHES 4
+#define CHART_N_DASHES 7
 
 #define CHART_DEFAULT_WIDTH 800    /* pixels */
 #define CHART_DEFAULT_HEIGHT 440
@@ -27,6 +27,12 @@ typedef struct chart_series {
     int color;                  /* palette index (mod CHART_N_COLORS) */
     int dash;                   /* 0 solid, 1 dashed, 2 dotted, 3 dash-dot */
 } chart_series;
+
+/* A horizontal line at a limit (a ceiling, a capacity), with its label. */
+typedef struct chart_hline {
+    double y;
+    const char *label;
+} chart_hline;
 
 typedef struct chart {
     chart_type type;
@@ -40,6 +46,8 @@ typedef struct chart {
     const chart_series *series;
     size_t n_series;
     double width, height;       /* 0: CHART_DEFAULT_WIDTH x _HEIGHT */
+    const chart_hline *hlines;  /* limit lines (n_hlines; may be NULL) */
+    size_t n_hlines;
 } chart;
 
 /* The palette: colour-blind-safe (Tableau 10) */

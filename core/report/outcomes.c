@@ -24,13 +24,9 @@
 /* Cells of the final-stock table are indexed [origin * this + state]. */
 #define OUTCOMES_MAX_STATES 256
 
-/* A growing list of per-run values. */
-typedef struct vec {
-    double *v;
-    size_t n, cap;
-} vec;
+typedef outcomes_vec vec;
 
-static int vec_push(vec *a, double x)
+int outcomes_vec_push(outcomes_vec *a, double x)
 {
     if (a->n == a->cap) {
         size_t cap = a->cap ? a->cap * 2 : 64;
@@ -172,7 +168,7 @@ static int milestones(reader *r, int cumulate, long first, long last, demob_erro
             if (base > 0 && isnan(s90) && acc >= 0.9 * base - 1e-9 * base)
                 s90 = (double)t;
         }
-        if (vec_push(&r->m50[o], s50) || vec_push(&r->m90[o], s90))
+        if (outcomes_vec_push(&r->m50[o], s50) || outcomes_vec_push(&r->m90[o], s90))
             return oom(r, err);
     }
     return 0;
@@ -217,7 +213,7 @@ static int end_population_block(reader *r, demob_error *err)
             tot += v;
             r->final_sum[o * r->s_cap + s] += v;
         }
-        if (vec_push(&r->final_total[s], tot))
+        if (outcomes_vec_push(&r->final_total[s], tot))
             return oom(r, err);
     }
     for (size_t o = 0; o < no; o++)
@@ -231,7 +227,7 @@ static int end_population_block(reader *r, demob_error *err)
                 at = (double)t;
             }
         }
-        if (vec_push(&r->peak_v, best) || vec_push(&r->peak_step_v, at))
+        if (outcomes_vec_push(&r->peak_v, best) || outcomes_vec_push(&r->peak_step_v, at))
             return oom(r, err);
     }
     if (r->fallback && r->return_state >= 0 && milestones(r, 0, r->min_step, r->max_step, err))
@@ -481,7 +477,7 @@ static int cost_block_end(reader *r, cost_acc *a, demob_error *err)
             a->per_n = i + 1;
             /* Runs before this category appeared spent nothing on it. */
             for (size_t k = 0; k < a->total.n; k++)
-                if (vec_push(&p[i], 0))
+                if (outcomes_vec_push(&p[i], 0))
                     return oom(r, err);
         }
     }
@@ -489,10 +485,10 @@ static int cost_block_end(reader *r, cost_acc *a, demob_error *err)
     for (size_t c = 0; c < nc; c++) {
         double v = c < a->sum_n ? a->sum[c] : 0;
         all += v;
-        if (vec_push(&a->per[c], v))
+        if (outcomes_vec_push(&a->per[c], v))
             return oom(r, err);
     }
-    if (vec_push(&a->total, all))
+    if (outcomes_vec_push(&a->total, all))
         return oom(r, err);
     if (a->sum)
         memset(a->sum, 0, a->sum_n * sizeof *a->sum);
@@ -722,7 +718,7 @@ int outcomes_load(const char *dir, const outcomes_options *o, outcomes *out, dem
     path_join(flows, sizeof flows, dir, "flows.csv");
     path_join(costs, sizeof costs, dir, "costs.csv");
     int want_milestones = o->return_state != NULL;
-    r.fallback = want_milestones && path_kind(flows) != 2;
+    r.fallback = want_milestones && (path_kind(flows) != 2 || o->coarse);
     out->milestone_source = "populations.csv";
     int rc = !r.origins || !r.states || !r.blocks ? oom(&r, err) : check_folder(dir, pop, err);
     if (rc == 0)

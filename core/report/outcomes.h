@@ -29,6 +29,9 @@ typedef struct outcomes_options {
     const char *return_state;   /* NULL: no milestones */
     const char *peak_state;     /* NULL: no peak */
     long point;                 /* sweeps: one point; -1 pools them */
+    int coarse;                 /* output saved every K > 1 steps: flows.csv
+                                   misses steps, so milestones come from the
+                                   stocks of populations.csv (approximate) */
 } outcomes_options;
 
 typedef struct outcomes {
@@ -55,6 +58,13 @@ typedef struct outcomes {
     ostat *cost;                /* per category, whole run */
     ostat cost_total;
 } outcomes;
+
+/* A growing list of per-run values; push gives -1 when out of memory. */
+typedef struct outcomes_vec {
+    double *v;
+    size_t n, cap;
+} outcomes_vec;
+int outcomes_vec_push(outcomes_vec *a, double x);
 
 /* Reads populations.csv (required), flows.csv and costs.csv (optional) of
  * dir. Bad input gives DEMOB_EINPUT. out is the caller's to free. */

@@ -96,20 +96,30 @@ void plot_request_init(plot_request *r)
     r->point = -1;
 }
 
-void plot_dir_label(const char *dir, char *buf, size_t size)
+/* The manifest's value of key for a folder, into buf ("" when none). */
+static void manifest_value(const char *dir, const char *key, char *buf, size_t size)
 {
     char path[PATH_MAX];
     path_join(path, sizeof path, dir, "manifest.json");
     jflat m = { 0 };
     demob_error err = { 0 };
-    const char *name = NULL;
+    const char *v = NULL;
     if (path_kind(dir) == 1 && jflat_load(path, &m, &err) == 0)
-        name = jflat_get(&m, "scenario");
-    if (name && *name)
-        snprintf(buf, size, "%s", name);
-    else
-        path_basename(buf, size, dir);
+        v = jflat_get(&m, key);
+    snprintf(buf, size, "%s", v ? v : "");
     jflat_free(&m);
+}
+
+void plot_dir_label(const char *dir, char *buf, size_t size)
+{
+    manifest_value(dir, "scenario", buf, size);
+    if (!*buf)
+        path_basename(buf, size, dir);
+}
+
+void plot_currency(const char *dir, char *buf, size_t size)
+{
+    manifest_value(dir, "currency", buf, size);
 }
 
 void plot_labels(const char *const *dirs, const char *const *given, int n, char labels[][PLOT_LABEL_SIZE])
@@ -164,14 +174,14 @@ int plot_data_file(const char *dir, tidy_kind k, char *buf, size_t size, demob_e
 
 static const char *noun(tidy_kind k)
 {
-    return k == TIDY_COSTS ? "Costs" : k == TIDY_FLOWS ? "People moved" : "People";
+    return k == TIDY_COSTS ? "Costs" : k == TIDY_FLOWS ? "People moved" : k == TIDY_BUDGETS ? "Funding" : "People";
 }
 
 static const char *by_name(tidy_kind k, series_by by)
 {
     if (by == SERIES_BY_ORIGIN)
         return "origin";
-    return k == TIDY_COSTS ? "category" : k == TIDY_FLOWS ? "flow" : "state";
+    return k == TIDY_COSTS ? "category" : k == TIDY_FLOWS ? "flow" : k == TIDY_BUDGETS ? "budget" : "state";
 }
 
 static void join_list(strbuf *b, const char *const *list, int n)
@@ -191,11 +201,13 @@ static void make_title(const plot_request *r, strbuf *b)
     }
     if (r->cumulative)
         strbuf_printf(b, "%s to date", noun(r->kind));
+    else if (r->kind == TIDY_BUDGETS)
+        strbuf_puts(b, "Funding: balance, spent and gap per step");
     else if (r->kind != TIDY_POPULATIONS)
         strbuf_printf(b, "%s per step", noun(r->kind));
     else
         strbuf_puts(b, noun(r->kind));
-    if (r->by != SERIES_TOTAL)
+    if (r->by != SERIES_TOTAL && r->kind != TIDY_BUDGETS)
         strbuf_printf(b, " by %s", by_name(r->kind, r->by));
     if (r->n_items && !(r->by == SERIES_BY_ITEM && r->n_items > 1)) {
         strbuf_puts(b, ": ");
@@ -377,6 +389,76 @@ static void make_series(plot_work *w)
         }
 }
 
+#define MAX_LIMITS 16
+
+/* The limits that apply to what is drawn, from the first folder's
+ * manifest ("limits", written by demob run): the ceiling of each state
+ * charted (by state, or one state's total), the capacity of each flow
+ * charted (by flow, or one flow's total). Not for sweeps (their limits
+ * may vary by point), nor for a chart of some origins only or by origin. */
+static size_t limit_lines(const plot_work *w, chart_hline *h, char text[][128])
+{
+    const plot_request *r = w->r;
+    if (r->n_origins || r->by == SERIES_BY_ORIGIN || r->cumulative || r->type == PLOT_AREA ||
+        (r->kind != TIDY_POPULATIONS && r->kind != TIDY_FLOWS) || (r->by == SERIES_TOTAL && r->n_items != 1))
+        return 0;
+    char path[PATH_MAX];
+    path_join(path, sizeof path, r->dirs[0], "manifest.json");
+    jflat m = { 0 };
+    demob_error err = { 0 };
+    if (path_kind(path) != 2 || jflat_load(path, &m, &err) != 0) {
+        jflat_free(&m);
+        return 0;
+    }
+    size_t n = 0;
+    const char *cmd = jflat_get(&m, "command");
+    size_t n_items = r->n_items ? (size_t)r->n_items : keytab_count(w->groups);
+    for (size_t i = 0; cmd && strcmp(cmd, "run") == 0 && i < n_items && n < MAX_LIMITS; i++) {
+        const char *item = r->n_items ? r->items[i] : keytab_key(w->groups, i, NULL);
+        char key[300];
+        if (r->kind == TIDY_POPULATIONS) {
+            snprintf(key, sizeof key, "limits.ceilings.%s", item);
+            const char *v = jflat_get(&m, key);
+            if (!v)
+                continue;
+            h[n].y = atof(v);
+            snprintf(text[n], 128, "ceiling of %s: %s", item, v);
+            h[n].label = text[n];
+            n++;
+            continue;
+        }
+        /* Flows: the capacities whose "flows" list names this one. */
+        for (size_t e = 0; e < m.n && n < MAX_LIMITS; e++) {
+            const jflat_entry *en = &m.e[e];
+            size_t len = strlen(en->key);
+            if (strncmp(en->key, "limits.capacities.", 18) != 0 || len < 24 ||
+                strcmp(en->key + len - 6, ".flows") != 0 || !en->items)
+                continue;
+            for (size_t f = 0; f < en->n_items; f++) {
+                if (strcmp(en->items[f], item) != 0)
+                    continue;
+                char name[64];
+                snprintf(name, sizeof name, "%.*s", (int)(len - 24), en->key + 18);
+                snprintf(key, sizeof key, "limits.capacities.%s.per_step", name);
+                const char *v = jflat_get(&m, key);
+                if (!v)
+                    break;
+                h[n].y = atof(v);
+                snprintf(text[n], 128, "capacity %s: %s per step%s", name, v,
+                         en->n_items > 1 ? " (shared)" : "");
+                h[n].label = text[n];
+                int dup = 0;   /* two flows charted under one capacity: one line */
+                for (size_t k = 0; k < n; k++)
+                    dup |= strcmp(text[k], text[n]) == 0;
+                n += !dup;
+                break;
+            }
+        }
+    }
+    jflat_free(&m);
+    return n;
+}
+
 /* Titles, axis label and the <svg> itself. */
 static int draw(plot_work *w, strbuf *out, demob_error *err)
 {
@@ -392,13 +474,26 @@ static int draw(plot_work *w, strbuf *out, demob_error *err)
         strbuf_puts(&sub, r->subtitle);
     else
         make_subtitle(r, w->labels, w->sets, w->fan, &sub);
+    /* Money is labelled with the first folder's currency, when it has one. */
+    char cur[24], ylab[64];
+    const char *y = r->y_label ? r->y_label
+                    : r->kind == TIDY_COSTS ? (r->cumulative ? "cost to date" : "cost per step")
+                    : r->kind == TIDY_FLOWS ? "people per step"
+                    : r->kind == TIDY_BUDGETS ? "amount" : "people";
+    plot_currency(r->dirs[0], cur, sizeof cur);
+    if (!r->y_label && *cur && (r->kind == TIDY_COSTS || r->kind == TIDY_BUDGETS)) {
+        snprintf(ylab, sizeof ylab, "%s (%s)", y, cur);
+        y = ylab;
+    }
+    chart_hline lines[MAX_LIMITS];
+    char line_text[MAX_LIMITS][128];
+    size_t n_lines = limit_lines(w, lines, line_text);
     chart c = {
+        .hlines = lines, .n_hlines = n_lines,
         .type = r->type == PLOT_AREA ? CHART_AREA : CHART_LINE,
         .title = title.data ? title.data : "",
         .subtitle = sub.data && sub.len ? sub.data : NULL,
-        .y_label = r->y_label ? r->y_label
-                   : r->kind == TIDY_COSTS ? (r->cumulative ? "cost to date" : "cost per step")
-                   : r->kind == TIDY_FLOWS ? "people per step" : "people",
+        .y_label = y,
         .n = w->n, .x = w->x, .dates = w->dates, .series = w->cs, .n_series = w->n_series,
         .width = r->width, .height = r->height,
     };

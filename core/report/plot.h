@@ -60,6 +60,9 @@ int plot_svg(const plot_request *r, strbuf *out, demob_error *err);
 /* The label of an output folder: its manifest's "scenario" when there is
  * one, else the folder's name. */
 void plot_dir_label(const char *dir, char *buf, size_t size);
+/* The manifest's "currency" of an output folder (scenario { currency = }),
+ * or "" when it has none. */
+void plot_currency(const char *dir, char *buf, size_t size);
 
 /* Labels for n folders: given[i] when given (given may be NULL), else
  * plot_dir_label; labels that would be the same get the folder's name

@@ -7,11 +7,13 @@
 #include <string.h>
 
 #include "util/inputs.h"
+#include "answers.h"
 #include "util/json_flat.h"
 #include "plot.h"
 #include "report.h"
 #include "svg.h"
 #include "util/path.h"
+#include "util/runstats.h"
 
 #define CHART_WIDTH 1060   /* fills the page's 1120 px column */
 
@@ -24,7 +26,10 @@ static const char css[] =
     "nav{background:#f4f6f9;padding:8px 12px;border-radius:4px;font-size:14px}"
     "nav a{margin-right:14px;color:#2b5d8c}"
     "table{border-collapse:collapse;margin:8px 0 16px;font-size:14px}"
-    "th,td{border:1px solid #d8dde3;padding:4px 8px;vertical-align:top}"
+    "th,td{border:1px solid #d8dde3;padding:4px 8px;vertical-align:top;overflow-wrap:break-word}"
+    "table{max-width:100%}table.fit{table-layout:fixed;width:100%}table.fit th,table.fit td{overflow-wrap:anywhere}"
+    "table.fit tr:first-child th:first-child{width:16%}tr.at th{background:#dde5ee}"
+    "small.diff{color:#333}td.ms{text-align:right}"
     "th{background:#eef2f6;text-align:left}td.num{text-align:right;white-space:nowrap}"
     "tr:nth-child(even) td{background:#fafbfc}td small,th small{color:#666}"
     "tr.total td{font-weight:bold}"
@@ -49,6 +54,7 @@ typedef struct scen {
     jflat manifest;
     int has_manifest;
     outcomes oc;
+    answers ans;            /* the answer table's cells */
     int stochastic;         /* several runs */
 } scen;
 
@@ -156,9 +162,9 @@ static void put_step(strbuf *b, const outcomes *oc, double step)
     }
 }
 
-static void milestone_cell(strbuf *b, const scen *s, const ostat *m)
+static void milestone_cell(strbuf *b, const scen *s, const ostat *m, const char *what)
 {
-    strbuf_puts(b, "<td class=\"num\">");
+    strbuf_printf(b, "%s: ", what);
     long runs = s->oc.n_runs;
     if (m->n == 0) {
         strbuf_printf(b, "not within %ld steps", s->oc.final_step);
@@ -169,7 +175,6 @@ static void milestone_cell(strbuf *b, const scen *s, const ostat *m)
         if (m->n < runs)
             strbuf_printf(b, "<br><small>reached in %ld of %ld runs</small>", m->n, runs);
     }
-    strbuf_puts(b, "</td>");
 }
 
 static void header_row(strbuf *b, const char *first, const scen *sc, int n, int span)
@@ -198,9 +203,9 @@ static void cost_total_row(strbuf *b, const scen *sc, int n, const char *label)
     }
     strbuf_puts(b, "</tr>\n");
 }
-static void key_outcomes(strbuf *b, const scen *sc, int n)
+static void key_outcomes(strbuf *b, const scen *sc, int n, const char *currency)
 {
-    strbuf_puts(b, "<h2 id=\"outcomes\">Key outcomes</h2>\n<table>\n");
+    strbuf_puts(b, "<h2 id=\"outcomes\">Key outcomes</h2>\n<table class=\"fit\">\n");
     header_row(b, "At the final step, all origins", sc, n, 1);
     /* Every state of the first scenario, in its order, then any other. */
     for (int k = 0; k < n; k++) {
@@ -245,7 +250,11 @@ static void key_outcomes(strbuf *b, const scen *sc, int n)
         strbuf_puts(b, "</tr>\n");
     }
     if (any_cost)
-        cost_total_row(b, sc, n, "total cost");
+    {
+        char label[64];
+        snprintf(label, sizeof label, "total cost%s%s", *currency ? ", " : "", currency);
+        cost_total_row(b, sc, n, label);
+    }
     strbuf_puts(b, "</table>\n");
     int any_sto = 0;
     for (int i = 0; i < n; i++)
@@ -253,6 +262,185 @@ static void key_outcomes(strbuf *b, const scen *sc, int n)
     if (any_sto)
         strbuf_puts(b, "<p class=\"note\">Stochastic outputs: the mean over runs, with the "
                        "5th&ndash;95th percentile range over runs below it.</p>\n");
+}
+
+/* ---------------------------------------------------------- answers */
+
+#define ANSWER_MAX_DATES 8
+#define ANSWER_MAX_ROWS 64
+
+/* The answer dates: --at, else the manifest's answer_at (the dates the
+ * run's own answer table used: its --at, the scenario's report_at or
+ * their defaults), else (older folders) every 12
+ * steps of a monthly run (at most 3) and the final step, else the middle
+ * and the final step. Written into buf as strings; returns their count. */
+static size_t answer_dates(const report_input *in, const scen *s0, char buf[][32], size_t max)
+{
+    size_t n = 0;
+    const char *list = in->at;
+    const jflat_entry *e = s0->has_manifest ? jflat_find(&s0->manifest, "answer_at") : NULL;
+    if (list) {
+        for (const char *p = list; *p && n < max;) {
+            size_t len = strcspn(p, ",");
+            snprintf(buf[n++], 32, "%.*s", (int)(len < 31 ? len : 31), p);
+            p += len + (p[len] == ',');
+        }
+        return n;
+    }
+    if (e && e->items) {
+        for (size_t i = 0; i < e->n_items && n < max; i++)
+            snprintf(buf[n++], 32, "%s", e->items[i]);
+        return n;
+    }
+    const char *unit = s0->has_manifest ? jflat_get(&s0->manifest, "unit") : NULL;
+    long final = s0->oc.final_step;
+    if (unit && strcmp(unit, "month") == 0 && final > 12) {
+        for (long t = 12; t < final && n < 3; t += 12)
+            snprintf(buf[n++], 32, "%ld", t);
+    } else if (final >= 2) {
+        snprintf(buf[n++], 32, "%ld", final / 2);
+    }
+    snprintf(buf[n++], 32, "final");
+    return n;
+}
+
+/* The rows: one per key state (all origins); then, the hook for
+ * outcome { } declarations, one per manifest entry "outcomes.NAME.states"
+ * (with "outcomes.NAME.origins" when there is one). */
+static size_t answer_rows(const scen *s0, const report_keys *k, answer_row *rows, size_t max)
+{
+    size_t n = 0;
+    size_t n_keys = k->key_states ? k->n_key_states : s0->oc.n_states;
+    for (size_t i = 0; i < n_keys && n < max; i++) {
+        const char *const *st = k->key_states ? &k->key_states[i] : (const char *const *)&s0->oc.states[i];
+        rows[n++] = (answer_row){ *st, st, 1, NULL, 0 };
+    }
+    for (size_t i = 0; s0->has_manifest && i < s0->manifest.n && n < max; i++) {
+        const jflat_entry *e = &s0->manifest.e[i];
+        size_t len = strlen(e->key);
+        if (strncmp(e->key, "outcomes.", 9) != 0 || len < 17 || strcmp(e->key + len - 7, ".states") != 0 ||
+            !e->items)
+            continue;
+        static char names[ANSWER_MAX_ROWS][128];
+        snprintf(names[n], sizeof names[n], "%.*s", (int)(len - 16), e->key + 9);
+        answer_row r = { names[n], (const char *const *)e->items, e->n_items, NULL, 0 };
+        char okey[200];
+        snprintf(okey, sizeof okey, "outcomes.%s.origins", names[n]);
+        const jflat_entry *o = jflat_find(&s0->manifest, okey);
+        if (o && o->items) {
+            r.origins = (const char *const *)o->items;
+            r.n_origins = o->n_items;
+        }
+        rows[n++] = r;
+    }
+    return n;
+}
+
+static void answer_value(strbuf *b, const answer_cell *c, int stochastic)
+{
+    if (c->n == 0) {
+        strbuf_puts(b, "<small>not saved</small>");
+        return;
+    }
+    ostat st = { c->n, c->mean, NAN, NAN, NAN };
+    st.p5 = c->p5;
+    st.p95 = c->p95;
+    put_stat_body(b, &st, stochastic);
+}
+
+/* The difference from the first scenario, and "*" when Welch's t-test at
+ * 95% says it is beyond run-to-run chance. */
+static void answer_diff(strbuf *b, const answer_cell *base, const answer_cell *c, int *marks)
+{
+    if (c->n == 0 || base->n == 0)
+        return;
+    double d = c->mean - base->mean;
+    strbuf_puts(b, "<br><small class=\"diff\">");
+    strbuf_puts(b, d > 0 ? "+" : d < 0 ? "&minus;" : "&plusmn;");
+    put_amount(b, fabs(d));
+    int beyond = stats_welch_beyond(base->n, base->mean, base->sd * base->sd, c->n, c->mean, c->sd * c->sd);
+    if (beyond == 1) {
+        strbuf_puts(b, " <b title=\"beyond run-to-run chance\">*</b>");
+        (*marks)++;
+    }
+    strbuf_puts(b, "</small>");
+}
+
+static int answer_table(strbuf *b, scen *sc, int n, const report_input *in, const report_keys *k,
+                        demob_error *err)
+{
+    char dates[ANSWER_MAX_DATES][32];
+    const char *at[ANSWER_MAX_DATES];
+    size_t n_at = answer_dates(in, &sc[0], dates, ANSWER_MAX_DATES);
+    for (size_t a = 0; a < n_at; a++)
+        at[a] = dates[a];
+    answer_row rows[ANSWER_MAX_ROWS];
+    size_t n_rows = answer_rows(&sc[0], k, rows, ANSWER_MAX_ROWS);
+    for (int i = 0; i < n; i++) {
+        int rc = answers_load(sc[i].dir, rows, n_rows, at, n_at, in->oo.point, &sc[i].ans, err);
+        if (rc != 0)
+            return rc;
+    }
+    int any_sto = 0, marks = 0;
+    for (int i = 0; i < n; i++)
+        any_sto |= sc[i].stochastic;
+    strbuf_puts(b, "<h2 id=\"answers\">Answers</h2>\n<table class=\"fit\">\n");
+    header_row(b, "people, all origins", sc, n, 1);
+    for (size_t a = 0; a < n_at; a++) {
+        const answers *a0 = &sc[0].ans;
+        strbuf_printf(b, "<tr class=\"at\"><th colspan=\"%d\">", n + 1);
+        if (a0->step[a] >= 0) {
+            strbuf_printf(b, "step %ld", a0->step[a]);
+            if (*a0->date[a]) {
+                strbuf_puts(b, " (");
+                esc(b, a0->date[a]);
+                strbuf_puts(b, ")");
+            }
+            if (strcmp(at[a], "final") == 0 || a0->step[a] == sc[0].oc.final_step)
+                strbuf_puts(b, ", the final step");
+        } else {
+            esc(b, at[a]);
+        }
+        strbuf_puts(b, "</th></tr>\n");
+        for (size_t r = 0; r < n_rows; r++) {
+            strbuf_puts(b, "<tr><td>");
+            esc(b, rows[r].label);
+            strbuf_puts(b, "</td>");
+            const answer_cell *base = &sc[0].ans.cell[r * n_at + a];
+            for (int i = 0; i < n; i++) {
+                const answer_cell *c = &sc[i].ans.cell[r * n_at + a];
+                strbuf_puts(b, "<td class=\"num\">");
+                answer_value(b, c, sc[i].stochastic);
+                if (i > 0)
+                    answer_diff(b, base, c, &marks);
+                strbuf_puts(b, "</td>");
+            }
+            strbuf_puts(b, "</tr>\n");
+        }
+    }
+    strbuf_puts(b, "</table>\n<p class=\"note\">");
+    if (any_sto)
+        strbuf_puts(b, "The mean over runs, with the 5th&ndash;95th percentile range over runs below it: "
+                       "the range includes run-to-run chance only. ");
+    if (n > 1) {
+        strbuf_puts(b, "Below each value of the second and later columns: its difference from the first "
+                       "column (");
+        esc(b, sc[0].label);
+        strbuf_puts(b, ")");
+        if (any_sto)
+            strbuf_puts(b, "; <b>*</b> marks a difference beyond run-to-run chance: Welch's t-test of the two "
+                           "means over runs at the 5% level (two-sided). Without a mark the difference may be "
+                           "chance; with one run on a side no test is made");
+        if (any_sto && marks == 0)
+            strbuf_puts(b, ". No difference here is beyond run-to-run chance");
+        strbuf_puts(b, ".");
+    }
+    strbuf_puts(b, " Dates: ");
+    strbuf_puts(b, in->at ? "--at" : sc[0].has_manifest && jflat_find(&sc[0].manifest, "answer_at")
+                                         ? "the run's answer dates (report_at or --at)"
+                                         : "every 12 steps of a monthly run and the final step (choose with --at)");
+    strbuf_puts(b, ".</p>\n");
+    return 0;
 }
 
 static int figure(strbuf *b, const plot_request *r, demob_error *err)
@@ -339,6 +527,21 @@ static int charts(strbuf *b, const scen *sc, int n, const report_input *in, cons
     return 0;
 }
 
+/* The manifest's --every when it is above 1 (output saved every K steps),
+ * else NULL. The command line is recorded as a list of arguments. */
+static const char *every_of(const jflat *m)
+{
+    const jflat_entry *e = jflat_find(m, "command_line");
+    for (size_t i = 0; e && e->items && i < e->n_items; i++) {
+        const char *a = e->items[i];
+        const char *v = strncmp(a, "--every=", 8) == 0 ? a + 8
+                        : strcmp(a, "--every") == 0 && i + 1 < e->n_items ? e->items[i + 1] : NULL;
+        if (v && atol(v) > 1)
+            return v;
+    }
+    return NULL;
+}
+
 static void milestones(strbuf *b, const scen *sc, int n, const report_keys *k)
 {
     int any = 0;
@@ -363,21 +566,23 @@ static void milestones(strbuf *b, const scen *sc, int n, const report_keys *k)
     strbuf_puts(b, "</code>");
     for (int i = 0; i < n; i++)
         if (sc[i].oc.has_milestones && strcmp(sc[i].oc.milestone_source, "flows.csv") != 0) {
-            strbuf_puts(b, " (where there is no flows.csv: people in that state and the one "
+            strbuf_puts(b, " (where there is no flows.csv, or it misses steps: people in that state and the one "
                            "declared after it)");
             break;
         }
-    strbuf_puts(b, ". Stochastic outputs: the median step over runs.</p>\n<table>\n");
-    strbuf_puts(b, "<tr><th rowspan=\"2\">origin</th>");
+    strbuf_puts(b, ". Stochastic outputs: the median step over runs.");
     for (int i = 0; i < n; i++) {
-        strbuf_puts(b, "<th colspan=\"2\">");
+        const char *every = sc[i].has_manifest ? every_of(&sc[i].manifest) : NULL;
+        if (!every)
+            continue;
+        strbuf_puts(b, " <b>Approximate</b> for ");
         esc(b, sc[i].label);
-        strbuf_puts(b, "</th>");
+        strbuf_printf(b, ": its output was saved every %s steps (--every), so a milestone is the first "
+                         "saved step at or after it, up to %ld step%s late.", every, atol(every) - 1,
+                      atol(every) == 2 ? "" : "s");
     }
-    strbuf_puts(b, "</tr>\n<tr>");
-    for (int i = 0; i < n; i++)
-        strbuf_puts(b, "<th>50%</th><th>90%</th>");
-    strbuf_puts(b, "</tr>\n");
+    strbuf_puts(b, "</p>\n<table class=\"fit\">\n");
+    header_row(b, "origin <small>(caseload)</small>", sc, n, 1);
     for (size_t o = 0; o < sc[0].oc.n_origins; o++) {
         const char *name = sc[0].oc.origins[o];
         strbuf_puts(b, "<tr><td>");
@@ -388,11 +593,14 @@ static void milestones(strbuf *b, const scen *sc, int n, const report_keys *k)
         for (int i = 0; i < n; i++) {
             long oi = outcomes_origin(&sc[i].oc, name);
             if (oi < 0 || !sc[i].oc.has_milestones) {
-                strbuf_puts(b, "<td>-</td><td>-</td>");
+                strbuf_puts(b, "<td>-</td>");
                 continue;
             }
-            milestone_cell(b, &sc[i], &sc[i].oc.m50[oi]);
-            milestone_cell(b, &sc[i], &sc[i].oc.m90[oi]);
+            strbuf_puts(b, "<td class=\"ms\">");
+            milestone_cell(b, &sc[i], &sc[i].oc.m50[oi], "50%");
+            strbuf_puts(b, "<br>");
+            milestone_cell(b, &sc[i], &sc[i].oc.m90[oi], "90%");
+            strbuf_puts(b, "</td>");
         }
         strbuf_puts(b, "</tr>\n");
     }
@@ -422,7 +630,7 @@ static void by_origin_table(strbuf *b, const scen *sc, int n, const char *state)
     first[0] = state[0] >= 'a' && state[0] <= 'z' ? (char)(state[0] - 'a' + 'A') : state[0];
     esc(b, first);
     esc(b, len ? state + 1 : "");
-    strbuf_puts(b, " by origin at the final step</h3>\n<table>\n");
+    strbuf_puts(b, " by origin at the final step</h3>\n<table class=\"fit\">\n");
     header_row(b, "origin", sc, n, 1);
     for (size_t o = 0; o < sc[0].oc.n_origins; o++) {
         strbuf_puts(b, "<tr><td>");
@@ -503,15 +711,17 @@ static void final_stocks(strbuf *b, const scen *sc, int n, const report_keys *k)
         by_origin_table(b, sc, n, k->by_origin[i]);
 }
 
-static void costs(strbuf *b, const scen *sc, int n)
+static void costs(strbuf *b, const scen *sc, int n, const char *currency)
 {
     int any = 0;
     for (int i = 0; i < n; i++)
         any |= sc[i].oc.has_costs;
     if (!any)
         return;
-    strbuf_puts(b, "<h2 id=\"costs\">Costs</h2>\n<table>\n");
-    header_row(b, "category (whole horizon)", sc, n, 1);
+    strbuf_puts(b, "<h2 id=\"costs\">Costs</h2>\n<table class=\"fit\">\n");
+    char first[64];
+    snprintf(first, sizeof first, "category (whole horizon%s%s)", *currency ? ", " : "", currency);
+    header_row(b, first, sc, n, 1);
     for (int k = 0; k < n; k++)
         for (size_t c = 0; c < sc[k].oc.n_categories; c++) {
             const char *name = sc[k].oc.categories[c];
@@ -561,6 +771,107 @@ static void inputs_vs_first(strbuf *b, const scen *sc, int i)
         strbuf_puts(b, "</pre>\n");
     }
     strbuf_free(&diff);
+}
+
+/* ---------------------------------------------------------- funding */
+
+/* One budget of one folder, from budgets.csv's means over runs. */
+typedef struct fund {
+    double final_balance, spent, gap;
+    long first_gap;      /* first step with a mean gap > 0, or -1 */
+} fund;
+
+static void fund_of(const series_set *s, const char *budget, fund *f)
+{
+    char key[300];
+    f->final_balance = f->spent = f->gap = NAN;
+    f->first_gap = -1;
+    snprintf(key, sizeof key, "%s.balance", budget);
+    long g = series_group(s, key);
+    if (g >= 0 && s->n_steps)
+        f->final_balance = s->mean[(size_t)g * s->n_steps + s->n_steps - 1];
+    snprintf(key, sizeof key, "%s.spent", budget);
+    if ((g = series_group(s, key)) >= 0)
+        for (size_t t = 0, f0 = 1; t < s->n_steps; t++, f0 = 0)
+            f->spent = (f0 ? 0 : f->spent) + s->mean[(size_t)g * s->n_steps + t];
+    snprintf(key, sizeof key, "%s.gap", budget);
+    if ((g = series_group(s, key)) >= 0)
+        for (size_t t = 0; t < s->n_steps; t++) {
+            double v = s->mean[(size_t)g * s->n_steps + t];
+            f->gap = (t ? f->gap : 0) + v;
+            if (v > 0 && f->first_gap < 0)
+                f->first_gap = (long)s->x[t];
+        }
+}
+
+static int funding(strbuf *b, const scen *sc, int n, const report_input *in, const char *currency,
+                   demob_error *err)
+{
+    const char *dirs[REPORT_MAX_DIRS], *labels[REPORT_MAX_DIRS];
+    series_set sets[REPORT_MAX_DIRS];
+    int m = 0, rc = 0;
+    memset(sets, 0, sizeof sets);
+    for (int i = 0; i < n; i++) {
+        char path[PATH_MAX];
+        path_join(path, sizeof path, sc[i].dir, "budgets.csv");
+        if (path_kind(path) != 2)
+            continue;
+        series_query q = { .by = SERIES_BY_ITEM, .point = in->oo.point };
+        if ((rc = series_load(path, &q, &sets[m], err)) != 0) {
+            series_free(&sets[m]);
+            goto out;
+        }
+        dirs[m] = sc[i].dir;
+        labels[m++] = sc[i].label;
+    }
+    if (m == 0)
+        goto out;
+    strbuf_puts(b, "<h2 id=\"funding\">Funding</h2>\n<p class=\"note\">From budgets.csv, the mean over "
+                   "runs: the balance at the final step, the amount spent and the gap (what the flows "
+                   "paid from the budget would have cost beyond its balance) summed over the run, and "
+                   "the first step with a gap");
+    if (*currency) {
+        strbuf_puts(b, "; amounts in ");
+        esc(b, currency);
+    }
+    strbuf_puts(b, ".</p>\n<table class=\"fit\">\n<tr><th>budget</th><th>scenario</th><th>final balance</th>"
+                   "<th>spent</th><th>gap</th><th>first gap</th></tr>\n");
+    for (int i = 0; i < m; i++)
+        for (size_t g = 0; g < sets[i].n_groups; g++) {
+            const char *name = sets[i].groups[g], *dot = strrchr(name, '.');
+            if (!dot || strcmp(dot, ".balance") != 0)
+                continue;
+            char budget[256];
+            snprintf(budget, sizeof budget, "%.*s", (int)(dot - name), name);
+            fund f;
+            fund_of(&sets[i], budget, &f);
+            strbuf_puts(b, "<tr><td>");
+            esc(b, budget);
+            strbuf_puts(b, "</td><td>");
+            esc(b, labels[i]);
+            strbuf_puts(b, "</td><td class=\"num\">");
+            put_amount(b, f.final_balance);
+            strbuf_puts(b, "</td><td class=\"num\">");
+            put_amount(b, f.spent);
+            strbuf_puts(b, "</td><td class=\"num\">");
+            put_amount(b, f.gap);
+            strbuf_puts(b, "</td><td class=\"num\">");
+            if (f.first_gap >= 0)
+                put_step(b, &sc[0].oc, (double)f.first_gap);
+            else
+                strbuf_puts(b, "none");
+            strbuf_puts(b, "</td></tr>\n");
+        }
+    strbuf_puts(b, "</table>\n");
+    plot_request r;
+    chart_request(&r, dirs, labels, m, in, 400);
+    r.kind = TIDY_BUDGETS;
+    r.type = PLOT_LINE;
+    rc = figure(b, &r, err);
+out:
+    for (int i = 0; i < m; i++)
+        series_free(&sets[i]);
+    return rc;
 }
 
 static void details(strbuf *b, const scen *sc, int n)
@@ -634,8 +945,15 @@ int report_html(const report_input *in, strbuf *out, demob_error *err)
     }
     report_keys keys;
     find_keys(sc, n, in, &keys);
+    /* Money is in the first folder's currency (scenario { currency = }). */
+    char currency[24] = "";
+    for (int i = 0; i < n && !*currency; i++)
+        if (sc[i].has_manifest && jflat_get(&sc[i].manifest, "currency"))
+            snprintf(currency, sizeof currency, "%s", jflat_get(&sc[i].manifest, "currency"));
     for (int i = 0; i < n; i++) {
-        if ((rc = outcomes_load(sc[i].dir, &keys.oo, &sc[i].oc, err)) != 0)
+        outcomes_options oo = keys.oo;
+        oo.coarse = sc[i].has_manifest && every_of(&sc[i].manifest) != NULL;
+        if ((rc = outcomes_load(sc[i].dir, &oo, &sc[i].oc, err)) != 0)
             goto done;
         sc[i].stochastic = sc[i].oc.n_runs > 1;
     }
@@ -651,8 +969,10 @@ int report_html(const report_input *in, strbuf *out, demob_error *err)
         strbuf_puts(&title, in->title);
     } else {
         strbuf_puts(&title, "demob report: ");
-        for (int i = 0; i < n; i++)
+        for (int i = 0; i < n && n <= 2; i++)
             strbuf_printf(&title, "%s%s", i ? " vs " : "", sc[i].label);
+        if (n > 2)
+            strbuf_printf(&title, "%s and %d other scenarios", sc[0].label, n - 1);
     }
     strbuf_puts(out, "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
                      "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
@@ -672,11 +992,13 @@ int report_html(const report_input *in, strbuf *out, demob_error *err)
     if (in->oo.point >= 0)
         strbuf_printf(out, "; sweep point %ld", in->oo.point);
     strbuf_puts(out, ". Made by demob " DEMOB_VERSION " from the output folders listed at the "
-                     "end.</p>\n<nav><a href=\"#outcomes\">Key outcomes</a><a href=\"#charts\">"
+                     "end.</p>\n<nav><a href=\"#answers\">Answers</a><a href=\"#outcomes\">Key outcomes</a><a href=\"#charts\">"
                      "Charts</a><a href=\"#milestones\">Milestones</a><a href=\"#final\">Final "
-                     "stocks</a><a href=\"#costs\">Costs</a><a href=\"#details\">Parameters and "
+                     "stocks</a><a href=\"#costs\">Costs</a><a href=\"#funding\">Funding</a><a href=\"#details\">Parameters and "
                      "manifests</a></nav>\n");
-    key_outcomes(out, sc, n);
+    if ((rc = answer_table(out, sc, n, in, &keys, err)) != 0)
+        goto done;
+    key_outcomes(out, sc, n, currency);
     peak_note(out, &keys);
     plot_cache *cache = plot_cache_new();
     if (!cache) {
@@ -689,7 +1011,9 @@ int report_html(const report_input *in, strbuf *out, demob_error *err)
         goto done;
     milestones(out, sc, n, &keys);
     final_stocks(out, sc, n, &keys);
-    costs(out, sc, n);
+    costs(out, sc, n, currency);
+    if ((rc = funding(out, sc, n, in, currency, err)) != 0)
+        goto done;
     details(out, sc, n);
     strbuf_puts(out, "</body>\n</html>\n");
     if (out->failed)
@@ -697,6 +1021,7 @@ int report_html(const report_input *in, strbuf *out, demob_error *err)
 done:
     for (int i = 0; i < n; i++) {
         outcomes_free(&sc[i].oc);
+        answers_free(&sc[i].ans);
         jflat_free(&sc[i].manifest);
     }
     return rc;

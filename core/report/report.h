@@ -22,6 +22,8 @@ typedef struct report_input {
     int n_dirs;
     const char *title;           /* NULL: made up */
     outcomes_options oo;         /* return state, peak state, point */
+    const char *at;              /* answer dates, "12,24" or "2021-11,final";
+                                    NULL: the manifest's report_at, else defaults */
 } report_input;
 
 /* Appends the page to out. DEMOB_EINPUT on bad input (err names it). */

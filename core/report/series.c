@@ -354,11 +354,11 @@ int series_load(const char *path, const series_query *q, series_set *out, demob_
         return err->status;
     out->kind = tidy_kind_of(r);
     if (out->kind != TIDY_POPULATIONS && out->kind != TIDY_COSTS && out->kind != TIDY_FLOWS &&
-        out->kind != TIDY_QUANTILES) {
+        out->kind != TIDY_QUANTILES && out->kind != TIDY_BUDGETS) {
         tidy_close(r);
         return demob_error_set(err, DEMOB_EINPUT,
                                "%s: holds %s; charts are drawn from populations.csv, costs.csv, "
-                               "flows.csv or quantiles.csv", path, tidy_kind_name(out->kind));
+                               "flows.csv, budgets.csv or quantiles.csv", path, tidy_kind_name(out->kind));
     }
     if (out->kind == TIDY_QUANTILES) {
         /* Quantiles come from the file; a sum of cells has a mean only. */

@@ -54,7 +54,8 @@ static const char *const long_cols[N_LONG][C_N] = {
 };
 
 /* Does the header hold exactly the roles of kind k (plus an optional
- * point column)? Fills col[] when it does. */
+ * point column, and for flows an optional flow column: the flow's name,
+ * which files written before it was added lack)? Fills col[] when it does. */
 static int match_long(const csv_reader *csv, int k, int col[C_N])
 {
     size_t n = csvr_ncols(csv), want = 0;
@@ -69,9 +70,11 @@ static int match_long(const csv_reader *csv, int k, int col[C_N])
         if (col[c] < 0)
             return 0;
     }
-    /* quantiles.csv of `demob run` also has p25 and p75 (read past). */
+    /* quantiles.csv of `demob run` also has p25 and p75 (read past); a
+     * flows.csv names each flow (a file of 0.1 does not). */
     size_t extra = k == TIDY_QUANTILES ? (size_t)(csvr_find(csv, "p25") >= 0) + (csvr_find(csv, "p75") >= 0) : 0;
-    return n == want + extra + (col[C_POINT] >= 0);
+    int named = k == TIDY_FLOWS && csvr_find(csv, "flow") >= 0;
+    return n == want + extra + (col[C_POINT] >= 0) + named;
 }
 
 tidy_reader *tidy_open(const char *path, demob_error *err)

@@ -1,7 +1,7 @@
 /* tidy.h - reads the CSV files of a demob output folder as a stream of
  * tidy rows, whatever their kind. The kind is recognised from the header:
  *   populations  [point,]run,step,date,origin,state,count
- *   flows        [point,]run,step,date,origin,from,to,count
+ *   flows        [point,]run,step,date,origin,[flow,]from,to,count
  *   costs        [point,]run,step,date,origin,category,amount
  *   quantiles    [point,]step,date,origin,state,mean,sd,p5,p50,p95
  *                (with p25 and p75 from `demob run`: read past)

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "util/atomic_file.h"
+#include "util/csv_write.h"
 #include "manifest.h"
 #include "util/sha256.h"
 #include "util/utf8.h"
@@ -70,8 +71,11 @@ static void json_number(strbuf *b, double x)
 {
     if (x != x || x > 1.7976931348623157e308 || x < -1.7976931348623157e308)
         strbuf_puts(b, "null");
-    else
-        strbuf_printf(b, "%.17g", x);
+    else {
+        char num[40];
+        csvw_shortest(num, x);
+        strbuf_puts(b, num);
+    }
 }
 
 /* "report": {...}, after the params: only the fields declared. */
@@ -101,6 +105,49 @@ static void report_member(strbuf *b, const manifest_report *r)
     strbuf_puts(b, "},\n");
 }
 
+/* "limits": the constant ceilings that count every origin and the
+ * constant capacities with the flows ("from->to") that draw on them, for
+ * the lines charts draw. Limits given by expressions are left out. */
+static void limits_member(strbuf *b, const demob_model *m)
+{
+    int nc = demob_model_n_ceilings(m), ncap = demob_model_n_capacities(m), any = 0;
+    for (int k = 0; k < nc; k++) {
+        demob_value v = demob_model_ceiling_value(m, k);
+        if (!demob_model_ceiling_all_origins(m, k) || demob_model_value_is_expr(m, v))
+            continue;
+        strbuf_puts(b, any ? ", " : "  \"limits\": {\"ceilings\": {");
+        any = 1;
+        manifest_json_string(b, demob_model_state_name(m, demob_model_ceiling_state(m, k)));
+        strbuf_puts(b, ": ");
+        json_number(b, demob_model_value_default(m, v));
+    }
+    int caps = 0;
+    for (int c = 0; c < ncap; c++) {
+        demob_value v = demob_model_capacity_value(m, c);
+        if (demob_model_value_is_expr(m, v))
+            continue;
+        strbuf_puts(b, caps ? ", " : any ? "}, \"capacities\": {" : "  \"limits\": {\"capacities\": {");
+        any = caps = 1;
+        manifest_json_string(b, demob_model_capacity_name(m, c));
+        strbuf_puts(b, ": {\"per_step\": ");
+        json_number(b, demob_model_value_default(m, v));
+        strbuf_puts(b, ", \"flows\": [");
+        int nf = 0;
+        for (int f = 0; f < demob_model_n_flows(m); f++) {
+            if (!demob_model_flow_uses_capacity(m, f, c))
+                continue;
+            char name[512];
+            snprintf(name, sizeof name, "%s->%s", demob_model_state_name(m, demob_model_flow_from(m, f)),
+                     demob_model_state_name(m, demob_model_flow_to(m, f)));
+            strbuf_puts(b, nf++ ? ", " : "");
+            manifest_json_string(b, name);
+        }
+        strbuf_puts(b, "]}");
+    }
+    if (any)
+        strbuf_puts(b, "}},\n");
+}
+
 int manifest_format(const manifest_info *info, const manifest_report *report, strbuf *b,
                     demob_error *err)
 {
@@ -124,6 +171,10 @@ int manifest_format(const manifest_info *info, const manifest_report *report, st
     strbuf_printf(b, "  \"runs\": %ld,\n  \"steps\": %d,\n  \"unit\": \"%s\",\n  \"start\": ", info->runs,
                   demob_model_steps(m), demob_unit_names[demob_model_unit(m)]);
     manifest_json_string(b, demob_model_date(m, 0));
+    if (info->currency) {
+        strbuf_puts(b, ",\n  \"currency\": ");
+        manifest_json_string(b, info->currency);
+    }
     strbuf_printf(b, ",\n  \"seed\": %llu,\n  \"params\": {", (unsigned long long)demob_model_seed(m));
     int first = 1;
     for (int v = 0; v < demob_model_n_values(m); v++) {
@@ -139,6 +190,7 @@ int manifest_format(const manifest_info *info, const manifest_report *report, st
     strbuf_puts(b, first ? "},\n" : "\n  },\n");
     if (report)
         report_member(b, report);
+    limits_member(b, m);
     if (info->extra_json && *info->extra_json)
         strbuf_printf(b, "  %s,\n", info->extra_json);
     strbuf_puts(b, "  \"command_line\": ");

@@ -32,6 +32,7 @@ typedef struct manifest_info {
                                    * "\"key\": value, ..." (or NULL) */
     const manifest_input *inputs; /* every file the scenario read (or NULL) */
     int n_inputs;
+    const char *currency;         /* the scenario's currency, or NULL */
 } manifest_info;
 
 /* Formats the manifest, with a "report" object after the params when

@@ -9,6 +9,7 @@
 #include "outcome.h"
 #include "output.h"
 #include "util/csv_write.h"
+#include "util/keytab.h"
 
 const char *const output_file_names[OUT_NFILES] = {"populations.csv", "flows.csv", "costs.csv", "budgets.csv",
                                                    "summary.csv", "constraints.csv"};
@@ -21,9 +22,9 @@ struct output_labels {
     size_t *step_off;      /* [steps + 2] */
     strbuf cell;           /* "origin,state," per cell */
     size_t *cell_off;      /* [n_cells + 1] */
-    strbuf link;           /* "origin,from,to," per link */
+    strbuf link;           /* "origin,flow,from,to," per link */
     size_t *link_off;      /* [n_links + 1] */
-    strbuf arrive;         /* "origin,,state," per cell */
+    strbuf arrive;         /* "origin,,,state," per cell (no flow, no from) */
     size_t *arrive_off;
     strbuf cost;           /* "origin,category," per (origin + 1) x category */
     size_t *cost_off;
@@ -102,7 +103,7 @@ static output_labels *labels_build(const demob_model *m, const output_plan *p, i
         field(&l->cell, state);
         l->arrive_off[c] = l->arrive.len;
         field(&l->arrive, origin);
-        strbuf_putc(&l->arrive, ',');
+        strbuf_puts(&l->arrive, ",,");
         field(&l->arrive, state);
     }
     l->cell_off[n_o * n_s] = l->cell.len;
@@ -111,6 +112,7 @@ static output_labels *labels_build(const demob_model *m, const output_plan *p, i
         int flow = demob_model_link_flow(m, k);
         l->link_off[k] = l->link.len;
         field(&l->link, demob_model_origin_name(m, demob_model_link_origin(m, k)));
+        field(&l->link, demob_model_flow_name(m, flow));
         field(&l->link, demob_model_state_name(m, demob_model_flow_from(m, flow)));
         field(&l->link, demob_model_state_name(m, demob_model_flow_to(m, flow)));
     }
@@ -214,27 +216,86 @@ static void constraint_name(const demob_model *m, int k, char *buf, size_t n)
         snprintf(buf, n, "%s", name);
 }
 
-/* "kind.a.b" column name. */
-static void dotted(strbuf *b, const char *kind, const char *a, const char *c)
+/* summary.csv's column names are names R's read.csv (check.names) and
+ * pandas keep as they are: "->" becomes "_to_", any other byte outside
+ * [A-Za-z0-9._] becomes "_" (one per UTF-8 character), a name that does
+ * not start with a letter (or a dot before a non-digit) gets an "X" in
+ * front, an R reserved word gets "_" after it, and a name already used
+ * gets "_2", "_3", ... (docs/commands.md). */
+typedef struct colnames {
+    keytab *used;     /* the names so far (NULL when out of memory: no check) */
+} colnames;
+
+static int name_used(const colnames *c, const char *name)
 {
-    strbuf name;
-    strbuf_init(&name);
-    strbuf_puts(&name, kind);
-    strbuf_putc(&name, '.');
-    strbuf_puts(&name, a);
-    if (c) {
-        strbuf_putc(&name, '.');
-        strbuf_puts(&name, c);
+    return c->used && keytab_find_str(c->used, name) >= 0;
+}
+
+static void name_add(colnames *c, const char *name)
+{
+    if (c->used)
+        keytab_intern_str(c->used, name);
+}
+
+static void safe_name(strbuf *out, const char *s)
+{
+    static const char *const reserved[] = {"if", "else", "repeat", "while", "function", "for", "next",
+                                           "break", "TRUE", "FALSE", "NULL", "Inf", "NaN", "NA", "NA_integer_",
+                                           "NA_real_", "NA_complex_", "NA_character_", "in", NULL};
+    size_t start = out->len;
+    int lead = !((*s >= 'A' && *s <= 'Z') || (*s >= 'a' && *s <= 'z') ||
+                 (s[0] == '.' && !(s[1] >= '0' && s[1] <= '9')));
+    if (lead)
+        strbuf_putc(out, 'X');
+    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+        if (p[0] == '-' && p[1] == '>') {
+            strbuf_puts(out, "_to_");
+            p++;
+        } else if ((*p >= 'A' && *p <= 'Z') || (*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') ||
+                   *p == '.' || *p == '_') {
+            strbuf_putc(out, (char)*p);
+        } else if ((*p & 0xC0) != 0x80) {   /* not a UTF-8 continuation byte */
+            strbuf_putc(out, '_');
+        }
     }
-    strbuf_putc(&name, '\0');
-    csvw_str(b, 0, name.failed ? kind : name.data);
+    for (int i = 0; reserved[i] && !out->failed; i++)
+        if (strcmp(out->data + start, reserved[i]) == 0)
+            strbuf_putc(out, '_');
+}
+
+/* Appends the column "kind.a.b" (kind alone when a is NULL) as a safe,
+ * unused name. */
+static void column(strbuf *b, colnames *c, const char *kind, const char *a, const char *d)
+{
+    strbuf raw, name;
+    strbuf_init(&raw);
+    strbuf_init(&name);
+    strbuf_puts(&raw, kind);
+    if (a) {
+        strbuf_putc(&raw, '.');
+        strbuf_puts(&raw, a);
+    }
+    if (d) {
+        strbuf_putc(&raw, '.');
+        strbuf_puts(&raw, d);
+    }
+    safe_name(&name, raw.failed || !raw.data ? kind : raw.data);
+    size_t base = name.len;
+    for (int k = 2; !name.failed && name.data && name_used(c, name.data); k++) {
+        name.len = base;
+        strbuf_printf(&name, "_%d", k);
+    }
+    const char *out = name.failed || !name.data ? kind : name.data;
+    csvw_str(b, 0, out);
+    name_add(c, out);
+    strbuf_free(&raw);
     strbuf_free(&name);
 }
 
 void output_header(const output_labels *l, enum output_file f, const char *const *prefix_cols, strbuf *b)
 {
     static const char *const pop[] = {"run", "step", "date", "origin", "state", "count", NULL};
-    static const char *const flows[] = {"run", "step", "date", "origin", "from", "to", "count", NULL};
+    static const char *const flows[] = {"run", "step", "date", "origin", "flow", "from", "to", "count", NULL};
     static const char *const costs[] = {"run", "step", "date", "origin", "category", "amount", NULL};
     static const char *const budgets[] = {"run", "step", "date", "budget", "balance", "spent", "gap", NULL};
     static const char *const cons[] = {"run", "step", "date", "constraint", "name", "wanted", "allowed", "cut", NULL};
@@ -247,33 +308,39 @@ void output_header(const output_labels *l, enum output_file f, const char *const
     case OUT_COSTS: header_cols(b, prefix_cols, costs); break;
     case OUT_BUDGETS: header_cols(b, prefix_cols, budgets); break;
     case OUT_CONSTRAINTS: header_cols(b, prefix_cols, cons); break;
-    case OUT_SUMMARY:
+    case OUT_SUMMARY: {
+        colnames c = { keytab_new() };
         header_cols(b, prefix_cols, run);
+        for (int i = 0; prefix_cols && prefix_cols[i]; i++)
+            name_add(&c, prefix_cols[i]);
+        name_add(&c, "run");
         for (int v = 0; v < demob_model_n_values(m); v++)
             if (demob_model_value_name(m, v))
-                csvw_str(b, 0, demob_model_value_name(m, v));
+                column(b, &c, demob_model_value_name(m, v), NULL, NULL);
         for (int s = 0; s < l->n_s; s++)
-            dotted(b, "final", demob_model_state_name(m, s), NULL);
+            column(b, &c, "final", demob_model_state_name(m, s), NULL);
         for (int o = 0; o < l->n_o; o++)
             for (int s = 0; s < l->n_s; s++)
-                dotted(b, "final", demob_model_origin_name(m, o), demob_model_state_name(m, s));
+                column(b, &c, "final", demob_model_origin_name(m, o), demob_model_state_name(m, s));
         for (int fl = 0; fl < demob_model_n_flows(m); fl++)
-            dotted(b, "flow", demob_model_flow_name(m, fl), NULL);
-        csvw_str(b, 0, "arrived");
+            column(b, &c, "flow", demob_model_flow_name(m, fl), NULL);
+        column(b, &c, "arrived", NULL, NULL);
         for (int s = 0; s < l->n_s; s++)
-            dotted(b, "peak", demob_model_state_name(m, s), NULL);
-        csvw_str(b, 0, "cost.total");
-        for (int c = 0; c < l->n_cat; c++)
-            dotted(b, "cost", demob_model_category_name(m, c), NULL);
+            column(b, &c, "peak", demob_model_state_name(m, s), NULL);
+        column(b, &c, "cost.total", NULL, NULL);
+        for (int k = 0; k < l->n_cat; k++)
+            column(b, &c, "cost", demob_model_category_name(m, k), NULL);
         for (int k = 0; k < l->n_budgets; k++)
-            dotted(b, "budget", demob_model_budget_name(m, k), NULL);
+            column(b, &c, "budget", demob_model_budget_name(m, k), NULL);
         for (int k = 0; l->outcomes && k < l->outcomes->n; k++)
-            dotted(b, "outcome", l->outcomes->v[k].name, NULL);
+            column(b, &c, "outcome", l->outcomes->v[k].name, NULL);
         for (int k = 0; k < demob_model_n_constraints(m); k++) {
             constraint_name(m, k, name, sizeof name);
-            dotted(b, "bound", demob_model_constraint_kind(m, k), name);
+            column(b, &c, "bound", demob_model_constraint_kind(m, k), name);
         }
+        keytab_free(c.used);
         break;
+    }
     case OUT_NFILES: break;
     }
     csvw_end(b);

@@ -3,7 +3,7 @@
  * order are written to disk in run order, byte for byte the same.
  *
  *   populations.csv  [prefix,]run,step,date,origin,state,count
- *   flows.csv        [prefix,]run,step,date,origin,from,to,count
+ *   flows.csv        [prefix,]run,step,date,origin,flow,from,to,count
  *                    (arrivals from outside have an empty `from`)
  *   costs.csv        [prefix,]run,step,date,origin,category,amount
  *                    (fixed costs have origin "all")

@@ -181,6 +181,11 @@ const char *atomic_path(const atomic_file *f)
     return f->path;
 }
 
+const char *atomic_tmp_path(const atomic_file *f)
+{
+    return f->tmp;
+}
+
 /* Creates one folder; an existing folder is fine. */
 static int make_one(const char *dir, const char *whole, demob_error *err)
 {

@@ -24,6 +24,8 @@ int atomic_commit(atomic_file *f, demob_error *err);
 /* Removes the temporary file; frees f. NULL is fine. */
 void atomic_abort(atomic_file *f);
 const char *atomic_path(const atomic_file *f);
+/* The temporary file's name: another program may write it before commit. */
+const char *atomic_tmp_path(const atomic_file *f);
 
 /* The whole of b written atomically to path (a failed format, b->failed,
  * is an error naming path). */

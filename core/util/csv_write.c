@@ -8,6 +8,7 @@
  * the result stays valid RFC 4180 because only ',', '"', CR and LF matter. */
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <csv.h>
@@ -122,18 +123,33 @@ void csvw_f64(strbuf *b, int first, double v)
          * steps, runs. The common case, kept off snprintf. -0 prints "0". */
         csvw_i64(b, first, (int64_t)v);
     } else {
-        /* %.12g with the C locale's '.': snprintf's decimal point follows
-         * LC_NUMERIC, which the program never changes from "C"; any other
-         * separator is replaced below so output never depends on it. */
         char tmp[40];
-        int n = snprintf(tmp, sizeof tmp, "%.12g", v);
-        if (n < 0 || (size_t)n >= sizeof tmp)
+        put_field(b, first, tmp, csvw_shortest(tmp, v));
+    }
+}
+
+/* %.15g, %.16g, then %.17g: the first that reads back as v. Any normal
+ * double whose shortest form has at most 15 digits prints that way with
+ * %.15g (%g drops trailing zeros), and %.16g / %.17g are correctly
+ * rounded, so the first that round-trips is the shortest. Subnormals have
+ * fewer digits of precision: for them every precision from 1 is tried. The decimal point is the C
+ * locale's: snprintf follows LC_NUMERIC, which the program never changes
+ * from "C"; any other separator is replaced so output never depends on it. */
+size_t csvw_shortest(char buf[40], double v)
+{
+    int n = 0;
+    for (int prec = fabs(v) < 2.2250738585072014e-308 ? 1 : 15; prec <= 17; prec++) {
+        n = snprintf(buf, 40, "%.*g", prec, v);
+        if (n < 0 || n >= 40)
             n = 0;
         for (int i = 0; i < n; i++)
-            if (tmp[i] == ',')
-                tmp[i] = '.';
-        put_field(b, first, tmp, (size_t)n);
+            if (buf[i] == ',')
+                buf[i] = '.';
+        if (prec == 17 || strtod(buf, NULL) == v)
+            break;
     }
+    buf[n] = '\0';
+    return (size_t)n;
 }
 
 void csvw_end(strbuf *b)

@@ -32,11 +32,11 @@ LUA
 "$DEMOB" run "$T/v.lua" -o "$T/ov" --quiet || fail "variant run"
 # base: a->b = min(0.1 * 1000, 100) = 100; variant: min(0.5 * 1000, 300) = 300,
 # then 300, then 0.05 * 400 = 20 (the variant's event replaced the base's 0.3).
-grep -q '^1,1,,X,a,b,100$' "$T/ob/flows.csv" || fail "base flow a->b at step 1"
-grep -q '^1,1,,X,a,b,300$' "$T/ov/flows.csv" || fail "variant capacity and rate"
-grep -q '^1,3,,X,a,b,20$' "$T/ov/flows.csv" || fail "variant event replaces the base's"
+grep -q '^1,1,,X,a->b,a,b,100$' "$T/ob/flows.csv" || fail "base flow a->b at step 1"
+grep -q '^1,1,,X,a->b,a,b,300$' "$T/ov/flows.csv" || fail "variant capacity and rate"
+grep -q '^1,3,,X,a->b,a,b,20$' "$T/ov/flows.csv" || fail "variant event replaces the base's"
 # b->c: rate 0.1 replaces 0.2 (step 2: 0.1 * 300 = 30).
-grep -q '^1,2,,X,b,c,30$' "$T/ov/flows.csv" || fail "variant flow replaces the base's"
+grep -q '^1,2,,X,b->c,b,c,30$' "$T/ov/flows.csv" || fail "variant flow replaces the base's"
 # One upkeep cost of 5 (not 2 + 5): step 1, 300 in b.
 grep -q '^1,1,,X,upkeep,1500$' "$T/ov/costs.csv" || fail "variant cost replaces the base's"
 grep -q '"name": "variant"' "$T/ov/manifest.json" || grep -q '"scenario": "variant"' "$T/ov/manifest.json" ||
@@ -45,7 +45,7 @@ grep -q '"name": "variant"' "$T/ov/manifest.json" || grep -q '"scenario": "varia
 printf 'scenario { extends = "lib/base.lua" }\nstate { "b", ceiling = 150 }\n' > "$T/ceil.lua"
 "$DEMOB" run "$T/ceil.lua" -o "$T/oc" --quiet || fail "ceiling variant run"
 # step 2: b holds 100, 20 leave: 150 - 80 = 70 may enter (the base would take 90).
-grep -q '^1,2,,X,a,b,70$' "$T/oc/flows.csv" || fail "variant ceiling 150 replaces 1000"
+grep -q '^1,2,,X,a->b,a,b,70$' "$T/oc/flows.csv" || fail "variant ceiling 150 replaces 1000"
 # Within one file a duplicate is still an error.
 printf 'scenario { extends = "lib/base.lua" }\ncapacity { "new", per_step = 1 }\ncapacity { "new", per_step = 2 }\n' \
     > "$T/dup.lua"

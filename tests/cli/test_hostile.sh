@@ -126,7 +126,7 @@ on_finish(function(sim) local w = csv.open("extra.csv", { "n,\"", "v\n" }) w:row
 EOF
 runs "$DEMOB" run "$T/names.lua" -o "$T/names" --quiet
 csv_ok "$T/names/populations.csv" 6 $((3 * 2 * 5 + 1))
-csv_ok "$T/names/flows.csv" 7 -
+csv_ok "$T/names/flows.csv" 8 -
 csv_ok "$T/names/costs.csv" 6 -
 csv_ok "$T/names/budgets.csv" 7 3
 csv_ok "$T/names/summary.csv" 32 2   # with bound.budget.<name>

@@ -313,7 +313,7 @@ static void csv_output(void **state)
         "populations.csv,,,2,2021-01,Sudan,away,1,50,,,1,80,,,30,0.6,,differs\n"
         "populations.csv,,,2,2021-01,Chad,present,1,40,,,1,30,,,-10,-0.25,,differs\n"
         "populations.csv,,,2,2021-01,Chad,away,1,10,,,1,10,,,0,0,,equal\n"
-        "populations.csv,,,2,2021-01,(all),present,1,140,,,1,130,,,-10,-0.0714285714286,,differs\n"
+        "populations.csv,,,2,2021-01,(all),present,1,140,,,1,130,,,-10,-0.07142857142857142,,differs\n"
         "populations.csv,,,2,2021-01,(all),away,1,60,,,1,90,,,30,0.5,,differs\n";
     assert_string_equal(s.data, want);
     strbuf_free(&s);

@@ -144,15 +144,46 @@ static void test_write_doubles(void **state)
     csvw_f64(&b, 0, 1.0 / 3.0);
     csvw_f64(&b, 0, 1e300);
     csvw_f64(&b, 0, 9007199254740991.0);   /* 2^53 - 1: still an integer */
-    csvw_f64(&b, 0, 9007199254740992.0);   /* 2^53: %.12g */
+    csvw_f64(&b, 0, 9007199254740992.0);   /* 2^53: shortest round trip */
     csvw_f64(&b, 0, NAN);
     csvw_f64(&b, 0, INFINITY);
     csvw_f64(&b, 0, -INFINITY);
     csvw_f64(&b, 0, 1e-7);
+    csvw_f64(&b, 0, 0.05);
+    csvw_f64(&b, 0, 0.1 + 0.2);
     csvw_end(&b);
-    assert_string_equal(b.data, "0,0,-1,3000,0.1,2.5,0.333333333333,1e+300,9007199254740991,"
-                                "9.00719925474e+15,nan,inf,-inf,1e-07\n");
+    assert_string_equal(b.data, "0,0,-1,3000,0.1,2.5,0.3333333333333333,1e+300,9007199254740991,"
+                                "9007199254740992,nan,inf,-inf,1e-07,0.05,0.30000000000000004\n");
     strbuf_free(&b);
+}
+
+/* Every number written reads back as the same double, in the fewest
+ * digits that do (so 0.05 is "0.05", never 0.050000000000000003). */
+static void test_write_shortest_round_trip(void **state)
+{
+    (void)state;
+    double v[] = { 0.05, 1.0 / 3.0, 2.0 / 3.0, 1e-300, 5e-324, 1.7976931348623157e308, 123456.789, 0.1 + 0.2,
+                   -4.35, 1e22, 3.0e-5 };
+    for (size_t i = 0; i < sizeof v / sizeof v[0]; i++) {
+        char buf[40];
+        size_t n = csvw_shortest(buf, v[i]);
+        assert_int_equal(n, strlen(buf));
+        assert_true(strtod(buf, NULL) == v[i]);
+        /* one digit fewer does not round-trip */
+        char shorter[400];
+        int digits = 0, lead = 1;   /* significant digits: from the first non-zero one */
+        for (const char *p = buf; *p && *p != 'e'; p++) {
+            lead &= *p < '1' || *p > '9';
+            digits += !lead && *p >= '0' && *p <= '9';
+        }
+        if (digits > 1) {
+            snprintf(shorter, sizeof shorter, "%.*g", digits - 1, v[i]);
+            assert_false(strtod(shorter, NULL) == v[i]);
+        }
+    }
+    char buf[40];
+    csvw_shortest(buf, 0.05);
+    assert_string_equal(buf, "0.05");
 }
 
 /* What we write, libcsv reads back unchanged: the strings that need
@@ -443,6 +474,7 @@ int main(void)
         cmocka_unit_test(test_write_quoting),
         cmocka_unit_test(test_write_header),
         cmocka_unit_test(test_write_integers),
+        cmocka_unit_test(test_write_shortest_round_trip),
         cmocka_unit_test(test_write_doubles),
         cmocka_unit_test(test_write_read_round_trip),
         cmocka_unit_test(test_read_basic),

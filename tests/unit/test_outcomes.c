@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "assert_double.h"
+#include "report/answers.h"
 #include "report/outcomes.h"
 #include "report/report.h"
 #include "scratch.h"
@@ -96,7 +97,7 @@ static void worked_outcomes(void **state)
     (void)state;
     char path[128];
     snprintf(path, sizeof path, "%s/a", dir);
-    outcomes_options o = { "repatriated", "cantoned", -1 };
+    outcomes_options o = { "repatriated", "cantoned", -1, 0 };
     outcomes oc;
     demob_error err = { 0 };
     assert_int_equal(outcomes_load(path, &o, &oc, &err), 0);
@@ -179,7 +180,7 @@ static void page(void **state)
     char path[128];
     snprintf(path, sizeof path, "%s/a", dir);
     const char *dirs[] = { path };
-    report_input in = { dirs, NULL, 1, NULL, { NULL, NULL, -1 } };
+    report_input in = { dirs, NULL, 1, NULL, { NULL, NULL, -1, 0 }, NULL };
     strbuf b;
     strbuf_init(&b);
     demob_error err = { 0 };
@@ -208,11 +209,44 @@ static void page(void **state)
     strbuf_free(&b);
 }
 
+/* The answer table's cells: cantoned (all origins) per run is 30, 20, 0
+ * at steps 1, 2, 3 in run 1 and 10, 50, 5 in run 2; S repatriated at
+ * step 1 is 40 and 60. Dates are steps, dates of the file, or "final". */
+static void answer_cells(void **state)
+{
+    (void)state;
+    char a[128];
+    snprintf(a, sizeof a, "%s/a", dir);
+    const char *cant[] = { "cantoned" }, *rep[] = { "repatriated" }, *s_only[] = { "S" };
+    answer_row rows[2] = { { "cantoned", cant, 1, NULL, 0 }, { "S home", rep, 1, s_only, 1 } };
+    const char *at[] = { "1", "2021-03", "final", "9" };
+    answers ans;
+    demob_error err = { 0 };
+    assert_int_equal(answers_load(a, rows, 2, at, 4, -1, &ans, &err), 0);
+    assert_int_equal(ans.step[1], 2);
+    assert_int_equal(ans.step[2], 3);
+    assert_string_equal(ans.date[1], "2021-03");
+    assert_string_equal(ans.date[2], "2021-04");
+    assert_double(ans.cell[0].mean, 20, 1e-12);
+    assert_double(ans.cell[0].sd, sqrt(200.0), 1e-12);
+    assert_double(ans.cell[1].mean, 35, 1e-12);
+    assert_double(ans.cell[2].mean, 2.5, 1e-12);
+    assert_int_equal(ans.cell[3].n, 0);   /* step 9 is not in the file */
+    assert_double(ans.cell[4].mean, 50, 1e-12);
+    assert_double(ans.cell[4].p5, 41, 1e-12);   /* type 7: 40 + 0.05 * 20 */
+    answers_free(&ans);
+    const char *bad[] = { "2030-01" };
+    assert_int_equal(answers_load(a, rows, 2, bad, 1, -1, &ans, &err), DEMOB_EINPUT);
+    assert_non_null(strstr(err.message, "answer date '2030-01'"));
+    answers_free(&ans);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(worked_outcomes),
         cmocka_unit_test(page),
+        cmocka_unit_test(answer_cells),
     };
     return cmocka_run_group_tests_name("outcomes", tests, setup, teardown);
 }

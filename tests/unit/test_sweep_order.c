@@ -128,7 +128,7 @@ static void test_quantile_rows(void **state)
     strbuf_init(&b);
     sweep_quant_format(&q, 7, 4, &b);
     char want[256];
-    snprintf(want, sizeof want, "7,0,2021-01,\"Sudan, North\",present,25,%.12g,11.5,25,38.5\n"
+    snprintf(want, sizeof want, "7,0,2021-01,\"Sudan, North\",present,25,%.17g,11.5,25,38.5\n"
                                 "7,0,2021-01,Chad,present,5,0,5,5,5\n", sqrt(500.0 / 3.0));
     assert_string_equal(b.data, want);
     assert_double(q.vals[1 * 2 + 0], 40, 1e-12 * (40 + 1));
