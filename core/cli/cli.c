@@ -33,6 +33,7 @@ void cli_args_init(cli_args *a)
 {
     memset(a, 0, sizeof *a);
     scenario_options_init(&a->sopt);
+    a->sopt.interrupted = &cli_interrupted;
     a->sopt.sets = a->sets;
     for (int f = 0; f < OUT_NFILES; f++)
         a->plan.want[f] = 1;

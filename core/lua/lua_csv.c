@@ -522,11 +522,18 @@ static void csv_createmeta(lua_State *L)
     luaL_newlibtable(L, csv_writer_methods);
     luaL_setfuncs(L, csv_writer_methods, 0);
     lua_setfield(L, -2, "__index");
+    /* getmetatable(writer) gives a string, not the table: a script that
+     * could reach it would replace __gc (leaving the .tmp file behind) or
+     * hand the metatable to its own objects. */
+    lua_pushliteral(L, "csv writer");
+    lua_setfield(L, -2, "__metatable");
     lua_pop(L, 1);
 
     luaL_newmetatable(L, CSV_READER_META);
     lua_pushcfunction(L, csv_reader_gc);
     lua_setfield(L, -2, "__gc");
+    lua_pushliteral(L, "csv reader");
+    lua_setfield(L, -2, "__metatable");
     lua_pop(L, 1);
 }
 

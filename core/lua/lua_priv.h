@@ -11,6 +11,8 @@
  *                   (instruction and wall-clock limits), protected calls,
  *                   the libraries a script gets, `require`.
  *   lua_pattern.c   string.find/match/gmatch/gsub with a step budget.
+ *   lua_charged.c   library loops in C charged to the limits; the nesting
+ *                   of coroutine.close capped.
  *   lua_args.c      reading declaration tables: fields, numbers, names,
  *                   value slots, origin lists, "known: ..." lists.
  *   lua_declare.c   scenario, state, origin, param, flow, capacity.
@@ -37,17 +39,19 @@
 
 /* The default limits (LUA_DEFAULT_*) are in scenario.h. */
 
-enum lua_limit_kind { LIMIT_NONE = 0, LIMIT_INSTRUCTIONS, LIMIT_TIME, LIMIT_MEMORY };
+enum lua_limit_kind { LIMIT_NONE = 0, LIMIT_INSTRUCTIONS, LIMIT_TIME, LIMIT_MEMORY, LIMIT_INTERRUPT };
 
 typedef struct lua_limits {
     size_t mem_used, mem_limit;
     long long instr_limit, instr_count;   /* for the call under way       */
     double time_limit, t_start;           /* seconds (coarse monotonic clock) */
     int period;                           /* count-hook period            */
+    int close_depth;                      /* nested coroutine.close calls */
     int tripped;                          /* a lua_limit_kind: once set, the
                                            * count hook raises at every
                                            * instruction until the call ends */
     const char *path;                     /* the script, for messages     */
+    const volatile sig_atomic_t *interrupted; /* SIGINT/SIGTERM; or NULL */
     char msg[512];                        /* "file:line: ... limit ..."   */
 } lua_limits;
 
@@ -222,6 +226,10 @@ void lua_sandbox_charge(lua_State *L, long long n);
 /* Pushes a table of find, gmatch, gsub, match (lua_pattern.c), which call
  * charge(L, steps) for their work (it may raise); NULL: nothing charged
  * (a plain state). */
+/* Replaces string.rep/upper/lower/reverse/format, table.sort/concat/
+ * insert/remove/unpack/move by forms that charge their work, and
+ * coroutine.close by one that caps its nesting (lua_charged.c). */
+void lua_charged_open(lua_State *L);
 typedef void (*lua_pattern_charge)(lua_State *L, long long steps);
 int lua_pattern_open(lua_State *L, lua_pattern_charge charge);
 /* Closes the state, with limits armed for the finalizers a script set. */

@@ -88,13 +88,32 @@ static void limit_raise(lua_State *L, lua_limits *lim)
     lua_error(L);
 }
 
-/* Adds n to the instruction count and checks both limits; on a breach,
- * trips (message "where: ... limit ... exceeded") and raises. */
-static void check_limits(lua_State *L, lua_limits *lim, long long n, const char *where)
+/* Writes "file:line: " of the innermost Lua function with a line (the
+ * script line at fault: C functions have none), or "file: " of the
+ * scenario. Only read when a limit trips. */
+static void where_of(lua_State *L, struct scenario *sc, char *where)
 {
+    lua_Debug d;
+    for (int level = 0; lua_getstack(L, level, &d); level++)
+        if (lua_getinfo(L, "Sl", &d) && d.currentline > 0) {
+            snprintf(where, WHERE_SIZE, "%s:%d: ", d.short_src, d.currentline);
+            return;
+        }
+    snprintf(where, WHERE_SIZE, "%s: ", sc->path);
+}
+
+/* Adds n to the instruction count and checks both limits; on a breach,
+ * trips (message "file:line: ... limit ... exceeded") and raises. */
+static void check_limits(lua_State *L, struct scenario *sc, long long n)
+{
+    lua_limits *lim = &sc->lim;
+    if (lim->tripped != LIMIT_NONE)
+        limit_raise(L, lim);
     lim->instr_count += n;
     int kind = LIMIT_NONE;
-    if (lim->instr_count > lim->instr_limit)
+    if (lim->interrupted && *lim->interrupted)
+        kind = LIMIT_INTERRUPT;
+    else if (lim->instr_count > lim->instr_limit)
         kind = LIMIT_INSTRUCTIONS;
     /* The coarse clock is plenty for limits of a tenth of a second or more
      * and costs a fifth of the precise one: this runs once a step. */
@@ -102,8 +121,12 @@ static void check_limits(lua_State *L, lua_limits *lim, long long n, const char 
         kind = LIMIT_TIME;
     if (kind == LIMIT_NONE)
         return;
+    char where[WHERE_SIZE];
+    where_of(L, sc, where);
     lim->tripped = kind;
-    if (kind == LIMIT_INSTRUCTIONS)
+    if (kind == LIMIT_INTERRUPT)
+        snprintf(lim->msg, sizeof lim->msg, "%sinterrupted", where);
+    else if (kind == LIMIT_INSTRUCTIONS)
         snprintf(lim->msg, sizeof lim->msg, "%sinstruction limit of %lld exceeded", where, lim->instr_limit);
     else
         snprintf(lim->msg, sizeof lim->msg, "%stime limit of %g s exceeded", where, lim->time_limit);
@@ -113,35 +136,12 @@ static void check_limits(lua_State *L, lua_limits *lim, long long n, const char 
 static void count_hook(lua_State *L, lua_Debug *ar)
 {
     (void)ar;
-    struct scenario *sc = lua_scenario_of(L);
-    lua_limits *lim = &sc->lim;
-    if (lim->tripped != LIMIT_NONE)
-        limit_raise(L, lim);
-    /* Where the script was when it ran out: level 0 is the running Lua
-     * function inside a hook. */
-    lua_Debug d;
-    char where[WHERE_SIZE];
-    if (lua_getstack(L, 0, &d) && lua_getinfo(L, "Sl", &d) && d.currentline > 0)
-        snprintf(where, sizeof where, "%s:%d: ", d.short_src, d.currentline);
-    else
-        snprintf(where, sizeof where, "%s: ", sc->path);
-    check_limits(L, lim, lua_gethookcount(L), where);
+    check_limits(L, lua_scenario_of(L), lua_gethookcount(L));
 }
 
 void lua_sandbox_charge(lua_State *L, long long n)
 {
-    struct scenario *sc = lua_scenario_of(L);
-    lua_limits *lim = &sc->lim;
-    if (lim->tripped != LIMIT_NONE)
-        limit_raise(L, lim);
-    /* Called from a C function: level 1 is the script line calling it. */
-    luaL_where(L, 1);
-    char where[WHERE_SIZE];
-    snprintf(where, sizeof where, "%s", *lua_tostring(L, -1) ? lua_tostring(L, -1) : "");
-    lua_pop(L, 1);
-    if (!*where)
-        snprintf(where, sizeof where, "%s: ", sc->path);
-    check_limits(L, lim, n, where);
+    check_limits(L, lua_scenario_of(L), n);
 }
 
 void lua_sandbox_install_hook(struct scenario *sc)
@@ -233,6 +233,7 @@ int lua_sandbox_pcall(struct scenario *sc, int nargs, int nresults, double secon
     lim->msg[0] = '\0';
     lim->instr_count = 0;
     lim->instr_limit = instructions;
+    int close_depth = lim->close_depth;
     lim->time_limit = seconds;
     /* The clock starts here, not at the first limit check: time spent in
      * library functions before it (a long table.sort runs no VM
@@ -244,9 +245,26 @@ int lua_sandbox_pcall(struct scenario *sc, int nargs, int nresults, double secon
         lua_sethook(L, count_hook, LUA_MASKCOUNT, period);
     }
     int base = lua_gettop(L) - nargs;   /* the function's index */
-    lua_pushcfunction(L, msghandler);
+    /* Below it: a copy of the function (to name it if it overran), then
+     * the message handler. */
+    lua_pushvalue(L, base);
     lua_insert(L, base);
-    int status = lua_pcall(L, nargs, nresults, base);
+    lua_pushcfunction(L, msghandler);
+    lua_insert(L, base + 1);
+    int status = lua_pcall(L, nargs, nresults, base + 1);
+    lua_remove(L, base + 1);
+    lim->close_depth = close_depth;
+    if (status == LUA_OK && lim->tripped == LIMIT_NONE && timer_now_coarse() - lim->t_start > lim->time_limit &&
+        lua_checkstack(L, 2)) {
+        /* The call returned, but past its time (a library call that ran
+         * long after the last look at the clock): a breach all the same. */
+        lua_Debug d;
+        lua_pushvalue(L, base);
+        lua_getinfo(L, ">S", &d);
+        lim->tripped = LIMIT_TIME;
+        snprintf(lim->msg, sizeof lim->msg, "%s:%d: time limit of %g s exceeded (in the function that starts there)",
+                 d.short_src, d.linedefined, lim->time_limit);
+    }
     lua_remove(L, base);
     if (status == LUA_ERRRUN && lim->tripped == LIMIT_NONE) {
         /* A csv writer failed to write (a full disk): a failure of the
@@ -262,7 +280,7 @@ int lua_sandbox_pcall(struct scenario *sc, int nargs, int nresults, double secon
         lim->period = period;
         lua_sethook(L, count_hook, LUA_MASKCOUNT, period);
         if (status == LUA_OK) {
-            /* Cannot happen with the hook re-armed, but never report a
+            /* The call overran and returned (above): never report a
              * tripped limit as success. */
             lua_pop(L, nresults == LUA_MULTRET ? 0 : nresults);
             lua_pushstring(L, lim->msg);
@@ -410,41 +428,6 @@ static int sb_load(lua_State *L)
     return lua_gettop(L);
 }
 
-/* string.rep("", n) copies nothing n times: Lua's loop runs 2^62 times
- * for a huge n without allocating, out of reach of the limits. */
-static int sb_rep(lua_State *L)
-{
-    size_t l, lsep = 0;
-    luaL_checklstring(L, 1, &l);
-    luaL_checkinteger(L, 2);
-    if (!lua_isnoneornil(L, 3))
-        luaL_checklstring(L, 3, &lsep);
-    if (l + lsep == 0) {
-        lua_pushliteral(L, "");
-        return 1;
-    }
-    /* Otherwise the result is allocated first: the memory limit bounds it. */
-    lua_pushvalue(L, lua_upvalueindex(1));
-    lua_insert(L, 1);
-    lua_call(L, lua_gettop(L) - 1, 1);
-    return 1;
-}
-
-/* table.move(a1, f, e, t [, a2]) loops e - f + 1 times in C, even over
- * absent keys: charge that work to the budget first. */
-static int sb_move(lua_State *L)
-{
-    lua_Integer f = luaL_checkinteger(L, 2), e = luaL_checkinteger(L, 3);
-    if (e >= f) {
-        lua_Unsigned n = (lua_Unsigned)e - (lua_Unsigned)f + 1;
-        lua_sandbox_charge(L, n > (lua_Unsigned)1 << 60 ? (long long)1 << 62 : (long long)n * 4);
-    }
-    lua_pushvalue(L, lua_upvalueindex(1));
-    lua_insert(L, 1);
-    lua_call(L, lua_gettop(L) - 1, 1);
-    return 1;
-}
-
 /* setmetatable without finalizers: Lua runs __gc metamethods with hooks
  * switched off (lgc.c, GCTM), so a __gc that loops would hang demob beyond
  * the reach of the instruction and wall-clock limits, at any allocation or
@@ -588,7 +571,7 @@ void lua_sandbox_open(lua_State *L, struct scenario *sc)
         open_sandboxed(L);
 
     /* Pattern functions that the limits can stop (lua_pattern.c), and
-     * two loops in C made safe. */
+     * the loops in C charged to them (lua_charged.c). */
     lua_getglobal(L, LUA_STRLIBNAME);
     lua_pattern_open(L, lua_sandbox_charge);
     lua_pushnil(L);   /* every function of lua_pattern.c's table */
@@ -598,15 +581,7 @@ void lua_sandbox_open(lua_State *L, struct scenario *sc)
         lua_settable(L, -5);
     }
     lua_pop(L, 1);
-    lua_getfield(L, -1, "rep");
-    lua_pushcclosure(L, sb_rep, 1);
-    lua_setfield(L, -2, "rep");
-    lua_pop(L, 1);
-    lua_getglobal(L, LUA_TABLIBNAME);
-    lua_getfield(L, -1, "move");
-    lua_pushcclosure(L, sb_move, 1);
-    lua_setfield(L, -2, "move");
-    lua_pop(L, 1);
+    lua_charged_open(L);
 
     lua_getglobal(L, LUA_MATHLIBNAME);
     lua_pushcfunction(L, no_math_random);
@@ -632,6 +607,10 @@ void lua_sandbox_open(lua_State *L, struct scenario *sc)
     lua_pushvalue(L, decls);
     lua_pushcclosure(L, protect_newindex, 1);
     lua_setfield(L, -2, "__newindex");
+    /* getmetatable(_G) must not reach this table: a script would remove
+     * the protection (or add metamethods to the globals). */
+    lua_pushboolean(L, 0);
+    lua_setfield(L, -2, "__metatable");
     lua_setmetatable(L, -2);
     lua_pop(L, 1);
 }

@@ -333,6 +333,7 @@ scenario *scenario_load(const scenario_options *opt, demob_error *err)
     sc->hook_instructions = opt->instruction_limit > 0 ? opt->instruction_limit : LUA_DEFAULT_HOOK_INSTRUCTIONS;
     sc->lim.mem_limit = opt->memory_limit > 0 ? opt->memory_limit : LUA_DEFAULT_MEMORY;
     sc->lim.path = sc->path;
+    sc->lim.interrupted = opt->interrupted;
 
     char name[LUA_MSG_NAME_SIZE];
     path_stem(name, sizeof name, opt->path);

@@ -1,0 +1,108 @@
+#!/bin/sh
+# Hostile scenario authors, second round: finalizers through reachable
+# metatables, a C-stack overflow through nested coroutine.close, time
+# spent inside C library calls, signals during a hook. Each case checks the
+# exit code and message, and that a stopped run leaves no file behind.
+set -u
+. tests/cli/lib.sh
+
+# scen NAME TEXT: writes $T/NAME.lua with a small model in front of TEXT
+scen() {
+    printf 'scenario { steps = 3, states = { "a", "b" } }\norigin { "X", a = 10 }\nparam { x = 0.5 }\n%s\n' "$2" > "$T/$1.lua"
+}
+# clean DIR: no CSV and no temporary file in DIR
+clean() {
+    ls "$1"/*.csv >/dev/null 2>&1 && fail "$1: output written by a failed run: $(ls "$1")"
+    ls -a "$1" 2>/dev/null | grep -q tmp && fail "$1: temporary file left behind: $(ls -a "$1")"
+}
+
+# ---------------------------------------------- metatables are guarded
+# getmetatable gives a name, never the table: no __gc can be added to the
+# metatable of params, expressions, writers or the globals.
+scen meta 'assert(getmetatable(param "x") == "param")
+assert(getmetatable(param "x" * 2) == "expression")
+assert(getmetatable(_G) == false)
+assert(not pcall(setmetatable, _G, {}))
+on_step(function(sim, t)
+  local w = csv.open("side.csv", { "a" })
+  assert(getmetatable(w) == "csv writer")
+  local ok = pcall(function() getmetatable(w).__gc = function() end end)
+  assert(not ok)
+  w:row { 1 }
+end)'
+out=$("$DEMOB" run "$T/meta.lua" -o "$T/meta" --quiet 2>&1) || fail "guarded metatables: $out"
+ls -a "$T/meta" | grep -q tmp && fail "a writer left its temporary file: $(ls -a "$T/meta")"
+# The finalizer of the first report: refused, and --time-limit holds.
+scen gc_param 'local mt = getmetatable(param "x")
+mt.__gc = function() while true do end end
+for i = 1, 10 do local r = param "x" end'
+expect 2 "gc_param.lua:5: attempt to index a string value" -- "$DEMOB" check "$T/gc_param.lua" --time-limit 1
+
+# ------------------------------------- nested coroutine.close (Lua 5.4.4)
+# Each coroutine's __close closes the previous one: 100,000 deep, this
+# overflowed the C stack (SIGSEGV) before coroutine.close capped nesting.
+scen coclose 'local prev
+for i = 1, 100000 do
+  local p = prev
+  local co = coroutine.create(function()
+    local x <close> = setmetatable({}, { __close = function() if p then coroutine.close(p) end end })
+    coroutine.yield()
+  end)
+  coroutine.resume(co)
+  prev = co
+end
+local ok, e = coroutine.close(prev)
+print("closed", ok, e)'
+expect 0 "closed	true" -- "$DEMOB" check "$T/coclose.lua"
+# the cap is reached, and says so, one level below it
+scen coclose2 'local function chain(n)
+  local p = n > 0 and chain(n - 1) or nil
+  local co = coroutine.create(function()
+    local x <close> = setmetatable({}, { __close = function()
+      if p then local ok, e = coroutine.close(p) if not ok then error(e, 0) end end end })
+    coroutine.yield()
+  end)
+  coroutine.resume(co)
+  return co
+end
+print(coroutine.close(chain(150)))'
+expect 0 "more than 100 nested closes" -- "$DEMOB" check "$T/coclose2.lua"
+
+# ------------------------------------ time spent inside C library calls
+# A loop of calls that each stay below the count hook's period.
+hook_limit() { # name, message, hook body
+    scen "$1" "local s = (\"x\"):rep(2^24) local big = {} for i = 1, 1e6 do big[i] = (i * 7919) % 1000003 end
+on_step(function(sim, t) $3 end)"
+    expect 2 "$2" -- "$DEMOB" run "$T/$1.lua" -o "$T/o_$1" --time-limit 0.5 --quiet
+    clean "$T/o_$1"
+}
+hook_limit sort_loop "sort_loop.lua:5: time limit of 0.5 s exceeded (step 1, run 1)" \
+    'for k = 1, 1e5 do table.sort(big) end'
+hook_limit rep_loop "rep_loop.lua:5: time limit of 0.5 s exceeded (step 1, run 1)" \
+    'for k = 1, 1e6 do local r = ("x"):rep(2^26) end'
+hook_limit upper_loop "upper_loop.lua:5: time limit of 0.5 s exceeded (step 1, run 1)" \
+    'for k = 1, 1e6 do local u = s:upper() end'
+hook_limit concat_loop "concat_loop.lua:5: time limit of 0.5 s exceeded (step 1, run 1)" \
+    'for k = 1, 1e6 do local c = table.concat(big, ",") end'
+hook_limit insert_loop "insert_loop.lua:5: time limit of 0.5 s exceeded (step 1, run 1)" \
+    'for k = 1, 1e6 do table.insert(big, 1, k) end'
+# The instruction limit counts the work of such calls too: deterministic.
+scen rep_instr 'for k = 1, 100 do local r = ("x"):rep(2^24) end'
+expect 2 "rep_instr.lua:4: instruction limit of 10000000 exceeded" -- \
+    "$DEMOB" check "$T/rep_instr.lua" --instruction-limit 10000000
+
+# ------------------------------------------- SIGINT/SIGTERM in a hook
+scen sigint 'on_step(function(sim, t) local w = csv.open("side.csv", { "a" }) w:row { 1 } while true do end end)'
+for sig in INT TERM; do
+    "$DEMOB" run "$T/sigint.lua" -o "$T/sig$sig" --time-limit 1000 --quiet 2>"$T/sig.err" &
+    pid=$!
+    sleep 1
+    kill -$sig $pid
+    rc=0
+    wait $pid || rc=$?
+    [ "$rc" = 1 ] || fail "SIG$sig during a hook: exit $rc, expected 1: $(cat "$T/sig.err")"
+    grep -q "sigint.lua:4: interrupted (step 1, run 1)" "$T/sig.err" || fail "SIG$sig: $(cat "$T/sig.err")"
+    clean "$T/sig$sig"
+done
+
+finish
