@@ -30,6 +30,7 @@
 #include "sweep/sweep_journal.h"
 #include "sweep/sweep_order.h"
 #include "sweep/sweep_quant.h"
+#include "sweep/sweep_resume.h"
 #include "sweep/sweep_sens.h"
 #include "sweep/sweep_shared.h"
 #include "util/timer.h"
@@ -708,7 +709,8 @@ static int open_journal(sweep_args *s, sweep_ctx *c, const char *dir, const char
     if (c->jr.jobs > c->local_jobs)
         return demob_error_set(err, DEMOB_EINPUT, "--resume: the journal in '%s' records more runs than the sweep has",
                                dir);
-    return 0;
+    /* Nothing is written from a journal that does not match its rows. */
+    return s->resume && had_journal ? sweep_resume_check(&c->jr, &c->order, c->R, c->jf, err) : 0;
 }
 
 /* The quantile accumulator, with the replicates of a half-done point

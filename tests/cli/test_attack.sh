@@ -105,4 +105,39 @@ for sig in INT TERM; do
     clean "$T/sig$sig"
 done
 
+# --------------------------------------- --resume checks the journal
+cat > "$T/sw.lua" <<'EOF2'
+scenario { steps = 4, mode = "stochastic", runs = 3, seed = 2, states = { "a", "b" } }
+origin { "X", a = 100 }
+param { rate = 0.3, min = 0.1, max = 0.9 }
+flow { from = "a", to = "b", rate = param "rate" }
+EOF2
+G="--grid rate=0.1,0.2,0.3,0.4 --save summary,populations,quantiles --quiet"
+rc=0
+"$DEMOB" sweep "$T/sw.lua" -o "$T/r" $G --stop-after 7 2>/dev/null || rc=$?
+[ "$rc" = 1 ] || fail "--stop-after 7: exit $rc"
+# the last record written twice (a run counted but not there), records of
+# zeros: refused before anything is committed
+cp -r "$T/r" "$T/r_twice"
+tail -c 32 "$T/r/sweep.journal" >> "$T/r_twice/sweep.journal"
+cp -r "$T/r" "$T/r_zero"
+head -c 256 "$T/r/sweep.journal" > "$T/r_zero/sweep.journal"
+head -c 384 /dev/zero >> "$T/r_zero/sweep.journal"
+cp -r "$T/r" "$T/r_swap"   # records 1 and 2 swapped: lengths go down
+{ head -c 256 "$T/r/sweep.journal"; tail -c +289 "$T/r/sweep.journal" | head -c 32
+  tail -c +257 "$T/r/sweep.journal" | head -c 32; tail -c +321 "$T/r/sweep.journal"; } > "$T/r_swap/sweep.journal"
+expect 2 "record 8 of '$T/r_twice/sweep.journal' does not match the rows of run 8 (point 2)" -- \
+    "$DEMOB" sweep "$T/sw.lua" -o "$T/r_twice" $G --resume
+expect 2 "record 1 of '$T/r_zero/sweep.journal' does not match" -- "$DEMOB" sweep "$T/sw.lua" -o "$T/r_zero" $G --resume
+expect 2 "record 1 of '$T/r_swap/sweep.journal' does not match" -- "$DEMOB" sweep "$T/sw.lua" -o "$T/r_swap" $G --resume
+for d in r_twice r_zero r_swap; do
+    ls "$T/$d"/*.csv "$T/$d/manifest.json" >/dev/null 2>&1 && fail "$d: a refused resume committed files"
+done
+# the journal as written resumes to the bytes of a whole sweep
+"$DEMOB" sweep "$T/sw.lua" -o "$T/r" $G --resume || fail "resume refused a sound journal"
+"$DEMOB" sweep "$T/sw.lua" -o "$T/whole" $G || fail "whole sweep"
+for f in points summary populations quantiles; do
+    cmp -s "$T/r/$f.csv" "$T/whole/$f.csv" || fail "resumed $f.csv differs from a whole sweep"
+done
+
 finish
