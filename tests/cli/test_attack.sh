@@ -140,4 +140,37 @@ for f in points summary populations quantiles; do
     cmp -s "$T/r/$f.csv" "$T/whole/$f.csv" || fail "resumed $f.csv differs from a whole sweep"
 done
 
+# ------------------------------------- merge checks what shards claim
+for k in 0 1; do
+    "$DEMOB" sweep "$T/sw.lua" -o "$T/s$k" --shard $k/2 $G || fail "shard $k/2"
+done
+"$DEMOB" merge -o "$T/m" "$T/s0" "$T/s1" --quiet || fail "merge of sound shards"
+# merge_case NAME MESSAGE SED-SCRIPT FILE...: edits copies of the shards,
+# then the merge must fail with MESSAGE and leave no file
+merge_case() {
+    name=$1 msg=$2 script=$3
+    shift 3
+    rm -rf "$T/x0" "$T/x1" "$T/m_$name"
+    cp -r "$T/s0" "$T/x0"
+    cp -r "$T/s1" "$T/x1"
+    for f in "$@"; do sed -i "$script" "$T/$f"; done
+    expect 2 "$msg" -- "$DEMOB" merge -o "$T/m_$name" "$T/x0" "$T/x1"
+    ls "$T/m_$name" 2>/dev/null | grep -q . && fail "merge $name left files: $(ls "$T/m_$name")"
+    [ ! -e "$T/pwn.csv" ] || fail "merge $name wrote outside -o"
+}
+merge_case path "bad sweep.files in its manifest (unknown or repeated file '../pwn.csv')" \
+    's/"files": "/"files": "..\/pwn.csv /' x0/manifest.json x1/manifest.json
+merge_case twice "unknown or repeated file 'summary.csv'" \
+    's/"files": "/"files": "summary.csv /' x0/manifest.json x1/manifest.json
+merge_case row "summary.csv: point 1 has 2 rows, expected 3, one per replicate" '3d' x1/summary.csv
+merge_case replicates "summary.csv: point 0 has 3 rows, expected 5, one per replicate" \
+    's/"replicates": 3/"replicates": 5/' x0/manifest.json x1/manifest.json
+merge_case huge "its sweep fields are out of range" \
+    's/"replicates": 3/"replicates": 2000000000000/' x0/manifest.json x1/manifest.json
+merge_case disagree "the manifests of one sweep disagree" 's/"replicates": 3/"replicates": 5/' x0/manifest.json
+merge_case shard_points "the shards' manifests hold 3 points, the sweep 4" \
+    's/"shard_points": 2/"shard_points": 1/' x0/manifest.json
+merge_case point "points.csv: 3 of the sweep's 4 points have rows in the shards" '2d' x1/points.csv
+merge_case pops "populations.csv: 3 of the sweep's 4 points have rows in the shards" '/^1,/d' x1/populations.csv
+
 finish
