@@ -14,6 +14,7 @@
 #include "util/atomic_file.h"
 #include "util/csv_read.h"
 #include "util/csv_write.h"
+#include "lua_confine.h"
 #include "lua_csv.h"
 #include "util/strbuf.h"
 
@@ -132,24 +133,6 @@ static void csv_push_cell(lua_State *L, const csv_reader *r, size_t c)
         lua_pushlstring(L, s, n);
 }
 
-/* A path that stays inside its folder (the output folder for csv.open,
- * the scenario's folder for sandboxed csv.read): relative, no "..", no
- * empty name ("a//b", "a/"). */
-static int csv_safe_path(const char *p)
-{
-    if (p[0] == '\0' || p[0] == '/')
-        return 0;
-    for (const char *s = p;;) {
-        const char *e = strchr(s, '/');
-        size_t n = e ? (size_t)(e - s) : strlen(s);
-        if (n == 0 || (n == 2 && s[0] == '.' && s[1] == '.'))
-            return 0;
-        if (!e)
-            return 1;
-        s = e + 1;
-    }
-}
-
 /* csv.read(path) -> records, header */
 static int csv_read(lua_State *L)
 {
@@ -158,32 +141,8 @@ static int csv_read(lua_State *L)
      * shared scenario could copy ~/.aws/credentials (a valid one-column
      * CSV) into the outputs its author asks to get back. */
     int confined = lua_getfield(L, LUA_REGISTRYINDEX, CSV_CONFINED_KEY) != LUA_TNIL;
-    if (confined && !csv_safe_path(path))
-        return luaL_error(L, "csv.read: '%s' must be a relative path below the scenario's folder, without '..' "
-                             "(--trusted lifts this)", path);
-    lua_pop(L, 1);
-    const char *given = path;
     lua_getfield(L, LUA_REGISTRYINDEX, CSV_BASEDIR_KEY);
-    const char *base = lua_tostring(L, -1);
-    if (path[0] != '/' && base && base[0] && strcmp(base, ".") != 0) {
-        size_t n = strlen(base);
-        lua_pushfstring(L, "%s%s%s", base, base[n - 1] == '/' ? "" : "/", path);
-        path = lua_tostring(L, -1);
-    }
-    /* The text of the path stays below the folder; a symbolic link shipped
-     * with the scenario must not lead out of it either. */
-    if (confined) {
-        char *real_base = realpath(base && base[0] ? base : ".", NULL);
-        char *real_path = realpath(path, NULL);
-        size_t nb = real_base ? strlen(real_base) : 0;
-        int inside = !real_path || (real_base && strncmp(real_path, real_base, nb) == 0 &&
-                                    (real_path[nb] == '/' || (nb == 1 && real_base[0] == '/')));
-        free(real_base);
-        free(real_path);
-        if (!inside)
-            return luaL_error(L, "csv.read: '%s' leads out of the scenario's folder through a symbolic link "
-                                 "(--trusted lifts this)", given);
-    }
+    path = lua_confine_path(L, lua_tostring(L, -1), path, confined, "csv.read");
     csvreader_box *b = lua_newuserdatauv(L, sizeof *b, 0);
     b->r = NULL;
     luaL_setmetatable(L, CSV_READER_META);
@@ -431,7 +390,7 @@ static int csv_open(lua_State *L)
     lua_Integer ncols = luaL_len(L, 2);
     luaL_argcheck(L, ncols >= 1, 2, "the header needs at least one column name");
     luaL_argcheck(L, ncols <= 100000, 2, "too many columns");
-    if (!csv_safe_path(path))
+    if (!lua_confine_relative(path))
         return luaL_error(L, "csv.open: '%s' must be a relative path inside the output folder",
                           path);
     if (!csv_plain_path(path))

@@ -11,6 +11,8 @@
  *                   (instruction and wall-clock limits), protected calls,
  *                   the libraries a script gets, `require`.
  *   lua_pattern.c   string.find/match/gmatch/gsub with a step budget.
+ *   lua_confine.c   the rule for files a script names (require, csv.read,
+ *                   sweep points).
  *   lua_charged.c   library loops in C charged to the limits; the nesting
  *                   of coroutine.close capped.
  *   lua_args.c      reading declaration tables: fields, numbers, names,
@@ -33,6 +35,7 @@
 
 #include "demob.h"
 #include "scenario.h"
+#include "lua_confine.h"
 #include "run/manifest.h"
 
 /* ------------------------------------------------------------- limits */

@@ -22,6 +22,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include <lualib.h>
 
@@ -370,15 +371,17 @@ static int sb_require(lua_State *L)
         lua_pop(L, 1);
         if (!load_embedded(L, name)) {
             struct scenario *sc = lua_scenario_of(L);
-            const char *path = lua_pushfstring(L, "%s/%s.lua", sc->dir, name);
-            FILE *f = fopen(path, "r");
-            if (!f)
+            /* Checked before anything opens it: a FIFO would block. */
+            const char *path = lua_confine_path(L, sc->dir, lua_pushfstring(L, "%s.lua", name), !sc->trusted,
+                                                "require");
+            struct stat st;
+            if (stat(path, &st) != 0)
                 return luaL_error(L, "require: module '%s' not found (not in scripts/, no file '%s')", name,
                                   path);
-            fclose(f);
             if (luaL_loadfilex(L, path, "t") != LUA_OK)
                 return lua_error(L);
-            lua_remove(L, -2);
+            lua_replace(L, -3);
+            lua_pop(L, 1);
         }
     }
     lua_pushvalue(L, 1);

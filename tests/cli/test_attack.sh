@@ -173,4 +173,35 @@ merge_case shard_points "the shards' manifests hold 3 points, the sweep 4" \
 merge_case point "points.csv: 3 of the sweep's 4 points have rows in the shards" '2d' x1/points.csv
 merge_case pops "populations.csv: 3 of the sweep's 4 points have rows in the shards" '/^1,/d' x1/populations.csv
 
+# --------------------- one confinement rule for every file a script names
+mkdir -p "$T/conf/in" "$T/conf/out"
+printf 'return { rate = 0.5 }\n' > "$T/conf/out/mod.lua"
+printf 'point,x\nSECRET-LINE,1\n' > "$T/conf/out/p.csv"
+ln -s ../out/mod.lua "$T/conf/in/linked.lua"
+ln -s ../out/p.csv "$T/conf/in/linked.csv"
+mkfifo "$T/conf/in/fifo.lua" "$T/conf/in/fifo.csv"
+cp "$T/conf/out/p.csv" "$T/conf/in/p.csv"
+conf() { # name, script line, message[, command]
+    printf 'scenario { steps = 2, states = { "a", "b" } }\norigin { "X", a = 1 }\nparam { x = 0.5 }\n%s\n' "$2" \
+        > "$T/conf/in/$1.lua"
+    out=$(timeout 20 "$DEMOB" ${4:-check} "$T/conf/in/$1.lua" 2>&1)
+    rc=$?
+    [ "$rc" = 2 ] || fail "confine $1: exit $rc, expected 2: $out"
+    printf '%s' "$out" | grep -qF -- "$3" || fail "confine $1: output lacks '$3': $out"
+    printf '%s' "$out" | grep -q SECRET && fail "confine $1: a refused file was quoted: $out"
+}
+conf req_link 'require "linked"' "$T/conf/in/req_link.lua:4: require: 'linked.lua' leads out of the scenario's folder through a symbolic link"
+conf req_fifo 'require "fifo"' "req_fifo.lua:4: require: 'fifo.lua' is not a regular file"
+conf read_fifo 'csv.read "fifo.csv"' "read_fifo.lua:4: csv.read: 'fifo.csv' is not a regular file"
+conf read_link 'csv.read "linked.csv"' "csv.read: 'linked.csv' leads out of the scenario's folder"
+conf pts_up 'sweep { points = "../out/p.csv" }' "sweep: points: '../out/p.csv' must be a relative path below the scenario's folder" sweep
+conf pts_abs "sweep { points = \"$T/conf/out/p.csv\" }" "sweep: points: '$T/conf/out/p.csv' must be a relative path" sweep
+conf pts_link 'sweep { points = "linked.csv" }' "sweep: points: 'linked.csv' leads out of the scenario's folder" sweep
+conf pts_fifo 'sweep { points = "fifo.csv" }' "sweep: points: 'fifo.csv' is not a regular file" sweep
+# inside the folder, the same files are fine (and --trusted lifts the rule)
+printf 'return { rate = 0.5 }\n' > "$T/conf/in/mod.lua"
+printf 'scenario { steps = 2, states = { "a", "b" } }\norigin { "X", a = require("mod").rate }\n' > "$T/conf/in/ok.lua"
+expect 0 "ok" -- "$DEMOB" check "$T/conf/in/ok.lua"
+expect 0 "ok" -- "$DEMOB" check "$T/conf/in/req_link.lua" --trusted
+
 finish
