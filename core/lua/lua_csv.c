@@ -5,6 +5,7 @@
  * C resources (a reader, a temporary file, a buffer) always sit inside a
  * userdata with a __gc before anything can raise, so a Lua error (a bad
  * row, the memory limit) in the middle never leaks them. */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -21,6 +22,7 @@
 #define CSV_OUTDIR_KEY "demob.csv.outdir"
 #define CSV_BASEDIR_KEY "demob.csv.basedir"
 #define CSV_CONFINED_KEY "demob.csv.confined"
+#define CSV_MEMLIMIT_KEY "demob.csv.memlimit"
 #define CSV_WRITER_META "demob.csvwriter"
 #define CSV_READER_META "demob.csvreader"
 /* Writers hand their buffer to the file in chunks of about this size. */
@@ -62,6 +64,13 @@ int lua_csv_set_output_dir(lua_State *L, const char *dir)
 int lua_csv_set_base_dir(lua_State *L, const char *dir)
 {
     return csv_set_registry(L, CSV_BASEDIR_KEY, dir);
+}
+
+int lua_csv_set_memory_limit(lua_State *L, size_t bytes)
+{
+    char buf[32];
+    snprintf(buf, sizeof buf, "%zu", bytes);
+    return csv_set_registry(L, CSV_MEMLIMIT_KEY, bytes ? buf : NULL);
 }
 
 int lua_csv_confine_reads(lua_State *L, int on)
@@ -151,6 +160,17 @@ static int csv_read(lua_State *L)
     b->r = csvr_open(path, &err);
     if (!b->r)
         return luaL_error(L, "%s", err.message);
+    /* The reader's buffers are outside the Lua allocator: a record may
+     * take what the memory limit leaves. */
+    lua_getfield(L, LUA_REGISTRYINDEX, CSV_MEMLIMIT_KEY);
+    if (lua_isstring(L, -1)) {
+        size_t limit = (size_t)strtoull(lua_tostring(L, -1), NULL, 10);
+        size_t used = (size_t)lua_gc(L, LUA_GCCOUNT) * 1024 + (size_t)lua_gc(L, LUA_GCCOUNTB);
+        char why[64];
+        snprintf(why, sizeof why, "the memory limit of %zu MiB", limit >> 20);
+        csvr_set_max_record(b->r, used < limit ? limit - used : 0, why);
+    }
+    lua_pop(L, 1);
     size_t ncols = csvr_ncols(b->r);
     luaL_checkstack(L, (int)ncols + 8, "too many columns");
     lua_createtable(L, (int)ncols, 0);   /* header */

@@ -36,6 +36,9 @@ int lua_csv_set_output_dir(lua_State *L, const char *dir);
 /* Folder against which csv.read resolves relative paths; NULL: the
  * current directory. Returns 0 or -1 like lua_csv_set_output_dir. */
 int lua_csv_set_base_dir(lua_State *L, const char *dir);
+/* The state's memory limit: a record csv.read reads may take at most what
+ * is left of it. 0: no limit. Returns 0 or -1 like the setters above. */
+int lua_csv_set_memory_limit(lua_State *L, size_t bytes);
 /* With on, csv.read accepts only relative paths without ".." (below the
  * base folder): the sandbox. Returns 0 or -1 like the setters above. */
 int lua_csv_confine_reads(lua_State *L, int on);

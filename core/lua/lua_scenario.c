@@ -298,6 +298,7 @@ static int load_main(lua_State *L)
     lua_expr_register(L);
     lua_sim_register(L);
     lua_csv_set_base_dir(L, sc->dir);
+    lua_csv_set_memory_limit(L, sc->lim.mem_limit);
     lua_csv_set_output_dir(L, opt->output_dir);
     lua_csv_confine_reads(L, !sc->trusted);
     if (luaL_loadfilex(L, sc->path, sc->trusted ? NULL : "t") != LUA_OK)

@@ -67,6 +67,8 @@ struct csv_reader {
     int need_start;                /* waiting for the first byte of a record */
     int have_record;
     int oom;
+    size_t max_record;             /* bytes a record may hold; 0: any */
+    char max_record_msg[96];
 
     /* The header. */
     char **colnames;
@@ -191,6 +193,10 @@ static int feed(csv_reader *r, const char *seg, size_t n, long seg_line, long se
                         "double the quote)");
         return fail(r, err, DEMOB_EINPUT, seg_line, col,
                     "unexpected character after a closing quote");
+    }
+    if (r->max_record && csv_get_buffer_size(&r->parser) + r->fbuf.len > r->max_record) {
+        r->done = 1;
+        return fail(r, err, DEMOB_EINPUT, r->rec_line, r->rec_col, r->max_record_msg);
     }
     if (csv_get_buffer_size(&r->parser) > CSVR_MAX_FIELD) {
         r->done = 1;
@@ -486,6 +492,12 @@ void csvr_field_pos(const csv_reader *r, size_t c, long *line, long *col)
         *line = r->rec_line;
         *col = r->rec_col;
     }
+}
+
+void csvr_set_max_record(csv_reader *r, size_t bytes, const char *why)
+{
+    r->max_record = bytes ? bytes : 1;
+    snprintf(r->max_record_msg, sizeof r->max_record_msg, "record larger than %s", why);
 }
 
 long csvr_line(const csv_reader *r) { return r->rec_line; }

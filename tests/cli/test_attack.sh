@@ -204,4 +204,11 @@ printf 'scenario { steps = 2, states = { "a", "b" } }\norigin { "X", a = require
 expect 0 "ok" -- "$DEMOB" check "$T/conf/in/ok.lua"
 expect 0 "ok" -- "$DEMOB" check "$T/conf/in/req_link.lua" --trusted
 
+# ----------------------------- csv.read's record within --memory-limit
+# one record of 34 fields of 1 MiB: 34 MiB outside the Lua allocator
+python3 -c 'import sys; sys.stdout.write(",".join("c%d" % i for i in range(34)) + "\n" + ",".join(["x" * (1 << 20)] * 34) + "\n")' \
+    > "$T/conf/in/wide.csv"
+conf wide 'local rows = csv.read "wide.csv"' "wide.csv:2:1: record larger than the memory limit of 16 MiB" "check --memory-limit 16"
+conf wide_ok 'local rows = csv.read "wide.csv" error("read " .. #rows[1].c0, 0)' "read 1048576" "check --memory-limit 128"
+
 finish
