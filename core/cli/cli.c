@@ -217,7 +217,9 @@ void cli_default_out_dir(const char *scenario_path, char *buf, size_t n)
 {
     char stem[PATH_MAX];
     path_stem(stem, sizeof stem, scenario_path);
-    snprintf(buf, n, "out/%s", stem);
+    /* A stem of "" or starting with '.' (".lua", "...lua": "..") would
+     * name out/ itself, the current folder or a hidden one. */
+    snprintf(buf, n, "out/%s%s", stem[0] == '.' || !stem[0] ? "_" : "", stem);
 }
 
 int output_files_open(output_files *of, const char *dir, const demob_model *m, const output_plan *p,

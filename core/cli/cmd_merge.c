@@ -498,8 +498,11 @@ int cmd_merge(int argc, char **argv)
             rc = sweep_shared_manifest_load(dirs[i], &mf[i], &err);
     if (rc == 0)
         rc = check_set(mf, dirs, n, &err);
+    int dir_lock = -1;
     if (rc == 0 && atomic_make_dirs(out, &err) != 0)
         rc = DEMOB_ERUN;
+    if (rc == 0)
+        rc = atomic_lock_dir(out, &dir_lock, &err);
     for (int i = 0; i < n && rc == 0; i++)
         if (same_dir(out, dirs[i]))
             rc = demob_error_set(&err, DEMOB_EINPUT, "-o %s is one of the shard folders: merge into another folder",
@@ -544,6 +547,8 @@ int cmd_merge(int argc, char **argv)
     if (rc == 0 && !quiet)
         fprintf(stderr, "demob merge: %d shard%s, %ld points x %ld replicates, written to %s/\n", n,
                 n == 1 ? "" : "s", mf[0].points, mf[0].replicates, out);
+    if (dir_lock >= 0)
+        close(dir_lock);
     for (int i = 0; i < loaded; i++)
         sweep_shared_manifest_free(&mf[i]);
     free(mf);

@@ -88,12 +88,18 @@ int cmd_run(int argc, char **argv)
     if (!sc)
         return cli_fail("run", &err);
     const demob_model *m = scenario_model(sc);
+    /* One command at a time in a folder: two runs would mix their files. */
+    int dir_lock = -1;
     int rc = atomic_make_dirs(out_dir, &err);
+    if (rc == 0)
+        rc = atomic_lock_dir(out_dir, &dir_lock, &err);
     run_sink sink;
     memset(&sink, 0, sizeof sink);
     if (rc == 0)
         rc = output_files_open(&sink.files, out_dir, m, &a.plan, NULL, &err);
     if (rc) {
+        if (dir_lock >= 0)
+            close(dir_lock);
         scenario_free(sc);
         return cli_fail("run", &err);
     }
@@ -127,6 +133,7 @@ int cmd_run(int argc, char **argv)
         rc = manifest_write_report(out_dir, &info, scenario_report(sc), &err);
     }
     int steps = demob_model_steps(m);
+    close(dir_lock);
     scenario_free(sc);
     if (rc)
         return cli_fail("run", &err);

@@ -844,7 +844,7 @@ int cmd_sweep(int argc, char **argv)
         sweep_spec_free(&s.cli);
         return code;
     }
-    int rc;
+    int rc, dir_lock = -1;
     char out_dir[4096];
     if (s.a.out_dir) {
         snprintf(out_dir, sizeof out_dir, "%s", s.a.out_dir);
@@ -888,7 +888,8 @@ int cmd_sweep(int argc, char **argv)
     c.local_points = sweep_order_shard_points(&c.order);
     c.local_jobs = c.local_points * c.R;
 
-    if ((rc = atomic_make_dirs(out_dir, &err)) || (rc = open_journal(&s, &c, out_dir, names, nf, &finished, &err)))
+    if ((rc = atomic_make_dirs(out_dir, &err)) || (rc = atomic_lock_dir(out_dir, &dir_lock, &err)) ||
+        (rc = open_journal(&s, &c, out_dir, names, nf, &finished, &err)))
         goto out;
     if (finished) {
         if (!s.a.quiet)
@@ -918,6 +919,8 @@ int cmd_sweep(int argc, char **argv)
 
 out:
     sweep_journal_close(&c.jr);   /* a no-op when never opened or already removed */
+    if (dir_lock >= 0)
+        close(dir_lock);
     if (quant_init)
         sweep_quant_free(&c.q);
     strbuf_free(&c.row);

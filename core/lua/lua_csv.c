@@ -18,6 +18,8 @@
 #include "lua_confine.h"
 #include "lua_csv.h"
 #include "util/strbuf.h"
+#include "sweep/sweep_journal.h"
+#include "sweep/sweep_shared.h"
 
 #define CSV_OUTDIR_KEY "demob.csv.outdir"
 #define CSV_BASEDIR_KEY "demob.csv.basedir"
@@ -402,6 +404,23 @@ static int csv_plain_path(const char *p)
     return 1;
 }
 
+/* Does the first name of the path (the file, or its top folder) belong to
+ * demob's own files in an output folder? The run's commit would replace
+ * the script's file, or fail on a folder of that name. */
+static int reserved_name(const char *path)
+{
+    size_t n = strcspn(path, "/");
+    for (int f = 0; f < SW_NFILES; f++)
+        if (strlen(sweep_shared_file_names[f]) == n && strncmp(path, sweep_shared_file_names[f], n) == 0)
+            return 1;
+    static const char *const others[] = {"sensitivity.csv", "manifest.json", SJ_JOURNAL_NAME, SJ_SCRATCH_NAME,
+                                         NULL};
+    for (const char *const *o = others; *o; o++)
+        if (strlen(*o) == n && strncmp(path, *o, n) == 0)
+            return 1;
+    return n > 8 && strncmp(path + n - 8, ".partial", 8) == 0;
+}
+
 /* csv.open(path, header) -> writer */
 static int csv_open(lua_State *L)
 {
@@ -416,6 +435,9 @@ static int csv_open(lua_State *L)
     if (!csv_plain_path(path))
         return luaL_error(L, "csv.open: '%s' must name a .csv file, and no file or folder name may "
                              "start with '.'", path);
+    if (reserved_name(path))
+        return luaL_error(L, "csv.open: '%s' would take the place of a file demob writes in the output folder",
+                          path);
     lua_getfield(L, LUA_REGISTRYINDEX, CSV_OUTDIR_KEY);
     const char *outdir = lua_tostring(L, -1);
     if (!outdir)

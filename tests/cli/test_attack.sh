@@ -211,4 +211,38 @@ python3 -c 'import sys; sys.stdout.write(",".join("c%d" % i for i in range(34)) 
 conf wide 'local rows = csv.read "wide.csv"' "wide.csv:2:1: record larger than the memory limit of 16 MiB" "check --memory-limit 16"
 conf wide_ok 'local rows = csv.read "wide.csv" error("read " .. #rows[1].c0, 0)' "read 1048576" "check --memory-limit 128"
 
+# ------------------------------------------- one command per folder
+scen slow 'on_step(function(sim, t) if t == 1 then local t0 = os.clock() while os.clock() - t0 < 4 do end end end)'
+"$DEMOB" run "$T/slow.lua" -o "$T/busy" --quiet 2>"$T/slow.err" &
+pid=$!
+sleep 1.5
+expect 2 "'$T/busy' is in use by another demob command (the folder is locked)" -- "$DEMOB" run "$T/meta.lua" -o "$T/busy" --quiet
+rc=0
+wait $pid || rc=$?
+[ "$rc" = 0 ] || fail "the first run into a folder failed: $(cat "$T/slow.err")"
+grep -q '^1,3,,X,a,10$' "$T/busy/populations.csv" || fail "the locked folder holds the other run's files"
+# temporary files a killed command left are removed when a folder is locked
+mkdir -p "$T/stale/custom"
+: > "$T/stale/summary.csv.tmp-AbC123"
+: > "$T/stale/custom/x.csv.tmp-zz99Qq"
+: > "$T/stale/keep.tmp"
+"$DEMOB" run "$T/meta.lua" -o "$T/stale" --quiet || fail "run into a folder with stale temporaries"
+ls -R "$T/stale" | grep -q 'tmp-' && fail "stale temporary files were kept: $(ls -R "$T/stale")"
+[ -e "$T/stale/keep.tmp" ] || fail "a file that is not a temporary was removed"
+
+# ------------------------------------------------ output names and folders
+# a scenario named ...lua writes to out/_../, not to the current folder
+mkdir -p "$T/dots"
+cp "$T/meta.lua" "$T/dots/...lua"
+(cd "$T/dots" && "$DEMOB" run ...lua --quiet) || fail "run of ...lua"
+[ -e "$T/dots/summary.csv" ] && fail "...lua wrote its outputs into the current folder"
+[ -e "$T/dots/out/_../summary.csv" ] || fail "...lua: no out/_../summary.csv: $(ls -R "$T/dots")"
+# csv.open cannot take the place of demob's own files
+for p in summary.csv/x.csv populations.csv points.csv/a/b.csv sweep.journal/x.csv; do
+    scen own "on_step(function(sim, t) csv.open(\"$p\", { \"a\" }) end)"
+    expect 2 "own.lua:4: csv.open: '$p' would take the place of a file demob writes" -- \
+        "$DEMOB" run "$T/own.lua" -o "$T/own" --quiet
+done
+[ -d "$T/own/summary.csv" ] && fail "csv.open created a folder named summary.csv"
+
 finish
