@@ -245,4 +245,21 @@ for p in summary.csv/x.csv populations.csv points.csv/a/b.csv sweep.journal/x.cs
 done
 [ -d "$T/own/summary.csv" ] && fail "csv.open created a folder named summary.csv"
 
+# --------------------------------------------- CSV formula injection
+# names that a spreadsheet would read as a formula are refused where they
+# are declared; the CSV files stay exact
+inj() { # name, declarations, message
+    printf 'scenario { steps = 2, states = { "a", "b" } }\n%s\n' "$2" > "$T/$1.lua"
+    expect 2 "$3" -- "$DEMOB" check "$T/$1.lua"
+}
+inj inj_origin 'origin { "=HYPERLINK(\"http://x\")", a = 1 }' \
+    "inj_origin.lua:2: origin '=HYPERLINK(\"http://x\")': a name may not start with '=', '+', '-', '@'"
+inj inj_plus 'origin { "+1", a = 1 }' "origin '+1': a name may not start"
+inj inj_minus 'origin { "X", a = 1 } param { ["-x"] = 1 }' "param '-x': a name may not start"
+inj inj_at 'origin { "X", a = 1, tags = { "@t" } }' "tag '@t': a name may not start"
+inj inj_flow 'origin { "X", a = 1 } flow { from = "a", to = "b", rate = 0.1, name = "\tf" }' "flow '"
+inj inj_cost 'origin { "X", a = 1 } cost { state = "a", per_person = 1, category = "=c" }' "cost category '=c'"
+printf 'scenario { steps = 2, states = { "a", "@b" } }\norigin { "X", a = 1 }\n' > "$T/inj_state.lua"
+expect 2 "state '@b': a name may not start" -- "$DEMOB" check "$T/inj_state.lua"
+
 finish
