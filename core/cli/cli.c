@@ -209,7 +209,9 @@ int cli_exit_code(int status)
 
 int cli_fail(const char *cmd, const demob_error *err)
 {
-    fprintf(stderr, "demob %s: %s\n", cmd, err->message[0] ? err->message : "failed");
+    fprintf(stderr, "demob %s: ", cmd);
+    cli_put_message(stderr, err->message[0] ? err->message : "failed");
+    fputc('\n', stderr);
     return cli_exit_code(err->status ? err->status : DEMOB_ERUN);
 }
 

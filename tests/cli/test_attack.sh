@@ -71,8 +71,8 @@ expect 0 "more than 100 nested closes" -- "$DEMOB" check "$T/coclose2.lua"
 # ------------------------------------ time spent inside C library calls
 # A loop of calls that each stay below the count hook's period.
 hook_limit() { # name, message, hook body
-    scen "$1" "local s = (\"x\"):rep(2^24) local big = {} for i = 1, 1e6 do big[i] = (i * 7919) % 1000003 end
-on_step(function(sim, t) $3 end)"
+    scen "$1" "on_step(function(sim, t)
+  local s = (\"x\"):rep(2^24) local big = {} for i = 1, 1e6 do big[i] = (i * 7919) % 1000003 end $3 end)"
     expect 2 "$2" -- "$DEMOB" run "$T/$1.lua" -o "$T/o_$1" --time-limit 0.5 --quiet
     clean "$T/o_$1"
 }
@@ -212,8 +212,8 @@ conf wide 'local rows = csv.read "wide.csv"' "wide.csv:2:1: record larger than t
 conf wide_ok 'local rows = csv.read "wide.csv" error("read " .. #rows[1].c0, 0)' "read 1048576" "check --memory-limit 128"
 
 # ------------------------------------------- one command per folder
-scen slow 'on_step(function(sim, t) if t == 1 then local t0 = os.clock() while os.clock() - t0 < 4 do end end end)'
-"$DEMOB" run "$T/slow.lua" -o "$T/busy" --quiet 2>"$T/slow.err" &
+scen slow 'on_step(function(sim, t) if t == 1 then local t0 = os.time() while os.time() - t0 < 4 do end end end)'
+"$DEMOB" run "$T/slow.lua" -o "$T/busy" --time-limit 100 --quiet 2>"$T/slow.err" &
 pid=$!
 sleep 1.5
 expect 2 "'$T/busy' is in use by another demob command (the folder is locked)" -- "$DEMOB" run "$T/meta.lua" -o "$T/busy" --quiet
@@ -261,5 +261,15 @@ inj inj_flow 'origin { "X", a = 1 } flow { from = "a", to = "b", rate = 0.1, nam
 inj inj_cost 'origin { "X", a = 1 } cost { state = "a", per_person = 1, category = "=c" }' "cost category '=c'"
 printf 'scenario { steps = 2, states = { "a", "@b" } }\norigin { "X", a = 1 }\n' > "$T/inj_state.lua"
 expect 2 "state '@b': a name may not start" -- "$DEMOB" check "$T/inj_state.lua"
+
+# ------------------------------------------------------ small findings
+# --shard N beyond what a sweep can hold (no overflow)
+expect 2 "--shard 0/9223372036854775807: N must be in 1..1099511627776" -- \
+    "$DEMOB" sweep "$T/sw.lua" -o "$T/shx" --shard 0/9223372036854775807 $G
+# escape codes in names reach the terminal escaped
+printf 'scenario { steps = 2, states = { "a", "b" } }\norigin { "X\\27[31mRED", a = 1 }\norigin { "X\\27[31mRED", a = 1 }\n' > "$T/esc.lua"
+"$DEMOB" check "$T/esc.lua" > "$T/esc.out" 2>&1
+grep -q "X\\\\x1b\[31mRED" "$T/esc.out" || fail "escape code not escaped: $(od -c "$T/esc.out" | head -3)"
+tr -d '\n' < "$T/esc.out" | grep -q "$(printf '\033')" && fail "an escape code reached stderr raw"
 
 finish
