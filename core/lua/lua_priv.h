@@ -226,6 +226,9 @@ void lua_sandbox_open(lua_State *L, struct scenario *sc);
  * instruction budget and checks the wall clock; raises when a limit is
  * passed, as the count hook does. */
 void lua_sandbox_charge(lua_State *L, long long n);
+/* Does the message start with a position, "chunk:line:", as Lua's errors
+ * and expression declarations write it? */
+int lua_has_position(const char *s);
 /* Pushes a table of find, gmatch, gsub, match (lua_pattern.c), which call
  * charge(L, steps) for their work (it may raise); NULL: nothing charged
  * (a plain state). */
@@ -300,6 +303,9 @@ demob_value lua_args_param(lua_State *L, const char *name, const char *decl);
 int *lua_args_origins(lua_State *L, int idx, const char *decl, const char *field, int *n);
 /* A string or a list of strings at idx: pushes a table (array) of them. */
 void lua_args_names(lua_State *L, int idx, const char *decl, const char *field);
+/* lua_tostring of the string at idx; raises "decl: field contains a NUL
+ * byte" rather than cut it there. */
+const char *lua_args_text(lua_State *L, int idx, const char *decl, const char *field);
 /* Pushes an array of the table's string keys, sorted (pairs() order is
  * not reproducible; declaration order must be), without those in skip
  * (NULL-terminated, may be NULL; with skip, integer keys are skipped too). */

@@ -158,7 +158,7 @@ void lua_sandbox_install_hook(struct scenario *sc)
  * as lua.c's msghandler does. */
 /* Does the message start with a position, "chunk:line:", as Lua's own
  * errors and luaL_error write it? */
-static int has_position(const char *s)
+int lua_has_position(const char *s)
 {
     for (const char *c = strchr(s, ':'); c; c = strchr(c + 1, ':')) {
         const char *d = c + 1;
@@ -189,7 +189,7 @@ static int msghandler(lua_State *L)
 {
     if (lua_type(L, 1) == LUA_TSTRING || lua_type(L, 1) == LUA_TNUMBER) {
         const char *m = lua_tostring(L, 1);
-        if (has_position(m))
+        if (lua_has_position(m))
             return 1;
         /* Errors raised with a table, or from C without a position
          * ("attempt to yield from outside a coroutine") would not name

@@ -374,7 +374,11 @@ scenario *scenario_load(const scenario_options *opt, demob_error *err)
         if (resolve_pending(sc, &sc->pend[i], err))
             goto fail;
     if (demob_model_freeze(sc->model, &e) < 0) {
-        demob_error_set(err, DEMOB_EINPUT, "%s: %s", sc->path, e.message);
+        /* "file:line: message" once: an expression's error names its line. */
+        if (lua_has_position(e.message))
+            demob_error_set(err, DEMOB_EINPUT, "%s", e.message);
+        else
+            demob_error_set(err, DEMOB_EINPUT, "%s: %s", sc->path, e.message);
         goto fail;
     }
 

@@ -272,4 +272,13 @@ printf 'scenario { steps = 2, states = { "a", "b" } }\norigin { "X\\27[31mRED", 
 grep -q "X\\\\x1b\[31mRED" "$T/esc.out" || fail "escape code not escaped: $(od -c "$T/esc.out" | head -3)"
 tr -d '\n' < "$T/esc.out" | grep -q "$(printf '\033')" && fail "an escape code reached stderr raw"
 
+# an error found when the model is frozen names file:line once
+printf 'scenario { steps = 2, states = { "a", "b" } }\norigin { "X", a = 1 }\nflow { from = "a", to = "b", rate = own("a") / 100 }\ncapacity { "c", per_step = own("a") }\n' > "$T/frz.lua"
+expect 2 "demob check: $T/frz.lua:4: own: a capacity" -- "$DEMOB" check "$T/frz.lua"
+# a NUL in a name is refused, not cut
+printf 'scenario { name = "a\\0b", steps = 2, states = { "a", "b" } }\norigin { "X", a = 1 }\n' > "$T/nul.lua"
+expect 2 "nul.lua:1: scenario: name contains a NUL byte" -- "$DEMOB" check "$T/nul.lua"
+printf 'scenario { steps = 2, states = { "a", "b" } }\norigin { "X", a = 1 }\nparam { ["p\\0q"] = 1 }\n' > "$T/nul2.lua"
+expect 2 "nul2.lua:3: param: params: a name contains a NUL byte" -- "$DEMOB" check "$T/nul2.lua"
+
 finish
