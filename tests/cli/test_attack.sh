@@ -281,4 +281,14 @@ expect 2 "nul.lua:1: scenario: name contains a NUL byte" -- "$DEMOB" check "$T/n
 printf 'scenario { steps = 2, states = { "a", "b" } }\norigin { "X", a = 1 }\nparam { ["p\\0q"] = 1 }\n' > "$T/nul2.lua"
 expect 2 "nul2.lua:3: param: params: a name contains a NUL byte" -- "$DEMOB" check "$T/nul2.lua"
 
+# compare reads a summary.csv of more than 100,000 columns (a run of 1e5
+# origins), matching its columns by name
+mkdir -p "$T/wa" "$T/wb"
+python3 -c '
+n = 120000
+print("run," + ",".join("final.O%d.a" % i for i in range(n)))
+for r in (1, 2): print("%d," % r + ",".join("1" for i in range(n)))' > "$T/wa/summary.csv"
+cp "$T/wa/summary.csv" "$T/wb/summary.csv"
+expect 0 "120000 values in both: 120000 equal" -- "$DEMOB" compare "$T/wa" "$T/wb"
+
 finish
