@@ -291,4 +291,16 @@ for r in (1, 2): print("%d," % r + ",".join("1" for i in range(n)))' > "$T/wa/su
 cp "$T/wa/summary.csv" "$T/wb/summary.csv"
 expect 0 "120000 values in both: 120000 equal" -- "$DEMOB" compare "$T/wa" "$T/wb"
 
+# ------------------------------------------------ report memory is bounded
+# a step of 10^8 in a 3-line file: refused, not 16 GB of grids
+"$DEMOB" run "$T/meta.lua" -o "$T/rep" --quiet || fail "run for the report"
+printf 'run,step,date,origin,state,count\n1,0,,X,a,10\n1,100000000,,X,a,5\n' > "$T/rep/populations.csv"
+expect 2 "rep/populations.csv:3: step 100000000 is beyond 1000000" -- "$DEMOB" report "$T/rep" -o "$T/rep.html"
+# 200,000 origins: memory grows with the rows (5 GB before)
+python3 -c '
+print("run,step,date,origin,state,count")
+for t in (0, 1):
+    for o in range(200000): print("1,%d,,O%d,a,%d" % (t, o, 10 - t))' > "$T/rep/populations.csv"
+(ulimit -v 1000000; "$DEMOB" report "$T/rep" -o "$T/rep.html") > "$T/rep.out" 2>&1 || fail "report of 200,000 origins in 1 GB: $(cat "$T/rep.out")"
+
 finish
