@@ -303,4 +303,19 @@ for t in (0, 1):
     for o in range(200000): print("1,%d,,O%d,a,%d" % (t, o, 10 - t))' > "$T/rep/populations.csv"
 (ulimit -v 1000000; "$DEMOB" report "$T/rep" -o "$T/rep.html") > "$T/rep.out" 2>&1 || fail "report of 200,000 origins in 1 GB: $(cat "$T/rep.out")"
 
+# ---------------------- compare, plot and report refuse impossible rows
+"$DEMOB" run "$T/meta.lua" -o "$T/v0" --quiet || fail "run for the row checks"
+bad_rows() { # name, sed script on populations.csv, message
+    rm -rf "$T/v_$1"
+    cp -r "$T/v0" "$T/v_$1"
+    sed -i "$2" "$T/v_$1/populations.csv"
+    expect 2 "$3" -- "$DEMOB" report "$T/v_$1" -o "$T/v_$1.html"
+    expect 2 "$3" -- "$DEMOB" plot "$T/v_$1" -o "$T/v_$1.svg"
+    expect 2 "$3" -- "$DEMOB" compare "$T/v0" "$T/v_$1"
+}
+bad_rows neg 's/^1,1,,X,a,10$/1,1,,X,a,-10/' "populations.csv:4:10: column 'count': '-10' is negative"
+bad_rows hex 's/^1,1,,X,a,10$/1,1,,X,a,0x10/' "populations.csv:4:10: column 'count': '0x10' is not a decimal number"
+bad_rows run0 's/^1,1,,X,a,10$/0,1,,X,a,10/' "populations.csv:4:1: column 'run': '0' is not a run number"
+bad_rows dup '4p' "populations.csv:5: a row repeated (the same point, run, step and names as an earlier row)"
+
 finish

@@ -199,8 +199,8 @@ limit hook_loop "hook_loop.lua:3: time limit of 0.3 s exceeded (step 2, run 1)" 
 # Time spent in a library function counts too: table.sort runs no VM
 # instructions, so no limit check can start the clock late.
 limit hook_sort "hook_sort.lua:4: time limit of 0.2 s exceeded (step 1, run 1)" "--time-limit 0.2" \
-    'local big = {} for i = 1, 2e6 do big[i] = (i * 7919) % 1000003 end
-on_step(function(sim, t) table.sort(big) for i = 1, 2e6 do big[i] = (i * 7919) % 1000003 end end)'
+    'local big = {}
+on_step(function(sim, t) for i = 1, 2e6 do big[i] = (i * 7919) % 1000003 end table.sort(big) end)'
 limit hook_err "hook_err.lua:3: (error object is a table value) (step 1, run 1)" "" \
     'on_step(function(sim, t) error({}) end)'
 expect 2 "--time-limit: '0' is not a number of seconds" -- "$DEMOB" run "$T/loop.lua" --time-limit 0
