@@ -50,6 +50,7 @@ typedef struct lua_limits {
     double time_limit, t_start;           /* seconds (coarse monotonic clock) */
     int period;                           /* count-hook period            */
     int close_depth;                      /* nested coroutine.close calls */
+    int in_call;                          /* inside lua_sandbox_pcall     */
     int tripped;                          /* a lua_limit_kind: once set, the
                                            * count hook raises at every
                                            * instruction until the call ends */

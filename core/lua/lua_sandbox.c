@@ -19,6 +19,7 @@
  * space): nothing here is global, so several states run on several
  * threads. */
 #include <ctype.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -48,6 +49,8 @@ struct scenario *lua_scenario_of(lua_State *L)
 
 /* ---------------------------------------------------------- allocator */
 
+static void where_of(lua_State *L, struct scenario *sc, char *where);
+
 void *lua_sandbox_alloc(void *ud, void *ptr, size_t osize, size_t nsize)
 {
     lua_limits *lim = ud;
@@ -65,9 +68,18 @@ void *lua_sandbox_alloc(void *ud, void *ptr, size_t osize, size_t nsize)
              * count hook keeps raising if a pcall in the script catches
              * it, and the final message names the limit. */
             if (lim->tripped == LIMIT_NONE) {
+                /* The script line that asked: walking the stack only
+                 * reads it (no allocation). A coroutine's line is not
+                 * seen: the main thread's call that resumed it is named. */
+                struct scenario *sc = (struct scenario *)((char *)lim - offsetof(struct scenario, lim));
+                char where[WHERE_SIZE];
+                if (lim->in_call && sc->L)
+                    where_of(sc->L, sc, where);
+                else
+                    snprintf(where, sizeof where, "%s: ", lim->path);
                 lim->tripped = LIMIT_MEMORY;
-                snprintf(lim->msg, sizeof lim->msg, "%s: memory limit of %zu MiB exceeded",
-                         lim->path, lim->mem_limit >> 20);
+                snprintf(lim->msg, sizeof lim->msg, "%smemory limit of %zu MiB exceeded", where,
+                         lim->mem_limit >> 20);
             }
             return NULL;
         }
@@ -252,7 +264,10 @@ int lua_sandbox_pcall(struct scenario *sc, int nargs, int nresults, double secon
     lua_insert(L, base);
     lua_pushcfunction(L, msghandler);
     lua_insert(L, base + 1);
+    int in_call = lim->in_call;
+    lim->in_call = 1;
     int status = lua_pcall(L, nargs, nresults, base + 1);
+    lim->in_call = in_call;
     lua_remove(L, base + 1);
     lim->close_depth = close_depth;
     if (status == LUA_OK && lim->tripped == LIMIT_NONE && timer_now_coarse() - lim->t_start > lim->time_limit &&

@@ -318,4 +318,10 @@ bad_rows hex 's/^1,1,,X,a,10$/1,1,,X,a,0x10/' "populations.csv:4:10: column 'cou
 bad_rows run0 's/^1,1,,X,a,10$/0,1,,X,a,10/' "populations.csv:4:1: column 'run': '0' is not a run number"
 bad_rows dup '4p' "populations.csv:5: a row repeated (the same point, run, step and names as an earlier row)"
 
+# the memory limit names the script line, in hooks too
+scen memh 'on_step(function() local s = "x" while true do s = s .. s end end)'
+expect 2 "memh.lua:4: memory limit of 16 MiB exceeded (step 1, run 1)" -- \
+    "$DEMOB" run "$T/memh.lua" -o "$T/memh" --memory-limit 16 --quiet
+clean "$T/memh"
+
 finish

@@ -183,9 +183,9 @@ limit meta_rec "meta_rec.lua:3:" "" \
     'local t = setmetatable({}, { __index = function(t, k) return t[k] end }) local x = t.x'
 limit nested_lit "nested_lit.lua:3:" "" \
     "local f, e = load('return ' .. string.rep('{', 100000) .. string.rep('}', 100000)) error(e, 0)"
-limit nested_mem "nested_mem.lua: memory limit of 16 MiB exceeded" "--memory-limit 16" \
+limit nested_mem "nested_mem.lua:3: memory limit of 16 MiB exceeded" "--memory-limit 16" \
     'local t = {} while true do t = { t, {}, {} } end'
-limit string_mem "string_mem.lua: memory limit of 16 MiB exceeded" "--memory-limit 16" \
+limit string_mem "string_mem.lua:3: memory limit of 16 MiB exceeded" "--memory-limit 16" \
     'local s = "x" while true do s = s .. s end'
 limit gc_loop "gc_loop.lua:3: setmetatable: __gc metamethods are not allowed" "" \
     'setmetatable({}, { __gc = function() while true do end end })'
