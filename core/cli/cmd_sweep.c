@@ -89,8 +89,10 @@ static int parse_shard(const char *s, long *k, long *n, demob_error *err)
     long nn = strtol(q, &end, 10);
     if (end == q || *end || errno)
         return demob_error_set(err, DEMOB_EINPUT, "--shard: '%s' is not K/N (e.g. 0/4)", s);
-    if (nn < 1 || nn > SWEEP_MAX_RUNS)
-        return demob_error_set(err, DEMOB_EINPUT, "--shard %s: N must be in 1..%ld", s, SWEEP_MAX_RUNS);
+    if (nn < 1)
+        return demob_error_set(err, DEMOB_EINPUT, "--shard %s: N must be at least 1", s);
+    if (nn > SWEEP_MAX_RUNS)
+        return demob_error_set(err, DEMOB_EINPUT, "--shard %s: N must be at most %ld", s, SWEEP_MAX_RUNS);
     if (kk < 0 || kk >= nn)
         return demob_error_set(err, DEMOB_EINPUT, "--shard %s: K must be in 0..%ld (0-based, K < N)", s, nn - 1);
     *k = kk;

@@ -244,7 +244,7 @@ static int check_duplicate(tidy_reader *r, const tidy_row *row, demob_error *err
     if (r->key.failed || keytab_intern(r->seen, r->key.data, r->key.len, &added) < 0)
         return demob_error_set(err, DEMOB_ERUN, "%s: out of memory", csvr_name(r->csv));
     if (!added)
-        return demob_error_set(err, DEMOB_EINPUT, "%s:%ld: a row repeated (the same %s as an earlier row)",
+        return demob_error_set(err, DEMOB_EINPUT, "%s:%ld: duplicate row (the same %s as an earlier row)",
                                csvr_name(r->csv), row->line,
                                wide ? (r->kind == TIDY_POINTS ? "point" : "point and run")
                                     : "point, run, step and names");

@@ -264,7 +264,7 @@ expect 2 "state '@b': a name may not start" -- "$DEMOB" check "$T/inj_state.lua"
 
 # ------------------------------------------------------ small findings
 # --shard N beyond what a sweep can hold (no overflow)
-expect 2 "--shard 0/9223372036854775807: N must be in 1..1099511627776" -- \
+expect 2 "--shard 0/9223372036854775807: N must be at most 1099511627776" -- \
     "$DEMOB" sweep "$T/sw.lua" -o "$T/shx" --shard 0/9223372036854775807 $G
 # escape codes in names reach the terminal escaped
 printf 'scenario { steps = 2, states = { "a", "b" } }\norigin { "X\\27[31mRED", a = 1 }\norigin { "X\\27[31mRED", a = 1 }\n' > "$T/esc.lua"
@@ -316,7 +316,7 @@ bad_rows() { # name, sed script on populations.csv, message
 bad_rows neg 's/^1,1,,X,a,10$/1,1,,X,a,-10/' "populations.csv:4:10: column 'count': '-10' is negative"
 bad_rows hex 's/^1,1,,X,a,10$/1,1,,X,a,0x10/' "populations.csv:4:10: column 'count': '0x10' is not a decimal number"
 bad_rows run0 's/^1,1,,X,a,10$/0,1,,X,a,10/' "populations.csv:4:1: column 'run': '0' is not a run number"
-bad_rows dup '4p' "populations.csv:5: a row repeated (the same point, run, step and names as an earlier row)"
+bad_rows dup '4p' "populations.csv:5: duplicate row (the same point, run, step and names as an earlier row)"
 
 # the memory limit names the script line, in hooks too
 scen memh 'on_step(function() local s = "x" while true do s = s .. s end end)'
