@@ -33,6 +33,7 @@ void cli_args_init(cli_args *a)
 {
     memset(a, 0, sizeof *a);
     scenario_options_init(&a->sopt);
+    a->sopt.interrupted = &cli_interrupted;
     a->sopt.sets = a->sets;
     for (int f = 0; f < OUT_NFILES; f++)
         a->plan.want[f] = !OUTPUT_ON_REQUEST(f);
@@ -252,7 +253,9 @@ int cli_exit_code(int status)
 
 int cli_fail(const char *cmd, const demob_error *err)
 {
-    fprintf(stderr, "demob %s: %s\n", cmd, err->message[0] ? err->message : "failed");
+    fprintf(stderr, "demob %s: ", cmd);
+    cli_put_message(stderr, err->message[0] ? err->message : "failed");
+    fputc('\n', stderr);
     return cli_exit_code(err->status ? err->status : DEMOB_ERUN);
 }
 
@@ -260,7 +263,9 @@ void cli_default_out_dir(const char *scenario_path, char *buf, size_t n)
 {
     char stem[PATH_MAX];
     path_stem(stem, sizeof stem, scenario_path);
-    snprintf(buf, n, "out/%s", stem);
+    /* A stem of "" or starting with '.' (".lua", "...lua": "..") would
+     * name out/ itself, the current folder or a hidden one. */
+    snprintf(buf, n, "out/%s%s", stem[0] == '.' || !stem[0] ? "_" : "", stem);
 }
 
 int output_files_open(output_files *of, const char *dir, const demob_model *m, const output_plan *p,

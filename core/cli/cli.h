@@ -52,6 +52,7 @@ void cli_default_out_dir(const char *scenario_path, char *buf, size_t n);
 extern volatile sig_atomic_t cli_interrupted;
 void cli_catch_signals(void);
 
+
 /* A set of output files written atomically: opened together, committed
  * together when everything succeeded, removed otherwise. */
 typedef struct output_files {

@@ -128,9 +128,37 @@ static int rr_next(rec_reader *r, int header, demob_error *err)
     return 0;
 }
 
-/* Merges file `name` of the n shard folders into out/name. */
-static int merge_file(const char *out, const char *const *dirs, int n, const char *name, demob_error *err)
+/* How many rows each point must have in a merged file: `rows` > 0
+ * exactly that many, 0 the same number for every point, -1 any; with
+ * `every`, each of the sweep's `points` points has rows. */
+typedef struct row_rule {
+    long rows, points;
+    int every;
+} row_rule;
+
+/* Checks the k rows of point p against the rule (*first: the count of the
+ * first point, for rows == 0). */
+static int check_rows(const row_rule *rule, const char *name, long p, long k, long *first, demob_error *err)
 {
+    if (p >= rule->points)
+        return demob_error_set(err, DEMOB_EINPUT, "%s: point %ld, but the sweep has %ld points", name, p,
+                               rule->points);
+    if (rule->rows == 0 && *first < 0)
+        *first = k;
+    long want = rule->rows > 0 ? rule->rows : rule->rows == 0 ? *first : k;
+    if (k != want)
+        return demob_error_set(err, DEMOB_EINPUT, "%s: point %ld has %ld rows, expected %ld%s: rows are missing or "
+                               "repeated in a shard", name, p, k, want,
+                               rule->rows > 1 ? ", one per replicate" : rule->rows == 0 ? " as the first point" : "");
+    return 0;
+}
+
+/* Merges file `name` of the n shard folders into out/name, checking the
+ * rows of each point against `rule`. */
+static int merge_file(const char *out, const char *const *dirs, int n, const char *name, const row_rule *rule,
+                      demob_error *err)
+{
+    long first = -1, distinct = 0;
     rec_reader *rs = calloc((size_t)n, sizeof *rs);
     char **paths = calloc((size_t)n, sizeof *paths);
     atomic_file *dst = NULL;
@@ -191,17 +219,24 @@ static int merge_file(const char *out, const char *const *dirs, int n, const cha
         }
         if (rc || best < 0)
             break;
-        long p = rs[best].point;
+        long p = rs[best].point, k = 0;
         while (rc == 0 && !rs[best].eof && rs[best].point == p) {
             strbuf_append(&buf, rs[best].rec.data, rs[best].rec.len);
             rc = rr_next(&rs[best], 0, err);
+            k++;
         }
+        if (rc == 0)
+            rc = check_rows(rule, name, p, k, &first, err);
+        distinct++;
         if (rc == 0 && buf.len > (1 << 16)) {
             rc = buf.failed ? demob_error_set(err, DEMOB_ERUN, "out of memory")
                             : atomic_write(dst, buf.data, buf.len, err);
             strbuf_clear(&buf);
         }
     }
+    if (rc == 0 && rule->every && distinct != rule->points)
+        rc = demob_error_set(err, DEMOB_EINPUT, "%s: %ld of the sweep's %ld points have rows in the shards", name,
+                             distinct, rule->points);
     if (rc == 0)
         rc = buf.failed ? demob_error_set(err, DEMOB_ERUN, "out of memory") : atomic_write(dst, buf.data, buf.len, err);
     if (rc == 0)
@@ -334,6 +369,23 @@ static int check_set(const sweep_shared_manifest *mf, const char *const *dirs, i
                                    "%s and %s come from different sweeps (same scenario and design, other "
                                    "settings: seed, steps, mode, --set, --save, --every or shard count)",
                                    dirs[0], dirs[i]);
+        /* The same sweep id, so the same numbers: a manifest that says
+         * otherwise was edited. */
+        if (mf[i].shards != mf[0].shards || mf[i].points != mf[0].points || mf[i].replicates != mf[0].replicates ||
+            mf[i].outcome_column != mf[0].outcome_column || strcmp(mf[i].files, mf[0].files) != 0)
+            return demob_error_set(err, DEMOB_EINPUT,
+                                   "%s and %s: the manifests of one sweep disagree (shard_count, points, "
+                                   "replicates, outcome_column or files)",
+                                   dirs[0], dirs[i]);
+    }
+    long sum = 0;
+    for (int i = 0; i < n; i++) {
+        const char *v = jflat_get(&mf[i].j, "sweep.shard_points");
+        char *end;
+        long sp = v ? strtol(v, &end, 10) : -1;
+        if (!v || *end || sp < 0 || sp > mf[0].points)
+            return demob_error_set(err, DEMOB_EINPUT, "%s: bad sweep.shard_points in its manifest", dirs[i]);
+        sum += sp;
     }
     long N = mf[0].shards;
     for (int i = 0; i < n; i++)
@@ -341,6 +393,9 @@ static int check_set(const sweep_shared_manifest *mf, const char *const *dirs, i
             if (mf[i].shard == mf[k].shard)
                 return demob_error_set(err, DEMOB_EINPUT, "shard %ld/%ld is given twice (%s and %s)", mf[i].shard, N,
                                        dirs[k], dirs[i]);
+    if (n == N && sum != mf[0].points)
+        return demob_error_set(err, DEMOB_EINPUT, "the shards' manifests hold %ld points, the sweep %ld", sum,
+                               mf[0].points);
     if (n != N) {
         strbuf miss;
         strbuf_init(&miss);
@@ -378,6 +433,47 @@ static int check_finished_shard(const char *dir, demob_error *err)
     return 0;
 }
 
+/* The files list of a manifest, "points.csv summary.csv ...
+ * [sensitivity.csv]": known names only, each once, points.csv among them
+ * (the list comes from a folder: it must never name a path). */
+static int files_of(const char *list, const char *dir, int want[SW_NFILES], int *sens, demob_error *err)
+{
+    for (const char *p = list; *p;) {
+        size_t len = strcspn(p, " ");
+        int f = 0;
+        while (f < SW_NFILES && !(strlen(sweep_shared_file_names[f]) == len &&
+                                  strncmp(p, sweep_shared_file_names[f], len) == 0))
+            f++;
+        int is_sens = len == strlen("sensitivity.csv") && strncmp(p, "sensitivity.csv", len) == 0;
+        if ((f == SW_NFILES && !is_sens) || (f < SW_NFILES && want[f]) || (is_sens && *sens))
+            return demob_error_set(err, DEMOB_EINPUT,
+                                   "%s: bad sweep.files in its manifest (unknown or repeated file '%.*s')", dir,
+                                   (int)(len > 80 ? 80 : len), p);
+        if (is_sens)
+            *sens = 1;
+        else
+            want[f] = 1;
+        p += len + (p[len] == ' ');
+    }
+    if (!want[SW_POINTS])
+        return demob_error_set(err, DEMOB_EINPUT, "%s: bad sweep.files in its manifest (no points.csv)", dir);
+    return 0;
+}
+
+/* Removes the files a merge writes from out. */
+static void clear_out(const char *out)
+{
+    char path[4400];
+    snprintf(path, sizeof path, "%s/manifest.json", out);
+    unlink(path);
+    for (int f = 0; f < SW_NFILES; f++) {
+        snprintf(path, sizeof path, "%s/%s", out, sweep_shared_file_names[f]);
+        unlink(path);
+    }
+    snprintf(path, sizeof path, "%s/sensitivity.csv", out);
+    unlink(path);
+}
+
 static int same_dir(const char *a, const char *b)
 {
     struct stat sa, sb;
@@ -412,47 +508,35 @@ int cmd_merge(int argc, char **argv)
             rc = sweep_shared_manifest_load(dirs[i], &mf[i], &err);
     if (rc == 0)
         rc = check_set(mf, dirs, n, &err);
+    int dir_lock = -1;
     if (rc == 0 && atomic_make_dirs(out, &err) != 0)
         rc = DEMOB_ERUN;
+    if (rc == 0)
+        rc = atomic_lock_dir(out, &dir_lock, &err);
     for (int i = 0; i < n && rc == 0; i++)
         if (same_dir(out, dirs[i]))
             rc = demob_error_set(&err, DEMOB_EINPUT, "-o %s is one of the shard folders: merge into another folder",
                                  out);
-    if (rc == 0) {
-        /* Files are replaced one at a time and the manifest comes last, so
-         * clear what an earlier merge left: a merge that fails half way
-         * then leaves a folder without a manifest (visibly unfinished),
-         * never one that mixes two sweeps. */
-        char path[4400];
-        snprintf(path, sizeof path, "%s/manifest.json", out);
-        unlink(path);
-        for (int f = 0; f < SW_NFILES; f++) {
-            snprintf(path, sizeof path, "%s/%s", out, sweep_shared_file_names[f]);
-            unlink(path);
+    /* Files are replaced one at a time and the manifest comes last, so
+     * clear what an earlier merge left: a merge that fails half way then
+     * leaves a folder without a manifest (visibly unfinished), never one
+     * that mixes two sweeps. */
+    int out_ready = rc == 0;
+    if (out_ready)
+        clear_out(out);
+    int sens = 0, want[SW_NFILES] = {0};
+    if (rc == 0)
+        rc = files_of(mf[0].files, dirs[0], want, &sens, &err);
+    for (int f = 0; f < SW_NFILES && rc == 0; f++)
+        if (want[f]) {
+            row_rule rule = {-1, mf[0].points, 0};
+            if (f == SW_POINTS || f == OUT_SUMMARY)
+                rule.rows = f == SW_POINTS ? 1 : mf[0].replicates;
+            else if (f != OUT_FLOWS)
+                rule.rows = 0;   /* the same rows for every point */
+            rule.every = f != OUT_FLOWS && f != OUT_COSTS && f != OUT_BUDGETS;
+            rc = merge_file(out, dirs, n, sweep_shared_file_names[f], &rule, &err);
         }
-        snprintf(path, sizeof path, "%s/sensitivity.csv", out);
-        unlink(path);
-    }
-    int sens = 0;
-    if (rc == 0) {
-        /* The files list: "points.csv summary.csv ... [sensitivity.csv]". */
-        const char *p = mf[0].files;
-        while (rc == 0 && *p) {
-            size_t len = strcspn(p, " ");
-            char name[128];
-            if (len == 0 || len >= sizeof name) {
-                rc = demob_error_set(&err, DEMOB_EINPUT, "%s: bad sweep.files in its manifest", dirs[0]);
-                break;
-            }
-            memcpy(name, p, len);
-            name[len] = '\0';
-            if (strcmp(name, "sensitivity.csv") == 0)
-                sens = 1;
-            else
-                rc = merge_file(out, dirs, n, name, &err);
-            p += len + (p[len] == ' ');
-        }
-    }
     if (rc == 0 && sens) {
         char pp[4400], sp[4400], op[4400];
         snprintf(pp, sizeof pp, "%s/points.csv", out);
@@ -468,9 +552,13 @@ int cmd_merge(int argc, char **argv)
                 first = i;
         rc = write_manifest(out, &mf[first], dirs, n, argc, argv, &err);
     }
+    if (rc && out_ready)
+        clear_out(out);   /* a shard refused half way: none of its files */
     if (rc == 0 && !quiet)
         fprintf(stderr, "demob merge: %d shard%s, %ld points x %ld replicates, written to %s/\n", n,
                 n == 1 ? "" : "s", mf[0].points, mf[0].replicates, out);
+    if (dir_lock >= 0)
+        close(dir_lock);
     for (int i = 0; i < loaded; i++)
         sweep_shared_manifest_free(&mf[i]);
     free(mf);

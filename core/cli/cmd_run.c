@@ -449,7 +449,11 @@ int cmd_run(int argc, char **argv)
         return cli_fail("run", &err);
     }
 
+    /* One command at a time in a folder: two runs would mix their files. */
+    int dir_lock = -1;
     rc = atomic_make_dirs(out_dir, &err);
+    if (rc == 0)
+        rc = atomic_lock_dir(out_dir, &dir_lock, &err);
     run_sink sink;
     memset(&sink, 0, sizeof sink);
     sink.quant = keep ? &quant : NULL;
@@ -459,6 +463,8 @@ int cmd_run(int argc, char **argv)
     if (rc == 0)
         rc = output_files_open(&sink.files, out_dir, m, &a->plan, NULL, &err);
     if (rc) {
+        if (dir_lock >= 0)
+            close(dir_lock);
         if (has_post)
             sweep_spec_free(&po.rows);
         strbuf_free(&post_json);
@@ -553,6 +559,7 @@ int cmd_run(int argc, char **argv)
     if (has_post)
         sweep_spec_free(&po.rows);
     strbuf_free(&post_json);
+    close(dir_lock);
     if (rc)
         return cli_fail("run", &err);
     if (!a->quiet) {

@@ -31,6 +31,7 @@
 #include "sweep/sweep_journal.h"
 #include "sweep/sweep_order.h"
 #include "sweep/sweep_quant.h"
+#include "sweep/sweep_resume.h"
 #include "sweep/sweep_sens.h"
 #include "sweep/sweep_shared.h"
 #include "util/timer.h"
@@ -93,6 +94,8 @@ static int parse_shard(const char *s, long *k, long *n, demob_error *err)
         return demob_error_set(err, DEMOB_EINPUT, "--shard: '%s' is not K/N (e.g. 0/4)", s);
     if (nn < 1)
         return demob_error_set(err, DEMOB_EINPUT, "--shard %s: N must be at least 1", s);
+    if (nn > SWEEP_MAX_RUNS)
+        return demob_error_set(err, DEMOB_EINPUT, "--shard %s: N must be at most %ld", s, SWEEP_MAX_RUNS);
     if (kk < 0 || kk >= nn)
         return demob_error_set(err, DEMOB_EINPUT, "--shard %s: K must be in 0..%ld (0-based, K < N)", s, nn - 1);
     *k = kk;
@@ -736,7 +739,8 @@ static int open_journal(sweep_args *s, sweep_ctx *c, const char *dir, const char
     if (c->jr.jobs > c->local_jobs)
         return demob_error_set(err, DEMOB_EINPUT, "--resume: the journal in '%s' records more runs than the sweep has",
                                dir);
-    return 0;
+    /* Nothing is written from a journal that does not match its rows. */
+    return s->resume && had_journal ? sweep_resume_check(&c->jr, &c->order, c->R, c->jf, err) : 0;
 }
 
 /* The quantile accumulator, with the replicates of a half-done point
@@ -873,7 +877,7 @@ int cmd_sweep(int argc, char **argv)
         sweep_spec_free(&s.cli);
         return code;
     }
-    int rc;
+    int rc, dir_lock = -1;
     char out_dir[4096];
     if (s.a.out_dir) {
         snprintf(out_dir, sizeof out_dir, "%s", s.a.out_dir);
@@ -919,7 +923,8 @@ int cmd_sweep(int argc, char **argv)
     c.local_points = sweep_order_shard_points(&c.order);
     c.local_jobs = c.local_points * c.R;
 
-    if ((rc = atomic_make_dirs(out_dir, &err)) || (rc = open_journal(&s, &c, out_dir, names, nf, &finished, &err)))
+    if ((rc = atomic_make_dirs(out_dir, &err)) || (rc = atomic_lock_dir(out_dir, &dir_lock, &err)) ||
+        (rc = open_journal(&s, &c, out_dir, names, nf, &finished, &err)))
         goto out;
     if (finished) {
         if (!s.a.quiet)
@@ -949,6 +954,8 @@ int cmd_sweep(int argc, char **argv)
 
 out:
     sweep_journal_close(&c.jr);   /* a no-op when never opened or already removed */
+    if (dir_lock >= 0)
+        close(dir_lock);
     if (quant_init)
         sweep_quant_free(&c.q);
     strbuf_free(&c.row);

@@ -182,9 +182,28 @@ static int parse(const cli_command *c, int argc, char **argv, char *ctx, demob_e
     return 0;
 }
 
+void cli_put_message(FILE *f, const char *text)
+{
+    /* Names from a scenario or a CSV file can hold any byte: a terminal
+     * would act on escape codes (ESC, CSI, C1 controls as UTF-8). */
+    for (const unsigned char *s = (const unsigned char *)text; *s; s++) {
+        if (*s < 0x20 || *s == 0x7f)
+            fprintf(f, *s == '\n' ? "\\n" : *s == '\t' ? "\\t" : "\\x%02x", *s);
+        else if (*s == 0xc2 && s[1] >= 0x80 && s[1] <= 0x9f) {
+            fprintf(f, "\\u%04x", s[1]);
+            s++;
+        } else if (*s >= 0x80 && *s <= 0x9f && !(s > (const unsigned char *)text && s[-1] >= 0xc0))
+            fprintf(f, "\\x%02x", *s);   /* a C1 control as a raw byte, not within UTF-8 */
+        else
+            fputc(*s, f);
+    }
+}
+
 int cli_usage_fail(const char *cmd, const demob_error *err)
 {
-    fprintf(stderr, "demob %s: %s (see demob %s --help)\n", cmd, err->message, cmd);
+    fprintf(stderr, "demob %s: ", cmd);
+    cli_put_message(stderr, err->message);
+    fprintf(stderr, " (see demob %s --help)\n", cmd);
     return 2;
 }
 
@@ -202,7 +221,9 @@ int cli_parse_args(const cli_command *c, int argc, char **argv, void *ctx, int *
     if (rc == DEMOB_EINPUT) {
         *code = cli_usage_fail(c->name, &err);
     } else {
-        fprintf(stderr, "demob %s: %s\n", c->name, err.message[0] ? err.message : "failed");
+        fprintf(stderr, "demob %s: ", c->name);
+        cli_put_message(stderr, err.message[0] ? err.message : "failed");
+        fputc('\n', stderr);
         *code = 1;
     }
     return 0;

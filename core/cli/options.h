@@ -83,4 +83,8 @@ int cli_parse_double_min(const char *opt, const char *s, double lo, double *out,
  * Returns the new count or -1 when the list is full. */
 int cli_split(char *s, const char **list, int n, int cap);
 
+/* Writes text with control bytes escaped ("\\x1b", "\\n"): messages quote
+ * names, which may hold terminal escape codes. */
+void cli_put_message(FILE *f, const char *text);
+
 #endif

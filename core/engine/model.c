@@ -41,6 +41,14 @@ static int check_name(const char *what, const char *name, demob_error *err)
 {
     if (!name || !*name)
         return demob_error_set(err, DEMOB_EINPUT, "%s: a name is required", what);
+    /* Names reach CSV cells as they are (programs read them exactly); a
+     * spreadsheet would run one starting like a formula. The scenario's
+     * name is in no CSV file. */
+    if (strchr("=+-@\t\r", name[0]) && strcmp(what, "scenario") != 0)
+        return demob_error_set(err, DEMOB_EINPUT,
+                               "%s '%s': a name may not start with '=', '+', '-', '@', a tab or a carriage return "
+                               "(a spreadsheet would read the cell as a formula)",
+                               what, name);
     return 0;
 }
 
@@ -533,7 +541,8 @@ int demob_model_add_flow(demob_model *m, const char *name, int from, int to, dem
     if (!name || !*name) {
         snprintf(autoname, sizeof autoname, "%s->%s", m->states[from].name, m->states[to].name);
         name = autoname;
-    }
+    } else if (check_name("flow", name, err))
+        return DEMOB_EINPUT;
     if (from == to)
         return demob_error_set(err, DEMOB_EINPUT, "flow '%s': from and to are the same state '%s'", name,
                                m->states[from].name);
@@ -732,6 +741,9 @@ static int find_or_add_category(demob_model *m, const char *name, demob_error *e
 {
     if (!name || !*name)
         name = "other";
+    int rc = check_name("cost category", name, err);
+    if (rc)
+        return rc;
     for (int i = 0; i < m->n_categories; i++)
         if (strcmp(m->categories[i], name) == 0)
             return i;

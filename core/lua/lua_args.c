@@ -138,6 +138,14 @@ int lua_args_field(lua_State *L, int t, const char *key)
     return lua_getfield(L, t, key);
 }
 
+const char *lua_args_text(lua_State *L, int idx, const char *decl, const char *field)
+{
+    const char *s = lua_tostring(L, idx);
+    if (s && strlen(s) != lua_rawlen(L, idx))
+        luaL_error(L, "%s: %s contains a NUL byte", decl, field);
+    return s;
+}
+
 const char *lua_args_name(lua_State *L, int t, const char *decl, const char *what)
 {
     if (lua_rawgeti(L, t, 1) != LUA_TSTRING || lua_rawlen(L, -1) == 0)
@@ -456,6 +464,8 @@ void lua_args_sorted_keys(lua_State *L, int t, const char *decl, const char *fie
             luaL_error(L, "%s: %s: keys must be names (got a %s key)", decl, field, luaL_typename(L, -1));
         }
         const char *key = lua_tostring(L, -1);
+        if (strlen(key) != lua_rawlen(L, -1))
+            luaL_error(L, "%s: %s: a name contains a NUL byte", decl, field);
         int skipped = 0;
         for (const char *const *s = skip; s && *s && !skipped; s++)
             skipped = strcmp(*s, key) == 0;

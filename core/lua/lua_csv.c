@@ -5,6 +5,7 @@
  * C resources (a reader, a temporary file, a buffer) always sit inside a
  * userdata with a __gc before anything can raise, so a Lua error (a bad
  * row, the memory limit) in the middle never leaks them. */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -14,13 +15,17 @@
 #include "util/atomic_file.h"
 #include "util/csv_read.h"
 #include "util/csv_write.h"
+#include "lua_confine.h"
 #include "lua_csv.h"
 #include "lua_priv.h"
 #include "util/strbuf.h"
+#include "sweep/sweep_journal.h"
+#include "sweep/sweep_shared.h"
 
 #define CSV_OUTDIR_KEY "demob.csv.outdir"
 #define CSV_BASEDIR_KEY "demob.csv.basedir"
 #define CSV_CONFINED_KEY "demob.csv.confined"
+#define CSV_MEMLIMIT_KEY "demob.csv.memlimit"
 #define CSV_WRITER_META "demob.csvwriter"
 #define CSV_READER_META "demob.csvreader"
 /* Writers hand their buffer to the file in chunks of about this size. */
@@ -62,6 +67,13 @@ int lua_csv_set_output_dir(lua_State *L, const char *dir)
 int lua_csv_set_base_dir(lua_State *L, const char *dir)
 {
     return csv_set_registry(L, CSV_BASEDIR_KEY, dir);
+}
+
+int lua_csv_set_memory_limit(lua_State *L, size_t bytes)
+{
+    char buf[32];
+    snprintf(buf, sizeof buf, "%zu", bytes);
+    return csv_set_registry(L, CSV_MEMLIMIT_KEY, bytes ? buf : NULL);
 }
 
 int lua_csv_confine_reads(lua_State *L, int on)
@@ -167,24 +179,6 @@ static void csv_push_cell(lua_State *L, const csv_reader *r, size_t c)
         lua_pushlstring(L, s, n);
 }
 
-/* A path that stays inside its folder (the output folder for csv.open,
- * the scenario's folder for sandboxed csv.read): relative, no "..", no
- * empty name ("a//b", "a/"). */
-int lua_csv_safe_path(const char *p)
-{
-    if (p[0] == '\0' || p[0] == '/')
-        return 0;
-    for (const char *s = p;;) {
-        const char *e = strchr(s, '/');
-        size_t n = e ? (size_t)(e - s) : strlen(s);
-        if (n == 0 || (n == 2 && s[0] == '.' && s[1] == '.'))
-            return 0;
-        if (!e)
-            return 1;
-        s = e + 1;
-    }
-}
-
 const char *lua_csv_push_caller_dir(lua_State *L, const char *fallback)
 {
     lua_Debug ar;
@@ -206,45 +200,38 @@ static int csv_read(lua_State *L)
      * shared scenario could copy ~/.aws/credentials (a valid one-column
      * CSV) into the outputs its author asks to get back. */
     int confined = lua_getfield(L, LUA_REGISTRYINDEX, CSV_CONFINED_KEY) != LUA_TNIL;
-    if (confined && !lua_csv_safe_path(path))
-        return luaL_error(L, "csv.read: '%s' must be a relative path below the scenario's folder, without '..' "
-                             "(--trusted lifts this)", path);
     lua_pop(L, 1);
     const char *given = path;
     lua_getfield(L, LUA_REGISTRYINDEX, CSV_BASEDIR_KEY);
     const char *base = lua_tostring(L, -1);
     /* Relative to the file whose code calls csv.read (a scenario another
-     * extends reads its own data), else to the scenario's folder. */
+     * extends reads its own data), else to the scenario's folder; inside
+     * the scenario's folder either way. */
     const char *dir = lua_csv_push_caller_dir(L, base);
-    if (path[0] != '/' && dir && dir[0] && strcmp(dir, ".") != 0) {
-        size_t n = strlen(dir);
-        lua_pushfstring(L, "%s%s%s", dir, dir[n - 1] == '/' ? "" : "/", path);
-        path = lua_tostring(L, -1);
-    }
-    /* The text of the path stays below the folder; a symbolic link shipped
-     * with the scenario must not lead out of it either. */
-    if (confined) {
-        char *real_base = realpath(base && base[0] ? base : ".", NULL);
-        char *real_path = realpath(path, NULL);
-        size_t nb = real_base ? strlen(real_base) : 0;
-        int inside = !real_path || (real_base && strncmp(real_path, real_base, nb) == 0 &&
-                                    (real_path[nb] == '/' || (nb == 1 && real_base[0] == '/')));
-        free(real_base);
-        free(real_path);
-        if (!inside)
-            return luaL_error(L, "csv.read: '%s' leads out of the scenario's folder through a symbolic link "
-                                 "(--trusted lifts this)", given);
-    }
+    path = lua_confine_path_from(L, base, dir, given, confined, "csv.read");
     csvreader_box *b = lua_newuserdatauv(L, sizeof *b, 0);
     b->r = NULL;
     luaL_setmetatable(L, CSV_READER_META);
 
     demob_error err = {0};
     size_t size;
-    const char *data = lua_input_read(L, path, given, &size);   /* listed in the manifest */
+    size_t bl = base ? strlen(base) : 0;   /* listed in the manifest relative to the scenario */
+    const char *name = bl && strncmp(path, base, bl) == 0 && path[bl] == '/' ? path + bl + 1 : given;
+    const char *data = lua_input_read(L, path, name, &size);
     b->r = csvr_open_mem(path, data, size, &err);
     if (!b->r)
         return luaL_error(L, "%s", err.message);
+    /* The reader's buffers and the file's bytes are outside the Lua
+     * allocator: a record may take what the memory limit leaves. */
+    lua_getfield(L, LUA_REGISTRYINDEX, CSV_MEMLIMIT_KEY);
+    if (lua_isstring(L, -1)) {
+        size_t limit = (size_t)strtoull(lua_tostring(L, -1), NULL, 10);
+        size_t used = (size_t)lua_gc(L, LUA_GCCOUNT) * 1024 + (size_t)lua_gc(L, LUA_GCCOUNTB) + size;
+        char why[64];
+        snprintf(why, sizeof why, "the memory limit of %zu MiB", limit >> 20);
+        csvr_set_max_record(b->r, used < limit ? limit - used : 0, why);
+    }
+    lua_pop(L, 1);
     size_t ncols = csvr_ncols(b->r);
     for (size_t c = 0; c < ncols; c++)
         if (strchr(csvr_colname(b->r, c), ';')) {
@@ -483,6 +470,23 @@ static int csv_plain_path(const char *p)
     return 1;
 }
 
+/* Does the first name of the path (the file, or its top folder) belong to
+ * demob's own files in an output folder? The run's commit would replace
+ * the script's file, or fail on a folder of that name. */
+static int reserved_name(const char *path)
+{
+    size_t n = strcspn(path, "/");
+    for (int f = 0; f < SW_NFILES; f++)
+        if (strlen(sweep_shared_file_names[f]) == n && strncmp(path, sweep_shared_file_names[f], n) == 0)
+            return 1;
+    static const char *const others[] = {"sensitivity.csv", "manifest.json", SJ_JOURNAL_NAME, SJ_SCRATCH_NAME,
+                                         NULL};
+    for (const char *const *o = others; *o; o++)
+        if (strlen(*o) == n && strncmp(path, *o, n) == 0)
+            return 1;
+    return n > 8 && strncmp(path + n - 8, ".partial", 8) == 0;
+}
+
 /* csv.open(path, header) -> writer */
 static int csv_open(lua_State *L)
 {
@@ -491,12 +495,15 @@ static int csv_open(lua_State *L)
     lua_Integer ncols = luaL_len(L, 2);
     luaL_argcheck(L, ncols >= 1, 2, "the header needs at least one column name");
     luaL_argcheck(L, ncols <= 100000, 2, "too many columns");
-    if (!lua_csv_safe_path(path))
+    if (!lua_confine_relative(path))
         return luaL_error(L, "csv.open: '%s' must be a relative path inside the output folder",
                           path);
     if (!csv_plain_path(path))
         return luaL_error(L, "csv.open: '%s' must name a .csv file, and no file or folder name may "
                              "start with '.'", path);
+    if (reserved_name(path))
+        return luaL_error(L, "csv.open: '%s' would take the place of a file demob writes in the output folder",
+                          path);
     lua_getfield(L, LUA_REGISTRYINDEX, CSV_OUTDIR_KEY);
     const char *outdir = lua_tostring(L, -1);
     if (!outdir)
@@ -582,11 +589,18 @@ static void csv_createmeta(lua_State *L)
     luaL_newlibtable(L, csv_writer_methods);
     luaL_setfuncs(L, csv_writer_methods, 0);
     lua_setfield(L, -2, "__index");
+    /* getmetatable(writer) gives a string, not the table: a script that
+     * could reach it would replace __gc (leaving the .tmp file behind) or
+     * hand the metatable to its own objects. */
+    lua_pushliteral(L, "csv writer");
+    lua_setfield(L, -2, "__metatable");
     lua_pop(L, 1);
 
     luaL_newmetatable(L, CSV_READER_META);
     lua_pushcfunction(L, csv_reader_gc);
     lua_setfield(L, -2, "__gc");
+    lua_pushliteral(L, "csv reader");
+    lua_setfield(L, -2, "__metatable");
     lua_pop(L, 1);
 }
 

@@ -36,12 +36,13 @@ int lua_csv_set_output_dir(lua_State *L, const char *dir);
 /* Folder against which csv.read resolves relative paths; NULL: the
  * current directory. Returns 0 or -1 like lua_csv_set_output_dir. */
 int lua_csv_set_base_dir(lua_State *L, const char *dir);
+/* The state's memory limit: a record csv.read reads may take at most what
+ * is left of it. 0: no limit. Returns 0 or -1 like the setters above. */
+int lua_csv_set_memory_limit(lua_State *L, size_t bytes);
 /* With on, csv.read accepts only relative paths without ".." (below the
  * base folder): the sandbox. Returns 0 or -1 like the setters above. */
 int lua_csv_confine_reads(lua_State *L, int on);
 
-/* A path that stays inside its folder: relative, no "..", no empty name. */
-int lua_csv_safe_path(const char *p);
 /* Pushes the folder of the Lua file whose code called the running C
  * function (from its chunk name "@path"), or fallback when the caller is
  * not a file (a module built in). Returns the string pushed. */

@@ -69,7 +69,8 @@ static int decl_scenario(lua_State *L)
     if (lua_args_field(L, 1, "name") != LUA_TNIL) {
         if (lua_type(L, -1) != LUA_TSTRING)
             luaL_error(L, "scenario: name must be a string");
-        lua_args_model(L, demob_model_set_name(sc->model, lua_tostring(L, -1), &err), &err, "scenario");
+        lua_args_model(L, demob_model_set_name(sc->model, lua_args_text(L, -1, "scenario", "name"), &err), &err,
+                       "scenario");
     }
     if (lua_args_field(L, 1, "steps") == LUA_TNIL && !extends)
         luaL_error(L, "scenario: steps is required (the number of time steps, e.g. steps = 36)");
@@ -348,7 +349,7 @@ static int decl_param(lua_State *L)
     lua_args_table(L, "param");
     if (lua_rawgeti(L, 1, 1) == LUA_TSTRING) {
         lua_args_check_fields(L, 1, "param", fields, 2);
-        const char *name = lua_tostring(L, -1);
+        const char *name = lua_args_text(L, -1, "param", "the name");
         check_param_name(L, name);
         if (lua_rawgeti(L, 1, 2) == LUA_TNIL)
             luaL_error(L, "param: '%s' needs a default: param { \"%s\", value }", name, name);
@@ -381,7 +382,7 @@ static int decl_param(lua_State *L)
     lua_createtable(L, 0, (int)n);   /* the result: name -> reference */
     for (lua_Integer i = 1; i <= n; i++) {
         lua_rawgeti(L, keys, i);
-        const char *name = lua_tostring(L, -1);
+        const char *name = lua_args_text(L, -1, "param", "a name");
         check_param_name(L, name);
         lua_getfield(L, 1, name);
         double def = param_default(L, -1, name);
@@ -422,7 +423,7 @@ static int decl_flow(lua_State *L)
     if (lua_args_field(L, 1, "name") != LUA_TNIL) {
         if (lua_type(L, -1) != LUA_TSTRING || lua_rawlen(L, -1) == 0)
             luaL_error(L, "flow: name must be a non-empty string");
-        name = lua_tostring(L, -1);
+        name = lua_args_text(L, -1, "flow", "name");
     }
     int *origins = NULL, n_origins = 0;
     if (lua_args_field(L, 1, "origins") != LUA_TNIL)
@@ -469,7 +470,7 @@ static int decl_flow(lua_State *L)
         demob_value cost = lua_args_value(L, -1, "flow", "cost", 0, HUGE_VAL);
         const char *category = NULL;
         if (has_category && lua_getfield(L, 1, "category") == LUA_TSTRING)
-            category = lua_tostring(L, -1);
+            category = lua_args_text(L, -1, "flow", "category");
         int k = lua_args_model(L, demob_model_add_flow_cost(sc->model, f, NULL, 0, cost, category, &err), &err,
                                "flow");
         if (sc->extended)

@@ -40,13 +40,10 @@ static const char *push_chain(lua_State *L, const struct scenario *sc, int first
 void lua_extends_load(lua_State *L, const char *given)
 {
     struct scenario *sc = lua_scenario_of(L);
-    if (!sc->trusted && !lua_csv_safe_path(given))
-        luaL_error(L, "scenario: extends: '%s' must be a relative path below the scenario's folder, without '..' "
-                      "(--trusted lifts this)", given);
+    /* Relative to the file that extends, inside the scenario's folder (the
+     * rule of every file a script names: lua_confine.c). */
     const char *dir = lua_csv_push_caller_dir(L, sc->dir);
-    const char *path = given;
-    if (given[0] != '/' && strcmp(dir, ".") != 0)
-        path = lua_pushfstring(L, "%s/%s", dir, given);
+    const char *path = lua_confine_path_from(L, sc->dir, dir, given, !sc->trusted, "scenario: extends");
     char *real = realpath(path, NULL);
     if (!real)
         luaL_error(L, "scenario: extends: cannot open '%s' (%s)", path, strerror(errno));

@@ -164,7 +164,7 @@ static int call_lua(struct scenario *sc, demob_sim *sim, int step, int finish, d
     lua_settop(L, 0);
     /* A csv writer that could not write (a full disk) is a failed run,
      * not bad input. */
-    int code = status == LUA_ERRFILE ? DEMOB_ERUN : DEMOB_EINPUT;
+    int code = status == LUA_ERRFILE || sc->lim.tripped == LIMIT_INTERRUPT ? DEMOB_ERUN : DEMOB_EINPUT;
     if (finish)
         return demob_error_set(err, code, "%s (on_finish, run %ld)", msg, demob_sim_run_index(sim));
     return demob_error_set(err, code, "%s (step %d, run %ld)", msg, step, demob_sim_run_index(sim));

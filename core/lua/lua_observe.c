@@ -45,7 +45,8 @@ static int decl_observe(lua_State *L)
     if (lua_args_field(L, 1, "file") != LUA_TSTRING)
         luaL_error(L, "observe: '%s': file = \"data.csv\" is required", name);
     const char *file = lua_tostring(L, -1);
-    const char *path = file[0] == '/' || !sc->dir ? file : lua_pushfstring(L, "%s/%s", sc->dir, file);
+    /* The rule of every file a script names (lua_confine.c). */
+    const char *path = lua_confine_path(L, sc->dir, file, !sc->trusted, "observe");
     int has_state = lua_args_field(L, 1, "state") != LUA_TNIL;
     int has_flow = lua_args_field(L, 1, "flow") != LUA_TNIL;
     if (has_state == has_flow)

@@ -11,6 +11,10 @@
  *                   (instruction and wall-clock limits), protected calls,
  *                   the libraries a script gets, `require`.
  *   lua_pattern.c   string.find/match/gmatch/gsub with a step budget.
+ *   lua_confine.c   the rule for files a script names (require, csv.read,
+ *                   sweep points).
+ *   lua_charged.c   library loops in C charged to the limits; the nesting
+ *                   of coroutine.close capped.
  *   lua_args.c      reading declaration tables: fields, numbers, names,
  *                   value slots, origin lists, "known: ..." lists.
  *   lua_declare.c   scenario, state, origin, param, flow, capacity.
@@ -38,6 +42,7 @@
 #include "demob.h"
 #include "scenario.h"
 #include "run/answer.h"
+#include "lua_confine.h"
 #include "run/manifest.h"
 #include "run/outcome.h"
 #include "sweep/sweep_design.h"
@@ -47,17 +52,20 @@
 
 /* The default limits (LUA_DEFAULT_*) are in scenario.h. */
 
-enum lua_limit_kind { LIMIT_NONE = 0, LIMIT_INSTRUCTIONS, LIMIT_TIME, LIMIT_MEMORY };
+enum lua_limit_kind { LIMIT_NONE = 0, LIMIT_INSTRUCTIONS, LIMIT_TIME, LIMIT_MEMORY, LIMIT_INTERRUPT };
 
 typedef struct lua_limits {
     size_t mem_used, mem_limit;
     long long instr_limit, instr_count;   /* for the call under way       */
     double time_limit, t_start;           /* seconds (coarse monotonic clock) */
     int period;                           /* count-hook period            */
+    int close_depth;                      /* nested coroutine.close calls */
+    int in_call;                          /* inside lua_sandbox_pcall     */
     int tripped;                          /* a lua_limit_kind: once set, the
                                            * count hook raises at every
                                            * instruction until the call ends */
     const char *path;                     /* the script, for messages     */
+    const volatile sig_atomic_t *interrupted; /* SIGINT/SIGTERM; or NULL */
     char msg[512];                        /* "file:line: ... limit ..."   */
 } lua_limits;
 
@@ -314,9 +322,16 @@ void lua_sandbox_open(lua_State *L, struct scenario *sc);
  * instruction budget and checks the wall clock; raises when a limit is
  * passed, as the count hook does. */
 void lua_sandbox_charge(lua_State *L, long long n);
+/* Does the message start with a position, "chunk:line:", as Lua's errors
+ * and expression declarations write it? */
+int lua_has_position(const char *s);
 /* Pushes a table of find, gmatch, gsub, match (lua_pattern.c), which call
  * charge(L, steps) for their work (it may raise); NULL: nothing charged
  * (a plain state). */
+/* Replaces string.rep/upper/lower/reverse/format, table.sort/concat/
+ * insert/remove/unpack/move by forms that charge their work, and
+ * coroutine.close by one that caps its nesting (lua_charged.c). */
+void lua_charged_open(lua_State *L);
 typedef void (*lua_pattern_charge)(lua_State *L, long long steps);
 int lua_pattern_open(lua_State *L, lua_pattern_charge charge);
 /* Closes the state, with limits armed for the finalizers a script set. */
@@ -394,6 +409,9 @@ demob_value lua_args_param(lua_State *L, const char *name, const char *decl);
 int *lua_args_origins(lua_State *L, int idx, const char *decl, const char *field, int *n);
 /* A string or a list of strings at idx: pushes a table (array) of them. */
 void lua_args_names(lua_State *L, int idx, const char *decl, const char *field);
+/* lua_tostring of the string at idx; raises "decl: field contains a NUL
+ * byte" rather than cut it there. */
+const char *lua_args_text(lua_State *L, int idx, const char *decl, const char *field);
 /* Pushes an array of the table's string keys, sorted (pairs() order is
  * not reproducible; declaration order must be), without those in skip
  * (NULL-terminated, may be NULL; with skip, integer keys are skipped too). */

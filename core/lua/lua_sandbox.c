@@ -19,9 +19,11 @@
  * space): nothing here is global, so several states run on several
  * threads. */
 #include <ctype.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include <lualib.h>
 
@@ -47,6 +49,8 @@ struct scenario *lua_scenario_of(lua_State *L)
 
 /* ---------------------------------------------------------- allocator */
 
+static void where_of(lua_State *L, struct scenario *sc, char *where);
+
 void *lua_sandbox_alloc(void *ud, void *ptr, size_t osize, size_t nsize)
 {
     lua_limits *lim = ud;
@@ -64,9 +68,18 @@ void *lua_sandbox_alloc(void *ud, void *ptr, size_t osize, size_t nsize)
              * count hook keeps raising if a pcall in the script catches
              * it, and the final message names the limit. */
             if (lim->tripped == LIMIT_NONE) {
+                /* The script line that asked: walking the stack only
+                 * reads it (no allocation). A coroutine's line is not
+                 * seen: the main thread's call that resumed it is named. */
+                struct scenario *sc = (struct scenario *)((char *)lim - offsetof(struct scenario, lim));
+                char where[WHERE_SIZE];
+                if (lim->in_call && sc->L)
+                    where_of(sc->L, sc, where);
+                else
+                    snprintf(where, sizeof where, "%s: ", lim->path);
                 lim->tripped = LIMIT_MEMORY;
-                snprintf(lim->msg, sizeof lim->msg, "%s: memory limit of %zu MiB exceeded",
-                         lim->path, lim->mem_limit >> 20);
+                snprintf(lim->msg, sizeof lim->msg, "%smemory limit of %zu MiB exceeded", where,
+                         lim->mem_limit >> 20);
             }
             return NULL;
         }
@@ -88,13 +101,32 @@ static void limit_raise(lua_State *L, lua_limits *lim)
     lua_error(L);
 }
 
-/* Adds n to the instruction count and checks both limits; on a breach,
- * trips (message "where: ... limit ... exceeded") and raises. */
-static void check_limits(lua_State *L, lua_limits *lim, long long n, const char *where)
+/* Writes "file:line: " of the innermost Lua function with a line (the
+ * script line at fault: C functions have none), or "file: " of the
+ * scenario. Only read when a limit trips. */
+static void where_of(lua_State *L, struct scenario *sc, char *where)
 {
+    lua_Debug d;
+    for (int level = 0; lua_getstack(L, level, &d); level++)
+        if (lua_getinfo(L, "Sl", &d) && d.currentline > 0) {
+            snprintf(where, WHERE_SIZE, "%s:%d: ", d.short_src, d.currentline);
+            return;
+        }
+    snprintf(where, WHERE_SIZE, "%s: ", sc->path);
+}
+
+/* Adds n to the instruction count and checks both limits; on a breach,
+ * trips (message "file:line: ... limit ... exceeded") and raises. */
+static void check_limits(lua_State *L, struct scenario *sc, long long n)
+{
+    lua_limits *lim = &sc->lim;
+    if (lim->tripped != LIMIT_NONE)
+        limit_raise(L, lim);
     lim->instr_count += n;
     int kind = LIMIT_NONE;
-    if (lim->instr_count > lim->instr_limit)
+    if (lim->interrupted && *lim->interrupted)
+        kind = LIMIT_INTERRUPT;
+    else if (lim->instr_count > lim->instr_limit)
         kind = LIMIT_INSTRUCTIONS;
     /* The coarse clock is plenty for limits of a tenth of a second or more
      * and costs a fifth of the precise one: this runs once a step. */
@@ -102,8 +134,12 @@ static void check_limits(lua_State *L, lua_limits *lim, long long n, const char 
         kind = LIMIT_TIME;
     if (kind == LIMIT_NONE)
         return;
+    char where[WHERE_SIZE];
+    where_of(L, sc, where);
     lim->tripped = kind;
-    if (kind == LIMIT_INSTRUCTIONS)
+    if (kind == LIMIT_INTERRUPT)
+        snprintf(lim->msg, sizeof lim->msg, "%sinterrupted", where);
+    else if (kind == LIMIT_INSTRUCTIONS)
         snprintf(lim->msg, sizeof lim->msg, "%sinstruction limit of %lld exceeded", where, lim->instr_limit);
     else
         snprintf(lim->msg, sizeof lim->msg, "%stime limit of %g s exceeded", where, lim->time_limit);
@@ -113,35 +149,12 @@ static void check_limits(lua_State *L, lua_limits *lim, long long n, const char 
 static void count_hook(lua_State *L, lua_Debug *ar)
 {
     (void)ar;
-    struct scenario *sc = lua_scenario_of(L);
-    lua_limits *lim = &sc->lim;
-    if (lim->tripped != LIMIT_NONE)
-        limit_raise(L, lim);
-    /* Where the script was when it ran out: level 0 is the running Lua
-     * function inside a hook. */
-    lua_Debug d;
-    char where[WHERE_SIZE];
-    if (lua_getstack(L, 0, &d) && lua_getinfo(L, "Sl", &d) && d.currentline > 0)
-        snprintf(where, sizeof where, "%s:%d: ", d.short_src, d.currentline);
-    else
-        snprintf(where, sizeof where, "%s: ", sc->path);
-    check_limits(L, lim, lua_gethookcount(L), where);
+    check_limits(L, lua_scenario_of(L), lua_gethookcount(L));
 }
 
 void lua_sandbox_charge(lua_State *L, long long n)
 {
-    struct scenario *sc = lua_scenario_of(L);
-    lua_limits *lim = &sc->lim;
-    if (lim->tripped != LIMIT_NONE)
-        limit_raise(L, lim);
-    /* Called from a C function: level 1 is the script line calling it. */
-    luaL_where(L, 1);
-    char where[WHERE_SIZE];
-    snprintf(where, sizeof where, "%s", *lua_tostring(L, -1) ? lua_tostring(L, -1) : "");
-    lua_pop(L, 1);
-    if (!*where)
-        snprintf(where, sizeof where, "%s: ", sc->path);
-    check_limits(L, lim, n, where);
+    check_limits(L, lua_scenario_of(L), n);
 }
 
 void lua_sandbox_install_hook(struct scenario *sc)
@@ -157,7 +170,7 @@ void lua_sandbox_install_hook(struct scenario *sc)
  * as lua.c's msghandler does. */
 /* Does the message start with a position, "chunk:line:", as Lua's own
  * errors and luaL_error write it? */
-static int has_position(const char *s)
+int lua_has_position(const char *s)
 {
     for (const char *c = strchr(s, ':'); c; c = strchr(c + 1, ':')) {
         const char *d = c + 1;
@@ -188,7 +201,7 @@ static int msghandler(lua_State *L)
 {
     if (lua_type(L, 1) == LUA_TSTRING || lua_type(L, 1) == LUA_TNUMBER) {
         const char *m = lua_tostring(L, 1);
-        if (has_position(m))
+        if (lua_has_position(m))
             return 1;
         /* Errors raised with a table, or from C without a position
          * ("attempt to yield from outside a coroutine") would not name
@@ -233,6 +246,7 @@ int lua_sandbox_pcall(struct scenario *sc, int nargs, int nresults, double secon
     lim->msg[0] = '\0';
     lim->instr_count = 0;
     lim->instr_limit = instructions;
+    int close_depth = lim->close_depth;
     lim->time_limit = seconds;
     /* The clock starts here, not at the first limit check: time spent in
      * library functions before it (a long table.sort runs no VM
@@ -244,9 +258,29 @@ int lua_sandbox_pcall(struct scenario *sc, int nargs, int nresults, double secon
         lua_sethook(L, count_hook, LUA_MASKCOUNT, period);
     }
     int base = lua_gettop(L) - nargs;   /* the function's index */
-    lua_pushcfunction(L, msghandler);
+    /* Below it: a copy of the function (to name it if it overran), then
+     * the message handler. */
+    lua_pushvalue(L, base);
     lua_insert(L, base);
-    int status = lua_pcall(L, nargs, nresults, base);
+    lua_pushcfunction(L, msghandler);
+    lua_insert(L, base + 1);
+    int in_call = lim->in_call;
+    lim->in_call = 1;
+    int status = lua_pcall(L, nargs, nresults, base + 1);
+    lim->in_call = in_call;
+    lua_remove(L, base + 1);
+    lim->close_depth = close_depth;
+    if (status == LUA_OK && lim->tripped == LIMIT_NONE && timer_now_coarse() - lim->t_start > lim->time_limit &&
+        lua_checkstack(L, 2)) {
+        /* The call returned, but past its time (a library call that ran
+         * long after the last look at the clock): a breach all the same. */
+        lua_Debug d;
+        lua_pushvalue(L, base);
+        lua_getinfo(L, ">S", &d);
+        lim->tripped = LIMIT_TIME;
+        snprintf(lim->msg, sizeof lim->msg, "%s:%d: time limit of %g s exceeded (in the function that starts there)",
+                 d.short_src, d.linedefined, lim->time_limit);
+    }
     lua_remove(L, base);
     if (status == LUA_ERRRUN && lim->tripped == LIMIT_NONE) {
         /* A csv writer failed to write (a full disk): a failure of the
@@ -262,7 +296,7 @@ int lua_sandbox_pcall(struct scenario *sc, int nargs, int nresults, double secon
         lim->period = period;
         lua_sethook(L, count_hook, LUA_MASKCOUNT, period);
         if (status == LUA_OK) {
-            /* Cannot happen with the hook re-armed, but never report a
+            /* The call overran and returned (above): never report a
              * tripped limit as success. */
             lua_pop(L, nresults == LUA_MULTRET ? 0 : nresults);
             lua_pushstring(L, lim->msg);
@@ -352,20 +386,18 @@ static int sb_require(lua_State *L)
         lua_pop(L, 1);
         if (!load_embedded(L, name)) {
             struct scenario *sc = lua_scenario_of(L);
-            const char *path = lua_pushfstring(L, "%s/%s.lua", sc->dir, name);
-            const char *file = path + strlen(sc->dir) + 1;
-            const char *src = NULL;
-            size_t size = 0;
-            demob_error e = {0};
-            /* Read once and listed in the manifest (lua_inputs.c). */
-            if (lua_inputs_read(sc->inputs, path, file, &src, &size, &e) != 0)
+            /* Checked before anything opens it: a FIFO would block. */
+            const char *given = lua_pushfstring(L, "%s.lua", name);
+            const char *path = lua_confine_path(L, sc->dir, given, !sc->trusted, "require");
+            struct stat st;
+            if (stat(path, &st) != 0)
                 return luaL_error(L, "require: module '%s' not found (not in scripts/, no file '%s')", name,
                                   path);
-            lua_pushfstring(L, "@%s", path);
-            if (luaL_loadbufferx(L, src, size, lua_tostring(L, -1), "t") != LUA_OK)
+            /* Read once and listed in the manifest (lua_inputs.c). */
+            if (lua_input_load(L, path, given, 0) != LUA_OK)
                 return lua_error(L);
-            lua_remove(L, -2);
-            lua_remove(L, -2);
+            lua_replace(L, -3);
+            lua_pop(L, 1);
         }
     }
     lua_pushvalue(L, 1);
@@ -413,41 +445,6 @@ static int sb_load(lua_State *L)
     lua_insert(L, 1);
     lua_call(L, lua_gettop(L) - 1, LUA_MULTRET);
     return lua_gettop(L);
-}
-
-/* string.rep("", n) copies nothing n times: Lua's loop runs 2^62 times
- * for a huge n without allocating, out of reach of the limits. */
-static int sb_rep(lua_State *L)
-{
-    size_t l, lsep = 0;
-    luaL_checklstring(L, 1, &l);
-    luaL_checkinteger(L, 2);
-    if (!lua_isnoneornil(L, 3))
-        luaL_checklstring(L, 3, &lsep);
-    if (l + lsep == 0) {
-        lua_pushliteral(L, "");
-        return 1;
-    }
-    /* Otherwise the result is allocated first: the memory limit bounds it. */
-    lua_pushvalue(L, lua_upvalueindex(1));
-    lua_insert(L, 1);
-    lua_call(L, lua_gettop(L) - 1, 1);
-    return 1;
-}
-
-/* table.move(a1, f, e, t [, a2]) loops e - f + 1 times in C, even over
- * absent keys: charge that work to the budget first. */
-static int sb_move(lua_State *L)
-{
-    lua_Integer f = luaL_checkinteger(L, 2), e = luaL_checkinteger(L, 3);
-    if (e >= f) {
-        lua_Unsigned n = (lua_Unsigned)e - (lua_Unsigned)f + 1;
-        lua_sandbox_charge(L, n > (lua_Unsigned)1 << 60 ? (long long)1 << 62 : (long long)n * 4);
-    }
-    lua_pushvalue(L, lua_upvalueindex(1));
-    lua_insert(L, 1);
-    lua_call(L, lua_gettop(L) - 1, 1);
-    return 1;
 }
 
 /* setmetatable without finalizers: Lua runs __gc metamethods with hooks
@@ -621,7 +618,7 @@ void lua_sandbox_open(lua_State *L, struct scenario *sc)
         open_sandboxed(L);
 
     /* Pattern functions that the limits can stop (lua_pattern.c), and
-     * two loops in C made safe. */
+     * the loops in C charged to them (lua_charged.c). */
     lua_getglobal(L, LUA_STRLIBNAME);
     lua_pattern_open(L, lua_sandbox_charge);
     lua_pushnil(L);   /* every function of lua_pattern.c's table */
@@ -631,15 +628,7 @@ void lua_sandbox_open(lua_State *L, struct scenario *sc)
         lua_settable(L, -5);
     }
     lua_pop(L, 1);
-    lua_getfield(L, -1, "rep");
-    lua_pushcclosure(L, sb_rep, 1);
-    lua_setfield(L, -2, "rep");
-    lua_pop(L, 1);
-    lua_getglobal(L, LUA_TABLIBNAME);
-    lua_getfield(L, -1, "move");
-    lua_pushcclosure(L, sb_move, 1);
-    lua_setfield(L, -2, "move");
-    lua_pop(L, 1);
+    lua_charged_open(L);
 
     lua_getglobal(L, LUA_MATHLIBNAME);
     lua_pushcfunction(L, no_math_random);
@@ -665,6 +654,10 @@ void lua_sandbox_open(lua_State *L, struct scenario *sc)
     lua_pushvalue(L, decls);
     lua_pushcclosure(L, protect_newindex, 1);
     lua_setfield(L, -2, "__newindex");
+    /* getmetatable(_G) must not reach this table: a script would remove
+     * the protection (or add metamethods to the globals). */
+    lua_pushboolean(L, 0);
+    lua_setfield(L, -2, "__metatable");
     lua_setmetatable(L, -2);
     lua_pop(L, 1);
 }

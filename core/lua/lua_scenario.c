@@ -324,6 +324,7 @@ static int load_main(lua_State *L)
     lua_expr_register(L);
     lua_sim_register(L);
     lua_csv_set_base_dir(L, sc->dir);
+    lua_csv_set_memory_limit(L, sc->lim.mem_limit);
     lua_csv_set_output_dir(L, opt->output_dir);
     lua_csv_confine_reads(L, !sc->trusted);
     lua_inputs_attach(L, sc->inputs);
@@ -369,6 +370,7 @@ scenario *lua_scenario_load(const scenario_options *opt, lua_input_store *shared
     sc->hook_instructions = opt->instruction_limit > 0 ? opt->instruction_limit : LUA_DEFAULT_HOOK_INSTRUCTIONS;
     sc->lim.mem_limit = opt->memory_limit > 0 ? opt->memory_limit : LUA_DEFAULT_MEMORY;
     sc->lim.path = sc->path;
+    sc->lim.interrupted = opt->interrupted;
 
     char name[LUA_MSG_NAME_SIZE];
     path_stem(name, sizeof name, opt->path);
@@ -408,7 +410,11 @@ scenario *lua_scenario_load(const scenario_options *opt, lua_input_store *shared
         if (resolve_pending(sc, &sc->pend[i], err))
             goto fail;
     if (demob_model_freeze(sc->model, &e) < 0) {
-        demob_error_set(err, DEMOB_EINPUT, "%s: %s", sc->path, e.message);
+        /* "file:line: message" once: an expression's error names its line. */
+        if (lua_has_position(e.message))
+            demob_error_set(err, DEMOB_EINPUT, "%s", e.message);
+        else
+            demob_error_set(err, DEMOB_EINPUT, "%s: %s", sc->path, e.message);
         goto fail;
     }
 

@@ -6,6 +6,7 @@
  * each worker loads its own, so Lua states are never shared. */
 #ifndef DEMOB_SCENARIO_H
 #define DEMOB_SCENARIO_H
+#include <signal.h>
 #include <stddef.h>
 #include "demob.h"
 
@@ -37,6 +38,9 @@ typedef struct scenario_options {
     size_t memory_limit;           /* bytes per Lua state                     */
     long instruction_limit;        /* VM instructions per hook call / load    */
     double time_limit;             /* seconds per hook call / load            */
+    /* Set by SIGINT/SIGTERM: a script running when it is set stops, as a
+     * limit stops it (the failure is a failed run, exit 1). NULL: none. */
+    const volatile sig_atomic_t *interrupted;
 } scenario_options;
 
 /* Sets every field to "keep / default". */

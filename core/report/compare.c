@@ -269,28 +269,37 @@ static int match_columns(engine *e, tidy_reader *ra, tidy_reader *rb, char **ski
     res->cols_only_b = calloc(nb ? nb : 1, sizeof(char *));
     if (!*skip_a || !*skip_b || !res->cols_only_a || !res->cols_only_b)
         return oom(e, err);
-    for (int side = 0; side < 2; side++) {
-        tidy_reader *r = side ? rb : ra, *other = side ? ra : rb;
-        size_t n = side ? nb : na, no = side ? na : nb;
-        for (size_t i = 0; i < n; i++) {
+    /* The columns of each side by name: a summary.csv has one per origin
+     * and state, hundreds of thousands. */
+    keytab *names[2] = {keytab_new(), keytab_new()};
+    int rc = names[0] && names[1] ? 0 : oom(e, err);
+    for (int side = 0; side < 2 && rc == 0; side++)
+        for (size_t i = 0; i < (side ? nb : na) && rc == 0; i++)
+            if (keytab_intern_str(names[side], tidy_value_name(side ? rb : ra, i)) < 0)
+                rc = oom(e, err);
+    for (int side = 0; side < 2 && rc == 0; side++) {
+        tidy_reader *r = side ? rb : ra;
+        size_t n = side ? nb : na;
+        for (size_t i = 0; i < n && rc == 0; i++) {
             const char *c = tidy_value_name(r, i);
-            int found = 0;
-            for (size_t j = 0; j < no && !found; j++)
-                found = strcmp(c, tidy_value_name(other, j)) == 0;
-            if (found) {
+            if (keytab_find_str(names[!side], c) >= 0) {
                 common += side == 0;
                 continue;
             }
             (side ? *skip_b : *skip_a)[i] = 1;
             char *dup = strdup(c);
             if (!dup)
-                return oom(e, err);
-            if (side)
+                rc = oom(e, err);
+            else if (side)
                 res->cols_only_b[res->n_cols_only_b++] = dup;
             else
                 res->cols_only_a[res->n_cols_only_a++] = dup;
         }
     }
+    keytab_free(names[0]);
+    keytab_free(names[1]);
+    if (rc)
+        return rc;
     if (common == 0)
         return demob_error_set(err, DEMOB_EINPUT,
                                "cannot align %s and %s: no value column in common "

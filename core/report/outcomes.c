@@ -21,15 +21,19 @@
 #include "tidy.h"
 #include "util/path.h"
 
-/* Cells of the final-stock table are indexed [origin * this + state]. */
+/* Cells of the final-stock table are indexed [origin * stride + state];
+ * the stride grows with the states seen, up to this. */
 #define OUTCOMES_MAX_STATES 256
+/* The largest step a file may hold (demob runs at most 10^6 steps): dates
+ * are kept per step. */
+#define OUTCOMES_MAX_STEP 1000000
 
 typedef outcomes_vec vec;
 
 int outcomes_vec_push(outcomes_vec *a, double x)
 {
     if (a->n == a->cap) {
-        size_t cap = a->cap ? a->cap * 2 : 64;
+        size_t cap = a->cap ? a->cap * 2 : 4;   /* one per origin: start small */
         double *v = realloc(a->v, cap * sizeof *v);
         if (!v)
             return -1;
@@ -89,6 +93,74 @@ static int grid_fit(grid *g, size_t rows, size_t steps)
     return 0;
 }
 
+/* Widens the stride of a [o * stride + s] array of no origins from old
+ * to nw (the array holds *cap doubles). */
+static int restride(double **v, size_t *cap, size_t no, size_t old, size_t nw)
+{
+    size_t n = (no + 1) * nw;
+    double *a = calloc(n, sizeof *a);
+    if (!a)
+        return -1;
+    for (size_t o = 0; o < no && *v; o++)
+        for (size_t s = 0; s < old && o * old + s < *cap; s++)
+            a[o * nw + s] = (*v)[o * old + s];
+    free(*v);
+    *v = a;
+    *cap = n;
+    return 0;
+}
+
+/* Values by (origin, step), as read: memory grows with the rows, never
+ * with the step numbers (a row at step 10^8 is one entry). Sorted when a
+ * block ends. */
+typedef struct entry {
+    long o, t;
+    double v;
+} entry;
+
+typedef struct entries {
+    entry *e;
+    size_t n, cap;
+} entries;
+
+static int entries_add(entries *a, long o, long t, double v)
+{
+    if (a->n == a->cap) {
+        size_t cap = a->cap ? a->cap * 2 : 256;
+        entry *e = realloc(a->e, cap * sizeof *e);
+        if (!e)
+            return -1;
+        a->e = e;
+        a->cap = cap;
+    }
+    a->e[a->n++] = (entry){o, t, v};
+    return 0;
+}
+
+static int cmp_entry(const void *x, const void *y)
+{
+    const entry *a = x, *b = y;
+    if (a->o != b->o)
+        return a->o < b->o ? -1 : 1;
+    return (a->t > b->t) - (a->t < b->t);
+}
+
+/* Sorts by origin and step and sums the entries of one (origin, step). */
+static void entries_fold(entries *a)
+{
+    if (a->n == 0)
+        return;
+    qsort(a->e, a->n, sizeof *a->e, cmp_entry);
+    size_t k = 0;
+    for (size_t i = 1; i < a->n; i++) {
+        if (a->e[i].o == a->e[k].o && a->e[i].t == a->e[k].t)
+            a->e[k].v += a->e[i].v;
+        else
+            a->e[++k] = a->e[i];
+    }
+    a->n = k + 1;
+}
+
 static double *grid_at(grid *g, size_t row, size_t step)
 {
     return &g->v[row * g->steps + step];
@@ -109,8 +181,8 @@ typedef struct reader {
     long max_step, min_step;
     grid final_cells;     /* [o][s] at the max step, as 1 x (o * S + s) rows */
     grid init_cells;      /* [o] at the min step */
-    grid peak;            /* [0][step]: the peak state's total */
-    grid measure;         /* [o][step]: return measure (fallback or flows) */
+    entries peak;         /* (0, step): the peak state's total */
+    entries measure;      /* (o, step): return measure (fallback or flows) */
     size_t s_cap;         /* states capacity used to index cells */
     /* per run values */
     vec *final_total;     /* per state */
@@ -151,6 +223,10 @@ static int milestones(reader *r, int cumulate, long first, long last, demob_erro
         }
         r->m_n = no;
     }
+    (void)first;
+    (void)last;
+    entries_fold(&r->measure);
+    size_t at = 0;   /* the measure's entries of origin o start here */
     for (size_t o = 0; o < no; o++) {
         /* Shares of the initial caseload: this run's own (populations),
          * or the mean over runs (flows, read after populations). */
@@ -160,13 +236,18 @@ static int milestones(reader *r, int cumulate, long first, long last, demob_erro
         else
             base = r->out->initial && o < r->out->n_origins ? r->out->initial[o] : NAN;
         double acc = 0, s50 = NAN, s90 = NAN;
-        for (long t = first; t <= last && (size_t)t < r->measure.steps && o < r->measure.rows; t++) {
-            double v = *grid_at(&r->measure, o, (size_t)t);
+        /* Steps without an entry hold 0: they move neither a running
+         * sum nor a stock past a share of a caseload > 0. */
+        for (; at < r->measure.n && r->measure.e[at].o < (long)o; at++)
+            ;
+        for (; at < r->measure.n && r->measure.e[at].o == (long)o; at++) {
+            double v = r->measure.e[at].v;
+            double t = (double)r->measure.e[at].t;
             acc = cumulate ? acc + v : v;
             if (base > 0 && isnan(s50) && acc >= 0.5 * base - 1e-9 * base)
-                s50 = (double)t;
+                s50 = t;
             if (base > 0 && isnan(s90) && acc >= 0.9 * base - 1e-9 * base)
-                s90 = (double)t;
+                s90 = t;
         }
         if (outcomes_vec_push(&r->m50[o], s50) || outcomes_vec_push(&r->m90[o], s90))
             return oom(r, err);
@@ -219,13 +300,23 @@ static int end_population_block(reader *r, demob_error *err)
     for (size_t o = 0; o < no; o++)
         r->init_sum[o] += *grid_at(&r->init_cells, 0, o);
     if (r->peak_state >= 0) {
+        /* The largest total, at its first step; a step of the block
+         * without the peak state totals 0. */
+        entries_fold(&r->peak);
         double best = -INFINITY, at = NAN;
-        for (long t = r->min_step; t <= r->max_step; t++) {
-            double v = *grid_at(&r->peak, 0, (size_t)t);
-            if (v > best) {
-                best = v;
-                at = (double)t;
+        long gap = r->min_step;   /* the first step without an entry */
+        for (size_t i = 0; i < r->peak.n; i++) {
+            const entry *e = &r->peak.e[i];
+            if (e->t == gap)
+                gap++;
+            if (e->v > best) {
+                best = e->v;
+                at = (double)e->t;
             }
+        }
+        if (gap <= r->max_step && (0 > best || (0 == best && (double)gap < at))) {
+            best = 0;
+            at = (double)gap;
         }
         if (outcomes_vec_push(&r->peak_v, best) || outcomes_vec_push(&r->peak_step_v, at))
             return oom(r, err);
@@ -239,8 +330,8 @@ static int end_population_block(reader *r, demob_error *err)
     out->n_runs++;
     grid_clear(&r->final_cells);
     grid_clear(&r->init_cells);
-    grid_clear(&r->peak);
-    grid_clear(&r->measure);
+    r->peak.n = 0;
+    r->measure.n = 0;
     return 0;
 }
 
@@ -304,7 +395,7 @@ static int read_populations(reader *r, const char *path, demob_error *err)
     tidy_row row;
     int have = 0;
     int64_t cur[2] = { -2, -2 };
-    r->s_cap = OUTCOMES_MAX_STATES;
+    r->s_cap = 4;
     while ((rc = tidy_next(t, &row, err)) > 0) {
         if (r->o->point >= 0 && row.point != r->o->point)
             continue;
@@ -325,14 +416,30 @@ static int read_populations(reader *r, const char *path, demob_error *err)
             rc = oom(r, err);
             break;
         }
-        if ((size_t)s >= r->s_cap) {
-            rc = demob_error_set(err, DEMOB_EINPUT, "%s: more than %zu states", path, r->s_cap);
+        if ((size_t)s >= OUTCOMES_MAX_STATES) {
+            rc = demob_error_set(err, DEMOB_EINPUT, "%s: more than %d states", path, OUTCOMES_MAX_STATES);
             break;
+        }
+        if (row.step > OUTCOMES_MAX_STEP) {
+            rc = demob_error_set(err, DEMOB_EINPUT, "%s:%ld: step %ld is beyond %d (no run has more steps)", path,
+                                 row.line, (long)row.step, OUTCOMES_MAX_STEP);
+            break;
+        }
+        if ((size_t)s >= r->s_cap) {
+            size_t nw = r->s_cap;
+            while (nw <= (size_t)s)
+                nw *= 2;
+            size_t no = keytab_count(r->origins);
+            if (restride(&r->final_cells.v, &r->final_cells.steps, no, r->s_cap, nw) ||
+                (r->final_sum && restride(&r->final_sum, &r->final_sum_cap, no, r->s_cap, nw))) {
+                rc = oom(r, err);
+                break;
+            }
+            r->final_cells.rows = 1;
+            r->s_cap = nw;
         }
         if (grid_fit(&r->final_cells, 1, ((size_t)o + 1) * r->s_cap) ||
             grid_fit(&r->init_cells, 1, (size_t)o + 1) ||
-            grid_fit(&r->peak, 1, (size_t)row.step + 1) ||
-            grid_fit(&r->measure, (size_t)o + 1, (size_t)row.step + 1) ||
             set_date(r->out, row.step, row.date, err)) {
             rc = oom(r, err);
             break;
@@ -355,7 +462,10 @@ static int read_populations(reader *r, const char *path, demob_error *err)
         if (s == r->peak_state || (r->peak_state < 0 && r->o->peak_state &&
                                    strcmp(row.item, r->o->peak_state) == 0)) {
             r->peak_state = s;
-            *grid_at(&r->peak, 0, (size_t)row.step) += row.value;
+            if (entries_add(&r->peak, 0, row.step, row.value)) {
+                rc = oom(r, err);
+                break;
+            }
         }
         if (r->fallback) {
             if (r->return_state < 0 && strcmp(row.item, r->o->return_state) == 0)
@@ -364,8 +474,11 @@ static int read_populations(reader *r, const char *path, demob_error *err)
              * people who returned and moved on. */
             if (r->return_state >= 0 && r->next_state < 0 && s == r->return_state + 1)
                 r->next_state = s;
-            if (s == r->return_state || (r->next_state >= 0 && s == r->next_state))
-                *grid_at(&r->measure, (size_t)o, (size_t)row.step) += row.value;
+            if ((s == r->return_state || (r->next_state >= 0 && s == r->next_state)) &&
+                entries_add(&r->measure, o, row.step, row.value)) {
+                rc = oom(r, err);
+                break;
+            }
         }
     }
     if (rc == 0 && have)
@@ -412,7 +525,7 @@ static int read_flows(reader *r, const char *path, demob_error *err)
         if (!have || row.point != cur[0] || row.run != cur[1]) {
             if (have && (rc = milestones(r, 1, first, last, err)) != 0)
                 break;
-            grid_clear(&r->measure);
+            r->measure.n = 0;
             if ((rc = new_block(r, &row, err)) != 0)
                 break;
             have = 1;
@@ -430,11 +543,10 @@ static int read_flows(reader *r, const char *path, demob_error *err)
             memcmp(row.item + n - want - 2, "->", 2) != 0)
             continue;
         long o = keytab_intern_str(r->origins, row.origin);
-        if (o < 0 || grid_fit(&r->measure, (size_t)o + 1, (size_t)row.step + 1)) {
+        if (o < 0 || entries_add(&r->measure, o, row.step, row.value)) {
             rc = oom(r, err);
             break;
         }
-        *grid_at(&r->measure, (size_t)o, (size_t)row.step) += row.value;
     }
     if (rc == 0 && have)
         rc = milestones(r, 1, first, last, err);
@@ -609,8 +721,8 @@ static void reader_free(reader *r)
     keytab_free(r->blocks);
     free(r->final_cells.v);
     free(r->init_cells.v);
-    free(r->peak.v);
-    free(r->measure.v);
+    free(r->peak.e);
+    free(r->measure.e);
     for (size_t i = 0; i < r->final_total_n; i++)
         free(r->final_total[i].v);
     free(r->final_total);
@@ -672,7 +784,7 @@ static int publish_populations(reader *r, demob_error *err)
 static int read_flow_milestones(reader *r, const char *flows, demob_error *err)
 {
     free_milestone_runs(r);
-    grid_clear(&r->measure);
+    r->measure.n = 0;
     int rc = read_flows(r, flows, err);
     if (rc == 0)
         r->out->milestone_source = "flows.csv";

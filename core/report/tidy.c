@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "util/csv_read.h"
+#include "util/keytab.h"
 #include "util/strbuf.h"
 #include "tidy.h"
 
@@ -23,6 +24,11 @@ struct tidy_reader {
     int have_record;
     strbuf item;          /* "from->to" for flows */
     strbuf header;
+    /* Duplicate rows: the keys of the records of the current block
+     * (point, run) of a long kind, or of every record of a wide kind. */
+    keytab *seen;
+    long block_point, block_run;
+    strbuf key;
 };
 
 static const char *const kind_names[TIDY_N_KINDS] = {
@@ -86,6 +92,7 @@ tidy_reader *tidy_open(const char *path, demob_error *err)
     }
     strbuf_init(&r->item);
     strbuf_init(&r->header);
+    strbuf_init(&r->key);
     r->csv = csvr_open(path, err);
     if (!r->csv) {
         tidy_close(r);
@@ -154,6 +161,8 @@ void tidy_close(tidy_reader *r)
     free(r->values);
     strbuf_free(&r->item);
     strbuf_free(&r->header);
+    strbuf_free(&r->key);
+    keytab_free(r->seen);
     free(r);
 }
 
@@ -196,9 +205,55 @@ static int whole(const tidy_reader *r, int c, long *out, demob_error *err)
     return 0;
 }
 
+static int bad_cell(const tidy_reader *r, int c, const char *what, demob_error *err)
+{
+    long line, col;
+    csvr_field_pos(r->csv, (size_t)c, &line, &col);
+    return demob_error_set(err, DEMOB_EINPUT, "%s:%ld:%ld: column '%s': '%.80s' %s", csvr_name(r->csv), line, col,
+                           csvr_colname(r->csv, (size_t)c), csvr_field(r->csv, (size_t)c), what);
+}
+
+/* A decimal number (demob writes no hexadecimal: "0x10" is not 16 here);
+ * counts of people and flows are >= 0. */
 static int number(const tidy_reader *r, int c, double *out, demob_error *err)
 {
-    return csvr_number(r->csv, (size_t)c, out, err) == 0 ? 0 : DEMOB_EINPUT;
+    if (csvr_number(r->csv, (size_t)c, out, err) != 0)
+        return DEMOB_EINPUT;
+    const char *s = csvr_field(r->csv, (size_t)c);
+    if (strpbrk(s, "xX"))
+        return bad_cell(r, c, "is not a decimal number", err);
+    if (*out < 0 && (r->kind == TIDY_POPULATIONS || r->kind == TIDY_FLOWS) && c == r->col[C_VALUE])
+        return bad_cell(r, c, "is negative (a count of people is >= 0)", err);
+    return 0;
+}
+
+/* Refuses a record whose key was seen in its block: a row written twice. */
+static int check_duplicate(tidy_reader *r, const tidy_row *row, demob_error *err)
+{
+    int wide = r->kind == TIDY_SUMMARY || r->kind == TIDY_POINTS;
+    if (!r->seen || (!wide && (row->point != r->block_point || row->run != r->block_run))) {
+        keytab_free(r->seen);
+        if (!(r->seen = keytab_new()))
+            return demob_error_set(err, DEMOB_ERUN, "%s: out of memory", csvr_name(r->csv));
+        r->block_point = row->point;
+        r->block_run = row->run;
+    }
+    strbuf_clear(&r->key);
+    strbuf_printf(&r->key, "%ld,%ld,%ld", row->point, row->run, row->step);
+    for (int k = C_ORIGIN; k <= C_ITEM2 && !wide; k++)
+        if (r->col[k] >= 0) {
+            strbuf_putc(&r->key, '\0');
+            strbuf_append(&r->key, csvr_field(r->csv, (size_t)r->col[k]), csvr_field_len(r->csv, (size_t)r->col[k]));
+        }
+    int added = 0;
+    if (r->key.failed || keytab_intern(r->seen, r->key.data, r->key.len, &added) < 0)
+        return demob_error_set(err, DEMOB_ERUN, "%s: out of memory", csvr_name(r->csv));
+    if (!added)
+        return demob_error_set(err, DEMOB_EINPUT, "%s:%ld: duplicate row (the same %s as an earlier row)",
+                               csvr_name(r->csv), row->line,
+                               wide ? (r->kind == TIDY_POINTS ? "point" : "point and run")
+                                    : "point, run, step and names");
+    return 0;
 }
 
 int tidy_next(tidy_reader *r, tidy_row *row, demob_error *err)
@@ -222,6 +277,10 @@ int tidy_next(tidy_reader *r, tidy_row *row, demob_error *err)
     row->origin = r->col[C_ORIGIN] >= 0 ? csvr_field(r->csv, (size_t)r->col[C_ORIGIN]) : "";
     if (whole(r, r->col[C_POINT], &row->point, err) || whole(r, r->col[C_RUN], &row->run, err) ||
         whole(r, r->col[C_STEP], &row->step, err))
+        return DEMOB_EINPUT;
+    if (r->col[C_RUN] >= 0 && row->run < 1)
+        return bad_cell(r, r->col[C_RUN], "is not a run number (runs count from 1)", err);
+    if (r->next_value == 0 && check_duplicate(r, row, err))
         return DEMOB_EINPUT;
     if (wide) {
         int c = r->values[r->next_value++];

@@ -319,6 +319,14 @@ int sweep_journal_record(const sweep_journal *j, long job, uint64_t *offs, demob
     return 0;
 }
 
+int sweep_journal_read(const sweep_journal *j, int f, uint64_t off, void *data, size_t n, demob_error *err)
+{
+    if (pread_all(j->fd[f], data, n, off) != 0)
+        return demob_error_set(err, DEMOB_ERUN, "cannot read '%s/%s.partial': %s", j->dir, j->names[f],
+                               strerror(errno));
+    return 0;
+}
+
 int sweep_journal_copy(const sweep_journal *j, int f, uint64_t start, uint64_t end, atomic_file *dst, demob_error *err)
 {
     char buf[1 << 16];

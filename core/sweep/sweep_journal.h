@@ -63,6 +63,8 @@ int sweep_journal_commit(sweep_journal *j, demob_error *err);
 int sweep_journal_sync(sweep_journal *j, demob_error *err);
 /* Lengths of the partials after run `job` (all 0 for job < 0). */
 int sweep_journal_record(const sweep_journal *j, long job, uint64_t *offs, demob_error *err);
+/* Reads n bytes at off of partial f. */
+int sweep_journal_read(const sweep_journal *j, int f, uint64_t off, void *data, size_t n, demob_error *err);
 /* Appends bytes [start, end) of partial f to dst. */
 int sweep_journal_copy(const sweep_journal *j, int f, uint64_t start, uint64_t end, atomic_file *dst, demob_error *err);
 /* The scratch file: block k of `size` bytes. */

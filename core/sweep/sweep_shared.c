@@ -63,6 +63,15 @@ int sweep_shared_manifest_load(const char *dir, sweep_shared_manifest *mf, demob
         return demob_error_set(err, DEMOB_EINPUT, "%s is not the manifest of a demob sweep", path);
     }
     mf->outcome_column = (int)oc;
+    /* Numbers a merge multiplies and indexes with: in range. */
+    if (mf->shards < 1 || mf->shard < 0 || mf->shard >= mf->shards || mf->points < 1 || mf->replicates < 1 ||
+        mf->replicates > SWEEP_MAX_RUNS / mf->points || oc < 0 || oc > 1000000) {
+        sweep_shared_manifest_free(mf);
+        return demob_error_set(err, DEMOB_EINPUT,
+                               "%s: its sweep fields are out of range (shard, shard_count, points, replicates or "
+                               "outcome_column)",
+                               path);
+    }
     return 0;
 }
 

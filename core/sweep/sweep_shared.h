@@ -21,6 +21,9 @@ int sweep_shared_first_outcome(const demob_model *m);
  * has no getter for it yet. */
 void sweep_shared_param_range(const demob_model *m, demob_value v, double *lo, double *hi);
 
+/* The most runs (points x replicates) a sweep folder can claim. */
+#define SWEEP_MAX_RUNS (1L << 40)
+
 /* The sweep fields of a folder's manifest.json. */
 typedef struct sweep_shared_manifest {
     jflat j;
@@ -33,8 +36,8 @@ typedef struct sweep_shared_manifest {
     int outcome_column;
 } sweep_shared_manifest;
 
-/* Loads dir/manifest.json; DEMOB_EINPUT with a message when it is missing
- * or not the manifest of a sweep. */
+/* Loads dir/manifest.json; DEMOB_EINPUT with a message when it is missing,
+ * not the manifest of a sweep, or its numbers are out of range. */
 int sweep_shared_manifest_load(const char *dir, sweep_shared_manifest *mf, demob_error *err);
 void sweep_shared_manifest_free(sweep_shared_manifest *mf);
 

@@ -11,6 +11,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <dirent.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -238,4 +240,59 @@ int atomic_write_buffer(const char *path, const strbuf *b, demob_error *err)
         return DEMOB_ERUN;
     }
     return atomic_commit(f, err) != 0 ? DEMOB_ERUN : 0;
+}
+
+/* Is name "<something>.tmp-XXXXXX", a temporary file of atomic_open? */
+static int is_temporary(const char *name)
+{
+    size_t n = strlen(name);
+    return n > 11 && memcmp(name + n - 11, ".tmp-", 5) == 0;
+}
+
+/* Removes temporary files below the folder open at fd (closed here);
+ * subfolders to a depth of 4, symbolic links never followed. */
+static void remove_temporaries(int fd, int depth)
+{
+    DIR *d = fdopendir(fd);
+    if (!d) {
+        close(fd);
+        return;
+    }
+    struct dirent *e;
+    while ((e = readdir(d)) != NULL) {
+        if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
+            continue;
+        struct stat st;
+        if (fstatat(dirfd(d), e->d_name, &st, AT_SYMLINK_NOFOLLOW) != 0)
+            continue;
+        if (S_ISREG(st.st_mode) && is_temporary(e->d_name))
+            unlinkat(dirfd(d), e->d_name, 0);
+        else if (S_ISDIR(st.st_mode) && depth < 4) {
+            int sub = openat(dirfd(d), e->d_name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+            if (sub >= 0)
+                remove_temporaries(sub, depth + 1);
+        }
+    }
+    closedir(d);
+}
+
+int atomic_lock_dir(const char *dir, int *fd, demob_error *err)
+{
+    *fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (*fd < 0)
+        return demob_error_set(err, DEMOB_ERUN, "cannot open output folder '%s': %s", dir, strerror(errno));
+    if (flock(*fd, LOCK_EX | LOCK_NB) != 0) {
+        int e = errno;
+        close(*fd);
+        *fd = -1;
+        if (e == EWOULDBLOCK)
+            return demob_error_set(err, DEMOB_EINPUT,
+                                   "'%s' is in use by another demob command (the folder is locked); give each "
+                                   "run, sweep or merge its own -o folder", dir);
+        return demob_error_set(err, DEMOB_ERUN, "cannot lock output folder '%s': %s", dir, strerror(e));
+    }
+    int scan = dup(*fd);
+    if (scan >= 0)
+        remove_temporaries(scan, 0);
+    return 0;
 }

@@ -35,4 +35,12 @@ int atomic_write_buffer(const char *path, const strbuf *b, demob_error *err);
  * "cannot create output folder 'x': Permission denied". */
 int atomic_make_dirs(const char *path, demob_error *err);
 
+/* Locks the folder dir for the calling process (flock on the folder
+ * itself: no file is added), so two commands never write one folder at
+ * once; then removes the temporary files ("*.tmp-XXXXXX") a command killed
+ * there (kill -9) left, in the folder and its subfolders. *fd gets the
+ * lock, released by close(). A folder in use: DEMOB_EINPUT, "'dir' is in
+ * use by another demob <command> ...". */
+int atomic_lock_dir(const char *dir, int *fd, demob_error *err);
+
 #endif

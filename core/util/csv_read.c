@@ -30,7 +30,7 @@
  * huge file, a line of a million commas): clear errors instead of
  * unbounded memory. */
 #define CSVR_MAX_FIELD ((size_t)64 * 1024 * 1024)
-#define CSVR_MAX_COLS 100000
+#define CSVR_MAX_COLS 4000000
 
 typedef struct field {
     size_t off, len;      /* bytes in fbuf (NUL-terminated there) */
@@ -67,6 +67,8 @@ struct csv_reader {
     int need_start;                /* waiting for the first byte of a record */
     int have_record;
     int oom;
+    size_t max_record;             /* bytes a record may hold; 0: any */
+    char max_record_msg[96];
 
     /* The header. */
     char **colnames;
@@ -192,6 +194,10 @@ static int feed(csv_reader *r, const char *seg, size_t n, long seg_line, long se
         return fail(r, err, DEMOB_EINPUT, seg_line, col,
                     "unexpected character after a closing quote");
     }
+    if (r->max_record && csv_get_buffer_size(&r->parser) + r->fbuf.len > r->max_record) {
+        r->done = 1;
+        return fail(r, err, DEMOB_EINPUT, r->rec_line, r->rec_col, r->max_record_msg);
+    }
     if (csv_get_buffer_size(&r->parser) > CSVR_MAX_FIELD) {
         r->done = 1;
         return fail(r, err, DEMOB_EINPUT, r->fstart_line, r->fstart_col,
@@ -207,7 +213,7 @@ static int finish_record(csv_reader *r, demob_error *err)
         if (r->nfields > r->keep) {
             r->done = 1;
             return fail(r, err, DEMOB_EINPUT, r->extra_line, r->extra_col,
-                        "more than 100000 columns");
+                        "more than 4000000 columns");
         }
         return 1;
     }
@@ -318,6 +324,38 @@ int csvr_next(csv_reader *r, demob_error *err)
 
 /* ------------------------------------------------------- open and close */
 
+typedef struct named_index {
+    const char *name;
+    size_t i;
+} named_index;
+
+static int cmp_index(const void *a, const void *b)
+{
+    const named_index *x = a, *y = b;
+    int c = strcmp(x->name, y->name);
+    return c ? c : (x->i > y->i) - (x->i < y->i);
+}
+
+/* The index of the second of the first two equal names (in column
+ * order); n when all differ; (size_t)-1 when out of memory. */
+static size_t first_duplicate(char *const *names, size_t n, demob_error *err, const char *what)
+{
+    named_index *ix = malloc((n + 1) * sizeof *ix);
+    size_t dup = n;
+    if (!ix) {
+        demob_error_set(err, DEMOB_ERUN, "%s: out of memory", what);
+        return (size_t)-1;
+    }
+    for (size_t i = 0; i < n; i++)
+        ix[i] = (named_index){names[i], i};
+    qsort(ix, n, sizeof *ix, cmp_index);
+    for (size_t i = 1; i < n; i++)
+        if (strcmp(ix[i].name, ix[i - 1].name) == 0 && ix[i].i < dup)
+            dup = ix[i].i;
+    free(ix);
+    return dup;
+}
+
 static csv_reader *reader_new(const char *name, demob_error *err)
 {
     csv_reader *r = calloc(1, sizeof *r);
@@ -373,17 +411,22 @@ static csv_reader *read_header(csv_reader *r, demob_error *err)
                             r->name, f->line, f->col);
             goto bad;
         }
-        for (size_t d = 0; d < c; d++)
-            if (strcmp(r->colnames[d], r->fbuf.data + f->off) == 0) {
-                demob_error_set(err, DEMOB_EINPUT, "%s:%ld:%ld: duplicate column '%s'",
-                                r->name, f->line, f->col, r->colnames[d]);
-                goto bad;
-            }
         r->colnames[c] = strdup(r->fbuf.data + f->off);
         if (!r->colnames[c]) {
             demob_error_set(err, DEMOB_ERUN, "%s: out of memory", r->name);
             goto bad;
         }
+    }
+    /* Duplicates, found by sorting (a summary.csv has a column per origin
+     * and state: hundreds of thousands). */
+    size_t dup = first_duplicate(r->colnames, r->ncols, err, r->name);
+    if (dup == (size_t)-1)
+        goto bad;
+    if (dup < r->ncols) {
+        const field *f = &r->fields[dup];
+        demob_error_set(err, DEMOB_EINPUT, "%s:%ld:%ld: duplicate column '%s'", r->name, f->line, f->col,
+                        r->colnames[dup]);
+        goto bad;
     }
     r->keep = r->ncols;
     return r;
@@ -486,6 +529,12 @@ void csvr_field_pos(const csv_reader *r, size_t c, long *line, long *col)
         *line = r->rec_line;
         *col = r->rec_col;
     }
+}
+
+void csvr_set_max_record(csv_reader *r, size_t bytes, const char *why)
+{
+    r->max_record = bytes ? bytes : 1;
+    snprintf(r->max_record_msg, sizeof r->max_record_msg, "record larger than %s", why);
 }
 
 long csvr_line(const csv_reader *r) { return r->rec_line; }

@@ -47,6 +47,10 @@ size_t csvr_field_len(const csv_reader *r, size_t c);
 void csvr_field_pos(const csv_reader *r, size_t c, long *line, long *col);
 /* Line where the current record starts (1-based; the header is line 1). */
 long csvr_line(const csv_reader *r);
+/* Caps the bytes one record may take while it is read (the parser's
+ * buffer and the fields): a longer one fails at its start, "record larger
+ * than <why>" (DEMOB_EINPUT). */
+void csvr_set_max_record(csv_reader *r, size_t bytes, const char *why);
 const char *csvr_name(const csv_reader *r);
 
 /* Parses field c of the current record as a finite double (C locale, the

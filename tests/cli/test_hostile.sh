@@ -184,9 +184,9 @@ limit meta_rec "meta_rec.lua:3:" "" \
     'local t = setmetatable({}, { __index = function(t, k) return t[k] end }) local x = t.x'
 limit nested_lit "nested_lit.lua:3:" "" \
     "local f, e = load('return ' .. string.rep('{', 100000) .. string.rep('}', 100000)) error(e, 0)"
-limit nested_mem "nested_mem.lua: memory limit of 16 MiB exceeded" "--memory-limit 16" \
+limit nested_mem "nested_mem.lua:3: memory limit of 16 MiB exceeded" "--memory-limit 16" \
     'local t = {} while true do t = { t, {}, {} } end'
-limit string_mem "string_mem.lua: memory limit of 16 MiB exceeded" "--memory-limit 16" \
+limit string_mem "string_mem.lua:3: memory limit of 16 MiB exceeded" "--memory-limit 16" \
     'local s = "x" while true do s = s .. s end'
 limit gc_loop "gc_loop.lua:3: setmetatable: __gc metamethods are not allowed" "" \
     'setmetatable({}, { __gc = function() while true do end end })'
@@ -200,8 +200,8 @@ limit hook_loop "hook_loop.lua:3: time limit of 0.3 s exceeded (step 2, run 1)" 
 # Time spent in a library function counts too: table.sort runs no VM
 # instructions, so no limit check can start the clock late.
 limit hook_sort "hook_sort.lua:4: time limit of 0.2 s exceeded (step 1, run 1)" "--time-limit 0.2" \
-    'local big = {} for i = 1, 2e6 do big[i] = (i * 7919) % 1000003 end
-on_step(function(sim, t) table.sort(big) for i = 1, 2e6 do big[i] = (i * 7919) % 1000003 end end)'
+    'local big = {}
+on_step(function(sim, t) for i = 1, 2e6 do big[i] = (i * 7919) % 1000003 end table.sort(big) end)'
 limit hook_err "hook_err.lua:3: (error object is a table value) (step 1, run 1)" "" \
     'on_step(function(sim, t) error({}) end)'
 expect 2 "--time-limit: '0' is not a number of seconds" -- "$DEMOB" run "$T/loop.lua" --time-limit 0
