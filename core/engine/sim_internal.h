@@ -37,6 +37,12 @@ struct demob_sim {
     int64_t *arrive_i;   double *arrive_d;    /* [n_cells] this step's arrivals */
     int any_arrivals;                         /* some arrive_* entry may be non-zero */
     double *initial;                          /* [n_cells] this run's stocks at t = 0 */
+    uint64_t *occ_bits;                       /* stochastic: [n_cells / 64 + 1], a cell's
+                                               * bit is set when its stock may be > 0 (a
+                                               * clear bit: the stock is 0); the steps walk
+                                               * these cells only */
+    int64_t *state_i;                         /* [n_s] scratch: state totals, kept 0 */
+    uint64_t *state_bits;                     /* [n_s / 64 + 1] scratch: states seen, kept 0 */
     double total;                             /* everyone, for the conservation check */
     int64_t total_i, now_i, arrived_i;        /* the same, exact, in stochastic mode */
     double arrived_cum;
@@ -54,6 +60,7 @@ struct demob_sim {
 
     /* departures */
     cell_cache *cache;                        /* [n_sources] */
+    int cache_valid;                          /* cache agrees with flow_live and flow_h */
     int *active;                              /* [2 n_links + 2]: active links per source
                                                * range, then a scratch list (syncs) */
     binomial_p *cond;                         /* [n_links] conditional split */
@@ -69,10 +76,9 @@ struct demob_sim {
                                                * a scratch list (syncs, ceilings) */
     int64_t *rem_scratch;                     /* [n_links] */
 
-    /* ceilings: links leaving and entering the capped cells */
-    int **ceil_out; int *ceil_n_out;
-    int **ceil_in;  int *ceil_n_in;
-    unsigned char *stable_exit;               /* [n_links]: see ceilings_pass */
+    /* ceilings (the lists are the model's): which to look at in this
+     * round and in the next, bitsets of n_ceilings bits */
+    uint64_t *ceil_now, *ceil_next;
     int **budget_links; int *budget_n_links;
 
     /* costs and budgets */

@@ -36,48 +36,15 @@ static void *alloc0(size_t n, size_t size, int *failed)
     return p;
 }
 
-static int build_ceiling_lists(demob_sim *s, int *failed)
+/* The ceilings' bitsets and each budget's links. */
+static int build_limit_lists(demob_sim *s, int *failed)
 {
     const demob_model *m = s->m;
-    int nc = m->n_ceilings;
-    s->ceil_out = alloc0((size_t)nc, sizeof(int *), failed);
-    s->ceil_in = alloc0((size_t)nc, sizeof(int *), failed);
-    s->ceil_n_out = alloc0((size_t)nc, sizeof(int), failed);
-    s->ceil_n_in = alloc0((size_t)nc, sizeof(int), failed);
+    size_t words = (size_t)m->n_ceilings / 64 + 1;
+    s->ceil_now = alloc0(words, sizeof(uint64_t), failed);
+    s->ceil_next = alloc0(words, sizeof(uint64_t), failed);
     if (*failed)
         return -1;
-    for (int k = 0; k < nc; k++) {
-        const ceiling_def *c = &m->ceilings[k];
-        s->ceil_out[k] = alloc0((size_t)m->n_links, sizeof(int), failed);
-        s->ceil_in[k] = alloc0((size_t)m->n_links, sizeof(int), failed);
-        if (*failed)
-            return -1;
-        for (int l = 0; l < m->n_links; l++) {
-            const link *lk = &m->links[l];
-            if (!c->applies[lk->origin])
-                continue;
-            if (lk->from == c->state)
-                s->ceil_out[k][s->ceil_n_out[k]++] = l;
-            if (lk->to == c->state)
-                s->ceil_in[k][s->ceil_n_in[k]++] = l;
-        }
-    }
-    /* Departures no later cut can shrink: into an uncapped state, along a
-     * flow no sync constrains (see ceilings_pass). */
-    s->stable_exit = alloc0((size_t)m->n_links, 1, failed);
-    if (*failed)
-        return -1;
-    for (int l = 0; l < m->n_links; l++) {
-        const link *lk = &m->links[l];
-        int stable = 1;
-        for (int k = 0; k < nc && stable; k++)
-            if (m->ceilings[k].state == lk->to && m->ceilings[k].applies[lk->origin])
-                stable = 0;
-        for (int k = 0; k < m->n_syncs && stable; k++)
-            if (m->syncs[k].flows[lk->flow])
-                stable = 0;
-        s->stable_exit[l] = (unsigned char)stable;
-    }
     int nb = m->n_budgets;
     s->budget_links = alloc0((size_t)nb, sizeof(int *), failed);
     s->budget_n_links = alloc0((size_t)nb, sizeof(int), failed);
@@ -155,6 +122,9 @@ demob_sim *demob_sim_new(const demob_model *m, demob_error *err)
         s->cut_i = alloc0(links, sizeof(int64_t), &failed);
         s->cond = alloc0(links, sizeof(binomial_p), &failed);
         s->rem_scratch = alloc0(links, sizeof(int64_t), &failed);
+        s->occ_bits = alloc0(cells / 64 + 1, sizeof(uint64_t), &failed);
+        s->state_i = alloc0((size_t)s->n_s, sizeof(int64_t), &failed);
+        s->state_bits = alloc0((size_t)s->n_s / 64 + 1, sizeof(uint64_t), &failed);
     } else {
         s->stock_d = alloc0(cells, sizeof(double), &failed);
         s->locked_d = alloc0(lockn, sizeof(double), &failed);
@@ -199,7 +169,7 @@ demob_sim *demob_sim_new(const demob_model *m, demob_error *err)
     for (int v = 0; !failed && v < m->n_values; v++)
         s->slot_po[v] = m->values[v].expr >= 0 ? m->exprs[m->values[v].expr].po : -1;
     if (!failed)
-        build_ceiling_lists(s, &failed);
+        build_limit_lists(s, &failed);
     if (!failed)
         build_value_flows(s, &failed);
     if (failed) {
@@ -224,18 +194,16 @@ void demob_sim_free(demob_sim *s)
     if (!s)
         return;
     const demob_model *m = s->m;
-    free_lists(s->ceil_out, m->n_ceilings);
-    free_lists(s->ceil_in, m->n_ceilings);
     free_lists(s->budget_links, m->n_budgets);
     free_lists(s->value_flows, m->n_values);
     void *bufs[] = {s->stock_i, s->stock_d, s->cohort_off, s->locked_i, s->locked_d, s->locksum_i,
                     s->locksum_d, s->arrive_i, s->arrive_d, s->val, s->flow_on, s->flow_live,
                     s->flow_h, s->flow_rate, s->flow_dirty, s->value_n_flows, s->cache, s->active, s->cond,
                     s->share, s->want_i, s->want_d, s->move_i, s->move_d, s->cut_i, s->cut_d,
-                    s->cum, s->scratch, s->rem_scratch, s->ceil_n_out, s->ceil_n_in,
+                    s->cum, s->scratch, s->rem_scratch, s->ceil_now, s->ceil_next,
                     s->budget_n_links, s->cost_step, s->cost_cum, s->balance, s->gap, s->spent,
-                    s->peak, s->occupied, s->initial, s->stable_exit, s->touched, s->expr_stack, s->expr_seen, s->event_x,
-                    s->slot_po, s->oval, s->link_h, s->memo};
+                    s->peak, s->occupied, s->initial, s->touched, s->expr_stack, s->expr_seen, s->event_x,
+                    s->slot_po, s->oval, s->link_h, s->memo, s->occ_bits, s->state_i, s->state_bits};
     for (size_t i = 0; i < sizeof bufs / sizeof bufs[0]; i++)
         free(bufs[i]);
     free(s);
@@ -415,6 +383,12 @@ static int next_window_change(const demob_model *m, int t)
 
 /* ------------------------------------------------------------- reset */
 
+/* Stochastic: the cell may hold people from now on. */
+static inline void occupy(demob_sim *s, int cell)
+{
+    s->occ_bits[cell / 64] |= (uint64_t)1 << (cell % 64);
+}
+
 /* The stocks at t = 0: the model's, with those given as params read from
  * this run's values (a sweep may vary them). In stochastic mode a sampled
  * caseload is rounded to whole people; a fractional default or --set value
@@ -471,10 +445,13 @@ int demob_sim_reset(demob_sim *s, long run, const double *values, demob_error *e
     if (s->stochastic) {
         memset(s->locked_i, 0, lockn * sizeof(int64_t));
         memset(s->locksum_i, 0, cells * sizeof(int64_t));
+        memset(s->occ_bits, 0, (cells / 64 + 1) * sizeof(uint64_t));
         for (size_t c = 0; c < cells; c++) {
             s->stock_i[c] = (int64_t)s->initial[c];
             s->total += s->initial[c];
             s->total_i += s->stock_i[c];
+            if (s->stock_i[c])
+                occupy(s, (int)c);
         }
         memset(s->move_i, 0, (size_t)s->n_links * sizeof(int64_t));
         memset(s->want_i, 0, (size_t)s->n_links * sizeof(int64_t));
@@ -525,16 +502,27 @@ int demob_sim_reset(demob_sim *s, long run, const double *values, demob_error *e
         memset(s->arrive_d, 0, cells * sizeof(double));
     s->any_arrivals = 0;
     s->event_next = 0;
+    /* The cells' draw constants depend on the flows' liveness and hazards
+     * alone (and on per-origin rates, which start afresh): those the last
+     * run left are kept where this run starts with the same. */
+    int all = !s->cache_valid || m->n_po > 0;
     for (int f = 0; f < m->n_flows; f++) {
         s->flow_on[f] = (unsigned char)m->flows[f].enabled;
-        s->flow_live[f] = 0;
-        s->flow_rate[f] = -1; /* forces a refresh */
+        if (all) {
+            s->flow_live[f] = 0;
+            s->flow_rate[f] = -1; /* forces a refresh */
+        }
         refresh_flow(s, f, 1);
     }
-    for (int src = 0; src < m->n_sources; src++)
-        rebuild_cell(s, src);
-    memset(s->flow_dirty, 0, (size_t)m->n_flows);
-    s->any_dirty = 0;
+    if (all) {
+        for (int src = 0; src < m->n_sources; src++)
+            rebuild_cell(s, src);
+        memset(s->flow_dirty, 0, (size_t)m->n_flows);
+        s->any_dirty = 0;
+        s->cache_valid = 1;
+    } else if (s->any_dirty) {
+        rebuild_dirty_cells(s);
+    }
     s->next_window = next_window_change(m, 0);
     return 0;
 }
@@ -762,6 +750,7 @@ static double settle_arrivals(demob_sim *s, int t)
             if (!a)
                 continue;
             s->stock_i[c] += a;
+            occupy(s, c);
             enter_cohort(s, c, a, 0, t);
             total += (double)a;
             s->arrived_i += a;
@@ -777,46 +766,59 @@ static double settle_arrivals(demob_sim *s, int t)
     return total;
 }
 
+/* Walks the occupied cells only, in cell order (the order of the sources,
+ * so the draws are those of a walk over every source); an empty cell
+ * leaves the set. */
 static void draw_departures_i(demob_sim *s)
 {
     const demob_model *m = s->m;
     const source_cell *sources = m->sources;
+    const int *source_of = m->source_of;
     const cell_cache *cache = s->cache;
     const int64_t *stock = s->stock_i, *locksum = s->locksum_i;
     const binomial_p *cond = s->cond;
     int64_t *want = s->want_i, *move = s->move_i;
+    uint64_t *bits = s->occ_bits;
     int *touched = s->touched, nt = 0;
     rng *r = &s->rng;
     for (int i = 0; i < s->n_touched; i++)
         want[touched[i]] = move[touched[i]] = 0;
-    for (int src = 0; src < m->n_sources; src++) {
-        const cell_cache *cc = &cache[src];
-        if (cc->n_active == 0)
-            continue;
-        int cell = sources[src].cell;
-        int64_t n = stock[cell] - locksum[cell];
-        if (n <= 0)
-            continue;
-        const int *act = s->active + sources[src].first_link;
-        if (cc->forced) {
-            want[act[0]] = n;
-            touched[nt++] = act[0];
-            continue;
+    for (int w = 0; w <= s->n_cells / 64; w++)
+        for (uint64_t b = bits[w]; b; b &= b - 1) {
+            int cell = w * 64 + __builtin_ctzll(b);
+            if (stock[cell] == 0) {
+                bits[w] &= ~((uint64_t)1 << (cell % 64));
+                continue;
+            }
+            int src = source_of[cell];
+            if (src < 0)
+                continue;
+            const cell_cache *cc = &cache[src];
+            if (cc->n_active == 0)
+                continue;
+            int64_t n = stock[cell] - locksum[cell];
+            if (n <= 0)
+                continue;
+            const int *act = s->active + sources[src].first_link;
+            if (cc->forced) {
+                want[act[0]] = n;
+                touched[nt++] = act[0];
+                continue;
+            }
+            int64_t left = binomial_draw_prepared(r, n, &cc->leave);
+            int k = cc->n_active;
+            for (int i = 0; i < k - 1 && left > 0; i++) {
+                int64_t x = binomial_draw_prepared(r, left, &cond[act[i]]);
+                want[act[i]] = x;
+                touched[nt] = act[i];
+                nt += x > 0;
+                left -= x;
+            }
+            if (left > 0) {
+                want[act[k - 1]] = left;
+                touched[nt++] = act[k - 1];
+            }
         }
-        int64_t left = binomial_draw_prepared(r, n, &cc->leave);
-        int k = cc->n_active;
-        for (int i = 0; i < k - 1 && left > 0; i++) {
-            int64_t x = binomial_draw_prepared(r, left, &cond[act[i]]);
-            want[act[i]] = x;
-            touched[nt] = act[i];
-            nt += x > 0;
-            left -= x;
-        }
-        if (left > 0) {
-            want[act[k - 1]] = left;
-            touched[nt++] = act[k - 1];
-        }
-    }
     s->n_touched = nt;
 }
 
@@ -878,18 +880,29 @@ static void apply_capacities(demob_sim *s)
     }
 }
 
-/* Cuts the listed links (their current moves) down to `limit` in total. */
-static void cut_to(demob_sim *s, const int *links, int n, double limit)
+static void mark_link_ceilings(demob_sim *s, int l, int k);
+
+/* Cuts the listed links (their current moves) down to `limit` in total.
+ * Called by ceiling k (k >= 0), marks the ceilings whose input changed. */
+static void cut_to(demob_sim *s, const int *links, int n, double limit, int k)
 {
     if (s->stochastic) {
         int64_t lim = limit <= 0 ? 0 : limit >= DEMOB_MAX_COUNT ? INT64_MAX / 2 : (int64_t)floor(limit);
         share_proportional_i(links, n, s->move_i, lim, s->cut_i, s->rem_scratch, s->scratch);
-        for (int i = 0; i < n; i++)
-            s->move_i[links[i]] = s->cut_i[links[i]];
+        for (int i = 0; i < n; i++) {
+            int l = links[i];
+            if (k >= 0 && s->move_i[l] != s->cut_i[l])
+                mark_link_ceilings(s, l, k);
+            s->move_i[l] = s->cut_i[l];
+        }
     } else {
         share_proportional_d(links, n, s->move_d, limit < 0 ? 0 : limit, s->cut_d);
-        for (int i = 0; i < n; i++)
-            s->move_d[links[i]] = s->cut_d[links[i]];
+        for (int i = 0; i < n; i++) {
+            int l = links[i];
+            if (k >= 0 && s->move_d[l] != s->cut_d[l])
+                mark_link_ceilings(s, l, k);
+            s->move_d[l] = s->cut_d[l];
+        }
     }
 }
 
@@ -936,10 +949,10 @@ static int apply_syncs(demob_sim *s)
         }
         double da = sum_moves(s, la, na), db = sum_moves(s, lb, nb);
         if (da > sy->ratio * db) {
-            cut_to(s, la, na, sy->ratio * db);
+            cut_to(s, la, na, sy->ratio * db, -1);
             changed = 1;
         } else if (db > sy->ratio * da) {
-            cut_to(s, lb, nb, sy->ratio * da);
+            cut_to(s, lb, nb, sy->ratio * da, -1);
             changed = 1;
         }
     }
@@ -1003,68 +1016,111 @@ static void apply_budgets(demob_sim *s)
     }
 }
 
-/* One pass over the ceilings: entries into a capped state are cut to the
- * room left after the step's departures. With `safe`, only departures that
- * no later cut can shrink count (those into uncapped states along flows no
- * sync constrains): one such pass always ends within every ceiling. Returns
- * 1 if it cut anything. */
-static int ceilings_pass(demob_sim *s, int safe)
+/* A cut changed link l's movers: the ceilings capping either of its
+ * cells look again, those after ceiling k in this round, the others (and
+ * k itself) in the next. */
+static void mark_link_ceilings(demob_sim *s, int l, int k)
 {
     const demob_model *m = s->m;
-    int changed = 0;
-    for (int k = 0; k < m->n_ceilings; k++) {
-        const ceiling_def *c = &m->ceilings[k];
-        double occ = 0;
-        for (int o = 0; o < s->n_o; o++)
-            if (c->applies[o]) {
-                int cell = o * s->n_s + c->state;
-                occ += s->stochastic ? (double)s->stock_i[cell] : s->stock_d[cell];
-            }
-        for (int i = 0; i < s->ceil_n_out[k]; i++) {
-            int l = s->ceil_out[k][i];
-            if (!safe || s->stable_exit[l])
-                occ -= link_move(s, l);
+    int cells[2] = { m->links[l].cell_from, m->links[l].cell_to };
+    for (int c = 0; c < 2; c++)
+        for (int j = m->cell_ceil_first[cells[c]]; j < m->cell_ceil_first[cells[c] + 1]; j++) {
+            int kk = m->cell_ceil[j];
+            uint64_t *set = kk > k ? s->ceil_now : s->ceil_next;
+            set[kk / 64] |= (uint64_t)1 << (kk % 64);
         }
-        /* Forced exits of fixed-duration states cannot be refused. */
-        int *cut = s->scratch + s->n_links + 1, n = 0;
-        for (int i = 0; i < s->ceil_n_in[k]; i++) {
-            int l = s->ceil_in[k][i];
-            if (m->flows[m->links[l].flow].forced)
-                occ += link_move(s, l);
-            else
-                cut[n++] = l;
-        }
-        double room = s->val[c->limit] - occ;
-        double entries = sum_moves(s, cut, n);
-        if (entries > room + (s->stochastic ? 0 : 1e-9 * (1 + fabs(room)))) {
-            cut_to(s, cut, n, room);
-            changed = 1;
-        }
+}
+
+/* Ceiling k: entries into its cells are cut to the room left after the
+ * step's departures. With `safe`, only departures that no later cut can
+ * shrink count (those into uncapped states along flows no sync
+ * constrains): one such pass always ends within every ceiling. Returns 1
+ * if it cut (its entries were above the room). */
+static int ceiling_pass(demob_sim *s, int k, int safe)
+{
+    const demob_model *m = s->m;
+    const ceiling_def *c = &m->ceilings[k];
+    double occ = 0;
+    int no = model_ceiling_n_origins(m, k);
+    for (int i = 0; i < no; i++) {
+        int cell = model_ceiling_origin(m, k, i) * s->n_s + c->state;
+        occ += s->stochastic ? (double)s->stock_i[cell] : s->stock_d[cell];
     }
-    return changed;
+    for (int i = m->ceil_out_first[k]; i < m->ceil_out_first[k + 1]; i++) {
+        int l = m->ceil_out[i];
+        if (!safe || m->stable_exit[l])
+            occ -= link_move(s, l);
+    }
+    /* Forced exits of fixed-duration states cannot be refused. */
+    int *cut = s->scratch + s->n_links + 1, n = 0;
+    for (int i = m->ceil_in_first[k]; i < m->ceil_in_first[k + 1]; i++) {
+        int l = m->ceil_in[i];
+        if (m->flows[m->links[l].flow].forced)
+            occ += link_move(s, l);
+        else
+            cut[n++] = l;
+    }
+    double room = s->val[c->limit] - occ;
+    double entries = sum_moves(s, cut, n);
+    if (entries > room + (s->stochastic ? 0 : 1e-9 * (1 + fabs(room)))) {
+        cut_to(s, cut, n, room, safe ? -1 : k);
+        return 1;
+    }
+    return 0;
+}
+
+static void every_ceiling(uint64_t *set, int nc)
+{
+    for (int w = 0; w <= nc / 64; w++)
+        set[w] = w < nc / 64 ? ~(uint64_t)0 : ((uint64_t)1 << (nc % 64)) - 1;
 }
 
 /* Ceilings and synchronised withdrawal, together: cutting entries into one
  * state lowers departures from another (shrinking its room), and a sync
  * cut lowers departures too, so both are repeated until nothing changes.
- * Cycles of full states can shrink without end: after a bounded number of
- * rounds, one safe pass and a last sync settle it, within every ceiling
- * (the safe pass did not count the departures a sync may still cut). */
+ * Each round looks at the ceilings in order; but a ceiling that
+ * did not cut when it last looked, and none of whose links has changed
+ * since, would not cut now: it is skipped. A round costs the ceilings
+ * whose links moved, not all of them. Cycles of full states can shrink
+ * without end: after a bounded number of rounds, one safe pass and a last
+ * sync settle it, within every ceiling (the safe pass did not count the
+ * departures a sync may still cut). */
 static void apply_ceilings_and_syncs(demob_sim *s)
 {
     const demob_model *m = s->m;
-    if (m->n_ceilings == 0) {
+    int nc = m->n_ceilings;
+    if (nc == 0) {
         apply_syncs(s);
         return;
     }
-    int rounds = 2 * (m->n_ceilings + m->n_syncs) + 4;
+    int words = nc / 64 + 1;
+    every_ceiling(s->ceil_now, nc);
+    memset(s->ceil_next, 0, (size_t)words * sizeof(uint64_t));
+    int rounds = 2 * (nc + m->n_syncs) + 4;
     for (int round = 0; round < rounds; round++) {
-        int changed = ceilings_pass(s, 0);
-        changed |= apply_syncs(s);
+        int changed = 0;
+        for (int w = 0; w < words; w++)
+            while (s->ceil_now[w]) {   /* re-read: a cut may mark a later one */
+                int k = w * 64 + __builtin_ctzll(s->ceil_now[w]);
+                s->ceil_now[w] &= s->ceil_now[w] - 1;
+                if (ceiling_pass(s, k, 0)) {
+                    changed = 1;
+                    s->ceil_next[k / 64] |= (uint64_t)1 << (k % 64);
+                }
+            }
+        if (apply_syncs(s)) {
+            changed = 1;
+            every_ceiling(s->ceil_next, nc);
+        }
         if (!changed)
             return;
+        uint64_t *t = s->ceil_now;
+        s->ceil_now = s->ceil_next;
+        s->ceil_next = t;
+        memset(s->ceil_next, 0, (size_t)words * sizeof(uint64_t));
     }
-    ceilings_pass(s, 1);
+    for (int k = 0; k < nc; k++)
+        ceiling_pass(s, k, 1);
     apply_syncs(s);
 }
 
@@ -1086,6 +1142,7 @@ static void apply_moves(demob_sim *s, int t)
                 continue;
             stock[links[l].cell_from] -= x;
             stock[links[l].cell_to] += x;
+            occupy(s, links[l].cell_to);
             if (cohorts)
                 enter_cohort(s, links[l].cell_to, x, 0, t);
             cum[l] += (double)x;
@@ -1158,34 +1215,49 @@ static void account_costs(demob_sim *s, int t)
 /* --------------------------------------------------------------- step */
 
 /* Updates the peak of every state and returns everyone's total in one pass
- * over the stocks (integers summed exactly in stochastic mode), instead of
+ * over the stocks (stochastic: the occupied cells, summed exactly), instead of
  * one demob_sim_state_total per state and demob_sim_total. */
 static double track_totals(demob_sim *s)
 {
     double all = 0;
     s->now_i = 0;
-    for (int st = 0; st < s->n_s; st++) {
-        double x;
-        if (s->stochastic) {
-            int64_t xi = 0;
-            for (int c = st; c < s->n_cells; c += s->n_s)
-                xi += s->stock_i[c];
-            x = (double)xi;
-            s->now_i += xi;
-        } else {
-            /* A stock that decays below the smallest normal double
-             * (2.2e-308 people) is 0 from here on. Expected values shrink
-             * geometrically, and after a few thousand steps they would
-             * otherwise live on as subnormal numbers, on which arithmetic
-             * is many times slower, for ever (a share of 5e-324 rounds
-             * back to 5e-324). */
-            x = 0;
-            for (int c = st; c < s->n_cells; c += s->n_s) {
-                double v = s->stock_d[c];
-                v = fabs(v) < DBL_MIN ? 0.0 : v;
-                s->stock_d[c] = v;
-                x += v;
+    if (s->stochastic) {
+        /* The occupied cells only, and the states they are in, in order:
+         * the others hold 0, which changes neither a peak nor the sum. */
+        int64_t *xs = s->state_i;
+        uint64_t *sb = s->state_bits;
+        for (int w = 0; w <= s->n_cells / 64; w++)
+            for (uint64_t b = s->occ_bits[w]; b; b &= b - 1) {
+                int c = w * 64 + __builtin_ctzll(b), st = c % s->n_s;
+                xs[st] += s->stock_i[c];
+                sb[st / 64] |= (uint64_t)1 << (st % 64);
             }
+        for (int w = 0; w <= s->n_s / 64; w++) {
+            for (uint64_t b = sb[w]; b; b &= b - 1) {
+                int st = w * 64 + __builtin_ctzll(b);
+                double x = (double)xs[st];
+                s->now_i += xs[st];
+                xs[st] = 0;
+                all += x;
+                if (x > s->peak[st])
+                    s->peak[st] = x;
+            }
+            sb[w] = 0;
+        }
+        return all;
+    }
+    for (int st = 0; st < s->n_s; st++) {
+        /* A stock that decays below the smallest normal double (2.2e-308
+         * people) is 0 from here on. Expected values shrink geometrically,
+         * and after a few thousand steps they would otherwise live on as
+         * subnormal numbers, on which arithmetic is many times slower, for
+         * ever (a share of 5e-324 rounds back to 5e-324). */
+        double x = 0;
+        for (int c = st; c < s->n_cells; c += s->n_s) {
+            double v = s->stock_d[c];
+            v = fabs(v) < DBL_MIN ? 0.0 : v;
+            s->stock_d[c] = v;
+            x += v;
         }
         all += x;
         if (x > s->peak[st])
