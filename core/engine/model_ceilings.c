@@ -36,18 +36,29 @@ static int offsets(int *first, int n)
     return sum;
 }
 
-/* For each link in link order, appends it to the list of every ceiling
+/* Link i of the order a list is built in: link order (origin, source
+ * state, flow), or declaration order (flow, then origin; -1: no link). */
+static int nth_link(const demob_model *m, int decl, size_t i)
+{
+    return decl ? m->link_of[i] : (int)i;
+}
+
+/* For each link in that order, appends it to the list of every ceiling
  * capping its source cell (to_side 0) or its target cell (to_side 1). */
-static int link_lists(const demob_model *m, int to_side, int **first_out, int **list_out)
+static int link_lists(const demob_model *m, int to_side, int decl, int **first_out, int **list_out)
 {
     int nc = m->n_ceilings;
+    size_t n = decl ? (size_t)m->n_flows * (size_t)m->n_origins : (size_t)m->n_links;
     int *first = calloc((size_t)nc + 1, sizeof(int)), *fill = calloc((size_t)nc + 1, sizeof(int));
     if (!first || !fill) {
         free(first);
         free(fill);
         return -1;
     }
-    for (int l = 0; l < m->n_links; l++) {
+    for (size_t i = 0; i < n; i++) {
+        int l = nth_link(m, decl, i);
+        if (l < 0)
+            continue;
         int cell = to_side ? m->links[l].cell_to : m->links[l].cell_from;
         for (int j = m->cell_ceil_first[cell]; j < m->cell_ceil_first[cell + 1]; j++)
             first[m->cell_ceil[j]]++;
@@ -61,7 +72,10 @@ static int link_lists(const demob_model *m, int to_side, int **first_out, int **
     }
     for (int k = 0; k < nc; k++)
         fill[k] = first[k];
-    for (int l = 0; l < m->n_links; l++) {
+    for (size_t i = 0; i < n; i++) {
+        int l = nth_link(m, decl, i);
+        if (l < 0)
+            continue;
         int cell = to_side ? m->links[l].cell_to : m->links[l].cell_from;
         for (int j = m->cell_ceil_first[cell]; j < m->cell_ceil_first[cell + 1]; j++)
             list[fill[m->cell_ceil[j]]++] = l;
@@ -97,7 +111,12 @@ int model_ceilings_compile(demob_model *m, demob_error *err)
         for (int i = 0; i < model_ceiling_n_origins(m, k); i++)
             m->cell_ceil[fill[(size_t)model_ceiling_origin(m, k, i) * (size_t)n_s + (size_t)m->ceilings[k].state]++] = k;
     free(fill);
-    if (link_lists(m, 0, &m->ceil_out_first, &m->ceil_out) || link_lists(m, 1, &m->ceil_in_first, &m->ceil_in))
+    /* Entries are cut in stochastic mode as a capacity cuts them, ties in
+     * declaration order (flow, then origin); deterministic sums keep link
+     * order (there are no ties there). */
+    int decl = m->mode == DEMOB_STOCHASTIC;
+    if (link_lists(m, 0, 0, &m->ceil_out_first, &m->ceil_out) ||
+        link_lists(m, 1, decl, &m->ceil_in_first, &m->ceil_in))
         return demob_error_set(err, DEMOB_ERUN, "out of memory");
     for (int l = 0; l < m->n_links; l++) {
         const link *lk = &m->links[l];

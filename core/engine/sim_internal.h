@@ -16,6 +16,7 @@
 typedef struct cell_cache {
     int n_active;        /* active links (rate > 0, switched on, in window) */
     int forced;          /* the cell is a fixed-duration state's exit       */
+    int equal;           /* stochastic: rate-1 links, everyone split equally */
     double p_leave;      /* 1 - exp(-H)                                     */
     binomial_p leave;    /* prepared for p_leave                            */
 } cell_cache;
@@ -80,6 +81,8 @@ struct demob_sim {
      * round and in the next, bitsets of n_ceilings bits */
     uint64_t *ceil_now, *ceil_next;
     int **budget_links; int *budget_n_links;
+    double **budget_cut, **budget_kept;       /* per budget link: movers money cut,
+                                               * movers it kept (apply_budgets) */
 
     /* costs and budgets */
     int n_cat;

@@ -50,10 +50,21 @@ static int build_limit_lists(demob_sim *s, int *failed)
     s->budget_n_links = alloc0((size_t)nb, sizeof(int), failed);
     if (*failed)
         return -1;
+    s->budget_cut = alloc0((size_t)nb, sizeof(double *), failed);
+    s->budget_kept = alloc0((size_t)nb, sizeof(double *), failed);
+    if (*failed)
+        return -1;
+    for (int l = 0; l < m->n_links; l++)
+        if (m->links[l].budget >= 0)
+            s->budget_n_links[m->links[l].budget]++;
     for (int b = 0; b < nb; b++) {
-        s->budget_links[b] = alloc0((size_t)m->n_links, sizeof(int), failed);
+        size_t n = (size_t)s->budget_n_links[b];
+        s->budget_links[b] = alloc0(n, sizeof(int), failed);
+        s->budget_cut[b] = alloc0(n, sizeof(double), failed);
+        s->budget_kept[b] = alloc0(n, sizeof(double), failed);
         if (*failed)
             return -1;
+        s->budget_n_links[b] = 0;
         for (int l = 0; l < m->n_links; l++)
             if (m->links[l].budget == b)
                 s->budget_links[b][s->budget_n_links[b]++] = l;
@@ -195,6 +206,12 @@ void demob_sim_free(demob_sim *s)
         return;
     const demob_model *m = s->m;
     free_lists(s->budget_links, m->n_budgets);
+    for (int b = 0; b < m->n_budgets && s->budget_cut; b++)
+        free(s->budget_cut[b]);
+    for (int b = 0; b < m->n_budgets && s->budget_kept; b++)
+        free(s->budget_kept[b]);
+    free(s->budget_cut);
+    free(s->budget_kept);
     free_lists(s->value_flows, m->n_values);
     void *bufs[] = {s->stock_i, s->stock_d, s->cohort_off, s->locked_i, s->locked_d, s->locksum_i,
                     s->locksum_d, s->arrive_i, s->arrive_d, s->val, s->flow_on, s->flow_live,
@@ -325,17 +342,11 @@ static void rebuild_cell(demob_sim *s, int src)
                 act[j++] = act[i];
         cc->n_active = k = j;
         cc->p_leave = 1;
-        if (s->stochastic)
-            binomial_prepare(&cc->leave, 1);
-        for (int i = 0; i < k; i++) {
-            if (s->stochastic) {
-                if (i < k - 1) /* the last link takes the rest: no draw */
-                    binomial_prepare(&s->cond[act[i]], 1.0 / (double)(k - i));
-            }
-            else
-                s->share[act[i]] = 1.0 / (double)k;
-        }
+        cc->equal = s->stochastic;   /* exactly, by largest remainder */
+        for (int i = 0; i < k && !s->stochastic; i++)
+            s->share[act[i]] = 1.0 / (double)k;
     } else {
+        cc->equal = 0;
         set_leave(s, cc, H);
         double left = H;
         for (int i = 0; i < k; i++) {
@@ -805,8 +816,19 @@ static void draw_departures_i(demob_sim *s)
                 touched[nt++] = act[0];
                 continue;
             }
-            int64_t left = binomial_draw_prepared(r, n, &cc->leave);
             int k = cc->n_active;
+            if (cc->equal) {
+                /* Shared equally: n / k each, and the n mod k left over one
+                 * each to the first links (declaration order), no draw. */
+                for (int i = 0; i < k; i++) {
+                    int64_t x = n / k + (i < n % k);
+                    want[act[i]] = x;
+                    touched[nt] = act[i];
+                    nt += x > 0;
+                }
+                continue;
+            }
+            int64_t left = binomial_draw_prepared(r, n, &cc->leave);
             for (int i = 0; i < k - 1 && left > 0; i++) {
                 int64_t x = binomial_draw_prepared(r, left, &cond[act[i]]);
                 want[act[i]] = x;
@@ -962,13 +984,16 @@ static int apply_syncs(demob_sim *s)
 /* Movers along flows with a unit cost are paid from their budget. When
  * the balance does not cover them, every paid link is scaled to the
  * affordable fraction, and (stochastic) the money left buys one more person
- * at a time, links in order. Free links (cost 0) are never cut by money. */
+ * at a time, links in order. Free links (cost 0) are never cut by money.
+ * Each link remembers the movers money cut (budget_cut) and the movers it
+ * kept (budget_kept), for settle_gaps. */
 static void apply_budgets(demob_sim *s)
 {
     const demob_model *m = s->m;
     for (int b = 0; b < m->n_budgets; b++) {
         const int *links = s->budget_links[b];
         int n = s->budget_n_links[b];
+        double *cut = s->budget_cut[b], *kept = s->budget_kept[b];
         s->gap[b] = 0;
         if (n == 0)
             continue;
@@ -977,11 +1002,13 @@ static void apply_budgets(demob_sim *s)
             int l = links[i];
             double mv = s->stochastic ? (double)s->move_i[l] : s->move_d[l];
             want += mv * s->val[m->flows[m->links[l].flow].unit_cost];
+            cut[i] = 0;
+            kept[i] = mv;
         }
         double bal = s->balance[b] > 0 ? s->balance[b] : 0;
         if (want <= bal)
             continue;
-        s->gap[b] = want - bal;
+        s->gap[b] = want - bal;   /* deterministic: the unpaid demand */
         double f = bal / want; /* in [0, 1) */
         double left = bal;
         for (int i = 0; i < n; i++) {
@@ -997,11 +1024,14 @@ static void apply_budgets(demob_sim *s)
                 s->move_i[l] = keep;
                 left -= (double)keep * cost;
             } else {
+                cut[i] = s->move_d[l] * (1 - f);
                 s->move_d[l] *= f;
+                kept[i] = s->move_d[l];
             }
         }
         if (!s->stochastic)
             continue;
+        double gap = 0;
         for (int i = 0; i < n; i++) {
             int l = links[i];
             double cost = s->val[m->flows[m->links[l].flow].unit_cost];
@@ -1012,7 +1042,30 @@ static void apply_budgets(demob_sim *s)
                 s->cut_i[l]--;
                 left -= cost;
             }
+            cut[i] = (double)s->cut_i[l];
+            kept[i] = (double)s->move_i[l];
+            gap += cut[i] * cost;
         }
+        s->gap[b] = gap;   /* stochastic: the cost of the people cut */
+    }
+}
+
+/* The funding gap counts the movers money cut only where money was the
+ * binding limit: a link a ceiling or a sync cut further in the same step
+ * would not have moved them anyway, so its unpaid movers leave the gap. */
+static void settle_gaps(demob_sim *s)
+{
+    const demob_model *m = s->m;
+    for (int b = 0; b < m->n_budgets; b++) {
+        if (s->gap[b] == 0)
+            continue;
+        for (int i = 0; i < s->budget_n_links[b]; i++) {
+            int l = s->budget_links[b][i];
+            if (s->budget_cut[b][i] > 0 && link_move(s, l) < s->budget_kept[b][i])
+                s->gap[b] -= s->budget_cut[b][i] * s->val[m->flows[m->links[l].flow].unit_cost];
+        }
+        if (s->gap[b] < 0)   /* rounding only */
+            s->gap[b] = 0;
     }
 }
 
@@ -1301,10 +1354,6 @@ int demob_sim_step(demob_sim *s, demob_error *err)
     if (s->any_dirty)
         rebuild_dirty_cells(s);
 
-    /* Fixed costs "while occupied" look at the start of the step. */
-    for (int i = 0; i < m->n_costs; i++)
-        if (m->costs[i].kind == COST_FIXED && m->costs[i].target >= 0)
-            s->occupied[m->costs[i].target] = demob_sim_state_total(s, m->costs[i].target) > 0;
     /* Stochastic: only the links listed in s->touched have movers this
      * step; every other want and move is 0 (the draws clear the last
      * step's). Deterministic runs have movers on nearly every link: they
@@ -1323,7 +1372,14 @@ int demob_sim_step(demob_sim *s, demob_error *err)
         apply_budgets(s);
     if (uses & STEP_LIMITS)
         apply_ceilings_and_syncs(s);
+    if (uses & STEP_BUDGETS)
+        settle_gaps(s);
     apply_moves(s, t);
+    /* Fixed costs "while occupied" look at the stocks after the moves, as
+     * the per-person costs of the same step do. */
+    for (int i = 0; i < m->n_costs; i++)
+        if (m->costs[i].kind == COST_FIXED && m->costs[i].target >= 0)
+            s->occupied[m->costs[i].target] = demob_sim_state_total(s, m->costs[i].target) > 0;
     if (uses & STEP_COSTS)
         account_costs(s, t);
 
