@@ -87,6 +87,7 @@ int cmd_run(int argc, char **argv)
     scenario *sc = scenario_load(&a.sopt, &err);
     if (!sc)
         return cli_fail("run", &err);
+    cli_warn_scenario("run", sc);
     const demob_model *m = scenario_model(sc);
     int rc = atomic_make_dirs(out_dir, &err);
     run_sink sink;
@@ -146,6 +147,7 @@ int cmd_check(int argc, char **argv)
     scenario *sc = scenario_load(&a.sopt, &err);
     if (!sc)
         return cli_fail("check", &err);
+    cli_warn_scenario("check", sc);
     const demob_model *m = scenario_model(sc);
     printf("%s: ok: \"%s\", %d states, %d origins, %d flows, %d capacities, %d steps, %s, %ld run%s, seed %llu%s\n",
            a.sopt.path, demob_model_name(m), demob_model_n_states(m), demob_model_n_origins(m),
