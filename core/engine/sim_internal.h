@@ -80,6 +80,7 @@ struct demob_sim {
     /* ceilings (the lists are the model's): which to look at in this
      * round and in the next, bitsets of n_ceilings bits */
     uint64_t *ceil_now, *ceil_next;
+    int ceil_settled;                         /* the ceiling whose own cut settled it, or -1 */
     int **budget_links; int *budget_n_links;
     double **budget_cut, **budget_kept;       /* per budget link: movers money cut,
                                                * movers it kept (apply_budgets) */

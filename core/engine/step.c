@@ -43,6 +43,7 @@ static int build_limit_lists(demob_sim *s, int *failed)
     size_t words = (size_t)m->n_ceilings / 64 + 1;
     s->ceil_now = alloc0(words, sizeof(uint64_t), failed);
     s->ceil_next = alloc0(words, sizeof(uint64_t), failed);
+    s->ceil_settled = -1;
     if (*failed)
         return -1;
     int nb = m->n_budgets;
@@ -1071,7 +1072,7 @@ static void settle_gaps(demob_sim *s)
 
 /* A cut changed link l's movers: the ceilings capping either of its
  * cells look again, those after ceiling k in this round, the others (and
- * k itself) in the next. */
+ * k itself, unless its cut settled it: s->ceil_settled) in the next. */
 static void mark_link_ceilings(demob_sim *s, int l, int k)
 {
     const demob_model *m = s->m;
@@ -1079,6 +1080,8 @@ static void mark_link_ceilings(demob_sim *s, int l, int k)
     for (int c = 0; c < 2; c++)
         for (int j = m->cell_ceil_first[cells[c]]; j < m->cell_ceil_first[cells[c] + 1]; j++) {
             int kk = m->cell_ceil[j];
+            if (kk == s->ceil_settled)
+                continue;
             uint64_t *set = kk > k ? s->ceil_now : s->ceil_next;
             set[kk / 64] |= (uint64_t)1 << (kk % 64);
         }
@@ -1087,8 +1090,10 @@ static void mark_link_ceilings(demob_sim *s, int l, int k)
 /* Ceiling k: entries into its cells are cut to the room left after the
  * step's departures. With `safe`, only departures that no later cut can
  * shrink count (those into uncapped states along flows no sync
- * constrains): one such pass always ends within every ceiling. Returns 1
- * if it cut (its entries were above the room). */
+ * constrains): one such pass always ends within every ceiling. Returns 0
+ * if it did not cut (its entries were within the room), 1 if it cut and
+ * would not cut again on what it left (stochastic, room >= 0: the entries
+ * are then exactly floor(room)), 2 if it cut and must look again. */
 static int ceiling_pass(demob_sim *s, int k, int safe)
 {
     const demob_model *m = s->m;
@@ -1116,8 +1121,11 @@ static int ceiling_pass(demob_sim *s, int k, int safe)
     double room = s->val[c->limit] - occ;
     double entries = sum_moves(s, cut, n);
     if (entries > room + (s->stochastic ? 0 : 1e-9 * (1 + fabs(room)))) {
+        int settled = s->stochastic && room >= 0;
+        s->ceil_settled = settled ? k : -1;
         cut_to(s, cut, n, room, safe ? -1 : k);
-        return 1;
+        s->ceil_settled = -1;
+        return settled ? 1 : 2;
     }
     return 0;
 }
@@ -1156,10 +1164,10 @@ static void apply_ceilings_and_syncs(demob_sim *s)
             while (s->ceil_now[w]) {   /* re-read: a cut may mark a later one */
                 int k = w * 64 + __builtin_ctzll(s->ceil_now[w]);
                 s->ceil_now[w] &= s->ceil_now[w] - 1;
-                if (ceiling_pass(s, k, 0)) {
-                    changed = 1;
+                int cut = ceiling_pass(s, k, 0);
+                changed |= cut != 0;
+                if (cut == 2)
                     s->ceil_next[k / 64] |= (uint64_t)1 << (k % 64);
-                }
             }
         if (apply_syncs(s)) {
             changed = 1;
