@@ -133,4 +133,20 @@ void share_priority_i(const int *links, const int *rank, int n, const int64_t *w
                       int64_t *rem_scratch, int *order_scratch);
 void share_priority_d(const int *links, const int *rank, int n, const double *want, double limit, double *out);
 
+/* share_limits.c: the cuts of a step, in this order (docs/model.md). */
+void share_apply_capacities(demob_sim *s);
+void share_apply_budgets(demob_sim *s);        /* sets the gaps ...        */
+void share_apply_limits(demob_sim *s);         /* ceilings and syncs       */
+void share_settle_gaps(demob_sim *s);          /* ... settled after those  */
+
+static inline double cell_count(const demob_sim *s, int cell)
+{
+    return s->stochastic ? (double)s->stock_i[cell] : s->stock_d[cell];
+}
+
+static inline double link_move(const demob_sim *s, int l)
+{
+    return s->stochastic ? (double)s->move_i[l] : s->move_d[l];
+}
+
 #endif
