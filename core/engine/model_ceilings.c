@@ -49,36 +49,28 @@ static int link_lists(const demob_model *m, int to_side, int decl, int **first_o
 {
     int nc = m->n_ceilings;
     size_t n = decl ? (size_t)m->n_flows * (size_t)m->n_origins : (size_t)m->n_links;
-    int *first = calloc((size_t)nc + 1, sizeof(int)), *fill = calloc((size_t)nc + 1, sizeof(int));
-    if (!first || !fill) {
-        free(first);
-        free(fill);
-        return -1;
-    }
-    for (size_t i = 0; i < n; i++) {
-        int l = nth_link(m, decl, i);
-        if (l < 0)
-            continue;
-        int cell = to_side ? m->links[l].cell_to : m->links[l].cell_from;
-        for (int j = m->cell_ceil_first[cell]; j < m->cell_ceil_first[cell + 1]; j++)
-            first[m->cell_ceil[j]]++;
-    }
-    int total = offsets(first, nc);
-    int *list = malloc(((size_t)total + 1) * sizeof(int));
-    if (!list) {
-        free(first);
-        free(fill);
-        return -1;
-    }
-    for (int k = 0; k < nc; k++)
-        fill[k] = first[k];
-    for (size_t i = 0; i < n; i++) {
-        int l = nth_link(m, decl, i);
-        if (l < 0)
-            continue;
-        int cell = to_side ? m->links[l].cell_to : m->links[l].cell_from;
-        for (int j = m->cell_ceil_first[cell]; j < m->cell_ceil_first[cell + 1]; j++)
-            list[fill[m->cell_ceil[j]]++] = l;
+    int *first = calloc((size_t)nc + 1, sizeof(int)), *fill = calloc((size_t)nc + 1, sizeof(int)), *list = NULL;
+    /* Pass 0 counts each ceiling's links, pass 1 lists them. */
+    for (int pass = 0; pass < 2; pass++) {
+        if (!first || !fill || (pass == 1 && !(list = malloc(((size_t)offsets(first, nc) + 1) * sizeof(int))))) {
+            free(first);
+            free(fill);
+            return -1;
+        }
+        for (int k = 0; pass == 1 && k < nc; k++)
+            fill[k] = first[k];
+        for (size_t i = 0; i < n; i++) {
+            int l = nth_link(m, decl, i);
+            if (l < 0)
+                continue;
+            int cell = to_side ? m->links[l].cell_to : m->links[l].cell_from;
+            for (int j = m->cell_ceil_first[cell]; j < m->cell_ceil_first[cell + 1]; j++) {
+                if (pass == 0)
+                    first[m->cell_ceil[j]]++;
+                else
+                    list[fill[m->cell_ceil[j]]++] = l;
+            }
+        }
     }
     free(fill);
     *first_out = first;
