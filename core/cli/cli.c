@@ -209,7 +209,7 @@ const cli_option cli_scenario_options[] = {
      "number of runs (stochastic mode; default: the scenario's)", {0}, NULL},
     {"--seed", 0, "S", 0, CLI_CUSTOM, 0, 0, 0, set_seed, "random seed (whole number >= 0; default: the scenario's)",
      {0}, NULL},
-    {"--steps", 0, "T", 0, CLI_INT, ARG(sopt.steps), 1, 1000000L, NULL, "number of steps (default: the scenario's)",
+    {"--steps", 0, "T", 0, CLI_INT, ARG(sopt.steps), 1, 1000000L, NULL, "number of steps (default: the scenario's; later timed events are skipped)",
      {0}, NULL},
     {"--mode", 0, "MODE", 0, CLI_CUSTOM, 0, 0, 0, set_mode,
      "deterministic or stochastic (default: the scenario's)", {0}, NULL},
@@ -249,6 +249,19 @@ const cli_option cli_series_options[] = {
 int cli_exit_code(int status)
 {
     return status == 0 ? 0 : status == DEMOB_EINPUT ? 2 : 1;
+}
+
+static void print_warning(void *ud, const char *msg)
+{
+    fprintf(stderr, "demob %s: warning: %s\n", (const char *)ud, msg);
+}
+
+void cli_warn_scenario(const char *cmd, const scenario *sc)
+{
+    char msg[1024];
+    if (*scenario_warning(sc, msg, sizeof msg))
+        print_warning((void *)cmd, msg);
+    scenario_warnings(sc, print_warning, (void *)cmd);
 }
 
 int cli_fail(const char *cmd, const demob_error *err)

@@ -45,6 +45,9 @@ int cli_scenario_arg(void *ctx, const char *arg, demob_error *err);
 int cli_exit_code(int status);
 /* Prints "demob CMD: message" on stderr and returns the exit code. */
 int cli_fail(const char *cmd, const demob_error *err);
+/* Prints the scenario's warnings on stderr: a timed event --steps skipped,
+ * --set values outside a range, and what demob_model_lint finds. */
+void cli_warn_scenario(const char *cmd, const scenario *sc);
 /* Default output folder: out/<scenario file name without .lua>. */
 void cli_default_out_dir(const char *scenario_path, char *buf, size_t n);
 

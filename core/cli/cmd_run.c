@@ -302,11 +302,6 @@ static void release(char *origin_copy, char *state_copy, const sweep_dist **prio
 }
 
 /* "demob run: warning: ..." on stderr (ud: the command's name). */
-static void print_warning(void *ud, const char *msg)
-{
-    fprintf(stderr, "demob %s: warning: %s\n", (const char *)ud, msg);
-}
-
 int cmd_run(int argc, char **argv)
 {
     run_args ra;
@@ -339,7 +334,7 @@ int cmd_run(int argc, char **argv)
     if (!sc)
         return cli_fail("run", &err);
     if (!a->quiet)
-        scenario_warnings(sc, print_warning, "run");
+        cli_warn_scenario("run", sc);
     const demob_model *m = scenario_model(sc);
     const output_outcomes *oc = scenario_outcomes(sc);
     a->plan.outcomes = oc->n ? oc : NULL;
@@ -599,6 +594,7 @@ int cmd_check(int argc, char **argv)
     scenario *sc = scenario_load(&a.sopt, &err);
     if (!sc)
         return cli_fail("check", &err);
+    cli_warn_scenario("check", sc);
     const demob_model *m = scenario_model(sc);
     printf("%s: ok: \"%s\", %d states, %d origins, %d flows, %d capacities, %d steps, %s, %ld run%s, seed %llu%s\n",
            a.sopt.path, demob_model_name(m), demob_model_n_states(m), demob_model_n_origins(m),
@@ -606,7 +602,6 @@ int cmd_check(int argc, char **argv)
            demob_model_mode(m) == DEMOB_STOCHASTIC ? "stochastic" : "deterministic", demob_model_runs(m),
            demob_model_runs(m) == 1 ? "" : "s", (unsigned long long)demob_model_seed(m),
            scenario_has_hooks(sc) ? ", with hooks" : "");
-    scenario_warnings(sc, print_warning, "check");
     /* Expressions, folded, with what they read. */
     for (int v = 0; v < demob_model_n_values(m); v++) {
         if (!demob_model_value_is_expr(m, v))

@@ -892,6 +892,7 @@ int cmd_sweep(int argc, char **argv)
         sweep_spec_free(&s.cli);
         return fail(&err);
     }
+    cli_warn_scenario("sweep", sc);
 
     sweep_spec spec;
     sweep_design design;

@@ -101,7 +101,8 @@ void demob_model_free(demob_model *m)
             free(m->cap_rank[i]);
     }
     for (int i = 0; i < m->n_ceilings; i++)
-        free(m->ceilings[i].applies);
+        free(m->ceilings[i].origins);
+    model_ceilings_free(m);
     for (int i = 0; i < m->n_arrivals; i++)
         free(m->arrivals[i].per_step);
     for (int i = 0; i < m->n_costs; i++)
@@ -139,6 +140,7 @@ void demob_model_free(demob_model *m)
     free(m->initial);
     free(m->links);
     free(m->sources);
+    free(m->source_of);
     free(m->link_caps);
     free(m->link_of);
     free(m->cap_links);
@@ -329,8 +331,6 @@ static int grow_masks(demob_model *m, demob_error *err)
     int n = m->n_origins, bad = 0;
     for (int i = 0; i < m->n_flows; i++)
         bad |= grow_mask(&m->flows[i].applies, n);
-    for (int i = 0; i < m->n_ceilings; i++)
-        bad |= grow_mask(&m->ceilings[i].applies, n);
     for (int i = 0; i < m->n_costs; i++)
         bad |= grow_mask(&m->costs[i].applies, n);
     return bad ? demob_error_set(err, DEMOB_ERUN, "out of memory") : 0;
@@ -435,6 +435,12 @@ int demob_model_resolve_origins(const demob_model *m, const char *name, int *out
  * later (see grow_masks). A mask from a list of names (or tags) is fixed
  * when built, so no origin may come after it: `what` names the
  * declaration, for the error of a later origin. */
+static int cmp_int(const void *a, const void *b)
+{
+    int x = *(const int *)a, y = *(const int *)b;
+    return (x > y) - (x < y);
+}
+
 static int origin_mask_for(demob_model *m, const char *what, const int *origins, int n, unsigned char **out,
                            demob_error *err)
 {
@@ -691,8 +697,23 @@ int demob_model_add_ceiling(demob_model *m, int state, const int *origins, int n
     GROW(m->ceilings, m->n_ceilings, m->cap_ceilings, err);
     ceiling_def *c = &m->ceilings[m->n_ceilings];
     memset(c, 0, sizeof *c);
-    if (origin_mask_for(m, "a ceiling", origins, n_origins, &c->applies, err))
-        return DEMOB_EINPUT;
+    if (origins && n_origins > 0) {
+        /* Ascending and without repeats, as a mask would give. */
+        if (!m->mask_user)
+            m->mask_user = "a ceiling";
+        for (int i = 0; i < n_origins; i++)
+            if (origins[i] < 0 || origins[i] >= m->n_origins)
+                return demob_error_set(err, DEMOB_EINPUT, "origin index %d out of range", origins[i]);
+        if (!(c->origins = malloc((size_t)n_origins * sizeof(int))))
+            return demob_error_set(err, DEMOB_ERUN, "out of memory");
+        memcpy(c->origins, origins, (size_t)n_origins * sizeof(int));
+        qsort(c->origins, (size_t)n_origins, sizeof(int), cmp_int);
+        int n = 0;
+        for (int i = 0; i < n_origins; i++)
+            if (n == 0 || c->origins[i] != c->origins[n - 1])
+                c->origins[n++] = c->origins[i];
+        c->n_origins = n;
+    }
     c->state = state;
     c->limit = limit;
     return m->n_ceilings++;
@@ -1070,10 +1091,7 @@ int demob_model_flow_uses_capacity(const demob_model *m, int f, int c)
 
 int demob_model_ceiling_all_origins(const demob_model *m, int k)
 {
-    for (int o = 0; o < m->n_origins; o++)
-        if (m->ceilings[k].applies && !m->ceilings[k].applies[o])
-            return 0;
-    return 1;
+    return model_ceiling_n_origins(m, k) == m->n_origins;
 }
 const char *demob_model_category_name(const demob_model *m, int c) { return m->categories[c]; }
 const char *const demob_unit_names[] = { "month", "week", "day", NULL };

@@ -269,9 +269,8 @@ static int check_stocks(demob_model *m, demob_error *err)
         if (demob_model_value_is_expr(m, c->limit))
             continue;
         double occ = 0;
-        for (int o = 0; o < m->n_origins; o++)
-            if (c->applies[o])
-                occ += m->initial[(size_t)o * (size_t)m->n_states + (size_t)c->state];
+        for (int i = 0; i < model_ceiling_n_origins(m, k); i++)
+            occ += m->initial[(size_t)model_ceiling_origin(m, k, i) * (size_t)m->n_states + (size_t)c->state];
         double lim = m->values[c->limit].def;
         if (occ > lim)
             return demob_error_set(err, DEMOB_EINPUT, "state '%s': ceiling %g is below the starting occupancy %g",
@@ -356,8 +355,12 @@ static int compile_links(demob_model *m, demob_error *err)
     m->cap_n_links = calloc((size_t)m->n_caps + 1, sizeof *m->cap_n_links);
     int *link_of = malloc(((size_t)m->n_flows * (size_t)n_o + 1) * sizeof *link_of);
     m->link_of = link_of;
-    if (!m->links || !m->sources || !m->link_caps || !m->cap_links || !m->cap_n_links || !link_of)
+    m->source_of = malloc(((size_t)n_o * (size_t)n_s + 1) * sizeof *m->source_of);
+    if (!m->links || !m->sources || !m->link_caps || !m->cap_links || !m->cap_n_links || !link_of ||
+        !m->source_of)
         return demob_error_set(err, DEMOB_ERUN, "out of memory");
+    for (size_t i = 0; i < (size_t)n_o * (size_t)n_s; i++)
+        m->source_of[i] = -1;
     for (size_t i = 0; i < (size_t)m->n_flows * (size_t)n_o; i++)
         link_of[i] = -1;
     /* Links ordered by origin, then source state, then flow. */
@@ -385,6 +388,7 @@ static int compile_links(demob_model *m, demob_error *err)
                 li++;
             }
             if (li > first) {
+                m->source_of[o * n_s + s] = m->n_sources;
                 source_cell *sc = &m->sources[m->n_sources++];
                 sc->cell = o * n_s + s;
                 sc->first_link = first;
@@ -475,7 +479,8 @@ int demob_model_freeze(demob_model *m, demob_error *err)
         m->syncs[k].n_flows_sized = m->n_flows;
     }
     if ((rc = check_stocks(m, err)) || (rc = check_events(m, err)) ||
-        (rc = build_dates(m, err)) || (rc = compile_links(m, err)))
+        (rc = build_dates(m, err)) || (rc = compile_links(m, err)) ||
+        (rc = model_ceilings_compile(m, err)))
         return rc;
     m->step_uses = 0;
     for (int s = 0; s < m->n_states; s++)

@@ -106,7 +106,11 @@ typedef struct capacity_def {
 
 typedef struct ceiling_def {
     int state;
-    unsigned char *applies;  /* per origin */
+    int *origins;            /* the origins it caps together, ascending;
+                              * NULL: every origin (also those declared
+                              * later). A list, not a mask: one ceiling per
+                              * origin costs memory linear in the origins. */
+    int n_origins;
     demob_value limit;
 } ceiling_def;
 
@@ -214,6 +218,7 @@ struct demob_model {
     /* Compiled by demob_model_freeze. */
     link *links;         int n_links;
     source_cell *sources; int n_sources;
+    int *source_of;      /* [n_origins * n_states]: the cell's source, or -1 */
     int *link_caps;      /* capacity indices, per link ranges */
     int *link_of;        /* [flow * n_origins + origin]: link index or -1 */
     int **cap_links;     /* per capacity: its links, flow then origin order;
@@ -222,6 +227,14 @@ struct demob_model {
                           * matching priority entry; n_prio if none); else NULL */
     int *cap_n_links;
     double *initial;     /* [n_origins * n_states] stocks at t = 0 */
+    /* Ceilings (model_ceilings.c), compressed lists: the ceilings capping
+     * each cell, and each ceiling's links leaving and entering its cells. */
+    int *cell_ceil_first, *cell_ceil;   /* [n_cells + 1], then the ceilings */
+    int *ceil_out_first, *ceil_out;     /* [n_ceilings + 1], links in link order */
+    int *ceil_in_first, *ceil_in;       /* [n_ceilings + 1], links in the order
+                                         * entries are cut */
+    unsigned char *stable_exit;         /* [n_links]: into no capped cell, along
+                                         * a flow no sync constrains */
     char **dates;        /* [steps + 1] date labels */
 };
 
@@ -240,6 +253,19 @@ enum step_use {
 void model_expr_free(demob_model *m);
 /* At freeze: every expression has a program; sets their roles. */
 int model_expr_freeze(demob_model *m, demob_error *err);
+
+/* model_ceilings.c: the ceiling lists above, at freeze. */
+int model_ceilings_compile(demob_model *m, demob_error *err);
+void model_ceilings_free(demob_model *m);
+/* Origin i of ceiling k's origins (its list, or every origin). */
+static inline int model_ceiling_origin(const demob_model *m, int k, int i)
+{
+    return m->ceilings[k].origins ? m->ceilings[k].origins[i] : i;
+}
+static inline int model_ceiling_n_origins(const demob_model *m, int k)
+{
+    return m->ceilings[k].origins ? m->ceilings[k].n_origins : m->n_origins;
+}
 
 /* Grows *array (of elem-sized items, *cap of them) to hold n + 1. */
 int model_grow(void *array_ptr, int *cap, int n, size_t elem);

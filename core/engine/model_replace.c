@@ -27,7 +27,7 @@ int demob_model_reset_state(demob_model *m, int state, demob_error *err)
     int k = 0;
     for (int i = 0; i < m->n_ceilings; i++) {
         if (m->ceilings[i].state == state) {
-            free(m->ceilings[i].applies);
+            free(m->ceilings[i].origins);
             continue;
         }
         m->ceilings[k++] = m->ceilings[i];

@@ -48,7 +48,8 @@ static const char *policy_mismatch(const demob_model *a, const demob_model *b)
     }
     for (int i = 0; i < a->n_ceilings; i++) {
         const ceiling_def *x = &a->ceilings[i], *y = &b->ceilings[i];
-        if (x->state != y->state || x->limit != y->limit || !SAME_ARRAY(x->applies, y->applies, n_o))
+        if (x->state != y->state || x->limit != y->limit || !x->origins != !y->origins ||
+            x->n_origins != y->n_origins || !SAME_ARRAY(x->origins, y->origins, x->n_origins))
             return "a ceiling";
     }
     for (int i = 0; i < a->n_arrivals; i++) {

@@ -1,13 +1,14 @@
 /* sim_copy.c - copying a run's whole state into another sim of the same
  * model (demob_sim_copy), and giving a sim a new random stream
  * (demob_sim_reseed): what a particle filter needs to resample runs.
- * Everything a step reads is copied: stocks, cohorts, arrivals, values,
- * flow switches and cached hazards, departures' caches, cumulative flows,
- * costs, budgets, peaks, events, expression caches and the random stream.
- * The buffers that depend on the model only (ceiling, budget and value
- * lists, cohort offsets) and the memo of leave probabilities (a cache of a
- * pure function) are the same in both sims and left alone; the hook stays
- * the destination's. */
+ * Everything a step reads is copied: stocks, cohorts, arrivals, the
+ * occupied cells, values, flow switches and cached hazards, departures'
+ * caches, cumulative flows, costs, budgets, peaks, events, expression
+ * caches, constraint diagnostics and the random stream. The buffers that
+ * depend on the model only (budget and value lists, cohort offsets), the
+ * scratch of one step (the ceilings to look at, budget cuts, state totals)
+ * and the memo of leave probabilities (a cache of a pure function) are the
+ * same in both sims and left alone; the hook stays the destination's. */
 #include <string.h>
 
 #include "sim_internal.h"
@@ -43,6 +44,7 @@ int demob_sim_copy(demob_sim *dst, const demob_sim *src, demob_error *err)
     dst->n_touched = src->n_touched;
     dst->next_window = src->next_window;
     dst->val_epoch = src->val_epoch;
+    dst->cache_valid = src->cache_valid;
     /* Buffers. */
     COPY(stock_i, cells);
     COPY(stock_d, cells);
@@ -53,6 +55,7 @@ int demob_sim_copy(demob_sim *dst, const demob_sim *src, demob_error *err)
     COPY(arrive_i, cells);
     COPY(arrive_d, cells);
     COPY(initial, cells);
+    COPY(occ_bits, cells / 64 + 1);
     COPY(val, m->n_values);
     COPY(flow_on, m->n_flows);
     COPY(flow_live, m->n_flows);
@@ -72,7 +75,6 @@ int demob_sim_copy(demob_sim *dst, const demob_sim *src, demob_error *err)
     COPY(cum, links);
     COPY(touched, links + 1);
     COPY(scratch, 2 * links + 2);
-    COPY(stable_exit, links);
     COPY(cost_step, costs);
     COPY(cost_cum, costs);
     COPY(balance, m->n_budgets);
@@ -84,6 +86,10 @@ int demob_sim_copy(demob_sim *dst, const demob_sim *src, demob_error *err)
     COPY(event_x, m->n_events + 1);
     COPY(oval, (size_t)m->n_po * (size_t)src->n_o + 1);
     COPY(link_h, links + 1);
+    COPY(con_want, src->n_con);
+    COPY(con_allow, src->n_con);
+    COPY(con_cut, src->n_con);
+    COPY(con_bound, src->n_con);
     /* The memo of leave probabilities (sim_internal.h) is not state: it
      * caches a function of a cell's hazard, the same in every sim of the
      * model, so dst's own stays valid (and copying its 512 entries would

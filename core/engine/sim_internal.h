@@ -16,6 +16,7 @@
 typedef struct cell_cache {
     int n_active;        /* active links (rate > 0, switched on, in window) */
     int forced;          /* the cell is a fixed-duration state's exit       */
+    int equal;           /* stochastic: rate-1 links, everyone split equally */
     double p_leave;      /* 1 - exp(-H)                                     */
     binomial_p leave;    /* prepared for p_leave                            */
 } cell_cache;
@@ -37,6 +38,12 @@ struct demob_sim {
     int64_t *arrive_i;   double *arrive_d;    /* [n_cells] this step's arrivals */
     int any_arrivals;                         /* some arrive_* entry may be non-zero */
     double *initial;                          /* [n_cells] this run's stocks at t = 0 */
+    uint64_t *occ_bits;                       /* stochastic: [n_cells / 64 + 1], a cell's
+                                               * bit is set when its stock may be > 0 (a
+                                               * clear bit: the stock is 0); the steps walk
+                                               * these cells only */
+    int64_t *state_i;                         /* [n_s] scratch: state totals, kept 0 */
+    uint64_t *state_bits;                     /* [n_s / 64 + 1] scratch: states seen, kept 0 */
     double total;                             /* everyone, for the conservation check */
     int64_t total_i, now_i, arrived_i;        /* the same, exact, in stochastic mode */
     double arrived_cum;
@@ -54,6 +61,7 @@ struct demob_sim {
 
     /* departures */
     cell_cache *cache;                        /* [n_sources] */
+    int cache_valid;                          /* cache agrees with flow_live and flow_h */
     int *active;                              /* [2 n_links + 2]: active links per source
                                                * range, then a scratch list (syncs) */
     binomial_p *cond;                         /* [n_links] conditional split */
@@ -69,11 +77,13 @@ struct demob_sim {
                                                * a scratch list (syncs, ceilings) */
     int64_t *rem_scratch;                     /* [n_links] */
 
-    /* ceilings: links leaving and entering the capped cells */
-    int **ceil_out; int *ceil_n_out;
-    int **ceil_in;  int *ceil_n_in;
-    unsigned char *stable_exit;               /* [n_links]: see ceilings_pass */
+    /* ceilings (the lists are the model's): which to look at in this
+     * round and in the next, bitsets of n_ceilings bits */
+    uint64_t *ceil_now, *ceil_next;
+    int ceil_settled;                         /* the ceiling whose own cut settled it, or -1 */
     int **budget_links; int *budget_n_links;
+    double **budget_cut, **budget_kept;       /* per budget link: movers money cut,
+                                               * movers it kept (apply_budgets) */
 
     /* costs and budgets */
     int n_cat;
@@ -143,5 +153,21 @@ void share_proportional_d(const int *links, int n, const double *want, double li
 void share_priority_i(const int *links, const int *rank, int n, const int64_t *want, int64_t limit, int64_t *out,
                       int64_t *rem_scratch, int *order_scratch);
 void share_priority_d(const int *links, const int *rank, int n, const double *want, double limit, double *out);
+
+/* share_limits.c: the cuts of a step, in this order (docs/model.md). */
+void share_apply_capacities(demob_sim *s);
+void share_apply_budgets(demob_sim *s);        /* sets the gaps ...        */
+void share_apply_limits(demob_sim *s);         /* ceilings and syncs       */
+void share_settle_gaps(demob_sim *s);          /* ... settled after those  */
+
+static inline double cell_count(const demob_sim *s, int cell)
+{
+    return s->stochastic ? (double)s->stock_i[cell] : s->stock_d[cell];
+}
+
+static inline double link_move(const demob_sim *s, int l)
+{
+    return s->stochastic ? (double)s->move_i[l] : s->move_d[l];
+}
 
 #endif

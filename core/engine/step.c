@@ -36,57 +36,36 @@ static void *alloc0(size_t n, size_t size, int *failed)
     return p;
 }
 
-static int build_ceiling_lists(demob_sim *s, int *failed)
+/* The ceilings' bitsets and each budget's links. */
+static int build_limit_lists(demob_sim *s, int *failed)
 {
     const demob_model *m = s->m;
-    int nc = m->n_ceilings;
-    s->ceil_out = alloc0((size_t)nc, sizeof(int *), failed);
-    s->ceil_in = alloc0((size_t)nc, sizeof(int *), failed);
-    s->ceil_n_out = alloc0((size_t)nc, sizeof(int), failed);
-    s->ceil_n_in = alloc0((size_t)nc, sizeof(int), failed);
+    size_t words = (size_t)m->n_ceilings / 64 + 1;
+    s->ceil_now = alloc0(words, sizeof(uint64_t), failed);
+    s->ceil_next = alloc0(words, sizeof(uint64_t), failed);
+    s->ceil_settled = -1;
     if (*failed)
         return -1;
-    for (int k = 0; k < nc; k++) {
-        const ceiling_def *c = &m->ceilings[k];
-        s->ceil_out[k] = alloc0((size_t)m->n_links, sizeof(int), failed);
-        s->ceil_in[k] = alloc0((size_t)m->n_links, sizeof(int), failed);
-        if (*failed)
-            return -1;
-        for (int l = 0; l < m->n_links; l++) {
-            const link *lk = &m->links[l];
-            if (!c->applies[lk->origin])
-                continue;
-            if (lk->from == c->state)
-                s->ceil_out[k][s->ceil_n_out[k]++] = l;
-            if (lk->to == c->state)
-                s->ceil_in[k][s->ceil_n_in[k]++] = l;
-        }
-    }
-    /* Departures no later cut can shrink: into an uncapped state, along a
-     * flow no sync constrains (see ceilings_pass). */
-    s->stable_exit = alloc0((size_t)m->n_links, 1, failed);
-    if (*failed)
-        return -1;
-    for (int l = 0; l < m->n_links; l++) {
-        const link *lk = &m->links[l];
-        int stable = 1;
-        for (int k = 0; k < nc && stable; k++)
-            if (m->ceilings[k].state == lk->to && m->ceilings[k].applies[lk->origin])
-                stable = 0;
-        for (int k = 0; k < m->n_syncs && stable; k++)
-            if (m->syncs[k].flows[lk->flow])
-                stable = 0;
-        s->stable_exit[l] = (unsigned char)stable;
-    }
     int nb = m->n_budgets;
     s->budget_links = alloc0((size_t)nb, sizeof(int *), failed);
     s->budget_n_links = alloc0((size_t)nb, sizeof(int), failed);
     if (*failed)
         return -1;
+    s->budget_cut = alloc0((size_t)nb, sizeof(double *), failed);
+    s->budget_kept = alloc0((size_t)nb, sizeof(double *), failed);
+    if (*failed)
+        return -1;
+    for (int l = 0; l < m->n_links; l++)
+        if (m->links[l].budget >= 0)
+            s->budget_n_links[m->links[l].budget]++;
     for (int b = 0; b < nb; b++) {
-        s->budget_links[b] = alloc0((size_t)m->n_links, sizeof(int), failed);
+        size_t n = (size_t)s->budget_n_links[b];
+        s->budget_links[b] = alloc0(n, sizeof(int), failed);
+        s->budget_cut[b] = alloc0(n, sizeof(double), failed);
+        s->budget_kept[b] = alloc0(n, sizeof(double), failed);
         if (*failed)
             return -1;
+        s->budget_n_links[b] = 0;
         for (int l = 0; l < m->n_links; l++)
             if (m->links[l].budget == b)
                 s->budget_links[b][s->budget_n_links[b]++] = l;
@@ -155,6 +134,9 @@ demob_sim *demob_sim_new(const demob_model *m, demob_error *err)
         s->cut_i = alloc0(links, sizeof(int64_t), &failed);
         s->cond = alloc0(links, sizeof(binomial_p), &failed);
         s->rem_scratch = alloc0(links, sizeof(int64_t), &failed);
+        s->occ_bits = alloc0(cells / 64 + 1, sizeof(uint64_t), &failed);
+        s->state_i = alloc0((size_t)s->n_s, sizeof(int64_t), &failed);
+        s->state_bits = alloc0((size_t)s->n_s / 64 + 1, sizeof(uint64_t), &failed);
     } else {
         s->stock_d = alloc0(cells, sizeof(double), &failed);
         s->locked_d = alloc0(lockn, sizeof(double), &failed);
@@ -201,7 +183,7 @@ demob_sim *demob_sim_new(const demob_model *m, demob_error *err)
     for (int v = 0; !failed && v < m->n_values; v++)
         s->slot_po[v] = m->values[v].expr >= 0 ? m->exprs[m->values[v].expr].po : -1;
     if (!failed)
-        build_ceiling_lists(s, &failed);
+        build_limit_lists(s, &failed);
     if (!failed)
         build_value_flows(s, &failed);
     if (failed) {
@@ -226,18 +208,22 @@ void demob_sim_free(demob_sim *s)
     if (!s)
         return;
     const demob_model *m = s->m;
-    free_lists(s->ceil_out, m->n_ceilings);
-    free_lists(s->ceil_in, m->n_ceilings);
     free_lists(s->budget_links, m->n_budgets);
+    for (int b = 0; b < m->n_budgets && s->budget_cut; b++)
+        free(s->budget_cut[b]);
+    for (int b = 0; b < m->n_budgets && s->budget_kept; b++)
+        free(s->budget_kept[b]);
+    free(s->budget_cut);
+    free(s->budget_kept);
     free_lists(s->value_flows, m->n_values);
     void *bufs[] = {s->stock_i, s->stock_d, s->cohort_off, s->locked_i, s->locked_d, s->locksum_i,
                     s->locksum_d, s->arrive_i, s->arrive_d, s->val, s->flow_on, s->flow_live,
                     s->flow_h, s->flow_rate, s->flow_dirty, s->value_n_flows, s->cache, s->active, s->cond,
                     s->share, s->want_i, s->want_d, s->move_i, s->move_d, s->cut_i, s->cut_d,
-                    s->cum, s->scratch, s->rem_scratch, s->ceil_n_out, s->ceil_n_in,
+                    s->cum, s->scratch, s->rem_scratch, s->ceil_now, s->ceil_next,
                     s->budget_n_links, s->cost_step, s->cost_cum, s->balance, s->gap, s->spent,
-                    s->peak, s->occupied, s->initial, s->stable_exit, s->touched, s->expr_stack, s->expr_seen, s->event_x,
-                    s->slot_po, s->oval, s->link_h, s->memo};
+                    s->peak, s->occupied, s->initial, s->touched, s->expr_stack, s->expr_seen, s->event_x,
+                    s->slot_po, s->oval, s->link_h, s->memo, s->occ_bits, s->state_i, s->state_bits};
     for (size_t i = 0; i < sizeof bufs / sizeof bufs[0]; i++)
         free(bufs[i]);
     model_con_free(s);
@@ -360,17 +346,11 @@ static void rebuild_cell(demob_sim *s, int src)
                 act[j++] = act[i];
         cc->n_active = k = j;
         cc->p_leave = 1;
-        if (s->stochastic)
-            binomial_prepare(&cc->leave, 1);
-        for (int i = 0; i < k; i++) {
-            if (s->stochastic) {
-                if (i < k - 1) /* the last link takes the rest: no draw */
-                    binomial_prepare(&s->cond[act[i]], 1.0 / (double)(k - i));
-            }
-            else
-                s->share[act[i]] = 1.0 / (double)k;
-        }
+        cc->equal = s->stochastic;   /* exactly, by largest remainder */
+        for (int i = 0; i < k && !s->stochastic; i++)
+            s->share[act[i]] = 1.0 / (double)k;
     } else {
+        cc->equal = 0;
         set_leave(s, cc, H);
         double left = H;
         for (int i = 0; i < k; i++) {
@@ -417,6 +397,12 @@ static int next_window_change(const demob_model *m, int t)
 }
 
 /* ------------------------------------------------------------- reset */
+
+/* Stochastic: the cell may hold people from now on. */
+static inline void occupy(demob_sim *s, int cell)
+{
+    s->occ_bits[cell / 64] |= (uint64_t)1 << (cell % 64);
+}
 
 /* The stocks at t = 0: the model's, with those given as params read from
  * this run's values (a sweep may vary them). In stochastic mode a sampled
@@ -475,10 +461,13 @@ int demob_sim_reset(demob_sim *s, long run, const double *values, demob_error *e
     if (s->stochastic) {
         memset(s->locked_i, 0, lockn * sizeof(int64_t));
         memset(s->locksum_i, 0, cells * sizeof(int64_t));
+        memset(s->occ_bits, 0, (cells / 64 + 1) * sizeof(uint64_t));
         for (size_t c = 0; c < cells; c++) {
             s->stock_i[c] = (int64_t)s->initial[c];
             s->total += s->initial[c];
             s->total_i += s->stock_i[c];
+            if (s->stock_i[c])
+                occupy(s, (int)c);
         }
         memset(s->move_i, 0, (size_t)s->n_links * sizeof(int64_t));
         memset(s->want_i, 0, (size_t)s->n_links * sizeof(int64_t));
@@ -529,16 +518,27 @@ int demob_sim_reset(demob_sim *s, long run, const double *values, demob_error *e
         memset(s->arrive_d, 0, cells * sizeof(double));
     s->any_arrivals = 0;
     s->event_next = 0;
+    /* The cells' draw constants depend on the flows' liveness and hazards
+     * alone (and on per-origin rates, which start afresh): those the last
+     * run left are kept where this run starts with the same. */
+    int all = !s->cache_valid || m->n_po > 0;
     for (int f = 0; f < m->n_flows; f++) {
         s->flow_on[f] = (unsigned char)m->flows[f].enabled;
-        s->flow_live[f] = 0;
-        s->flow_rate[f] = -1; /* forces a refresh */
+        if (all) {
+            s->flow_live[f] = 0;
+            s->flow_rate[f] = -1; /* forces a refresh */
+        }
         refresh_flow(s, f, 1);
     }
-    for (int src = 0; src < m->n_sources; src++)
-        rebuild_cell(s, src);
-    memset(s->flow_dirty, 0, (size_t)m->n_flows);
-    s->any_dirty = 0;
+    if (all) {
+        for (int src = 0; src < m->n_sources; src++)
+            rebuild_cell(s, src);
+        memset(s->flow_dirty, 0, (size_t)m->n_flows);
+        s->any_dirty = 0;
+        s->cache_valid = 1;
+    } else if (s->any_dirty) {
+        rebuild_dirty_cells(s);
+    }
     s->next_window = next_window_change(m, 0);
     return 0;
 }
@@ -766,6 +766,7 @@ static double settle_arrivals(demob_sim *s, int t)
             if (!a)
                 continue;
             s->stock_i[c] += a;
+            occupy(s, c);
             enter_cohort(s, c, a, 0, t);
             total += (double)a;
             s->arrived_i += a;
@@ -781,46 +782,70 @@ static double settle_arrivals(demob_sim *s, int t)
     return total;
 }
 
+/* Walks the occupied cells only, in cell order (the order of the sources,
+ * so the draws are those of a walk over every source); an empty cell
+ * leaves the set. */
 static void draw_departures_i(demob_sim *s)
 {
     const demob_model *m = s->m;
     const source_cell *sources = m->sources;
+    const int *source_of = m->source_of;
     const cell_cache *cache = s->cache;
     const int64_t *stock = s->stock_i, *locksum = s->locksum_i;
     const binomial_p *cond = s->cond;
     int64_t *want = s->want_i, *move = s->move_i;
+    uint64_t *bits = s->occ_bits;
     int *touched = s->touched, nt = 0;
     rng *r = &s->rng;
     for (int i = 0; i < s->n_touched; i++)
         want[touched[i]] = move[touched[i]] = 0;
-    for (int src = 0; src < m->n_sources; src++) {
-        const cell_cache *cc = &cache[src];
-        if (cc->n_active == 0)
-            continue;
-        int cell = sources[src].cell;
-        int64_t n = stock[cell] - locksum[cell];
-        if (n <= 0)
-            continue;
-        const int *act = s->active + sources[src].first_link;
-        if (cc->forced) {
-            want[act[0]] = n;
-            touched[nt++] = act[0];
-            continue;
+    for (int w = 0; w <= s->n_cells / 64; w++)
+        for (uint64_t b = bits[w]; b; b &= b - 1) {
+            int cell = w * 64 + __builtin_ctzll(b);
+            if (stock[cell] == 0) {
+                bits[w] &= ~((uint64_t)1 << (cell % 64));
+                continue;
+            }
+            int src = source_of[cell];
+            if (src < 0)
+                continue;
+            const cell_cache *cc = &cache[src];
+            if (cc->n_active == 0)
+                continue;
+            int64_t n = stock[cell] - locksum[cell];
+            if (n <= 0)
+                continue;
+            const int *act = s->active + sources[src].first_link;
+            if (cc->forced) {
+                want[act[0]] = n;
+                touched[nt++] = act[0];
+                continue;
+            }
+            int k = cc->n_active;
+            if (cc->equal) {
+                /* Shared equally: n / k each, and the n mod k left over one
+                 * each to the first links (declaration order), no draw. */
+                for (int i = 0; i < k; i++) {
+                    int64_t x = n / k + (i < n % k);
+                    want[act[i]] = x;
+                    touched[nt] = act[i];
+                    nt += x > 0;
+                }
+                continue;
+            }
+            int64_t left = binomial_draw_prepared(r, n, &cc->leave);
+            for (int i = 0; i < k - 1 && left > 0; i++) {
+                int64_t x = binomial_draw_prepared(r, left, &cond[act[i]]);
+                want[act[i]] = x;
+                touched[nt] = act[i];
+                nt += x > 0;
+                left -= x;
+            }
+            if (left > 0) {
+                want[act[k - 1]] = left;
+                touched[nt++] = act[k - 1];
+            }
         }
-        int64_t left = binomial_draw_prepared(r, n, &cc->leave);
-        int k = cc->n_active;
-        for (int i = 0; i < k - 1 && left > 0; i++) {
-            int64_t x = binomial_draw_prepared(r, left, &cond[act[i]]);
-            want[act[i]] = x;
-            touched[nt] = act[i];
-            nt += x > 0;
-            left -= x;
-        }
-        if (left > 0) {
-            want[act[k - 1]] = left;
-            touched[nt++] = act[k - 1];
-        }
-    }
     s->n_touched = nt;
 }
 
@@ -850,269 +875,6 @@ static void draw_departures_d(demob_sim *s)
     }
 }
 
-/* move = min over the link's capacities of its share of each. */
-static void apply_capacities(demob_sim *s)
-{
-    const demob_model *m = s->m;
-    for (int c = 0; c < m->n_caps; c++) {
-        const int *links = m->cap_links[c];
-        int n = m->cap_n_links[c];
-        if (n == 0)
-            continue;
-        double lim = s->val[m->caps[c].limit];
-        if (s->stochastic) {
-            int64_t limit = lim >= DEMOB_MAX_COUNT ? INT64_MAX / 2 : (int64_t)floor(lim);
-            if (m->caps[c].policy == DEMOB_SHARE_PRIORITY)
-                share_priority_i(links, m->cap_rank[c], n, s->want_i, limit, s->cut_i, s->rem_scratch,
-                                 s->scratch);
-            else
-                share_proportional_i(links, n, s->want_i, limit, s->cut_i, s->rem_scratch, s->scratch);
-            for (int i = 0; i < n; i++)
-                if (s->cut_i[links[i]] < s->move_i[links[i]])
-                    s->move_i[links[i]] = s->cut_i[links[i]];
-            if (s->n_con) {
-                double w = 0, a = 0;
-                for (int i = 0; i < n; i++)
-                    w += (double)s->want_i[links[i]], a += (double)s->cut_i[links[i]];
-                model_con_note(s, c, w, lim, w - a);
-            }
-        } else {
-            if (m->caps[c].policy == DEMOB_SHARE_PRIORITY)
-                share_priority_d(links, m->cap_rank[c], n, s->want_d, lim, s->cut_d);
-            else
-                share_proportional_d(links, n, s->want_d, lim, s->cut_d);
-            for (int i = 0; i < n; i++)
-                if (s->cut_d[links[i]] < s->move_d[links[i]])
-                    s->move_d[links[i]] = s->cut_d[links[i]];
-            if (s->n_con) {
-                double w = 0, a = 0;
-                for (int i = 0; i < n; i++)
-                    w += s->want_d[links[i]], a += s->cut_d[links[i]];
-                model_con_note(s, c, w, lim, w - a);
-            }
-        }
-    }
-}
-
-/* Cuts the listed links (their current moves) down to `limit` in total. */
-static void cut_to(demob_sim *s, const int *links, int n, double limit)
-{
-    if (s->stochastic) {
-        int64_t lim = limit <= 0 ? 0 : limit >= DEMOB_MAX_COUNT ? INT64_MAX / 2 : (int64_t)floor(limit);
-        share_proportional_i(links, n, s->move_i, lim, s->cut_i, s->rem_scratch, s->scratch);
-        for (int i = 0; i < n; i++)
-            s->move_i[links[i]] = s->cut_i[links[i]];
-    } else {
-        share_proportional_d(links, n, s->move_d, limit < 0 ? 0 : limit, s->cut_d);
-        for (int i = 0; i < n; i++)
-            s->move_d[links[i]] = s->cut_d[links[i]];
-    }
-}
-
-static double cell_count(const demob_sim *s, int cell)
-{
-    return s->stochastic ? (double)s->stock_i[cell] : s->stock_d[cell];
-}
-
-static double link_move(const demob_sim *s, int l)
-{
-    return s->stochastic ? (double)s->move_i[l] : s->move_d[l];
-}
-
-static double sum_moves(const demob_sim *s, const int *links, int n)
-{
-    double sum = 0;
-    for (int i = 0; i < n; i++)
-        sum += s->stochastic ? (double)s->move_i[links[i]] : s->move_d[links[i]];
-    return sum;
-}
-
-/* Synchronised withdrawal: departures of group a along the listed flows may
- * not exceed ratio times those of group b in the same step, and vice versa.
- * The larger side is cut down to ratio times the smaller. */
-/* Returns 1 if it cut anything. */
-static int apply_syncs(demob_sim *s)
-{
-    const demob_model *m = s->m;
-    int changed = 0;
-    /* Both lists live past the first n_links ints of the scratch arrays,
-     * which cut_to's sharing uses. */
-    int *la = s->scratch + s->n_links + 1, *lb = s->active + s->n_links + 1;
-    for (int k = 0; k < m->n_syncs; k++) {
-        const sync_def *sy = &m->syncs[k];
-        int na = 0, nb = 0;
-        for (int l = 0; l < s->n_links; l++) {
-            const link *lk = &m->links[l];
-            if (!sy->flows[lk->flow])
-                continue;
-            if (sy->in_a[lk->origin])
-                la[na++] = l;
-            else if (sy->in_b[lk->origin])
-                lb[nb++] = l;
-        }
-        double da = sum_moves(s, la, na), db = sum_moves(s, lb, nb), after = -1;
-        if (da > sy->ratio * db) {
-            cut_to(s, la, na, sy->ratio * db);
-            changed = 1;
-            after = s->n_con ? sum_moves(s, la, na) : 0;
-        } else if (db > sy->ratio * da) {
-            cut_to(s, lb, nb, sy->ratio * da);
-            changed = 1;
-            after = s->n_con ? sum_moves(s, lb, nb) : 0;
-        }
-        if (s->n_con) {
-            double big = da > db ? da : db;
-            model_con_note(s, model_con_first_sync(s) + k, big, sy->ratio * (da > db ? db : da), after < 0 ? 0 : big - after);
-        }
-    }
-    return changed;
-}
-
-/* People moving along the listed links that cost money. */
-static double paid_movers(const demob_sim *s, const int *links, int n)
-{
-    double sum = 0;
-    for (int i = 0; i < n; i++)
-        if (s->val[s->m->flows[s->m->links[links[i]].flow].unit_cost] > 0)
-            sum += link_move(s, links[i]);
-    return sum;
-}
-
-/* Movers along flows with a unit cost are paid from their budget. When
- * the balance does not cover them, every paid link is scaled to the
- * affordable fraction, and (stochastic) the money left buys one more person
- * at a time, links in order. Free links (cost 0) are never cut by money. */
-static void apply_budgets(demob_sim *s)
-{
-    const demob_model *m = s->m;
-    for (int b = 0; b < m->n_budgets; b++) {
-        const int *links = s->budget_links[b];
-        int n = s->budget_n_links[b];
-        s->gap[b] = 0;
-        if (n == 0)
-            continue;
-        double want = 0;
-        for (int i = 0; i < n; i++) {
-            int l = links[i];
-            double mv = s->stochastic ? (double)s->move_i[l] : s->move_d[l];
-            want += mv * s->val[m->flows[m->links[l].flow].unit_cost];
-        }
-        double bal = s->balance[b] > 0 ? s->balance[b] : 0;
-        if (s->n_con) {
-            double people = paid_movers(s, links, n);
-            model_con_note(s, model_con_first_budget(s) + b, people, people, 0);
-        }
-        if (want <= bal)
-            continue;
-        s->gap[b] = want - bal;
-        double f = bal / want; /* in [0, 1) */
-        double left = bal;
-        for (int i = 0; i < n; i++) {
-            int l = links[i];
-            double cost = s->val[m->flows[m->links[l].flow].unit_cost];
-            if (cost <= 0)
-                continue;
-            if (s->stochastic) {
-                int64_t keep = (int64_t)floor((double)s->move_i[l] * f);
-                if (keep > s->move_i[l])
-                    keep = s->move_i[l];
-                s->cut_i[l] = s->move_i[l] - keep; /* people cut */
-                s->move_i[l] = keep;
-                left -= (double)keep * cost;
-            } else {
-                s->move_d[l] *= f;
-            }
-        }
-        if (!s->stochastic)
-            continue;
-        for (int i = 0; i < n; i++) {
-            int l = links[i];
-            double cost = s->val[m->flows[m->links[l].flow].unit_cost];
-            if (cost <= 0)
-                continue;
-            while (s->cut_i[l] > 0 && cost <= left * (1 + 1e-12)) {
-                s->move_i[l]++;
-                s->cut_i[l]--;
-                left -= cost;
-            }
-        }
-    }
-    for (int b = 0; s->n_con && b < m->n_budgets; b++)
-        if (s->gap[b] > 0) {
-            double kept = paid_movers(s, s->budget_links[b], s->budget_n_links[b]);
-            int k = model_con_first_budget(s) + b;
-            model_con_note(s, k, s->con_want[k], kept, s->con_want[k] - kept);
-        }
-}
-
-/* One pass over the ceilings: entries into a capped state are cut to the
- * room left after the step's departures. With `safe`, only departures that
- * no later cut can shrink count (those into uncapped states along flows no
- * sync constrains): one such pass always ends within every ceiling. Returns
- * 1 if it cut anything. */
-static int ceilings_pass(demob_sim *s, int safe)
-{
-    const demob_model *m = s->m;
-    int changed = 0;
-    for (int k = 0; k < m->n_ceilings; k++) {
-        const ceiling_def *c = &m->ceilings[k];
-        double occ = 0;
-        for (int o = 0; o < s->n_o; o++)
-            if (c->applies[o]) {
-                int cell = o * s->n_s + c->state;
-                occ += s->stochastic ? (double)s->stock_i[cell] : s->stock_d[cell];
-            }
-        for (int i = 0; i < s->ceil_n_out[k]; i++) {
-            int l = s->ceil_out[k][i];
-            if (!safe || s->stable_exit[l])
-                occ -= link_move(s, l);
-        }
-        /* Forced exits of fixed-duration states cannot be refused. */
-        int *cut = s->scratch + s->n_links + 1, n = 0;
-        for (int i = 0; i < s->ceil_n_in[k]; i++) {
-            int l = s->ceil_in[k][i];
-            if (m->flows[m->links[l].flow].forced)
-                occ += link_move(s, l);
-            else
-                cut[n++] = l;
-        }
-        double room = s->val[c->limit] - occ;
-        double entries = sum_moves(s, cut, n), after = entries;
-        if (entries > room + (s->stochastic ? 0 : 1e-9 * (1 + fabs(room)))) {
-            cut_to(s, cut, n, room);
-            changed = 1;
-            after = s->n_con ? sum_moves(s, cut, n) : 0;
-        }
-        if (s->n_con)
-            model_con_note(s, model_con_first_ceiling(s) + k, entries, room, entries - after);
-    }
-    return changed;
-}
-
-/* Ceilings and synchronised withdrawal, together: cutting entries into one
- * state lowers departures from another (shrinking its room), and a sync
- * cut lowers departures too, so both are repeated until nothing changes.
- * Cycles of full states can shrink without end: after a bounded number of
- * rounds, one safe pass and a last sync settle it, within every ceiling
- * (the safe pass did not count the departures a sync may still cut). */
-static void apply_ceilings_and_syncs(demob_sim *s)
-{
-    const demob_model *m = s->m;
-    if (m->n_ceilings == 0) {
-        apply_syncs(s);
-        return;
-    }
-    int rounds = 2 * (m->n_ceilings + m->n_syncs) + 4;
-    for (int round = 0; round < rounds; round++) {
-        int changed = ceilings_pass(s, 0);
-        changed |= apply_syncs(s);
-        if (!changed)
-            return;
-    }
-    ceilings_pass(s, 1);
-    apply_syncs(s);
-}
-
 static void apply_moves(demob_sim *s, int t)
 {
     const link *links = s->m->links;
@@ -1131,6 +893,7 @@ static void apply_moves(demob_sim *s, int t)
                 continue;
             stock[links[l].cell_from] -= x;
             stock[links[l].cell_to] += x;
+            occupy(s, links[l].cell_to);
             if (cohorts)
                 enter_cohort(s, links[l].cell_to, x, 0, t);
             cum[l] += (double)x;
@@ -1203,34 +966,49 @@ static void account_costs(demob_sim *s, int t)
 /* --------------------------------------------------------------- step */
 
 /* Updates the peak of every state and returns everyone's total in one pass
- * over the stocks (integers summed exactly in stochastic mode), instead of
+ * over the stocks (stochastic: the occupied cells, summed exactly), instead of
  * one demob_sim_state_total per state and demob_sim_total. */
 static double track_totals(demob_sim *s)
 {
     double all = 0;
     s->now_i = 0;
-    for (int st = 0; st < s->n_s; st++) {
-        double x;
-        if (s->stochastic) {
-            int64_t xi = 0;
-            for (int c = st; c < s->n_cells; c += s->n_s)
-                xi += s->stock_i[c];
-            x = (double)xi;
-            s->now_i += xi;
-        } else {
-            /* A stock that decays below the smallest normal double
-             * (2.2e-308 people) is 0 from here on. Expected values shrink
-             * geometrically, and after a few thousand steps they would
-             * otherwise live on as subnormal numbers, on which arithmetic
-             * is many times slower, for ever (a share of 5e-324 rounds
-             * back to 5e-324). */
-            x = 0;
-            for (int c = st; c < s->n_cells; c += s->n_s) {
-                double v = s->stock_d[c];
-                v = fabs(v) < DBL_MIN ? 0.0 : v;
-                s->stock_d[c] = v;
-                x += v;
+    if (s->stochastic) {
+        /* The occupied cells only, and the states they are in, in order:
+         * the others hold 0, which changes neither a peak nor the sum. */
+        int64_t *xs = s->state_i;
+        uint64_t *sb = s->state_bits;
+        for (int w = 0; w <= s->n_cells / 64; w++)
+            for (uint64_t b = s->occ_bits[w]; b; b &= b - 1) {
+                int c = w * 64 + __builtin_ctzll(b), st = c % s->n_s;
+                xs[st] += s->stock_i[c];
+                sb[st / 64] |= (uint64_t)1 << (st % 64);
             }
+        for (int w = 0; w <= s->n_s / 64; w++) {
+            for (uint64_t b = sb[w]; b; b &= b - 1) {
+                int st = w * 64 + __builtin_ctzll(b);
+                double x = (double)xs[st];
+                s->now_i += xs[st];
+                xs[st] = 0;
+                all += x;
+                if (x > s->peak[st])
+                    s->peak[st] = x;
+            }
+            sb[w] = 0;
+        }
+        return all;
+    }
+    for (int st = 0; st < s->n_s; st++) {
+        /* A stock that decays below the smallest normal double (2.2e-308
+         * people) is 0 from here on. Expected values shrink geometrically,
+         * and after a few thousand steps they would otherwise live on as
+         * subnormal numbers, on which arithmetic is many times slower, for
+         * ever (a share of 5e-324 rounds back to 5e-324). */
+        double x = 0;
+        for (int c = st; c < s->n_cells; c += s->n_s) {
+            double v = s->stock_d[c];
+            v = fabs(v) < DBL_MIN ? 0.0 : v;
+            s->stock_d[c] = v;
+            x += v;
         }
         all += x;
         if (x > s->peak[st])
@@ -1274,10 +1052,6 @@ int demob_sim_step(demob_sim *s, demob_error *err)
     if (s->any_dirty)
         rebuild_dirty_cells(s);
 
-    /* Fixed costs "while occupied" look at the start of the step. */
-    for (int i = 0; i < m->n_costs; i++)
-        if (m->costs[i].kind == COST_FIXED && m->costs[i].target >= 0)
-            s->occupied[m->costs[i].target] = demob_sim_state_total(s, m->costs[i].target) > 0;
     /* Stochastic: only the links listed in s->touched have movers this
      * step; every other want and move is 0 (the draws clear the last
      * step's). Deterministic runs have movers on nearly every link: they
@@ -1293,14 +1067,21 @@ int demob_sim_step(demob_sim *s, demob_error *err)
     if (s->n_con)
         model_con_begin_step(s);
     if (uses & STEP_CAPS)
-        apply_capacities(s);
+        share_apply_capacities(s);
     if (uses & STEP_BUDGETS)
-        apply_budgets(s);
+        share_apply_budgets(s);
     if (uses & STEP_LIMITS)
-        apply_ceilings_and_syncs(s);
+        share_apply_limits(s);
+    if (uses & STEP_BUDGETS)
+        share_settle_gaps(s);
     if (s->n_con)
         model_con_end_step(s);
     apply_moves(s, t);
+    /* Fixed costs "while occupied" look at the stocks after the moves, as
+     * the per-person costs of the same step do. */
+    for (int i = 0; i < m->n_costs; i++)
+        if (m->costs[i].kind == COST_FIXED && m->costs[i].target >= 0)
+            s->occupied[m->costs[i].target] = demob_sim_state_total(s, m->costs[i].target) > 0;
     if (uses & STEP_COSTS)
         account_costs(s, t);
 

@@ -197,6 +197,11 @@ struct scenario {
     int loaded;                /* the script ran and the model is frozen */
     int scenario_declared;
     int steps_declared;
+    int steps_cut;             /* the steps declared, when --steps ran
+                                * fewer (0: not cut) */
+    int n_skipped;             /* events and tranches after the last
+                                * step of a cut run, skipped */
+    char skipped[LUA_MSG_SIZE]; /* the first of them */
     int mode;                  /* as declared so far                    */
     pending *pend;
     int n_pend, cap_pend;

@@ -37,6 +37,32 @@ const char *scenario_path(const scenario *sc)
     return sc->path;
 }
 
+const char *scenario_warning(const scenario *sc, char *buf, size_t size)
+{
+    if (size == 0)
+        return "";
+    buf[0] = 0;
+    if (sc->n_skipped == 1)
+        snprintf(buf, size, "%s (--steps %d of %d)", sc->skipped, demob_model_steps(sc->model), sc->steps_cut);
+    else if (sc->n_skipped > 1)
+        snprintf(buf, size, "%s (--steps %d of %d), and %d more after it", sc->skipped,
+                 demob_model_steps(sc->model), sc->steps_cut, sc->n_skipped - 1);
+    return buf;
+}
+
+/* --steps ran fewer steps than declared and a timed event or tranche falls
+ * after the last one: it is skipped, as it would not have happened yet
+ * (*decided*); the first is named in the warning. Else 0: not skipped. */
+static int skip_after_cut(scenario *sc, const pending *p, const char *what)
+{
+    if (!sc->steps_cut || p->b <= demob_model_steps(sc->model) || p->b > sc->steps_cut)
+        return 0;
+    if (sc->n_skipped++ == 0)
+        snprintf(sc->skipped, sizeof sc->skipped, "%s%s at step %d is after the last step: skipped",
+                 p->where ? p->where : "", what, p->b);
+    return 1;
+}
+
 int scenario_has_hooks(const scenario *sc)
 {
     return sc->n_step + sc->n_pred + sc->n_arrfn + sc->n_finish > 0;
@@ -131,8 +157,11 @@ static int apply_overrides(scenario *sc, const scenario_options *opt, demob_erro
 {
     demob_error e;
     demob_model *m = sc->model;
+    int declared = demob_model_steps(m);
     if (opt->steps >= 0 && demob_model_set_steps(m, opt->steps, &e) < 0)
         return fail_at(sc, err, NULL, "--steps: %s", e.message);
+    if (opt->steps >= 0 && opt->steps < declared)
+        sc->steps_cut = declared;
     if (opt->runs >= 0 && demob_model_set_runs(m, opt->runs, &e) < 0)
         return fail_at(sc, err, NULL, "--runs: %s", e.message);
     if (opt->mode >= 0) {
@@ -270,6 +299,8 @@ static int resolve_pending(scenario *sc, const pending *p, demob_error *err)
         return resolve_priority(sc, p, err);
     case PEND_EVENT_VALUE:
     case PEND_EVENT_FLOW:
+        if (skip_after_cut(sc, p, "event"))
+            return 0;
         if (p->b < 1 || p->b > steps)
             return fail_at(sc, err, p->where, "event: at = %d is outside the run (steps 1..%d)", p->b, steps);
         /* The value is checked here, where the script line is known. */
@@ -280,6 +311,8 @@ static int resolve_pending(scenario *sc, const pending *p, demob_error *err)
             return fail_at(sc, err, p->where, "event: %s", e.message);
         return 0;
     case PEND_TRANCHE:
+        if (skip_after_cut(sc, p, "tranche"))
+            return 0;
         if (p->b < 1 || p->b > steps)
             return fail_at(sc, err, p->where, "budget: '%s': tranche at = %d is outside the run (steps 1..%d)",
                            p->name, p->b, steps);

@@ -53,6 +53,10 @@ void scenario_free(scenario *sc);
 const demob_model *scenario_model(const scenario *sc);
 const char *scenario_path(const scenario *sc);
 
+/* A warning for stderr ("" when none): timed events and tranches after the
+ * last step of a run shortened by --steps, skipped. */
+const char *scenario_warning(const scenario *sc, char *buf, size_t size);
+
 /* 1 if the script declared anything that runs Lua during a run. */
 int scenario_has_hooks(const scenario *sc);
 /* Calls fn with each warning about the loaded scenario: `--set` values

@@ -170,12 +170,36 @@ static void test_rate_one_shares_equally(void **state)
             assert_double_msg(demob_sim_stock(s, 0, 1), 500, 1e-9, "half");
             assert_double_msg(demob_sim_stock(s, 0, 3), 500, 1e-9, "half");
         } else {
-            assert_double_msg(demob_sim_stock(s, 0, 1) + demob_sim_stock(s, 0, 3), 1000, 0, "all split");
-            assert_double_msg(demob_sim_stock(s, 0, 1), 500, 5 * sqrt(250.0), "about half");
+            assert_double_msg(demob_sim_stock(s, 0, 1), 500, 0, "exactly half");
+            assert_double_msg(demob_sim_stock(s, 0, 3), 500, 0, "exactly half");
         }
         demob_sim_free(s);
         demob_model_free(m);
     }
+}
+
+/* Stochastic rate-1 flows split by largest remainder: 1001 people over
+ * three flows give 334, 334, 333 (the one left over goes to the first
+ * declared), in every run. */
+static void test_rate_one_largest_remainder(void **state)
+{
+    (void)state;
+    demob_model *m = base_model(DEMOB_STOCHASTIC, 1);
+    demob_error e;
+    demob_model_set_initial(m, 0, 0, 1001, &e);
+    flow(m, 0, 3, 1.0, -1);
+    flow(m, 0, 1, 1.0, -1);
+    flow(m, 0, 2, 1.0, -1);
+    demob_sim *s = start(m);
+    for (long run = 1; run <= 5; run++) {
+        assert_int_equal(demob_sim_reset(s, run, NULL, &e), 0);
+        step(s);
+        assert_double_msg(demob_sim_stock(s, 0, 3), 334, 0, "first declared");
+        assert_double_msg(demob_sim_stock(s, 0, 1), 334, 0, "second");
+        assert_double_msg(demob_sim_stock(s, 0, 2), 333, 0, "third");
+    }
+    demob_sim_free(s);
+    demob_model_free(m);
 }
 
 static void test_stochastic_one_step_mean_variance(void **state)
@@ -390,6 +414,106 @@ static void test_ceiling_counts_departures(void **state)
     demob_model_free(m);
 }
 
+/* Ceilings break stochastic ties as capacities do, in declaration order
+ * (flow, then origin). X and Y each have 1 in a and 1 in b; c holds 2; the
+ * flow b->c is declared before a->c, both rate 1: 4 want in, quotas are
+ * 1/2 each, and the 2 places go to the first two entries, X b->c and
+ * Y b->c (link order would have given X a->c and X b->c). */
+static void test_ceiling_ties_in_declaration_order(void **state)
+{
+    (void)state;
+    demob_model *m = base_model(DEMOB_STOCHASTIC, 1);
+    demob_error e;
+    for (int o = 0; o < 2; o++) {
+        demob_model_set_initial(m, o, 0, 1, &e);
+        demob_model_set_initial(m, o, 1, 1, &e);
+    }
+    int fb = flow(m, 1, 2, 1.0, -1);
+    int fa = flow(m, 0, 2, 1.0, -1);
+    assert_true(demob_model_add_ceiling(m, 2, NULL, 0, demob_model_add_constant(m, 2, &e), &e) >= 0);
+    /* The same cut by a capacity, in a second model. */
+    demob_model *mc = base_model(DEMOB_STOCHASTIC, 1);
+    for (int o = 0; o < 2; o++) {
+        demob_model_set_initial(mc, o, 0, 1, &e);
+        demob_model_set_initial(mc, o, 1, 1, &e);
+    }
+    int cb = flow(mc, 1, 2, 1.0, -1), ca = flow(mc, 0, 2, 1.0, -1);
+    int cap = demob_model_add_capacity(mc, "site", demob_model_add_constant(mc, 2, &e), DEMOB_SHARE_PROPORTIONAL, &e);
+    assert_true(cap >= 0);
+    assert_int_equal(demob_model_flow_use_capacity(mc, cb, cap, &e), 0);
+    assert_int_equal(demob_model_flow_use_capacity(mc, ca, cap, &e), 0);
+    demob_sim *s = start(m), *sc = start(mc);
+    step(s);
+    step(sc);
+    for (int o = 0; o < 2; o++) {
+        assert_double_msg(demob_sim_moved(s, o, fb), 1, 0, "b->c gets a place");
+        assert_double_msg(demob_sim_moved(s, o, fa), 0, 0, "a->c waits");
+        assert_double_msg(demob_sim_moved(sc, o, cb), demob_sim_moved(s, o, fb), 0, "as the capacity");
+        assert_double_msg(demob_sim_moved(sc, o, ca), demob_sim_moved(s, o, fa), 0, "as the capacity");
+    }
+    demob_sim_free(s);
+    demob_sim_free(sc);
+    demob_model_free(m);
+    demob_model_free(mc);
+}
+
+/* A fixed cost while b is occupied is charged in the same steps as b's
+ * per-person cost: b holds people at the end of steps 2 and 3 only, so
+ * both are charged at 2 and 3 (not the fixed one at 3 and 4). */
+static void test_fixed_cost_same_steps_as_per_person(void **state)
+{
+    (void)state;
+    for (int mode = 0; mode < 2; mode++) {
+        demob_model *m = base_model(mode ? DEMOB_STOCHASTIC : DEMOB_DETERMINISTIC, 5);
+        demob_error e;
+        demob_model_set_initial(m, 0, 0, 10, &e);
+        assert_true(demob_model_add_flow(m, "in", 0, 1, demob_model_add_constant(m, 1, &e), NULL, 0, 2, 2, &e) >= 0);
+        assert_true(demob_model_add_flow(m, "out", 1, 2, demob_model_add_constant(m, 1, &e), NULL, 0, 4, 4, &e) >= 0);
+        assert_true(demob_model_add_state_cost(m, 1, NULL, 0, demob_model_add_constant(m, 1, &e), "camp", &e) >= 0);
+        assert_true(demob_model_add_fixed_cost(m, demob_model_add_constant(m, 100, &e), 1, 0, 0, "site", &e) >= 0);
+        demob_sim *s = start(m);
+        double camp[6] = {0}, site[6] = {0};
+        for (int t = 1; t <= 5; t++) {
+            step(s);
+            camp[t] = demob_sim_cost(s, 0, 0);
+            site[t] = demob_sim_cost(s, 2, 1);
+        }
+        for (int t = 1; t <= 5; t++) {
+            int occupied = t == 2 || t == 3;
+            assert_double_msg(camp[t], occupied ? 10 : 0, 0, "per person");
+            assert_double_msg(site[t], occupied ? 100 : 0, 0, "fixed, same steps");
+        }
+        demob_sim_free(s);
+        demob_model_free(m);
+    }
+}
+
+/* The funding gap is the unpaid demand of the movers money cut: 20 want to
+ * move at 30 each (600), the balance of 100 pays 3 (90), the gap is the 17
+ * unpaid, 510 (not 600 - 100 = 500). With a ceiling of b at 0 the movers
+ * are blocked by the ceiling, not by money: the gap is 0. */
+static void test_funding_gap_unpaid_demand(void **state)
+{
+    (void)state;
+    for (int ceiling = 0; ceiling < 2; ceiling++) {
+        demob_model *m = base_model(DEMOB_STOCHASTIC, 1);
+        demob_error e;
+        demob_model_set_initial(m, 0, 0, 20, &e);
+        int f = flow(m, 0, 1, 1.0, -1);
+        int b = demob_model_add_budget(m, "transport", 100, demob_model_add_constant(m, 0, &e), &e);
+        assert_int_equal(demob_model_flow_use_budget(m, f, b, demob_model_add_constant(m, 30, &e), &e), 0);
+        if (ceiling)
+            assert_true(demob_model_add_ceiling(m, 1, NULL, 0, demob_model_add_constant(m, 0, &e), &e) >= 0);
+        demob_sim *s = start(m);
+        step(s);
+        assert_double_msg(demob_sim_stock(s, 0, 1), ceiling ? 0 : 3, 0, "paid for");
+        assert_double_msg(demob_sim_funding_gap(s, b), ceiling ? 0 : 510, 1e-9, "gap");
+        assert_double_msg(demob_sim_budget_balance(s, b), ceiling ? 100 : 10, 1e-9, "balance");
+        demob_sim_free(s);
+        demob_model_free(m);
+    }
+}
+
 static void test_min_stay(void **state)
 {
     (void)state;
@@ -514,7 +638,7 @@ static void test_costs(void **state)
     demob_sim *s = start(m);
     step(s);
     /* X: 50 moved at 100 = 5000 transport; 50 in b at 2 = 100 camp.
-     * Y: 10 in b at 2 = 20 camp. Site: 1000 (b occupied at the start). */
+     * Y: 10 in b at 2 = 20 camp. Site: 1000 (b occupied after the moves). */
     assert_double_msg(demob_sim_cost(s, 0, 1), 5000, 1e-9, "transport X");
     assert_double_msg(demob_sim_cost(s, 0, 0), 100, 1e-9, "camp X");
     assert_double_msg(demob_sim_cost(s, 1, 0), 20, 1e-9, "camp Y");
@@ -687,6 +811,10 @@ int main(void)
         cmocka_unit_test(test_sync_withdrawal),
         cmocka_unit_test(test_events_switch_flow_and_set_value),
         cmocka_unit_test(test_costs),
+        cmocka_unit_test(test_rate_one_largest_remainder),
+        cmocka_unit_test(test_ceiling_ties_in_declaration_order),
+        cmocka_unit_test(test_fixed_cost_same_steps_as_per_person),
+        cmocka_unit_test(test_funding_gap_unpaid_demand),
         cmocka_unit_test(test_conservation_random),
         cmocka_unit_test(test_reproducible_streams),
         cmocka_unit_test(test_bad_values_rejected),
