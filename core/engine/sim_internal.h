@@ -21,6 +21,11 @@ typedef struct cell_cache {
     binomial_p leave;    /* prepared for p_leave                            */
 } cell_cache;
 
+/* Stochastic models with more cells than this walk only the occupied cells
+ * (occ_bits) in their draws and totals; smaller ones walk every cell,
+ * which costs less there. Both give the same draws. */
+#define SPARSE_CELLS 256
+
 struct demob_sim {
     const demob_model *m;
     int stochastic;

@@ -782,9 +782,55 @@ static double settle_arrivals(demob_sim *s, int t)
     return total;
 }
 
-/* Walks the occupied cells only, in cell order (the order of the sources,
- * so the draws are those of a walk over every source); an empty cell
- * leaves the set. */
+/* The draws of one source cell with n people free to leave; returns the
+ * new count of touched links. */
+#if defined(__GNUC__)
+__attribute__((always_inline))   /* the hot loop of a stochastic step */
+#endif
+static inline int draw_source_i(demob_sim *s, int src, int64_t n, int nt)
+{
+    const cell_cache *cc = &s->cache[src];
+    const int *act = s->active + s->m->sources[src].first_link;
+    int64_t *want = s->want_i;
+    int *touched = s->touched;
+    if (cc->forced) {
+        want[act[0]] = n;
+        touched[nt++] = act[0];
+        return nt;
+    }
+    int k = cc->n_active;
+    if (cc->equal) {
+        /* Shared equally: n / k each, and the n mod k left over one each
+         * to the first links (declaration order), no draw. */
+        for (int i = 0; i < k; i++) {
+            int64_t x = n / k + (i < n % k);
+            want[act[i]] = x;
+            touched[nt] = act[i];
+            nt += x > 0;
+        }
+        return nt;
+    }
+    rng *r = &s->rng;
+    int64_t left = binomial_draw_prepared(r, n, &cc->leave);
+    for (int i = 0; i < k - 1 && left > 0; i++) {
+        int64_t x = binomial_draw_prepared(r, left, &s->cond[act[i]]);
+        want[act[i]] = x;
+        touched[nt] = act[i];
+        nt += x > 0;
+        left -= x;
+    }
+    if (left > 0) {
+        want[act[k - 1]] = left;
+        touched[nt++] = act[k - 1];
+    }
+    return nt;
+}
+
+/* Large models walk the occupied cells only, in cell order (the order of
+ * the sources, so the draws are those of a walk over every source); an
+ * empty cell leaves the set. Small ones (at most SPARSE_CELLS cells) walk
+ * every source, which costs less than the set there; the draws are the
+ * same. */
 static void draw_departures_i(demob_sim *s)
 {
     const demob_model *m = s->m;
@@ -792,13 +838,23 @@ static void draw_departures_i(demob_sim *s)
     const int *source_of = m->source_of;
     const cell_cache *cache = s->cache;
     const int64_t *stock = s->stock_i, *locksum = s->locksum_i;
-    const binomial_p *cond = s->cond;
     int64_t *want = s->want_i, *move = s->move_i;
     uint64_t *bits = s->occ_bits;
     int *touched = s->touched, nt = 0;
-    rng *r = &s->rng;
     for (int i = 0; i < s->n_touched; i++)
         want[touched[i]] = move[touched[i]] = 0;
+    if (s->n_cells <= SPARSE_CELLS) {
+        for (int src = 0; src < m->n_sources; src++) {
+            if (cache[src].n_active == 0)
+                continue;
+            int cell = sources[src].cell;
+            int64_t n = stock[cell] - locksum[cell];
+            if (n > 0)
+                nt = draw_source_i(s, src, n, nt);
+        }
+        s->n_touched = nt;
+        return;
+    }
     for (int w = 0; w <= s->n_cells / 64; w++)
         for (uint64_t b = bits[w]; b; b &= b - 1) {
             int cell = w * 64 + __builtin_ctzll(b);
@@ -807,44 +863,11 @@ static void draw_departures_i(demob_sim *s)
                 continue;
             }
             int src = source_of[cell];
-            if (src < 0)
-                continue;
-            const cell_cache *cc = &cache[src];
-            if (cc->n_active == 0)
+            if (src < 0 || cache[src].n_active == 0)
                 continue;
             int64_t n = stock[cell] - locksum[cell];
-            if (n <= 0)
-                continue;
-            const int *act = s->active + sources[src].first_link;
-            if (cc->forced) {
-                want[act[0]] = n;
-                touched[nt++] = act[0];
-                continue;
-            }
-            int k = cc->n_active;
-            if (cc->equal) {
-                /* Shared equally: n / k each, and the n mod k left over one
-                 * each to the first links (declaration order), no draw. */
-                for (int i = 0; i < k; i++) {
-                    int64_t x = n / k + (i < n % k);
-                    want[act[i]] = x;
-                    touched[nt] = act[i];
-                    nt += x > 0;
-                }
-                continue;
-            }
-            int64_t left = binomial_draw_prepared(r, n, &cc->leave);
-            for (int i = 0; i < k - 1 && left > 0; i++) {
-                int64_t x = binomial_draw_prepared(r, left, &cond[act[i]]);
-                want[act[i]] = x;
-                touched[nt] = act[i];
-                nt += x > 0;
-                left -= x;
-            }
-            if (left > 0) {
-                want[act[k - 1]] = left;
-                touched[nt++] = act[k - 1];
-            }
+            if (n > 0)
+                nt = draw_source_i(s, src, n, nt);
         }
     s->n_touched = nt;
 }
@@ -972,7 +995,7 @@ static double track_totals(demob_sim *s)
 {
     double all = 0;
     s->now_i = 0;
-    if (s->stochastic) {
+    if (s->stochastic && s->n_cells > SPARSE_CELLS) {
         /* The occupied cells only, and the states they are in, in order:
          * the others hold 0, which changes neither a peak nor the sum. */
         int64_t *xs = s->state_i;
@@ -994,6 +1017,20 @@ static double track_totals(demob_sim *s)
                     s->peak[st] = x;
             }
             sb[w] = 0;
+        }
+        return all;
+    }
+    if (s->stochastic) {
+        /* A small model: every cell, exactly in integers. */
+        for (int st = 0; st < s->n_s; st++) {
+            int64_t xi = 0;
+            for (int c = st; c < s->n_cells; c += s->n_s)
+                xi += s->stock_i[c];
+            double x = (double)xi;
+            s->now_i += xi;
+            all += x;
+            if (x > s->peak[st])
+                s->peak[st] = x;
         }
         return all;
     }
