@@ -47,12 +47,12 @@ typedef struct run_sink {
     output_files files;
 } run_sink;
 
-static int consume(void *ud, long j, const runner_job *job, strbuf *const bufs[OUT_NFILES], const demob_sim *sim,
-                   demob_error *err)
+/* A run's rows, whole (consume) or the first part of a big run's
+ * (write_part): appended to the temporary files. */
+static int consume(void *ud, long j, const runner_job *job, strbuf *const bufs[OUT_NFILES], demob_error *err)
 {
     (void)j;
     (void)job;
-    (void)sim;
     run_sink *s = ud;
     return output_files_write(&s->files, bufs, err);
 }
@@ -105,6 +105,7 @@ int cmd_run(int argc, char **argv)
     rcfg.plan = a.plan;
     rcfg.n_jobs = demob_model_runs(m);
     rcfg.consume = consume;
+    rcfg.write_part = consume;
     rcfg.consume_ud = &sink;
     rcfg.interrupted = &cli_interrupted;
     rcfg.progress = !a.quiet && isatty(2);

@@ -452,10 +452,23 @@ static int job_fn(void *ud, long j, runner_job *out, demob_error *err)
     return 0;
 }
 
-static int consume_fn(void *ud, long j, const runner_job *job, strbuf *const bufs[OUT_NFILES], const demob_sim *sim,
-                      demob_error *err)
+/* Appends a run's rows (all of them, or the first part of a big run's:
+ * the runner's write_part) to the partial files; the journal record that
+ * counts them comes with the run's last rows (consume_fn). */
+static int write_rows(void *ud, long j, const runner_job *job, strbuf *const bufs[OUT_NFILES], demob_error *err)
 {
-    (void)sim;
+    (void)j;
+    (void)job;
+    sweep_ctx *c = ud;
+    int rc = 0;
+    for (int f = 0; f < OUT_NFILES && rc == 0; f++)
+        if (c->jf[f] >= 0 && bufs[f])
+            rc = sweep_journal_append(&c->jr, c->jf[f], bufs[f]->data, bufs[f]->len, err);
+    return rc;
+}
+
+static int consume_fn(void *ud, long j, const runner_job *job, strbuf *const bufs[OUT_NFILES], demob_error *err)
+{
     sweep_ctx *c = ud;
     long jl = c->j0 + j, i = jl / c->R, r = jl % c->R;
     long p = sweep_order_shard_point(&c->order, i);
@@ -470,9 +483,8 @@ static int consume_fn(void *ud, long j, const runner_job *job, strbuf *const buf
         if (r < c->R - 1)
             rc = sweep_journal_scratch_write(&c->jr, r, sweep_quant_block(&c->q, r), c->block_bytes, err);
     }
-    for (int f = 0; f < OUT_NFILES && rc == 0; f++)
-        if (c->jf[f] >= 0 && bufs[f])
-            rc = sweep_journal_append(&c->jr, c->jf[f], bufs[f]->data, bufs[f]->len, err);
+    if (rc == 0)
+        rc = write_rows(ud, j, job, bufs, err);
     if (rc == 0 && r == c->R - 1) {
         strbuf_clear(&c->row);
         point_row(c->design, p, &c->row);
@@ -814,6 +826,7 @@ static int run_jobs(sweep_ctx *c, sweep_args *s, scenario *sc, long *done, demob
     rcfg.job = job_fn;
     rcfg.job_ud = c;
     rcfg.consume = consume_fn;
+    rcfg.write_part = write_rows;
     rcfg.consume_ud = c;
     rcfg.interrupted = &cli_interrupted;
     rcfg.stop_after = s->stop_after;
