@@ -59,7 +59,10 @@ typedef struct sweep_ctx {
     int jf[SW_NFILES];          /* journal index of each file, -1: not written */
     int quant;
     sweep_quant q;
-    size_t block_bytes;
+    /* While a point's quantiles are formatted (off this thread), the
+     * journal records of the runs since: committed with them. */
+    uint64_t (*held)[SJ_MAX_FILES];
+    long n_held;
     strbuf row;
     /* What the manifest tells about the sweep. */
     char id[65], design_hex[65];
@@ -467,6 +470,27 @@ static int write_rows(void *ud, long j, const runner_job *job, strbuf *const buf
     return rc;
 }
 
+/* Waits for the quantiles of the point being formatted, appends them and
+ * commits the journal records held for them. */
+static int settle_quantiles(sweep_ctx *c, demob_error *err)
+{
+    if (!c->quant)
+        return 0;
+    const strbuf *rows = sweep_quant_finish(&c->q);
+    if (c->n_held == 0)
+        return 0;
+    if (rows->failed)
+        return demob_error_set(err, DEMOB_ERUN, "out of memory");
+    int f = c->jf[SW_QUANTILES];
+    int rc = sweep_journal_append(&c->jr, f, rows->data, rows->len, err);
+    for (long k = 0; k < c->n_held && rc == 0; k++) {
+        c->held[k][f] = c->jr.off[f];
+        rc = sweep_journal_commit_at(&c->jr, c->held[k], err);
+    }
+    c->n_held = 0;
+    return rc;
+}
+
 static int consume_fn(void *ud, long j, const runner_job *job, strbuf *const bufs[OUT_NFILES], demob_error *err)
 {
     sweep_ctx *c = ud;
@@ -478,10 +502,6 @@ static int consume_fn(void *ud, long j, const runner_job *job, strbuf *const buf
             return demob_error_set(err, DEMOB_ERUN, "internal error: run %ld recorded %zu stocks, the quantiles "
                                    "expect %zu", job->run, job->n_stocks, c->q.n_rows);
         sweep_quant_add_stocks(&c->q, r, job->stocks);
-        /* Replicates before the last are kept in the scratch file, so a
-         * resumed sweep has them for this point's quantiles. */
-        if (r < c->R - 1)
-            rc = sweep_journal_scratch_write(&c->jr, r, sweep_quant_block(&c->q, r), c->block_bytes, err);
     }
     if (rc == 0)
         rc = write_rows(ud, j, job, bufs, err);
@@ -489,14 +509,13 @@ static int consume_fn(void *ud, long j, const runner_job *job, strbuf *const buf
         strbuf_clear(&c->row);
         point_row(c->design, p, &c->row);
         rc = sweep_journal_append(&c->jr, c->jf[SW_POINTS], c->row.data, c->row.len, err);
-        if (rc == 0 && c->quant) {
-            strbuf_clear(&c->row);
-            sweep_quant_format(&c->q, p, c->R, &c->row);
-            rc = c->row.failed ? demob_error_set(err, DEMOB_ERUN, "out of memory")
-                               : sweep_journal_append(&c->jr, c->jf[SW_QUANTILES], c->row.data, c->row.len, err);
-        }
+        /* The previous point's quantiles are in; this one's start. */
+        if (rc == 0 && c->quant && (rc = settle_quantiles(c, err)) == 0)
+            sweep_quant_start(&c->q, p, c->R);
     }
-    if (rc == 0)
+    if (rc == 0 && c->quant && sweep_quant_running(&c->q))
+        memcpy(c->held[c->n_held++], c->jr.off, sizeof c->held[0]);
+    else if (rc == 0)
         rc = sweep_journal_commit(&c->jr, err);
     return rc;
 }
@@ -723,8 +742,9 @@ static int open_journal(sweep_args *s, sweep_ctx *c, const char *dir, const char
     return 0;
 }
 
-/* The quantile accumulator, with the replicates of a half-done point
- * read back from the scratch file. */
+/* The quantile accumulator, with the replicates of a half-done point read
+ * back from the scratch a stopped sweep wrote; without it (a crash), the
+ * point runs again from its first replicate (the same runs). */
 static int setup_quantiles(sweep_ctx *c, demob_error *err)
 {
     const demob_model *m = c->m;
@@ -745,13 +765,11 @@ static int setup_quantiles(sweep_ctx *c, demob_error *err)
     output_labels_free(l);
     if (c->q.labels.failed)
         return demob_error_set(err, DEMOB_ERUN, "out of memory");
-    c->block_bytes = rows * sizeof(double);
+    if (!(c->held = calloc((size_t)c->R, sizeof *c->held)))
+        return demob_error_set(err, DEMOB_ERUN, "out of memory");
     long r0 = c->jr.jobs % c->R;
-    demob_error e2 = {0};
-    for (long r = 0; r < r0; r++)
-        if (sweep_journal_scratch_read(&c->jr, r, sweep_quant_block(&c->q, r), c->block_bytes, &e2) != 0)
-            /* The scratch did not survive (a power cut): redo the point. */
-            return sweep_journal_rewind(&c->jr, c->jr.jobs - r0, err);
+    if (r0 && sweep_journal_scratch_load(&c->jr, c->id, c->q.vals, (size_t)r0 * rows) != 0)
+        return sweep_journal_rewind(&c->jr, c->jr.jobs - r0, err);
     return 0;
 }
 
@@ -833,6 +851,15 @@ static int run_jobs(sweep_ctx *c, sweep_args *s, scenario *sc, long *done, demob
     rcfg.progress = !s->a.quiet && isatty(2);
     int rc = runner_run(&rcfg, done, err);
     demob_error serr = {0};
+    if (settle_quantiles(c, &serr) != 0 && rc == 0) {
+        *err = serr;
+        rc = serr.status;
+    }
+    /* Stopped in the middle of a point: its replicates' stocks, once. */
+    long r0 = c->quant ? c->jr.jobs % c->R : 0;
+    if (rc == DEMOB_EINTR && r0 &&
+        sweep_journal_scratch_save(&c->jr, c->id, c->q.vals, (size_t)r0 * c->q.n_rows, &serr) != 0)
+        rc = serr.status;
     if (sweep_journal_sync(&c->jr, &serr) != 0 && rc == 0) {
         *err = serr;
         rc = serr.status;
@@ -877,7 +904,7 @@ int cmd_sweep(int argc, char **argv)
     sweep_ctx c;
     memset(&c, 0, sizeof c);
     c.report = scenario_report(sc);
-    c.jr.jfd = c.jr.scratch_fd = -1;
+    c.jr.jfd = -1;
     for (int f = 0; f < SJ_MAX_FILES; f++)
         c.jr.fd[f] = -1;
     strbuf_init(&c.row);
@@ -931,6 +958,7 @@ out:
     sweep_journal_close(&c.jr);   /* a no-op when never opened or already removed */
     if (quant_init)
         sweep_quant_free(&c.q);
+    free(c.held);
     strbuf_free(&c.row);
     scenario_free(sc);
     sweep_spec_free(&spec);
