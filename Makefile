@@ -5,6 +5,7 @@
 #   make demo            install missing packages, build, run the Libya baseline into out/
 #   make deps            install the Debian packages demob needs (apt-get)
 #   make bench           the reference benchmark (bench-6x9), see bench/
+#   make bench-scale     cost and memory as the model grows (bench/scale, a few minutes)
 #   make SANITIZER=address|undefined test
 #   make install PREFIX=/usr/local DESTDIR=   /   make uninstall
 #                        (the binary, scripts/, scenarios/, the man page, README.md
@@ -55,7 +56,7 @@ UNIT_SRC := $(wildcard tests/unit/test_*.c)
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 BIN      := $(BUILD)/demob
 
-.PHONY: all test unit-test cli-test embed-test check-layers demo deps check-deps bench install uninstall clean fuzz
+.PHONY: all test unit-test cli-test embed-test check-layers demo deps check-deps bench bench-scale install uninstall clean fuzz
 all: check-deps $(BIN) demob $(BUILD)/libdemob_engine.a
 
 demob: $(BIN)
@@ -131,6 +132,9 @@ BENCH_PACKAGES = time python3-numpy
 bench: check-deps $(BIN)
 	@tools/install-deps --if-missing $(BENCH_PACKAGES)
 	@BUILD=$(BUILD) bench/run
+
+bench-scale: check-deps $(BIN)
+	@BUILD=$(BUILD) bench/scale
 
 # Fuzzing (clang with libFuzzer): every tests/fuzz/fuzz_*.c runs for
 # FUZZ_SECONDS from its seed corpus tests/fuzz/corpus/<name>/ (the scenario
