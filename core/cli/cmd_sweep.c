@@ -63,6 +63,7 @@ typedef struct sweep_ctx {
      * journal records of the runs since: committed with them. */
     uint64_t (*held)[SJ_MAX_FILES];
     long n_held;
+    int quant_rows;             /* the started point's rows are not appended yet */
     strbuf row;
     /* What the manifest tells about the sweep. */
     char id[65], design_hex[65];
@@ -477,12 +478,13 @@ static int settle_quantiles(sweep_ctx *c, demob_error *err)
     if (!c->quant)
         return 0;
     const strbuf *rows = sweep_quant_finish(&c->q);
-    if (c->n_held == 0)
-        return 0;
-    if (rows->failed)
-        return demob_error_set(err, DEMOB_ERUN, "out of memory");
-    int f = c->jf[SW_QUANTILES];
-    int rc = sweep_journal_append(&c->jr, f, rows->data, rows->len, err);
+    int f = c->jf[SW_QUANTILES], rc = 0;
+    if (c->quant_rows) {
+        if (rows->failed)
+            return demob_error_set(err, DEMOB_ERUN, "out of memory");
+        rc = sweep_journal_append(&c->jr, f, rows->data, rows->len, err);
+        c->quant_rows = 0;
+    }
     for (long k = 0; k < c->n_held && rc == 0; k++) {
         c->held[k][f] = c->jr.off[f];
         rc = sweep_journal_commit_at(&c->jr, c->held[k], err);
@@ -510,13 +512,20 @@ static int consume_fn(void *ud, long j, const runner_job *job, strbuf *const buf
         point_row(c->design, p, &c->row);
         rc = sweep_journal_append(&c->jr, c->jf[SW_POINTS], c->row.data, c->row.len, err);
         /* The previous point's quantiles are in; this one's start. */
-        if (rc == 0 && c->quant && (rc = settle_quantiles(c, err)) == 0)
+        if (rc == 0 && c->quant && (rc = settle_quantiles(c, err)) == 0) {
             sweep_quant_start(&c->q, p, c->R);
+            c->quant_rows = 1;
+        }
     }
-    if (rc == 0 && c->quant && sweep_quant_running(&c->q))
+    if (rc == 0 && c->quant) {
+        /* Committed once the quantiles before it are written: now, unless
+         * they are still being formatted. */
         memcpy(c->held[c->n_held++], c->jr.off, sizeof c->held[0]);
-    else if (rc == 0)
+        if (!sweep_quant_running(&c->q))
+            rc = settle_quantiles(c, err);
+    } else if (rc == 0) {
         rc = sweep_journal_commit(&c->jr, err);
+    }
     return rc;
 }
 

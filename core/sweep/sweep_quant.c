@@ -17,14 +17,16 @@ int sweep_quant_init(sweep_quant *q, long replicates, size_t n_rows, demob_error
     strbuf_init(&q->out);
     size_t block = (size_t)replicates * (n_rows ? n_rows : 1) * sizeof *q->vals;
     q->vals = malloc(block);
-    q->busy = malloc(block);
+    /* A second block only while it is small: beyond, memory matters
+     * more than the writer's time. */
+    q->busy = block <= SWEEP_QUANT_ASYNC_BYTES ? malloc(block) : NULL;
     q->tmp = malloc((size_t)replicates * sizeof *q->tmp);
     q->label_off = calloc(n_rows + 1, sizeof *q->label_off);
-    if (!q->vals || !q->busy || !q->tmp || !q->label_off) {
+    if (!q->vals || (block <= SWEEP_QUANT_ASYNC_BYTES && !q->busy) || !q->tmp || !q->label_off) {
         sweep_quant_free(q);
         return demob_error_set(err, DEMOB_ERUN,
                                "out of memory for the quantiles of %ld replicates x %zu rows (%.0f MB)", replicates,
-                               n_rows, (double)replicates * (double)n_rows * 16 / 1e6);
+                               n_rows, (double)block * (q->busy ? 2 : 1) / 1e6);
     }
     return 0;
 }
@@ -88,19 +90,23 @@ void sweep_quant_format(sweep_quant *q, long point, long have, strbuf *out)
 static void *format_main(void *arg)
 {
     sweep_quant *q = arg;
-    format_rows(q, q->busy, q->point, q->have, &q->out);
+    format_rows(q, q->busy ? q->busy : q->vals, q->point, q->have, &q->out);
     return NULL;
 }
 
 void sweep_quant_start(sweep_quant *q, long point, long have)
 {
     sweep_quant_finish(q);
-    double *t = q->busy;   /* the next point's stocks go to the other block */
-    q->busy = q->vals;
-    q->vals = t;
     q->point = point;
     q->have = have;
     strbuf_clear(&q->out);
+    if (!q->busy) {        /* one block: format here, now */
+        format_main(q);
+        return;
+    }
+    double *t = q->busy;   /* the next point's stocks go to the other block */
+    q->busy = q->vals;
+    q->vals = t;
     if (pthread_create(&q->thread, NULL, format_main, q) != 0)
         format_main(q);    /* no thread: format here */
     else

@@ -13,8 +13,9 @@
  * point come in, so the thread that writes the files does not do it.
  * Memory: 2 x 8 R n bytes (the point being formatted and the next) for
  * n = (recorded steps) x origins x states, e.g. 100 replicates of 121
- * steps x 6 origins x 9 states = 10.5 MB; nothing grows with the number of
- * points. */
+ * steps x 6 origins x 9 states = 10.5 MB; when one block (8 R n) is larger
+ * than SWEEP_QUANT_ASYNC_BYTES, a single block, formatted by
+ * sweep_quant_start itself. Nothing grows with the number of points. */
 #ifndef DEMOB_SWEEP_QUANT_H
 #define DEMOB_SWEEP_QUANT_H
 #include <pthread.h>
@@ -23,11 +24,14 @@
 #include "demob.h"
 #include "util/strbuf.h"
 
+#define SWEEP_QUANT_ASYNC_BYTES ((size_t)32 << 20)
+
 typedef struct sweep_quant {
     long replicates;
     size_t n_rows;        /* rows per run */
     double *vals;         /* [replicates][n_rows]: the point coming in */
-    double *busy;         /* the same for the point being formatted   */
+    double *busy;         /* the same for the point being formatted
+                           * (NULL: one block, formatted in place)      */
     double *tmp;          /* [replicates] */
     strbuf labels;        /* "step,date,origin,state" cells of every row, */
     size_t *label_off;    /* [n_rows + 1]: filled by the caller            */
