@@ -7,7 +7,11 @@
  * to be woken when a job `batch` places ahead is done (wake_at), not for
  * the one it needs, and then takes the whole batch without sleeping; it
  * wakes workers waiting for room every `batch` jobs and before it sleeps
- * itself. Errors, stops and exiting workers always wake it.
+ * itself. Errors, stops and exiting workers always wake it. While a
+ * worker waits (for room, or for its turn to write through), the consumer
+ * awaits the very next job instead, and a worker that starts to wait
+ * wakes a consumer asleep for a job further on: that job may be held back
+ * by the wait.
  *
  * Memory is bounded in bytes, not in runs (RUNNER_BUDGET): each worker owns
  * one sim, reused run after run; a run's rows are held in its slot until
@@ -79,7 +83,8 @@ typedef struct shared {
     size_t slot_limit;   /* a running job's rows written through beyond */
     size_t held;         /* bytes in finished slots not yet consumed  */
     size_t kept;         /* buffer capacity idle slots keep           */
-    int head_waiters;    /* workers waiting for their job's turn      */
+    int waiting;         /* workers waiting for room or for their turn */
+    int threaded;        /* jobs run on worker threads                */
     int n_values;
     worker *ws;          /* [n_workers]                              */
     int n_workers;
@@ -148,6 +153,16 @@ static size_t slot_capacity(const slot *sl)
     return n;
 }
 
+/* A worker's wait on `room` (lock held). */
+static void wait_for_room(shared *sh)
+{
+    sh->waiting++;
+    if (sh->wake_at > sh->written)   /* the consumer sleeps for a later job */
+        pthread_cond_broadcast(&sh->ready);
+    pthread_cond_wait(&sh->room, &sh->lock);
+    sh->waiting--;
+}
+
 /* Writes the rows job j holds so far through to the consumer and empties
  * its buffers (no lock held). With workers, waits until j is the next job
  * in order: every job before it is consumed, and the consumer, awaiting j,
@@ -155,16 +170,10 @@ static size_t slot_capacity(const slot *sl)
 static int write_through(shared *sh, slot *sl, long j, strbuf *bufs[OUT_NFILES], demob_error *err)
 {
     const runner_config *c = sh->c;
-    if (sh->window > 1) {
+    if (sh->threaded) {
         pthread_mutex_lock(&sh->lock);
-        sh->head_waiters++;
-        /* The consumer may sleep until a job further on is done, which
-         * this wait would hold back: wake it. */
-        if (sh->written != j)
-            pthread_cond_broadcast(&sh->ready);
         while (!sh->stop && sh->written != j)
-            pthread_cond_wait(&sh->room, &sh->lock);
-        sh->head_waiters--;
+            wait_for_room(sh);
         int stopped = sh->stop;
         pthread_mutex_unlock(&sh->lock);
         if (stopped)
@@ -305,7 +314,7 @@ static slot *take_job(shared *sh, long *j)
     /* The next job in order is always taken: the consumer may be awaiting it. */
     while (!sh->stop && sh->next_job < sh->n_jobs &&
            (sh->next_job >= sh->written + sh->window || (sh->held > sh->budget / 2 && sh->next_job > sh->written)))
-        pthread_cond_wait(&sh->room, &sh->lock);
+        wait_for_room(sh);
     if (sh->stop || sh->next_job >= sh->n_jobs || interrupted(sh->c))
         return NULL;
     *j = sh->next_job++;
@@ -550,7 +559,7 @@ static int await_job(shared *sh, long j, slot *sl, demob_error *err)
             return interrupted_error(err);
         /* Sleep until a job a batch ahead is done, or j itself when
          * that one is done already (j lags behind it) or past the end. */
-        long ahead = j + sh->batch < sh->n_jobs ? j + sh->batch : sh->n_jobs - 1;
+        long ahead = sh->waiting ? j : j + sh->batch < sh->n_jobs ? j + sh->batch : sh->n_jobs - 1;
         slot *as = &sh->slots[ahead % sh->window];
         sh->wake_at = as->job == ahead && as->done ? j : ahead;
         pthread_cond_broadcast(&sh->room);   /* no worker may wait for room while we sleep */
@@ -580,7 +589,7 @@ static void release_slot(shared *sh, long j, slot *sl, int failed)
     sh->kept += cap;
     if (failed)
         sh->stop = 1;
-    if (failed || sh->head_waiters || (j + 1) % sh->batch == 0)
+    if (failed || sh->waiting || (j + 1) % sh->batch == 0)
         pthread_cond_broadcast(&sh->room);
     pthread_mutex_unlock(&sh->lock);
 }
@@ -634,6 +643,7 @@ int runner_run(const runner_config *c, long *jobs_done, demob_error *err)
     if (rc == 0 && c->n_jobs == 1) {
         rc = run_single(&sh, jobs_done, err);
     } else if (rc == 0) {
+        sh.threaded = 1;
         rc = start_workers(&sh, err);
         if (rc == 0)
             rc = consume_in_order(&sh, jobs_done, err);

@@ -44,6 +44,17 @@ rows=$(($(wc -l < "$T/w1/populations.csv") - 1))
 ordered "$T/w1/populations.csv" || fail "populations.csv rows are not in run and step order"
 ordered "$T/w1/flows.csv" || fail "flows.csv rows are not in run and step order"
 
+# --- many runs of middling size (each under its share, together over half
+# the budget): workers held back by the budget wake the consumer, whatever
+# -j (a hang here was a deadlock; the timeout only turns it into a failure)
+wide 150 40 stochastic > "$T/mid.lua"
+for j in 1 2 3; do
+    timeout -s KILL 600 "$DEMOB" run "$T/mid.lua" -o "$T/mid$j" -j $j --save populations,summary --quiet ||
+        fail "40 middling runs with -j $j failed or hung"
+done
+cmp -s "$T/mid1/populations.csv" "$T/mid2/populations.csv" || fail "middling runs: -j 1 and -j 2 differ"
+cmp -s "$T/mid1/populations.csv" "$T/mid3/populations.csv" || fail "middling runs: -j 1 and -j 3 differ"
+
 # --- one deterministic run (on the calling thread), written through
 wide 400 1 deterministic > "$T/det.lua"
 "$DEMOB" run "$T/det.lua" -o "$T/d" --quiet || fail "the wide deterministic run failed"
