@@ -6,6 +6,7 @@
 #                        then with --uncertainty parameters) and print its answer tables
 #   make deps            install the Debian packages demob needs (apt-get)
 #   make bench           the reference benchmark (bench-6x9), see bench/
+#   make bench-scale     cost and memory as the model grows (bench/scale, a few minutes)
 #   make SANITIZER=address|undefined test
 #   make install PREFIX=/usr/local DESTDIR=   /   make uninstall
 #                        (the binary, scripts/, scenarios/, the man page, README.md
@@ -58,7 +59,7 @@ UNIT_SRC := $(wildcard tests/unit/test_*.c)
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 BIN      := $(BUILD)/demob
 
-.PHONY: all test unit-test cli-test embed-test check-layers demo deps check-deps bench bench-fit install uninstall clean fuzz
+.PHONY: all test unit-test cli-test embed-test check-layers demo deps check-deps bench bench-fit bench-scale install uninstall clean fuzz
 all: check-deps $(BIN) demob $(BUILD)/libdemob_engine.a
 
 demob: $(BIN)
@@ -142,6 +143,9 @@ bench: check-deps $(BIN)
 # against NumPy, the coverage of mle's intervals): see bench/README.md.
 bench-fit: check-deps $(BIN)
 	@BUILD=$(BUILD) bench/fit
+
+bench-scale: check-deps $(BIN)
+	@BUILD=$(BUILD) bench/scale
 
 # Fuzzing (clang with libFuzzer): every tests/fuzz/fuzz_*.c runs for
 # FUZZ_SECONDS from its seed corpus tests/fuzz/corpus/<name>/ (the scenario

@@ -156,13 +156,23 @@ static int posterior_job(void *ud, long j, runner_job *out, demob_error *err)
     return 0;
 }
 
-static int consume(void *ud, long j, const runner_job *job, strbuf *const bufs[OUT_NFILES], const demob_sim *sim,
-                   demob_error *err)
+/* A run's rows, whole, with the run's recorded values for the quantiles,
+ * outcomes and the answer table: appended to the temporary files. */
+static int consume(void *ud, long j, const runner_job *job, strbuf *const bufs[OUT_NFILES], demob_error *err)
 {
-    (void)sim;
     run_sink *s = ud;
     if (s->quant && job->stocks)
         output_quant_add(s->quant, j, job->stocks);
+    return output_files_write(&s->files, bufs, err);
+}
+
+/* The first rows of a run too big to keep whole (the runner writes them
+ * through in run order); its values come with the rest, to consume. */
+static int write_part(void *ud, long j, const runner_job *job, strbuf *const bufs[OUT_NFILES], demob_error *err)
+{
+    (void)j;
+    (void)job;
+    run_sink *s = ud;
     return output_files_write(&s->files, bufs, err);
 }
 
@@ -476,6 +486,7 @@ int cmd_run(int argc, char **argv)
     rcfg.record_every = 1; /* the table's dates are any step; the files keep --every */
     rcfg.n_jobs = demob_model_runs(m);
     rcfg.consume = consume;
+    rcfg.write_part = write_part;
     rcfg.consume_ud = &sink;
     if (draw) {
         rcfg.job = draw_job;

@@ -61,7 +61,11 @@ typedef struct sweep_ctx {
     int jf[SW_NFILES];          /* journal index of each file, -1: not written */
     int quant;
     sweep_quant q;
-    size_t block_bytes;
+    /* While a point's quantiles are formatted (off this thread), the
+     * journal records of the runs since: committed with them. */
+    uint64_t (*held)[SJ_MAX_FILES];
+    long n_held;
+    int quant_rows;             /* the started point's rows are not appended yet */
     strbuf row;
     /* What the manifest tells about the sweep. */
     char id[65], design_hex[65];
@@ -462,10 +466,45 @@ static int job_fn(void *ud, long j, runner_job *out, demob_error *err)
     return 0;
 }
 
-static int consume_fn(void *ud, long j, const runner_job *job, strbuf *const bufs[OUT_NFILES], const demob_sim *sim,
-                      demob_error *err)
+/* Appends a run's rows (all of them, or the first part of a big run's:
+ * the runner's write_part) to the partial files; the journal record that
+ * counts them comes with the run's last rows (consume_fn). */
+static int write_rows(void *ud, long j, const runner_job *job, strbuf *const bufs[OUT_NFILES], demob_error *err)
 {
-    (void)sim;
+    (void)j;
+    (void)job;
+    sweep_ctx *c = ud;
+    int rc = 0;
+    for (int f = 0; f < OUT_NFILES && rc == 0; f++)
+        if (c->jf[f] >= 0 && bufs[f])
+            rc = sweep_journal_append(&c->jr, c->jf[f], bufs[f]->data, bufs[f]->len, err);
+    return rc;
+}
+
+/* Waits for the quantiles of the point being formatted, appends them and
+ * commits the journal records held for them. */
+static int settle_quantiles(sweep_ctx *c, demob_error *err)
+{
+    if (!c->quant)
+        return 0;
+    const strbuf *rows = sweep_quant_finish(&c->q);
+    int f = c->jf[SW_QUANTILES], rc = 0;
+    if (c->quant_rows) {
+        if (rows->failed)
+            return demob_error_set(err, DEMOB_ERUN, "out of memory");
+        rc = sweep_journal_append(&c->jr, f, rows->data, rows->len, err);
+        c->quant_rows = 0;
+    }
+    for (long k = 0; k < c->n_held && rc == 0; k++) {
+        c->held[k][f] = c->jr.off[f];
+        rc = sweep_journal_commit_at(&c->jr, c->held[k], err);
+    }
+    c->n_held = 0;
+    return rc;
+}
+
+static int consume_fn(void *ud, long j, const runner_job *job, strbuf *const bufs[OUT_NFILES], demob_error *err)
+{
     sweep_ctx *c = ud;
     long jl = c->j0 + j, i = jl / c->R, r = jl % c->R;
     long p = sweep_order_shard_point(&c->order, i);
@@ -475,27 +514,28 @@ static int consume_fn(void *ud, long j, const runner_job *job, strbuf *const buf
             return demob_error_set(err, DEMOB_ERUN, "internal error: run %ld recorded %zu stocks, the quantiles "
                                    "expect %zu", job->run, job->n_stocks, c->q.n_rows);
         sweep_quant_add_stocks(&c->q, r, job->stocks);
-        /* Replicates before the last are kept in the scratch file, so a
-         * resumed sweep has them for this point's quantiles. */
-        if (r < c->R - 1)
-            rc = sweep_journal_scratch_write(&c->jr, r, sweep_quant_block(&c->q, r), c->block_bytes, err);
     }
-    for (int f = 0; f < OUT_NFILES && rc == 0; f++)
-        if (c->jf[f] >= 0 && bufs[f])
-            rc = sweep_journal_append(&c->jr, c->jf[f], bufs[f]->data, bufs[f]->len, err);
+    if (rc == 0)
+        rc = write_rows(ud, j, job, bufs, err);
     if (rc == 0 && r == c->R - 1) {
         strbuf_clear(&c->row);
         point_row(c->design, p, &c->row);
         rc = sweep_journal_append(&c->jr, c->jf[SW_POINTS], c->row.data, c->row.len, err);
-        if (rc == 0 && c->quant) {
-            strbuf_clear(&c->row);
-            sweep_quant_format(&c->q, p, c->R, &c->row);
-            rc = c->row.failed ? demob_error_set(err, DEMOB_ERUN, "out of memory")
-                               : sweep_journal_append(&c->jr, c->jf[SW_QUANTILES], c->row.data, c->row.len, err);
+        /* The previous point's quantiles are in; this one's start. */
+        if (rc == 0 && c->quant && (rc = settle_quantiles(c, err)) == 0) {
+            sweep_quant_start(&c->q, p, c->R);
+            c->quant_rows = 1;
         }
     }
-    if (rc == 0)
+    if (rc == 0 && c->quant) {
+        /* Committed once the quantiles before it are written: now, unless
+         * they are still being formatted. */
+        memcpy(c->held[c->n_held++], c->jr.off, sizeof c->held[0]);
+        if (!sweep_quant_running(&c->q))
+            rc = settle_quantiles(c, err);
+    } else if (rc == 0) {
         rc = sweep_journal_commit(&c->jr, err);
+    }
     return rc;
 }
 
@@ -743,8 +783,9 @@ static int open_journal(sweep_args *s, sweep_ctx *c, const char *dir, const char
     return s->resume && had_journal ? sweep_resume_check(&c->jr, &c->order, c->R, c->jf, err) : 0;
 }
 
-/* The quantile accumulator, with the replicates of a half-done point
- * read back from the scratch file. */
+/* The quantile accumulator, with the replicates of a half-done point read
+ * back from the scratch a stopped sweep wrote; without it (a crash), the
+ * point runs again from its first replicate (the same runs). */
 static int setup_quantiles(sweep_ctx *c, demob_error *err)
 {
     const demob_model *m = c->m;
@@ -765,13 +806,11 @@ static int setup_quantiles(sweep_ctx *c, demob_error *err)
     output_labels_free(l);
     if (c->q.labels.failed)
         return demob_error_set(err, DEMOB_ERUN, "out of memory");
-    c->block_bytes = rows * sizeof(double);
+    if (!(c->held = calloc((size_t)c->R, sizeof *c->held)))
+        return demob_error_set(err, DEMOB_ERUN, "out of memory");
     long r0 = c->jr.jobs % c->R;
-    demob_error e2 = {0};
-    for (long r = 0; r < r0; r++)
-        if (sweep_journal_scratch_read(&c->jr, r, sweep_quant_block(&c->q, r), c->block_bytes, &e2) != 0)
-            /* The scratch did not survive (a power cut): redo the point. */
-            return sweep_journal_rewind(&c->jr, c->jr.jobs - r0, err);
+    if (r0 && sweep_journal_scratch_load(&c->jr, c->id, c->q.vals, (size_t)r0 * rows) != 0)
+        return sweep_journal_rewind(&c->jr, c->jr.jobs - r0, err);
     return 0;
 }
 
@@ -849,12 +888,22 @@ static int run_jobs(sweep_ctx *c, sweep_args *s, scenario *sc, long *done, demob
     rcfg.job = job_fn;
     rcfg.job_ud = c;
     rcfg.consume = consume_fn;
+    rcfg.write_part = write_rows;
     rcfg.consume_ud = c;
     rcfg.interrupted = &cli_interrupted;
     rcfg.stop_after = s->stop_after;
     rcfg.progress = !s->a.quiet && isatty(2);
     int rc = runner_run(&rcfg, done, err);
     demob_error serr = {0};
+    if (settle_quantiles(c, &serr) != 0 && rc == 0) {
+        *err = serr;
+        rc = serr.status;
+    }
+    /* Stopped in the middle of a point: its replicates' stocks, once. */
+    long r0 = c->quant ? c->jr.jobs % c->R : 0;
+    if (rc == DEMOB_EINTR && r0 &&
+        sweep_journal_scratch_save(&c->jr, c->id, c->q.vals, (size_t)r0 * c->q.n_rows, &serr) != 0)
+        rc = serr.status;
     if (sweep_journal_sync(&c->jr, &serr) != 0 && rc == 0) {
         *err = serr;
         rc = serr.status;
@@ -902,7 +951,7 @@ int cmd_sweep(int argc, char **argv)
     c.report = scenario_report(sc);
     c.sc = sc;
     c.currency = scenario_currency(sc);
-    c.jr.jfd = c.jr.scratch_fd = -1;
+    c.jr.jfd = -1;
     for (int f = 0; f < SJ_MAX_FILES; f++)
         c.jr.fd[f] = -1;
     strbuf_init(&c.row);
@@ -959,6 +1008,7 @@ out:
         close(dir_lock);
     if (quant_init)
         sweep_quant_free(&c.q);
+    free(c.held);
     strbuf_free(&c.row);
     scenario_free(sc);
     sweep_spec_free(&spec);

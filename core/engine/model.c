@@ -137,6 +137,12 @@ void demob_model_free(demob_model *m)
     free(m->events);
     model_expr_free(m);
     free(m->initials);
+    free(m->initial_last);
+    model_names_free(&m->origin_names);
+    model_names_free(&m->tag_names);
+    model_names_free(&m->state_names);
+    model_names_free(&m->flow_names);
+    model_names_free(&m->param_names);
     free(m->initial);
     free(m->links);
     free(m->sources);
@@ -235,10 +241,8 @@ int demob_model_set_seed(demob_model *m, uint64_t seed, demob_error *err)
 
 int demob_model_find_state(const demob_model *m, const char *name)
 {
-    for (int i = 0; i < m->n_states; i++)
-        if (strcmp(m->states[i].name, name) == 0)
-            return i;
-    return DEMOB_EINPUT;
+    int i = model_names_find(&m->state_names, name);
+    return i >= 0 ? i : DEMOB_EINPUT;
 }
 
 int demob_model_add_state(demob_model *m, const char *name, demob_error *err)
@@ -250,8 +254,10 @@ int demob_model_add_state(demob_model *m, const char *name, demob_error *err)
     GROW(m->states, m->n_states, m->cap_states, err);
     state_def *s = &m->states[m->n_states];
     memset(s, 0, sizeof *s);
-    if (!(s->name = strdup(name)))
+    if (!(s->name = strdup(name)) || model_names_put(&m->state_names, s->name, m->n_states)) {
+        free(s->name);
         return demob_error_set(err, DEMOB_ERUN, "out of memory");
+    }
     s->exit_state = -1;
     return m->n_states++;
 }
@@ -287,10 +293,8 @@ int demob_model_set_duration(demob_model *m, int state, int k, int exit_state, d
 
 int demob_model_find_origin(const demob_model *m, const char *name)
 {
-    for (int i = 0; i < m->n_origins; i++)
-        if (strcmp(m->origins[i].name, name) == 0)
-            return i;
-    return DEMOB_EINPUT;
+    int i = model_names_find(&m->origin_names, name);
+    return i >= 0 ? i : DEMOB_EINPUT;
 }
 
 int demob_model_origin_has_tag(const demob_model *m, int o, const char *tag)
@@ -305,10 +309,7 @@ int demob_model_origin_has_tag(const demob_model *m, int o, const char *tag)
 
 static int is_tag(const demob_model *m, const char *name)
 {
-    for (int o = 0; o < m->n_origins; o++)
-        if (demob_model_origin_has_tag(m, o, name))
-            return 1;
-    return 0;
+    return model_names_find(&m->tag_names, name) >= 0;
 }
 
 /* A new origin joins every mask, all of which are of all origins (an
@@ -353,8 +354,10 @@ int demob_model_add_origin(demob_model *m, const char *name, demob_error *err)
     GROW(m->origins, m->n_origins, m->cap_origins, err);
     origin_def *o = &m->origins[m->n_origins];
     memset(o, 0, sizeof *o);
-    if (!(o->name = strdup(name)))
+    if (!(o->name = strdup(name)) || model_names_put(&m->origin_names, o->name, m->n_origins)) {
+        free(o->name);
         return demob_error_set(err, DEMOB_ERUN, "out of memory");
+    }
     return m->n_origins++;
 }
 
@@ -375,6 +378,10 @@ int demob_model_tag_origin(demob_model *m, int origin, const char *tag, demob_er
     o->tags = t;
     if (!(t[o->n_tags] = strdup(tag)))
         return demob_error_set(err, DEMOB_ERUN, "out of memory");
+    if (!is_tag(m, tag) && model_names_put(&m->tag_names, t[o->n_tags], origin)) {
+        free(t[o->n_tags]);
+        return demob_error_set(err, DEMOB_ERUN, "out of memory");
+    }
     o->n_tags++;
     return 0;
 }
@@ -387,13 +394,24 @@ static int set_initial(demob_model *m, int origin, int state, double count, demo
     if (!isfinite(count) || count < 0)
         return demob_error_set(err, DEMOB_EINPUT, "origin '%s', state '%s': initial stock must be a finite number >= 0 (got %g)",
                                m->origins[origin].name, m->states[state].name, count);
-    for (int i = 0; i < m->n_initials; i++)
-        if (m->initials[i].origin == origin && m->initials[i].state == state) {
+    if (origin >= m->n_initial_last) {   /* grow the per-origin list heads */
+        int *p = realloc(m->initial_last, (size_t)m->n_origins * sizeof *p);
+        if (!p)
+            return demob_error_set(err, DEMOB_ERUN, "out of memory");
+        for (int o = m->n_initial_last; o < m->n_origins; o++)
+            p[o] = -1;
+        m->initial_last = p;
+        m->n_initial_last = m->n_origins;
+    }
+    for (int i = m->initial_last[origin]; i >= 0; i = m->initials[i].next)
+        if (m->initials[i].state == state) {
             m->initials[i].count = count;
             m->initials[i].slot = slot;
             return 0;
         }
     GROW(m->initials, m->n_initials, m->cap_initials, err);
+    m->initials[m->n_initials].next = m->initial_last[origin];
+    m->initial_last[origin] = m->n_initials;
     m->initials[m->n_initials].origin = origin;
     m->initials[m->n_initials].state = state;
     m->initials[m->n_initials].count = count;
@@ -468,10 +486,8 @@ static int origin_mask_for(demob_model *m, const char *what, const int *origins,
 
 demob_value demob_model_find_param(const demob_model *m, const char *name)
 {
-    for (int i = 0; i < m->n_values; i++)
-        if (m->values[i].name && strcmp(m->values[i].name, name) == 0)
-            return i;
-    return DEMOB_EINPUT;
+    int i = model_names_find(&m->param_names, name);
+    return i >= 0 ? i : DEMOB_EINPUT;
 }
 
 static demob_value add_value(demob_model *m, const char *name, double def, double lo, double hi,
@@ -480,8 +496,10 @@ static demob_value add_value(demob_model *m, const char *name, double def, doubl
     GROW(m->values, m->n_values, m->cap_values, err);
     value_slot *v = &m->values[m->n_values];
     v->name = NULL;
-    if (name && !(v->name = strdup(name)))
+    if (name && (!(v->name = strdup(name)) || model_names_put(&m->param_names, v->name, m->n_values))) {
+        free(v->name);
         return demob_error_set(err, DEMOB_ERUN, "out of memory");
+    }
     v->def = def;
     v->lo = lo;
     v->hi = hi;
@@ -531,10 +549,8 @@ int demob_model_set_default(demob_model *m, demob_value v, double def, demob_err
 
 int demob_model_find_flow(const demob_model *m, const char *name)
 {
-    for (int i = 0; i < m->n_flows; i++)
-        if (strcmp(m->flows[i].name, name) == 0)
-            return i;
-    return DEMOB_EINPUT;
+    int i = model_names_find(&m->flow_names, name);
+    return i >= 0 ? i : DEMOB_EINPUT;
 }
 
 int demob_model_add_flow(demob_model *m, const char *name, int from, int to, demob_value rate,
@@ -589,6 +605,11 @@ int demob_model_add_flow(demob_model *m, const char *name, int from, int to, dem
                 free(f->name);
                 return ret;
             }
+    }
+    if (model_names_put(&m->flow_names, f->name, m->n_flows)) {
+        free(f->applies);
+        free(f->name);
+        return demob_error_set(err, DEMOB_ERUN, "out of memory");
     }
     return m->n_flows++;
 }

@@ -182,6 +182,19 @@ typedef struct source_cell {
     int first_link, n_links; /* range in model->links */
 } source_cell;
 
+/* A name -> index hash (model_names.c); keys are the model's own names. */
+typedef struct model_names {
+    const char **keys;
+    int *vals;
+    size_t cap, n;
+} model_names;
+
+/* The index of name, or -1. */
+int model_names_find(const model_names *t, const char *name);
+/* Adds name (not already there) -> val; 0, or -1 out of memory. */
+int model_names_put(model_names *t, const char *name, int val);
+void model_names_free(model_names *t);
+
 struct demob_model {
     char *name;
     int steps;
@@ -212,8 +225,15 @@ struct demob_model {
     int n_po;            /* per-origin expressions (set at freeze) */
     unsigned step_uses;  /* STEP_* bits (set at freeze): the stages of a step
                           * the model needs; the others are skipped */
-    struct initial_def { int origin, state; double count; demob_value slot; } *initials; /* slot -1: count */
+    /* Name indexes: origin, tag (-> an origin that has it), state, flow and
+     * param names. */
+    model_names origin_names, tag_names, state_names, flow_names, param_names;
+    struct initial_def { int origin, state; double count; demob_value slot; int next; } *initials;
+                         /* slot -1: count; next: the origin's previous
+                          * initial, or -1 */
     int n_initials, cap_initials;
+    int *initial_last;   /* [n_initial_last]: per origin, its last initial or -1 */
+    int n_initial_last;
 
     /* Compiled by demob_model_freeze. */
     link *links;         int n_links;

@@ -7,7 +7,19 @@
  * to be woken when a job `batch` places ahead is done (wake_at), not for
  * the one it needs, and then takes the whole batch without sleeping; it
  * wakes workers waiting for room every `batch` jobs and before it sleeps
- * itself. Errors, stops and exiting workers always wake it. */
+ * itself. Errors, stops and exiting workers always wake it. While a
+ * worker waits (for room, or for its turn to write through), the consumer
+ * awaits the very next job instead, and a worker that starts to wait
+ * wakes a consumer asleep for a job further on: that job may be held back
+ * by the wait.
+ *
+ * Memory is bounded in bytes, not in runs (RUNNER_BUDGET): each worker owns
+ * one sim, reused run after run; a run's rows are held in its slot until
+ * they reach slot_limit bytes, then written through to the consumer
+ * (write_part) as soon as the run is the next in job order, and a worker
+ * waits for that turn rather than hold more; workers take no new job while
+ * the finished runs waiting to be written hold half the budget; and the
+ * buffers idle slots keep are freed beyond half the budget. */
 #include <math.h>
 #include <pthread.h>
 #include <stdio.h>
@@ -31,6 +43,10 @@
 _Static_assert((INTERRUPT_CHECK_STEPS & (INTERRUPT_CHECK_STEPS - 1)) == 0, "a power of 2");
 /* Most worker threads (runner_default_workers). */
 #define MAX_WORKERS 256
+/* Bytes a run's buffered rows may reach before they are written through,
+ * at least and at most. */
+#define SLOT_LIMIT_MIN ((size_t)256 << 10)
+#define SLOT_LIMIT_MAX ((size_t)4 << 20)
 
 typedef struct slot {
     long job;            /* the job in this slot, -1 when free       */
@@ -39,9 +55,7 @@ typedef struct slot {
     demob_error err;
     runner_job desc;
     strbuf bufs[OUT_NFILES];
-    demob_sim *sim;      /* the run, readable until consumed         */
-    int consumed;
-    int consuming;       /* the consumer is reading it right now     */
+    size_t held;         /* bytes of rows in bufs once done           */
 } slot;
 
 typedef struct worker {
@@ -66,6 +80,12 @@ typedef struct shared {
     long batch;          /* jobs consumed or awaited per wake-up      */
     long wake_at;        /* the job the sleeping consumer awaits, -1  */
     slot *slots;         /* [window]                                 */
+    size_t budget;       /* RUNNER_BUDGET                             */
+    size_t slot_limit;   /* a running job's rows written through beyond */
+    size_t held;         /* bytes in finished slots not yet consumed  */
+    size_t kept;         /* buffer capacity idle slots keep           */
+    int waiting;         /* workers waiting for room or for their turn */
+    int threaded;        /* jobs run on worker threads                */
     int n_values;
     worker *ws;          /* [n_workers]                              */
     int n_workers;
@@ -131,8 +151,59 @@ static double *keep_stocks(const demob_sim *sim, const output_plan *p, double *o
     return out;
 }
 
-/* Runs one job into its slot (no lock held), with context ctx. */
-static int run_job(shared *sh, void *ctx, demob_sim *sim, slot *sl, demob_error *err)
+static size_t slot_bytes(const slot *sl)
+{
+    size_t n = 0;
+    for (int f = 0; f < OUT_NFILES; f++)
+        n += sl->bufs[f].len;
+    return n;
+}
+
+static size_t slot_capacity(const slot *sl)
+{
+    size_t n = 0;
+    for (int f = 0; f < OUT_NFILES; f++)
+        n += sl->bufs[f].cap;
+    return n;
+}
+
+/* A worker's wait on `room` (lock held). */
+static void wait_for_room(shared *sh)
+{
+    sh->waiting++;
+    if (sh->wake_at > sh->written)   /* the consumer sleeps for a later job */
+        pthread_cond_broadcast(&sh->ready);
+    pthread_cond_wait(&sh->room, &sh->lock);
+    sh->waiting--;
+}
+
+/* Writes the rows job j holds so far through to the consumer and empties
+ * its buffers (no lock held). With workers, waits until j is the next job
+ * in order: every job before it is consumed, and the consumer, awaiting j,
+ * touches no file until j is done. */
+static int write_through(shared *sh, slot *sl, long j, strbuf *bufs[OUT_NFILES], demob_error *err)
+{
+    const runner_config *c = sh->c;
+    if (sh->threaded) {
+        pthread_mutex_lock(&sh->lock);
+        while (!sh->stop && sh->written != j)
+            wait_for_room(sh);
+        int stopped = sh->stop;
+        pthread_mutex_unlock(&sh->lock);
+        if (stopped)
+            return interrupted_error(err);
+    }
+    for (int f = 0; f < OUT_NFILES; f++)
+        if (sl->bufs[f].failed)
+            return demob_error_set(err, DEMOB_ERUN, "out of memory formatting run %ld", sl->desc.run);
+    int rc = c->write_part(c->consume_ud, j, &sl->desc, bufs, err);
+    for (int f = 0; f < OUT_NFILES; f++)
+        strbuf_clear(&sl->bufs[f]);
+    return rc;
+}
+
+/* Runs job j into its slot (no lock held), with context ctx. */
+static int run_job(shared *sh, void *ctx, demob_sim *sim, slot *sl, long j, demob_error *err)
 {
     const runner_config *c = sh->c;
     const runner_hooks *h = sh->h;
@@ -156,6 +227,7 @@ static int run_job(shared *sh, void *ctx, demob_sim *sim, slot *sl, demob_error 
     if ((rc = check_finite(h, sim, &sl->desc, err)))
         return rc;
     double *stocks = sl->desc.stocks;
+    int stream = series && c->write_part;
     if (series)
         output_record(sh->labels, &c->plan, sim, sl->desc.prefix, bufs);
     if (stocks)
@@ -169,6 +241,8 @@ static int run_job(shared *sh, void *ctx, demob_sim *sim, slot *sl, demob_error 
             return rc;
         if (series)
             output_record(sh->labels, &c->plan, sim, sl->desc.prefix, bufs);
+        if (stream && slot_bytes(sl) > sh->slot_limit && (rc = write_through(sh, sl, j, bufs, err)))
+            return rc;
         if (stocks && record_at(c, t, steps))
             stocks = keep_stocks(sim, &c->plan, stocks);
         if ((t & (INTERRUPT_CHECK_STEPS - 1)) == 0 && interrupted(c))
@@ -192,7 +266,7 @@ static int describe_job(shared *sh, const demob_model *model, slot *sl, long j, 
     const runner_config *c = sh->c;
     sl->job = j;
     sl->done = 0;
-    sl->consumed = 0;
+    sl->held = 0;
     for (int v = 0; v < sh->n_values; v++)
         sl->desc.values[v] = demob_model_value_default(model, v);
     sl->desc.prefix[0] = '\0';
@@ -232,26 +306,10 @@ static int consume(shared *sh, long j, slot *sl, demob_error *err)
     const runner_config *c = sh->c;
     strbuf *const bufs[OUT_NFILES] = {planned(c, sl, 0), planned(c, sl, 1), planned(c, sl, 2), planned(c, sl, 3),
                                       planned(c, sl, 4), planned(c, sl, 5)};
-    return c->consume(c->consume_ud, j, &sl->desc, bufs, sl->sim, err);
+    return c->consume(c->consume_ud, j, &sl->desc, bufs, err);
 }
 
 /* ---------------------------------------------------------- workers */
-
-/* Frees the sims of slots built on model m once they are consumed (or the
- * run stopped): m is about to go. Called with the lock held. */
-static void release_sims(shared *sh, const demob_model *m)
-{
-    for (long k = 0; k < sh->window; k++) {
-        slot *o = &sh->slots[k];
-        if (!o->sim || demob_sim_model(o->sim) != m)
-            continue;
-        /* Even when stopping, never under the consumer's feet. */
-        while (o->consuming || (o->job >= 0 && !o->consumed && !sh->stop))
-            pthread_cond_wait(&sh->room, &sh->lock);
-        demob_sim_free(o->sim);
-        o->sim = NULL;
-    }
-}
 
 /* A worker that could not open its context stops everything. */
 static void worker_failed(worker *w, const demob_error *err)
@@ -269,20 +327,25 @@ static void worker_failed(worker *w, const demob_error *err)
  * when there is none to take. */
 static slot *take_job(shared *sh, long *j)
 {
-    while (!sh->stop && sh->next_job < sh->n_jobs && sh->next_job >= sh->written + sh->window)
-        pthread_cond_wait(&sh->room, &sh->lock);
+    /* The next job in order is always taken: the consumer may be awaiting it. */
+    while (!sh->stop && sh->next_job < sh->n_jobs &&
+           (sh->next_job >= sh->written + sh->window || (sh->held > sh->budget / 2 && sh->next_job > sh->written)))
+        wait_for_room(sh);
     if (sh->stop || sh->next_job >= sh->n_jobs || interrupted(sh->c))
         return NULL;
     *j = sh->next_job++;
     /* Job j - window was consumed, so its slot is ours. */
-    return &sh->slots[*j % sh->window];
+    slot *sl = &sh->slots[*j % sh->window];
+    sh->kept -= slot_capacity(sl);
+    return sl;
 }
 
-/* Runs jobs with context ctx (runs built on model) until none is left or
- * one fails. */
+/* Runs jobs with context ctx (runs built on model, in the worker's own
+ * sim) until none is left or one fails. */
 static void work(shared *sh, void *ctx, const demob_model *model)
 {
     demob_error err = {0};
+    demob_sim *sim = NULL;
     for (;;) {
         long j;
         pthread_mutex_lock(&sh->lock);
@@ -292,31 +355,19 @@ static void work(shared *sh, void *ctx, const demob_model *model)
             break;
         }
         int rc = describe_job(sh, model, sl, j, &err);
-        if (sl->sim && demob_sim_model(sl->sim) != model) {
-            /* Built on another worker's model, which stays alive while it
-             * holds the lock in release_sims: free it under the lock. */
-            demob_sim_free(sl->sim);
-            sl->sim = NULL;
-        }
         pthread_mutex_unlock(&sh->lock);
 
-        if (rc == 0 && !sl->sim) {
-            /* Stored under the lock: an exiting worker's release_sims
-             * reads every slot's sim. */
-            demob_sim *fresh = demob_sim_new(model, &err);
-            pthread_mutex_lock(&sh->lock);
-            sl->sim = fresh;
-            pthread_mutex_unlock(&sh->lock);
-            if (!fresh)
-                rc = err.status ? err.status : DEMOB_ERUN;
-        }
+        if (rc == 0 && !sim && !(sim = demob_sim_new(model, &err)))
+            rc = err.status ? err.status : DEMOB_ERUN;
         if (rc == 0)
-            rc = run_job(sh, ctx, sl->sim, sl, &err);
+            rc = run_job(sh, ctx, sim, sl, j, &err);
 
         pthread_mutex_lock(&sh->lock);
         sl->status = rc;
         sl->err = err;
         sl->done = 1;
+        sl->held = slot_bytes(sl);
+        sh->held += sl->held;
         if (rc)
             sh->stop = 1;
         if (rc || sh->wake_at == j)
@@ -325,6 +376,7 @@ static void work(shared *sh, void *ctx, const demob_model *model)
         if (rc)
             break;
     }
+    demob_sim_free(sim);
 }
 
 static void *worker_main(void *arg)
@@ -347,12 +399,8 @@ static void *worker_main(void *arg)
     pthread_mutex_lock(&sh->lock);
     pthread_cond_broadcast(&sh->ready);
     pthread_mutex_unlock(&sh->lock);
-    if (h->per_worker) {
-        pthread_mutex_lock(&sh->lock);
-        release_sims(sh, model);
-        pthread_mutex_unlock(&sh->lock);
+    if (h->per_worker)
         h->close_worker(ctx);
-    }
     return NULL;
 }
 
@@ -384,6 +432,21 @@ static int setup_slots(shared *sh, const runner_config *c, demob_error *err)
         n_stocks += (size_t)record_at(c, t, demob_model_steps(m));
     n_stocks *= (size_t)demob_model_n_origins(m) * (size_t)demob_model_n_states(m) +
                 (size_t)(c->plan.outcomes ? c->plan.outcomes->n : 0);
+    /* The window in bytes: the stocks each slot records count whole. */
+    sh->budget = RUNNER_BUDGET;
+    size_t stock_bytes = c->record_stocks ? n_stocks * sizeof(double) : 0;
+    if (stock_bytes && sh->window > 1) {
+        long fit = (long)(sh->budget / 2 / stock_bytes);
+        long least = sh->n_workers + 1 < sh->n_jobs ? sh->n_workers + 1 : sh->n_jobs;
+        if (sh->window > fit)
+            sh->window = fit > least ? fit : least;
+        sh->batch = sh->window / 2 > 0 ? sh->window / 2 : 1;
+    }
+    sh->slot_limit = sh->budget / 4 / (size_t)(sh->n_workers + 1);
+    if (sh->slot_limit < SLOT_LIMIT_MIN)
+        sh->slot_limit = SLOT_LIMIT_MIN;
+    if (sh->slot_limit > SLOT_LIMIT_MAX)
+        sh->slot_limit = SLOT_LIMIT_MAX;
     if (!(sh->labels = output_labels_for_plan(m, &c->plan, err)))
         return DEMOB_ERUN;
     sh->slots = calloc((size_t)sh->window, sizeof *sh->slots);
@@ -413,7 +476,6 @@ static void free_slots(shared *sh)
                 strbuf_free(&sh->slots[k].bufs[f]);
             free(sh->slots[k].desc.values);
             free(sh->slots[k].desc.stocks);
-            demob_sim_free(sh->slots[k].sim);
         }
     free(sh->slots);
     free(sh->ws);
@@ -432,11 +494,13 @@ static int run_single(shared *sh, long *jobs_done, demob_error *err)
     const demob_model *model = sh->h->model;
     slot *sl = &sh->slots[0];
     sh->t0 = timer_now();
+    demob_sim *sim = NULL;
     int rc = describe_job(sh, model, sl, 0, err);
-    if (rc == 0 && !(sl->sim = demob_sim_new(model, err)))
+    if (rc == 0 && !(sim = demob_sim_new(model, err)))
         rc = err->status ? err->status : DEMOB_ERUN;
     if (rc == 0)
-        rc = run_job(sh, sh->h->main_ctx, sl->sim, sl, err);
+        rc = run_job(sh, sh->h->main_ctx, sim, sl, 0, err);
+    demob_sim_free(sim);
     if (rc == 0)
         rc = consume(sh, 0, sl, err);
     if (rc == 0 && jobs_done)
@@ -503,12 +567,8 @@ static int setup_failure(shared *sh, demob_error *err)
 static int await_job(shared *sh, long j, slot *sl, demob_error *err)
 {
     for (;;) {
-        if (sl->job == j && sl->done) {
-            /* Marked under the same lock: an exiting worker's
-             * release_sims must not free a sim about to be read. */
-            sl->consuming = sl->status == 0;
+        if (sl->job == j && sl->done)
             return 0;
-        }
         int rc = setup_failure(sh, err);
         if (rc)
             return rc;
@@ -516,7 +576,7 @@ static int await_job(shared *sh, long j, slot *sl, demob_error *err)
             return interrupted_error(err);
         /* Sleep until a job a batch ahead is done, or j itself when
          * that one is done already (j lags behind it) or past the end. */
-        long ahead = j + sh->batch < sh->n_jobs ? j + sh->batch : sh->n_jobs - 1;
+        long ahead = sh->waiting ? j : j + sh->batch < sh->n_jobs ? j + sh->batch : sh->n_jobs - 1;
         slot *as = &sh->slots[ahead % sh->window];
         sh->wake_at = as->job == ahead && as->done ? j : ahead;
         pthread_cond_broadcast(&sh->room);   /* no worker may wait for room while we sleep */
@@ -529,13 +589,24 @@ static int await_job(shared *sh, long j, slot *sl, demob_error *err)
 static void release_slot(shared *sh, long j, slot *sl, int failed)
 {
     pthread_mutex_lock(&sh->lock);
-    sl->consuming = 0;
-    sl->consumed = 1;
     sl->job = -1;
     sh->written = j + 1;
+    sh->held -= sl->held;
+    sl->held = 0;
+    /* Idle slots keep their buffers (no allocation per run) up to half the
+     * budget; a run's big buffers go. */
+    size_t cap = slot_capacity(sl);
+    if (sh->kept + cap > sh->budget / 2) {
+        for (int f = 0; f < OUT_NFILES; f++) {
+            strbuf_free(&sl->bufs[f]);
+            strbuf_init(&sl->bufs[f]);
+        }
+        cap = 0;
+    }
+    sh->kept += cap;
     if (failed)
         sh->stop = 1;
-    if (failed || (j + 1) % sh->batch == 0)
+    if (failed || sh->waiting || (j + 1) % sh->batch == 0)
         pthread_cond_broadcast(&sh->room);
     pthread_mutex_unlock(&sh->lock);
 }
@@ -589,6 +660,7 @@ int runner_run(const runner_config *c, long *jobs_done, demob_error *err)
     if (rc == 0 && c->n_jobs == 1) {
         rc = run_single(&sh, jobs_done, err);
     } else if (rc == 0) {
+        sh.threaded = 1;
         rc = start_workers(&sh, err);
         if (rc == 0)
             rc = consume_in_order(&sh, jobs_done, err);

@@ -4,8 +4,11 @@
  * Each job's random stream comes from (seed, run) only and its rows are
  * formatted in memory; the consumer sees job 0, 1, 2, ... in order, on the
  * calling thread, so files come out byte-identical for any number of
- * workers. Workers run at most a window of jobs ahead of the consumer, so
- * memory is bounded by the window, not by the number of jobs.
+ * workers. Workers run at most a window of jobs ahead of the consumer, and
+ * the window is bounded in bytes (RUNNER_BUDGET): a job whose rows outgrow
+ * its share is written through (write_part) when its turn comes, so memory
+ * depends neither on the number of jobs nor on the size of one job's
+ * output. Each worker reuses one sim for all its jobs.
  *
  * The runner knows nothing of scripts: whoever loaded the model passes
  * runner_hooks. When they ask for a context per worker (a scenario with
@@ -20,6 +23,11 @@
 #include "demob.h"
 #include "output.h"
 #include "util/strbuf.h"
+
+/* Bytes of formatted rows (and recorded stocks) held in memory at once,
+ * about: finished jobs awaiting the consumer up to half of it, running
+ * jobs the rest. */
+#define RUNNER_BUDGET ((size_t)32 << 20)
 
 /* Bytes of a job's prefix cells, with the terminating NUL. */
 #define RUNNER_PREFIX_SIZE 256
@@ -81,10 +89,16 @@ typedef struct runner_config {
     void *job_ud;
     /* Takes job j's output, in job order, on the calling thread. bufs[f]
      * holds the rows of file f (NULL when not planned); summary is the
-     * summary row. sim is the finished run (read-only). */
-    int (*consume)(void *ud, long j, const runner_job *job, strbuf *const bufs[OUT_NFILES], const demob_sim *sim,
-                   demob_error *err);
-    void *consume_ud;
+     * summary row. */
+    int (*consume)(void *ud, long j, const runner_job *job, strbuf *const bufs[OUT_NFILES], demob_error *err);
+    /* May be NULL (then a job's rows are all held until consume). Takes
+     * the first rows of job j's time series, before consume gets the rest:
+     * called for a job whose rows outgrow its share of RUNNER_BUDGET, on
+     * the job's worker thread, once every job before j is consumed and
+     * while the calling thread waits for j (so never at the same time as
+     * consume). Its rows must simply be appended. */
+    int (*write_part)(void *ud, long j, const runner_job *job, strbuf *const bufs[OUT_NFILES], demob_error *err);
+    void *consume_ud;                /* for consume and write_part          */
     /* A signal handler's flag: stop as soon as it is set. May be NULL. */
     const volatile sig_atomic_t *interrupted;
     /* > 0: a stop request: run and consume only the first stop_after jobs

@@ -133,10 +133,6 @@ static int open_partials(sweep_journal *j, int truncate, demob_error *err)
         if (j->fd[f] < 0)
             return demob_error_set(err, DEMOB_ERUN, "cannot open '%s': %s", path, strerror(errno));
     }
-    path_of(j, SJ_SCRATCH_NAME, "", path, sizeof path);
-    j->scratch_fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | (truncate ? O_TRUNC : 0), 0644);
-    if (j->scratch_fd < 0)
-        return demob_error_set(err, DEMOB_ERUN, "cannot open '%s': %s", path, strerror(errno));
     return 0;
 }
 
@@ -144,7 +140,7 @@ int sweep_journal_open(sweep_journal *j, const char *dir, const char *id, long s
             int n_files, int resume, int *had_journal, demob_error *err)
 {
     memset(j, 0, sizeof *j);
-    j->jfd = j->scratch_fd = -1;
+    j->jfd = -1;
     for (int f = 0; f < SJ_MAX_FILES; f++)
         j->fd[f] = -1;
     if (n_files > SJ_MAX_FILES)
@@ -282,8 +278,6 @@ int sweep_journal_sync(sweep_journal *j, demob_error *err)
     for (int f = 0; f < j->n_files; f++)
         if (j->fd[f] >= 0 && fdatasync(j->fd[f]) != 0)
             return sys_fail(err, "sync", j, j->names[f]);
-    if (j->scratch_fd >= 0 && fdatasync(j->scratch_fd) != 0)
-        return sys_fail(err, "sync", j, SJ_SCRATCH_NAME);
     if (j->jfd >= 0 && fdatasync(j->jfd) != 0)
         return sys_fail(err, "sync", j, SJ_JOURNAL_NAME);
     j->last_sync = timer_now();
@@ -292,9 +286,14 @@ int sweep_journal_sync(sweep_journal *j, demob_error *err)
 
 int sweep_journal_commit(sweep_journal *j, demob_error *err)
 {
+    return sweep_journal_commit_at(j, j->off, err);
+}
+
+int sweep_journal_commit_at(sweep_journal *j, const uint64_t *offs, demob_error *err)
+{
     unsigned char rec[8 * SJ_MAX_FILES];
     for (int f = 0; f < j->n_files; f++)
-        put_le(rec + 8 * f, j->off[f]);
+        put_le(rec + 8 * f, offs[f]);
     if (pwrite_all(j->jfd, rec, recsize(j), HDR + (uint64_t)j->jobs * recsize(j)) != 0)
         return sys_fail(err, "write", j, SJ_JOURNAL_NAME);
     j->jobs++;
@@ -343,19 +342,53 @@ int sweep_journal_copy(const sweep_journal *j, int f, uint64_t start, uint64_t e
     return 0;
 }
 
-int sweep_journal_scratch_write(sweep_journal *j, long k, const void *data, size_t size, demob_error *err)
+
+/* The scratch header: magic, sweep id, runs done, count of numbers. */
+#define SCRATCH_MAGIC "demob-scratch-1\n"
+#define SCRATCH_HDR (16 + 64 + 8 + 8)
+
+static void scratch_header(const sweep_journal *j, const char *id, size_t n, unsigned char *h)
 {
-    if (pwrite_all(j->scratch_fd, data, size, (uint64_t)k * size) != 0)
-        return sys_fail(err, "write", j, SJ_SCRATCH_NAME);
-    return 0;
+    memcpy(h, SCRATCH_MAGIC, 16);
+    memcpy(h + 16, id, 64);
+    put_le(h + 80, (uint64_t)j->jobs);
+    put_le(h + 88, (uint64_t)n);
 }
 
-int sweep_journal_scratch_read(const sweep_journal *j, long k, void *data, size_t size, demob_error *err)
+int sweep_journal_scratch_save(const sweep_journal *j, const char *id, const double *vals, size_t n,
+                               demob_error *err)
 {
-    if (pread_all(j->scratch_fd, data, size, (uint64_t)k * size) != 0)
-        return demob_error_set(err, DEMOB_ERUN, "cannot read '%s/%s': %s", j->dir, SJ_SCRATCH_NAME,
-                               strerror(errno));
-    return 0;
+    char path[PATH_FILE_SIZE];
+    path_of(j, SJ_SCRATCH_NAME, "", path, sizeof path);
+    unsigned char h[SCRATCH_HDR];
+    scratch_header(j, id, n, h);
+    atomic_file *f = atomic_open(path, err);
+    if (!f)
+        return DEMOB_ERUN;
+    int rc = atomic_write(f, h, sizeof h, err);
+    if (rc == 0)
+        rc = atomic_write(f, vals, n * sizeof *vals, err);
+    if (rc == 0)
+        return atomic_commit(f, err);
+    atomic_abort(f);
+    return rc;
+}
+
+int sweep_journal_scratch_load(const sweep_journal *j, const char *id, double *vals, size_t n)
+{
+    char path[PATH_FILE_SIZE];
+    path_of(j, SJ_SCRATCH_NAME, "", path, sizeof path);
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return -1;
+    unsigned char want[SCRATCH_HDR], got[SCRATCH_HDR];
+    scratch_header(j, id, n, want);
+    int rc = pread_all(fd, got, sizeof got, 0) == 0 && memcmp(want, got, sizeof got) == 0 &&
+                     pread_all(fd, vals, n * sizeof *vals, SCRATCH_HDR) == 0
+                 ? 0
+                 : -1;
+    close(fd);
+    return rc;
 }
 
 void sweep_journal_close(sweep_journal *j)
@@ -365,11 +398,9 @@ void sweep_journal_close(sweep_journal *j)
             close(j->fd[f]);
             j->fd[f] = -1;
         }
-    if (j->scratch_fd >= 0)
-        close(j->scratch_fd);
     if (j->jfd >= 0)
         close(j->jfd);   /* releases the lock */
-    j->scratch_fd = j->jfd = -1;
+    j->jfd = -1;
 }
 
 void sweep_journal_remove(sweep_journal *j)

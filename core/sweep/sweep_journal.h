@@ -15,8 +15,11 @@
  * The journal starts with a header naming the sweep (a hash of scenario,
  * settings and design) and the shard, so a folder can only be resumed by
  * the same sweep. It is locked (flock) while a sweep writes the folder.
- * "sweep.scratch" holds raw numbers a run leaves for later runs (the
- * stocks of the replicates of the point under way, for its quantiles).
+ * "sweep.scratch" holds, when a sweep stops in the middle of a point, the
+ * stocks of that point's finished replicates (for its quantiles), written
+ * once at the stop and tagged with the sweep and the runs done; without a
+ * matching one, a resumed sweep runs the point again from its first
+ * replicate.
  *
  * Ownership: the journal owns its file descriptors; sweep_journal_close releases
  * them, sweep_journal_remove deletes the files too. */
@@ -39,7 +42,7 @@ typedef struct sweep_journal {
     char names[SJ_MAX_FILES][64];   /* "summary.csv", ...; partial: + ".partial" */
     int fd[SJ_MAX_FILES];
     uint64_t off[SJ_MAX_FILES];     /* bytes in each partial */
-    int jfd, scratch_fd;
+    int jfd;
     long jobs;                      /* runs recorded */
     double last_sync;
 } sweep_journal;
@@ -59,7 +62,10 @@ int sweep_journal_rewind(sweep_journal *j, long jobs, demob_error *err);
 int sweep_journal_append(sweep_journal *j, int f, const char *data, size_t len, demob_error *err);
 /* Records one more finished run (the partials' current lengths). */
 int sweep_journal_commit(sweep_journal *j, demob_error *err);
-/* fdatasync of the partials, the scratch and the journal. */
+/* The same with given lengths (taken when the run finished, for a record
+ * committed later; they must not exceed the current ones). */
+int sweep_journal_commit_at(sweep_journal *j, const uint64_t *offs, demob_error *err);
+/* fdatasync of the partials and the journal. */
 int sweep_journal_sync(sweep_journal *j, demob_error *err);
 /* Lengths of the partials after run `job` (all 0 for job < 0). */
 int sweep_journal_record(const sweep_journal *j, long job, uint64_t *offs, demob_error *err);
@@ -67,11 +73,13 @@ int sweep_journal_record(const sweep_journal *j, long job, uint64_t *offs, demob
 int sweep_journal_read(const sweep_journal *j, int f, uint64_t off, void *data, size_t n, demob_error *err);
 /* Appends bytes [start, end) of partial f to dst. */
 int sweep_journal_copy(const sweep_journal *j, int f, uint64_t start, uint64_t end, atomic_file *dst, demob_error *err);
-/* The scratch file: block k of `size` bytes. */
-int sweep_journal_scratch_write(sweep_journal *j, long k, const void *data, size_t size, demob_error *err);
-int sweep_journal_scratch_read(const sweep_journal *j, long k, void *data, size_t size, demob_error *err);
+/* The scratch: n numbers for the sweep `id` at j->jobs runs done. */
+int sweep_journal_scratch_save(const sweep_journal *j, const char *id, const double *vals, size_t n,
+                               demob_error *err);
+/* Reads them back: 0, or -1 when there is none for this sweep at j->jobs. */
+int sweep_journal_scratch_load(const sweep_journal *j, const char *id, double *vals, size_t n);
 void sweep_journal_close(sweep_journal *j);
-/* Deletes the partials, the scratch and the journal, and closes. */
+/* Deletes the partials and the journal, and closes. */
 void sweep_journal_remove(sweep_journal *j);
 
 #endif

@@ -136,7 +136,20 @@ static double cell(const char *f)
 typedef struct order_item {
     int param;
     double prcc, spearman;
+    int why;            /* enum stats_prcc_why */
 } order_item;
+
+/* The note of a row whose PRCC is undefined. */
+static const char *why_note(int why)
+{
+    switch (why) {
+    case STATS_PRCC_FEW_POINTS: return "prcc undefined: fewer points than params + 2";
+    case STATS_PRCC_OUTCOME_FIXED: return "prcc undefined: the other params decide the outcome";
+    case STATS_PRCC_PARAM_FIXED: return "prcc undefined: the param's ranks follow from the other params'";
+    case STATS_PRCC_CONSTANT: return "prcc undefined: a constant column";
+    default: return "";
+    }
+}
 
 static int cmp_item(const void *a, const void *b)
 {
@@ -271,6 +284,7 @@ typedef struct sens_work {
     size_t nn;                 /* points, at least 1 (for allocations) */
     FILE *tmp;
     double *blockv, *y, *ry, *sp, *pr, *row;
+    int *why;
     stats_pair *scratch;
     order_item *items;
     const double **xr;         /* the params' ranks */
@@ -288,9 +302,10 @@ static int alloc_scratch(sens_work *w, demob_error *err)
     w->scratch = malloc(nn * sizeof *w->scratch);
     w->sp = malloc(k1 * sizeof *w->sp);
     w->pr = malloc(k1 * sizeof *w->pr);
+    w->why = malloc(k1 * sizeof *w->why);
     w->items = malloc(k1 * sizeof *w->items);
     w->xr = malloc(k1 * sizeof *w->xr);
-    if (!w->y || !w->ry || !w->scratch || !w->sp || !w->pr || !w->items || !w->xr)
+    if (!w->y || !w->ry || !w->scratch || !w->sp || !w->pr || !w->why || !w->items || !w->xr)
         return oom(err);
     return 0;
 }
@@ -339,10 +354,10 @@ static int outcome_rows(sens_work *w, const double *col, const char *name, demob
     stats_ranks(col, (size_t)n, w->ry, w->scratch);
     for (int c = 0; c < k; c++)
         w->sp[c] = stats_pearson(w->xr[c], w->ry, (size_t)n);
-    if (stats_prcc(w->xr, k, w->ry, (size_t)n, w->pr) != 0)
+    if (stats_prcc(w->xr, k, w->ry, (size_t)n, w->pr, w->why) != 0)
         return oom(err);
     for (int c = 0; c < k; c++)
-        w->items[c] = (order_item){c, w->pr[c], w->sp[c]};
+        w->items[c] = (order_item){c, w->pr[c], w->sp[c], w->why[c]};
     qsort(w->items, (size_t)k, sizeof *w->items, cmp_item);
     for (int c = 0; c < k; c++) {
         csvw_str(&w->b, 1, name);
@@ -350,6 +365,7 @@ static int outcome_rows(sens_work *w, const double *col, const char *name, demob
         num_or_empty(&w->b, w->items[c].spearman);
         num_or_empty(&w->b, w->items[c].prcc);
         csvw_i64(&w->b, 0, c + 1);
+        csvw_str(&w->b, 0, why_note(w->items[c].why));
         csvw_end(&w->b);
     }
     if (w->b.failed)
@@ -411,6 +427,7 @@ static void sens_work_free(sens_work *w)
     free(w->scratch);
     free(w->sp);
     free(w->pr);
+    free(w->why);
     free(w->items);
     free(w->xr);
     sens_free(&w->s);
@@ -419,7 +436,7 @@ static void sens_work_free(sens_work *w)
 int sweep_sensitivity(const char *points_path, const char *summary_path, int first_outcome,
                       const char *out_path, demob_error *err)
 {
-    static const char *const head[] = {"outcome", "param", "spearman", "prcc", "rank", NULL};
+    static const char *const head[] = {"outcome", "param", "spearman", "prcc", "rank", "note", NULL};
     sens_work w;
     memset(&w, 0, sizeof w);
     strbuf_init(&w.b);

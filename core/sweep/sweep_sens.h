@@ -7,10 +7,12 @@
  * a point is the mean over its replicates; over the points, each param
  * that varies gets Spearman's rank correlation and the PRCC with the
  * outcome (util/stats.h). Rows:
- *     outcome,param,spearman,prcc,rank
+ *     outcome,param,spearman,prcc,rank,note
  * in summary column order, and within an outcome by |PRCC| (largest
- * first; rank 1 is the strongest driver; undefined values are empty cells
- * and rank last). Outcomes that do not vary over the points are left out.
+ * first; rank 1 is the strongest driver). A PRCC that is undefined (the
+ * other params decide the outcome, say) is an empty cell, ranks last (by
+ * |Spearman| among such), and its note says why; the note is empty
+ * otherwise. Outcomes that do not vary over the points are left out.
  *
  * summary.csv is parsed once: the point means of all outcomes go to an
  * unlinked temporary file beside the output (8 bytes per point and

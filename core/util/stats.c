@@ -6,9 +6,12 @@
 
 #include "stats.h"
 
-/* Below this, a pivot of the correlation matrix counts as zero: the
- * params' ranks are collinear and the PRCC is undefined. */
+/* Below this times the largest, an eigenvalue of the others' correlation
+ * matrix counts as zero (its pseudo-inverse drops it). */
 #define PRCC_PIVOT_EPS 1e-10
+/* A residual variance (a share of 1) below this is 0: the others determine
+ * the column. */
+#define PRCC_RESIDUAL_EPS 1e-9
 
 /* Below this many values, insertion sort. */
 #define SORT_SMALL 16
@@ -146,92 +149,136 @@ double stats_pearson(const double *x, const double *y, size_t n)
     return r > 1 ? 1 : r < -1 ? -1 : r;
 }
 
-/* Inverts the m x m matrix a in place (Gauss-Jordan, partial pivoting).
- * Returns -1 when a pivot is (numerically) zero. */
-static int invert(double *a, int m)
+/* Pseudo-inverse of the symmetric p x p matrix a (row-major) into pinv,
+ * by Jacobi rotations (a is destroyed; v holds p x p). Eigenvalues below
+ * PRCC_PIVOT_EPS times the largest are taken as 0. */
+static void pinv_sym(double *a, int p, double *v, double *pinv)
 {
-    double *inv = calloc((size_t)m * (size_t)m, sizeof *inv);
-    if (!inv)
-        return -2;
-    for (int i = 0; i < m; i++)
-        inv[i * m + i] = 1;
-    for (int c = 0; c < m; c++) {
-        int piv = c;
-        for (int r = c + 1; r < m; r++)
-            if (fabs(a[r * m + c]) > fabs(a[piv * m + c]))
-                piv = r;
-        if (fabs(a[piv * m + c]) < PRCC_PIVOT_EPS) {
-            free(inv);
-            return -1;
+    for (int i = 0; i < p; i++)
+        for (int j = 0; j < p; j++)
+            v[i * p + j] = i == j;
+    for (int sweep = 0; sweep < 100; sweep++) {
+        double off = 0, diag = 0;
+        for (int i = 0; i < p; i++) {
+            diag += a[i * p + i] * a[i * p + i];
+            for (int j = i + 1; j < p; j++)
+                off += a[i * p + j] * a[i * p + j];
         }
-        if (piv != c)
-            for (int k = 0; k < m; k++) {
-                double t = a[c * m + k];
-                a[c * m + k] = a[piv * m + k];
-                a[piv * m + k] = t;
-                t = inv[c * m + k];
-                inv[c * m + k] = inv[piv * m + k];
-                inv[piv * m + k] = t;
+        if (off <= 1e-30 * diag || off == 0)
+            break;
+        for (int i = 0; i < p; i++)
+            for (int j = i + 1; j < p; j++) {
+                double aij = a[i * p + j];
+                if (aij == 0)
+                    continue;
+                double th = (a[j * p + j] - a[i * p + i]) / (2 * aij);
+                double t = (th >= 0 ? 1 : -1) / (fabs(th) + sqrt(th * th + 1));
+                double c = 1 / sqrt(t * t + 1), s = t * c;
+                for (int k = 0; k < p; k++) {   /* columns i, j */
+                    double x = a[k * p + i], y = a[k * p + j];
+                    a[k * p + i] = c * x - s * y;
+                    a[k * p + j] = s * x + c * y;
+                }
+                for (int k = 0; k < p; k++) {   /* rows i, j */
+                    double x = a[i * p + k], y = a[j * p + k];
+                    a[i * p + k] = c * x - s * y;
+                    a[j * p + k] = s * x + c * y;
+                }
+                for (int k = 0; k < p; k++) {
+                    double x = v[k * p + i], y = v[k * p + j];
+                    v[k * p + i] = c * x - s * y;
+                    v[k * p + j] = s * x + c * y;
+                }
             }
-        double p = a[c * m + c];
-        for (int k = 0; k < m; k++) {
-            a[c * m + k] /= p;
-            inv[c * m + k] /= p;
-        }
-        for (int r = 0; r < m; r++) {
-            if (r == c)
-                continue;
-            double f = a[r * m + c];
-            if (f == 0)
-                continue;
-            for (int k = 0; k < m; k++) {
-                a[r * m + k] -= f * a[c * m + k];
-                inv[r * m + k] -= f * inv[c * m + k];
-            }
-        }
     }
-    memcpy(a, inv, (size_t)m * (size_t)m * sizeof *a);
-    free(inv);
-    return 0;
+    double top = 0;
+    for (int i = 0; i < p; i++)
+        top = fabs(a[i * p + i]) > top ? fabs(a[i * p + i]) : top;
+    for (int i = 0; i < p; i++)
+        for (int j = 0; j < p; j++) {
+            double sum = 0;
+            for (int k = 0; k < p; k++) {
+                double l = a[k * p + k];
+                if (l > PRCC_PIVOT_EPS * top)
+                    sum += v[i * p + k] * v[j * p + k] / l;
+            }
+            pinv[i * p + j] = sum;
+        }
 }
 
-int stats_prcc(const double *const *xr, int k, const double *yr, size_t n, double *out)
+/* c(a, b) = R[a][b] - R[a][O] P R[O][b] for the m x m matrix r, the others
+ * o[0 .. p-1] and P = pinv (p x p). */
+static double residual_cov(const double *r, int m, const int *o, int p, const double *pinv, int a, int b)
 {
-    for (int i = 0; i < k; i++)
+    double s = r[a * m + b];
+    for (int i = 0; i < p; i++)
+        for (int j = 0; j < p; j++)
+            s -= r[a * m + o[i]] * pinv[i * p + j] * r[o[j] * m + b];
+    return s;
+}
+
+int stats_prcc(const double *const *xr, int k, const double *yr, size_t n, double *out, int *why)
+{
+    for (int i = 0; i < k; i++) {
         out[i] = NAN;
+        if (why)
+            why[i] = STATS_PRCC_FEW_POINTS;
+    }
     /* Partial correlations controlling for k - 1 others need n > k + 1. */
     if (k < 1 || n < (size_t)k + 2)
         return 0;
-    int m = k + 1;
-    double *c = malloc((size_t)m * (size_t)m * sizeof *c);
-    if (!c)
-        return -1;
-    for (int i = 0; i < m; i++) {
+    int m = k + 1, p = k - 1;
+    size_t pp = (size_t)(p > 0 ? p : 1);
+    double *r = malloc((size_t)m * (size_t)m * sizeof *r);
+    double *sub = malloc(pp * pp * sizeof *sub), *v = malloc(pp * pp * sizeof *v);
+    double *pinv = malloc(pp * pp * sizeof *pinv);
+    int *o = malloc(pp * sizeof *o);
+    int rc = r && sub && v && pinv && o ? 0 : -1;
+    for (int i = 0; i < m && rc == 0; i++) {
         const double *a = i < k ? xr[i] : yr;
-        c[i * m + i] = 1;
+        r[i * m + i] = 1;
         for (int j = 0; j < i; j++) {
             const double *b = j < k ? xr[j] : yr;
-            double r = stats_pearson(a, b, n);
-            if (isnan(r)) {
-                free(c);
-                return 0;
-            }
-            c[i * m + j] = c[j * m + i] = r;
+            r[i * m + j] = r[j * m + i] = stats_pearson(a, b, n);
         }
     }
-    int rc = invert(c, m);
-    if (rc == -2) {
-        free(c);
-        return -1;
-    }
-    if (rc == 0)
-        for (int i = 0; i < k; i++) {
-            double d = c[i * m + i] * c[k * m + k];
-            if (d > 0) {
-                double r = -c[i * m + k] / sqrt(d);
-                out[i] = r > 1 ? 1 : r < -1 ? -1 : r;
-            }
+    for (int i = 0; i < k && rc == 0; i++) {
+        int bad = 0;
+        for (int j = 0; j < m; j++)
+            bad |= isnan(r[i * m + j]) || isnan(r[k * m + j]);
+        if (bad) {
+            if (why)
+                why[i] = STATS_PRCC_CONSTANT;
+            continue;
         }
-    free(c);
-    return 0;
+        for (int j = 0, q = 0; j < k; j++)
+            if (j != i)
+                o[q++] = j;
+        for (int a = 0; a < p; a++)
+            for (int b = 0; b < p; b++)
+                sub[a * p + b] = r[o[a] * m + o[b]];
+        pinv_sym(sub, p, v, pinv);
+        double cxx = residual_cov(r, m, o, p, pinv, i, i);
+        double cyy = residual_cov(r, m, o, p, pinv, k, k);
+        double cxy = residual_cov(r, m, o, p, pinv, i, k);
+        /* The diagonal of r is 1: residual variances are shares of it. */
+        if (!(cyy > PRCC_RESIDUAL_EPS)) {
+            if (why)
+                why[i] = STATS_PRCC_OUTCOME_FIXED;
+        } else if (!(cxx > PRCC_RESIDUAL_EPS)) {
+            if (why)
+                why[i] = STATS_PRCC_PARAM_FIXED;
+        } else {
+            double x = cxy / sqrt(cxx * cyy);
+            out[i] = x > 1 ? 1 : x < -1 ? -1 : x;
+            if (why)
+                why[i] = STATS_PRCC_OK;
+        }
+    }
+    free(r);
+    free(sub);
+    free(v);
+    free(pinv);
+    free(o);
+    return rc;
 }

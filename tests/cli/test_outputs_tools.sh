@@ -52,7 +52,7 @@ grep -q '^1,1,2021-02,2nd-origin,present->in camp,present,in camp,' "$T/det/flow
 
 files=$(cd "$T" && find det sto sw -name '*.csv' | LC_ALL=C sort)
 [ "$(echo "$files" | wc -l)" -ge 11 ] || fail "expected at least 11 CSV files, found: $files"
-TEXT="date origin state flow from to category budget outcome param"
+TEXT="date origin state flow from to category budget outcome param note constraint name"
 
 Rscript - "$T" "$TEXT" $files > "$T/r.out" 2>&1 <<'R' || fail "R: $(tail -5 "$T/r.out")"
 args <- commandArgs(trailingOnly = TRUE)

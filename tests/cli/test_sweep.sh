@@ -34,7 +34,7 @@ rows_expect "$T/j1/populations.csv" $((60 * 13 * 6 + 1))
 head -n 1 "$T/j1/points.csv" | grep -qx 'point,flights,reg' || fail "points.csv header: $(head -n 1 "$T/j1/points.csv")"
 head -n 1 "$T/j1/quantiles.csv" | grep -qx 'point,step,date,origin,state,mean,sd,p5,p50,p95' ||
     fail "quantiles.csv header: $(head -n 1 "$T/j1/quantiles.csv")"
-head -n 1 "$T/j1/sensitivity.csv" | grep -qx 'outcome,param,spearman,prcc,rank' || fail "sensitivity.csv header"
+head -n 1 "$T/j1/sensitivity.csv" | grep -qx 'outcome,param,spearman,prcc,rank,note' || fail "sensitivity.csv header"
 # every (point, replicate) once: runs 1..60, sorted by point then run
 cut -d, -f2 "$T/j1/summary.csv" | sed 1d > "$T/runs"
 seq 1 60 | cmp -s - "$T/runs" || fail "summary.csv does not hold runs 1..60 in order"
@@ -162,4 +162,20 @@ rows_expect "$T/det/summary.csv" 13
 "$DEMOB" sweep "$S" -o "$T/j1" --grid flights=10,30 --replicates 2 --quiet || fail "sweep over a folder failed"
 [ ! -e "$T/j1/populations.csv" ] || fail "populations.csv of the earlier sweep is left"
 "$DEMOB" sweep --help | grep -q -- "--shard K/N" || fail "sweep --help"
+
+# --- one param alone decides an outcome: its PRCC is 1, the other's is
+# marked undefined and ranked last (a singular rank-correlation matrix)
+cat > "$T/decides.lua" <<'EOF'
+scenario { steps = 4, states = { "a", "b", "c" } }
+param { "move", 0.3, min = 0.1, max = 0.9 }
+param { "idle", 5, min = 1, max = 9 }
+origin { "X", a = 1000 }
+flow { from = "a", to = "b", rate = param "move" }
+flow { from = "c", to = "a", rate = 0.1 }
+EOF
+"$DEMOB" sweep "$T/decides.lua" -o "$T/dec" --lhs move --lhs idle --samples 12 --quiet || fail "decides sweep failed"
+grep -qx 'final.b,move,1,1,1,' "$T/dec/sensitivity.csv" ||
+    fail "the deciding param's PRCC is not 1: $(grep '^final.b,' "$T/dec/sensitivity.csv")"
+grep -q '^final.b,idle,[^,]*,,2,prcc undefined: the other params decide the outcome$' "$T/dec/sensitivity.csv" ||
+    fail "the other param is not marked undefined and ranked last: $(grep '^final.b,' "$T/dec/sensitivity.csv")"
 finish

@@ -146,9 +146,9 @@ static void test_error_positions(void **state)
 /* ----------------------------------------- a model that changes */
 
 static int consume_nothing(void *ud, long j, const runner_job *job, strbuf *const bufs[OUT_NFILES],
-                           const demob_sim *sim, demob_error *err)
+                           demob_error *err)
 {
-    (void)ud, (void)j, (void)job, (void)bufs, (void)sim, (void)err;
+    (void)ud, (void)j, (void)job, (void)bufs, (void)err;
     return 0;
 }
 

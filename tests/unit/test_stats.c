@@ -97,11 +97,11 @@ static void test_prcc_two_params(void **state)
     assert_double(stats_pearson(r2, ry, 8), 19.0 / 21.0, 1e-15);
     assert_double(stats_pearson(r1, r2, 8), 11.0 / 21.0, 1e-15);
     const double *xr[2] = {r1, r2};
-    assert_int_equal(stats_prcc(xr, 2, ry, 8, out), 0);
+    assert_int_equal(stats_prcc(xr, 2, ry, 8, out, NULL), 0);
     assert_double(out[0], 17.0 / 32.0, 1e-13);
     assert_double(out[1], 7.0 / 8.0, 1e-13);
     /* One param: the PRCC is the Spearman correlation. */
-    assert_int_equal(stats_prcc(xr, 1, ry, 8, out), 0);
+    assert_int_equal(stats_prcc(xr, 1, ry, 8, out, NULL), 0);
     assert_double(out[0], 2.0 / 3.0, 1e-14);
 }
 
@@ -111,14 +111,53 @@ static void test_prcc_undefined(void **state)
 {
     (void)state;
     double a[4] = {1, 2, 3, 4}, b[4] = {1, 2, 3, 4}, y[4] = {2, 1, 4, 3}, k[4] = {5, 5, 5, 5}, out[2];
+    int why[2];
     const double *xr[2] = {a, b};
-    assert_int_equal(stats_prcc(xr, 2, y, 4, out), 0);
+    assert_int_equal(stats_prcc(xr, 2, y, 4, out, why), 0);
     assert_true(isnan(out[0]) && isnan(out[1]));
-    assert_int_equal(stats_prcc(xr, 2, y, 3, out), 0);
+    assert_int_equal(why[0], STATS_PRCC_PARAM_FIXED);
+    assert_int_equal(why[1], STATS_PRCC_PARAM_FIXED);
+    assert_int_equal(stats_prcc(xr, 2, y, 3, out, why), 0);
     assert_true(isnan(out[0]));
+    assert_int_equal(why[0], STATS_PRCC_FEW_POINTS);
     const double *xa[1] = {a};
-    assert_int_equal(stats_prcc(xa, 1, k, 4, out), 0);
+    assert_int_equal(stats_prcc(xa, 1, k, 4, out, why), 0);
     assert_true(isnan(out[0]));
+    assert_int_equal(why[0], STATS_PRCC_CONSTANT);
+}
+
+/* One param alone decides the outcome (the correlation matrix is
+ * singular): its PRCC is 1 (or -1), the other's is undefined because the
+ * first fixes the outcome; neither is blank for want of an inverse. */
+static void test_prcc_one_decides(void **state)
+{
+    (void)state;
+    double x1[8] = {1, 2, 3, 4, 5, 6, 7, 8}, x2[8] = {3, 1, 4, 2, 5, 8, 7, 6}, y[8], ny[8], out[2];
+    int why[2];
+    for (int i = 0; i < 8; i++) {
+        y[i] = x1[i];
+        ny[i] = 9 - x1[i];
+    }
+    const double *xr[2] = {x1, x2};
+    assert_int_equal(stats_prcc(xr, 2, y, 8, out, why), 0);
+    assert_double(out[0], 1.0, 1e-12);
+    assert_int_equal(why[0], STATS_PRCC_OK);
+    assert_true(isnan(out[1]));
+    assert_int_equal(why[1], STATS_PRCC_OUTCOME_FIXED);
+    assert_int_equal(stats_prcc(xr, 2, ny, 8, out, why), 0);
+    assert_double(out[0], -1.0, 1e-12);
+    /* Three params, two of them the same column: the third's PRCC stays
+     * defined through the pseudo-inverse. */
+    double x3[8] = {2, 7, 1, 8, 3, 4, 6, 5}, z[8];
+    for (int i = 0; i < 8; i++)
+        z[i] = x3[i] + 0.3 * x1[i] * (i % 2 ? 1 : -1);
+    const double *x3r[3] = {x1, x1, x3};
+    double o3[3];
+    int w3[3];
+    assert_int_equal(stats_prcc(x3r, 3, z, 8, o3, w3), 0);
+    assert_int_equal(w3[0], STATS_PRCC_PARAM_FIXED);
+    assert_int_equal(w3[2], STATS_PRCC_OK);
+    assert_true(o3[2] > 0.5 && o3[2] <= 1);
 }
 
 static int cmp_d(const void *a, const void *b)
@@ -159,6 +198,7 @@ int main(void)
         cmocka_unit_test(test_quantiles_type7), cmocka_unit_test(test_mean_sd),
         cmocka_unit_test(test_ranks_ties),      cmocka_unit_test(test_spearman),
         cmocka_unit_test(test_prcc_two_params), cmocka_unit_test(test_prcc_undefined),
+        cmocka_unit_test(test_prcc_one_decides),
         cmocka_unit_test(test_sort_shapes),
     };
     return cmocka_run_group_tests_name("stats", tests, NULL, NULL);

@@ -143,12 +143,17 @@ static void test_refusals_and_lock(void **state)
     assert_int_equal(sweep_journal_open(&j, dir, ID_B, 0, 1, NAMES, 2, 0, &had, &err), 0);
     assert_int_equal(had, 1);
     assert_int_equal(j.jobs, 0);
-    /* Scratch blocks. */
+    /* The scratch: read back only by the same sweep at the same runs done. */
     double a[3] = {1, 2, 3}, b[3] = {0};
-    assert_int_equal(sweep_journal_scratch_write(&j, 1, a, sizeof a, &err), 0);
-    assert_int_equal(sweep_journal_scratch_read(&j, 1, b, sizeof b, &err), 0);
+    assert_int_not_equal(sweep_journal_scratch_load(&j, ID_B, b, 3), 0);
+    assert_int_equal(sweep_journal_scratch_save(&j, ID_B, a, 3, &err), 0);
+    assert_int_equal(sweep_journal_scratch_load(&j, ID_B, b, 3), 0);
     assert_memory_equal(a, b, sizeof a);
-    assert_int_not_equal(sweep_journal_scratch_read(&j, 2, b, sizeof b, &err), 0);
+    assert_int_not_equal(sweep_journal_scratch_load(&j, ID_A, b, 3), 0);
+    assert_int_not_equal(sweep_journal_scratch_load(&j, ID_B, b, 2), 0);
+    j.jobs++;
+    assert_int_not_equal(sweep_journal_scratch_load(&j, ID_B, b, 3), 0);
+    j.jobs--;
     sweep_journal_remove(&j);
     assert_int_equal(file_size(SJ_JOURNAL_NAME), -1);
     assert_int_equal(file_size("points.csv.partial"), -1);
