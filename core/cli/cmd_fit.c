@@ -393,6 +393,8 @@ int cmd_fit(int argc, char **argv)
     scenario *sc = scenario_load(&fa.a.sopt, &err);
     if (!sc)
         return cli_fail("fit", &err);
+    if (!fa.a.quiet)
+        cli_warn_scenario("fit", sc);
     const demob_model *m = scenario_model(sc);
     const fit_obs *obs = scenario_observations(sc);
     char *pbuf = malloc(strlen(fa.params) + 1);

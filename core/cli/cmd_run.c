@@ -17,6 +17,7 @@
 #include "run/runner.h"
 #include "sweep/sweep_design.h"
 #include "util/inputs.h"
+#include "util/path.h"
 #include "util/sha256.h"
 #include "util/strbuf.h"
 
@@ -119,13 +120,25 @@ typedef struct posterior {
     sweep_spec rows;
     int slot[256];
     uint64_t seed;
+    char sha256[65];          /* of the bytes read (once: a pipe works) */
 } posterior;
 
 static int posterior_open(posterior *po, const char *path, const demob_model *m, demob_error *err)
 {
     sweep_spec_init(&po->rows);
     po->seed = demob_model_seed(m);
-    int rc = sweep_points_read_csv(&po->rows, path, err);
+    size_t size;
+    char *data = path_read_all(path, (size_t)1 << 32, &size, err);
+    if (!data)
+        return err->status;
+    sha256_ctx h;
+    unsigned char digest[32];
+    sha256_init(&h);
+    sha256_update(&h, data, size);
+    sha256_final(&h, digest);
+    sha256_hex(digest, po->sha256);
+    int rc = sweep_points_read_mem(&po->rows, path, data, size, err);
+    free(data);
     if (rc == 0 && po->rows.n_cols > 256)
         rc = demob_error_set(err, DEMOB_EINPUT, "--posterior %s: more than 256 param columns", path);
     for (int c = 0; rc == 0 && c < po->rows.n_cols; c++) {
@@ -174,6 +187,22 @@ static int write_part(void *ud, long j, const runner_job *job, strbuf *const buf
     (void)job;
     run_sink *s = ud;
     return output_files_write(&s->files, bufs, err);
+}
+
+/* The first --set naming a param the runs draw (drawn[v] != 0), or NULL:
+ * its value would be replaced in every run, so the manifest would record a
+ * value no run used. */
+static const char *set_of_drawn(const cli_args *a, const demob_model *m, const unsigned char *drawn)
+{
+    for (int i = 0; i < a->sopt.n_sets; i++) {
+        char name[256];
+        size_t n = strcspn(a->sopt.sets[i], "=");
+        snprintf(name, sizeof name, "%.*s", (int)(n < sizeof name ? n : sizeof name - 1), a->sopt.sets[i]);
+        demob_value v = demob_model_find_param(m, name);
+        if (v >= 0 && drawn[v])
+            return a->sopt.sets[i];
+    }
+    return NULL;
 }
 
 /* --uncertainty parameters: run j's own draw of the ranged params. */
@@ -442,14 +471,32 @@ int cmd_run(int argc, char **argv)
     int has_post = ra.posterior != NULL;
     strbuf post_json;
     strbuf_init(&post_json);
+    int po_open = 0;
     if (has_post && (rc = posterior_open(&po, ra.posterior, m, &err)) == 0) {
-        char hex[65];
-        sha256_file_hex(ra.posterior, hex);
+        po_open = 1;
+        const char *hex = po.sha256;
         strbuf_puts(&post_json, ",\n  \"posterior_file\": ");
         manifest_json_string(&post_json, ra.posterior);
         strbuf_printf(&post_json, ", \"posterior_sha256\": \"%s\", \"posterior_rows\": %ld", hex, po.rows.n_rows);
     }
+    if (rc == 0 && (draw || has_post)) {
+        unsigned char *drawn = calloc((size_t)n_values + 1, 1);
+        if (!drawn)
+            rc = demob_error_set(&err, DEMOB_ERUN, "out of memory");
+        for (int v = 0; rc == 0 && v < n_values; v++)
+            drawn[v] = draw && prior[v] && demob_model_value_name(m, v);
+        for (int c = 0; rc == 0 && has_post && c < po.rows.n_cols; c++)
+            drawn[po.slot[c]] = 1;
+        const char *bad = rc ? NULL : set_of_drawn(a, m, drawn);
+        if (bad)
+            rc = demob_error_set(&err, DEMOB_EINPUT, "--set %s: every run draws this param (%s); drop the --set, or "
+                                 "the draw", bad, has_post ? "--posterior" : "--uncertainty parameters");
+        free(drawn);
+    }
     if (rc) {
+        if (po_open)
+            sweep_spec_free(&po.rows);
+        strbuf_free(&post_json);
         release(origin_copy, state_copy, prior, &quant, sc);
         return cli_fail("run", &err);
     }
@@ -606,6 +653,11 @@ int cmd_check(int argc, char **argv)
     if (!sc)
         return cli_fail("check", &err);
     cli_warn_scenario("check", sc);
+    int at[RUN_MAX_AT];
+    if (scenario_report_at(sc, at, RUN_MAX_AT, &err) < 0) {   /* the answer dates are checked too */
+        scenario_free(sc);
+        return cli_fail("check", &err);
+    }
     const demob_model *m = scenario_model(sc);
     printf("%s: ok: \"%s\", %d states, %d origins, %d flows, %d capacities, %d steps, %s, %ld run%s, seed %llu%s\n",
            a.sopt.path, demob_model_name(m), demob_model_n_states(m), demob_model_n_origins(m),

@@ -226,13 +226,21 @@ void share_settle_gaps(demob_sim *s)
     for (int b = 0; b < m->n_budgets; b++) {
         if (s->gap[b] == 0)
             continue;
+        double refused = 0;   /* people money alone refused */
         for (int i = 0; i < s->budget_n_links[b]; i++) {
             int l = s->budget_links[b][i];
             if (s->budget_cut[b][i] > 0 && link_move(s, l) < s->budget_kept[b][i])
                 s->gap[b] -= s->budget_cut[b][i] * s->val[m->flows[m->links[l].flow].unit_cost];
+            else
+                refused += s->budget_cut[b][i];
         }
         if (s->gap[b] < 0)   /* rounding only */
             s->gap[b] = 0;
+        if (s->n_con) {
+            /* constraints.csv agrees with the gap: the budget cut only the
+             * people no later limit refused too */
+            s->con_cut[model_con_first_budget(s) + b] = refused;
+        }
     }
 }
 

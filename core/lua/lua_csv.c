@@ -215,8 +215,11 @@ static int csv_read(lua_State *L)
 
     demob_error err = {0};
     size_t size;
-    size_t bl = base ? strlen(base) : 0;   /* listed in the manifest relative to the scenario */
-    const char *name = bl && strncmp(path, base, bl) == 0 && path[bl] == '/' ? path + bl + 1 : given;
+    /* listed in the manifest relative to the scenario's folder */
+    size_t bl = base && strcmp(base, ".") != 0 ? strlen(base) : 0;
+    const char *name = bl == 0 ? path : strncmp(path, base, bl) == 0 && path[bl] == '/' ? path + bl + 1 : given;
+    if (name[0] == '.' && name[1] == '/')
+        name += 2;
     const char *data = lua_input_read(L, path, name, &size);
     b->r = csvr_open_mem(path, data, size, &err);
     if (!b->r)
@@ -479,8 +482,10 @@ static int reserved_name(const char *path)
     for (int f = 0; f < SW_NFILES; f++)
         if (strlen(sweep_shared_file_names[f]) == n && strncmp(path, sweep_shared_file_names[f], n) == 0)
             return 1;
+    /* and run's and fit's own files, and the sweep's list of inputs */
     static const char *const others[] = {"sensitivity.csv", "manifest.json", SJ_JOURNAL_NAME, SJ_SCRATCH_NAME,
-                                         NULL};
+                                         "quantiles.csv", "outcomes.csv", "constraints.csv", "estimates.csv",
+                                         "fitted.csv", "posterior.csv", "sweep.inputs", NULL};
     for (const char *const *o = others; *o; o++)
         if (strlen(*o) == n && strncmp(path, *o, n) == 0)
             return 1;

@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "lua_priv.h"
+#include "util/path.h"
 #include "util/sha256.h"
 
 typedef struct input_file {
@@ -60,53 +61,6 @@ void lua_inputs_free(lua_input_store *s)
     free(s);
 }
 
-/* Reads the whole file at path into a malloc'ed buffer (NUL-terminated). */
-static char *slurp(const char *path, size_t max, size_t *size, demob_error *err)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f) {
-        demob_error_set(err, DEMOB_EINPUT, "cannot open '%s': %s", path, strerror(errno));
-        return NULL;
-    }
-    size_t cap = 4096, n = 0;
-    char *buf = malloc(cap + 1);
-    while (buf) {
-        size_t got = fread(buf + n, 1, cap - n, f);
-        n += got;
-        if (got == 0)
-            break;
-        if (n > max) {
-            free(buf);
-            fclose(f);
-            demob_error_set(err, DEMOB_EINPUT, "'%s' is larger than the memory limit (%zu MiB)", path, max >> 20);
-            return NULL;
-        }
-        if (n == cap) {
-            char *b = cap > ((size_t)1 << 40) ? NULL : realloc(buf, cap * 2 + 1);
-            if (!b) {
-                free(buf);
-                buf = NULL;
-                break;
-            }
-            buf = b;
-            cap *= 2;
-        }
-    }
-    int failed = ferror(f) ? errno : 0;
-    fclose(f);
-    if (!buf) {
-        demob_error_set(err, DEMOB_ERUN, "'%s': out of memory reading it", path);
-        return NULL;
-    }
-    if (failed) {
-        free(buf);
-        demob_error_set(err, DEMOB_EINPUT, "cannot open '%s': %s", path, strerror(failed));
-        return NULL;
-    }
-    buf[n] = '\0';
-    *size = n;
-    return buf;
-}
 
 static input_file *find(lua_input_store *s, const char *path)
 {
@@ -124,7 +78,7 @@ int lua_inputs_read(lua_input_store *s, const char *path, const char *name, cons
     int rc = 0;
     if (!f) {
         size_t n = 0;
-        char *bytes = slurp(path, s->max_bytes, &n, err);
+        char *bytes = path_read_all(path, s->max_bytes, &n, err);
         if (!bytes) {
             rc = err && err->status ? err->status : DEMOB_EINPUT;
         } else if (s->n == s->cap) {
@@ -213,7 +167,7 @@ const char *lua_input_read(lua_State *L, const char *path, const char *name, siz
     demob_error err = {0};
     if (!s) {
         /* A plain state (no scenario): read the file into a Lua string. */
-        char *bytes = slurp(path, (size_t)-1 / 4, size, &err);
+        char *bytes = path_read_all(path, (size_t)-1 / 4, size, &err);
         if (!bytes) {
             luaL_error(L, "%s", err.message);
             return NULL;

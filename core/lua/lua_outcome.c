@@ -225,8 +225,14 @@ int scenario_report_at(const scenario *sc, int *steps, int max, demob_error *err
     for (int i = 0; i < sc->report_at.n && n < max; i++) {
         demob_error e = {0};
         int t;
-        if (output_parse_step(sc->model, sc->report_at.v[i], &t, &e))
+        if (output_parse_step(sc->model, sc->report_at.v[i], &t, &e)) {
+            /* --steps shortened the run: a later date is dropped, as a
+             * later event is (the table keeps the dates inside the run). */
+            if (sc->steps_cut && output_parse_step_unbounded(sc->model, sc->report_at.v[i], &t) == 0 &&
+                t > demob_model_steps(sc->model) && t <= sc->steps_cut)
+                continue;
             return demob_error_set(err, DEMOB_EINPUT, "%sscenario: report_at: %s", sc->report_at_where, e.message);
+        }
         steps[n++] = t;
     }
     return n;

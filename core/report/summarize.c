@@ -37,6 +37,7 @@ typedef struct ctx {
     int n_at;
     int steps[64];           /* this folder's steps of the --at list     */
     char dates[64][40];      /* their date labels, as seen in the files  */
+    unsigned char step_seen[64]; /* a row of that step was read          */
     block *b;
     long n_b, cap_b, cursor;
     jflat man;
@@ -265,8 +266,10 @@ static int scan(ctx *c, const char *path, int outcomes, demob_error *err)
         long step = atol(csvr_field(r, (size_t)cs));
         int col[64], nc = 0;
         for (int k = 0; k < c->n_at; k++)
-            if (c->steps[k] == step)
+            if (c->steps[k] == step) {
                 col[nc++] = k;
+                c->step_seen[k] = 1;
+            }
         const char *origin = co >= 0 ? csvr_field(r, (size_t)co) : "";
         if (co >= 0 && note_origin(c, origin)) {
             rc = demob_error_set(err, DEMOB_ERUN, "out of memory");
@@ -604,6 +607,13 @@ int report_summarize(const report_summarize_opts *o, strbuf *table, strbuf *csv,
                     }
                 }
         }
+        for (int k = 0; k < c.n_at; k++)
+            if (!c.step_seen[k]) {
+                rc = demob_error_set(err, DEMOB_EINPUT,
+                                     "--at: step %d is not in the output of %s (its files keep the steps --every "
+                                     "chose: run it with --every 1, or ask for a saved step)", c.steps[k], c.dir);
+                goto next;
+            }
         for (int i = 0; i < c.n_q; i++)
             if (!c.q[i].found) {
                 rc = demob_error_set(err, DEMOB_EINPUT,

@@ -1,5 +1,6 @@
 /* answer.c - the answer table of `demob run` (see answer.h). */
 #include <errno.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -7,6 +8,25 @@
 #include "answer.h"
 #include "outcome.h"
 #include "util/stats_table.h"
+
+int output_parse_step_unbounded(const demob_model *m, const char *text, int *t)
+{
+    char *end;
+    errno = 0;
+    long v = strtol(text, &end, 10);
+    if (*text && *end == '\0' && errno == 0) {
+        if (v < 0 || v > INT_MAX)
+            return -1;
+        *t = (int)v;
+        return 0;
+    }
+    demob_error e = {0};
+    int k = demob_model_step_of_date(m, text, &e);
+    if (k < 0)
+        return -1;
+    *t = k;
+    return 0;
+}
 
 int output_parse_step(const demob_model *m, const char *text, int *t, demob_error *err)
 {

@@ -13,6 +13,9 @@
  * docs/scenarios.md) into *t, checked to lie in 0..T. DEMOB_EINPUT with a
  * message naming the run's steps and dates otherwise. */
 int output_parse_step(const demob_model *m, const char *text, int *t, demob_error *err);
+/* The same without the run's bounds (a step >= 0, or a date of the
+ * model's calendar): 0, or -1 when the text is neither. */
+int output_parse_step_unbounded(const demob_model *m, const char *text, int *t);
 /* "12,24" or "2021-11,2022-11" into steps (at most max); returns how many
  * or a negative status (the message names `option`). */
 int output_parse_steps(const demob_model *m, const char *list, const char *option, int *steps, int max,

@@ -1,5 +1,7 @@
-/* path.c - file names (see path.h). */
+/* path.c - file names and reading a whole file (see path.h). */
+#include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 
@@ -44,4 +46,51 @@ void path_stem(char *buf, size_t size, const char *path)
     if (len > suffix && strcmp(base + len - suffix, LUA_SUFFIX) == 0)
         len -= suffix;
     snprintf(buf, size, "%.*s", (int)len, base);
+}
+
+char *path_read_all(const char *path, size_t max, size_t *size, demob_error *err)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f) {
+        demob_error_set(err, DEMOB_EINPUT, "cannot open '%s': %s", path, strerror(errno));
+        return NULL;
+    }
+    size_t cap = 4096, n = 0;
+    char *buf = malloc(cap + 1);
+    while (buf) {
+        size_t got = fread(buf + n, 1, cap - n, f);
+        n += got;
+        if (got == 0)
+            break;
+        if (n > max) {
+            free(buf);
+            fclose(f);
+            demob_error_set(err, DEMOB_EINPUT, "'%s' is larger than the memory limit (%zu MiB)", path, max >> 20);
+            return NULL;
+        }
+        if (n == cap) {
+            char *b = cap > ((size_t)1 << 40) ? NULL : realloc(buf, cap * 2 + 1);
+            if (!b) {
+                free(buf);
+                buf = NULL;
+                break;
+            }
+            buf = b;
+            cap *= 2;
+        }
+    }
+    int failed = ferror(f) ? errno : 0;
+    fclose(f);
+    if (!buf) {
+        demob_error_set(err, DEMOB_ERUN, "'%s': out of memory reading it", path);
+        return NULL;
+    }
+    if (failed) {
+        free(buf);
+        demob_error_set(err, DEMOB_EINPUT, "cannot open '%s': %s", path, strerror(failed));
+        return NULL;
+    }
+    buf[n] = '\0';
+    *size = n;
+    return buf;
 }
