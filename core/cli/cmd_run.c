@@ -131,12 +131,7 @@ static int posterior_open(posterior *po, const char *path, const demob_model *m,
     char *data = path_read_all(path, (size_t)1 << 32, &size, err);
     if (!data)
         return err->status;
-    sha256_ctx h;
-    unsigned char digest[32];
-    sha256_init(&h);
-    sha256_update(&h, data, size);
-    sha256_final(&h, digest);
-    sha256_hex(digest, po->sha256);
+    sha256_data_hex(data, size, po->sha256);
     int rc = sweep_points_read_mem(&po->rows, path, data, size, err);
     free(data);
     if (rc == 0 && po->rows.n_cols > 256)

@@ -255,14 +255,8 @@ int fit_obs_add(fit_obs *o, const demob_model *m, const char *name, const char *
         memcpy(s->origins, origins, (size_t)n_origins * sizeof *origins);
     s->n_origins = n_origins;
     int rc = read_rows(s, m, data, len, err);
-    if (rc == 0) {
-        sha256_ctx c;
-        unsigned char digest[32];
-        sha256_init(&c);
-        sha256_update(&c, data, len);
-        sha256_final(&c, digest);
-        sha256_hex(digest, s->sha256);
-    }
+    if (rc == 0)
+        sha256_data_hex(data, len, s->sha256);
     if (rc) {
         series_free(s);
         return rc;

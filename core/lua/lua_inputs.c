@@ -100,12 +100,7 @@ int lua_inputs_read(lua_input_store *s, const char *path, const char *name, cons
                 free(f->path);
                 f = NULL;
             } else {
-                unsigned char dg[32];
-                sha256_ctx c;
-                sha256_init(&c);
-                sha256_update(&c, bytes, n);
-                sha256_final(&c, dg);
-                sha256_hex(dg, f->sha256);
+                sha256_data_hex(bytes, n, f->sha256);
                 s->n++;
             }
         }

@@ -116,3 +116,13 @@ int sha256_file_hex(const char *path, char hex[65])
     sha256_hex(d, hex);
     return 0;
 }
+
+void sha256_data_hex(const void *data, size_t n, char hex[65])
+{
+    sha256_ctx c;
+    unsigned char digest[32];
+    sha256_init(&c);
+    sha256_update(&c, data, n);
+    sha256_final(&c, digest);
+    sha256_hex(digest, hex);
+}

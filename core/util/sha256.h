@@ -17,6 +17,8 @@ void sha256_update(sha256_ctx *c, const void *data, size_t n);
 void sha256_final(sha256_ctx *c, unsigned char out[32]);
 /* A digest as lowercase hex into hex[65]. */
 void sha256_hex(const unsigned char digest[32], char hex[65]);
+/* Hex digest of n bytes into hex[65]. */
+void sha256_data_hex(const void *data, size_t n, char hex[65]);
 /* Hex digest of a file into hex[65]; 0 ok, -1 if it cannot be read. */
 int sha256_file_hex(const char *path, char hex[65]);
 
