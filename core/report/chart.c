@@ -134,6 +134,21 @@ static void draw_axes(const chart *c, const frame *f, strbuf *out)
     svg_group_end(out);
 }
 
+/* The values of cs with no value beside them, which a line cannot show:
+ * a short tick at the value and a whisker from lo to hi. ys: the values'
+ * pixels. */
+static void draw_isolated(const chart_series *cs, const frame *f, const double *xs, const double *ys, size_t n,
+                          strbuf *out)
+{
+    for (size_t i = 0; i < n; i++) {
+        if (isnan(ys[i]) || (i > 0 && !isnan(ys[i - 1])) || (i + 1 < n && !isnan(ys[i + 1])))
+            continue;
+        if (cs->lo && cs->hi && !isnan(cs->lo[i]) && !isnan(cs->hi[i]))
+            svg_line(out, xs[i], py(f, cs->lo[i]), xs[i], py(f, cs->hi[i]), chart_color(cs->color), 1.5, NULL);
+        svg_line(out, xs[i] - 7, ys[i], xs[i] + 7, ys[i], chart_color(cs->color), 2.5, NULL);
+    }
+}
+
 static void draw_series(const chart *c, const frame *f, const double *tops, strbuf *out)
 {
     size_t n = c->n;
@@ -174,10 +189,12 @@ static void draw_series(const chart *c, const frame *f, const double *tops, strb
             const chart_series *cs = &c->series[s];
             for (size_t i = 0; i < n; i++)
                 y1[i] = isnan(cs->y[i]) ? NAN : py(f, cs->y[i]);
-            if (cs->markers) {
+            if (cs->markers == 1) {
                 svg_dots(out, xs, y1, n, 3.5, chart_color(cs->color), cs->label);
                 continue;
             }
+            if (cs->markers == 2)
+                draw_isolated(cs, f, xs, y1, n, out);
             svg_polyline(out, xs, y1, n, chart_color(cs->color), 2, chart_dash(cs->dash),
                          cs->label);
         }
@@ -342,7 +359,7 @@ static void draw_legend(const chart *c, const legend *lg, double top, strbuf *ou
         fan |= cs->lo && cs->hi;
         if (c->type == CHART_AREA) {
             svg_rect(out, x, y - 9, 18, 12, chart_color(cs->color), 0.85, NULL);
-        } else if (cs->markers) {
+        } else if (cs->markers == 1) {
             double dx = x + 12, dy = y - 3;
             svg_dots(out, &dx, &dy, 1, 3.5, chart_color(cs->color), NULL);
         } else {

@@ -26,7 +26,10 @@ typedef struct chart_series {
     const double *lo, *hi;      /* band (NULL: none) */
     int color;                  /* palette index (mod CHART_N_COLORS) */
     int dash;                   /* 0 solid, 1 dashed, 2 dotted, 3 dash-dot */
-    int markers;                /* 1: a dot at each value, no line (observations) */
+    int markers;                /* 1: a dot at each value, no line (observations);
+                                   2: a line, and a value with no neighbour (a
+                                   line cannot show it) as a tick with a whisker
+                                   from lo to hi */
 } chart_series;
 
 /* A horizontal line at a limit (a ceiling, a capacity), with its label. */

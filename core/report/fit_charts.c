@@ -106,11 +106,12 @@ double report_fit_series_svg(const report_fit *f, const char *series, double wid
     }
     for (size_t g = 0; g < n_or; g++) {
         const double *base = v + 4 * g * m;
-        int named = *origins[g] != '\0';
-        snprintf(labels[2 * g], sizeof labels[0], "%s%sfitted", named ? origins[g] : "", named ? ": " : "");
-        snprintf(labels[2 * g + 1], sizeof labels[0], "%s%sobserved", named ? origins[g] : "",
-                 named ? ": " : "");
-        cs[2 * g] = (chart_series){ labels[2 * g], base + m, base + 2 * m, base + 3 * m, (int)g, 0, 0 };
+        /* Rows of the series' own origins (an empty cell) are "all origins"
+         * beside rows of named ones. */
+        const char *who = *origins[g] ? origins[g] : n_or > 1 ? "all origins" : "";
+        snprintf(labels[2 * g], sizeof labels[0], "%s%sfitted", who, *who ? ": " : "");
+        snprintf(labels[2 * g + 1], sizeof labels[0], "%s%sobserved", who, *who ? ": " : "");
+        cs[2 * g] = (chart_series){ labels[2 * g], base + m, base + 2 * m, base + 3 * m, (int)g, 0, 2 };
         cs[2 * g + 1] = (chart_series){ labels[2 * g + 1], base, NULL, NULL, (int)g, 0, 1 };
     }
     char title[300], sub[600];
@@ -181,7 +182,7 @@ void report_fit_trace_svg(const report_fit *f, size_t p, double width, double he
     }
     char title[300], sub[80];
     snprintf(title, sizeof title, "%s: trace", f->est[p].param);
-    snprintf(sub, sizeof sub, stride > 1 ? "every %zu-th kept draw" : "every kept draw", stride);
+    snprintf(sub, sizeof sub, stride > 1 ? "one kept draw in %zu" : "every kept draw", stride);
     chart c = { 0 };
     c.title = title;
     c.subtitle = sub;

@@ -21,13 +21,15 @@ static void esc(strbuf *b, const char *s)
     svg_escape(b, s ? s : "");
 }
 
+/* A number cell: fmt below 1000 in size, whole numbers from there (an
+ * exponent reads badly in a table). */
 static void num_cell(strbuf *b, double v, const char *fmt)
 {
     strbuf_puts(b, "<td class=\"num\">");
     if (isnan(v))
         strbuf_puts(b, "-");
     else
-        strbuf_printf(b, fmt, v);
+        strbuf_printf(b, fabs(v) >= 1000 ? "%.0f" : fmt, v);
     strbuf_puts(b, "</td>");
 }
 
