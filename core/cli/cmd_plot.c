@@ -247,8 +247,11 @@ int cmd_plot(int argc, char **argv)
             g.dirs[0] = g.dirs[i];   /* named in the message */
     if (!fit && g.series)
         demob_error_set(&err, DEMOB_EINPUT, "--series selects a series of a fit folder (demob fit's output)");
-    if (err.status || (fit ? (!g.out && demob_error_set(&err, DEMOB_EINPUT, "give the chart's file with -o CHART.svg"))
-                           : check(&g, &err) != 0))
+    else if (fit && !g.out)
+        demob_error_set(&err, DEMOB_EINPUT, "give the chart's file with -o CHART.svg");
+    else if (!fit)
+        check(&g, &err);
+    if (err.status)
         return cli_usage_fail("plot", &err);
     strbuf svg;
     strbuf_init(&svg);

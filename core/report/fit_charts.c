@@ -119,18 +119,8 @@ double report_fit_series_svg(const report_fit *f, const char *series, double wid
     snprintf(sub, sizeof sub, "%s, demob fit --method %s. %s", f->label, *f->method ? f->method : "?",
              is_mle(f) ? "Line: the model at the estimate; band: the 95% range of an observation given it"
                        : "Line: the posterior mean of the prediction; band: its 95% posterior range");
-    chart c = { 0 };
-    c.type = CHART_LINE;
-    c.title = title;
-    c.subtitle = sub;
-    c.y_label = "people";
-    c.n = m;
-    c.x = x;
-    c.dates = dates;
-    c.series = cs;
-    c.n_series = 2 * n_or;
-    c.width = width;
-    c.band_note = "band: 95% range";
+    chart c = { .type = CHART_LINE, .title = title, .subtitle = sub, .y_label = "people", .n = m, .x = x,
+                .dates = dates, .series = cs, .n_series = 2 * n_or, .width = width, .band_note = "band: 95% range" };
     double h = chart_svg(&c, out);
     free(steps);
     free(x);
@@ -183,17 +173,8 @@ void report_fit_trace_svg(const report_fit *f, size_t p, double width, double he
     char title[300], sub[80];
     snprintf(title, sizeof title, "%s: trace", f->est[p].param);
     snprintf(sub, sizeof sub, stride > 1 ? "one kept draw in %zu" : "every kept draw", stride);
-    chart c = { 0 };
-    c.title = title;
-    c.subtitle = sub;
-    c.x_label = "iteration";
-    c.n = m;
-    c.x = x;
-    c.series = cs;
-    c.n_series = (size_t)nc;
-    c.width = width;
-    c.height = height;
-    c.y_fit = 1;
+    chart c = { .title = title, .subtitle = sub, .x_label = "iteration", .n = m, .x = x, .series = cs,
+                .n_series = (size_t)nc, .width = width, .height = height, .y_fit = 1 };
     chart_svg(&c, out);
     free(x);
     free(y);
