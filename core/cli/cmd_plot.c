@@ -12,6 +12,7 @@
 #include "convert.h"
 #include "report/plot.h"
 #include "report/chart.h"
+#include "report/fit_charts.h"
 
 #define MAX_LIST 64
 
@@ -19,6 +20,7 @@ typedef struct args {
     plot_request r;
     const char *out;
     const char *data;       /* --data */
+    const char *series;     /* --series (fit folders) */
     int item_opt;           /* which of --state/--category/--flow was used */
     const char *dirs[PLOT_MAX_DIRS];
     const char *labels[16];
@@ -129,6 +131,8 @@ static const cli_option plot_options[] = {
      "the legend name of each DIR, in order (default: the manifest's scenario name)", {0}, NULL},
     {"--title", 0, "TEXT", 0, CLI_STRING, G(r.title), 0, 0, NULL, "the chart's title", {0}, NULL},
     {"--subtitle", 0, "TEXT", 0, CLI_STRING, G(r.subtitle), 0, 0, NULL, "the chart's subtitle", {0}, NULL},
+    {"--series", 0, "NAME", 0, CLI_STRING, G(series), 0, 0, NULL,
+     "a fit folder: only this observed series (default: every series, one chart each, stacked)", {0}, NULL},
     {"--width", 0, "PX", 0, CLI_CUSTOM, 0, 0, 0, set_size, "width of the chart (default %g)",
      {CHART_DEFAULT_WIDTH, 0}, NULL},
     {"--height", 0, "PX", 0, CLI_CUSTOM, 0, 0, 0, set_size, "height of the chart (default %g)",
@@ -154,6 +158,10 @@ static const cli_command plot_cmd = {
     "  fan    median line and p5-p95 band over runs (stochastic and sweep\n"
     "         outputs)\n"
     "  auto   fan when the output has several runs, else line (default)\n"
+    "\n"
+    "A folder written by demob fit (it holds fitted.csv) is plotted alone:\n"
+    "each observed series as points over the model's prediction and its 95%\n"
+    "band, one chart per series (stacked in one file; --series picks one).\n"
     "\n",
     {{"options:", plot_options, 0}},
     "\n"
@@ -167,7 +175,7 @@ static const cli_command plot_cmd = {
     "  2  bad usage or bad input: a missing folder or file, an empty CSV, a\n"
     "     non-numeric or NaN cell (file:line:column), a selection that matches\n"
     "     nothing, a chart type the data cannot give, .png or .pdf without\n"
-    "     rsvg-convert\n",
+    "     rsvg-convert, a fit folder with other folders or a bad fitted.csv\n",
     add_dir,
 };
 
@@ -207,6 +215,23 @@ static int check(args *g, demob_error *err)
     return 0;
 }
 
+/* A folder of demob fit: observed vs fitted, one chart per series. */
+static int plot_fit(const args *g, strbuf *svg, demob_error *err)
+{
+    if (g->r.n_dirs > 1)
+        return demob_error_set(err, DEMOB_EINPUT, "%s is the output of demob fit: plot it alone",
+                               g->dirs[0]);
+    if (g->data || g->item_opt || g->r.n_origins || g->r.type != PLOT_AUTO || g->r.cumulative)
+        return demob_error_set(err, DEMOB_EINPUT, "%s is the output of demob fit: of the chart options "
+                               "only --series and --width apply", g->dirs[0]);
+    report_fit f;
+    int rc = report_fit_load(g->dirs[0], &f, err);
+    if (rc == 0)
+        rc = report_fit_plot_svg(&f, g->series, g->r.width, svg, err);
+    report_fit_free(&f);
+    return rc;
+}
+
 int cmd_plot(int argc, char **argv)
 {
     args g;
@@ -216,12 +241,22 @@ int cmd_plot(int argc, char **argv)
     if (!cli_parse_args(&plot_cmd, argc, argv, &g, &code))
         return code;
     demob_error err = { 0 };
-    if (check(&g, &err) != 0)
+    int fit = 0;
+    for (int i = 0; i < g.r.n_dirs; i++)
+        if (report_fit_is_fit(g.dirs[i]) && !fit++ && i > 0)
+            g.dirs[0] = g.dirs[i];   /* named in the message */
+    if (!fit && g.series)
+        demob_error_set(&err, DEMOB_EINPUT, "--series selects a series of a fit folder (demob fit's output)");
+    else if (fit && !g.out)
+        demob_error_set(&err, DEMOB_EINPUT, "give the chart's file with -o CHART.svg");
+    else if (!fit)
+        check(&g, &err);
+    if (err.status)
         return cli_usage_fail("plot", &err);
     strbuf svg;
     strbuf_init(&svg);
     strbuf_puts(&svg, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
-    int rc = plot_svg(&g.r, &svg, &err);
+    int rc = fit ? plot_fit(&g, &svg, &err) : plot_svg(&g.r, &svg, &err);
     if (rc == 0)
         rc = cli_write_converted(g.out, &svg, 0, &err);
     strbuf_free(&svg);

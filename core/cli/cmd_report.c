@@ -10,6 +10,7 @@
 #include "convert.h"
 #include "report/report.h"
 #include "report/outcomes.h"
+#include "report/fit_data.h"
 
 typedef struct args {
     report_input in;
@@ -73,6 +74,13 @@ static const cli_command report_cmd = {
     "costs.csv, budgets.csv and manifest.json are used when present.\n"
     "-o x.pdf prints the page with headless Chromium, found on PATH.\n"
     "\n"
+    "A DIR written by demob fit (it holds fitted.csv) gets a calibration\n"
+    "section instead: the estimates with R-hat and ESS (warnings marked),\n"
+    "each observed series over the fitted line and its 95% band, and per\n"
+    "param a trace and a density of the draws (mcmc, pmcmc) or the\n"
+    "profile-likelihood interval (mle). Fit folders come after the run\n"
+    "folders' sections; a report of fit folders only has just these.\n"
+    "\n"
     "Which states are key, by origin, the return state and the peak state\n"
     "come from the scenario's report { ... } declaration, saved in\n"
     "manifest.json (the first DIR that has one). Without one: every state is\n"
@@ -89,7 +97,8 @@ static const cli_command report_cmd = {
     "  2  bad usage or bad input: a missing folder, a folder without\n"
     "     populations.csv, an empty CSV, a non-numeric or NaN cell\n"
     "     (file:line:column), an --at date outside the output, .pdf without\n"
-    "     chromium\n",
+    "     chromium, a fit folder without fitted.csv or estimates.csv or with\n"
+    "     a column missing (file:line)\n",
     add_dir,
 };
 
@@ -113,8 +122,22 @@ int cmd_report(int argc, char **argv)
         return cli_usage_fail("report", &err);
     report_input in = g.in;
     const char *out = g.out;
-    in.dirs = g.dirs;
-    in.labels = g.n_labels ? g.labels : NULL;
+    /* Folders of demob fit get a calibration section each; the others
+     * are run folders. --label names both, in the order given. */
+    const char *runs[REPORT_MAX_DIRS], *run_labels[REPORT_MAX_DIRS], *fits[REPORT_MAX_DIRS],
+        *fit_labels[REPORT_MAX_DIRS];
+    in.n_dirs = 0;
+    for (int i = 0; i < g.in.n_dirs; i++) {
+        int fit = report_fit_is_fit(g.dirs[i]);
+        const char **d = fit ? fits : runs, **l = fit ? fit_labels : run_labels;
+        int *k = fit ? &in.n_fits : &in.n_dirs;
+        l[*k] = g.n_labels ? g.labels[i] : NULL;
+        d[(*k)++] = g.dirs[i];
+    }
+    in.dirs = runs;
+    in.labels = g.n_labels ? run_labels : NULL;
+    in.fits = fits;
+    in.fit_labels = fit_labels;
     strbuf html;
     strbuf_init(&html);
     int rc = report_html(&in, &html, &err);

@@ -80,7 +80,7 @@ static double *stack(const chart *c)
 
 static void data_range(const chart *c, const double *tops, double *lo, double *hi)
 {
-    *lo = 0;
+    *lo = c->y_fit ? INFINITY : 0;
     *hi = -INFINITY;
     for (size_t s = 0; s < c->n_series; s++) {
         const chart_series *cs = &c->series[s];
@@ -96,6 +96,8 @@ static void data_range(const chart *c, const double *tops, double *lo, double *h
     }
     if (*hi == -INFINITY)
         *hi = 1;
+    if (*lo == INFINITY)
+        *lo = 0;
 }
 
 static void draw_axes(const chart *c, const frame *f, strbuf *out)
@@ -130,6 +132,21 @@ static void draw_axes(const chart *c, const frame *f, strbuf *out)
         svg_text(out, 16, (f->top + f->bottom) / 2, "middle", FONT, "#333", NULL, -90,
                  c->y_label);
     svg_group_end(out);
+}
+
+/* The values of cs with no value beside them, which a line cannot show:
+ * a short tick at the value and a whisker from lo to hi. ys: the values'
+ * pixels. */
+static void draw_isolated(const chart_series *cs, const frame *f, const double *xs, const double *ys, size_t n,
+                          strbuf *out)
+{
+    for (size_t i = 0; i < n; i++) {
+        if (isnan(ys[i]) || (i > 0 && !isnan(ys[i - 1])) || (i + 1 < n && !isnan(ys[i + 1])))
+            continue;
+        if (cs->lo && cs->hi && !isnan(cs->lo[i]) && !isnan(cs->hi[i]))
+            svg_line(out, xs[i], py(f, cs->lo[i]), xs[i], py(f, cs->hi[i]), chart_color(cs->color), 1.5, NULL);
+        svg_line(out, xs[i] - 7, ys[i], xs[i] + 7, ys[i], chart_color(cs->color), 2.5, NULL);
+    }
 }
 
 static void draw_series(const chart *c, const frame *f, const double *tops, strbuf *out)
@@ -172,6 +189,12 @@ static void draw_series(const chart *c, const frame *f, const double *tops, strb
             const chart_series *cs = &c->series[s];
             for (size_t i = 0; i < n; i++)
                 y1[i] = isnan(cs->y[i]) ? NAN : py(f, cs->y[i]);
+            if (cs->markers == 1) {
+                svg_dots(out, xs, y1, n, 3.5, chart_color(cs->color), cs->label);
+                continue;
+            }
+            if (cs->markers == 2)
+                draw_isolated(cs, f, xs, y1, n, out);
             svg_polyline(out, xs, y1, n, chart_color(cs->color), 2, chart_dash(cs->dash),
                          cs->label);
         }
@@ -281,7 +304,7 @@ static double legend_height(const chart *c, size_t maxc, int fan)
     double h = 4;
     for (size_t s = 0; s < c->n_series; s++)
         h += count_lines(c->series[s].label, maxc) * LEGEND_LINE + LEGEND_GAP;
-    return h + (fan ? FONT * 1.6 : 0);
+    return h + (fan ? FONT * 1.6 + (c->band_note ? count_lines(c->band_note, maxc) - 1 : 0) * FONT * 1.1 : 0);
 }
 
 static void legend_layout(const chart *c, double w, double plot_h, int fan, legend *lg)
@@ -336,6 +359,9 @@ static void draw_legend(const chart *c, const legend *lg, double top, strbuf *ou
         fan |= cs->lo && cs->hi;
         if (c->type == CHART_AREA) {
             svg_rect(out, x, y - 9, 18, 12, chart_color(cs->color), 0.85, NULL);
+        } else if (cs->markers == 1) {
+            double dx = x + 12, dy = y - 3;
+            svg_dots(out, &dx, &dy, 1, 3.5, chart_color(cs->color), NULL);
         } else {
             if (cs->lo && cs->hi)
                 svg_rect(out, x, y - 9, 24, 12, chart_color(cs->color), 0.18, NULL);
@@ -345,13 +371,14 @@ static void draw_legend(const chart *c, const legend *lg, double top, strbuf *ou
         int n = text_lines(out, x + 30, y + 1, FONT, "#222", NULL, cs->label, lg->maxc, LEGEND_LINE);
         y += (n ? n : 1) * LEGEND_LINE + LEGEND_GAP;
     }
-    if (fan)
-        svg_text(out, x, y + 4, "start", FONT * 0.9, "#666", NULL, 0,
-                 "line: median; band: p5-p95");
+    if (fan && c->band_note)
+        text_lines(out, x, y + 4, FONT * 0.9, "#666", NULL, c->band_note, lg->maxc, FONT * 1.1);
+    else if (fan)
+        svg_text(out, x, y + 4, "start", FONT * 0.9, "#666", NULL, 0, "line: median; band: p5-p95");
     svg_group_end(out);
 }
 
-void chart_svg(const chart *c, strbuf *out)
+double chart_svg(const chart *c, strbuf *out)
 {
     double w = c->width > 0 ? c->width : CHART_DEFAULT_WIDTH, h = c->height > 0 ? c->height : CHART_DEFAULT_HEIGHT;
     int fan = 0;
@@ -386,12 +413,12 @@ void chart_svg(const chart *c, strbuf *out)
     if (c->n == 0 || c->n_series == 0) {
         svg_text(out, w / 2, total_h / 2, "middle", TITLE_FONT, "#888", NULL, 0, "no data");
         svg_end(out);
-        return;
+        return total_h;
     }
     double *tops = NULL;
     if (c->type == CHART_AREA && !(tops = stack(c))) {
         out->failed = 1;
-        return;
+        return total_h;
     }
     double lo, hi;
     data_range(c, tops, &lo, &hi);
@@ -408,4 +435,5 @@ void chart_svg(const chart *c, strbuf *out)
     draw_legend(c, &lg, lg.below ? f.bottom + 48 : f.top, out);
     free(tops);
     svg_end(out);
+    return total_h;
 }

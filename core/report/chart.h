@@ -26,6 +26,10 @@ typedef struct chart_series {
     const double *lo, *hi;      /* band (NULL: none) */
     int color;                  /* palette index (mod CHART_N_COLORS) */
     int dash;                   /* 0 solid, 1 dashed, 2 dotted, 3 dash-dot */
+    int markers;                /* 1: a dot at each value, no line (observations);
+                                   2: a line, and a value with no neighbour (a
+                                   line cannot show it) as a tick with a whisker
+                                   from lo to hi */
 } chart_series;
 
 /* A horizontal line at a limit (a ceiling, a capacity), with its label. */
@@ -48,13 +52,18 @@ typedef struct chart {
     double width, height;       /* 0: CHART_DEFAULT_WIDTH x _HEIGHT */
     const chart_hline *hlines;  /* limit lines (n_hlines; may be NULL) */
     size_t n_hlines;
+    int y_fit;                  /* 1: the y axis spans the values only (traces),
+                                   0: it starts at 0 unless values are negative */
+    const char *band_note;      /* under the legend when a band is drawn;
+                                   NULL: "line: median; band: p5-p95" */
 } chart;
 
 /* The palette: colour-blind-safe (Tableau 10) */
 const char *chart_color(int i);
 const char *chart_dash(int i);
 
-/* Appends the chart as a complete <svg> element to out. */
-void chart_svg(const chart *c, strbuf *out);
+/* Appends the chart as a complete <svg> element to out; returns its
+ * height (which grows when the legend goes below the plot). */
+double chart_svg(const chart *c, strbuf *out);
 
 #endif

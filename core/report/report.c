@@ -11,6 +11,7 @@
 #include "util/json_flat.h"
 #include "plot.h"
 #include "report.h"
+#include "report_fit.h"
 #include "svg.h"
 #include "util/path.h"
 #include "util/runstats.h"
@@ -927,6 +928,8 @@ static void details(strbuf *b, const scen *sc, int n)
 int report_html(const report_input *in, strbuf *out, demob_error *err)
 {
     int n = in->n_dirs;
+    if (n == 0 && in->n_fits > 0)
+        return report_fit_page(in, css, out, err);
     if (n < 1 || n > REPORT_MAX_DIRS)
         return demob_error_set(err, DEMOB_EINPUT, "give 1 to %d output folders", REPORT_MAX_DIRS);
     scen sc[REPORT_MAX_DIRS];
@@ -1013,6 +1016,8 @@ int report_html(const report_input *in, strbuf *out, demob_error *err)
     final_stocks(out, sc, n, &keys);
     costs(out, sc, n, currency);
     if ((rc = funding(out, sc, n, in, currency, err)) != 0)
+        goto done;
+    if ((rc = report_fit_section(in, out, err)) != 0)
         goto done;
     details(out, sc, n);
     strbuf_puts(out, "</body>\n</html>\n");

@@ -24,6 +24,10 @@ typedef struct report_input {
     outcomes_options oo;         /* return state, peak state, point */
     const char *at;              /* answer dates, "12,24" or "2021-11,final";
                                     NULL: the manifest's report_at, else defaults */
+    const char *const *fits;     /* folders of demob fit: a calibration section
+                                    each (report_fit.h); n_dirs may then be 0 */
+    const char *const *fit_labels;   /* per fit, or NULL: manifest scenario names */
+    int n_fits;
 } report_input;
 
 /* Appends the page to out. DEMOB_EINPUT on bad input (err names it). */

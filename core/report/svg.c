@@ -233,6 +233,22 @@ void svg_band(strbuf *b, const double *x, const double *lo, const double *hi, si
     strbuf_puts(b, "</path>\n");
 }
 
+void svg_dots(strbuf *b, const double *x, const double *y, size_t n, double r, const char *fill,
+              const char *title)
+{
+    for (size_t i = 0; i < n; i++) {
+        if (isnan(y[i]))
+            continue;
+        strbuf_puts(b, "<circle");
+        attr_num(b, "cx", x[i]);
+        attr_num(b, "cy", y[i]);
+        attr_num(b, "r", r);
+        strbuf_printf(b, " fill=\"%s\">", fill);
+        title_child(b, title);
+        strbuf_puts(b, "</circle>\n");
+    }
+}
+
 void svg_group_begin(strbuf *b, const char *cls)
 {
     if (cls)

@@ -37,6 +37,10 @@ void svg_polyline(strbuf *b, const double *x, const double *y, size_t n, const c
 void svg_band(strbuf *b, const double *x, const double *lo, const double *hi, size_t n,
               const char *fill, double opacity, const char *stroke, const char *title);
 
+/* A filled circle of radius r at each (x[i], y[i]) whose y is not NaN. */
+void svg_dots(strbuf *b, const double *x, const double *y, size_t n, double r, const char *fill,
+              const char *title);
+
 void svg_group_begin(strbuf *b, const char *cls);
 void svg_group_end(strbuf *b);
 

@@ -96,23 +96,9 @@ expect 2 "writing PDF needs chromium, which is not on PATH (Debian package chrom
 [ ! -e "$T/none.png" ] && [ ! -e "$T/none.pdf" ] || fail "a file was written without its converter"
 
 # --- the browser
-chrome=""
-for c in chromium chromium-browser google-chrome; do
-    if command -v "$c" >/dev/null 2>&1; then chrome=$c; break; fi
-done
+chrome=$(find_chrome)
 [ -n "$chrome" ] || { fail "no chromium (Debian package chromium)"; finish; }
-# layout PAGE.html OUT.txt: renders PAGE with the check injected.
-layout() {
-    python3 - "$1" tests/cli/fixtures/overflow-check.js "$1.check.html" <<'PY'
-import sys
-page, js = open(sys.argv[1]).read(), open(sys.argv[2]).read()
-open(sys.argv[3], 'w').write(page.replace('</body>', js + '</body>'))
-PY
-    timeout 120 "$chrome" --headless --no-sandbox --disable-gpu --no-first-run \
-        --disable-background-networking --disable-component-update --disable-sync --window-size=1200,900 \
-        --user-data-dir="$(mktemp -d "$T/profile.XXXXXX")" --dump-dom "file://$1.check.html" 2>/dev/null |
-        sed -n '/<pre id="overflow-result">/,/<\/pre>/p' > "$2"
-}
+layout() { chrome_layout "$chrome" "$@"; }
 layout "$H" "$T/layout.txt"
 grep -q 'in 13 charts; overflowing: 0$' "$T/layout.txt" || fail "the six-scenario report overflows: $(head -20 "$T/layout.txt")"
 boxes=$(sed -n 's/.*checked \([0-9]*\) boxes.*/\1/p' "$T/layout.txt")
