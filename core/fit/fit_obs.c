@@ -440,6 +440,7 @@ static double count_quantile(const fit_series *s, const fit_row *r, double mu, c
     long limit = (long)(mu + 50 * sqrt(mu + 1) * 10 + 1000);
     for (long y = 0; y <= limit; y++) {
         probe.count = (double)y;
+        probe.log_fact = lgamma((double)y + 1);   /* the row's own is for its observed count */
         cdf += exp(fit_obs_row_loglik(s, &probe, mu, values));
         if (cdf >= p)
             return (double)y;

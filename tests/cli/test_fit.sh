@@ -15,6 +15,12 @@ grid=$(awk 'BEGIN { best = -1e300; for (i = 0; i <= 980000; i++) { r = 0.01 + i 
 awk -F, -v g="$grid" 'NR == 2 { d = $2 - g; if (d < 0) d = -d; if (d > 2e-6) { print "mle " $2 " grid " g; exit 1 } }' \
     "$T/two/estimates.csv" || fail "the mle is not the grid search's maximum ($grid)"
 grep -q '^moved,X,2,2021-03,118,' "$T/two/fitted.csv" || fail "fitted.csv lacks the second observation"
+# mle's range is the Poisson 95% range around the prediction (scipy:
+# poisson.ppf(0.025/0.975, 132.555) = 110, 156; for 114.984: 94, 136)
+grep -q '^moved,X,1,2021-02,130,132.55[0-9]*,110,156$' "$T/two/fitted.csv" ||
+    fail "mle's range is not Poisson's around the prediction: $(sed -n 2p "$T/two/fitted.csv")"
+grep -q '^moved,X,2,2021-03,118,114.98[0-9]*,94,136$' "$T/two/fitted.csv" ||
+    fail "mle's range is not Poisson's around the prediction: $(sed -n 3p "$T/two/fitted.csv")"
 
 # --- the binomial count with a beta(2, 3) prior: the mle is 37/100, the
 # posterior beta(39, 66): quantiles 0.2819748, 0.3706093, 0.4655227 (scipy).
