@@ -115,31 +115,36 @@ static void state_layout(demob_sim *s, char *base)
         s->f = base ? (void *)(base + off) : NULL;                                                                     \
         off += (n_ * sizeof *s->f + 15) / 16 * 16;                                                                     \
     } while (0)
+    /* What every step of a stochastic run reads first, together. */
     if (s->stochastic) {
         TAKE(stock_i, cells);
-        TAKE(locked_i, lockn);
         TAKE(locksum_i, cells);
-        TAKE(arrive_i, cells);
+        TAKE(occ_bits, cells / 64 + 1);
+        TAKE(cache, m->n_sources);
+        TAKE(active, 2 * links + 2);
+        TAKE(touched, links + 1);
         TAKE(want_i, links);
         TAKE(move_i, links);
-        TAKE(cut_i, links);
+        TAKE(cum, links);
         TAKE(cond, links);
-        TAKE(occ_bits, cells / 64 + 1);
+        TAKE(locked_i, lockn);
+        TAKE(arrive_i, cells);
+        TAKE(cut_i, links);
     } else {
         TAKE(stock_d, cells);
-        TAKE(locked_d, lockn);
         TAKE(locksum_d, cells);
-        TAKE(arrive_d, cells);
+        TAKE(cache, m->n_sources);
+        TAKE(active, 2 * links + 2);
+        TAKE(touched, links + 1);
         TAKE(want_d, links);
         TAKE(move_d, links);
-        TAKE(cut_d, links);
+        TAKE(cum, links);
         TAKE(share, links);
+        TAKE(locked_d, lockn);
+        TAKE(arrive_d, cells);
+        TAKE(cut_d, links);
     }
     TAKE(scratch, 2 * links + 2);
-    TAKE(active, 2 * links + 2);
-    TAKE(cum, links);
-    TAKE(touched, links + 1);
-    TAKE(cache, m->n_sources);
     TAKE(val, m->n_values);
     TAKE(flow_on, m->n_flows);
     TAKE(flow_live, m->n_flows);
