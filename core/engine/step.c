@@ -115,35 +115,32 @@ static void state_layout(demob_sim *s, char *base)
         s->f = base ? (void *)(base + off) : NULL;                                                                     \
         off += (n_ * sizeof *s->f + 15) / 16 * 16;                                                                     \
     } while (0)
-    /* What every step of a stochastic run reads first, together. */
-    if (s->stochastic) {
-        TAKE(stock_i, cells);
-        TAKE(locksum_i, cells);
+/* The stochastic (_i) or the deterministic (_d) one of a pair. */
+#define TAKE2(f, n)                                                                                                    \
+    do {                                                                                                               \
+        if (s->stochastic)                                                                                             \
+            TAKE(f##_i, n);                                                                                            \
+        else                                                                                                           \
+            TAKE(f##_d, n);                                                                                            \
+    } while (0)
+    /* What every step reads first, together. */
+    TAKE2(stock, cells);
+    TAKE2(locksum, cells);
+    if (s->stochastic)
         TAKE(occ_bits, cells / 64 + 1);
-        TAKE(cache, m->n_sources);
-        TAKE(active, 2 * links + 2);
-        TAKE(touched, links + 1);
-        TAKE(want_i, links);
-        TAKE(move_i, links);
-        TAKE(cum, links);
+    TAKE(cache, m->n_sources);
+    TAKE(active, 2 * links + 2);
+    TAKE(touched, links + 1);
+    TAKE2(want, links);
+    TAKE2(move, links);
+    TAKE(cum, links);
+    if (s->stochastic)
         TAKE(cond, links);
-        TAKE(locked_i, lockn);
-        TAKE(arrive_i, cells);
-        TAKE(cut_i, links);
-    } else {
-        TAKE(stock_d, cells);
-        TAKE(locksum_d, cells);
-        TAKE(cache, m->n_sources);
-        TAKE(active, 2 * links + 2);
-        TAKE(touched, links + 1);
-        TAKE(want_d, links);
-        TAKE(move_d, links);
-        TAKE(cum, links);
+    else
         TAKE(share, links);
-        TAKE(locked_d, lockn);
-        TAKE(arrive_d, cells);
-        TAKE(cut_d, links);
-    }
+    TAKE2(locked, lockn);
+    TAKE2(arrive, cells);
+    TAKE2(cut, links);
     TAKE(scratch, 2 * links + 2);
     TAKE(val, m->n_values);
     TAKE(flow_on, m->n_flows);
@@ -163,6 +160,7 @@ static void state_layout(demob_sim *s, char *base)
     TAKE(event_x, m->n_events + 1);
     TAKE(oval, (size_t)m->n_po * (size_t)s->n_o + 1);
     TAKE(link_h, links + 1);
+#undef TAKE2
 #undef TAKE
     s->state_size = off;
 }
