@@ -1,7 +1,8 @@
 /* sim_internal.h - the layout of one run (demob_sim), private to the engine
  * (step.c, share.c; output reads it through demob_sim_get_arrays). Stocks are
  * contiguous, cell = origin * n_states + state; every buffer is allocated
- * once in demob_sim_new, nothing per step. Stochastic mode uses the int64
+ * once in demob_sim_new, nothing per step; those a later step reads lie in
+ * one block (state), which is what a copy copies. Stochastic mode uses the int64
  * arrays (*_i), deterministic mode the double arrays (*_d). */
 #ifndef DEMOB_SIM_INTERNAL_H
 #define DEMOB_SIM_INTERNAL_H
@@ -28,6 +29,10 @@ typedef struct cell_cache {
 
 struct demob_sim {
     const demob_model *m;
+    char *state;                              /* one block holding the buffers
+                                               * demob_sim_copy copies (step.c's
+                                               * state_layout lists them) */
+    size_t state_size;
     int stochastic;
     int n_o, n_s, n_cells, n_links;
     int t;

@@ -97,6 +97,74 @@ static int build_value_flows(demob_sim *s, int *failed)
     return 0;
 }
 
+/* The state of a run that its next steps read, in one block (s->state):
+ * stocks, cohorts, arrivals, values and switches, the departures' caches
+ * and per-link counts, cumulative flows, costs, budgets, peaks and the
+ * expression caches. demob_sim_copy copies the block in one memcpy; no
+ * buffer in it holds a pointer. With base NULL, only sets s->state_size.
+ * Every buffer has at least one element and starts on 16 bytes. */
+static void state_layout(demob_sim *s, char *base)
+{
+    const demob_model *m = s->m;
+    size_t cells = (size_t)s->n_cells, links = (size_t)s->n_links, off = 0;
+    size_t lockn = (size_t)s->n_o * (size_t)s->cohort_block;
+    size_t ncost = (size_t)(s->n_o + 1) * (size_t)m->n_categories;
+#define TAKE(f, n)                                                                                                     \
+    do {                                                                                                               \
+        size_t n_ = (n) ? (size_t)(n) : 1;                                                                             \
+        s->f = base ? (void *)(base + off) : NULL;                                                                     \
+        off += (n_ * sizeof *s->f + 15) / 16 * 16;                                                                     \
+    } while (0)
+/* The stochastic (_i) or the deterministic (_d) one of a pair. */
+#define TAKE2(f, n)                                                                                                    \
+    do {                                                                                                               \
+        if (s->stochastic)                                                                                             \
+            TAKE(f##_i, n);                                                                                            \
+        else                                                                                                           \
+            TAKE(f##_d, n);                                                                                            \
+    } while (0)
+    /* What every step reads first, together. */
+    TAKE2(stock, cells);
+    TAKE2(locksum, cells);
+    if (s->stochastic)
+        TAKE(occ_bits, cells / 64 + 1);
+    TAKE(cache, m->n_sources);
+    TAKE(active, 2 * links + 2);
+    TAKE(touched, links + 1);
+    TAKE2(want, links);
+    TAKE2(move, links);
+    TAKE(cum, links);
+    if (s->stochastic)
+        TAKE(cond, links);
+    else
+        TAKE(share, links);
+    TAKE2(locked, lockn);
+    TAKE2(arrive, cells);
+    TAKE2(cut, links);
+    TAKE(scratch, 2 * links + 2);
+    TAKE(val, m->n_values);
+    TAKE(flow_on, m->n_flows);
+    TAKE(flow_live, m->n_flows);
+    TAKE(flow_dirty, m->n_flows);
+    TAKE(flow_h, m->n_flows);
+    TAKE(flow_rate, m->n_flows);
+    TAKE(cost_step, ncost);
+    TAKE(cost_cum, ncost);
+    TAKE(balance, m->n_budgets);
+    TAKE(gap, m->n_budgets);
+    TAKE(spent, m->n_budgets);
+    TAKE(peak, s->n_s);
+    TAKE(initial, cells);
+    TAKE(occupied, s->n_s);
+    TAKE(expr_seen, m->n_exprs);
+    TAKE(event_x, m->n_events + 1);
+    TAKE(oval, (size_t)m->n_po * (size_t)s->n_o + 1);
+    TAKE(link_h, links + 1);
+#undef TAKE2
+#undef TAKE
+    s->state_size = off;
+}
+
 demob_sim *demob_sim_new(const demob_model *m, demob_error *err)
 {
     if (!m->frozen) {
@@ -115,64 +183,28 @@ demob_sim *demob_sim_new(const demob_model *m, demob_error *err)
     s->n_s = m->n_states;
     s->n_cells = s->n_o * s->n_s;
     s->n_links = m->n_links;
-    size_t cells = (size_t)s->n_cells, links = (size_t)s->n_links;
-
+    s->n_cat = m->n_categories;
     s->cohort_off = alloc0((size_t)s->n_s, sizeof(int), &failed);
     if (!failed)
         for (int st = 0; st < s->n_s; st++) {
             s->cohort_off[st] = s->cohort_block;
             s->cohort_block += m->states[st].cohorts;
         }
-    size_t lockn = (size_t)s->n_o * (size_t)s->cohort_block;
+    if (!failed)
+        state_layout(s, NULL);
+    s->state = failed ? NULL : calloc(1, s->state_size);
+    if (!s->state)
+        failed = 1;
+    else
+        state_layout(s, s->state);
+    size_t links = (size_t)s->n_links;
     if (s->stochastic) {
-        s->stock_i = alloc0(cells, sizeof(int64_t), &failed);
-        s->locked_i = alloc0(lockn, sizeof(int64_t), &failed);
-        s->locksum_i = alloc0(cells, sizeof(int64_t), &failed);
-        s->arrive_i = alloc0(cells, sizeof(int64_t), &failed);
-        s->want_i = alloc0(links, sizeof(int64_t), &failed);
-        s->move_i = alloc0(links, sizeof(int64_t), &failed);
-        s->cut_i = alloc0(links, sizeof(int64_t), &failed);
-        s->cond = alloc0(links, sizeof(binomial_p), &failed);
         s->rem_scratch = alloc0(links, sizeof(int64_t), &failed);
-        s->occ_bits = alloc0(cells / 64 + 1, sizeof(uint64_t), &failed);
         s->state_i = alloc0((size_t)s->n_s, sizeof(int64_t), &failed);
         s->state_bits = alloc0((size_t)s->n_s / 64 + 1, sizeof(uint64_t), &failed);
-    } else {
-        s->stock_d = alloc0(cells, sizeof(double), &failed);
-        s->locked_d = alloc0(lockn, sizeof(double), &failed);
-        s->locksum_d = alloc0(cells, sizeof(double), &failed);
-        s->arrive_d = alloc0(cells, sizeof(double), &failed);
-        s->want_d = alloc0(links, sizeof(double), &failed);
-        s->move_d = alloc0(links, sizeof(double), &failed);
-        s->cut_d = alloc0(links, sizeof(double), &failed);
-        s->share = alloc0(links, sizeof(double), &failed);
     }
-    s->scratch = alloc0(2 * links + 2, sizeof(int), &failed);
-    s->active = alloc0(2 * links + 2, sizeof(int), &failed);
-    s->cum = alloc0(links, sizeof(double), &failed);
-    s->touched = alloc0(links + 1, sizeof(int), &failed);
-    s->cache = alloc0((size_t)m->n_sources, sizeof(cell_cache), &failed);
-    s->val = alloc0((size_t)m->n_values, sizeof(double), &failed);
-    s->flow_on = alloc0((size_t)m->n_flows, 1, &failed);
-    s->flow_live = alloc0((size_t)m->n_flows, 1, &failed);
-    s->flow_dirty = alloc0((size_t)m->n_flows, 1, &failed);
-    s->flow_h = alloc0((size_t)m->n_flows, sizeof(double), &failed);
-    s->flow_rate = alloc0((size_t)m->n_flows, sizeof(double), &failed);
-    s->n_cat = m->n_categories;
-    s->cost_step = alloc0((size_t)(s->n_o + 1) * (size_t)s->n_cat, sizeof(double), &failed);
-    s->cost_cum = alloc0((size_t)(s->n_o + 1) * (size_t)s->n_cat, sizeof(double), &failed);
-    s->balance = alloc0((size_t)m->n_budgets, sizeof(double), &failed);
-    s->gap = alloc0((size_t)m->n_budgets, sizeof(double), &failed);
-    s->spent = alloc0((size_t)m->n_budgets, sizeof(double), &failed);
-    s->peak = alloc0((size_t)s->n_s, sizeof(double), &failed);
-    s->initial = alloc0(cells, sizeof(double), &failed);
-    s->occupied = alloc0((size_t)s->n_s, 1, &failed);
     s->expr_stack = alloc0((size_t)m->expr_depth + 1, sizeof(double), &failed);
-    s->expr_seen = alloc0((size_t)m->n_exprs, sizeof(unsigned long), &failed);
-    s->event_x = alloc0((size_t)m->n_events + 1, sizeof(double), &failed);
     s->slot_po = alloc0((size_t)m->n_values + 1, sizeof(int), &failed);
-    s->oval = alloc0((size_t)m->n_po * (size_t)s->n_o + 1, sizeof(double), &failed);
-    s->link_h = alloc0(links + 1, sizeof(double), &failed);
     if (model_con_alloc(s))
         failed = 1;
     if (m->n_exprs) {
@@ -216,14 +248,8 @@ void demob_sim_free(demob_sim *s)
     free(s->budget_cut);
     free(s->budget_kept);
     free_lists(s->value_flows, m->n_values);
-    void *bufs[] = {s->stock_i, s->stock_d, s->cohort_off, s->locked_i, s->locked_d, s->locksum_i,
-                    s->locksum_d, s->arrive_i, s->arrive_d, s->val, s->flow_on, s->flow_live,
-                    s->flow_h, s->flow_rate, s->flow_dirty, s->value_n_flows, s->cache, s->active, s->cond,
-                    s->share, s->want_i, s->want_d, s->move_i, s->move_d, s->cut_i, s->cut_d,
-                    s->cum, s->scratch, s->rem_scratch, s->ceil_now, s->ceil_next,
-                    s->budget_n_links, s->cost_step, s->cost_cum, s->balance, s->gap, s->spent,
-                    s->peak, s->occupied, s->initial, s->touched, s->expr_stack, s->expr_seen, s->event_x,
-                    s->slot_po, s->oval, s->link_h, s->memo, s->occ_bits, s->state_i, s->state_bits};
+    void *bufs[] = {s->state, s->cohort_off, s->value_n_flows, s->rem_scratch, s->ceil_now, s->ceil_next,
+                    s->budget_n_links, s->expr_stack, s->slot_po, s->memo, s->state_i, s->state_bits};
     for (size_t i = 0; i < sizeof bufs / sizeof bufs[0]; i++)
         free(bufs[i]);
     model_con_free(s);

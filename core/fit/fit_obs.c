@@ -418,6 +418,19 @@ double fit_obs_loglik(const fit_obs *o, const double *pred, const double *values
 
 double fit_obs_loglik_at(const fit_obs *o, const fit_obs_steps *ix, int t, const double *raw, const double *values)
 {
+    return fit_obs_loglik_at_memo(o, ix, t, raw, values, NULL);
+}
+
+void fit_obs_memo_clear(fit_obs_memo *memo, const fit_obs_steps *ix, int t)
+{
+    for (int q = ix->start[t]; q < ix->start[t + 1]; q++)
+        for (int h = 0; h < FIT_OBS_MEMO; h++)
+            memo[(size_t)ix->flat[q] * FIT_OBS_MEMO + (size_t)h].mu = NAN;
+}
+
+double fit_obs_loglik_at_memo(const fit_obs *o, const fit_obs_steps *ix, int t, const double *raw,
+                              const double *values, fit_obs_memo *memo)
+{
     double ll = 0;
     for (int q = ix->start[t]; q < ix->start[t + 1]; q++) {
         const fit_series *s = &o->series[ix->series[q]];
@@ -425,7 +438,24 @@ double fit_obs_loglik_at(const fit_obs *o, const fit_obs_steps *ix, int t, const
         double mu = raw[k];
         if (s->kind == FIT_FLOW && s->rows[j].prev >= 0)
             mu -= raw[k - j + s->rows[j].prev];
-        double l = fit_obs_row_loglik(s, &s->rows[j], mu < 0 ? 0 : mu, values);
+        if (mu < 0)
+            mu = 0;
+        double l;
+        if (memo) {
+            /* Counts: the low bits of the integer part pick the entry
+             * (NaN and huge predictions share entry 0). */
+            uint64_t h = mu < 0x1p62 ? (uint64_t)mu & (FIT_OBS_MEMO - 1) : 0;
+            fit_obs_memo *e = &memo[(size_t)k * FIT_OBS_MEMO + h];
+            if (e->mu == mu) {
+                l = e->l;
+            } else {
+                l = fit_obs_row_loglik(s, &s->rows[j], mu, values);
+                e->mu = mu;
+                e->l = l;
+            }
+        } else {
+            l = fit_obs_row_loglik(s, &s->rows[j], mu, values);
+        }
         ll += isnan(l) ? -INFINITY : l;
     }
     return ll;

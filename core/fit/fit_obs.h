@@ -106,6 +106,19 @@ void fit_obs_row_range(const fit_series *s, const fit_row *r, double mu, const d
 /* The log-likelihood of the rows observed at step t given one run's raw
  * values (fit_obs_record): a particle's weight. */
 double fit_obs_loglik_at(const fit_obs *o, const fit_obs_steps *ix, int t, const double *raw, const double *values);
+/* The same with a memo of each row's log-likelihood by prediction, for
+ * many runs at the same values (a particle filter's particles, whose
+ * counts repeat): FIT_OBS_MEMO entries per row, memo[o->n_rows *
+ * FIT_OBS_MEMO], valid for one step t and one set of values; clear the
+ * rows of step t (fit_obs_memo_clear) before the first run's call. The
+ * results are those of fit_obs_loglik_at. */
+#define FIT_OBS_MEMO 64
+typedef struct fit_obs_memo {
+    double mu, l;                /* mu NaN: empty                         */
+} fit_obs_memo;
+void fit_obs_memo_clear(fit_obs_memo *memo, const fit_obs_steps *ix, int t);
+double fit_obs_loglik_at_memo(const fit_obs *o, const fit_obs_steps *ix, int t, const double *raw,
+                              const double *values, fit_obs_memo *memo);
 /* Series and row of flat row index i. */
 void fit_obs_locate(const fit_obs *o, int i, int *series, int *row);
 #endif

@@ -20,6 +20,7 @@ struct fit_pf {
     double *lw;                  /* [P]                                   */
     int *anc;                    /* [P]                                   */
     int *kids;                   /* [P] offspring per particle            */
+    fit_obs_memo *memo;          /* [n_rows * FIT_OBS_MEMO]: weights by count */
     unsigned char *obs_at;       /* [steps + 1]                           */
     int last_obs;
 };
@@ -40,7 +41,8 @@ int fit_pf_open(fit_eval *e, const demob_model *m, demob_error *err)
     f->anc = calloc((size_t)P, sizeof *f->anc);
     f->kids = calloc((size_t)P, sizeof *f->kids);
     f->obs_at = calloc((size_t)f->steps + 1, 1);
-    if (!f->sim || !f->raw || !f->lw || !f->anc || !f->kids || !f->obs_at)
+    f->memo = calloc((size_t)nr * FIT_OBS_MEMO + 1, sizeof *f->memo);
+    if (!f->sim || !f->raw || !f->lw || !f->anc || !f->kids || !f->obs_at || !f->memo)
         return demob_error_set(err, DEMOB_ERUN, "out of memory");
     for (int i = 0; i < P; i++)
         if (!(f->sim[i] = demob_sim_new(m, err)))
@@ -69,6 +71,7 @@ void fit_pf_close(fit_eval *e)
     free(f->anc);
     free(f->kids);
     free(f->obs_at);
+    free(f->memo);
     free(f);
     e->pf = NULL;
 }
@@ -97,8 +100,9 @@ double fit_pf_loglik(fit_eval *e, long run)
         if (!f->obs_at[t])
             continue;
         double mx = -INFINITY;
+        fit_obs_memo_clear(f->memo, &e->ix, t);
         for (int i = 0; i < P; i++) {
-            f->lw[i] = fit_obs_loglik_at(o, &e->ix, t, f->raw + (size_t)i * (size_t)nr, e->values);
+            f->lw[i] = fit_obs_loglik_at_memo(o, &e->ix, t, f->raw + (size_t)i * (size_t)nr, e->values, f->memo);
             if (f->lw[i] > mx)
                 mx = f->lw[i];
         }

@@ -1,6 +1,6 @@
 /* test_fit.c - the engine's run copy (demob_sim_copy, demob_sim_reseed)
  * and the particle filter: its likelihood estimate is unbiased on a model
- * small enough to enumerate. */
+ * small enough to enumerate; its memo of weights changes none. */
 #include <math.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -84,15 +84,23 @@ static double log_pois(double y, double mu)
 /* The mean of exp(log-likelihood estimates) over many filters matches the
  * exact likelihood: sum over X1 ~ Bin(3, r), X2 ~ Bin(3 - X1, r) of
  * Pois(1; X1) Pois(2; X1 + X2). */
-static void test_pf_unbiased(void **state)
+/* tests/scenarios/fit_pf_small.lua: 3 people, rate r = 0.4, two steps. */
+static scenario *load_pf_small(void)
 {
-    (void)state;
     demob_error err = {0};
     scenario_options opt;
     scenario_options_init(&opt);
     opt.path = "tests/scenarios/fit_pf_small.lua";
     scenario *sc = scenario_load(&opt, &err);
     assert_non_null(sc);
+    return sc;
+}
+
+static void test_pf_unbiased(void **state)
+{
+    (void)state;
+    demob_error err = {0};
+    scenario *sc = load_pf_small();
     const demob_model *m = scenario_model(sc);
     double r = 0.4, exact = 0;
     for (int x1 = 0; x1 <= 3; x1++)
@@ -133,11 +141,47 @@ static void test_pf_unbiased(void **state)
     scenario_free(sc);
 }
 
+/* The particle filter's memo of row log-likelihoods by count gives exactly
+ * the unmemoised weights: counts that repeat, that share an entry (c and
+ * c + FIT_OBS_MEMO), zero and fractional predictions. */
+static void test_obs_memo(void **state)
+{
+    (void)state;
+    demob_error err = {0};
+    scenario *sc = load_pf_small();
+    const demob_model *m = scenario_model(sc);
+    const fit_obs *o = scenario_observations(sc);
+    fit_obs_steps ix;
+    assert_int_equal(fit_obs_steps_build(o, demob_model_steps(m), &ix, &err), 0);
+    fit_obs_memo memo[8 * FIT_OBS_MEMO];
+    assert_true(o->n_rows <= 8);
+    double values[8] = {0.4, 0.4, 0.4, 0.4, 0.4, 0.4, 0.4, 0.4}, raw[8] = {0};
+    const double counts[] = {0, 1, 2, 1, 0, 1 + FIT_OBS_MEMO, 1, 2.5, 2, 3, 3 + 2 * FIT_OBS_MEMO, 0, 3};
+    int checked = 0;
+    for (int t = 0; t <= demob_model_steps(m); t++) {
+        if (ix.start[t] == ix.start[t + 1])
+            continue;
+        fit_obs_memo_clear(memo, &ix, t);
+        for (size_t c = 0; c < sizeof counts / sizeof counts[0]; c++) {
+            for (int k = 0; k < o->n_rows; k++)
+                raw[k] = counts[c] * (k + 1);
+            double a = fit_obs_loglik_at(o, &ix, t, raw, values);
+            double b = fit_obs_loglik_at_memo(o, &ix, t, raw, values, memo);
+            assert_memory_equal(&a, &b, sizeof a);
+            checked++;
+        }
+    }
+    assert_true(checked > 0);
+    fit_obs_steps_free(&ix);
+    scenario_free(sc);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_sim_copy),
         cmocka_unit_test(test_pf_unbiased),
+        cmocka_unit_test(test_obs_memo),
     };
     return cmocka_run_group_tests_name("fit", tests, NULL, NULL);
 }
