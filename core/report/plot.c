@@ -201,7 +201,7 @@ static void make_title(const plot_request *r, strbuf *b)
         strbuf_printf(b, "People %s%s", r->items[0], r->by == SERIES_BY_ORIGIN ? " by origin" : "");
         return;
     }
-    if (r->kind == TIDY_OUTCOMES && r->by != SERIES_BY_ITEM && r->n_items == 1) {
+    if (r->kind == TIDY_OUTCOMES && r->n_items == 1) {
         strbuf_printf(b, "Outcome %s", r->items[0]);
         return;
     }

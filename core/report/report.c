@@ -555,6 +555,14 @@ static int answer_table(strbuf *b, scen *sc, int n, const report_input *in, cons
             strbuf_puts(b, "; <b>*</b> marks a difference beyond run-to-run chance: Welch's t-test of the two "
                            "means over runs at the 5% level (two-sided). Without a mark the difference may be "
                            "chance; with one run on a side no test is made");
+        for (int i = 0; any_sto && i < n; i++) {
+            const char *u = sc[i].has_manifest ? jflat_get(&sc[i].manifest, "uncertainty") : NULL;
+            if (u && strcmp(u, "chance") != 0) {
+                strbuf_puts(b, " (where a range also includes parameters, the test asks whether a difference is "
+                               "beyond that wider spread over runs)");
+                break;
+            }
+        }
         if (any_sto && marks == 0)
             strbuf_puts(b, ". No difference here is beyond run-to-run chance");
         strbuf_puts(b, ".");
