@@ -340,6 +340,63 @@ static int mark_outcomes(ctx *c, const char *path, int *have, demob_error *err)
     return 0;
 }
 
+/* A sweep writes no outcomes.csv: its summary.csv holds each run's
+ * outcome.<name> at the final step. Marks the quantities found there
+ * (is_outcome = 2) and adds their values; an --at date that is not the
+ * final step is DEMOB_EINPUT naming it. */
+static int summary_outcomes(ctx *c, demob_error *err)
+{
+    char path[4400];
+    path_join(path, sizeof path, c->dir, "summary.csv");
+    FILE *f = fopen(path, "r");
+    if (!f)
+        return 0;
+    fclose(f);
+    csv_reader *r = csvr_open(path, err);
+    if (!r)
+        return DEMOB_EINPUT;
+    int col[64], any = 0, rc = 0;
+    for (int i = 0; i < c->n_q && i < 64; i++) {
+        char name[600];
+        snprintf(name, sizeof name, "outcome.%s", c->q[i].item);
+        col[i] = c->q[i].is_outcome ? -1 : csvr_find(r, name);
+        any |= col[i] >= 0;
+    }
+    const char *steps = jflat_get(&c->man, "steps");
+    long final = steps ? atol(steps) : -1;
+    for (int k = 0; any && k < c->n_at && rc == 0; k++)
+        if (c->steps[k] != final)
+            rc = demob_error_set(err, DEMOB_EINPUT,
+                                 "--at: %s holds outcomes only at the final step (t=%ld) in summary.csv (a sweep "
+                                 "writes no outcomes.csv); t=%d is not it", c->dir, final, c->steps[k]);
+    for (int i = 0; i < c->n_q && i < 64 && rc == 0; i++)
+        if (col[i] >= 0)
+            c->q[i].is_outcome = 2;
+    int cp = csvr_find(r, "point"), cr = csvr_find(r, "run"), got;
+    while (any && rc == 0 && cr >= 0 && (got = csvr_next(r, err)) != 0) {
+        if (got < 0) {
+            rc = err->status ? err->status : DEMOB_EINPUT;
+            break;
+        }
+        long point = cp >= 0 ? atol(csvr_field(r, (size_t)cp)) : -1, run = atol(csvr_field(r, (size_t)cr));
+        double *v = block_of(c, point, run, err);
+        if (!v) {
+            rc = DEMOB_ERUN;
+            break;
+        }
+        for (int i = 0; i < c->n_q && i < 64 && rc == 0; i++) {
+            double x;
+            if (col[i] < 0 || (rc = csvr_number(r, (size_t)col[i], &x, err)))
+                continue;
+            c->q[i].found = 1;
+            for (int k = 0; k < c->n_at; k++)
+                v[(size_t)i * (size_t)c->n_at + (size_t)k] += x;
+        }
+    }
+    csvr_close(r);
+    return rc;
+}
+
 /* ------------------------------------------------------------ output */
 
 static void range_line(const ctx *c, strbuf *t)
@@ -550,6 +607,8 @@ int report_summarize(const report_summarize_opts *o, strbuf *table, strbuf *csv,
         int have_outcomes = 0, need_pop = 0;
         path_join(path, sizeof path, c.dir, "outcomes.csv");
         if ((rc = mark_outcomes(&c, path, &have_outcomes, err)))
+            goto next;
+        if (!have_outcomes && (rc = summary_outcomes(&c, err)))
             goto next;
         for (int i = 0; i < c.n_q; i++) {
             if (c.q[i].is_outcome) {
