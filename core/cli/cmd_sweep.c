@@ -806,11 +806,9 @@ static int write_manifest(sweep_ctx *c, const sweep_args *s, const char *dir, in
         manifest_json_string(&x, d->names[k]);
     }
     strbuf_puts(&x, "]}");
+    /* (Not the outcomes' descriptions: an array of objects, which merge's
+     * flat manifest copy cannot write back; summary.csv names them.) */
     cli_origins_json(c->m, c->sc, &x);
-    if (c->plan.outcomes) {
-        strbuf_puts(&x, ",\n  ");
-        output_outcomes_json(c->plan.outcomes, &x);
-    }
     manifest_info info = {"sweep", s->a.sopt.path, c->m, c->local_jobs, argc, argv, x.data, NULL, 0, c->currency};
     info.n_inputs = scenario_inputs(c->sc, &info.inputs);
     int rc = x.failed ? demob_error_set(err, DEMOB_ERUN, "out of memory") : manifest_write_report(dir, &info, c->report, err);

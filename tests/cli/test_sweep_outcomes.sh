@@ -1,7 +1,7 @@
 #!/bin/sh
 # demob sweep with outcomes and tags: summary.csv gains outcome.<name>
-# columns, quantiles.csv rows of origin "all", the manifest the origins,
-# tags and outcomes; demob summarize then reads tags and outcomes of a
+# columns, quantiles.csv rows of origin "all", the manifest the origins
+# and tags (kept by merge); demob summarize then reads tags and outcomes of a
 # sweep (outcomes at the final step, from summary.csv), and the median it
 # gives is the type-7 median of the runs' values computed here.
 set -eu
@@ -30,7 +30,14 @@ head -1 "$S/summary.csv" | grep -q ',outcome\.still_here,outcome\.ever_gone$' ||
 grep -q '^0,12,2022-01,all,still_here,' "$S/quantiles.csv" || fail "quantiles.csv: no outcome rows"
 grep -qF '"tags": {"armed": ["Sudan", "Chad"]}' "$S/manifest.json" || fail "manifest: no tags"
 grep -qF '"origins": ["Sudan", "Chad", "Syria"]' "$S/manifest.json" || fail "manifest: no origins"
-grep -qF '"outcomes": [{"name": "still_here"' "$S/manifest.json" || fail "manifest: no outcomes"
+# Shards merged keep the tags, in valid JSON.
+for k in 0 1; do
+    "$DEMOB" sweep "$T/sw.lua" -o "$T/sh$k" --shard $k/2 -q || fail "shard $k: exit $?"
+done
+"$DEMOB" merge -o "$T/merged" "$T/sh0" "$T/sh1" --quiet || fail "merge: exit $?"
+python3 -c 'import json, sys; m = json.load(open(sys.argv[1]))
+assert m["tags"] == {"armed": ["Sudan", "Chad"]} and m["origins"] == ["Sudan", "Chad", "Syria"], m' \
+    "$T/merged/manifest.json" || fail "merged manifest: tags or origins lost"
 # The quantiles' outcome row at the final step agrees with summary.csv.
 mean_q=$(awk -F, '$1==0 && $2==12 && $4=="all" && $5=="still_here" {printf "%.6f", $6}' "$S/quantiles.csv")
 mean_s=$(awk -F, 'NR==1 {for (i=1;i<=NF;i++) if ($i=="outcome.still_here") c=i; next}
