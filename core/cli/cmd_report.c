@@ -69,8 +69,12 @@ static const cli_command report_cmd = {
     "have entered the return state, the peak occupancy of one\n"
     "state, final stocks by origin and state, costs, funding (budgets.csv),\n"
     "and each scenario's parameters and manifest. Money is shown in the\n"
-    "scenario's currency. Every DIR needs populations.csv; flows.csv,\n"
-    "costs.csv, budgets.csv and manifest.json are used when present.\n"
+    "scenario's currency. The answer table has a row per declared outcome\n"
+    "(outcomes.csv) and says, per DIR, what its ranges include. Every DIR\n"
+    "needs populations.csv, or quantiles.csv (run's default file set, with\n"
+    "summary.csv and outcomes.csv: stocks are then means over runs and\n"
+    "milestones are not available); flows.csv, costs.csv, budgets.csv and\n"
+    "manifest.json are used when present.\n"
     "-o x.pdf prints the page with headless Chromium, found on PATH.\n"
     "\n"
     "Which states are key, by origin, the return state and the peak state\n"
@@ -87,7 +91,7 @@ static const cli_command report_cmd = {
     "  0  the report was written\n"
     "  1  it could not be written (e.g. an unwritable path)\n"
     "  2  bad usage or bad input: a missing folder, a folder without\n"
-    "     populations.csv, an empty CSV, a non-numeric or NaN cell\n"
+    "     populations.csv nor quantiles.csv, an empty CSV, a non-numeric or NaN cell\n"
     "     (file:line:column), an --at date outside the output, .pdf without\n"
     "     chromium\n",
     add_dir,
