@@ -380,23 +380,9 @@ static int new_block(reader *r, const tidy_row *row, demob_error *err)
     return 0;
 }
 
-/* Opens path, which must hold the given kind of file: NULL with an error
- * naming what it holds otherwise. */
-static tidy_reader *open_kind(const char *path, tidy_kind kind, demob_error *err)
-{
-    tidy_reader *t = tidy_open(path, err);
-    if (t && tidy_kind_of(t) != kind) {
-        demob_error_set(err, DEMOB_EINPUT, "%s: holds %s, not %s", path, tidy_kind_name(tidy_kind_of(t)),
-                        tidy_kind_name(kind));
-        tidy_close(t);
-        return NULL;
-    }
-    return t;
-}
-
 static int read_populations(reader *r, const char *path, demob_error *err)
 {
-    tidy_reader *t = open_kind(path, TIDY_POPULATIONS, err);
+    tidy_reader *t = tidy_open_kind(path, TIDY_POPULATIONS, err);
     if (!t)
         return err->status;
     int rc = 0;
@@ -503,7 +489,7 @@ static int read_populations(reader *r, const char *path, demob_error *err)
  * fresh block table. NULL with err on failure. */
 static tidy_reader *start_blocks(reader *r, const char *path, tidy_kind kind, demob_error *err)
 {
-    tidy_reader *t = open_kind(path, kind, err);
+    tidy_reader *t = tidy_open_kind(path, kind, err);
     if (!t)
         return NULL;
     r->path = path;

@@ -49,15 +49,12 @@ static int oom(demob_error *err)
  * names, dates and a list of cells. */
 static int read_cells(const char *path, long point, outcomes *out, qcell **cells, size_t *n, demob_error *err)
 {
-    tidy_reader *t = tidy_open(path, err);
+    tidy_reader *t = tidy_open_kind(path, TIDY_QUANTILES, err);
     if (!t)
         return err->status;
     int rc = 0;
     size_t cap = 0;
-    if (tidy_kind_of(t) != TIDY_QUANTILES)
-        rc = demob_error_set(err, DEMOB_EINPUT, "%s: holds %s, not quantiles", path,
-                             tidy_kind_name(tidy_kind_of(t)));
-    else if (tidy_has_point(t) && point < 0)
+    if (tidy_has_point(t) && point < 0)
         rc = demob_error_set(err, DEMOB_EINPUT,
                              "%s: holds sweep points and the folder no populations.csv; choose a "
                              "point with --point N", path);
@@ -125,13 +122,10 @@ static int add_cost(per_run *p, outcomes *out, const char *cat, double v)
 static int read_summary(const char *path, long point, const char *peak_state, outcomes *out, per_run *p,
                         demob_error *err)
 {
-    tidy_reader *t = tidy_open(path, err);
+    tidy_reader *t = tidy_open_kind(path, TIDY_SUMMARY, err);
     if (!t)
         return err->status;
-    int rc = tidy_kind_of(t) == TIDY_SUMMARY
-                 ? 0
-                 : demob_error_set(err, DEMOB_EINPUT, "%s: holds %s, not summary", path,
-                                   tidy_kind_name(tidy_kind_of(t)));
+    int rc = 0;
     tidy_row row;
     int got;
     long last_point = -2, last_run = -2;

@@ -309,6 +309,18 @@ static int scan(ctx *c, const char *path, int outcomes, demob_error *err)
     return rc;
 }
 
+/* Opens path into *r, or gives *r = NULL when there is no such file. */
+static int open_if_there(const char *path, csv_reader **r, demob_error *err)
+{
+    *r = NULL;
+    FILE *f = fopen(path, "r");
+    if (!f)
+        return 0;
+    fclose(f);
+    *r = csvr_open(path, err);
+    return *r ? 0 : DEMOB_EINPUT;
+}
+
 /* Which quantities are outcomes in this folder: the names outcomes.csv
  * lists (read once through). */
 static int mark_outcomes(ctx *c, const char *path, int *have, demob_error *err)
@@ -316,14 +328,11 @@ static int mark_outcomes(ctx *c, const char *path, int *have, demob_error *err)
     *have = 0;
     for (int i = 0; i < c->n_q; i++)
         c->q[i].is_outcome = 0;
-    FILE *f = fopen(path, "r");
-    if (!f)
-        return 0;
-    fclose(f);
-    csv_reader *r = csvr_open(path, err);
-    if (!r)
-        return DEMOB_EINPUT;
-    int ci = csvr_find(r, "outcome"), rc;
+    csv_reader *r;
+    int rc = open_if_there(path, &r, err);
+    if (rc != 0 || !r)
+        return rc;
+    int ci = csvr_find(r, "outcome");
     *have = ci >= 0;
     while (ci >= 0 && (rc = csvr_next(r, err)) > 0) {
         const char *name = csvr_field(r, (size_t)ci);
@@ -348,14 +357,11 @@ static int summary_outcomes(ctx *c, demob_error *err)
 {
     char path[4400];
     path_join(path, sizeof path, c->dir, "summary.csv");
-    FILE *f = fopen(path, "r");
-    if (!f)
-        return 0;
-    fclose(f);
-    csv_reader *r = csvr_open(path, err);
-    if (!r)
-        return DEMOB_EINPUT;
-    int col[64], any = 0, rc = 0;
+    csv_reader *r;
+    int rc = open_if_there(path, &r, err);
+    if (rc != 0 || !r)
+        return rc;
+    int col[64], any = 0;
     for (int i = 0; i < c->n_q && i < 64; i++) {
         char name[600];
         snprintf(name, sizeof name, "outcome.%s", c->q[i].item);

@@ -155,6 +155,18 @@ tidy_reader *tidy_open(const char *path, demob_error *err)
     return NULL;
 }
 
+tidy_reader *tidy_open_kind(const char *path, tidy_kind kind, demob_error *err)
+{
+    tidy_reader *t = tidy_open(path, err);
+    if (t && t->kind != kind) {
+        demob_error_set(err, DEMOB_EINPUT, "%s: holds %s, not %s", path, tidy_kind_name(t->kind),
+                        tidy_kind_name(kind));
+        tidy_close(t);
+        return NULL;
+    }
+    return t;
+}
+
 void tidy_close(tidy_reader *r)
 {
     if (!r)

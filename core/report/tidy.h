@@ -53,6 +53,9 @@ typedef struct tidy_reader tidy_reader;
  * header) gives NULL with err->status DEMOB_EINPUT. */
 tidy_reader *tidy_open(const char *path, demob_error *err);
 void tidy_close(tidy_reader *r);   /* NULL is fine */
+/* The same, and a file of another kind is DEMOB_EINPUT "path: holds X,
+ * not Y" (NULL). */
+tidy_reader *tidy_open_kind(const char *path, tidy_kind kind, demob_error *err);
 
 tidy_kind tidy_kind_of(const tidy_reader *r);
 int tidy_has_point(const tidy_reader *r);
