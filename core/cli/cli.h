@@ -80,6 +80,10 @@ void cli_inputs_remove(const char *dir);
  * differ; 0 otherwise. */
 int cli_inputs_refuse(const char *what, const struct inputs_file *before, int nb, const struct inputs_file *now,
                       int nn, const char *hint, demob_error *err);
+/* Appends ",\n  \"origins\": [...], \"tags\": {\"tag\": [origins...]}"
+ * (cli_manifest.c): for the manifests of run and sweep. */
+void cli_origins_json(const demob_model *m, const scenario *sc, strbuf *b);
+
 #define CLI_INPUTS_HINT " (use another -o folder, or drop --resume to start over)"
 
 #endif

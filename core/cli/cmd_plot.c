@@ -112,9 +112,10 @@ static int add_dir(void *ctx, const char *arg, demob_error *err)
 
 static const cli_option plot_options[] = {
     {"--out", 'o', "FILE", 0, CLI_STRING, G(out), 0, 0, NULL, "the file to write (required): .svg, or .png / .pdf through rsvg-convert", {0}, NULL},
-    {"--data", 0, "populations|costs|flows|budgets", 0, CLI_STRING, G(data), 0, 0, NULL,
-     "what to draw: stocks (default), costs from costs.csv, people moved per step from flows.csv, or each "
-     "budget's balance, spending and gap per step from budgets.csv", {0}, NULL},
+    {"--data", 0, "populations|costs|flows|budgets|outcomes", 0, CLI_STRING, G(data), 0, 0, NULL,
+     "what to draw: stocks (default), costs from costs.csv, people moved per step from flows.csv, each "
+     "budget's balance, spending and gap per step from budgets.csv, or the declared outcomes from outcomes.csv "
+     "(--state names outcomes)", {0}, NULL},
     {"--type", 0, "line|area|fan|auto", 0, CLI_CUSTOM, 0, 0, 0, set_type, "the chart type (see above)", {0}, NULL},
     {"--by", 0, "state|origin|total", 0, CLI_CUSTOM, 0, 0, 0, set_by,
      "one series per state (per category for costs, per flow for flows; default), per origin, or one total",
@@ -195,14 +196,16 @@ static int check(args *g, demob_error *err)
         g->r.kind = TIDY_FLOWS;
     else if (!strcmp(data, "budgets"))
         g->r.kind = TIDY_BUDGETS;
+    else if (!strcmp(data, "outcomes"))
+        g->r.kind = TIDY_OUTCOMES;
     else
-        return demob_error_set(err, DEMOB_EINPUT, "--data: '%s' is not populations, costs, flows or budgets",
-                               data);
+        return demob_error_set(err, DEMOB_EINPUT,
+                               "--data: '%s' is not populations, costs, flows, budgets or outcomes", data);
     if (g->item_opt == 'c' && g->r.kind != TIDY_COSTS)
         return demob_error_set(err, DEMOB_EINPUT, "--category selects costs: add --data costs");
     if (g->item_opt == 'f' && g->r.kind != TIDY_FLOWS)
         return demob_error_set(err, DEMOB_EINPUT, "--flow selects flows: add --data flows");
-    if (g->item_opt == 's' && g->r.kind != TIDY_POPULATIONS)
+    if (g->item_opt == 's' && g->r.kind != TIDY_POPULATIONS && g->r.kind != TIDY_OUTCOMES)
         return demob_error_set(err, DEMOB_EINPUT, "--state selects stocks; with --data %s use %s",
                                data, g->r.kind == TIDY_COSTS ? "--category" : "--flow");
     if (g->n_labels && g->n_labels != g->r.n_dirs)

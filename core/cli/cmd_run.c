@@ -297,33 +297,6 @@ static int write_extra(const char *dir, const char *name, output_quant *q, void 
     return rc;
 }
 
-/* "origins": [...], "tags": {"tag": [origins...]} for demob summarize. */
-static void origins_json(const demob_model *m, const scenario *sc, strbuf *b)
-{
-    strbuf_puts(b, ",\n  \"origins\": [");
-    for (int o = 0; o < demob_model_n_origins(m); o++) {
-        strbuf_puts(b, o ? ", " : "");
-        manifest_json_string(b, demob_model_origin_name(m, o));
-    }
-    strbuf_puts(b, "],\n  \"tags\": {");
-    const char *const *tags;
-    int n = scenario_tags(sc, &tags);
-    for (int t = 0; t < n; t++) {
-        strbuf_puts(b, t ? ", " : "");
-        manifest_json_string(b, tags[t]);
-        strbuf_puts(b, ": [");
-        int first = 1;
-        for (int o = 0; o < demob_model_n_origins(m); o++)
-            if (demob_model_origin_has_tag(m, o, tags[t])) {
-                strbuf_puts(b, first ? "" : ", ");
-                manifest_json_string(b, demob_model_origin_name(m, o));
-                first = 0;
-            }
-        strbuf_putc(b, ']');
-    }
-    strbuf_putc(b, '}');
-}
-
 /* Frees what cmd_run holds. */
 static void release(char *origin_copy, char *state_copy, const sweep_dist **prior, output_quant *quant,
                     scenario *sc)
@@ -578,7 +551,7 @@ int cmd_run(int argc, char **argv)
         for (int i = 0; i < n_at; i++)
             strbuf_printf(&extra, "%s%d", i ? ", " : "", at[i]);
         strbuf_putc(&extra, ']');
-        origins_json(m, sc, &extra);
+        cli_origins_json(m, sc, &extra);
         if (oc->n) {
             strbuf_puts(&extra, ",\n  ");
             output_outcomes_json(oc, &extra);

@@ -24,6 +24,7 @@
 #include "commands.h"
 #include "util/csv_write.h"
 #include "run/manifest.h"
+#include "run/outcome.h"
 #include "run/runner.h"
 #include "util/inputs.h"
 #include "util/sha256.h"
@@ -687,6 +688,10 @@ static int plan_files(sweep_args *s, sweep_ctx *c, const char **names)
 {
     const demob_model *m = c->m;
     c->plan = s->a.plan;
+    /* The scenario's outcomes: summary.csv's outcome.<name> columns and
+     * quantiles.csv's rows of origin "all", as `demob run` writes them. */
+    const output_outcomes *oc = scenario_outcomes(c->sc);
+    c->plan.outcomes = oc && oc->n ? oc : NULL;
     if (!s->save_given) {
         memset(c->plan.want, 0, sizeof c->plan.want);
         c->plan.want[OUT_SUMMARY] = 1;
@@ -792,7 +797,8 @@ static int setup_quantiles(sweep_ctx *c, demob_error *err)
     int n_times = 0, steps = demob_model_steps(m);
     for (int t = 0; t <= steps; t++)
         n_times += output_recorded(&c->plan, t, steps);
-    size_t rows = (size_t)n_times * (size_t)demob_model_n_origins(m) * (size_t)demob_model_n_states(m);
+    size_t rows = (size_t)n_times * ((size_t)demob_model_n_origins(m) * (size_t)demob_model_n_states(m) +
+                                     (size_t)(c->plan.outcomes ? c->plan.outcomes->n : 0));
     int rc = sweep_quant_init(&c->q, c->R, rows, err);
     if (rc)
         return rc;
@@ -839,6 +845,9 @@ static int write_manifest(sweep_ctx *c, const sweep_args *s, const char *dir, in
         manifest_json_string(&x, d->names[k]);
     }
     strbuf_puts(&x, "]}");
+    /* (Not the outcomes' descriptions: an array of objects, which merge's
+     * flat manifest copy cannot write back; summary.csv names them.) */
+    cli_origins_json(c->m, c->sc, &x);
     manifest_info info = {"sweep", s->a.sopt.path, c->m, c->local_jobs, argc, argv, x.data, NULL, 0, c->currency};
     info.n_inputs = scenario_inputs(c->sc, &info.inputs);
     int rc = x.failed ? demob_error_set(err, DEMOB_ERUN, "out of memory") : manifest_write_report(dir, &info, c->report, err);
@@ -850,7 +859,7 @@ static int write_manifest(sweep_ctx *c, const sweep_args *s, const char *dir, in
  * journal goes. */
 static int finish(sweep_ctx *c, const sweep_args *s, const char *dir, int argc, char **argv, demob_error *err)
 {
-    output_labels *labels = output_labels_new(c->m, err);
+    output_labels *labels = output_labels_for_plan(c->m, &c->plan, err);   /* with the outcome columns */
     if (!labels)
         return DEMOB_ERUN;
     int rc = assemble(c, dir, labels, err);

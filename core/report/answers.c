@@ -1,4 +1,5 @@
-/* answers.c - see answers.h. populations.csv is streamed once; per (point,
+/* answers.c - see answers.h. populations.csv (or outcomes.csv, or the
+ * means of quantiles.csv: one block, so one value per cell) is streamed once; per (point,
  * run) block each cell sums the rows of its states and origins at its
  * step (for "final", at the block's largest step so far), and when the
  * block ends each cell gets one value for that run. */
@@ -53,9 +54,15 @@ static long parse_at(const char *s)
 int answers_load(const char *dir, const answer_row *rows, size_t n_rows, const char *const *at, size_t n_at,
                  long point, answers *out, demob_error *err)
 {
-    memset(out, 0, sizeof *out);
     char path[PATH_MAX];
     path_join(path, sizeof path, dir, "populations.csv");
+    return answers_load_file(path, rows, n_rows, at, n_at, point, out, err);
+}
+
+int answers_load_file(const char *path, const answer_row *rows, size_t n_rows, const char *const *at,
+                      size_t n_at, long point, answers *out, demob_error *err)
+{
+    memset(out, 0, sizeof *out);
     size_t nc = n_rows * n_at;
     long *want = calloc(n_at + 1, sizeof *want);
     unsigned char *seen = calloc(n_at + 1, 1);   /* per date: in this block */
@@ -76,14 +83,19 @@ int answers_load(const char *dir, const answer_row *rows, size_t n_rows, const c
     tidy_reader *t = rc == 0 ? tidy_open(path, err) : NULL;
     if (rc == 0 && !t)
         rc = err->status;
-    if (t && tidy_kind_of(t) != TIDY_POPULATIONS)
-        rc = demob_error_set(err, DEMOB_EINPUT, "%s: holds %s, not populations", path,
-                             tidy_kind_name(tidy_kind_of(t)));
+    tidy_kind kind = t ? tidy_kind_of(t) : TIDY_POPULATIONS;
+    if (t && kind != TIDY_POPULATIONS && kind != TIDY_OUTCOMES && kind != TIDY_QUANTILES)
+        rc = demob_error_set(err, DEMOB_EINPUT, "%s: holds %s, not populations", path, tidy_kind_name(kind));
+    if (rc == 0 && kind == TIDY_QUANTILES && tidy_has_point(t) && point < 0)
+        rc = demob_error_set(err, DEMOB_EINPUT, "%s: holds sweep points; choose one with --point N", path);
     tidy_row row;
     int have = 0, got;
     long cur_point = -2, cur_run = -2, max_step = -1;
     while (rc == 0 && (got = tidy_next(t, &row, err)) >= 0) {
         if (got > 0 && point >= 0 && row.point != point)
+            continue;
+        /* quantiles.csv: origin "all" holds the outcomes, not stocks. */
+        if (got > 0 && kind == TIDY_QUANTILES && strcmp(row.origin, "all") == 0)
             continue;
         int boundary = got == 0 || !have || row.point != cur_point || row.run != cur_run;
         if (boundary && have) {
@@ -159,4 +171,52 @@ void answers_free(answers *a)
     free(a->step);
     free(a->cell);
     memset(a, 0, sizeof *a);
+}
+
+int answers_outcome_names(const char *path, char ***names, size_t *n, demob_error *err)
+{
+    *names = NULL;
+    *n = 0;
+    tidy_reader *t = tidy_open_kind(path, TIDY_OUTCOMES, err);
+    if (!t)
+        return err->status;
+    int rc = 0;
+    tidy_row row;
+    int got;
+    long point = -2, run = -2;
+    while (rc == 0 && (got = tidy_next(t, &row, err)) != 0) {
+        if (got < 0) {
+            rc = err->status ? err->status : DEMOB_EINPUT;
+            break;
+        }
+        if (point == -2) {
+            point = row.point;
+            run = row.run;
+        }
+        if (row.point != point || row.run != run)
+            break;   /* every run has the same outcomes */
+        size_t i = 0;
+        while (i < *n && strcmp((*names)[i], row.item) != 0)
+            i++;
+        if (i < *n)
+            continue;
+        char **v = realloc(*names, (*n + 1) * sizeof *v);
+        if (!v || !(v[*n] = strdup(row.item))) {
+            if (v)
+                *names = v;
+            rc = demob_error_set(err, DEMOB_ERUN, "out of memory");
+            break;
+        }
+        *names = v;
+        (*n)++;
+    }
+    tidy_close(t);
+    return rc;
+}
+
+void answers_names_free(char **names, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        free(names[i]);
+    free(names);
 }

@@ -40,6 +40,17 @@ typedef struct answers {
  * the file is DEMOB_EINPUT naming it. out is the caller's to free. */
 int answers_load(const char *dir, const answer_row *rows, size_t n_rows, const char *const *at, size_t n_at,
                  long point, answers *out, demob_error *err);
+/* The same from one file: populations.csv; outcomes.csv (a row's states
+ * name outcomes); or a run's quantiles.csv, whose means give each cell one
+ * value (n = 1: the mean over runs, no range: quantiles of parts do not
+ * add up to those of a sum). */
+int answers_load_file(const char *path, const answer_row *rows, size_t n_rows, const char *const *at,
+                      size_t n_at, long point, answers *out, demob_error *err);
 void answers_free(answers *a);
+
+/* The outcome names of an outcomes.csv, in the order of its first run.
+ * *names is the caller's to free with answers_names_free. */
+int answers_outcome_names(const char *path, char ***names, size_t *n, demob_error *err);
+void answers_names_free(char **names, size_t n);
 
 #endif

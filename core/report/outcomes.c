@@ -44,8 +44,12 @@ int outcomes_vec_push(outcomes_vec *a, double x)
     return 0;
 }
 
-/* mean, p5, p50, p95 of the values that are not NaN. */
 static void summarise(vec *a, ostat *s)
+{
+    outcomes_summarise(a, s);
+}
+
+void outcomes_summarise(outcomes_vec *a, ostat *s)
 {
     size_t k = 0;
     double sum = 0;
@@ -337,6 +341,11 @@ static int end_population_block(reader *r, demob_error *err)
 
 static int set_date(outcomes *out, long step, const char *date, demob_error *err)
 {
+    return outcomes_set_date(out, step, date, err);
+}
+
+int outcomes_set_date(outcomes *out, long step, const char *date, demob_error *err)
+{
     if (step < 0 || step > 10000000)
         return 0;
     if ((size_t)step >= out->n_dates) {
@@ -371,23 +380,9 @@ static int new_block(reader *r, const tidy_row *row, demob_error *err)
     return 0;
 }
 
-/* Opens path, which must hold the given kind of file: NULL with an error
- * naming what it holds otherwise. */
-static tidy_reader *open_kind(const char *path, tidy_kind kind, demob_error *err)
-{
-    tidy_reader *t = tidy_open(path, err);
-    if (t && tidy_kind_of(t) != kind) {
-        demob_error_set(err, DEMOB_EINPUT, "%s: holds %s, not %s", path, tidy_kind_name(tidy_kind_of(t)),
-                        tidy_kind_name(kind));
-        tidy_close(t);
-        return NULL;
-    }
-    return t;
-}
-
 static int read_populations(reader *r, const char *path, demob_error *err)
 {
-    tidy_reader *t = open_kind(path, TIDY_POPULATIONS, err);
+    tidy_reader *t = tidy_open_kind(path, TIDY_POPULATIONS, err);
     if (!t)
         return err->status;
     int rc = 0;
@@ -494,7 +489,7 @@ static int read_populations(reader *r, const char *path, demob_error *err)
  * fresh block table. NULL with err on failure. */
 static tidy_reader *start_blocks(reader *r, const char *path, tidy_kind kind, demob_error *err)
 {
-    tidy_reader *t = open_kind(path, kind, err);
+    tidy_reader *t = tidy_open_kind(path, kind, err);
     if (!t)
         return NULL;
     r->path = path;
@@ -733,15 +728,16 @@ static void reader_free(reader *r)
     free(r->init_sum);
 }
 
-/* The folder must exist and hold populations.csv. */
+/* The folder must exist and hold populations.csv (or quantiles.csv: the
+ * caller checked). */
 static int check_folder(const char *dir, const char *pop, demob_error *err)
 {
     if (path_kind(dir) != 1)
         return demob_error_set(err, DEMOB_EINPUT, "%s: no such folder", dir);
     if (path_kind(pop) != 2)
         return demob_error_set(err, DEMOB_EINPUT,
-                               "%s: no populations.csv (a report needs the stocks over time; for "
-                               "a sweep, save them with --save populations)", dir);
+                               "%s: no populations.csv nor quantiles.csv (a report needs the stocks over "
+                               "time; for a sweep, save them with --save populations)", dir);
     return 0;
 }
 
@@ -814,6 +810,13 @@ static int publish_milestones(reader *r, demob_error *err)
 
 int outcomes_load(const char *dir, const outcomes_options *o, outcomes *out, demob_error *err)
 {
+    char quant[PATH_MAX];
+    path_join(quant, sizeof quant, dir, "populations.csv");
+    if (path_kind(dir) == 1 && path_kind(quant) != 2) {
+        path_join(quant, sizeof quant, dir, "quantiles.csv");
+        if (path_kind(quant) == 2)
+            return outcomes_load_quantiles(dir, o, out, err);
+    }
     memset(out, 0, sizeof *out);
     out->first_step = out->final_step = -1;
     reader r;

@@ -57,6 +57,10 @@ typedef struct outcomes {
     char **categories;
     ostat *cost;                /* per category, whole run */
     ostat cost_total;
+    /* 1 when read from quantiles.csv and summary.csv (no populations.csv):
+     * final stocks by origin are means, totals by state come from
+     * summary.csv's final.<state> columns, and there are no milestones. */
+    int from_quantiles;
 } outcomes;
 
 /* A growing list of per-run values; push gives -1 when out of memory. */
@@ -65,11 +69,23 @@ typedef struct outcomes_vec {
     size_t n, cap;
 } outcomes_vec;
 int outcomes_vec_push(outcomes_vec *a, double x);
+/* mean, p5, p50, p95 of the values that are not NaN (sorts a). */
+void outcomes_summarise(outcomes_vec *a, ostat *s);
+/* Records the date of a step in out (the first one given wins). */
+int outcomes_set_date(outcomes *out, long step, const char *date, demob_error *err);
 
-/* Reads populations.csv (required), flows.csv and costs.csv (optional) of
- * dir. Bad input gives DEMOB_EINPUT. out is the caller's to free. */
+/* Reads populations.csv (required, else quantiles.csv: see below),
+ * flows.csv and costs.csv (optional) of dir. Bad input gives DEMOB_EINPUT. out is the caller's to free. */
 int outcomes_load(const char *dir, const outcomes_options *o, outcomes *out, demob_error *err);
 void outcomes_free(outcomes *out);
+
+/* The same from a folder of the default file set, without populations.csv
+ * (outcomes_quant.c): quantiles.csv's means give the stocks by origin
+ * and state, summary.csv's columns final.<state>, peak.<state> and
+ * cost.<category> per run give the distributions of the totals, the peak
+ * and the costs; milestones need populations.csv or flows.csv and are
+ * left out. outcomes_load calls it when populations.csv is absent. */
+int outcomes_load_quantiles(const char *dir, const outcomes_options *o, outcomes *out, demob_error *err);
 
 /* The date of a step ("" when unknown). */
 const char *outcomes_date(const outcomes *out, long step);

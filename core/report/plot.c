@@ -174,14 +174,16 @@ int plot_data_file(const char *dir, tidy_kind k, char *buf, size_t size, demob_e
 
 static const char *noun(tidy_kind k)
 {
-    return k == TIDY_COSTS ? "Costs" : k == TIDY_FLOWS ? "People moved" : k == TIDY_BUDGETS ? "Funding" : "People";
+    return k == TIDY_COSTS ? "Costs" : k == TIDY_FLOWS ? "People moved" : k == TIDY_BUDGETS ? "Funding"
+           : k == TIDY_OUTCOMES ? "Outcomes" : "People";
 }
 
 static const char *by_name(tidy_kind k, series_by by)
 {
     if (by == SERIES_BY_ORIGIN)
         return "origin";
-    return k == TIDY_COSTS ? "category" : k == TIDY_FLOWS ? "flow" : k == TIDY_BUDGETS ? "budget" : "state";
+    return k == TIDY_COSTS ? "category" : k == TIDY_FLOWS ? "flow" : k == TIDY_BUDGETS ? "budget"
+           : k == TIDY_OUTCOMES ? "outcome" : "state";
 }
 
 static void join_list(strbuf *b, const char *const *list, int n)
@@ -199,11 +201,15 @@ static void make_title(const plot_request *r, strbuf *b)
         strbuf_printf(b, "People %s%s", r->items[0], r->by == SERIES_BY_ORIGIN ? " by origin" : "");
         return;
     }
+    if (r->kind == TIDY_OUTCOMES && r->n_items == 1) {
+        strbuf_printf(b, "Outcome %s", r->items[0]);
+        return;
+    }
     if (r->cumulative)
         strbuf_printf(b, "%s to date", noun(r->kind));
     else if (r->kind == TIDY_BUDGETS)
         strbuf_puts(b, "Funding: balance, spent and gap per step");
-    else if (r->kind != TIDY_POPULATIONS)
+    else if (r->kind != TIDY_POPULATIONS && r->kind != TIDY_OUTCOMES)
         strbuf_printf(b, "%s per step", noun(r->kind));
     else
         strbuf_puts(b, noun(r->kind));
@@ -479,7 +485,7 @@ static int draw(plot_work *w, strbuf *out, demob_error *err)
     const char *y = r->y_label ? r->y_label
                     : r->kind == TIDY_COSTS ? (r->cumulative ? "cost to date" : "cost per step")
                     : r->kind == TIDY_FLOWS ? "people per step"
-                    : r->kind == TIDY_BUDGETS ? "amount" : "people";
+                    : r->kind == TIDY_BUDGETS ? "amount" : r->kind == TIDY_OUTCOMES ? "value" : "people";
     plot_currency(r->dirs[0], cur, sizeof cur);
     if (!r->y_label && *cur && (r->kind == TIDY_COSTS || r->kind == TIDY_BUDGETS)) {
         snprintf(ylab, sizeof ylab, "%s (%s)", y, cur);

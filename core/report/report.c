@@ -55,7 +55,8 @@ typedef struct scen {
     jflat manifest;
     int has_manifest;
     outcomes oc;
-    answers ans;            /* the answer table's cells */
+    answers ans;            /* the answer table's cells: stocks */
+    answers ans_out;        /* and outcomes (outcomes.csv) */
     int stochastic;         /* several runs */
 } scen;
 
@@ -367,6 +368,122 @@ static void answer_diff(strbuf *b, const answer_cell *base, const answer_cell *c
     strbuf_puts(b, "</small>");
 }
 
+/* One row per outcome of the first folder's outcomes.csv (not already a
+ * row), after the rows of stocks: each sums one outcome. names holds
+ * their labels (the caller frees them). */
+static int outcome_rows(const scen *sc, answer_row *rows, size_t n_rows, char ***names, size_t *n_out,
+                        demob_error *err)
+{
+    char path[PATH_MAX];
+    path_join(path, sizeof path, sc[0].dir, "outcomes.csv");
+    *names = NULL;
+    *n_out = 0;
+    if (path_kind(path) != 2)
+        return 0;
+    size_t n_names = 0;
+    int rc = answers_outcome_names(path, names, &n_names, err);
+    for (size_t i = 0; rc == 0 && i < n_names && n_rows + *n_out < ANSWER_MAX_ROWS; i++) {
+        int dup = 0;
+        for (size_t r = 0; r < n_rows && !dup; r++)
+            dup = strcmp(rows[r].label, (*names)[i]) == 0;
+        if (dup)
+            continue;
+        /* Compact the kept names to the front, freeing the dropped ones. */
+        char *name = (*names)[i];
+        (*names)[i] = NULL;
+        (*names)[*n_out] = name;
+        rows[n_rows + *n_out] = (answer_row){ name, (const char *const *)&(*names)[*n_out], 1, NULL, 0 };
+        (*n_out)++;
+    }
+    for (size_t i = *n_out; i < n_names; i++)
+        free((*names)[i]);
+    return rc;
+}
+
+/* A folder's cells: stocks from populations.csv, else quantiles.csv's
+ * means; outcomes from outcomes.csv when the folder has one. */
+static int load_answers(scen *s, const answer_row *rows, size_t n_rows, size_t n_out, const char *const *at,
+                        size_t n_at, long point, demob_error *err)
+{
+    char path[PATH_MAX];
+    path_join(path, sizeof path, s->dir, s->oc.from_quantiles ? "quantiles.csv" : "populations.csv");
+    int rc = answers_load_file(path, rows, n_rows, at, n_at, point, &s->ans, err);
+    path_join(path, sizeof path, s->dir, "outcomes.csv");
+    if (rc == 0 && n_out > 0 && path_kind(path) == 2)
+        rc = answers_load_file(path, rows + n_rows, n_out, at, n_at, point, &s->ans_out, err);
+    return rc;
+}
+
+/* The cell of row r (stocks, then outcomes) at date a; a cell with n = 0
+ * ("not saved") when the folder has no outcomes.csv. */
+static const answer_cell *answer_at(const scen *s, size_t r, size_t n_rows, size_t a)
+{
+    static const answer_cell none = { 0, NAN, NAN, NAN, NAN };
+    if (r < n_rows)
+        return &s->ans.cell[r * s->ans.n_at + a];
+    if (!s->ans_out.cell)
+        return &none;
+    return &s->ans_out.cell[(r - n_rows) * s->ans_out.n_at + a];
+}
+
+/* The manifest's "range": what a folder's ranges include. */
+static const char *range_of(const scen *s)
+{
+    return s->has_manifest ? jflat_get(&s->manifest, "range") : NULL;
+}
+
+static int any_range(const scen *sc, int n)
+{
+    for (int i = 0; i < n; i++)
+        if (range_of(&sc[i]))
+            return 1;
+    return 0;
+}
+
+/* What the ranges include, per folder, in the run's own words (from
+ * "Range includes:" on when the sentence has it). */
+static void range_note(strbuf *b, const scen *sc, int n)
+{
+    strbuf_puts(b, "<p class=\"note\">What the ranges include.");
+    for (int i = 0; i < n; i++) {
+        const char *r = range_of(&sc[i]);
+        const char *from = r ? strstr(r, "Range includes:") : NULL;
+        strbuf_puts(b, " <b>");
+        esc(b, sc[i].label);
+        strbuf_puts(b, "</b>: ");
+        if (from)
+            from += strlen("Range includes:") + (from[strlen("Range includes:")] == ' ');
+        const char *text = r ? (from ? from : r) : "not recorded (an older output folder: run-to-run chance only)";
+        size_t len = strlen(text);
+        while (len > 0 && (text[len - 1] == '.' || text[len - 1] == ' '))
+            len--;
+        char *cut = strndup(text, len);
+        esc(b, cut ? cut : text);
+        free(cut);
+        strbuf_puts(b, ".");
+    }
+    strbuf_puts(b, "</p>\n");
+}
+
+/* Folders read without populations.csv: their rows of stocks are means. */
+static void quantile_note(strbuf *b, const scen *sc, int n, size_t n_rows)
+{
+    int any = 0;
+    for (int i = 0; i < n; i++)
+        any |= sc[i].oc.from_quantiles;
+    if (!any || n_rows == 0)
+        return;
+    strbuf_puts(b, "<p class=\"note\">Rows of stocks for ");
+    for (int i = 0, k = 0; i < n; i++)
+        if (sc[i].oc.from_quantiles) {
+            strbuf_puts(b, k++ ? ", " : "");
+            esc(b, sc[i].label);
+        }
+    strbuf_puts(b, ": the mean over runs from quantiles.csv, without a range or a test (the folder holds no "
+                   "populations.csv, and quantiles of origins do not add up to those of their sum; run with "
+                   "--save all for them). Outcome rows come from outcomes.csv, run by run.</p>\n");
+}
+
 static int answer_table(strbuf *b, scen *sc, int n, const report_input *in, const report_keys *k,
                         demob_error *err)
 {
@@ -377,10 +494,14 @@ static int answer_table(strbuf *b, scen *sc, int n, const report_input *in, cons
         at[a] = dates[a];
     answer_row rows[ANSWER_MAX_ROWS];
     size_t n_rows = answer_rows(&sc[0], k, rows, ANSWER_MAX_ROWS);
-    for (int i = 0; i < n; i++) {
-        int rc = answers_load(sc[i].dir, rows, n_rows, at, n_at, in->oo.point, &sc[i].ans, err);
-        if (rc != 0)
-            return rc;
+    char **onames = NULL;
+    size_t n_out = 0;
+    int rc = outcome_rows(sc, rows, n_rows, &onames, &n_out, err);
+    for (int i = 0; i < n && rc == 0; i++)
+        rc = load_answers(&sc[i], rows, n_rows, n_out, at, n_at, in->oo.point, err);
+    if (rc != 0) {
+        answers_names_free(onames, n_out);
+        return rc;
     }
     int any_sto = 0, marks = 0;
     for (int i = 0; i < n; i++)
@@ -403,13 +524,13 @@ static int answer_table(strbuf *b, scen *sc, int n, const report_input *in, cons
             esc(b, at[a]);
         }
         strbuf_puts(b, "</th></tr>\n");
-        for (size_t r = 0; r < n_rows; r++) {
+        for (size_t r = 0; r < n_rows + n_out; r++) {
             strbuf_puts(b, "<tr><td>");
             esc(b, rows[r].label);
-            strbuf_puts(b, "</td>");
-            const answer_cell *base = &sc[0].ans.cell[r * n_at + a];
+            strbuf_puts(b, r >= n_rows ? " <small>(outcome)</small></td>" : "</td>");
+            const answer_cell *base = answer_at(&sc[0], r, n_rows, a);
             for (int i = 0; i < n; i++) {
-                const answer_cell *c = &sc[i].ans.cell[r * n_at + a];
+                const answer_cell *c = answer_at(&sc[i], r, n_rows, a);
                 strbuf_puts(b, "<td class=\"num\">");
                 answer_value(b, c, sc[i].stochastic);
                 if (i > 0)
@@ -419,10 +540,13 @@ static int answer_table(strbuf *b, scen *sc, int n, const report_input *in, cons
             strbuf_puts(b, "</tr>\n");
         }
     }
+    answers_names_free(onames, n_out);
     strbuf_puts(b, "</table>\n<p class=\"note\">");
+    int ranged = any_sto && any_range(sc, n);
     if (any_sto)
-        strbuf_puts(b, "The mean over runs, with the 5th&ndash;95th percentile range over runs below it: "
-                       "the range includes run-to-run chance only. ");
+        strbuf_puts(b, ranged ? "The mean over runs, with the 5th&ndash;95th percentile range over runs below it. "
+                              : "The mean over runs, with the 5th&ndash;95th percentile range over runs below it: "
+                                "the range includes run-to-run chance only. ");
     if (n > 1) {
         strbuf_puts(b, "Below each value of the second and later columns: its difference from the first "
                        "column (");
@@ -432,6 +556,14 @@ static int answer_table(strbuf *b, scen *sc, int n, const report_input *in, cons
             strbuf_puts(b, "; <b>*</b> marks a difference beyond run-to-run chance: Welch's t-test of the two "
                            "means over runs at the 5% level (two-sided). Without a mark the difference may be "
                            "chance; with one run on a side no test is made");
+        for (int i = 0; any_sto && i < n; i++) {
+            const char *u = sc[i].has_manifest ? jflat_get(&sc[i].manifest, "uncertainty") : NULL;
+            if (u && strcmp(u, "chance") != 0) {
+                strbuf_puts(b, " (where a range also includes parameters, the test asks whether a difference is "
+                               "beyond that wider spread over runs)");
+                break;
+            }
+        }
         if (any_sto && marks == 0)
             strbuf_puts(b, ". No difference here is beyond run-to-run chance");
         strbuf_puts(b, ".");
@@ -441,6 +573,9 @@ static int answer_table(strbuf *b, scen *sc, int n, const report_input *in, cons
                                          ? "the run's answer dates (report_at or --at)"
                                          : "every 12 steps of a monthly run and the final step (choose with --at)");
     strbuf_puts(b, ".</p>\n");
+    if (ranged)
+        range_note(b, sc, n);
+    quantile_note(b, sc, n, n_rows);
     return 0;
 }
 
@@ -464,6 +599,47 @@ static void chart_request(plot_request *r, const char *const *dirs, const char *
     r->point = in->oo.point;
     r->width = CHART_WIDTH;
     r->height = height;
+}
+
+static int has_file(const char *dir, const char *name)
+{
+    char path[PATH_MAX];
+    path_join(path, sizeof path, dir, name);
+    return path_kind(path) == 2;
+}
+
+/* When some folder holds no populations.csv (the default file set), one
+ * chart per outcome of the first folder's outcomes.csv, every folder
+ * that has one overlaid: the median and p5-p95 band over runs. */
+static int outcome_charts(strbuf *b, const scen *sc, int n, const report_input *in, const char *const *dirs,
+                          const char *const *labels, demob_error *err)
+{
+    int any_q = 0, m = 0;
+    const char *od[REPORT_MAX_DIRS], *ol[REPORT_MAX_DIRS];
+    for (int i = 0; i < n; i++) {
+        any_q |= sc[i].oc.from_quantiles;
+        if (has_file(dirs[i], "outcomes.csv")) {
+            od[m] = dirs[i];
+            ol[m++] = labels[i];
+        }
+    }
+    if (!any_q || m == 0 || od[0] != dirs[0])
+        return 0;
+    char path[PATH_MAX], **names = NULL;
+    size_t n_names = 0;
+    path_join(path, sizeof path, dirs[0], "outcomes.csv");
+    int rc = answers_outcome_names(path, &names, &n_names, err);
+    for (size_t i = 0; rc == 0 && i < n_names; i++) {
+        plot_request r;
+        chart_request(&r, od, ol, m, in, 380);
+        r.kind = TIDY_OUTCOMES;
+        r.by = SERIES_TOTAL;
+        r.items = (const char *const *)&names[i];
+        r.n_items = 1;
+        rc = figure(b, &r, err);
+    }
+    answers_names_free(names, n_names);
+    return rc;
 }
 
 static int charts(strbuf *b, const scen *sc, int n, const report_input *in, const report_keys *k,
@@ -497,17 +673,21 @@ static int charts(strbuf *b, const scen *sc, int n, const report_input *in, cons
         if (outcomes_state(first, k->by_origin[i]) < 0)
             continue;
         chart_request(&r, dirs, labels, n, in, 380);
-        r.type = PLOT_LINE;
+        /* quantiles.csv of one folder: each origin's median and band. */
+        r.type = n == 1 && first->from_quantiles ? PLOT_FAN : PLOT_LINE;
         r.by = SERIES_BY_ORIGIN;
         r.items = &k->by_origin[i];
         r.n_items = 1;
         if ((rc = figure(b, &r, err)) != 0)
             return rc;
     }
-    /* Costs to date, when every scenario has costs. */
+    /* Outcomes over time, when a folder has no populations.csv. */
+    if ((rc = outcome_charts(b, sc, n, in, dirs, labels, err)) != 0)
+        return rc;
+    /* Costs to date, when every scenario has costs.csv. */
     int all_costs = 1;
     for (int i = 0; i < n; i++)
-        all_costs &= sc[i].oc.has_costs;
+        all_costs &= sc[i].oc.has_costs && has_file(sc[i].dir, "costs.csv");
     if (all_costs) {
         chart_request(&r, dirs, labels, n, in, 380);
         r.kind = TIDY_COSTS;
@@ -555,6 +735,15 @@ static void milestones(strbuf *b, const scen *sc, int n, const report_keys *k)
                        "return_state = ... }); choose one with --return-state.</p>\n");
         return;
     }
+    int from_q = 0;
+    for (int i = 0; i < n; i++)
+        from_q |= sc[i].oc.from_quantiles;
+    if (!any && from_q) {
+        strbuf_puts(b, "<p class=\"note\">Not available: these folders hold no populations.csv nor "
+                       "flows.csv (the default file set of a large stochastic run); run with --save all to "
+                       "have them.</p>\n");
+        return;
+    }
     if (!any) {
         strbuf_puts(b, "<p class=\"note\">No state named <code>");
         esc(b, ret);
@@ -594,7 +783,8 @@ static void milestones(strbuf *b, const scen *sc, int n, const report_keys *k)
         for (int i = 0; i < n; i++) {
             long oi = outcomes_origin(&sc[i].oc, name);
             if (oi < 0 || !sc[i].oc.has_milestones) {
-                strbuf_puts(b, "<td>-</td>");
+                strbuf_puts(b, sc[i].oc.from_quantiles ? "<td><small>not available: no populations.csv "
+                                                         "(--save all)</small></td>" : "<td>-</td>");
                 continue;
             }
             strbuf_puts(b, "<td class=\"ms\">");
@@ -1027,6 +1217,7 @@ done:
     for (int i = 0; i < n; i++) {
         outcomes_free(&sc[i].oc);
         answers_free(&sc[i].ans);
+        answers_free(&sc[i].ans_out);
         jflat_free(&sc[i].manifest);
     }
     return rc;

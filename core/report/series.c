@@ -141,6 +141,15 @@ static const char *group_label(const loader *l, const tidy_row *row)
     }
 }
 
+/* Does the query keep this row? A run's quantiles.csv gives its outcomes
+ * as origin "all": not stocks, so kept only when that origin is asked for. */
+static int kept(const series_query *q, tidy_kind kind, const tidy_row *row)
+{
+    if (!listed(q->origins, q->n_origins, row->origin) || !listed(q->items, q->n_items, row->item))
+        return 0;
+    return kind != TIDY_QUANTILES || q->origins || strcmp(row->origin, "all") != 0;
+}
+
 static int read_rows(loader *l, tidy_reader *r, demob_error *err)
 {
     tidy_row row;
@@ -150,8 +159,7 @@ static int read_rows(loader *l, tidy_reader *r, demob_error *err)
     while ((rc = tidy_next(r, &row, err)) > 0) {
         if (l->q->point >= 0 && row.point != l->q->point)
             continue;
-        if (!listed(l->q->origins, l->q->n_origins, row.origin) ||
-            !listed(l->q->items, l->q->n_items, row.item))
+        if (!kept(l->q, l->s->kind, &row))
             continue;
         nrows++;
         int64_t bk[2] = { row.point, row.run };
@@ -354,11 +362,11 @@ int series_load(const char *path, const series_query *q, series_set *out, demob_
         return err->status;
     out->kind = tidy_kind_of(r);
     if (out->kind != TIDY_POPULATIONS && out->kind != TIDY_COSTS && out->kind != TIDY_FLOWS &&
-        out->kind != TIDY_QUANTILES && out->kind != TIDY_BUDGETS) {
+        out->kind != TIDY_QUANTILES && out->kind != TIDY_BUDGETS && out->kind != TIDY_OUTCOMES) {
         tidy_close(r);
         return demob_error_set(err, DEMOB_EINPUT,
                                "%s: holds %s; charts are drawn from populations.csv, costs.csv, "
-                               "flows.csv, budgets.csv or quantiles.csv", path, tidy_kind_name(out->kind));
+                               "flows.csv, budgets.csv, outcomes.csv or quantiles.csv", path, tidy_kind_name(out->kind));
     }
     if (out->kind == TIDY_QUANTILES) {
         /* Quantiles come from the file; a sum of cells has a mean only. */
@@ -397,9 +405,7 @@ int series_load(const char *path, const series_query *q, series_set *out, demob_
         int single = r2 && seen;
         long first_step = -2;
         while (single && tidy_next(r2, &row, err) > 0) {
-            if ((q->point >= 0 && row.point != q->point) ||
-                !listed(q->origins, q->n_origins, row.origin) ||
-                !listed(q->items, q->n_items, row.item))
+            if ((q->point >= 0 && row.point != q->point) || !kept(q, out->kind, &row))
                 continue;
             if (first_step == -2)
                 first_step = row.step;

@@ -312,6 +312,18 @@ static int scan(ctx *c, const char *path, int outcomes, demob_error *err)
     return rc;
 }
 
+/* Opens path into *r, or gives *r = NULL when there is no such file. */
+static int open_if_there(const char *path, csv_reader **r, demob_error *err)
+{
+    *r = NULL;
+    FILE *f = fopen(path, "r");
+    if (!f)
+        return 0;
+    fclose(f);
+    *r = csvr_open(path, err);
+    return *r ? 0 : DEMOB_EINPUT;
+}
+
 /* Which quantities are outcomes in this folder: the names outcomes.csv
  * lists (read once through). */
 static int mark_outcomes(ctx *c, const char *path, int *have, demob_error *err)
@@ -319,14 +331,11 @@ static int mark_outcomes(ctx *c, const char *path, int *have, demob_error *err)
     *have = 0;
     for (int i = 0; i < c->n_q; i++)
         c->q[i].is_outcome = 0;
-    FILE *f = fopen(path, "r");
-    if (!f)
-        return 0;
-    fclose(f);
-    csv_reader *r = csvr_open(path, err);
-    if (!r)
-        return DEMOB_EINPUT;
-    int ci = csvr_find(r, "outcome"), rc;
+    csv_reader *r;
+    int rc = open_if_there(path, &r, err);
+    if (rc != 0 || !r)
+        return rc;
+    int ci = csvr_find(r, "outcome");
     *have = ci >= 0;
     while (ci >= 0 && (rc = csvr_next(r, err)) > 0) {
         const char *name = csvr_field(r, (size_t)ci);
@@ -341,6 +350,62 @@ static int mark_outcomes(ctx *c, const char *path, int *have, demob_error *err)
     }
     csvr_close(r);
     return 0;
+}
+
+/* A sweep writes no outcomes.csv: its summary.csv holds each run's
+ * outcome.<name> at the final step. Marks the quantities found there
+ * (is_outcome = 2) and adds their values; an --at date that is not the
+ * final step is DEMOB_EINPUT naming it. */
+static int summary_outcomes(ctx *c, demob_error *err)
+{
+    char path[4400];
+    path_join(path, sizeof path, c->dir, "summary.csv");
+    csv_reader *r;
+    int rc = open_if_there(path, &r, err);
+    if (rc != 0 || !r)
+        return rc;
+    int col[64], any = 0;
+    for (int i = 0; i < c->n_q && i < 64; i++) {
+        char name[600];
+        snprintf(name, sizeof name, "outcome.%s", c->q[i].item);
+        col[i] = c->q[i].is_outcome ? -1 : csvr_find(r, name);
+        any |= col[i] >= 0;
+    }
+    const char *steps = jflat_get(&c->man, "steps");
+    long final = steps ? atol(steps) : -1;
+    for (int k = 0; any && k < c->n_at && rc == 0; k++)
+        if (c->steps[k] != final)
+            rc = demob_error_set(err, DEMOB_EINPUT,
+                                 "--at: %s holds outcomes only at the final step (t=%ld) in summary.csv (a sweep "
+                                 "writes no outcomes.csv); t=%d is not it", c->dir, final, c->steps[k]);
+    for (int i = 0; i < c->n_q && i < 64 && rc == 0; i++)
+        if (col[i] >= 0)
+            c->q[i].is_outcome = 2;
+    int cp = csvr_find(r, "point"), cr = csvr_find(r, "run"), got;
+    while (any && rc == 0 && cr >= 0 && (got = csvr_next(r, err)) != 0) {
+        if (got < 0) {
+            rc = err->status ? err->status : DEMOB_EINPUT;
+            break;
+        }
+        long point = cp >= 0 ? atol(csvr_field(r, (size_t)cp)) : -1, run = atol(csvr_field(r, (size_t)cr));
+        double *v = block_of(c, point, run, err);
+        if (!v) {
+            rc = DEMOB_ERUN;
+            break;
+        }
+        for (int i = 0; i < c->n_q && i < 64 && rc == 0; i++) {
+            double x;
+            if (col[i] < 0 || (rc = csvr_number(r, (size_t)col[i], &x, err)))
+                continue;
+            c->q[i].found = 1;
+            for (int k = 0; k < c->n_at; k++) {
+                v[(size_t)i * (size_t)c->n_at + (size_t)k] += x;
+                c->step_seen[k] = 1;   /* the final step, checked above */
+            }
+        }
+    }
+    csvr_close(r);
+    return rc;
 }
 
 /* ------------------------------------------------------------ output */
@@ -553,6 +618,8 @@ int report_summarize(const report_summarize_opts *o, strbuf *table, strbuf *csv,
         int have_outcomes = 0, need_pop = 0;
         path_join(path, sizeof path, c.dir, "outcomes.csv");
         if ((rc = mark_outcomes(&c, path, &have_outcomes, err)))
+            goto next;
+        if (!have_outcomes && (rc = summary_outcomes(&c, err)))
             goto next;
         for (int i = 0; i < c.n_q; i++) {
             if (c.q[i].is_outcome) {

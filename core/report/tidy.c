@@ -32,7 +32,7 @@ struct tidy_reader {
 };
 
 static const char *const kind_names[TIDY_N_KINDS] = {
-    "populations", "flows", "costs", "quantiles", "budgets", "summary", "points"
+    "populations", "flows", "costs", "quantiles", "budgets", "outcomes", "summary", "points"
 };
 
 const char *tidy_kind_name(tidy_kind k)
@@ -40,7 +40,7 @@ const char *tidy_kind_name(tidy_kind k)
     return (unsigned)k < TIDY_N_KINDS ? kind_names[k] : "?";
 }
 
-#define N_LONG 5   /* the kinds matched by long_cols */
+#define N_LONG 6   /* the kinds matched by long_cols */
 
 /* Required columns of the long kinds, by role (NULL: role unused). Budgets
  * have three value columns, balance (C_VALUE), spent (C_SD), gap (C_P5). */
@@ -57,6 +57,8 @@ static const char *const long_cols[N_LONG][C_N] = {
     [TIDY_BUDGETS] = { [C_RUN] = "run", [C_STEP] = "step", [C_DATE] = "date",
                        [C_ITEM] = "budget", [C_VALUE] = "balance", [C_SD] = "spent",
                        [C_P5] = "gap" },
+    [TIDY_OUTCOMES] = { [C_RUN] = "run", [C_STEP] = "step", [C_DATE] = "date",
+                        [C_ITEM] = "outcome", [C_VALUE] = "value" },
 };
 
 /* Does the header hold exactly the roles of kind k (plus an optional
@@ -148,9 +150,21 @@ tidy_reader *tidy_open(const char *path, demob_error *err)
     demob_error_set(err, DEMOB_EINPUT,
                     "%s:1: not a demob output file: header '%s' is not that of populations.csv "
                     "(run,step,date,origin,state,count), flows.csv, costs.csv, budgets.csv, "
-                    "summary.csv, quantiles.csv or points.csv", path, r->header.data ? r->header.data : "");
+                    "outcomes.csv, summary.csv, quantiles.csv or points.csv", path, r->header.data ? r->header.data : "");
     tidy_close(r);
     return NULL;
+}
+
+tidy_reader *tidy_open_kind(const char *path, tidy_kind kind, demob_error *err)
+{
+    tidy_reader *t = tidy_open(path, err);
+    if (t && t->kind != kind) {
+        demob_error_set(err, DEMOB_EINPUT, "%s: holds %s, not %s", path, tidy_kind_name(t->kind),
+                        tidy_kind_name(kind));
+        tidy_close(t);
+        return NULL;
+    }
+    return t;
 }
 
 void tidy_close(tidy_reader *r)

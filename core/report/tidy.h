@@ -7,6 +7,7 @@
  *                (with p25 and p75 from `demob run`: read past)
  *   budgets      [point,]run,step,date,budget,balance,spent,gap
  *                (one tidy row per value: item "<budget>.balance", ...)
+ *   outcomes     [point,]run,step,date,outcome,value (item = outcome, no origin)
  *   summary      [point,]run,<value columns...>      (wide: one row per run)
  *   points       point,<value columns...>            (wide: one row per point)
  * Wide kinds yield one tidy row per value cell, item = column name. Every
@@ -24,6 +25,7 @@ typedef enum tidy_kind {
     TIDY_COSTS,
     TIDY_QUANTILES,
     TIDY_BUDGETS,
+    TIDY_OUTCOMES,
     TIDY_SUMMARY,
     TIDY_POINTS,
     TIDY_N_KINDS
@@ -51,6 +53,9 @@ typedef struct tidy_reader tidy_reader;
  * header) gives NULL with err->status DEMOB_EINPUT. */
 tidy_reader *tidy_open(const char *path, demob_error *err);
 void tidy_close(tidy_reader *r);   /* NULL is fine */
+/* The same, and a file of another kind is DEMOB_EINPUT "path: holds X,
+ * not Y" (NULL). */
+tidy_reader *tidy_open_kind(const char *path, tidy_kind kind, demob_error *err);
 
 tidy_kind tidy_kind_of(const tidy_reader *r);
 int tidy_has_point(const tidy_reader *r);

@@ -378,6 +378,13 @@ void output_population_labels(const output_labels *l, const output_plan *p, strb
             /* the cell's "origin,state," without its trailing comma */
             strbuf_append(out, l->cell.data + l->cell_off[c], l->cell_off[c + 1] - l->cell_off[c] - 1);
         }
+        /* the plan's outcomes, as the runner records them after the cells */
+        for (int k = 0; p->outcomes && k < p->outcomes->n; k++) {
+            off[row++] = out->len;
+            put_label(out, &l->step_date, l->step_off, (size_t)t);
+            strbuf_puts(out, "all,");
+            csvw_str(out, 1, p->outcomes->v[k].name);
+        }
     }
     off[row] = out->len;
 }

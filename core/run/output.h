@@ -63,8 +63,9 @@ int output_recorded(const output_plan *p, int t, int steps);
 /* The label cells "t,date,origin,state" (no trailing comma) of each
  * populations row of a run, in output_record's order, into out at offsets
  * off[0 .. rows] (off has rows + 1 entries: rows = recorded steps x
- * origins x states). The labels must have been made for a plan with time
- * series. */
+ * (origins x states + the plan's outcomes); an outcome's row is
+ * "t,date,all,<name>", after the cells of its step, as the runner records
+ * them). The labels must have been made for a plan with time series. */
 void output_population_labels(const output_labels *l, const output_plan *p, strbuf *out, size_t *off);
 /* Appends the rows of stock time t (call at t = 0 and after each step). `prefix`
  * is the already formatted prefix cells followed by a comma, or "". */
