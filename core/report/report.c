@@ -499,6 +499,16 @@ static int answer_table(strbuf *b, scen *sc, int n, const report_input *in, cons
     int rc = outcome_rows(sc, rows, n_rows, &onames, &n_out, err);
     for (int i = 0; i < n && rc == 0; i++)
         rc = load_answers(&sc[i], rows, n_rows, n_out, at, n_at, in->oo.point, err);
+    /* A step given with --at must be in the output (a run's own answer
+     * dates that --every left out are shown as "not saved" instead). */
+    for (size_t a = 0; rc == 0 && in->at && a < n_at && n_rows > 0; a++) {
+        int found = 0;
+        for (size_t r = 0; r < n_rows && !found; r++)
+            found = sc[0].ans.cell[r * n_at + a].n > 0;
+        if (!found)
+            rc = demob_error_set(err, DEMOB_EINPUT, "--at: step %s is not in the output of %s (after the last "
+                                 "step, or left out by --every)", at[a], sc[0].dir);
+    }
     if (rc != 0) {
         answers_names_free(onames, n_out);
         return rc;

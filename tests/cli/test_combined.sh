@@ -2,7 +2,7 @@
 # Features used together: draws (--posterior, --uncertainty parameters)
 # with --set, a posterior from a pipe, files a script may not take, the
 # budget's cut when a ceiling binds after it, answer dates under --steps,
-# summarize on steps --every did not save, and the names of files read by
+# summarize and report on steps --every did not save, and the names of files read by
 # a base scenario in a subfolder.
 set -u
 . tests/cli/lib.sh
@@ -64,6 +64,11 @@ expect 2 "report_at" -- "$DEMOB" check "$T/late.lua"
 # --- summarize refuses a step the files did not keep
 "$DEMOB" run "$T/s.lua" -o "$T/o6" -q --every 4 --save all || fail "the --every 4 run failed"
 expect 2 "--at: step 3 is not in the output of" -- "$DEMOB" summarize "$T/o6" --at 3,4 --state present
+# ... and so does report, for a step past the run or one --every left out
+expect 2 "--at: step 99 is not in the output of" -- "$DEMOB" report "$T/o6" -o "$T/r.html" --at 99
+expect 2 "--at: step 3 is not in the output of" -- "$DEMOB" report "$T/o6" -o "$T/r.html" --at 3
+[ -e "$T/r.html" ] && fail "a refused report wrote its page"
+"$DEMOB" report "$T/o6" -o "$T/r.html" --at 4 || fail "report --at a saved step failed"
 
 # --- a base in a subfolder reads its own data.csv, listed by its path
 mkdir -p "$T/d/variants"
