@@ -10,14 +10,13 @@
 #include "outcomes.h"
 #include "tidy.h"
 #include "util/json_flat.h"
+#include "util/keytab.h"
 #include "util/path.h"
 
 /* The index of s in names, appended when new; -1 when out of memory. */
-static long name_index(char ***names, size_t *n, const char *s)
+/* Appends a copy of s to names; its index, or -1 when memory runs out. */
+static long append_name(char ***names, size_t *n, const char *s)
 {
-    for (size_t i = 0; i < *n; i++)
-        if (strcmp((*names)[i], s) == 0)
-            return (long)i;
     char **v = realloc(*names, (*n + 1) * sizeof *v);
     if (!v)
         return -1;
@@ -27,6 +26,19 @@ static long name_index(char ***names, size_t *n, const char *s)
     return (long)(*n)++;
 }
 
+/* The index of s in names (found through the hash table kt, which numbers
+ * the same names in the same order), appending it when new; -1 when
+ * memory runs out. */
+static long name_index(keytab *kt, char ***names, size_t *n, const char *s)
+{
+    long i = kt ? keytab_find_str(kt, s) : -1;
+    if (i >= 0)
+        return i;
+    if (!kt || keytab_intern_str(kt, s) != (long)*n)
+        return -1;
+    return append_name(names, n, s);
+}
+
 static long find_name(char *const *names, size_t n, const char *s)
 {
     for (size_t i = 0; s && i < n; i++)
@@ -34,6 +46,9 @@ static long find_name(char *const *names, size_t n, const char *s)
             return (long)i;
     return -1;
 }
+
+/* Steps beyond this are refused (the populations reader's bound). */
+#define QUANT_MAX_STEP 10000000
 
 typedef struct qcell {
     long o, s, step;
@@ -54,6 +69,7 @@ static int read_cells(const char *path, long point, outcomes *out, qcell **cells
         return err->status;
     int rc = 0;
     size_t cap = 0;
+    keytab *ko = keytab_new(), *ks = keytab_new();   /* origins, states: hashed */
     if (tidy_has_point(t) && point < 0)
         rc = demob_error_set(err, DEMOB_EINPUT,
                              "%s: holds sweep points and the folder no populations.csv; choose a "
@@ -67,8 +83,13 @@ static int read_cells(const char *path, long point, outcomes *out, qcell **cells
         }
         if ((point >= 0 && row.point != point) || strcmp(row.origin, "all") == 0)
             continue;
-        long o = name_index(&out->origins, &out->n_origins, row.origin);
-        long s = name_index(&out->states, &out->n_states, row.item);
+        if (row.step > QUANT_MAX_STEP) {
+            rc = demob_error_set(err, DEMOB_EINPUT, "%s:%ld: step %ld is beyond any run (at most %d)", path,
+                                 row.line, row.step, QUANT_MAX_STEP);
+            break;
+        }
+        long o = name_index(ko, &out->origins, &out->n_origins, row.origin);
+        long s = name_index(ks, &out->states, &out->n_states, row.item);
         if (o < 0 || s < 0)
             rc = oom(err);
         else if ((rc = outcomes_set_date(out, row.step, row.date, err)) == 0 && *n == cap) {
@@ -89,6 +110,8 @@ static int read_cells(const char *path, long point, outcomes *out, qcell **cells
     }
     if (rc == 0 && *n == 0)
         rc = demob_error_set(err, DEMOB_EINPUT, "%s: no rows of stocks", path);
+    keytab_free(ko);
+    keytab_free(ks);
     tidy_close(t);
     return rc;
 }
@@ -105,7 +128,9 @@ typedef struct per_run {
 
 static int add_cost(per_run *p, outcomes *out, const char *cat, double v)
 {
-    long c = name_index(&out->categories, &out->n_categories, cat);
+    long c = find_name(out->categories, out->n_categories, cat);
+    if (c < 0)
+        c = append_name(&out->categories, &out->n_categories, cat);
     if (c < 0)
         return -1;
     if (out->n_categories > p->cost_cap) {
@@ -159,16 +184,18 @@ static int read_summary(const char *path, long point, const char *peak_state, ou
     return rc;
 }
 
-/* The runs: summary.csv's, else the manifest's "runs". */
-static long manifest_runs(const char *dir)
+/* The runs: summary.csv's, else the manifest's "runs" (a sweep's point:
+ * its "replicates"). */
+static long manifest_runs(const char *dir, long point)
 {
     char path[PATH_MAX];
     path_join(path, sizeof path, dir, "manifest.json");
     jflat m = { 0 };
     demob_error e = { 0 };
     long runs = 0;
-    if (path_kind(path) == 2 && jflat_load(path, &m, &e) == 0 && jflat_get(&m, "runs"))
-        runs = atol(jflat_get(&m, "runs"));
+    const char *key = point >= 0 ? "sweep.replicates" : "runs";
+    if (path_kind(path) == 2 && jflat_load(path, &m, &e) == 0 && jflat_get(&m, key))
+        runs = atol(jflat_get(&m, key));
     jflat_free(&m);
     return runs > 0 ? runs : 1;
 }
@@ -246,7 +273,7 @@ int outcomes_load_quantiles(const char *dir, const outcomes_options *o, outcomes
     path_join(path, sizeof path, dir, "summary.csv");
     if (rc == 0 && path_kind(path) == 2)
         rc = read_summary(path, o->point, o->peak_state, out, &p, err);
-    out->n_runs = p.runs > 0 ? p.runs : manifest_runs(dir);
+    out->n_runs = p.runs > 0 ? p.runs : manifest_runs(dir, o->point);
     if (rc == 0)
         rc = publish(cells, n, o->peak_state, out, &p, err);
     for (size_t s = 0; p.final && s < out->n_states; s++)

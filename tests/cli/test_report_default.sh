@@ -82,5 +82,13 @@ expect 2 "quantiles.csv:2" "$DEMOB" report "$T/badq" -o "$T/badq.html"
 "$DEMOB" sweep tests/scenarios/sweep_small.lua -o "$T/sw" --replicates 3 -q || fail "sweep: exit $?"
 expect 2 "choose a point with --point N" "$DEMOB" report "$T/sw" -o "$T/sw.html"
 "$DEMOB" report "$T/sw" --point 1 -o "$T/sw.html" || fail "report of a sweep point from quantiles.csv: exit $?"
+# without summary.csv, a point's runs are the sweep's replicates, not all runs
+rm "$T/sw/summary.csv"
+"$DEMOB" report "$T/sw" --point 1 -o "$T/sw2.html" || fail "report of a sweep point without summary.csv: exit $?"
+grep -q "3 runs" "$T/sw2.html" || fail "a sweep point's runs are not its 3 replicates"
+# a step beyond any run is bad input naming the line, not a huge allocation
+cp -r "$B" "$T/bigq"
+sed -i '3s/^[0-9]*,/99999999999,/' "$T/bigq/quantiles.csv"
+expect 2 "quantiles.csv:3: step 99999999999 is beyond any run" "$DEMOB" report "$T/bigq" -o "$T/bigq.html"
 
 finish
