@@ -230,13 +230,21 @@ typedef struct pred_ctx {
     long stride, every;
     int n;
     double *pred;          /* [n_draws * n_rows] */
+    long *todo;            /* [n_todo] the draws to evaluate, ascending */
 } pred_ctx;
 
-static int pred_task(void *ud, fit_eval *ev, long i, demob_error *err)
+/* Thinned draw i's params. */
+static const double *pred_draw(const pred_ctx *c, long i)
+{
+    return c->draws + (size_t)(i * c->every) * (size_t)c->stride;
+}
+
+static int pred_task(void *ud, fit_eval *ev, long t, demob_error *err)
 {
     (void)err;
     pred_ctx *c = ud;
-    fit_eval_loglik(ev, c->draws + (size_t)(i * c->every) * (size_t)c->stride, 1);
+    long i = c->todo[t];
+    fit_eval_loglik(ev, pred_draw(c, i), 1);
     memcpy(c->pred + (size_t)i * (size_t)c->p->obs->n_rows, ev->pred, (size_t)c->p->obs->n_rows * sizeof(double));
     return 0;
 }
@@ -300,13 +308,32 @@ static int do_mcmc(const fit_problem *p, const fit_args *fa, const demob_model *
      * evenly thinned draws. */
     long nd = total < 1000 ? total : 1000, every = total / nd;
     int nr = p->obs->n_rows;
-    pred_ctx pc = {p, r.draws, w, every, n, malloc((size_t)nd * (size_t)nr * sizeof(double))};
+    pred_ctx pc = {p, r.draws, w, every, n, malloc((size_t)nd * (size_t)nr * sizeof(double)), NULL};
     double *mean = malloc((size_t)(nr + 1) * sizeof *mean), *lo = malloc((size_t)(nr + 1) * sizeof *lo),
            *hi = malloc((size_t)(nr + 1) * sizeof *hi), *col = malloc((size_t)nd * sizeof *col);
     if (!pc.pred || !mean || !lo || !hi || !col)
         rc = demob_error_set(err, DEMOB_ERUN, "out of memory");
+    /* A chain repeats its draw after every rejected proposal (most of
+     * pmcmc's). The prediction is a function of the params alone (every
+     * draw runs as run 1, the same streams), so a thinned draw equal to
+     * the one before it (bit for bit) gets that one's prediction instead
+     * of running the same filter again. Only draws that differ from the
+     * one before are evaluated, in order: one worker calls the evaluator
+     * exactly as if every draw were evaluated. */
+    long n_todo = 0;
+    if (rc == 0 && !(pc.todo = malloc((size_t)(nd > 0 ? nd : 1) * sizeof *pc.todo)))
+        rc = demob_error_set(err, DEMOB_ERUN, "out of memory");
+    for (long i = 0; rc == 0 && i < nd; i++)
+        if (i == 0 || memcmp(pred_draw(&pc, i), pred_draw(&pc, i - 1), (size_t)n * sizeof(double)) != 0)
+            pc.todo[n_todo++] = i;
     if (rc == 0)
-        rc = fit_parallel(p, nd, pred_task, &pc, err);
+        rc = fit_parallel(p, n_todo, pred_task, &pc, err);
+    for (long i = 1, t = 1; rc == 0 && i < nd; i++) {
+        if (t < n_todo && pc.todo[t] == i)
+            t++;
+        else
+            memcpy(pc.pred + (size_t)i * (size_t)nr, pc.pred + (size_t)(i - 1) * (size_t)nr, (size_t)nr * sizeof(double));
+    }
     if (rc == 0) {
         for (int j = 0; j < nr; j++) {
             double s = 0;
@@ -333,6 +360,7 @@ static int do_mcmc(const fit_problem *p, const fit_args *fa, const demob_model *
     }
     strbuf_free(&warn);
     free(pc.pred);
+    free(pc.todo);
     free(mean);
     free(lo);
     free(hi);

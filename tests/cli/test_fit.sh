@@ -58,6 +58,12 @@ awk -F, 'NR == 2 { bad = ($4 < 0.2404 || $4 > 0.2604 || $5 < 0.3614 || $5 > 0.38
 "$DEMOB" fit "$S/fit_beta.lua" --params r --method pmcmc --particles 40 --iterations 2000 -o "$T/pm3" -j 2 -q ||
     fail "short pmcmc failed"
 cmp -s "$T/pm2/posterior.csv" "$T/pm3/posterior.csv" || fail "pmcmc posterior.csv differs between -j 1 and -j 2"
+# fitted.csv filters only the thinned draws that differ from the one
+# before (a repeated draw reuses its prediction): the same file on any -j,
+# and the chain did repeat draws.
+cmp -s "$T/pm2/fitted.csv" "$T/pm3/fitted.csv" || fail "pmcmc fitted.csv differs between -j 1 and -j 2"
+awk -F, 'NR > 2 && $3 == last { r++ } { last = $3 } END { exit !(r > 0) }' "$T/pm2/posterior.csv" ||
+    fail "pmcmc's chain repeated no draw: fitted.csv's reuse of predictions is not exercised"
 expect 2 "--particles 0: pmcmc needs at least 1 particle" "$DEMOB" fit "$S/fit_beta.lua" --params r --method pmcmc --particles 0 -o "$T/pm4"
 mkdir -p "$T/hk/data" && cp "$S/data/fit_beta.csv" "$T/hk/data/" &&
     { cat "$S/fit_beta.lua"; echo 'on_step(function(sim, t) end)'; } > "$T/hk/hooked.lua"
