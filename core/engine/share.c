@@ -18,41 +18,34 @@ static int before(const int64_t *rem, int a, int b)
     return rem[a] > rem[b] || (rem[a] == rem[b] && a < b);
 }
 
-static void sift_down(int *heap, int start, int end, const int64_t *rem)
+/* A heap whose root comes first in "before" order: the next link to get
+ * one of the people left over. */
+static void sift_down(int *heap, int root, int n, const int64_t *rem)
 {
-    int root = start;
+    int top = heap[root];
     for (;;) {
         int child = 2 * root + 1;
-        if (child > end)
-            return;
-        /* A max-heap on "after": the root is the last in order. */
-        if (child + 1 <= end && before(rem, heap[child], heap[child + 1]))
+        if (child >= n)
+            break;
+        if (child + 1 < n && before(rem, heap[child + 1], heap[child]))
             child++;
-        if (before(rem, heap[root], heap[child])) {
-            int t = heap[root];
-            heap[root] = heap[child];
-            heap[child] = t;
-            root = child;
-        } else {
-            return;
-        }
+        if (!before(rem, heap[child], top))
+            break;
+        heap[root] = heap[child];
+        root = child;
     }
+    heap[root] = top;
 }
 
-/* Heap sort of positions 0..n-1 into "before" order; in place, no
- * allocation, and deterministic since the order is total. */
-static void sort_by_remainder(int *order, int n, const int64_t *rem)
+/* Positions 0..n-1 as a heap in "before" order; in place, no allocation.
+ * Only as many as there are people left over are taken from it (fewer
+ * than n, often far fewer), so it is not sorted whole. */
+static void heap_by_remainder(int *heap, int n, const int64_t *rem)
 {
     for (int i = 0; i < n; i++)
-        order[i] = i;
+        heap[i] = i;
     for (int start = n / 2 - 1; start >= 0; start--)
-        sift_down(order, start, n - 1, rem);
-    for (int end = n - 1; end > 0; end--) {
-        int t = order[0];
-        order[0] = order[end];
-        order[end] = t;
-        sift_down(order, 0, end - 1, rem);
-    }
+        sift_down(heap, start, n, rem);
 }
 
 void share_proportional_i(const int *links, int n, const int64_t *want, int64_t limit, int64_t *out,
@@ -82,9 +75,13 @@ void share_proportional_i(const int *links, int n, const int64_t *want, int64_t 
     int64_t left = limit - given; /* < n: each floor lost less than one */
     if (left <= 0)
         return;
-    sort_by_remainder(order_scratch, n, rem_scratch);
-    for (int k = 0; k < n && left > 0; k++) {
-        int i = order_scratch[k];
+    /* The links in "before" order, taken from the top of the heap. */
+    int *heap = order_scratch, size = n;
+    heap_by_remainder(heap, size, rem_scratch);
+    while (size > 0 && left > 0) {
+        int i = heap[0];
+        heap[0] = heap[--size];
+        sift_down(heap, 0, size, rem_scratch);
         if (out[links[i]] < want[links[i]]) {
             out[links[i]]++;
             left--;
