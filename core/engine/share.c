@@ -18,34 +18,35 @@ static int before(const int64_t *rem, int a, int b)
     return rem[a] > rem[b] || (rem[a] == rem[b] && a < b);
 }
 
-/* A heap whose root comes first in "before" order: the next link to get
- * one of the people left over. */
-static void sift_down(int *heap, int root, int n, const int64_t *rem)
-{
-    int top = heap[root];
-    for (;;) {
-        int child = 2 * root + 1;
-        if (child >= n)
-            break;
-        if (child + 1 < n && before(rem, heap[child + 1], heap[child]))
-            child++;
-        if (!before(rem, heap[child], top))
-            break;
-        heap[root] = heap[child];
-        root = child;
-    }
-    heap[root] = top;
-}
-
-/* Positions 0..n-1 as a heap in "before" order; in place, no allocation.
- * Only as many as there are people left over are taken from it (fewer
- * than n, often far fewer), so it is not sorted whole. */
-static void heap_by_remainder(int *heap, int n, const int64_t *rem)
+/* Rearranges positions 0..n-1 (into a) so that a[0..k) are the k first in
+ * "before" order, in no particular order among themselves (Hoare's
+ * selection, as Wirth writes it): O(n) on average, in place, and the set
+ * is the same whatever the arrangement since the order is total. */
+static void select_first(int *a, int n, int k, const int64_t *rem)
 {
     for (int i = 0; i < n; i++)
-        heap[i] = i;
-    for (int start = n / 2 - 1; start >= 0; start--)
-        sift_down(heap, start, n, rem);
+        a[i] = i;
+    int l = 0, r = n - 1;
+    while (l < r) {
+        int x = a[k], i = l, j = r;
+        do {
+            while (before(rem, a[i], x))
+                i++;
+            while (before(rem, x, a[j]))
+                j--;
+            if (i <= j) {
+                int t = a[i];
+                a[i] = a[j];
+                a[j] = t;
+                i++;
+                j--;
+            }
+        } while (i <= j);
+        if (j < k)
+            l = i;
+        if (k < i)
+            r = j;
+    }
 }
 
 void share_proportional_i(const int *links, int n, const int64_t *want, int64_t limit, int64_t *out,
@@ -75,17 +76,16 @@ void share_proportional_i(const int *links, int n, const int64_t *want, int64_t 
     int64_t left = limit - given; /* < n: each floor lost less than one */
     if (left <= 0)
         return;
-    /* The links in "before" order, taken from the top of the heap. */
-    int *heap = order_scratch, size = n;
-    heap_by_remainder(heap, size, rem_scratch);
-    while (size > 0 && left > 0) {
-        int i = heap[0];
-        heap[0] = heap[--size];
-        sift_down(heap, 0, size, rem_scratch);
-        if (out[links[i]] < want[links[i]]) {
+    /* The remainders sum to left units, each below one: more than left of
+     * them are positive, so the left first in order all have want > 0
+     * and out < want, and each gets one more person. */
+    if (left >= n)   /* cannot happen (left < n); every link, in case */
+        left = n;
+    select_first(order_scratch, n, left < n ? left : n - 1, rem_scratch);
+    for (int k = 0; k < left; k++) {
+        int i = order_scratch[k];
+        if (out[links[i]] < want[links[i]])
             out[links[i]]++;
-            left--;
-        }
     }
 }
 
