@@ -103,7 +103,6 @@ void binomial_prepare(binomial_p *bp, double p)
         p = 0;  /* also NaN */
     else if (p > 1)
         p = 1;
-    bp->p = p;
     bp->flip = p > 0.5;
     /* 1 - p is exact for p in [1/2, 1] (Sterbenz), so pp + q == 1. */
     bp->pp = bp->flip ? 1.0 - p : p;

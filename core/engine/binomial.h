@@ -19,9 +19,10 @@
 #define BINOMIAL_INV_MAX_MEAN 28.0
 #endif
 
-/* Constants that depend on p only, computed once while a rate holds. */
+/* Constants that depend on p only, computed once while a rate holds. The
+ * p given (clamped to [0, 1]) is flip ? 1 - pp : pp, exactly. 48 bytes:
+ * the engine keeps one per link and one per source cell. */
 typedef struct binomial_p {
-    double p;        /* the probability given, clamped to [0, 1]             */
     double pp;       /* min(p, 1 - p): the sampler draws with this           */
     int flip;        /* 1 when pp = 1 - p (result is n - draw)               */
     double q;        /* 1 - pp                                               */

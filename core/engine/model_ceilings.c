@@ -44,7 +44,9 @@ static int nth_link(const demob_model *m, int decl, size_t i)
 }
 
 /* For each link in that order, appends it to the list of every ceiling
- * capping its source cell (to_side 0) or its target cell (to_side 1). */
+ * capping its source cell (to_side 0) or its target cell (to_side 1); an
+ * entry along a forced exit is listed as ~l (negative), so that the step
+ * tells it apart without looking the link's flow up. */
 static int link_lists(const demob_model *m, int to_side, int decl, int **first_out, int **list_out)
 {
     int nc = m->n_ceilings;
@@ -67,8 +69,8 @@ static int link_lists(const demob_model *m, int to_side, int decl, int **first_o
             for (int j = m->cell_ceil_first[cell]; j < m->cell_ceil_first[cell + 1]; j++) {
                 if (pass == 0)
                     first[m->cell_ceil[j]]++;
-                else
-                    list[fill[m->cell_ceil[j]]++] = l;
+                else   /* entries along a forced exit as ~l: never cut */
+                    list[fill[m->cell_ceil[j]]++] = to_side && m->flows[m->links[l].flow].forced ? ~l : l;
             }
         }
     }

@@ -252,7 +252,7 @@ struct demob_model {
     int *cell_ceil_first, *cell_ceil;   /* [n_cells + 1], then the ceilings */
     int *ceil_out_first, *ceil_out;     /* [n_ceilings + 1], links in link order */
     int *ceil_in_first, *ceil_in;       /* [n_ceilings + 1], links in the order
-                                         * entries are cut */
+                                         * entries are cut; ~l: a forced exit */
     unsigned char *stable_exit;         /* [n_links]: into no capped cell, along
                                          * a flow no sync constrains */
     char **dates;        /* [steps + 1] date labels */

@@ -18,40 +18,34 @@ static int before(const int64_t *rem, int a, int b)
     return rem[a] > rem[b] || (rem[a] == rem[b] && a < b);
 }
 
-static void sift_down(int *heap, int start, int end, const int64_t *rem)
-{
-    int root = start;
-    for (;;) {
-        int child = 2 * root + 1;
-        if (child > end)
-            return;
-        /* A max-heap on "after": the root is the last in order. */
-        if (child + 1 <= end && before(rem, heap[child], heap[child + 1]))
-            child++;
-        if (before(rem, heap[root], heap[child])) {
-            int t = heap[root];
-            heap[root] = heap[child];
-            heap[child] = t;
-            root = child;
-        } else {
-            return;
-        }
-    }
-}
-
-/* Heap sort of positions 0..n-1 into "before" order; in place, no
- * allocation, and deterministic since the order is total. */
-static void sort_by_remainder(int *order, int n, const int64_t *rem)
+/* Rearranges positions 0..n-1 (into a) so that a[0..k) are the k first in
+ * "before" order, in no particular order among themselves (Hoare's
+ * selection, as Wirth writes it): O(n) on average, in place, and the set
+ * is the same whatever the arrangement since the order is total. */
+static void select_first(int *a, int n, int k, const int64_t *rem)
 {
     for (int i = 0; i < n; i++)
-        order[i] = i;
-    for (int start = n / 2 - 1; start >= 0; start--)
-        sift_down(order, start, n - 1, rem);
-    for (int end = n - 1; end > 0; end--) {
-        int t = order[0];
-        order[0] = order[end];
-        order[end] = t;
-        sift_down(order, 0, end - 1, rem);
+        a[i] = i;
+    int l = 0, r = n - 1;
+    while (l < r) {
+        int x = a[k], i = l, j = r;
+        do {
+            while (before(rem, a[i], x))
+                i++;
+            while (before(rem, x, a[j]))
+                j--;
+            if (i <= j) {
+                int t = a[i];
+                a[i] = a[j];
+                a[j] = t;
+                i++;
+                j--;
+            }
+        } while (i <= j);
+        if (j < k)
+            l = i;
+        if (k < i)
+            r = j;
     }
 }
 
@@ -82,13 +76,16 @@ void share_proportional_i(const int *links, int n, const int64_t *want, int64_t 
     int64_t left = limit - given; /* < n: each floor lost less than one */
     if (left <= 0)
         return;
-    sort_by_remainder(order_scratch, n, rem_scratch);
-    for (int k = 0; k < n && left > 0; k++) {
+    /* The remainders sum to left units, each below one: more than left of
+     * them are positive, so the left first in order all have want > 0
+     * and out < want, and each gets one more person. */
+    if (left >= n)   /* cannot happen (left < n); every link, in case */
+        left = n;
+    select_first(order_scratch, n, left < n ? left : n - 1, rem_scratch);
+    for (int k = 0; k < left; k++) {
         int i = order_scratch[k];
-        if (out[links[i]] < want[links[i]]) {
+        if (out[links[i]] < want[links[i]])
             out[links[i]]++;
-            left--;
-        }
     }
 }
 

@@ -287,8 +287,8 @@ static int ceiling_pass(demob_sim *s, int k, int safe)
     int *cut = s->scratch + s->n_links + 1, n = 0;
     for (int i = m->ceil_in_first[k]; i < m->ceil_in_first[k + 1]; i++) {
         int l = m->ceil_in[i];
-        if (m->flows[m->links[l].flow].forced)
-            occ += link_move(s, l);
+        if (l < 0)
+            occ += link_move(s, ~l);
         else
             cut[n++] = l;
     }

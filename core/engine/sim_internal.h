@@ -16,8 +16,8 @@
  * rate or switch of one of its flows changes. */
 typedef struct cell_cache {
     int n_active;        /* active links (rate > 0, switched on, in window) */
-    int forced;          /* the cell is a fixed-duration state's exit       */
-    int equal;           /* stochastic: rate-1 links, everyone split equally */
+    unsigned char forced;   /* the cell is a fixed-duration state's exit    */
+    unsigned char equal;    /* stochastic: rate-1 links, everyone split equally */
     double p_leave;      /* 1 - exp(-H)                                     */
     binomial_p leave;    /* prepared for p_leave                            */
 } cell_cache;

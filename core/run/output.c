@@ -32,6 +32,8 @@ struct output_labels {
     strbuf budget;         /* "budget," per budget */
     size_t *budget_off;
     const output_outcomes *outcomes; /* the plan's, or NULL */
+    int *con_same;         /* [n_constraints]: earlier ceilings on the same
+                            * state (a name "state#2" and on), counted once */
 };
 
 /* Appends a text field and a comma. */
@@ -45,6 +47,32 @@ static int build_table(size_t **off, size_t n)
 {
     *off = calloc(n + 1, sizeof **off);
     return *off ? 0 : -1;
+}
+
+/* For each ceiling, how many earlier ceilings cap the same state: one
+ * pass with a hash of state names, not a scan of the earlier ones (one
+ * ceiling per origin would make that origins squared, on every row of
+ * constraints.csv). -1 when memory runs out. */
+static int count_same_ceilings(output_labels *l)
+{
+    const demob_model *m = l->m;
+    int n = demob_model_n_constraints(m);
+    keytab *names = keytab_new();
+    int *seen = calloc((size_t)n + 1, sizeof *seen);
+    l->con_same = calloc((size_t)n + 1, sizeof *l->con_same);
+    int rc = names && seen && l->con_same ? 0 : -1;
+    for (int k = 0; k < n && rc == 0; k++) {
+        if (strcmp(demob_model_constraint_kind(m, k), "ceiling") != 0)
+            continue;
+        long id = keytab_intern_str(names, demob_model_constraint_name(m, k));
+        if (id < 0 || id > n)
+            rc = -1;
+        else
+            l->con_same[k] = seen[id]++;
+    }
+    keytab_free(names);
+    free(seen);
+    return rc;
 }
 
 /* Builds the labels; without rows (headers and summaries only), the
@@ -82,7 +110,7 @@ static output_labels *labels_build(const demob_model *m, const output_plan *p, i
                build_table(&l->cost_off, ncost) ||
                build_table(&l->budget_off, (size_t)l->n_budgets) ||
                !(l->cost_used = calloc(ncost + 1, 1));
-    if (fail) {
+    if (fail || count_same_ceilings(l)) {
         output_labels_free(l);
         demob_error_set(err, DEMOB_ERUN, "out of memory");
         return NULL;
@@ -171,6 +199,7 @@ void output_labels_free(output_labels *l)
     free(l->cost_off);
     free(l->cost_used);
     free(l->budget_off);
+    free(l->con_same);
     free(l);
 }
 
@@ -198,18 +227,15 @@ static void header_cols(strbuf *b, const char *const *prefix_cols, const char *c
 
 /* A constraint's name: the capacity, the capped state (a second ceiling
  * on the same state is "state#2"...), the budget, "group_a/group_b". */
-static void constraint_name(const demob_model *m, int k, char *buf, size_t n)
+static void constraint_name(const output_labels *l, int k, char *buf, size_t n)
 {
+    const demob_model *m = l->m;
     const char *name = demob_model_constraint_name(m, k), *kind = demob_model_constraint_kind(m, k);
     if (strcmp(kind, "sync") == 0) {
         snprintf(buf, n, "%s/%s", name, demob_model_constraint_name2(m, k));
         return;
     }
-    int same = 0;
-    if (strcmp(kind, "ceiling") == 0)
-        for (int j = 0; j < k; j++)
-            same += strcmp(demob_model_constraint_kind(m, j), "ceiling") == 0 &&
-                    strcmp(demob_model_constraint_name(m, j), name) == 0;
+    int same = l->con_same[k];
     if (same)
         snprintf(buf, n, "%s#%d", name, same + 1);
     else
@@ -335,7 +361,7 @@ void output_header(const output_labels *l, enum output_file f, const char *const
         for (int k = 0; l->outcomes && k < l->outcomes->n; k++)
             column(b, &c, "outcome", l->outcomes->v[k].name, NULL);
         for (int k = 0; k < demob_model_n_constraints(m); k++) {
-            constraint_name(m, k, name, sizeof name);
+            constraint_name(l, k, name, sizeof name);
             column(b, &c, "bound", demob_model_constraint_kind(m, k), name);
         }
         keytab_free(c.used);
@@ -473,7 +499,7 @@ void output_record(const output_labels *l, const output_plan *p, const demob_sim
         for (int k = 0; k < demob_model_n_constraints(l->m); k++) {
             double want, allowed, cut;
             demob_sim_constraint(s, k, &want, &allowed, &cut);
-            constraint_name(l->m, k, name, sizeof name);
+            constraint_name(l, k, name, sizeof name);
             row_start(b, l, prefix, plen, run, (size_t)run_len, t);
             field(b, demob_model_constraint_kind(l->m, k));
             field(b, name);

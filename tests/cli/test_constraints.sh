@@ -65,4 +65,22 @@ printf 'scenario { steps = 2, states = { "a", "b" } }\norigin { "X", a = 10 }\nf
 "$DEMOB" run "$T/free.lua" -o "$T/f" --quiet --save constraints,summary || fail "free run"
 [ ! -e "$T/f/constraints.csv" ] || fail "constraints.csv without constraints"
 grep -q bound "$T/f/summary.csv" && fail "bound columns without constraints"
+# A ceiling per origin is one ceiling each, on the same state: the second
+# and later are named "state#2", "state#3" in declaration order, other
+# states' ceilings keeping their count apart.
+cat > "$T/per.lua" <<'LUA'
+scenario { steps = 1, states = { "a", "b", "c" } }
+origin { "X", a = 10 }
+origin { "Y", a = 10 }
+origin { "Z", a = 10 }
+state { "b", ceiling = { X = 1, Y = 2, Z = 3 } }
+state { "c", ceiling = 5 }
+flow { from = "a", to = "b", rate = 0.5 }
+flow { from = "a", to = "c", rate = 0.5 }
+LUA
+"$DEMOB" run "$T/per.lua" -o "$T/p" --quiet --save constraints,summary || fail "per-origin ceilings"
+[ "$(cut -d, -f5 "$T/p/constraints.csv" | tr '\n' ' ')" = "name b b#2 b#3 c " ] ||
+    fail "per-origin ceiling names: $(cut -d, -f5 "$T/p/constraints.csv" | tr '\n' ' ')"
+head -1 "$T/p/summary.csv" | grep -q ',bound.ceiling.b,bound.ceiling.b_2,bound.ceiling.b_3,bound.ceiling.c$' ||
+    fail "per-origin ceiling columns: $(head -1 "$T/p/summary.csv")"
 finish

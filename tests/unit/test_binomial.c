@@ -413,11 +413,11 @@ static void test_multinomial_prepared_same_draws(void **state)
     const double w[6] = {0.0, 0.25, 0.0, 0.5, 0.25, 0.0};
     binomial_p cond[6];
     multinomial_prepare(cond, w, 6);
-    assert_double(cond[0].p, 0.0, 0.0);
-    assert_double(cond[1].p, 0.25, 1e-15);
-    assert_double(cond[3].p, 0.5 / 0.75, 1e-15);
-    assert_double(cond[4].p, 1.0, 0.0);
-    assert_double(cond[5].p, 0.0, 0.0);
+    assert_double((cond[0].flip ? 1.0 - cond[0].pp : cond[0].pp), 0.0, 0.0);
+    assert_double((cond[1].flip ? 1.0 - cond[1].pp : cond[1].pp), 0.25, 1e-15);
+    assert_double((cond[3].flip ? 1.0 - cond[3].pp : cond[3].pp), 0.5 / 0.75, 1e-15);
+    assert_double((cond[4].flip ? 1.0 - cond[4].pp : cond[4].pp), 1.0, 0.0);
+    assert_double((cond[5].flip ? 1.0 - cond[5].pp : cond[5].pp), 0.0, 0.0);
     rng a, b;
     rng_seed(&a, 12, 0);
     rng_seed(&b, 12, 0);
