@@ -1108,21 +1108,26 @@ static void details(strbuf *b, const scen *sc, int n)
             }
             strbuf_puts(b, "</table>\n");
         }
-        strbuf_puts(b, "<table>\n<tr><th>manifest</th><th>value</th></tr>\n");
-        for (size_t k = 0; k < s->manifest.n; k++) {
-            const jflat_entry *e = &s->manifest.e[k];
-            if (strncmp(e->key, "params.", 7) == 0)
-                continue;
-            char num[64];
-            strbuf_puts(b, "<tr><td>");
-            esc(b, e->key);
-            strbuf_puts(b, "</td><td><code>");
-            esc(b, jflat_display(e, num, sizeof num));
-            strbuf_puts(b, "</code></td></tr>\n");
-        }
-        strbuf_puts(b, "</table>\n");
+        report_manifest_table(b, &s->manifest, "", "params.");
         inputs_vs_first(b, sc, i);
     }
+}
+
+void report_manifest_table(strbuf *b, const jflat *m, const char *attrs, const char *skip)
+{
+    strbuf_printf(b, "<table%s>\n<tr><th>manifest</th><th>value</th></tr>\n", attrs);
+    for (size_t k = 0; k < m->n; k++) {
+        const jflat_entry *e = &m->e[k];
+        if (skip && strncmp(e->key, skip, strlen(skip)) == 0)
+            continue;
+        char num[64];
+        strbuf_puts(b, "<tr><td>");
+        esc(b, e->key);
+        strbuf_puts(b, "</td><td><code>");
+        esc(b, jflat_display(e, num, sizeof num));
+        strbuf_puts(b, "</code></td></tr>\n");
+    }
+    strbuf_puts(b, "</table>\n");
 }
 
 int report_html(const report_input *in, strbuf *out, demob_error *err)

@@ -33,4 +33,9 @@ typedef struct report_input {
 /* Appends the page to out. DEMOB_EINPUT on bad input (err names it). */
 int report_html(const report_input *in, strbuf *out, demob_error *err);
 
+/* The manifest as a two-column table (<table ATTRS>), leaving out the keys
+ * that start with skip (NULL: none); shared by the page's sections. */
+struct jflat;
+void report_manifest_table(strbuf *b, const struct jflat *m, const char *attrs, const char *skip);
+
 #endif

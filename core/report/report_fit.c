@@ -147,17 +147,8 @@ static void one_fit(strbuf *b, const report_fit *f, const char *label, const cha
     }
     strbuf_puts(b, "<h3>Manifest</h3>\n<p class=\"note\">Folder <code>");
     esc(b, dir);
-    strbuf_puts(b, "</code>.</p>\n<table class=\"fit\">\n<tr><th>manifest</th><th>value</th></tr>\n");
-    for (size_t k = 0; k < f->manifest.n; k++) {
-        const jflat_entry *e = &f->manifest.e[k];
-        char num[64];
-        strbuf_puts(b, "<tr><td>");
-        esc(b, e->key);
-        strbuf_puts(b, "</td><td><code>");
-        esc(b, jflat_display(e, num, sizeof num));
-        strbuf_puts(b, "</code></td></tr>\n");
-    }
-    strbuf_puts(b, "</table>\n");
+    strbuf_puts(b, "</code>.</p>\n");
+    report_manifest_table(b, &f->manifest, " class=\"fit\"", NULL);
 }
 
 int report_fit_section(const report_input *in, strbuf *out, demob_error *err)
