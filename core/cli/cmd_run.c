@@ -357,11 +357,14 @@ int cmd_run(int argc, char **argv)
     }
     for (int v = 0; draw && v < n_values; v++)
         prior[v] = demob_model_value_name(m, v) ? scenario_param_prior(sc, v) : NULL;
-    if (draw && ra.posterior) {
+    if (ra.posterior && (draw || !stochastic)) {
         free(prior);
         scenario_free(sc);
-        demob_error_set(&err, DEMOB_EINPUT, "--uncertainty parameters and --posterior: give one (a posterior "
-                                            "already includes the parameters' uncertainty after calibration)");
+        demob_error_set(&err, DEMOB_EINPUT, "%s",
+                        draw ? "--uncertainty parameters and --posterior: give one (a posterior already includes "
+                               "the parameters' uncertainty after calibration)"
+                             : "--posterior needs stochastic mode (--mode stochastic): a deterministic run is one "
+                               "run, which would take one row of the posterior and call its value a forecast");
         return cli_usage_fail("run", &err);
     }
     if (draw && (!stochastic || sweep_draw_count(m, prior) == 0)) {

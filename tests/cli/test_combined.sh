@@ -23,6 +23,8 @@ expect 2 "--set arrived=0.9: every run draws this param (--posterior)" -- \
     "$DEMOB" run "$T/s.lua" -o "$T/o1" -q --posterior "$T/post.csv" --set arrived=0.9
 expect 2 "--set leave=0.45: every run draws this param (--uncertainty parameters)" -- \
     "$DEMOB" run "$T/s.lua" -o "$T/o2" -q --uncertainty parameters --set leave=0.45
+expect 2 "--posterior needs stochastic mode" -- \
+    "$DEMOB" run "$T/s.lua" -o "$T/o1" -q --posterior "$T/post.csv" --mode deterministic
 "$DEMOB" run "$T/s.lua" -o "$T/o3" -q --uncertainty parameters --set arrived=0.25 ||
     fail "--set of a param that is not drawn was refused"
 
