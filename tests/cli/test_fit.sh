@@ -87,9 +87,9 @@ awk -F, 'NR > 1 { print $2 }' "$T/p1/summary.csv" | sort -u > "$T/drawn.txt"
 [ "$(comm -23 "$T/drawn.txt" "$T/rows.txt" | wc -l)" = 0 ] || fail "run --posterior used a value not in the file"
 [ "$(wc -l < "$T/drawn.txt")" -gt 40 ] || fail "run --posterior drew few distinct rows"
 printf 'chain,iteration,bogus\n1,1,0.5\n' > "$T/badpost.csv"
-expect 2 "column 'bogus' is not a param" "$DEMOB" run "$S/fit_beta.lua" --posterior "$T/badpost.csv" -o "$T/p3" -q
+expect 2 "column 'bogus' is not a param" "$DEMOB" run "$S/fit_beta.lua" --posterior "$T/badpost.csv" --mode stochastic -o "$T/p3" -q
 printf 'r\n1.5\n' > "$T/badpost.csv"
-expect 2 "--posterior $T/badpost.csv: row 2:" "$DEMOB" run "$S/fit_beta.lua" --posterior "$T/badpost.csv" -o "$T/p3" -q
+expect 2 "--posterior $T/badpost.csv: row 2:" "$DEMOB" run "$S/fit_beta.lua" --posterior "$T/badpost.csv" --mode stochastic -o "$T/p3" -q
 
 # --- parameter recovery: data simulated in stochastic mode at r_in = 0.08,
 # r_out = 0.25; the 95% intervals contain them.
