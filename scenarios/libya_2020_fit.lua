@@ -28,20 +28,9 @@ scenario {
   mode = "deterministic", runs = 200, seed = 2020,
   states = { "present", "repatriated", "redeployed" },
 }
-local est = {}
-for _, row in ipairs(csv.read("data/libya_foreign_fighters_2020.csv")) do
-  est[row.origin .. "/" .. row.side] = row
-end
-local function caseload(name, key)
-  local e = est[key]
-  return param { name, e.central, min = e.low, max = e.high,
-                 description = "foreign fighters in Libya, " .. key .. " (Nov 2020)" }
-end
-origin { "Sudan",     tags = { "armed_opposition", "lna_side" }, present = caseload("sudan", "Sudan/LNA") }
-origin { "Chad",      tags = { "armed_opposition", "lna_side" }, present = caseload("chad", "Chad/LNA") }
-origin { "Syria-GNA", tags = { "syrian", "gna_side" },           present = caseload("syria_gna", "Syria/GNA") }
-origin { "Syria-LNA", tags = { "syrian", "lna_side" },           present = caseload("syria_lna", "Syria/LNA") }
-origin { "Russia",    tags = { "wagner", "lna_side" },           present = caseload("russia", "Russia/LNA") }
+-- The five origins with their caseloads (estimates and sources in
+-- data/libya_foreign_fighters_2020.csv).
+require "helper_libya_caseloads"
 -- Priors: a Syrian fighter's monthly chance of going home, and anyone's of
 -- leaving for another conflict; wide, since nothing public measures them.
 param { "returns", 0.05, min = 0, max = 0.4, dist = "beta", alpha = 1.2, beta = 8,
