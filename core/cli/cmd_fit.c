@@ -451,7 +451,7 @@ int cmd_fit(int argc, char **argv)
     runner_hooks hooks;
     scenario_runner_hooks(sc, &fa.a.sopt, &hooks);
     fit_problem p = {m, obs, fp, np, &hooks, fa.a.workers > 0 ? fa.a.workers : runner_default_workers(),
-                     demob_model_seed(m), !fa.a.quiet && isatty(2), pmcmc ? (int)fa.particles : 0};
+                     demob_model_seed(m), !fa.a.quiet && isatty(2), pmcmc ? (int)fa.particles : 0, 0};
     outputs out;
     strbuf_init(&out.est);
     strbuf_init(&out.fitted);

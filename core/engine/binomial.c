@@ -112,33 +112,19 @@ void binomial_prepare(binomial_p *bp, double p)
     bp->pq = bp->pp * bp->q;
 }
 
-/* Inversion for a mean n * pp below BINOMIAL_INV_MAX_MEAN. */
-static int64_t binomial_inversion(rng *g, int64_t n, const binomial_p *bp)
+/* Inversion's search for a mean n * pp below BINOMIAL_INV_MAX_MEAN, given
+ * the first uniform u (not below 1 - mean), 1 / f(0) and (n + 1) r.
+ * Search on the scale of f(0) = q^n: X is the least k with
+ * w = u / q^n < S(k) = sum_{j <= k} f(j) / f(0), whose terms
+ * P(k) = f(k) / f(0) follow the recurrence without q^n, so the sums
+ * can be formed while the exp is still in flight. As -log q <= 2 pp
+ * for pp <= 1/2, 1 / q^n <= e^(2 mean): far from overflow here.
+ * The search goes four terms at a time and counts the sums not above
+ * w without branching: a step-by-step loop mispredicts its exit on
+ * almost every draw, which cost more than the arithmetic (about 25%
+ * slower at means 2 to 8 on the development machine). */
+static inline int64_t inversion_search(rng *g, int64_t n, double u, double inv_f0, double nr, double r)
 {
-    const double mean = (double)n * bp->pp;
-    double u = rng_uniform(g);
-    /* Bernoulli's inequality q^n >= 1 - n pp: a uniform below 1 - mean
-     * gives 0 without computing q^n. For the tiny means of nearly empty
-     * cells (a third of the reference benchmark's draws) this skips the
-     * exp almost every time. */
-    if (u < 1.0 - mean)
-        return 0;
-    /* n = 1 (a cell with one person left, common late in a run): there
-     * 1 - mean is q itself (computed the same way), so the rest is X = 1. */
-    if (n == 1)
-        return 1;
-    /* Search on the scale of f(0) = q^n: X is the least k with
-     * w = u / q^n < S(k) = sum_{j <= k} f(j) / f(0), whose terms
-     * P(k) = f(k) / f(0) follow the recurrence without q^n, so the sums
-     * can be formed while the exp is still in flight. As -log q <= 2 pp
-     * for pp <= 1/2, 1 / q^n <= e^(2 mean): far from overflow here.
-     * The search goes four terms at a time and counts the sums not above
-     * w without branching: a step-by-step loop mispredicts its exit on
-     * almost every draw, which cost more than the arithmetic (about 25%
-     * slower at means 2 to 8 on the development machine). */
-    const double inv_f0 = exp(-(double)n * bp->log_q);
-    const double nr = ((double)n + 1.0) * bp->r;
-    const double r = bp->r;
     for (;;) {
         const double w = u * inv_f0;
         double P = 1.0, S = 1.0;
@@ -168,6 +154,30 @@ static int64_t binomial_inversion(rng *g, int64_t n, const binomial_p *bp)
         }
         u = rng_uniform(g);
     }
+}
+
+/* Inversion's draws up to the search: Bernoulli's inequality q^n >= 1 - n
+ * pp lets a uniform below 1 - mean give 0 without computing q^n (for the
+ * tiny means of nearly empty cells, a third of the reference benchmark's
+ * draws, this skips the exp almost every time); for n = 1 (a cell with one
+ * person left, common late in a run) 1 - mean is q itself (computed the
+ * same way), so the rest is X = 1. Returns -1 for "search". */
+static inline int64_t inversion_start(rng *g, int64_t n, double mean, double *u)
+{
+    *u = rng_uniform(g);
+    if (*u < 1.0 - mean)
+        return 0;
+    return n == 1 ? 1 : -1;
+}
+
+/* Inversion for a mean n * pp below BINOMIAL_INV_MAX_MEAN. */
+static int64_t binomial_inversion(rng *g, int64_t n, const binomial_p *bp)
+{
+    double u;
+    int64_t k = inversion_start(g, n, (double)n * bp->pp, &u);
+    if (k >= 0)
+        return k;
+    return inversion_search(g, n, u, exp(-(double)n * bp->log_q), ((double)n + 1.0) * bp->r, bp->r);
 }
 
 /* The mode m = floor((n + 1) pp) and cm = n pp + 1/2 - m, the offset of
@@ -212,31 +222,43 @@ static double btrd_log_ratio(int64_t n, int64_t m, int64_t k, double r)
            - stirling_fc(k) - stirling_fc(n - k);
 }
 
-/* BTRD for n * pp >= BINOMIAL_INV_MAX_MEAN (>= 10). */
-static int64_t binomial_btrd(rng *g, int64_t n, const binomial_p *bp)
+/* BTRD's constants for one n: those every draw needs, then (alpha != 0)
+ * those of the slow path, set on its first trip. */
+static inline void btrd_setup(binomial_np *c, int64_t n, const binomial_p *bp)
 {
-    const double p = bp->pp, r = bp->r;
-    int64_t m;
-    double cm;
-    mode_offset(n, p, &m, &cm);
-    const double npq = (double)n * bp->pq;
-    const double spq = sqrt(npq);
-    const double b = 1.15 + 2.53 * spq;
-    const double a = -0.0873 + 0.0248 * b + 0.01 * p;
+    const double p = bp->pp;
+    mode_offset(n, p, &c->m, &c->cm);
+    c->npq = (double)n * bp->pq;
+    c->spq = sqrt(c->npq);
+    c->b = 1.15 + 2.53 * c->spq;
+    c->a = -0.0873 + 0.0248 * c->b + 0.01 * p;
     /* The paper's v_r = 0.92 - 4.2 / b is kept as D / b with D > 0 (b >= 6.8
      * for n p q >= 5), so the branch below needs no division: the
      * quick-acceptance test v <= 0.86 v_r is v b <= 0.86 D. */
-    const double D = 0.92 * b - 4.2;
-    const double fast_limit = 0.86 * D;
-    /* Set on the first trip through the slow path only. */
-    double alpha = 0.0, nr = 0.0, v_r = 0.0, inv_vr = 0.0;
+    c->D = 0.92 * c->b - 4.2;
+    c->fast_limit = 0.86 * c->D;
+    c->alpha = 0.0;
+}
 
+static inline void btrd_setup_slow(binomial_np *c, int64_t n, const binomial_p *bp)
+{
+    c->alpha = (2.83 + 5.1 / c->b) * c->spq;
+    c->nr = ((double)n + 1.0) * bp->r;
+    c->v_r = c->D / c->b;
+    c->inv_vr = c->b / c->D;
+}
+
+/* BTRD for n * pp >= BINOMIAL_INV_MAX_MEAN (>= 10), from its constants. */
+static inline int64_t btrd_draw(rng *g, int64_t n, binomial_np *c, const binomial_p *bp)
+{
+    const double r = bp->r, b = c->b, a = c->a, D = c->D, cm = c->cm, npq = c->npq;
+    const int64_t m = c->m;
     for (;;) {
         double v = rng_uniform(g);
         double vb = v * b;
         double u;
         int64_t k;
-        if (vb <= fast_limit) {
+        if (vb <= c->fast_limit) {
             /* u = v / v_r - 0.43 = N / D and us = 1/2 - |u| = E / D, so the
              * hat (2a / us + b) u = 2a N / E + b N / D: two divisions that
              * run side by side instead of one after the other. */
@@ -249,13 +271,10 @@ static int64_t binomial_btrd(rng *g, int64_t n, const binomial_p *bp)
                 return k;
             continue;
         }
-        if (alpha == 0.0) {
-            alpha = (2.83 + 5.1 / b) * spq;
-            nr = ((double)n + 1.0) * r;
-            v_r = D / b;
-            inv_vr = b / D;
-        }
-        double w = v * inv_vr;  /* v / v_r */
+        if (c->alpha == 0.0)
+            btrd_setup_slow(c, n, bp);
+        const double v_r = c->v_r, nr = c->nr;
+        double w = v * c->inv_vr;  /* v / v_r */
         if (w >= 1.0) {
             u = rng_uniform(g) - 0.5;
         } else {
@@ -267,7 +286,7 @@ static int64_t binomial_btrd(rng *g, int64_t n, const binomial_p *bp)
         k = m + floor_i64((2.0 * a / us + b) * u + cm);
         if ((uint64_t)k > (uint64_t)n)
             continue;
-        v = v * alpha / (a / (us * us) + b);
+        v = v * c->alpha / (a / (us * us) + b);
         int64_t km = k >= m ? k - m : m - k;
         if (km <= 15) {
             /* f(k) / f(m) by the recurrence, multiplied out exactly. */
@@ -305,6 +324,13 @@ static int64_t binomial_btrd(rng *g, int64_t n, const binomial_p *bp)
     }
 }
 
+static int64_t binomial_btrd(rng *g, int64_t n, const binomial_p *bp)
+{
+    binomial_np c;
+    btrd_setup(&c, n, bp);
+    return btrd_draw(g, n, &c, bp);
+}
+
 int64_t binomial_draw_prepared(rng *g, int64_t n, const binomial_p *bp)
 {
     if (n <= 0)
@@ -322,6 +348,43 @@ int64_t binomial_draw(rng *g, int64_t n, double p)
     binomial_p bp;
     binomial_prepare(&bp, p);
     return binomial_draw_prepared(g, n, &bp);
+}
+
+void binomial_prepare_n(binomial_np *c, int64_t n, const binomial_p *bp)
+{
+    c->n = n;
+    c->mean = (double)n * bp->pp;
+    if (n <= 0 || bp->pp == 0.0) {
+        c->method = BINOMIAL_NP_NONE;
+    } else if (c->mean < BINOMIAL_INV_MAX_MEAN) {
+        c->method = BINOMIAL_NP_INVERSION;
+        c->inv_f0 = exp(-(double)n * bp->log_q);
+        c->nr = ((double)n + 1.0) * bp->r;
+    } else {
+        c->method = BINOMIAL_NP_BTRD;
+        btrd_setup(c, n, bp);
+        btrd_setup_slow(c, n, bp);
+    }
+}
+
+int64_t binomial_draw_np(rng *g, binomial_np *c, const binomial_p *bp)
+{
+    int64_t n = c->n, k;
+    switch (c->method) {
+    case BINOMIAL_NP_INVERSION: {
+        double u;
+        k = inversion_start(g, n, c->mean, &u);
+        if (k < 0)
+            k = inversion_search(g, n, u, c->inv_f0, c->nr, bp->r);
+        break;
+    }
+    case BINOMIAL_NP_BTRD:
+        k = btrd_draw(g, n, c, bp);
+        break;
+    default:
+        return n <= 0 ? 0 : bp->flip ? n : 0;
+    }
+    return bp->flip ? n - k : k;
 }
 
 /* The weights of the parts after each one, and the last positive part. */

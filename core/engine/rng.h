@@ -16,6 +16,11 @@ typedef struct rng {
 
 /* Derives the stream of run `stream` of a scenario seeded with `seed`. */
 void rng_seed(rng *r, uint64_t seed, uint64_t stream);
+/* The same in two parts, for many streams of one seed (a particle
+ * filter's copies, seeded by the thousand): rng_seed_keyed(r,
+ * rng_seed_key(seed), stream), defined below, is rng_seed(r, seed,
+ * stream). */
+uint64_t rng_seed_key(uint64_t seed);
 
 static inline uint64_t rng_rotl_(uint64_t x, int k)
 {
@@ -43,6 +48,28 @@ static inline uint64_t rng_next(rng *r)
 static inline double rng_uniform(rng *r)
 {
     return (double)(rng_next(r) >> 11) * 0x1.0p-53;
+}
+
+/* One step of splitmix64: advances *x by the golden-ratio increment and
+ * returns the finalised (Stafford variant 13) value. */
+static inline uint64_t rng_splitmix64_(uint64_t *x)
+{
+    uint64_t z = (*x += 0x9e3779b97f4a7c15u);
+    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9u;
+    z = (z ^ (z >> 27)) * 0x94d049bb133111ebu;
+    return z ^ (z >> 31);
+}
+
+static inline void rng_seed_keyed(rng *r, uint64_t key, uint64_t stream)
+{
+    uint64_t x = key ^ stream;
+    x = rng_splitmix64_(&x);
+    for (int i = 0; i < 4; i++)
+        r->s[i] = rng_splitmix64_(&x);
+    /* An all-zero state would stay zero forever. Four consecutive splitmix64
+     * outputs are never all zero in practice, but the check is free. */
+    if ((r->s[0] | r->s[1] | r->s[2] | r->s[3]) == 0)
+        r->s[0] = 0x9e3779b97f4a7c15u;
 }
 
 #endif

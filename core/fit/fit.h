@@ -34,6 +34,9 @@ typedef struct fit_problem {
     int progress;                 /* "k/n tasks" on stderr (a terminal)     */
     int particles;                /* > 0: the stochastic model's likelihood
                                    * estimated by a particle filter (pmcmc) */
+    int pf_general;               /* 1: the filter steps demob_sims even
+                                   * where the lean path could (for tests:
+                                   * both give the same numbers)            */
 } fit_problem;
 
 /* Fills p->lo, p->hi from the prior's support; fails (DEMOB_EINPUT) for a
@@ -49,6 +52,8 @@ typedef struct fit_eval {
     int own_ctx;
     demob_sim *sim;
     double *values, *raw, *pred;
+    int skip_pred;                /* 1: the caller reads the log-likelihood
+                                   * alone; a particle filter leaves pred 0 */
     long evals;
     demob_error last;             /* the last failed run's error           */
     struct fit_pf *pf;            /* particles > 0: the filter's buffers    */
@@ -71,7 +76,9 @@ double fit_eval_loglik(fit_eval *e, const double *x, long run);
  * after resampling at step t, particle j continues from the stream
  * 2^61 + ((run - 1) * (T + 1) + t) * P + j. e->pred gets the mean of the
  * particles' predictions. The sims must have no hooks (a hook's state
- * cannot be copied with a run). */
+ * cannot be copied with a run). A plain model (lean_supported) is stepped
+ * lean, a particle being its integers and stream; others step a demob_sim
+ * per particle and copy whole runs. Both draw the same numbers. */
 int fit_pf_open(fit_eval *e, const demob_model *m, demob_error *err);
 void fit_pf_close(fit_eval *e);
 double fit_pf_loglik(fit_eval *e, long run);

@@ -63,6 +63,7 @@ static int chain_task(void *ud, fit_eval *ev, long c, demob_error *err)
     rng_seed(&r, p->seed, ((uint64_t)1 << 63) + (uint64_t)c);
     double x[64], y[64], mean[64], cov[64 * 64], prop[64 * 64], chol[64 * 64], base[64];
     long e0 = ev->evals;
+    ev->skip_pred = 1;   /* a chain reads log-likelihoods alone */
     /* Run indices (the particle filter's streams; the deterministic model
      * ignores them): 200 for the start, then one per iteration. */
     long run0 = c * (m->iterations + 200) + 1;

@@ -428,37 +428,74 @@ void fit_obs_memo_clear(fit_obs_memo *memo, const fit_obs_steps *ix, int t)
             memo[(size_t)ix->flat[q] * FIT_OBS_MEMO + (size_t)h].mu = NAN;
 }
 
+/* Row q of step t: its series, row, flat index and (a flow since the
+ * previous row) that row's flat index, else -1. */
+typedef struct row_ref {
+    const fit_series *s;
+    const fit_row *r;
+    int k, prev;
+} row_ref;
+
+static inline row_ref row_ref_of(const fit_obs *o, const fit_obs_steps *ix, int q)
+{
+    row_ref x;
+    x.s = &o->series[ix->series[q]];
+    int j = ix->row[q];
+    x.r = &x.s->rows[j];
+    x.k = ix->flat[q];
+    x.prev = x.s->kind == FIT_FLOW && x.r->prev >= 0 ? x.k - j + x.r->prev : -1;
+    return x;
+}
+
+/* The row's log-likelihood given one run's raw values, through the memo
+ * when there is one. */
+static inline double row_at(const row_ref *x, const double *raw, const double *values, fit_obs_memo *memo)
+{
+    double mu = raw[x->k];
+    if (x->prev >= 0)
+        mu -= raw[x->prev];
+    if (mu < 0)
+        mu = 0;
+    double l;
+    if (memo) {
+        /* Counts: the low bits of the integer part pick the entry
+         * (NaN and huge predictions share entry 0). */
+        uint64_t h = mu < 0x1p62 ? (uint64_t)mu & (FIT_OBS_MEMO - 1) : 0;
+        fit_obs_memo *e = &memo[(size_t)x->k * FIT_OBS_MEMO + h];
+        if (e->mu == mu) {
+            l = e->l;
+        } else {
+            l = fit_obs_row_loglik(x->s, x->r, mu, values);
+            e->mu = mu;
+            e->l = l;
+        }
+    } else {
+        l = fit_obs_row_loglik(x->s, x->r, mu, values);
+    }
+    return isnan(l) ? -INFINITY : l;
+}
+
 double fit_obs_loglik_at_memo(const fit_obs *o, const fit_obs_steps *ix, int t, const double *raw,
                               const double *values, fit_obs_memo *memo)
 {
     double ll = 0;
     for (int q = ix->start[t]; q < ix->start[t + 1]; q++) {
-        const fit_series *s = &o->series[ix->series[q]];
-        int j = ix->row[q], k = ix->flat[q];
-        double mu = raw[k];
-        if (s->kind == FIT_FLOW && s->rows[j].prev >= 0)
-            mu -= raw[k - j + s->rows[j].prev];
-        if (mu < 0)
-            mu = 0;
-        double l;
-        if (memo) {
-            /* Counts: the low bits of the integer part pick the entry
-             * (NaN and huge predictions share entry 0). */
-            uint64_t h = mu < 0x1p62 ? (uint64_t)mu & (FIT_OBS_MEMO - 1) : 0;
-            fit_obs_memo *e = &memo[(size_t)k * FIT_OBS_MEMO + h];
-            if (e->mu == mu) {
-                l = e->l;
-            } else {
-                l = fit_obs_row_loglik(s, &s->rows[j], mu, values);
-                e->mu = mu;
-                e->l = l;
-            }
-        } else {
-            l = fit_obs_row_loglik(s, &s->rows[j], mu, values);
-        }
-        ll += isnan(l) ? -INFINITY : l;
+        row_ref x = row_ref_of(o, ix, q);
+        ll += row_at(&x, raw, values, memo);
     }
     return ll;
+}
+
+void fit_obs_weights_at(const fit_obs *o, const fit_obs_steps *ix, int t, const double *raw, size_t stride,
+                        int n, const double *values, fit_obs_memo *memo, double *lw)
+{
+    for (int i = 0; i < n; i++)
+        lw[i] = 0;
+    for (int q = ix->start[t]; q < ix->start[t + 1]; q++) {
+        const row_ref x = row_ref_of(o, ix, q);
+        for (int i = 0; i < n; i++)
+            lw[i] += row_at(&x, raw + (size_t)i * stride, values, memo);
+    }
 }
 
 /* The smallest whole y with CDF(y) >= p of a count distribution given by

@@ -119,6 +119,11 @@ typedef struct fit_obs_memo {
 void fit_obs_memo_clear(fit_obs_memo *memo, const fit_obs_steps *ix, int t);
 double fit_obs_loglik_at_memo(const fit_obs *o, const fit_obs_steps *ix, int t, const double *raw,
                               const double *values, fit_obs_memo *memo);
+/* The same for n runs at once, run i's raw values at raw + i * stride:
+ * lw[i] gets exactly fit_obs_loglik_at_memo's value (the rows are added
+ * in the same order), looping over the runs row by row. */
+void fit_obs_weights_at(const fit_obs *o, const fit_obs_steps *ix, int t, const double *raw, size_t stride,
+                        int n, const double *values, fit_obs_memo *memo, double *lw);
 /* Series and row of flat row index i. */
 void fit_obs_locate(const fit_obs *o, int i, int *series, int *row);
 #endif

@@ -433,6 +433,42 @@ static void test_multinomial_prepared_same_draws(void **state)
     assert_true(same_state(&a, &b));
 }
 
+/* Draws from constants prepared for one n (binomial_draw_np, the particle
+ * filter's) are binomial_draw_prepared's, draw for draw, on both sides of
+ * the inversion / BTRD threshold, flipped or not, at the edges (n 0 and 1,
+ * p 0 and 1) and up to n = 2^62; one np serves many draws. */
+static void test_draw_np_same_draws(void **state)
+{
+    (void)state;
+    const double ps[] = {0.0, 1e-6, 0.003, 0.08, 0.25, 0.5, 0.61, 0.97, 1.0};
+    const int64_t ns[] = {0, 1, 2, 9, 40, 150, 1999, 123456, INT64_C(1) << 40, INT64_C(1) << 62};
+    for (size_t i = 0; i < sizeof ps / sizeof ps[0]; i++)
+        for (size_t j = 0; j < sizeof ns / sizeof ns[0]; j++) {
+            binomial_p bp;
+            binomial_np np;
+            binomial_prepare(&bp, ps[i]);
+            binomial_prepare_n(&np, ns[j], &bp);
+            rng a, b;
+            rng_seed(&a, 5, i * 100 + j);
+            rng_seed(&b, 5, i * 100 + j);
+            for (int k = 0; k < 2000; k++)
+                assert_int_equal(binomial_draw_prepared(&a, ns[j], &bp), binomial_draw_np(&b, &np, &bp));
+            assert_true(same_state(&a, &b));
+        }
+}
+
+/* rng_seed in two parts is rng_seed. */
+static void test_seed_keyed(void **state)
+{
+    (void)state;
+    for (uint64_t s = 0; s < 50; s++) {
+        rng a, b;
+        rng_seed(&a, 77 + s * 1000003, s * s);
+        rng_seed_keyed(&b, rng_seed_key(77 + s * 1000003), s * s);
+        assert_true(same_state(&a, &b));
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -450,6 +486,8 @@ int main(void)
         cmocka_unit_test(test_multinomial_unnormalised_huge),
         cmocka_unit_test(test_multinomial_no_draws),
         cmocka_unit_test(test_multinomial_prepared_same_draws),
+        cmocka_unit_test(test_draw_np_same_draws),
+        cmocka_unit_test(test_seed_keyed),
     };
     return cmocka_run_group_tests_name("binomial", tests, NULL, NULL);
 }

@@ -11,6 +11,7 @@
 #include <cmocka.h>
 
 #include "demob.h"
+#include "engine/lean_step.h"
 #include "fit/fit.h"
 #include "lua/scenario.h"
 
@@ -109,7 +110,7 @@ static void test_pf_unbiased(void **state)
     fit_param fp = {"r", demob_model_find_param(m, "r"), NULL, 0, 1};
     fp.prior = scenario_param_prior(sc, fp.slot);
     assert_non_null(fp.prior);
-    fit_problem p = {m, scenario_observations(sc), &fp, 1, NULL, 1, 5, 0, 4};
+    fit_problem p = {m, scenario_observations(sc), &fp, 1, NULL, 1, 5, 0, 4, 0};
     fit_eval ev;
     assert_int_equal(fit_eval_open(&ev, &p, 1, &err), 0);
     const int n = 20000;
@@ -176,12 +177,78 @@ static void test_obs_memo(void **state)
     scenario_free(sc);
 }
 
+/* The filter of a plain model steps lean (integers and a stream per
+ * particle); forced to step whole runs it gives the same log-likelihood
+ * estimates and predictions, bit for bit, at several points and runs, with
+ * and without predictions. */
+static void same_both_ways(const char *path, const char *x_name, const char *y_name)
+{
+    demob_error err = {0};
+    scenario_options opt;
+    scenario_options_init(&opt);
+    opt.path = path;
+    scenario *sc = scenario_load(&opt, &err);
+    assert_non_null(sc);
+    const demob_model *m = scenario_model(sc);
+    const char *why = "";
+    assert_true(lean_supported(m, &why));
+    assert_null(why);
+    fit_param fp[2] = {{x_name, demob_model_find_param(m, x_name), NULL, 0, 1},
+                       {y_name, y_name ? demob_model_find_param(m, y_name) : -1, NULL, 0, 1}};
+    int np = y_name ? 2 : 1;
+    for (int k = 0; k < np; k++) {
+        fp[k].prior = scenario_param_prior(sc, fp[k].slot);
+        assert_int_equal(fit_param_bounds(&fp[k], 1, &err), 0);
+    }
+    fit_problem lean = {m, scenario_observations(sc), fp, np, NULL, 1, 5, 0, 64, 0};
+    fit_problem general = lean;
+    general.pf_general = 1;
+    fit_eval a, b;
+    assert_int_equal(fit_eval_open(&a, &lean, 1, &err), 0);
+    assert_int_equal(fit_eval_open(&b, &general, 1, &err), 0);
+    int nr = lean.obs->n_rows, finite = 0;
+    const double xs[][2] = {{0.2, 0.1}, {0.05, 0.3}, {0.4, 0.02}, {0.11, 0.11}};
+    for (int skip = 0; skip < 2; skip++)
+        for (size_t i = 0; i < sizeof xs / sizeof xs[0]; i++)
+            for (long run = 1; run <= 3; run++) {
+                a.skip_pred = b.skip_pred = skip;
+                double la = fit_eval_loglik(&a, xs[i], run), lb = fit_eval_loglik(&b, xs[i], run);
+                assert_memory_equal(&la, &lb, sizeof la);
+                assert_memory_equal(a.pred, b.pred, (size_t)nr * sizeof *a.pred);
+                finite += isfinite(la);
+            }
+    assert_true(finite > 8);
+    fit_eval_close(&a);
+    fit_eval_close(&b);
+    scenario_free(sc);
+}
+
+static void test_pf_lean_same(void **state)
+{
+    (void)state;
+    same_both_ways("tests/scenarios/fit_pf_small.lua", "r", NULL);
+    same_both_ways("tests/scenarios/fit_pf_lean.lua", "r", "s");
+}
+
+/* Models with constraints (here a capacity) are stepped as whole runs. */
+static void test_pf_lean_refuses(void **state)
+{
+    (void)state;
+    demob_model *m = small_model();
+    const char *why = NULL;
+    assert_false(lean_supported(m, &why));
+    assert_non_null(why);
+    demob_model_free(m);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_sim_copy),
         cmocka_unit_test(test_pf_unbiased),
         cmocka_unit_test(test_obs_memo),
+        cmocka_unit_test(test_pf_lean_same),
+        cmocka_unit_test(test_pf_lean_refuses),
     };
     return cmocka_run_group_tests_name("fit", tests, NULL, NULL);
 }
