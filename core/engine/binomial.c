@@ -237,7 +237,7 @@ static inline void btrd_setup(binomial_np *c, int64_t n, const binomial_p *bp)
      * quick-acceptance test v <= 0.86 v_r is v b <= 0.86 D. */
     c->D = 0.92 * c->b - 4.2;
     c->fast_limit = 0.86 * c->D;
-    c->alpha = 0.0;
+    c->alpha = c->nr = c->v_r = c->inv_vr = 0.0;   /* set on the slow path's first trip */
 }
 
 static inline void btrd_setup_slow(binomial_np *c, int64_t n, const binomial_p *bp)
@@ -248,7 +248,12 @@ static inline void btrd_setup_slow(binomial_np *c, int64_t n, const binomial_p *
     c->inv_vr = c->b / c->D;
 }
 
-/* BTRD for n * pp >= BINOMIAL_INV_MAX_MEAN (>= 10), from its constants. */
+/* BTRD for n * pp >= BINOMIAL_INV_MAX_MEAN (>= 10), from its constants.
+ * Inlined where it is called: a call's saving and restoring of registers
+ * was a fifth of a cached draw's instructions. */
+#if defined(__GNUC__)
+__attribute__((always_inline))
+#endif
 static inline int64_t btrd_draw(rng *g, int64_t n, binomial_np *c, const binomial_p *bp)
 {
     const double r = bp->r, b = c->b, a = c->a, D = c->D, cm = c->cm, npq = c->npq;
@@ -350,7 +355,8 @@ int64_t binomial_draw(rng *g, int64_t n, double p)
     return binomial_draw_prepared(g, n, &bp);
 }
 
-void binomial_prepare_n(binomial_np *c, int64_t n, const binomial_p *bp)
+/* A cache entry's constants for n. */
+static void prepare_n(binomial_np *c, int64_t n, const binomial_p *bp)
 {
     c->n = n;
     c->mean = (double)n * bp->pp;
@@ -367,23 +373,26 @@ void binomial_prepare_n(binomial_np *c, int64_t n, const binomial_p *bp)
     }
 }
 
-int64_t binomial_draw_np(rng *g, binomial_np *c, const binomial_p *bp)
+/* Inversion from prepared constants, out of line: its registers would
+ * burden the BTRD draws it sits beside. */
+#if defined(__GNUC__)
+__attribute__((noinline))
+#endif
+static int64_t inversion_np(rng *g, const binomial_np *c, const binomial_p *bp)
 {
-    int64_t n = c->n, k;
-    switch (c->method) {
-    case BINOMIAL_NP_INVERSION: {
-        double u;
-        k = inversion_start(g, n, c->mean, &u);
-        if (k < 0)
-            k = inversion_search(g, n, u, c->inv_f0, c->nr, bp->r);
-        break;
-    }
-    case BINOMIAL_NP_BTRD:
-        k = btrd_draw(g, n, c, bp);
-        break;
-    default:
+    double u;
+    int64_t k = inversion_start(g, c->n, c->mean, &u);
+    return k >= 0 ? k : inversion_search(g, c->n, u, c->inv_f0, c->nr, bp->r);
+}
+
+int64_t binomial_draw_cached(rng *g, int64_t n, const binomial_p *bp, binomial_np *cache)
+{
+    if (n <= 0 || bp->pp == 0.0)
         return n <= 0 ? 0 : bp->flip ? n : 0;
-    }
+    binomial_np *c = &cache[n & (BINOMIAL_NP_CACHE - 1)];
+    if (c->n != n)
+        prepare_n(c, n, bp);
+    int64_t k = c->method == BINOMIAL_NP_BTRD ? btrd_draw(g, n, c, bp) : inversion_np(g, c, bp);
     return bp->flip ? n - k : k;
 }
 

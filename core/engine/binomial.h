@@ -39,14 +39,17 @@ void binomial_prepare(binomial_p *bp, double p);
 int64_t binomial_draw_prepared(rng *r, int64_t n, const binomial_p *bp);
 int64_t binomial_draw(rng *r, int64_t n, double p);
 
-/* The constants of draws with one n as well: what binomial_draw_prepared
- * computes before its first uniform (BTRD's hat, inversion's q^n), and
- * BTRD's slow-path constants. Many draws with the same n and p (the
- * particles of a filter, which share counts) skip that work; for the same
- * stream binomial_draw_np gives exactly binomial_draw_prepared's draws. */
+/* Draws through a cache of the constants of each n: what
+ * binomial_draw_prepared computes before its first uniform (BTRD's hat,
+ * inversion's q^n) and BTRD's slow-path constants, in BINOMIAL_NP_CACHE
+ * entries indexed by the low bits of n. Many draws with the same p and
+ * counts that repeat (the particles of a filter) skip that work; for the
+ * same stream binomial_draw_cached gives exactly binomial_draw_prepared's
+ * draws. The caller owns the cache and marks every entry empty (n = -1)
+ * whenever p changes. */
 enum { BINOMIAL_NP_NONE, BINOMIAL_NP_INVERSION, BINOMIAL_NP_BTRD };
 typedef struct binomial_np {
-    int64_t n, m;        /* n, and BTRD's mode                               */
+    int64_t n, m;        /* n (-1: empty), and BTRD's mode                   */
     int method;          /* BINOMIAL_NP_*                                    */
     double mean;         /* n pp                                             */
     double cm, npq, spq, b, a, D, fast_limit;   /* BTRD                      */
@@ -54,8 +57,8 @@ typedef struct binomial_np {
                                                  * inversion's (n + 1) r     */
     double inv_f0;       /* inversion: 1 / q^n                               */
 } binomial_np;
-void binomial_prepare_n(binomial_np *c, int64_t n, const binomial_p *bp);
-int64_t binomial_draw_np(rng *g, binomial_np *c, const binomial_p *bp);
+#define BINOMIAL_NP_CACHE 64
+int64_t binomial_draw_cached(rng *g, int64_t n, const binomial_p *bp, binomial_np *cache);
 
 /* Multinomial(n, p[0..k-1]) by conditional binomials; p need not sum to 1
  * exactly (it is normalised); out[0..k-1] sums to n. Parts with p <= 0 (or

@@ -20,7 +20,7 @@ enum { LEAN_DRAW, LEAN_FORCED, LEAN_EQUAL };
 
 /* Entries per draw site (a power of 2), and the most memory the caches
  * may take; a larger model draws without them. */
-#define LEAN_CACHE 64
+#define LEAN_CACHE BINOMIAL_NP_CACHE
 #define LEAN_CACHE_BYTES ((size_t)4 << 20)
 
 typedef struct lean_source {
@@ -153,10 +153,7 @@ static inline int64_t draw(lean_plan *p, size_t site, int64_t n, const binomial_
 {
     if (!p->cache)
         return binomial_draw_prepared(r, n, bp);
-    binomial_np *c = &p->cache[site * LEAN_CACHE + (size_t)(n & (LEAN_CACHE - 1))];
-    if (c->n != n)
-        binomial_prepare_n(c, n, bp);
-    return binomial_draw_np(r, c, bp);
+    return binomial_draw_cached(r, n, bp, p->cache + site * LEAN_CACHE);
 }
 
 /* The draws of cell j with n > 0 people (step.c's draw_source_i). */
@@ -199,6 +196,17 @@ void lean_step_runs(lean_plan *p, int64_t *runs, int n, rng *rngs, int64_t *move
      * stream. Every run's moves are applied after all its draws. */
     for (int j = 0; j < p->n_src; j++) {
         const lean_source *ls = &p->src[j];
+        if (ls->kind == LEAN_DRAW && ls->k == 1 && p->cache) {
+            /* One way out (the common case): the leave draw is the move. */
+            const binomial_p leave = ls->leave;
+            binomial_np *cache = p->cache + (size_t)j * LEAN_CACHE;
+            const size_t cell = (size_t)ls->cell, first = (size_t)ls->first;
+            for (int i = 0; i < n; i++) {
+                int64_t c = runs[(size_t)i * W + cell];
+                moves[(size_t)i * S + first] = c > 0 ? binomial_draw_cached(&rngs[i], c, &leave, cache) : 0;
+            }
+            continue;
+        }
         for (int i = 0; i < n; i++) {
             int64_t c = runs[(size_t)i * W + (size_t)ls->cell];
             int64_t *mv = moves + (size_t)i * S + (size_t)ls->first;

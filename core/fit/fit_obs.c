@@ -460,7 +460,7 @@ static inline double row_at(const row_ref *x, const double *raw, const double *v
     if (memo) {
         /* Counts: the low bits of the integer part pick the entry
          * (NaN and huge predictions share entry 0). */
-        uint64_t h = mu < 0x1p62 ? (uint64_t)mu & (FIT_OBS_MEMO - 1) : 0;
+        uint64_t h = mu < 0x1p62 ? (uint64_t)(int64_t)mu & (FIT_OBS_MEMO - 1) : 0;  /* mu >= 0: signed is exact */
         fit_obs_memo *e = &memo[(size_t)x->k * FIT_OBS_MEMO + h];
         if (e->mu == mu) {
             l = e->l;

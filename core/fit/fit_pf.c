@@ -173,6 +173,12 @@ static void record_lean(struct fit_pf *f, const fit_eval *e, int t)
     const size_t nr = (size_t)e->p->obs->n_rows, W = (size_t)f->W;
     for (int q = ix->start[t]; q < ix->start[t + 1]; q++) {
         int k = ix->flat[q], g0 = f->gather_first[k], g1 = f->gather_first[k + 1];
+        if (g1 == g0 + 1) {   /* one cell or link (0 + x is x for counts) */
+            const size_t g = (size_t)f->gather[g0];
+            for (int i = 0; i < f->P; i++)
+                f->raw[(size_t)i * nr + (size_t)k] = (double)f->run[(size_t)i * W + g];
+            continue;
+        }
         for (int i = 0; i < f->P; i++) {
             const int64_t *run = f->run + (size_t)i * W;
             double v = 0;

@@ -433,28 +433,46 @@ static void test_multinomial_prepared_same_draws(void **state)
     assert_true(same_state(&a, &b));
 }
 
-/* Draws from constants prepared for one n (binomial_draw_np, the particle
- * filter's) are binomial_draw_prepared's, draw for draw, on both sides of
- * the inversion / BTRD threshold, flipped or not, at the edges (n 0 and 1,
- * p 0 and 1) and up to n = 2^62; one np serves many draws. */
-static void test_draw_np_same_draws(void **state)
+/* Draws through the particle filter's cache of constants by n
+ * (binomial_draw_cached) are binomial_draw_prepared's, draw for draw, on
+ * both sides of the inversion / BTRD threshold, flipped or not, at the
+ * edges (n 0 and 1, p 0 and 1) and up to n = 2^62; an entry serves many
+ * draws. */
+static void test_draw_cached_same_draws(void **state)
 {
     (void)state;
     const double ps[] = {0.0, 1e-6, 0.003, 0.08, 0.25, 0.5, 0.61, 0.97, 1.0};
     const int64_t ns[] = {0, 1, 2, 9, 40, 150, 1999, 123456, INT64_C(1) << 40, INT64_C(1) << 62};
+    static binomial_np cache[BINOMIAL_NP_CACHE];
     for (size_t i = 0; i < sizeof ps / sizeof ps[0]; i++)
         for (size_t j = 0; j < sizeof ns / sizeof ns[0]; j++) {
             binomial_p bp;
-            binomial_np np;
             binomial_prepare(&bp, ps[i]);
-            binomial_prepare_n(&np, ns[j], &bp);
-            rng a, b;
+            for (int e = 0; e < BINOMIAL_NP_CACHE; e++)   /* a new p: a new cache */
+                cache[e].n = -1;
+            rng a, c;
             rng_seed(&a, 5, i * 100 + j);
-            rng_seed(&b, 5, i * 100 + j);
-            for (int k = 0; k < 2000; k++)
-                assert_int_equal(binomial_draw_prepared(&a, ns[j], &bp), binomial_draw_np(&b, &np, &bp));
-            assert_true(same_state(&a, &b));
+            rng_seed(&c, 5, i * 100 + j);
+            for (int k = 0; k < 2000; k++) {
+                int64_t x = binomial_draw_prepared(&a, ns[j], &bp);
+                assert_int_equal(x, binomial_draw_cached(&c, ns[j], &bp, cache));
+            }
+            assert_true(same_state(&a, &c));
         }
+    /* The cache keeps one n per entry: counts that share low bits take
+     * turns, drawing the same as without it. */
+    binomial_p bp;
+    binomial_prepare(&bp, 0.3);
+    for (int e = 0; e < BINOMIAL_NP_CACHE; e++)
+        cache[e].n = -1;
+    rng a, c;
+    rng_seed(&a, 8, 1);
+    rng_seed(&c, 8, 1);
+    for (int k = 0; k < 20000; k++) {
+        int64_t n = 10 + (k * 37) % 500;
+        assert_int_equal(binomial_draw_prepared(&a, n, &bp), binomial_draw_cached(&c, n, &bp, cache));
+    }
+    assert_true(same_state(&a, &c));
 }
 
 /* rng_seed in two parts is rng_seed. */
@@ -486,7 +504,7 @@ int main(void)
         cmocka_unit_test(test_multinomial_unnormalised_huge),
         cmocka_unit_test(test_multinomial_no_draws),
         cmocka_unit_test(test_multinomial_prepared_same_draws),
-        cmocka_unit_test(test_draw_np_same_draws),
+        cmocka_unit_test(test_draw_cached_same_draws),
         cmocka_unit_test(test_seed_keyed),
     };
     return cmocka_run_group_tests_name("binomial", tests, NULL, NULL);
