@@ -280,6 +280,25 @@ static int check_duplicate(tidy_reader *r, const tidy_row *row, demob_error *err
     return 0;
 }
 
+/* The error for a (step, origin, state) of the point without its row;
+ * line > 0 is where the step ends, or the line of a later step that has
+ * the row (later > 0). */
+static int no_row(const tidy_reader *r, long line, long later, long step, const char *origin, const char *state,
+                  demob_error *err)
+{
+    char pt[40] = "", at[40] = "", has[80] = "";
+    if (r->grid_point >= 0)
+        snprintf(pt, sizeof pt, "point %ld, ", r->grid_point);
+    if (later > 0)
+        snprintf(has, sizeof has, "line %ld has it at step %ld; ", later, r->cur_step);
+    else
+        snprintf(at, sizeof at, ":%ld", line);
+    return demob_error_set(err, DEMOB_EINPUT,
+                           "%s%s: no row for %sstep %ld, origin '%s', state '%s' (%severy step holds the origins "
+                           "and states of step %ld; a missing cell is not 0)",
+                           csvr_name(r->csv), at, pt, step, origin, state, has, r->grid_step);
+}
+
 /* The first cell of the grid not seen at the current step, named. */
 static int missing_cell(const tidy_reader *r, demob_error *err)
 {
@@ -287,13 +306,7 @@ static int missing_cell(const tidy_reader *r, demob_error *err)
     while (i < n && r->got[i])
         i++;
     const char *o = keytab_key(r->grid, i, NULL);
-    char pt[40] = "";
-    if (r->grid_point >= 0)
-        snprintf(pt, sizeof pt, "point %ld, ", r->grid_point);
-    return demob_error_set(err, DEMOB_EINPUT,
-                           "%s:%ld: no row for %sstep %ld, origin '%s', state '%s' (every step holds the "
-                           "origins and states of step %ld; a missing cell is not 0)",
-                           csvr_name(r->csv), r->step_line, pt, r->cur_step, o, o + strlen(o) + 1, r->grid_step);
+    return no_row(r, r->step_line, 0, r->cur_step, o, o + strlen(o) + 1, err);
 }
 
 /* Ends the current step of quantiles.csv: each cell of the grid seen. */
@@ -348,15 +361,8 @@ static int check_grid(tidy_reader *r, const tidy_row *row, demob_error *err)
         return 0;
     }
     long i = keytab_find(r->grid, r->key.data, r->key.len);
-    if (i < 0) {
-        char pt[40] = "";
-        if (row->point >= 0)
-            snprintf(pt, sizeof pt, "point %ld, ", row->point);
-        return demob_error_set(err, DEMOB_EINPUT,
-                               "%s: no row for %sstep %ld, origin '%s', state '%s' (line %ld has it at step "
-                               "%ld; every step holds the same origins and states; a missing cell is not 0)",
-                               csvr_name(r->csv), pt, r->grid_step, row->origin, row->item, row->line, row->step);
-    }
+    if (i < 0)
+        return no_row(r, 0, row->line, r->grid_step, row->origin, row->item, err);
     if (!r->got[i]) {
         r->got[i] = 1;
         r->n_got++;
