@@ -11,7 +11,6 @@
 #include "report/summarize.h"
 
 #define SUM_MAX_DIRS 64
-#define SUM_MAX_LIST 64
 
 typedef struct args {
     const char *dirs[SUM_MAX_DIRS];
@@ -64,6 +63,15 @@ static const cli_command summarize_cmd = {
     add_dir,
 };
 
+/* The names a comma-separated list can hold: its commas plus one. */
+static size_t list_room(const char *list)
+{
+    size_t n = 1;
+    for (const char *p = list; p && *p; p++)
+        n += *p == ',';
+    return n;
+}
+
 int cmd_summarize(int argc, char **argv)
 {
     args g;
@@ -72,7 +80,9 @@ int cmd_summarize(int argc, char **argv)
     if (!cli_parse_args(&summarize_cmd, argc, argv, &g, &code))
         return code;
     demob_error err = {0};
-    const char *at[SUM_MAX_LIST], *origins[SUM_MAX_LIST], *states[SUM_MAX_LIST];
+    /* Room for every name of each list (report_summarize bounds --at). */
+    const char **at = calloc(list_room(g.at), sizeof *at), **states = calloc(list_room(g.state), sizeof *states);
+    const char **origins = calloc(list_room(g.origin), sizeof *origins);
     char *c1 = NULL, *c2 = NULL, *c3 = NULL;
     report_summarize_opts o;
     memset(&o, 0, sizeof o);
@@ -82,7 +92,9 @@ int cmd_summarize(int argc, char **argv)
     o.force = g.force;
     o.pool = g.pool;
     int rc = 0;
-    if (g.n_dirs == 0)
+    if (!at || !states || !origins)
+        rc = demob_error_set(&err, DEMOB_ERUN, "out of memory");
+    else if (g.n_dirs == 0)
         rc = demob_error_set(&err, DEMOB_EINPUT, "no folder given");
     else if (!g.at)
         rc = demob_error_set(&err, DEMOB_EINPUT, "--at is required (steps or dates, e.g. --at 12,24)");
@@ -92,14 +104,15 @@ int cmd_summarize(int argc, char **argv)
         rc = demob_error_set(&err, DEMOB_EINPUT, "--by: '%s' is not 'origin'", g.by);
     else if (g.wide && !g.csv)
         rc = demob_error_set(&err, DEMOB_EINPUT, "--wide shapes the CSV: give --csv FILE");
-    else if ((o.n_at = cli_split_list(g.at, &c1, at, SUM_MAX_LIST)) < 0)
+    else if ((o.n_at = cli_split_list(g.at, &c1, at, (int)list_room(g.at))) < 0)
         rc = demob_error_set(&err, DEMOB_EINPUT, "--at: '%s' is not a list of steps or dates", g.at);
-    else if ((o.n_states = cli_split_list(g.state, &c2, states, SUM_MAX_LIST)) < 0)
+    else if ((o.n_states = cli_split_list(g.state, &c2, states, (int)list_room(g.state))) < 0)
         rc = demob_error_set(&err, DEMOB_EINPUT, "--state: '%s' is not a list of names", g.state);
-    else if (g.origin && (o.n_origins = cli_split_list(g.origin, &c3, origins, SUM_MAX_LIST)) < 0)
+    else if (g.origin && (o.n_origins = cli_split_list(g.origin, &c3, origins, (int)list_room(g.origin))) < 0)
         rc = demob_error_set(&err, DEMOB_EINPUT, "--origin: '%s' is not a list of names", g.origin);
     if (rc) {
         free(c1), free(c2), free(c3);
+        free(at), free(states), free(origins);
         return cli_usage_fail("summarize", &err);
     }
     o.at = at;
@@ -117,5 +130,6 @@ int cmd_summarize(int argc, char **argv)
     strbuf_free(&table);
     strbuf_free(&csv);
     free(c1), free(c2), free(c3);
+    free(at), free(states), free(origins);
     return rc ? cli_fail("summarize", &err) : 0;
 }

@@ -972,10 +972,11 @@ int cmd_sweep(int argc, char **argv)
     if ((rc = setup_design(&s, sc, &c, &spec, &design, &slot, &err)))
         goto out;
     int nf = plan_files(&s, &c, names);
-    if (sha256_file_hex(scenario_path(sc), scen_hex) != 0) {
-        rc = demob_error_set(&err, DEMOB_ERUN, "cannot read '%s' to hash it", scenario_path(sc));
+    /* Of the bytes loaded (and every run loads), as the manifest's. */
+    const inputs_file *inputs;
+    int n_inputs = scenario_inputs(sc, &inputs);
+    if ((rc = manifest_scenario_hex(scenario_path(sc), inputs, n_inputs, scen_hex, &err)))
         goto out;
-    }
     design_hash(&design, c.R, c.design_hex);
     sweep_id(c.m, scen_hex, c.design_hex, &c.plan, c.quant, s.shards, c.id);
     sweep_order_init(&c.order, design.n_points, s.shard, s.shards);

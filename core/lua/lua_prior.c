@@ -187,11 +187,14 @@ void lua_prior_read(lua_State *L, int t, const char *name, double def, int has_r
         sweep_dist_free(&d);
         luaL_error(L, "%s", err.message);
     }
-    /* The default must be a value the prior allows: a fit starts there. */
-    if (d.kind != DIST_DISCRETE && !isfinite(sweep_dist_logpdf(&d, def))) {
+    /* The default must be a value the prior allows: a fit starts there,
+     * and a run without --set uses it (a discrete prior: one of its values
+     * with a weight > 0). */
+    if (!isfinite(sweep_dist_logpdf(&d, def))) {
+        int discrete = d.kind == DIST_DISCRETE;
         sweep_dist_free(&d);
-        luaL_error(L, "param: '%s': default %s has no prior density under the %s prior", name, lua_args_num(L, def),
-                   dist);
+        luaL_error(L, "param: '%s': default %s has no prior density under the %s prior%s", name, lua_args_num(L, def),
+                   dist, discrete ? " (it is not one of its values with a weight > 0)" : "");
     }
     store(L, sc, slot, &d);
     lua_settop(L, top);

@@ -80,10 +80,23 @@ static int oom(demob_error *err)
     return demob_error_set(err, DEMOB_ERUN, "out of memory");
 }
 
+/* The last step a row of fitted.csv may name: the manifest's steps, else
+ * STEP_TOP, 2^53, the largest whole number a double holds exactly (a step
+ * is read as a double and kept as a long). */
+#define STEP_TOP 9007199254740992.0
+static double last_step(const report_fit *f)
+{
+    const char *s = jflat_get(&f->manifest, "steps");
+    char *end;
+    double v = s ? strtod(s, &end) : -1;
+    return s && *s && !*end && v >= 1 && v < STEP_TOP ? v : STEP_TOP;
+}
+
 static int read_fitted(const char *dir, report_fit *f, demob_error *err)
 {
     static const char *const cols[] = { "series", "origin", "step", "date", "observed", "predicted", "lo", "hi" };
     int c[8];
+    double top = last_step(f);
     csv_reader *r = open_cols(dir, "fitted.csv", cols, 8, c, err);
     if (!r)
         return DEMOB_EINPUT;
@@ -106,6 +119,15 @@ static int read_fitted(const char *dir, report_fit *f, demob_error *err)
         if (v[0] < 0 || v[0] != floor(v[0])) {
             rc = demob_error_set(err, DEMOB_EINPUT, "%s:%ld:%ld: step '%s' is not a whole number >= 0",
                                  csvr_name(r), line, col, csvr_field(r, (size_t)c[2]));
+            break;
+        }
+        if (v[0] > top) {
+            if (top < STEP_TOP)
+                rc = demob_error_set(err, DEMOB_EINPUT, "%s:%ld:%ld: step '%s' is beyond the fit's %.0f steps "
+                                     "(manifest.json)", csvr_name(r), line, col, csvr_field(r, (size_t)c[2]), top);
+            else
+                rc = demob_error_set(err, DEMOB_EINPUT, "%s:%ld:%ld: step '%s' is too large", csvr_name(r), line,
+                                     col, csvr_field(r, (size_t)c[2]));
             break;
         }
         o->step = (long)v[0];

@@ -269,7 +269,6 @@ static void key_outcomes(strbuf *b, const scen *sc, int n, const char *currency)
 /* ---------------------------------------------------------- answers */
 
 #define ANSWER_MAX_DATES 8
-#define ANSWER_MAX_ROWS 64
 
 /* The answer dates: --at, else the manifest's answer_at (the dates the
  * run's own answer table used: its --at, the scenario's report_at or
@@ -308,22 +307,27 @@ static size_t answer_dates(const report_input *in, const scen *s0, char buf[][32
 
 /* The rows: one per key state (all origins); then, the hook for
  * outcome { } declarations, one per manifest entry "outcomes.NAME.states"
- * (with "outcomes.NAME.origins" when there is one). */
-static size_t answer_rows(const scen *s0, const report_keys *k, answer_row *rows, size_t max)
+ * (with "outcomes.NAME.origins" when there is one), named in names.
+ * rows and names hold answer_rows_max() entries. */
+static size_t answer_rows_max(const scen *s0, const report_keys *k)
+{
+    return (k->key_states ? k->n_key_states : s0->oc.n_states) + (s0->has_manifest ? s0->manifest.n : 0);
+}
+
+static size_t answer_rows(const scen *s0, const report_keys *k, answer_row *rows, char (*names)[128])
 {
     size_t n = 0;
     size_t n_keys = k->key_states ? k->n_key_states : s0->oc.n_states;
-    for (size_t i = 0; i < n_keys && n < max; i++) {
+    for (size_t i = 0; i < n_keys; i++) {
         const char *const *st = k->key_states ? &k->key_states[i] : (const char *const *)&s0->oc.states[i];
         rows[n++] = (answer_row){ *st, st, 1, NULL, 0 };
     }
-    for (size_t i = 0; s0->has_manifest && i < s0->manifest.n && n < max; i++) {
+    for (size_t i = 0; s0->has_manifest && i < s0->manifest.n; i++) {
         const jflat_entry *e = &s0->manifest.e[i];
         size_t len = strlen(e->key);
         if (strncmp(e->key, "outcomes.", 9) != 0 || len < 17 || strcmp(e->key + len - 7, ".states") != 0 ||
             !e->items)
             continue;
-        static char names[ANSWER_MAX_ROWS][128];
         snprintf(names[n], sizeof names[n], "%.*s", (int)(len - 16), e->key + 9);
         answer_row r = { names[n], (const char *const *)e->items, e->n_items, NULL, 0 };
         char okey[200];
@@ -369,9 +373,9 @@ static void answer_diff(strbuf *b, const answer_cell *base, const answer_cell *c
 }
 
 /* One row per outcome of the first folder's outcomes.csv (not already a
- * row), after the rows of stocks: each sums one outcome. names holds
- * their labels (the caller frees them). */
-static int outcome_rows(const scen *sc, answer_row *rows, size_t n_rows, char ***names, size_t *n_out,
+ * row), after the rows of stocks: each sums one outcome (*rows grows to
+ * hold them all). names holds their labels (the caller frees them). */
+static int outcome_rows(const scen *sc, answer_row **rowsp, size_t n_rows, char ***names, size_t *n_out,
                         demob_error *err)
 {
     char path[PATH_MAX];
@@ -382,7 +386,12 @@ static int outcome_rows(const scen *sc, answer_row *rows, size_t n_rows, char **
         return 0;
     size_t n_names = 0;
     int rc = answers_outcome_names(path, names, &n_names, err);
-    for (size_t i = 0; rc == 0 && i < n_names && n_rows + *n_out < ANSWER_MAX_ROWS; i++) {
+    answer_row *rows = rc == 0 ? realloc(*rowsp, (n_rows + n_names + 1) * sizeof *rows) : NULL;
+    if (rows)
+        *rowsp = rows;
+    else if (rc == 0)
+        rc = demob_error_set(err, DEMOB_ERUN, "out of memory");
+    for (size_t i = 0; rc == 0 && i < n_names; i++) {
         int dup = 0;
         for (size_t r = 0; r < n_rows && !dup; r++)
             dup = strcmp(rows[r].label, (*names)[i]) == 0;
@@ -492,11 +501,18 @@ static int answer_table(strbuf *b, scen *sc, int n, const report_input *in, cons
     size_t n_at = answer_dates(in, &sc[0], dates, ANSWER_MAX_DATES);
     for (size_t a = 0; a < n_at; a++)
         at[a] = dates[a];
-    answer_row rows[ANSWER_MAX_ROWS];
-    size_t n_rows = answer_rows(&sc[0], k, rows, ANSWER_MAX_ROWS);
+    size_t max_rows = answer_rows_max(&sc[0], k);
+    answer_row *rows = malloc((max_rows + 1) * sizeof *rows);
+    char (*mnames)[128] = malloc((max_rows + 1) * sizeof *mnames);
+    if (!rows || !mnames) {
+        free(rows);
+        free(mnames);
+        return demob_error_set(err, DEMOB_ERUN, "out of memory");
+    }
+    size_t n_rows = answer_rows(&sc[0], k, rows, mnames);
     char **onames = NULL;
     size_t n_out = 0;
-    int rc = outcome_rows(sc, rows, n_rows, &onames, &n_out, err);
+    int rc = outcome_rows(sc, &rows, n_rows, &onames, &n_out, err);
     for (int i = 0; i < n && rc == 0; i++)
         rc = load_answers(&sc[i], rows, n_rows, n_out, at, n_at, in->oo.point, err);
     /* A step given with --at must be in the output (a run's own answer
@@ -511,6 +527,8 @@ static int answer_table(strbuf *b, scen *sc, int n, const report_input *in, cons
     }
     if (rc != 0) {
         answers_names_free(onames, n_out);
+        free(rows);
+        free(mnames);
         return rc;
     }
     int any_sto = 0, marks = 0;
@@ -551,6 +569,8 @@ static int answer_table(strbuf *b, scen *sc, int n, const report_input *in, cons
         }
     }
     answers_names_free(onames, n_out);
+    free(rows);
+    free(mnames);
     strbuf_puts(b, "</table>\n<p class=\"note\">");
     int ranged = any_sto && any_range(sc, n);
     if (any_sto)

@@ -364,8 +364,12 @@ static int summary_outcomes(ctx *c, demob_error *err)
     int rc = open_if_there(path, &r, err);
     if (rc != 0 || !r)
         return rc;
-    int col[64], any = 0;
-    for (int i = 0; i < c->n_q && i < 64; i++) {
+    int *col = calloc((size_t)c->n_q + 1, sizeof *col), any = 0;
+    if (!col) {
+        csvr_close(r);
+        return demob_error_set(err, DEMOB_ERUN, "out of memory");
+    }
+    for (int i = 0; i < c->n_q; i++) {
         char name[600];
         snprintf(name, sizeof name, "outcome.%s", c->q[i].item);
         col[i] = c->q[i].is_outcome ? -1 : csvr_find(r, name);
@@ -378,7 +382,7 @@ static int summary_outcomes(ctx *c, demob_error *err)
             rc = demob_error_set(err, DEMOB_EINPUT,
                                  "--at: %s holds outcomes only at the final step (t=%ld) in summary.csv (a sweep "
                                  "writes no outcomes.csv); t=%d is not it", c->dir, final, c->steps[k]);
-    for (int i = 0; i < c->n_q && i < 64 && rc == 0; i++)
+    for (int i = 0; i < c->n_q && rc == 0; i++)
         if (col[i] >= 0)
             c->q[i].is_outcome = 2;
     int cp = csvr_find(r, "point"), cr = csvr_find(r, "run"), got;
@@ -393,7 +397,7 @@ static int summary_outcomes(ctx *c, demob_error *err)
             rc = DEMOB_ERUN;
             break;
         }
-        for (int i = 0; i < c->n_q && i < 64 && rc == 0; i++) {
+        for (int i = 0; i < c->n_q && rc == 0; i++) {
             double x;
             if (col[i] < 0 || (rc = csvr_number(r, (size_t)col[i], &x, err)))
                 continue;
@@ -405,6 +409,7 @@ static int summary_outcomes(ctx *c, demob_error *err)
         }
     }
     csvr_close(r);
+    free(col);
     return rc;
 }
 
@@ -436,8 +441,12 @@ static int emit(ctx *c, int have_point, long point, strbuf *table, strbuf *csv, 
     size_t n = 0;
     for (long i = 0; i < c->n_b; i++)
         n += c->o->pool || !have_point || c->b[i].point == point;
-    double *x = malloc((n ? n : 1) * sizeof *x);
     int n_cols = c->n_at, n_rows = c->n_q;
+    /* --wide: three of the 3000 columns of wide_vals per quantity, checked
+     * before any is written. */
+    if (csv && c->o->wide && (*n_wide + n_rows) * 3 > 2990)
+        return demob_error_set(err, DEMOB_EINPUT, "--wide: at most 996 quantities");
+    double *x = malloc((n ? n : 1) * sizeof *x);
     char (*cells)[120] = calloc((size_t)n_rows * (size_t)n_cols + 1, sizeof *cells);
     const char **cellp = calloc((size_t)n_rows * (size_t)n_cols + 1, sizeof *cellp);
     const char **rowp = calloc((size_t)n_rows + 1, sizeof *rowp);
@@ -709,8 +718,6 @@ int report_summarize(const report_summarize_opts *o, strbuf *table, strbuf *csv,
             for (long i = 0; i < c.n_b && rc == 0; i++)
                 if (i == 0 || c.b[i].point != c.b[i - 1].point)
                     rc = emit(&c, 1, c.b[i].point, table, csv, &wide_cols, wide_vals, &n_wide, err);
-        if (n_wide * 3 > 2990)
-            rc = demob_error_set(err, DEMOB_EINPUT, "--wide: at most 996 quantities");
     next:
         for (int i = 0; i < c.n_q; i++)
             free_members(&c.q[i]);

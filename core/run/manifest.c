@@ -148,13 +148,27 @@ static void limits_member(strbuf *b, const demob_model *m)
         strbuf_puts(b, "}},\n");
 }
 
+int manifest_scenario_hex(const char *scenario_path, const manifest_input *inputs, int n_inputs, char hex[65],
+                          demob_error *err)
+{
+    if (inputs && n_inputs > 0) {
+        memcpy(hex, inputs[0].sha256, 64);
+        hex[64] = '\0';
+        return 0;
+    }
+    if (sha256_file_hex(scenario_path, hex) != 0)
+        return demob_error_set(err, DEMOB_ERUN, "cannot read '%s' to hash it", scenario_path);
+    return 0;
+}
+
 int manifest_format(const manifest_info *info, const manifest_report *report, strbuf *b,
                     demob_error *err)
 {
     const demob_model *m = info->model;
     char hex[65];
-    if (sha256_file_hex(info->scenario_path, hex) != 0)
-        return demob_error_set(err, DEMOB_ERUN, "cannot read '%s' to hash it", info->scenario_path);
+    int rc = manifest_scenario_hex(info->scenario_path, info->inputs, info->n_inputs, hex, err);
+    if (rc != 0)
+        return rc;
     strbuf_puts(b, "{\n  \"tool\": \"demob\",\n  \"version\": \"" DEMOB_VERSION "\",\n  \"command\": ");
     manifest_json_string(b, info->command);
     strbuf_puts(b, ",\n  \"scenario\": ");

@@ -35,8 +35,14 @@ typedef struct manifest_info {
     const char *currency;         /* the scenario's currency, or NULL */
 } manifest_info;
 
+/* The scenario's SHA-256 (64 hex digits) into hex: of the bytes the runs
+ * used, inputs[0] (the script, read once), when the list is given; else
+ * of the file, read now. 0, or DEMOB_ERUN when it cannot be read. */
+int manifest_scenario_hex(const char *scenario_path, const manifest_input *inputs, int n_inputs, char hex[65],
+                          demob_error *err);
 /* Formats the manifest, with a "report" object after the params when
- * report is not NULL; 0 ok, -1 if the scenario file cannot be hashed. */
+ * report is not NULL ("scenario_sha256": manifest_scenario_hex); 0 ok, or
+ * DEMOB_ERUN when the scenario cannot be hashed. */
 int manifest_format(const manifest_info *info, const manifest_report *report, strbuf *out,
                     demob_error *err);
 /* Writes dir/manifest.json atomically (without / with a report object). */

@@ -233,27 +233,29 @@ int stats_prcc(const double *const *xr, int k, const double *yr, size_t n, doubl
     double *sub = malloc(pp * pp * sizeof *sub), *v = malloc(pp * pp * sizeof *v);
     double *pinv = malloc(pp * pp * sizeof *pinv);
     int *o = malloc(pp * sizeof *o);
-    int rc = r && sub && v && pinv && o ? 0 : -1;
+    char *flat = malloc((size_t)m);   /* constant (or not finite) columns */
+    int rc = r && sub && v && pinv && o && flat ? 0 : -1;
     for (int i = 0; i < m && rc == 0; i++) {
         const double *a = i < k ? xr[i] : yr;
+        flat[i] = isnan(stats_pearson(a, a, n));
         r[i * m + i] = 1;
         for (int j = 0; j < i; j++) {
             const double *b = j < k ? xr[j] : yr;
             r[i * m + j] = r[j * m + i] = stats_pearson(a, b, n);
         }
     }
+    /* A constant column is undefined alone: it explains nothing, so it is
+     * left out of the others of every other param. */
     for (int i = 0; i < k && rc == 0; i++) {
-        int bad = 0;
-        for (int j = 0; j < m; j++)
-            bad |= isnan(r[i * m + j]) || isnan(r[k * m + j]);
-        if (bad) {
+        if (flat[i] || flat[k]) {
             if (why)
                 why[i] = STATS_PRCC_CONSTANT;
             continue;
         }
-        for (int j = 0, q = 0; j < k; j++)
-            if (j != i)
-                o[q++] = j;
+        p = 0;
+        for (int j = 0; j < k; j++)
+            if (j != i && !flat[j])
+                o[p++] = j;
         for (int a = 0; a < p; a++)
             for (int b = 0; b < p; b++)
                 sub[a * p + b] = r[o[a] * m + o[b]];
@@ -280,5 +282,6 @@ int stats_prcc(const double *const *xr, int k, const double *yr, size_t n, doubl
     free(v);
     free(pinv);
     free(o);
+    free(flat);
     return rc;
 }

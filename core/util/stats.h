@@ -23,7 +23,10 @@
  *             collinear, or when one param alone decides the outcome (that
  *             param's PRCC is then 1 or -1). It is undefined (NaN, with the
  *             reason) with fewer than k + 2 points, when the others fix the
- *             outcome (c(y, y) = 0) or the param (c(i, i) = 0).
+ *             outcome (c(y, y) = 0) or the param (c(i, i) = 0). A
+ *             constant column is undefined on its own (a constant outcome
+ *             makes every param's undefined); a constant param is left out
+ *             of the others of every other param, whose PRCCs stay defined.
  * Undefined values (a constant column, ...) are NaN. Pure functions: no
  * allocation except where stated. */
 #ifndef DEMOB_SWEEP_STATS_H

@@ -228,4 +228,30 @@ grep -q "^point 0 all present" "$T/sw.txt" && grep -q "^point 1 all present" "$T
     fail "sweep: no table per point: $(cat "$T/sw.txt")"
 "$DEMOB" summarize "$T/sw" --at 12 --state present --pool --csv "$T/pool.csv" > /dev/null
 [ "$(awk -F, 'NR == 2 { print $7 }' "$T/pool.csv")" = 10 ] || fail "--pool does not pool the points: $(cat "$T/pool.csv")"
+# --- 70 outcomes: every one is a row of run's table, of the report's answer
+# table and of summarize (no list of 64); sweeps read them from summary.csv
+{
+    echo 'scenario { steps = 12, states = { "a", "b", "c" }, mode = "stochastic" }'
+    echo 'param { "move", 0.3, min = 0.1, max = 0.9 }'
+    echo 'origin { "X", a = 1000 }'
+    echo 'origin { "Y", a = 500 }'
+    echo 'flow { from = "a", to = "b", rate = param "move" }'
+    echo 'flow { from = "b", to = "c", rate = 0.1 }'
+    i=1
+    while [ $i -le 70 ]; do echo "outcome { \"o$i\", states = { \"b\" } }"; i=$((i + 1)); done
+} > "$T/o70.lua"
+names=$(awk 'BEGIN { for (i = 1; i <= 70; i++) printf "%so%d", (i > 1 ? "," : ""), i }')
+"$DEMOB" run "$T/o70.lua" -o "$T/o70" --runs 10 > "$T/o70.txt" 2>&1 || fail "run of 70 outcomes: exit $?"
+[ "$(grep -c '^o[0-9]* ' "$T/o70.txt")" = 70 ] || fail "run's table lacks outcomes: $(grep -c '^o[0-9]* ' "$T/o70.txt") rows"
+"$DEMOB" report "$T/o70" -o "$T/o70.html" || fail "report of 70 outcomes: exit $?"
+[ "$(grep -o '<td>o[0-9]* <small>(outcome)</small>' "$T/o70.html" | sort -u | wc -l | tr -d ' ')" = 70 ] ||
+    fail "the report's answer table does not show the 70 outcomes"
+grep -qF '<td>o70 <small>(outcome)</small>' "$T/o70.html" || fail "the report drops o70"
+"$DEMOB" summarize "$T/o70" --at 12 --state "$names" > "$T/o70s.txt" || fail "summarize of 70 outcomes: exit $?"
+[ "$(grep -c '^o[0-9]* ' "$T/o70s.txt")" = 70 ] || fail "summarize lacks outcomes: $(cat "$T/o70s.txt")"
+"$DEMOB" sweep "$T/o70.lua" -o "$T/o70sw" --grid move=0.2,0.4 --replicates 3 -q || fail "sweep of 70 outcomes"
+"$DEMOB" summarize "$T/o70sw" --at 12 --state "$names" > "$T/o70sw.txt" || fail "summarize of a sweep's 70 outcomes"
+[ "$(grep -c '^point [01] o[0-9]* ' "$T/o70sw.txt")" = 140 ] || fail "summarize of a sweep lacks outcomes"
+expect 2 "--at: give between 1 and 64 steps or dates" "$DEMOB" summarize "$T/o70" --state o1 \
+    --at "$(awk 'BEGIN { for (i = 0; i <= 64; i++) printf "%s%d", (i ? "," : ""), i % 13 }')"
 finish

@@ -79,6 +79,21 @@ expect 2 "$T/bad/fitted.csv:1: no column 'lo'" "$DEMOB" report "$T/bad" -o "$T/x
 cp "$T/c/"* "$T/nan/"
 sed '3s/^registered,,2,2021-03,44,/registered,,2,2021-03,many,/' "$T/c/fitted.csv" > "$T/nan/fitted.csv"
 expect 2 "$T/nan/fitted.csv:3:" "$DEMOB" report "$T/nan" -o "$T/x.html"
+# a step out of range (negative, beyond the manifest's steps, beyond any
+# long; without a manifest, beyond 2^53) names file:line:column
+mkdir -p "$T/st"
+cp "$T/c/"* "$T/st/"
+for s in -5 7 1000000000000 1e300; do
+    sed "3s/^registered,,2,/registered,,$s,/" "$T/c/fitted.csv" > "$T/st/fitted.csv"
+    expect 2 "$T/st/fitted.csv:3:13: step '$s' is" "$DEMOB" plot "$T/st" -o "$T/x.svg"
+    expect 2 "$T/st/fitted.csv:3:13: step '$s' is" "$DEMOB" report "$T/st" -o "$T/x.html"
+done
+sed "3s/^registered,,2,/registered,,7,/" "$T/c/fitted.csv" > "$T/st/fitted.csv"
+expect 2 "$T/st/fitted.csv:3:13: step '7' is beyond the fit's 6 steps (manifest.json)" \
+    "$DEMOB" report "$T/st" -o "$T/x.html"
+rm "$T/st/manifest.json"
+sed "3s/^registered,,2,/registered,,1e300,/" "$T/c/fitted.csv" > "$T/st/fitted.csv"
+expect 2 "$T/st/fitted.csv:3:13: step '1e300' is too large" "$DEMOB" plot "$T/st" -o "$T/x.svg"
 expect 2 "is the output of demob fit: plot it alone" "$DEMOB" plot "$T/run" "$T/c" -o "$T/x.svg"
 expect 2 "only --series and --width apply" "$DEMOB" plot "$T/c" --data flows -o "$T/x.svg"
 expect 2 "--series selects a series of a fit folder" "$DEMOB" plot "$T/run" --series left -o "$T/x.svg"

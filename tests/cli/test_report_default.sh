@@ -87,8 +87,25 @@ rm "$T/sw/summary.csv"
 "$DEMOB" report "$T/sw" --point 1 -o "$T/sw2.html" || fail "report of a sweep point without summary.csv: exit $?"
 grep -q "3 runs" "$T/sw2.html" || fail "a sweep point's runs are not its 3 replicates"
 # a step beyond any run is bad input naming the line, not a huge allocation
+# (every row of the last step moved there, so that each step is complete)
 cp -r "$B" "$T/bigq"
-sed -i '3s/^[0-9]*,/99999999999,/' "$T/bigq/quantiles.csv"
-expect 2 "quantiles.csv:3: step 99999999999 is beyond any run" "$DEMOB" report "$T/bigq" -o "$T/bigq.html"
+last=$(tail -n 1 "$B/quantiles.csv" | cut -d, -f1)
+line=$(grep -n "^$last," "$B/quantiles.csv" | head -n 1 | cut -d: -f1)
+sed -i "s/^$last,/99999999999,/" "$T/bigq/quantiles.csv"
+expect 2 "quantiles.csv:$line: step 99999999999 is beyond any run" "$DEMOB" report "$T/bigq" -o "$T/bigq.html"
+# a missing cell (a step, origin and state without its row) is refused,
+# naming the combination, not counted as 0 in the table or the charts
+cp -r "$B" "$T/holeq"
+last=$(tail -n 1 "$B/quantiles.csv" | cut -d, -f1)
+awk -F, -v s="$last" '!($1 == s && $3 == "Chad" && $4 == "repatriated")' "$B/quantiles.csv" > "$T/holeq/quantiles.csv"
+expect 2 "no row for step $last, origin 'Chad', state 'repatriated'" "$DEMOB" report "$T/holeq" -o "$T/hole.html"
+expect 2 "no row for step $last, origin 'Chad', state 'repatriated'" "$DEMOB" plot "$T/holeq" -o "$T/hole.svg"
+awk -F, '!($1 == "0" && $3 == "Chad" && $4 == "repatriated")' "$B/quantiles.csv" > "$T/holeq/quantiles.csv"
+expect 2 "no row for step 0, origin 'Chad', state 'repatriated'" "$DEMOB" report "$T/holeq" -o "$T/hole.html"
+# a sweep's: the point is named too
+cp -r "$T/sw" "$T/holesw"
+awk -F, '!($1 == "1" && $2 == "3" && NR > 1 && ++n == 1)' "$T/sw/quantiles.csv" > "$T/holesw/quantiles.csv"
+expect 2 "no row for point 1, step 3, origin" "$DEMOB" report "$T/holesw" --point 1 -o "$T/hole.html"
+[ ! -e "$T/hole.html" ] && [ ! -e "$T/hole.svg" ] || fail "a report or chart was written from quantiles.csv with a hole"
 
 finish

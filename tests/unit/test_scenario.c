@@ -23,6 +23,9 @@
 #include "demob.h"
 #include "lua/lua_priv.h"
 #include "lua/scenario.h"
+#include "run/manifest.h"
+#include "util/sha256.h"
+#include "util/strbuf.h"
 
 #define DIR "tests/scenarios/"
 
@@ -568,6 +571,45 @@ static void test_pattern_functions(void **state)
     lua_close(L);
 }
 
+/* The manifest's scenario_sha256 is of the bytes loaded (the runs'), not
+ * of the file read again: a script edited after loading does not change
+ * it (nor a sweep's id, made the same way). */
+static void test_hash_of_loaded_bytes(void **state)
+{
+    (void)state;
+    static const char before[] = "scenario { steps = 2, states = { \"a\" } }\norigin { \"X\", a = 1 }\n";
+    char path[] = "/tmp/demob-test-hash-XXXXXX";
+    int fd = mkstemp(path);
+    assert_true(fd >= 0);
+    assert_int_equal(write(fd, before, sizeof before - 1), (ssize_t)(sizeof before - 1));
+    assert_int_equal(close(fd), 0);
+    scenario *sc = load(path);
+    FILE *f = fopen(path, "a");
+    assert_non_null(f);
+    fputs("-- edited after loading\n", f);
+    assert_int_equal(fclose(f), 0);
+    char want[65], hex[65];
+    sha256_data_hex(before, sizeof before - 1, want);
+    const inputs_file *in;
+    int n = scenario_inputs(sc, &in);
+    demob_error err = {0};
+    assert_int_equal(manifest_scenario_hex(path, in, n, hex, &err), 0);
+    assert_string_equal(hex, want);
+    manifest_info info = {"run", path, scenario_model(sc), 1, 0, NULL, NULL, in, n, NULL};
+    strbuf b;
+    strbuf_init(&b);
+    assert_int_equal(manifest_format(&info, NULL, &b, &err), 0);
+    char line[120];
+    snprintf(line, sizeof line, "\"scenario_sha256\": \"%s\"", want);
+    assert_contains(b.data, line);
+    strbuf_free(&b);
+    /* Without the list (no scenario loaded), the file as it is now. */
+    assert_int_equal(manifest_scenario_hex(path, NULL, 0, hex, &err), 0);
+    assert_string_not_equal(hex, want);
+    scenario_free(sc);
+    unlink(path);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -588,6 +630,7 @@ int main(void)
         cmocka_unit_test(test_lua_path),
         cmocka_unit_test(test_limits),
         cmocka_unit_test(test_pattern_functions),
+        cmocka_unit_test(test_hash_of_loaded_bytes),
     };
     return cmocka_run_group_tests_name("scenario", tests, NULL, NULL);
 }

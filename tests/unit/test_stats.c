@@ -126,6 +126,35 @@ static void test_prcc_undefined(void **state)
     assert_int_equal(why[0], STATS_PRCC_CONSTANT);
 }
 
+/* A param held constant is undefined alone: the others' PRCCs are those
+ * computed without it (the numbers of test_prcc_two_params), not NaN. */
+static void test_prcc_constant_param(void **state)
+{
+    (void)state;
+    double x1[8] = {1, 2, 3, 4, 5, 6, 7, 8}, x2[8] = {3, 1, 4, 1.5, 5, 9, 2, 6}, y[8] = {2, 1, 5, 3, 8, 9, 4, 7};
+    double c[8] = {4, 4, 4, 4, 4, 4, 4, 4}, r1[8], r2[8], rc[8], ry[8], out[3];
+    int why[3];
+    stats_pair sc[8];
+    stats_ranks(x1, 8, r1, sc);
+    stats_ranks(x2, 8, r2, sc);
+    stats_ranks(c, 8, rc, sc);
+    stats_ranks(y, 8, ry, sc);
+    const double *xr[3] = {r1, rc, r2};
+    assert_int_equal(stats_prcc(xr, 3, ry, 8, out, why), 0);
+    assert_double(out[0], 17.0 / 32.0, 1e-13);
+    assert_int_equal(why[0], STATS_PRCC_OK);
+    assert_true(isnan(out[1]));
+    assert_int_equal(why[1], STATS_PRCC_CONSTANT);
+    assert_double(out[2], 7.0 / 8.0, 1e-13);
+    assert_int_equal(why[2], STATS_PRCC_OK);
+    /* A constant outcome leaves every param undefined. */
+    const double *xc[2] = {r1, r2};
+    assert_int_equal(stats_prcc(xc, 2, rc, 8, out, why), 0);
+    assert_true(isnan(out[0]) && isnan(out[1]));
+    assert_int_equal(why[0], STATS_PRCC_CONSTANT);
+    assert_int_equal(why[1], STATS_PRCC_CONSTANT);
+}
+
 /* One param alone decides the outcome (the correlation matrix is
  * singular): its PRCC is 1 (or -1), the other's is undefined because the
  * first fixes the outcome; neither is blank for want of an inverse. */
@@ -198,7 +227,7 @@ int main(void)
         cmocka_unit_test(test_quantiles_type7), cmocka_unit_test(test_mean_sd),
         cmocka_unit_test(test_ranks_ties),      cmocka_unit_test(test_spearman),
         cmocka_unit_test(test_prcc_two_params), cmocka_unit_test(test_prcc_undefined),
-        cmocka_unit_test(test_prcc_one_decides),
+        cmocka_unit_test(test_prcc_one_decides), cmocka_unit_test(test_prcc_constant_param),
         cmocka_unit_test(test_sort_shapes),
     };
     return cmocka_run_group_tests_name("stats", tests, NULL, NULL);
