@@ -193,7 +193,7 @@ void lean_step_runs(lean_plan *p, int64_t *runs, int n, rng *rngs, int64_t *move
     const size_t W = (size_t)p->width, S = (size_t)p->n_slots;
     /* Cell by cell over the runs: a cell's constants and cache stay at hand,
      * and each run still draws its cells in source order from its own
-     * stream. Every run's moves are applied after all its draws. */
+     * stream. Every run's moves are applied after all the draws. */
     for (int j = 0; j < p->n_src; j++) {
         const lean_source *ls = &p->src[j];
         if (ls->kind == LEAN_DRAW && ls->k == 1 && p->cache) {
@@ -217,13 +217,15 @@ void lean_step_runs(lean_plan *p, int64_t *runs, int n, rng *rngs, int64_t *move
                     mv[a] = 0;
         }
     }
-    for (int i = 0; i < n; i++) {
-        int64_t *run = runs + (size_t)i * W;
-        const int64_t *mv = moves + (size_t)i * S;
-        for (size_t a = 0; a < S; a++) {
-            run[p->from[a]] -= mv[a];
-            run[p->to[a]] += mv[a];
-            run[p->cum[a]] += mv[a];
+    /* Then the moves, slot by slot over the runs (integers: the order
+     * changes nothing). */
+    for (size_t a = 0; a < S; a++) {
+        const size_t from = (size_t)p->from[a], to = (size_t)p->to[a], cum = (size_t)p->cum[a];
+        for (int i = 0; i < n; i++) {
+            int64_t *run = runs + (size_t)i * W, x = moves[(size_t)i * S + a];
+            run[from] -= x;
+            run[to] += x;
+            run[cum] += x;
         }
     }
 }

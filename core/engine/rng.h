@@ -50,22 +50,32 @@ static inline double rng_uniform(rng *r)
     return (double)(rng_next(r) >> 11) * 0x1.0p-53;
 }
 
-/* One step of splitmix64: advances *x by the golden-ratio increment and
- * returns the finalised (Stafford variant 13) value. */
-static inline uint64_t rng_splitmix64_(uint64_t *x)
+/* splitmix64's finaliser (Stafford variant 13). */
+static inline uint64_t rng_mix_(uint64_t z)
 {
-    uint64_t z = (*x += 0x9e3779b97f4a7c15u);
     z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9u;
     z = (z ^ (z >> 27)) * 0x94d049bb133111ebu;
     return z ^ (z >> 31);
+}
+
+/* One step of splitmix64: advances *x by the golden-ratio increment and
+ * returns the finalised value. */
+static inline uint64_t rng_splitmix64_(uint64_t *x)
+{
+    return rng_mix_(*x += 0x9e3779b97f4a7c15u);
 }
 
 static inline void rng_seed_keyed(rng *r, uint64_t key, uint64_t stream)
 {
     uint64_t x = key ^ stream;
     x = rng_splitmix64_(&x);
-    for (int i = 0; i < 4; i++)
-        r->s[i] = rng_splitmix64_(&x);
+    /* The next four splitmix64 outputs, written out: they are independent
+     * of each other, so they are computed side by side. */
+    const uint64_t g = 0x9e3779b97f4a7c15u;
+    r->s[0] = rng_mix_(x + g);
+    r->s[1] = rng_mix_(x + 2 * g);
+    r->s[2] = rng_mix_(x + 3 * g);
+    r->s[3] = rng_mix_(x + 4 * g);
     /* An all-zero state would stay zero forever. Four consecutive splitmix64
      * outputs are never all zero in practice, but the check is free. */
     if ((r->s[0] | r->s[1] | r->s[2] | r->s[3]) == 0)

@@ -456,22 +456,20 @@ static inline double row_at(const row_ref *x, const double *raw, const double *v
         mu -= raw[x->prev];
     if (mu < 0)
         mu = 0;
-    double l;
     if (memo) {
         /* Counts: the low bits of the integer part pick the entry
-         * (NaN and huge predictions share entry 0). */
+         * (NaN and huge predictions share entry 0). The memo keeps the
+         * value returned (NaN already -inf). */
         uint64_t h = mu < 0x1p62 ? (uint64_t)(int64_t)mu & (FIT_OBS_MEMO - 1) : 0;  /* mu >= 0: signed is exact */
         fit_obs_memo *e = &memo[(size_t)x->k * FIT_OBS_MEMO + h];
-        if (e->mu == mu) {
-            l = e->l;
-        } else {
-            l = fit_obs_row_loglik(x->s, x->r, mu, values);
+        if (e->mu != mu) {
+            double l = fit_obs_row_loglik(x->s, x->r, mu, values);
             e->mu = mu;
-            e->l = l;
+            e->l = isnan(l) ? -INFINITY : l;
         }
-    } else {
-        l = fit_obs_row_loglik(x->s, x->r, mu, values);
+        return e->l;
     }
+    double l = fit_obs_row_loglik(x->s, x->r, mu, values);
     return isnan(l) ? -INFINITY : l;
 }
 

@@ -33,6 +33,7 @@ struct fit_pf {
     double *lw;                  /* [P]                                   */
     double *spacing;             /* [P]: j / P, resampling's points        */
     int *kids;                   /* [P] offspring per particle            */
+    int *dead;                   /* [P] the slots without offspring       */
     int *row_step, *until;       /* [n_rows]: a row's step; the last step
                                   * of a row that reads it (a flow since
                                   * it), or -1                            */
@@ -104,12 +105,13 @@ int fit_pf_open(fit_eval *e, const demob_model *m, demob_error *err)
     f->lw = calloc((size_t)P, sizeof *f->lw);
     f->spacing = calloc((size_t)P, sizeof *f->spacing);
     f->kids = calloc((size_t)P, sizeof *f->kids);
+    f->dead = calloc((size_t)P, sizeof *f->dead);
     f->row_step = calloc((size_t)nr + 1, sizeof *f->row_step);
     f->until = calloc((size_t)nr + 1, sizeof *f->until);
     f->live = calloc((size_t)nr + 1, sizeof *f->live);
     f->obs_at = calloc((size_t)f->steps + 1, 1);
     f->memo = calloc((size_t)nr * FIT_OBS_MEMO + 1, sizeof *f->memo);
-    if (!f->sim || !f->raw || !f->lw || !f->spacing || !f->kids || !f->row_step || !f->until || !f->live || !f->obs_at || !f->memo ||
+    if (!f->sim || !f->raw || !f->lw || !f->spacing || !f->kids || !f->dead || !f->row_step || !f->until || !f->live || !f->obs_at || !f->memo ||
         (lean && open_lean(f, p->obs, m) != 0))
         return oom(err);
     for (int i = 0; i < (lean ? 1 : P); i++)
@@ -157,6 +159,7 @@ void fit_pf_close(fit_eval *e)
     free(f->lw);
     free(f->spacing);
     free(f->kids);
+    free(f->dead);
     free(f->row_step);
     free(f->until);
     free(f->live);
@@ -319,15 +322,15 @@ double fit_pf_loglik(fit_eval *e, long run)
          * set of particles is the same as copying each point's ancestor
          * into its slot. Each copy goes on from a stream of its own. */
         find_live(f, e, nr, t);
-        for (int i = 0, dead = 0; i < P; i++)
-            while (kids[i] > 1) {
-                while (kids[dead] != 0)
-                    dead++;
-                copy_particle(f, nr, dead, i, ((uint64_t)1 << 61) +
-                              (base * (uint64_t)(f->steps + 1) + (uint64_t)t) * (uint64_t)P + (uint64_t)dead);
-                kids[dead] = -1;  /* filled */
-                kids[i]--;
-            }
+        int *dead = f->dead, n_dead = 0;
+        for (int i = 0; i < P; i++) {   /* the slots without offspring, in order */
+            dead[n_dead] = i;
+            n_dead += kids[i] == 0;
+        }
+        uint64_t stream0 = ((uint64_t)1 << 61) + (base * (uint64_t)(f->steps + 1) + (uint64_t)t) * (uint64_t)P;
+        for (int i = 0, d = 0; i < P; i++)
+            for (int c = 1; c < kids[i]; c++, d++)
+                copy_particle(f, nr, dead[d], i, stream0 + (uint64_t)dead[d]);
     }
     /* The particles' mean prediction of every row. */
     memset(e->pred, 0, (size_t)nr * sizeof *e->pred);
