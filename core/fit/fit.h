@@ -80,6 +80,12 @@ double fit_eval_loglik(fit_eval *e, const double *x, long run);
  * lean, a particle being its integers and stream; others step a demob_sim
  * per particle and copy whole runs. Both draw the same numbers. */
 int fit_pf_open(fit_eval *e, const demob_model *m, demob_error *err);
+/* Systematic resampling's offspring counts: kids[i] for weights w[0..P-1]
+ * (>= 0, summing to 1) and the points u + spacing[j], spacing[j] = j / P;
+ * exactly the counts of assigning each point in turn to the first particle
+ * whose cumulative weight (w[0] + w[1] + ..., added in that order) is at
+ * least the point, or to the last particle. */
+void fit_pf_offspring(const double *w, int P, double u, const double *spacing, int *kids);
 void fit_pf_close(fit_eval *e);
 double fit_pf_loglik(fit_eval *e, long run);
 

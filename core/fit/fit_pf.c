@@ -272,6 +272,31 @@ static void find_live(struct fit_pf *f, const fit_eval *e, int nr, int t)
             f->live[f->n_live++] = k;
 }
 
+void fit_pf_offspring(const double *w, int P, double u, const double *spacing, int *kids)
+{
+    /* Point j (u + j / P) goes to the first particle whose cumulative
+     * weight reaches it, the last particle taking any point past them all.
+     * So particle i < P - 1 has as many offspring as there are points in
+     * (cum_{i-1}, cum_i]: the count of points up to cum_i is found from its
+     * estimate (cum_i - u) P, corrected by comparing with the points
+     * themselves, without a search whose every end is a mispredicted
+     * branch. */
+    double cum = 0;
+    int below = 0;
+    for (int i = 0; i < P - 1; i++) {
+        cum = i == 0 ? w[0] : cum + w[i];
+        double est = (cum - u) * P;
+        int c = est < 0 ? 0 : est < P ? (int)est + 1 : P;   /* NaN: P, corrected */
+        while (c > 0 && u + spacing[c - 1] > cum)
+            c--;
+        while (c < P && u + spacing[c] <= cum)
+            c++;
+        kids[i] = c - below;
+        below = c;
+    }
+    kids[P - 1] = P - below;
+}
+
 double fit_pf_loglik(fit_eval *e, long run)
 {
     struct fit_pf *f = e->pf;
@@ -304,18 +329,8 @@ double fit_pf_loglik(fit_eval *e, long run)
         ll += mx + log(W / P);
         for (int i = 0; i < P; i++)
             f->lw[i] /= W;
-        /* Systematic resampling: one uniform, P evenly spaced points; point
-         * j's ancestor is the particle whose cumulative weight passes it
-         * first. kids counts each particle's offspring. */
         int *kids = f->kids;
-        memset(kids, 0, (size_t)P * sizeof *kids);
-        double u = ((double)(rng_next(&r) >> 11) + 0.5) * 0x1.0p-53 / P, cum = f->lw[0];
-        for (int j = 0, i = 0; j < P; j++) {
-            double pos = u + f->spacing[j];
-            while (pos > cum && i < P - 1)
-                cum += f->lw[++i];
-            kids[i]++;
-        }
+        fit_pf_offspring(f->lw, P, ((double)(rng_next(&r) >> 11) + 0.5) * 0x1.0p-53 / P, f->spacing, kids);
         /* In place: a particle with offspring keeps its slot for its first
          * child; the slots of those without offspring take the other
          * children, in order (fewer copies than rebuilding every slot). The

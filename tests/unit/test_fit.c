@@ -241,6 +241,54 @@ static void test_pf_lean_refuses(void **state)
     demob_model_free(m);
 }
 
+/* The offspring counts of systematic resampling equal those of the
+ * textbook search (each point in turn, the first particle whose cumulative
+ * weight reaches it), on weights with zeros, equal weights, a point equal
+ * to a cumulative weight, one heavy particle,
+ * rounding that leaves the sum short of 1, and 1, 2 and 1,000 particles. */
+static void test_offspring_counts(void **state)
+{
+    (void)state;
+    const int sizes[] = {1, 2, 3, 7, 1000};
+    uint64_t x = 12345;
+    for (size_t si = 0; si < sizeof sizes / sizeof sizes[0]; si++) {
+        int P = sizes[si];
+        double w[1000], spacing[1000];
+        int kids[1000], want[1000];
+        for (int j = 0; j < P; j++)
+            spacing[j] = (double)j / P;
+        for (int rep = 0; rep < 400; rep++) {
+            double W = 0;
+            for (int i = 0; i < P; i++) {
+                x = x * 6364136223846793005u + 1442695040888963407u;
+                double v = (double)(x >> 11) * 0x1.0p-53;
+                int kind = rep % 4;
+                w[i] = kind == 0 ? v : kind == 1 ? (v < 0.9 ? 0 : v) : kind == 2 ? (i == rep % P ? 1 : 1e-300 * v) : 0.5;
+                W += w[i];
+            }
+            for (int i = 0; i < P; i++)
+                w[i] /= W;
+            x = x * 6364136223846793005u + 1442695040888963407u;
+            double u = ((double)(x >> 11) + 0.5) * 0x1.0p-53 / P;
+            if (rep % 5 == 4 && P > 1) {   /* a tie: the first point on the first weight */
+                w[0] = u;
+                for (int i = 1; i < P; i++)
+                    w[i] = (1 - u) / (P - 1);
+            }
+            memset(want, 0, sizeof want);
+            double cum = w[0];
+            for (int j = 0, i = 0; j < P; j++) {
+                double pos = u + spacing[j];
+                while (pos > cum && i < P - 1)
+                    cum += w[++i];
+                want[i]++;
+            }
+            fit_pf_offspring(w, P, u, spacing, kids);
+            assert_memory_equal(kids, want, (size_t)P * sizeof *kids);
+        }
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -249,6 +297,7 @@ int main(void)
         cmocka_unit_test(test_obs_memo),
         cmocka_unit_test(test_pf_lean_same),
         cmocka_unit_test(test_pf_lean_refuses),
+        cmocka_unit_test(test_offspring_counts),
     };
     return cmocka_run_group_tests_name("fit", tests, NULL, NULL);
 }
