@@ -348,8 +348,11 @@ static int do_mcmc(const fit_problem *p, const fit_args *fa, const demob_model *
     }
     strbuf_printf(&out->extra, "\"method\": \"%s\", \"chains\": %d, \"iterations\": %ld, \"warmup\": %ld, "
                   "\"evaluations\": %ld, ", fa->method, chains, fa->iterations, warmup, r.evals);
-    if (p->particles > 0)
-        strbuf_printf(&out->extra, "\"particles\": %d, ", p->particles);
+    if (p->particles > 0) {
+        const char *path = fit_pf_path(p, m);
+        strbuf_printf(&out->extra, "\"particles\": %d, \"particle_filter\": \"%s%s\", ", p->particles,
+                      strcmp(path, "lean") == 0 ? "" : "whole runs: ", path);
+    }
     strbuf_puts(&out->extra, "\"acceptance\": [");
     for (int c = 0; c < chains; c++)
         strbuf_printf(&out->extra, "%s%.4f", c ? ", " : "", r.accept[c]);

@@ -80,6 +80,8 @@ double fit_eval_loglik(fit_eval *e, const double *x, long run);
  * lean, a particle being its integers and stream; others step a demob_sim
  * per particle and copy whole runs. Both draw the same numbers. */
 int fit_pf_open(fit_eval *e, const demob_model *m, demob_error *err);
+/* "lean" when the filter steps m lean, else why not (for the manifest). */
+const char *fit_pf_path(const fit_problem *p, const demob_model *m);
 /* Systematic resampling's offspring counts: kids[i] for weights w[0..P-1]
  * (>= 0, summing to 1) and the points u + spacing[j], spacing[j] = j / P;
  * exactly the counts of assigning each point in turn to the first particle

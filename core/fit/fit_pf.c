@@ -89,6 +89,14 @@ static int open_lean(struct fit_pf *f, const fit_obs *o, const demob_model *m)
     return f->run && f->moves && f->rng ? build_gather(f, o, m) : -1;
 }
 
+const char *fit_pf_path(const fit_problem *p, const demob_model *m)
+{
+    const char *why = NULL;
+    if (p->pf_general)
+        return "whole runs";
+    return lean_supported(m, &why) ? "lean" : why;
+}
+
 int fit_pf_open(fit_eval *e, const demob_model *m, demob_error *err)
 {
     const fit_problem *p = e->p;
@@ -97,7 +105,7 @@ int fit_pf_open(fit_eval *e, const demob_model *m, demob_error *err)
         return oom(err);
     e->pf = f;
     int P = p->particles, nr = p->obs->n_rows;
-    int lean = !p->pf_general && lean_supported(m, NULL);
+    int lean = strcmp(fit_pf_path(p, m), "lean") == 0;
     f->P = P;
     f->steps = demob_model_steps(m);
     f->sim = calloc(lean ? 1 : (size_t)P, sizeof *f->sim);

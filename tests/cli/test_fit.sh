@@ -64,6 +64,22 @@ cmp -s "$T/pm2/posterior.csv" "$T/pm3/posterior.csv" || fail "pmcmc posterior.cs
 cmp -s "$T/pm2/fitted.csv" "$T/pm3/fitted.csv" || fail "pmcmc fitted.csv differs between -j 1 and -j 2"
 awk -F, 'NR > 2 && $3 == last { r++ } { last = $3 } END { exit !(r > 0) }' "$T/pm2/posterior.csv" ||
     fail "pmcmc's chain repeated no draw: fitted.csv's reuse of predictions is not exercised"
+# The same model with a capacity that never binds is stepped as whole runs
+# (a demob_sim per particle) instead of lean (counts and a stream): the
+# same draws, so the same files; the manifest says which path ran.
+grep -q '"particle_filter": "lean"' "$T/pm2/manifest.json" || fail "pmcmc of a plain model did not step lean"
+mkdir -p "$T/cap/data" && cp "$S/data/fit_beta.csv" "$T/cap/data/" &&
+    { cat "$S/fit_beta.lua"; echo 'capacity { "never", per_step = 1e9 }'; } |
+    sed 's/flow { from = "a", to = "b", rate = param "r" }/flow { from = "a", to = "b", rate = param "r", capacity = "never" }/' \
+    > "$T/cap/fit_beta.lua"
+grep -q 'capacity = "never"' "$T/cap/fit_beta.lua" || fail "test set-up: the capacity was not added"
+"$DEMOB" fit "$T/cap/fit_beta.lua" --params r --method pmcmc --particles 40 --iterations 2000 -o "$T/pm2c" -j 1 -q ||
+    fail "pmcmc with a capacity failed"
+grep -q '"particle_filter": "whole runs: it has' "$T/pm2c/manifest.json" ||
+    fail "pmcmc with a capacity did not step whole runs: $(grep -o '"particle_filter": "[^"]*"' "$T/pm2c/manifest.json")"
+for f in estimates.csv posterior.csv fitted.csv; do
+    cmp -s "$T/pm2/$f" "$T/pm2c/$f" || fail "pmcmc $f differs between the lean and the whole-run filter"
+done
 expect 2 "--particles 0: pmcmc needs at least 1 particle" "$DEMOB" fit "$S/fit_beta.lua" --params r --method pmcmc --particles 0 -o "$T/pm4"
 mkdir -p "$T/hk/data" && cp "$S/data/fit_beta.csv" "$T/hk/data/" &&
     { cat "$S/fit_beta.lua"; echo 'on_step(function(sim, t) end)'; } > "$T/hk/hooked.lua"
