@@ -55,6 +55,35 @@ static int oom(demob_error *err)
     return demob_error_set(err, DEMOB_ERUN, "out of memory");
 }
 
+/* Calls fn(path of the entry, its name, ud) for each entry of folder but
+ * "." and "..", until one returns non-zero. A missing folder is none. */
+static int each_entry(const char *folder, int (*fn)(const char *, const char *, void *, demob_error *), void *ud,
+                      demob_error *err)
+{
+    DIR *d = opendir(folder);
+    if (!d)
+        return errno == ENOENT ? 0 : demob_error_set(err, DEMOB_ERUN, "cannot read folder '%s': %s", folder,
+                                                     strerror(errno));
+    struct dirent *e;
+    int rc = 0;
+    while (rc == 0 && (e = readdir(d)) != NULL) {
+        if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
+            continue;
+        char *path = malloc(strlen(folder) + strlen(e->d_name) + 2);
+        if (!path) {
+            rc = oom(err);
+            break;
+        }
+        sprintf(path, "%s/%s", folder, e->d_name);
+        rc = fn(path, e->d_name, ud, err);
+        free(path);
+    }
+    closedir(d);
+    return rc;
+}
+
+static int remove_entry(const char *path, const char *name, void *ud, demob_error *err);
+
 /* rm -r path (a missing path is fine). */
 static int remove_tree(const char *path, demob_error *err)
 {
@@ -62,32 +91,17 @@ static int remove_tree(const char *path, demob_error *err)
     if (lstat(path, &st) != 0)
         return errno == ENOENT ? 0 : demob_error_set(err, DEMOB_ERUN, "cannot remove '%s': %s", path,
                                                      strerror(errno));
-    if (S_ISDIR(st.st_mode)) {
-        DIR *d = opendir(path);
-        if (!d)
-            return demob_error_set(err, DEMOB_ERUN, "cannot read folder '%s': %s", path, strerror(errno));
-        struct dirent *e;
-        int rc = 0;
-        while (rc == 0 && (e = readdir(d)) != NULL) {
-            if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
-                continue;
-            char *child = malloc(strlen(path) + strlen(e->d_name) + 2);
-            if (!child) {
-                rc = oom(err);
-                break;
-            }
-            sprintf(child, "%s/%s", path, e->d_name);
-            rc = remove_tree(child, err);
-            free(child);
-        }
-        closedir(d);
-        if (rc == 0 && rmdir(path) != 0)
-            rc = demob_error_set(err, DEMOB_ERUN, "cannot remove '%s': %s", path, strerror(errno));
-        return rc;
-    }
-    if (unlink(path) != 0)
-        return demob_error_set(err, DEMOB_ERUN, "cannot remove '%s': %s", path, strerror(errno));
-    return 0;
+    int rc = S_ISDIR(st.st_mode) ? each_entry(path, remove_entry, NULL, err) : 0;
+    if (rc == 0 && (S_ISDIR(st.st_mode) ? rmdir(path) : unlink(path)) != 0)
+        rc = demob_error_set(err, DEMOB_ERUN, "cannot remove '%s': %s", path, strerror(errno));
+    return rc;
+}
+
+static int remove_entry(const char *path, const char *name, void *ud, demob_error *err)
+{
+    (void)name;
+    (void)ud;
+    return remove_tree(path, err);
 }
 
 static char *root_of(const char *dir)
@@ -127,77 +141,54 @@ static int add_piece(pieces *l, const char *name, long run, int root)
     return 0;
 }
 
-/* Adds every file below folder (whose name relative to the run's folder
- * is rel, "" at the top) as run's piece; temporary files of a writer
- * that never closed are not pieces. */
-static int walk(const char *folder, const char *rel, long run, int root, pieces *l, demob_error *err)
+/* Where walk is: the run's folder below which it is (rel, "" at the
+ * top), the run and the folder of pieces. */
+typedef struct walk_at {
+    const char *rel;
+    long run;
+    int root;
+    pieces *l;
+} walk_at;
+
+/* Adds every file below an entry of a run's folder as the run's piece;
+ * temporary files of a writer that never closed are not pieces. */
+static int walk(const char *path, const char *entry, void *ud, demob_error *err)
 {
-    DIR *d = opendir(folder);
-    if (!d)
-        return demob_error_set(err, DEMOB_ERUN, "cannot read folder '%s': %s", folder, strerror(errno));
-    struct dirent *e;
+    const walk_at *at = ud;
+    if (entry[0] == '.' || strstr(entry, ".tmp-"))
+        return 0;
+    size_t nr = strlen(at->rel);
+    char *name = malloc(nr + strlen(entry) + 2);
+    if (!name)
+        return oom(err);
+    sprintf(name, "%s%s%s", at->rel, nr ? "/" : "", entry);
+    struct stat st;
+    walk_at below = {name, at->run, at->root, at->l};
     int rc = 0;
-    while (rc == 0 && (e = readdir(d)) != NULL) {
-        if (e->d_name[0] == '.' || strstr(e->d_name, ".tmp-"))
-            continue;
-        size_t nf = strlen(folder), nr = strlen(rel), ne = strlen(e->d_name);
-        char *path = malloc(nf + ne + 2), *name = malloc(nr + ne + 2);
-        if (!path || !name) {
-            free(path);
-            free(name);
-            rc = oom(err);
-            break;
-        }
-        sprintf(path, "%s/%s", folder, e->d_name);
-        sprintf(name, "%s%s%s", rel, nr ? "/" : "", e->d_name);
-        struct stat st;
-        if (lstat(path, &st) != 0)
-            rc = demob_error_set(err, DEMOB_ERUN, "cannot read '%s': %s", path, strerror(errno));
-        else if (S_ISDIR(st.st_mode))
-            rc = walk(path, name, run, root, l, err);
-        else if (S_ISREG(st.st_mode) && add_piece(l, name, run, root) != 0)
-            rc = oom(err);
-        free(path);
-        free(name);
-    }
-    closedir(d);
+    if (lstat(path, &st) != 0)
+        rc = demob_error_set(err, DEMOB_ERUN, "cannot read '%s': %s", path, strerror(errno));
+    else if (S_ISDIR(st.st_mode))
+        rc = each_entry(path, walk, &below, err);
+    else if (S_ISREG(st.st_mode) && add_piece(at->l, name, at->run, at->root) != 0)
+        rc = oom(err);
+    free(name);
     return rc;
 }
 
-/* The runs' folders: names of digits only. */
-static long run_of(const char *s)
+/* A run's folder (a name of digits only) in a folder of pieces. */
+static int walk_run(const char *path, const char *entry, void *ud, demob_error *err)
 {
-    if (!*s || strlen(s) > 18)
+    walk_at at = *(const walk_at *)ud;
+    if (!*entry || strlen(entry) > 18 || strspn(entry, "0123456789") != strlen(entry))
         return 0;
-    for (const char *c = s; *c; c++)
-        if (*c < '0' || *c > '9')
-            return 0;
-    return strtol(s, NULL, 10);
+    at.run = strtol(entry, NULL, 10);
+    return at.run > 0 ? each_entry(path, walk, &at, err) : 0;
 }
 
 static int list_pieces(const char *root, int index, pieces *l, demob_error *err)
 {
-    DIR *d = opendir(root);
-    if (!d)
-        return errno == ENOENT ? 0 : demob_error_set(err, DEMOB_ERUN, "cannot read folder '%s': %s", root,
-                                                     strerror(errno));
-    struct dirent *e;
-    int rc = 0;
-    while (rc == 0 && (e = readdir(d)) != NULL) {
-        long run = run_of(e->d_name);
-        if (run <= 0)
-            continue;
-        char *folder = malloc(strlen(root) + strlen(e->d_name) + 2);
-        if (!folder) {
-            rc = oom(err);
-            break;
-        }
-        sprintf(folder, "%s/%s", root, e->d_name);
-        rc = walk(folder, "", run, index, l, err);
-        free(folder);
-    }
-    closedir(d);
-    return rc;
+    walk_at at = {"", 0, index, l};
+    return each_entry(root, walk_run, &at, err);
 }
 
 static int by_name_then_run(const void *a, const void *b)

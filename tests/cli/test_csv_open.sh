@@ -67,10 +67,11 @@ done
     fail "per-run files: $(ls "$T/mu1/each" | head -n 3)"
 
 # ---------------------------------------------- headers that disagree
-cat > "$T/hdr.lua" <<'EOF'
-scenario { steps = 2, mode = "stochastic", runs = 30, seed = 1, states = { "a", "b" } }
+# 30 runs of a two-step scenario, then each test's on_finish.
+HEAD='scenario { steps = 2, mode = "stochastic", runs = 30, seed = 1, states = { "a", "b" } }
 origin { "X", a = 1000 }
-flow { from = "a", to = "b", rate = 0.5 }
+flow { from = "a", to = "b", rate = 0.5 }'
+{ echo "$HEAD"; cat <<'EOF'
 on_finish(function(sim)
   local w = csv.open("other.csv", { "run" })
   w:row { sim.run }
@@ -80,6 +81,7 @@ on_finish(function(sim)
   v:close()
 end)
 EOF
+} > "$T/hdr.lua"
 for j in 1 2 7; do
     expect 2 'csv.open("final.csv"): runs 1 and 7 wrote different headers (from column 3): run 1 "run,b", run 7 "run,b,extra"' \
         -- "$DEMOB" run "$T/hdr.lua" -j $j -o "$T/hdr$j" -q
@@ -88,10 +90,7 @@ for j in 1 2 7; do
 done
 
 # --------------------------------------- a run that fails leaves nothing
-cat > "$T/boom.lua" <<'EOF'
-scenario { steps = 2, mode = "stochastic", runs = 30, seed = 1, states = { "a", "b" } }
-origin { "X", a = 1000 }
-flow { from = "a", to = "b", rate = 0.5 }
+{ echo "$HEAD"; cat <<'EOF'
 on_finish(function(sim)
   local w = csv.open("final.csv", { "run", "b" })
   w:row { sim.run, sim:total("b") }
@@ -102,6 +101,7 @@ on_finish(function(sim)
   if sim.run == 25 then error("boom") end
 end)
 EOF
+} > "$T/boom.lua"
 for j in 1 2 7; do
     expect 2 "boom.lua:11: boom (on_finish, run 25)" -- "$DEMOB" run "$T/boom.lua" -j $j -o "$T/boom$j" -q
     [ -z "$(ls "$T/boom$j")" ] || fail "a failed run, -j $j: files left: $(ls "$T/boom$j")"
