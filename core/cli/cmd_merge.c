@@ -9,7 +9,8 @@
  * again from the merged points.csv and summary.csv, by the same code as
  * the sweep's. The folders must be finished shards (a manifest each) of
  * one sweep (same sweep id: scenario, settings and design), one folder per
- * shard 0..N-1. */
+ * shard 0..N-1. The files scripts write in runs are joined from the
+ * pieces each shard keeps (scenario_csv_prepare). */
 #include <errno.h>
 #include <stddef.h>
 #include <stdio.h>
@@ -54,10 +55,11 @@ static const cli_option merge_options[] = {
 static const cli_command merge_cmd = {
     "merge", "-o OUT DIR...",
     "Joins the shard folders of one sweep (demob sweep --shard K/N, one folder per shard\n"
-    "0..N-1) into OUT: the same files, byte for byte, as the sweep run unsharded.\n",
+    "0..N-1) into OUT: the same files, byte for byte, as the sweep run unsharded, the files the\n"
+    "scenario's runs write with csv.open included.\n",
     {{"options:", merge_options, 0}},
-    "exit codes: 0 ok, 1 I/O failure, 2 bad usage, folders of different sweeps or an\n"
-    "incomplete set of shards\n",
+    "exit codes: 0 ok, 1 I/O failure, 2 bad usage, folders of different sweeps, an incomplete\n"
+    "set of shards, or runs that gave one csv.open file different headers\n",
     add_dir,
 };
 
