@@ -420,6 +420,8 @@ int cmd_fit(int argc, char **argv)
     else
         cli_default_out_dir(fa.a.sopt.path, out_dir, sizeof out_dir);
     fa.a.sopt.output_dir = out_dir;
+    fa.a.sopt.csv_refusal = "a fit runs the scenario many times at other params and keeps no file its runs write; "
+                            "write it with demob run (--posterior draws the runs from the fit)";
     fa.a.sopt.mode = pmcmc ? DEMOB_STOCHASTIC : DEMOB_DETERMINISTIC;
     scenario *sc = scenario_load(&fa.a.sopt, &err);
     if (!sc)

@@ -9,7 +9,8 @@
  * again from the merged points.csv and summary.csv, by the same code as
  * the sweep's. The folders must be finished shards (a manifest each) of
  * one sweep (same sweep id: scenario, settings and design), one folder per
- * shard 0..N-1. */
+ * shard 0..N-1. The files scripts write in runs are joined from the
+ * pieces each shard keeps (scenario_csv_prepare). */
 #include <errno.h>
 #include <stddef.h>
 #include <stdio.h>
@@ -54,10 +55,11 @@ static const cli_option merge_options[] = {
 static const cli_command merge_cmd = {
     "merge", "-o OUT DIR...",
     "Joins the shard folders of one sweep (demob sweep --shard K/N, one folder per shard\n"
-    "0..N-1) into OUT: the same files, byte for byte, as the sweep run unsharded.\n",
+    "0..N-1) into OUT: the same files, byte for byte, as the sweep run unsharded, the files the\n"
+    "scenario's runs write with csv.open included.\n",
     {{"options:", merge_options, 0}},
-    "exit codes: 0 ok, 1 I/O failure, 2 bad usage, folders of different sweeps or an\n"
-    "incomplete set of shards\n",
+    "exit codes: 0 ok, 1 I/O failure, 2 bad usage, folders of different sweeps, an incomplete\n"
+    "set of shards, or runs that gave one csv.open file different headers\n",
     add_dir,
 };
 
@@ -524,6 +526,11 @@ int cmd_merge(int argc, char **argv)
     int out_ready = rc == 0;
     if (out_ready)
         clear_out(out);
+    /* The files the shards' scripts wrote in runs: their pieces joined
+     * in run order, checked before any file is written. */
+    scenario_csv_files *script_files = NULL;
+    if (rc == 0 && (rc = scenario_csv_clear(out, &err)) == 0)
+        rc = scenario_csv_prepare(out, dirs, n, &script_files, &err);
     int sens = 0, want[SW_NFILES] = {0};
     if (rc == 0)
         rc = files_of(mf[0].files, dirs[0], want, &sens, &err);
@@ -545,6 +552,10 @@ int cmd_merge(int argc, char **argv)
         rc = sweep_sensitivity(pp, sp, mf[0].outcome_column, op, &err);
     }
     if (rc == 0) {
+        rc = scenario_csv_commit(script_files, &err);
+        script_files = NULL;
+    }
+    if (rc == 0) {
         /* Shard 0's manifest, whatever order the folders came in. */
         int first = 0;
         for (int i = 0; i < n; i++)
@@ -552,8 +563,12 @@ int cmd_merge(int argc, char **argv)
                 first = i;
         rc = write_manifest(out, &mf[first], dirs, n, argc, argv, &err);
     }
-    if (rc && out_ready)
+    scenario_csv_abort(script_files);
+    if (rc && out_ready) {
+        demob_error ignore = {0};
         clear_out(out);   /* a shard refused half way: none of its files */
+        scenario_csv_clear(out, &ignore);
+    }
     if (rc == 0 && !quiet)
         fprintf(stderr, "demob merge: %d shard%s, %ld points x %ld replicates, written to %s/\n", n,
                 n == 1 ? "" : "s", mf[0].points, mf[0].replicates, out);

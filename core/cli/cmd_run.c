@@ -336,6 +336,7 @@ int cmd_run(int argc, char **argv)
     else
         cli_default_out_dir(a->sopt.path, out_dir, sizeof out_dir);
     a->sopt.output_dir = out_dir;
+    a->sopt.csv_gather = 1;
 
     scenario *sc = scenario_load(&a->sopt, &err);
     if (!sc)
@@ -484,6 +485,8 @@ int cmd_run(int argc, char **argv)
     sink.draw = draw;
     sink.prior = prior;
     if (rc == 0)
+        rc = scenario_csv_clear(out_dir, &err);   /* pieces a killed run left */
+    if (rc == 0)
         rc = output_files_open(&sink.files, out_dir, m, &a->plan, NULL, &err);
     if (rc) {
         if (dir_lock >= 0)
@@ -522,6 +525,11 @@ int cmd_run(int argc, char **argv)
     strbuf_init(&drawn);
     sweep_draw_names(m, prior, &drawn);
     range_note(m, draw, sweep_draw_count(m, prior), drawn.data ? drawn.data : "", ra.posterior, &note);
+    /* The files the scripts wrote in runs, joined in run order: checked
+     * before any file is committed. */
+    scenario_csv_files *script_files = NULL;
+    if (rc == 0)
+        rc = scenario_csv_prepare(out_dir, NULL, 0, &script_files, &err);
     if (rc == 0) {
         /* The files are renamed into place one by one and the manifest
          * last: without the old manifest, a folder whose commit fails half
@@ -533,6 +541,14 @@ int cmd_run(int argc, char **argv)
     }
     else
         output_files_abort(&sink.files);
+    if (rc == 0)
+        rc = scenario_csv_commit(script_files, &err);
+    else
+        scenario_csv_abort(script_files);
+    if (rc) {
+        demob_error ignore = {0};
+        scenario_csv_clear(out_dir, &ignore);
+    }
     if (rc == 0 && want_quant)
         rc = write_extra(out_dir, "quantiles.csv", &quant, output_quant_format, &err);
     if (rc == 0 && want_outcomes)

@@ -773,7 +773,7 @@ static int open_journal(sweep_args *s, sweep_ctx *c, const char *dir, const char
         char path[4400];
         snprintf(path, sizeof path, "%s/manifest.json", dir);
         unlink(path);
-        if ((rc = cli_inputs_save(dir, inputs, n_inputs, err)))
+        if ((rc = cli_inputs_save(dir, inputs, n_inputs, err)) || (rc = scenario_csv_clear(dir, err)))
             return rc;
         for (int f = 0; f < SW_NFILES; f++)
             if (c->jf[f] < 0) {
@@ -862,7 +862,19 @@ static int finish(sweep_ctx *c, const sweep_args *s, const char *dir, int argc, 
     output_labels *labels = output_labels_for_plan(c->m, &c->plan, err);   /* with the outcome columns */
     if (!labels)
         return DEMOB_ERUN;
-    int rc = assemble(c, dir, labels, err);
+    /* The files the scripts wrote in runs, joined in point and replicate
+     * order (sim.run), checked before any file is committed; their pieces
+     * stay for --resume until the sweep is done. A shard's pieces are
+     * parts of files that only all the shards make: they stay for demob
+     * merge. */
+    scenario_csv_files *script_files = NULL;
+    int rc = s->shards > 1 ? 0 : scenario_csv_prepare(dir, NULL, 0, &script_files, err);
+    if (rc == 0)
+        rc = assemble(c, dir, labels, err);
+    if (rc == 0 && script_files)
+        rc = scenario_csv_commit(script_files, err);
+    else
+        scenario_csv_abort(script_files);
     output_labels_free(labels);
     int sens = c->plan.want[OUT_SUMMARY];
     if (rc == 0 && sens) {
@@ -945,6 +957,7 @@ int cmd_sweep(int argc, char **argv)
         snprintf(out_dir, sizeof out_dir, "%s-sweep", base);
     }
     s.a.sopt.output_dir = out_dir;
+    s.a.sopt.csv_gather = 1;
     scenario *sc = scenario_load(&s.a.sopt, &err);
     if (!sc) {
         sweep_spec_free(&s.cli);

@@ -26,6 +26,7 @@
 #define CSV_BASEDIR_KEY "demob.csv.basedir"
 #define CSV_CONFINED_KEY "demob.csv.confined"
 #define CSV_MEMLIMIT_KEY "demob.csv.memlimit"
+#define CSV_RUNS_KEY "demob.csv.runs"
 #define CSV_WRITER_META "demob.csvwriter"
 #define CSV_READER_META "demob.csvreader"
 /* Writers hand their buffer to the file in chunks of about this size. */
@@ -79,6 +80,24 @@ int lua_csv_set_memory_limit(lua_State *L, size_t bytes)
 int lua_csv_confine_reads(lua_State *L, int on)
 {
     return csv_set_registry(L, CSV_CONFINED_KEY, on ? "1" : NULL);
+}
+
+int lua_csv_gather_runs(lua_State *L, const char *refusal)
+{
+    return csv_set_registry(L, CSV_RUNS_KEY, refusal ? refusal : "");
+}
+
+/* The run whose hook is calling (sim.run), or 0 outside a run (the
+ * script loading, or a plain state). Pushes nothing. */
+static long csv_run_under_way(lua_State *L)
+{
+    if (lua_getfield(L, LUA_REGISTRYINDEX, CSV_RUNS_KEY) == LUA_TNIL) {
+        lua_pop(L, 1);
+        return 0;
+    }
+    lua_pop(L, 1);
+    const struct scenario *sc = lua_scenario_of(L);
+    return sc && sc->call_sim ? demob_sim_run_index(sc->call_sim) : 0;
 }
 
 /* Raises "<where><prefix><msg>" as an I/O failure: the message itself is
@@ -513,7 +532,19 @@ static int csv_open(lua_State *L)
     const char *outdir = lua_tostring(L, -1);
     if (!outdir)
         return luaL_error(L, "csv.open: writing files is not allowed here (no output folder)");
-    const char *full = lua_pushfstring(L, "%s/%s", outdir, path);
+    /* In a run, the file is the run's piece of the one file all runs
+     * write under this name, gathered in run order once every run is
+     * done (lua_csv_gather.c). */
+    long run = csv_run_under_way(L);
+    if (run > 0) {
+        lua_getfield(L, LUA_REGISTRYINDEX, CSV_RUNS_KEY);
+        const char *refusal = lua_tostring(L, -1);
+        if (refusal && *refusal)
+            return luaL_error(L, "csv.open: '%s' opened in a run: %s", path, refusal);
+        lua_pop(L, 1);
+    }
+    const char *full = run > 0 ? lua_pushfstring(L, "%s/" LUA_CSV_PIECES "/%I/%s", outdir, (lua_Integer)run, path)
+                               : lua_pushfstring(L, "%s/%s", outdir, path);
 
     /* The writer exists, in a safe state, before anything can fail. */
     csvwriter *w = lua_newuserdatauv(L, sizeof *w, 2);

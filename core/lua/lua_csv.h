@@ -16,6 +16,12 @@
  * closed (garbage-collected, or a to-be-closed variable going out of scope)
  * is aborted: nothing appears at its path.
  *
+ * In a run of a scenario (a hook of a state where lua_csv_gather_runs was
+ * called), a writer writes the run's piece instead, "<output
+ * folder>/" LUA_CSV_PIECES "/<run>/<path>" (a run that opens one name
+ * again replaces its piece); scenario_csv_prepare (lua_csv_gather.c)
+ * joins the pieces into the files once every run is done.
+ *
  * Both folders live in the Lua registry of the state, so several states
  * (one per worker thread) never share anything. The strings are copied. */
 #ifndef DEMOB_LUA_CSV_H
@@ -27,6 +33,10 @@
  * lua_sandbox_pcall can report a failed run (exit 1) rather than a script
  * error (exit 2). */
 #define LUA_CSV_IOERROR_KEY "demob.csv.ioerror"
+
+/* The folder of the runs' pieces, inside the output folder (hidden: no
+ * script can name it). */
+#define LUA_CSV_PIECES ".demob-csv"
 
 /* Pushes the module table; for luaL_requiref(L, "csv", luaopen_demob_csv, 1). */
 int luaopen_demob_csv(lua_State *L);
@@ -42,6 +52,12 @@ int lua_csv_set_memory_limit(lua_State *L, size_t bytes);
 /* With on, csv.read accepts only relative paths without ".." (below the
  * base folder): the sandbox. Returns 0 or -1 like the setters above. */
 int lua_csv_confine_reads(lua_State *L, int on);
+
+/* Makes csv.open in a run (during a hook call of the state's scenario)
+ * write the run's piece (refusal NULL), or refuse with "csv.open: 'x.csv'
+ * opened in a run: <refusal>". Without this call, csv.open writes the file
+ * itself, in a run or not. Returns 0 or -1 like the setters above. */
+int lua_csv_gather_runs(lua_State *L, const char *refusal);
 
 /* Pushes the folder of the Lua file whose code called the running C
  * function (from its chunk name "@path"), or fallback when the caller is

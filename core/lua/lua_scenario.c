@@ -360,6 +360,10 @@ static int load_main(lua_State *L)
     lua_csv_set_memory_limit(L, sc->lim.mem_limit);
     lua_csv_set_output_dir(L, opt->output_dir);
     lua_csv_confine_reads(L, !sc->trusted);
+    if (opt->output_dir)
+        lua_csv_gather_runs(L, opt->csv_gather ? NULL
+                               : opt->csv_refusal ? opt->csv_refusal
+                                                  : "this command keeps no file written in a run");
     lua_inputs_attach(L, sc->inputs);
     lua_extends_push_file(L, sc, sc->path);
     const char *name = strrchr(sc->path, '/');

@@ -27,6 +27,11 @@ typedef struct scenario_options {
     const char *const *sets;       /* "name=value" param overrides (--set)    */
     int n_sets;
     const char *output_dir;        /* where csv.open may write; NULL: nowhere */
+    /* csv.open in a run (a hook): with csv_gather, each run writes its
+     * piece and the command joins them (scenario_csv_prepare); else it is
+     * refused, saying csv_refusal (NULL: a generic reason). */
+    int csv_gather;
+    const char *csv_refusal;
     /* Command-line overrides of scenario settings; negative = keep. */
     long runs;                     /* --runs                                  */
     int steps;                     /* --steps                                 */
@@ -132,5 +137,29 @@ int scenario_tags(const scenario *sc, const char *const **names);
  * written (n = 0 when not declared); owned by sc. */
 int scenario_report_rows(const scenario *sc, const char *const **origins, int *n_origins,
                          const char *const **states, int *n_states);
+
+/* The files scripts write with csv.open in runs (lua_csv_gather.c): each
+ * run writes its piece of a file into a hidden folder of the output
+ * folder; once every run is done, the pieces of one name are joined in
+ * run order (sim.run: point, then replicate in a sweep) under one header.
+ * The caller holds the output folder's lock (atomic_lock_dir). */
+typedef struct scenario_csv_files scenario_csv_files;
+/* Removes the pieces a command left in dir (before the runs of a fresh
+ * start, and after a run that failed). 0, or DEMOB_ERUN. A sweep split
+ * into shards leaves its pieces for demob merge. */
+int scenario_csv_clear(const char *dir, demob_error *err);
+/* Joins the pieces into complete temporary files of dir, nothing visible
+ * yet: dir's own pieces (from NULL), or copies of those in the n_from
+ * folders from (the shards of a sweep, for demob merge, which leaves
+ * them). Runs that gave one name different headers: DEMOB_EINPUT naming
+ * the file, the first two such runs and both headers; I/O: DEMOB_ERUN.
+ * *out (NULL on failure) goes to scenario_csv_commit or
+ * scenario_csv_abort. */
+int scenario_csv_prepare(const char *dir, const char *const *from, int n_from, scenario_csv_files **out,
+                         demob_error *err);
+/* Renames the joined files into place, then removes dir's pieces; frees f. */
+int scenario_csv_commit(scenario_csv_files *f, demob_error *err);
+/* Drops what prepare made (the pieces stay); frees f. NULL is fine. */
+void scenario_csv_abort(scenario_csv_files *f);
 
 #endif

@@ -265,6 +265,7 @@ static void test_on_finish(void **state)
     scenario_options_init(&o);
     o.path = DIR "hook_finish.lua";
     o.output_dir = dir;
+    o.csv_gather = 1;
     scenario *sc = load_with(&o);
     assert_int_equal(scenario_has_hooks(sc), 1);
     demob_sim *s = new_sim(sc);
@@ -273,7 +274,13 @@ static void test_on_finish(void **state)
         print_error("%s\n", err.message);
         fail();
     }
+    /* The run wrote its piece; the file appears when the runs are joined. */
     char path[300], buf[200] = "";
+    snprintf(path, sizeof path, "%s/final.csv", dir);
+    assert_int_not_equal(access(path, F_OK), 0);
+    scenario_csv_files *files = NULL;
+    assert_int_equal(scenario_csv_prepare(dir, NULL, 0, &files, &err), 0);
+    assert_int_equal(scenario_csv_commit(files, &err), 0);
     snprintf(path, sizeof path, "%s/final.csv", dir);
     FILE *f = fopen(path, "r");
     assert_non_null(f);
@@ -283,9 +290,16 @@ static void test_on_finish(void **state)
     assert_contains(buf, "run,b");
     assert_contains(buf, "1,750");   /* 1000 * (1 - 0.5^2) */
     remove(path);
-    rmdir(dir);
+    assert_int_equal(rmdir(dir), 0);   /* no pieces left */
     demob_sim_free(s);
     scenario_free(sc);
+
+    /* A command that keeps no file written in a run refuses csv.open. */
+    scenario_options_init(&o);
+    o.path = DIR "hook_finish.lua";
+    o.output_dir = "/nonexistent";
+    expect_run_error(&o, 1, "hook_finish.lua:6: csv.open: 'final.csv' opened in a run: this command keeps no file",
+                     (const char *)NULL);
 
     scenario_options_init(&o);
     o.path = DIR "hook_finish_raise.lua";
