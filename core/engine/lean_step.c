@@ -132,6 +132,7 @@ int lean_plan_load(lean_plan *p, const demob_sim *s)
 }
 
 int lean_width(const lean_plan *p) { return p->width; }
+int lean_cells(const lean_plan *p) { return p->n_cells; }
 
 int lean_cum_index(const lean_plan *p, int origin, int flow)
 {
@@ -145,7 +146,7 @@ int lean_cum_index(const lean_plan *p, int origin, int flow)
 void lean_start(const lean_plan *p, int64_t *run)
 {
     memcpy(run, p->initial, (size_t)p->n_cells * sizeof *run);
-    memset(run + p->n_cells, 0, (size_t)(p->width - p->n_cells) * sizeof *run);
+    memset(run + p->n_cells, 0, (size_t)(p->width - p->n_cells) * sizeof *run);  /* 0.0 */
 }
 
 /* Bin(n, bp) through the cache of draw site `site`. */
@@ -217,15 +218,18 @@ void lean_step_runs(lean_plan *p, int64_t *runs, int n, rng *rngs, int64_t *move
                     mv[a] = 0;
         }
     }
-    /* Then the moves, slot by slot over the runs (integers: the order
-     * changes nothing). */
+    /* Then the moves, slot by slot over the runs (the stocks are integers
+     * and each link's cumulative double gets one move a step: the order
+     * changes nothing). The cumulative movers add up as step.c's
+     * apply_moves adds them, in doubles. */
     for (size_t a = 0; a < S; a++) {
         const size_t from = (size_t)p->from[a], to = (size_t)p->to[a], cum = (size_t)p->cum[a];
         for (int i = 0; i < n; i++) {
             int64_t *run = runs + (size_t)i * W, x = moves[(size_t)i * S + a];
             run[from] -= x;
             run[to] += x;
-            run[cum] += x;
+            double c = lean_cum_value(run[cum]) + (double)x;
+            memcpy(&run[cum], &c, sizeof c);
         }
     }
 }

@@ -6,10 +6,14 @@
  * demob_sim_step alone: the same draws from the same stream in the same
  * order, so a lean run gives exactly the numbers of a demob_sim run. The
  * plan holds the cells' draw constants, copied from a sim reset at the
- * run's values (they do not change during such a run). */
+ * run's values (they do not change during such a run). The cumulative
+ * movers are kept as doubles (in their integers' 8 bytes), as demob_sim
+ * keeps them: above 2^53 a double sum rounds at every step, and a cycle of
+ * flows can move more than 2^63 people in all. */
 #ifndef DEMOB_LEAN_STEP_H
 #define DEMOB_LEAN_STEP_H
 #include <stdint.h>
+#include <string.h>
 #include "demob.h"
 #include "rng.h"
 
@@ -29,10 +33,20 @@ void lean_plan_free(lean_plan *p);
 int lean_plan_load(lean_plan *p, const demob_sim *s);
 
 /* Integers per run: the stocks (cell origin * states + state), then the
- * cumulative movers of every link. */
+ * cumulative movers of every link (a double each: lean_cum_value). */
 int lean_width(const lean_plan *p);
-/* Index in a run's integers of the cumulative movers along (origin, flow),
- * or -1 when the flow has no link from that origin (always 0 then). */
+/* The stocks' integers per run (the cumulative movers come after them). */
+int lean_cells(const lean_plan *p);
+/* The cumulative movers kept in a run's integer w. */
+static inline double lean_cum_value(int64_t w)
+{
+    double x;
+    memcpy(&x, &w, sizeof x);
+    return x;
+}
+/* Index in a run's integers of the cumulative movers along (origin, flow)
+ * (read with lean_cum_value), or -1 when the flow has no link from that
+ * origin (always 0 then). */
 int lean_cum_index(const lean_plan *p, int origin, int flow);
 /* A run at t = 0 (the loaded stocks, nothing moved). */
 void lean_start(const lean_plan *p, int64_t *run);

@@ -22,7 +22,8 @@ struct fit_pf {
     int P, steps;
     demob_sim **sim;             /* [P]; lean: [1], reset for the values  */
     lean_plan *lean;             /* non-NULL: the lean path               */
-    int W;                       /* lean: integers per particle           */
+    int W, cells;                /* lean: integers per particle, of which
+                                  * stocks (then cumulative doubles)      */
     int64_t *run;                /* lean: [P * W]                         */
     int64_t *moves;              /* lean: [P * W] scratch of a step       */
     rng *rng;                    /* lean: [P]                             */
@@ -83,6 +84,7 @@ static int open_lean(struct fit_pf *f, const fit_obs *o, const demob_model *m)
     if (!(f->lean = lean_plan_new(m)))
         return -1;
     f->W = lean_width(f->lean);
+    f->cells = lean_cells(f->lean);
     f->run = malloc((size_t)P * (size_t)f->W * sizeof *f->run + 1);
     f->moves = malloc((size_t)P * (size_t)f->W * sizeof *f->moves + 1);
     f->rng = malloc((size_t)P * sizeof *f->rng);
@@ -177,6 +179,13 @@ void fit_pf_close(fit_eval *e)
     e->pf = NULL;
 }
 
+/* Integer i of a lean particle as fit_obs_record reads it from a sim: a
+ * stock, or a cumulative count (a double). */
+static inline double lean_number(const struct fit_pf *f, const int64_t *run, int i)
+{
+    return i < f->cells ? (double)run[i] : lean_cum_value(run[i]);
+}
+
 /* fit_obs_record for every lean particle at step t, row by row. */
 static void record_lean(struct fit_pf *f, const fit_eval *e, int t)
 {
@@ -185,16 +194,16 @@ static void record_lean(struct fit_pf *f, const fit_eval *e, int t)
     for (int q = ix->start[t]; q < ix->start[t + 1]; q++) {
         int k = ix->flat[q], g0 = f->gather_first[k], g1 = f->gather_first[k + 1];
         if (g1 == g0 + 1) {   /* one cell or link (0 + x is x for counts) */
-            const size_t g = (size_t)f->gather[g0];
+            const int g = f->gather[g0];
             for (int i = 0; i < f->P; i++)
-                f->raw[(size_t)i * nr + (size_t)k] = (double)f->run[(size_t)i * W + g];
+                f->raw[(size_t)i * nr + (size_t)k] = lean_number(f, f->run + (size_t)i * W, g);
             continue;
         }
         for (int i = 0; i < f->P; i++) {
             const int64_t *run = f->run + (size_t)i * W;
             double v = 0;
             for (int g = g0; g < g1; g++)
-                v += (double)run[f->gather[g]];
+                v += lean_number(f, run, f->gather[g]);
             f->raw[(size_t)i * nr + (size_t)k] = v;
         }
     }

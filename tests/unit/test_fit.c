@@ -228,6 +228,8 @@ static void test_pf_lean_same(void **state)
     (void)state;
     same_both_ways("tests/scenarios/fit_pf_small.lua", "r", NULL);
     same_both_ways("tests/scenarios/fit_pf_lean.lua", "r", "s");
+    /* Cumulative movers past 2^53 (a double sum rounds) and past 2^63. */
+    same_both_ways("tests/scenarios/fit_pf_huge.lua", "r", NULL);
 }
 
 /* Models with constraints (here a capacity) are stepped as whole runs. */
