@@ -134,9 +134,13 @@ static void fitted_rows(strbuf *b, const demob_model *m, const fit_obs *o, const
             csvw_i64(b, 0, r->step);
             csvw_str(b, 0, demob_model_date(m, r->step));
             csvw_f64(b, 0, r->count);
-            csvw_f64(b, 0, pred[k]);
-            csvw_f64(b, 0, lo[k]);
-            csvw_f64(b, 0, hi[k]);
+            const double cell[3] = {pred[k], lo[k], hi[k]};
+            for (int c = 0; c < 3; c++) {
+                if (isnan(cell[c]))
+                    csvw_str(b, 0, "");   /* no draw's run succeeded */
+                else
+                    csvw_f64(b, 0, cell[c]);
+            }
             csvw_end(b);
         }
 }
@@ -239,14 +243,36 @@ static const double *pred_draw(const pred_ctx *c, long i)
     return c->draws + (size_t)(i * c->every) * (size_t)c->stride;
 }
 
+/* A thinned draw's prediction is its run at run index 1 or, when that
+ * run fails (a particle filter whose particles all died, where the chain's
+ * filter at this draw did not), at the first of the next indices whose run
+ * does not: a function of the draw alone, whatever the worker. A draw
+ * whose PRED_TRIES runs all fail gets NaN, left out of fitted.csv. */
+#define PRED_TRIES 100
 static int pred_task(void *ud, fit_eval *ev, long t, demob_error *err)
 {
     (void)err;
     pred_ctx *c = ud;
     long i = c->todo[t];
-    fit_eval_loglik(ev, pred_draw(c, i), 1);
-    memcpy(c->pred + (size_t)i * (size_t)c->p->obs->n_rows, ev->pred, (size_t)c->p->obs->n_rows * sizeof(double));
+    size_t nr = (size_t)c->p->obs->n_rows;
+    double *out = c->pred + (size_t)i * nr;
+    for (long run = 1; run <= PRED_TRIES; run++)
+        if (isfinite(fit_eval_loglik(ev, pred_draw(c, i), run))) {
+            memcpy(out, ev->pred, nr * sizeof *out);
+            return 0;
+        }
+    for (size_t k = 0; k < nr; k++)
+        out[k] = NAN;
     return 0;
+}
+
+/* Whether a draw's predictions are all NaN (its runs failed). */
+static int pred_failed(const double *pred, int nr)
+{
+    for (int k = 0; k < nr; k++)
+        if (!isnan(pred[k]))
+            return 0;
+    return 1;
 }
 
 static int do_mcmc(const fit_problem *p, const fit_args *fa, const demob_model *m, outputs *out, demob_error *err)
@@ -334,17 +360,34 @@ static int do_mcmc(const fit_problem *p, const fit_args *fa, const demob_model *
         else
             memcpy(pc.pred + (size_t)i * (size_t)nr, pc.pred + (size_t)(i - 1) * (size_t)nr, (size_t)nr * sizeof(double));
     }
+    long left_out = 0;
+    for (long i = 0; rc == 0 && nr > 0 && i < nd; i++)
+        left_out += isnan(pc.pred[(size_t)i * (size_t)nr]) && pred_failed(pc.pred + (size_t)i * (size_t)nr, nr);
     if (rc == 0) {
         for (int j = 0; j < nr; j++) {
             double s = 0;
-            for (long i = 0; i < nd; i++)
-                s += col[i] = pc.pred[(size_t)i * (size_t)nr + (size_t)j];
-            mean[j] = s / (double)nd;
-            qsort(col, (size_t)nd, sizeof *col, cmp_double);
-            lo[j] = fit_quantile_sorted(col, nd, 0.025);
-            hi[j] = fit_quantile_sorted(col, nd, 0.975);
+            long kept = 0;
+            for (long i = 0; i < nd; i++) {
+                double v = pc.pred[(size_t)i * (size_t)nr + (size_t)j];
+                if (!isnan(v))
+                    s += col[kept++] = v;
+            }
+            mean[j] = lo[j] = hi[j] = NAN;   /* every draw left out: empty cells */
+            if (kept > 0) {
+                mean[j] = s / (double)kept;
+                qsort(col, (size_t)kept, sizeof *col, cmp_double);
+                lo[j] = fit_quantile_sorted(col, kept, 0.025);
+                hi[j] = fit_quantile_sorted(col, kept, 0.975);
+            }
         }
         fitted_rows(&out->fitted, m, p->obs, mean, lo, hi);
+        if (left_out > 0) {
+            strbuf_printf(&warn, "%s\"fitted.csv: %ld of %ld thinned draws left out: their runs failed at %d run "
+                          "indices each (every particle died)\"", warn.len ? ", " : "", left_out, nd, PRED_TRIES);
+            if (!fa->a.quiet)
+                fprintf(stderr, "demob fit: warning: fitted.csv: %ld of %ld thinned draws left out: their runs failed "
+                        "at %d run indices each (every particle died)\n", left_out, nd, PRED_TRIES);
+        }
     }
     strbuf_printf(&out->extra, "\"method\": \"%s\", \"chains\": %d, \"iterations\": %ld, \"warmup\": %ld, "
                   "\"evaluations\": %ld, ", fa->method, chains, fa->iterations, warmup, r.evals);

@@ -73,10 +73,9 @@ lean_plan *lean_plan_new(const demob_model *m)
     p->cond = calloc(links, sizeof *p->cond);
     p->initial = calloc(cells + 1, sizeof *p->initial);
     size_t sites = (size_t)m->n_sources + (size_t)m->n_links;
-    if (sites * LEAN_CACHE * sizeof *p->cache <= LEAN_CACHE_BYTES &&
-        !(p->cache = malloc(sites * LEAN_CACHE * sizeof *p->cache + 1)))
-        p->src = NULL;  /* out of memory */
-    if (!p->src || !p->from || !p->to || !p->cum || !p->cond || !p->initial) {
+    int no_cache = sites * LEAN_CACHE * sizeof *p->cache <= LEAN_CACHE_BYTES &&
+                   !(p->cache = malloc(sites * LEAN_CACHE * sizeof *p->cache + 1));   /* out of memory */
+    if (no_cache || !p->src || !p->from || !p->to || !p->cum || !p->cond || !p->initial) {
         lean_plan_free(p);
         return NULL;
     }

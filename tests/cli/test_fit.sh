@@ -80,6 +80,27 @@ grep -q '"particle_filter": "whole runs: it has' "$T/pm2c/manifest.json" ||
 for f in estimates.csv posterior.csv fitted.csv; do
     cmp -s "$T/pm2/$f" "$T/pm2c/$f" || fail "pmcmc $f differs between the lean and the whole-run filter"
 done
+# A filter of one particle dies whenever the binomial count passes its 112
+# trials: a thinned draw's prediction must not depend on which worker ran
+# it (it is the draw's run at index 1, or at the next index that survives).
+mkdir -p "$T/st/data" && printf 'step,count\n1,100\n' > "$T/st/data/b.csv" &&
+    printf 'step,count\n3,150\n' > "$T/st/data/c.csv" && printf 'step,count\n20000,0\n' > "$T/st/data/a.csv" &&
+    cat > "$T/st/stale.lua" <<'EOF2'
+scenario { name = "dying filters", steps = 20000, unit = "month", start = "2021-01", mode = "stochastic",
+           states = { "a", "b", "c" }, seed = 4 }
+origin { "X", a = 1000 }
+param { "r", 0.1, min = 0.01, max = 0.5 }
+flow { from = "a", to = "b", rate = param "r" }
+flow { from = "b", to = "c", rate = 0.5 }
+observe { "b", file = "data/b.csv", state = "b", likelihood = "binomial", trials = 112 }
+observe { "c", file = "data/c.csv", state = "c" }
+observe { "a", file = "data/a.csv", state = "a", likelihood = "normal", sd = 1e6 }
+EOF2
+for j in 1 2; do
+    "$DEMOB" fit "$T/st/stale.lua" --params r --method pmcmc --particles 1 --iterations 400 --chains 2 -q -j $j \
+        -o "$T/st$j" || fail "pmcmc with dying filters failed (-j $j)"
+done
+cmp -s "$T/st1/fitted.csv" "$T/st2/fitted.csv" || fail "fitted.csv depends on -j when filters die"
 expect 2 "--particles 0: pmcmc needs at least 1 particle" "$DEMOB" fit "$S/fit_beta.lua" --params r --method pmcmc --particles 0 -o "$T/pm4"
 mkdir -p "$T/hk/data" && cp "$S/data/fit_beta.csv" "$T/hk/data/" &&
     { cat "$S/fit_beta.lua"; echo 'on_step(function(sim, t) end)'; } > "$T/hk/hooked.lua"
