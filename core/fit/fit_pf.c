@@ -121,8 +121,8 @@ int fit_pf_open(fit_eval *e, const demob_model *m, demob_error *err)
     f->live = calloc((size_t)nr + 1, sizeof *f->live);
     f->obs_at = calloc((size_t)f->steps + 1, 1);
     f->memo = calloc((size_t)nr * FIT_OBS_MEMO + 1, sizeof *f->memo);
-    if (!f->sim || !f->raw || !f->lw || !f->spacing || !f->kids || !f->dead || !f->row_step || !f->until || !f->live || !f->obs_at || !f->memo ||
-        (lean && open_lean(f, p->obs, m) != 0))
+    if (!f->sim || !f->raw || !f->lw || !f->spacing || !f->kids || !f->dead || !f->row_step || !f->until ||
+        !f->live || !f->obs_at || !f->memo || (lean && open_lean(f, p->obs, m) != 0))
         return oom(err);
     for (int i = 0; i < (lean ? 1 : P); i++)
         if (!(f->sim[i] = demob_sim_new(m, err)))
