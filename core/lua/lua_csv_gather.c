@@ -150,12 +150,21 @@ typedef struct walk_at {
     pieces *l;
 } walk_at;
 
-/* Adds every file below an entry of a run's folder as the run's piece;
- * temporary files of a writer that never closed are not pieces. */
+/* Does a file's name end in ".csv", as every name csv.open takes does?
+ * A writer's temporary file ("<name>.tmp-XXXXXX") never does, whatever
+ * the name holds (".tmp-" may appear in a name or a folder's name). */
+static int csv_named(const char *entry)
+{
+    size_t n = strlen(entry);
+    return n > 4 && strcmp(entry + n - 4, ".csv") == 0;
+}
+
+/* Adds every .csv file below an entry of a run's folder as the run's
+ * piece; temporary files of a writer that never closed are not pieces. */
 static int walk(const char *path, const char *entry, void *ud, demob_error *err)
 {
     const walk_at *at = ud;
-    if (entry[0] == '.' || strstr(entry, ".tmp-"))
+    if (entry[0] == '.')
         return 0;
     size_t nr = strlen(at->rel);
     char *name = malloc(nr + strlen(entry) + 2);
@@ -169,7 +178,7 @@ static int walk(const char *path, const char *entry, void *ud, demob_error *err)
         rc = demob_error_set(err, DEMOB_ERUN, "cannot read '%s': %s", path, strerror(errno));
     else if (S_ISDIR(st.st_mode))
         rc = each_entry(path, walk, &below, err);
-    else if (S_ISREG(st.st_mode) && add_piece(at->l, name, at->run, at->root) != 0)
+    else if (S_ISREG(st.st_mode) && csv_named(entry) && add_piece(at->l, name, at->run, at->root) != 0)
         rc = oom(err);
     free(name);
     return rc;

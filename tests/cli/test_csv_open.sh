@@ -10,7 +10,7 @@ set -u
 # no_pieces DIR: the hidden folder of the runs' pieces is gone.
 no_pieces() {
     [ -e "$1/.demob-csv" ] && fail "$1: pieces left: $(ls -aR "$1/.demob-csv" | head -c 300)"
-    ls -a "$1" | grep -q 'tmp-' && fail "$1: temporary file left: $(ls -a "$1")"
+    ls -a "$1" | grep -Eq '\.tmp-[A-Za-z0-9]{6}$' && fail "$1: temporary file left: $(ls -a "$1")"
     return 0
 }
 
@@ -152,6 +152,34 @@ cmp -s "$T/sw1/sub/final.csv" "$T/merged/sub/final.csv" || fail "merge: final.cs
 no_pieces "$T/merged"
 expect 2 "incomplete set of shards" -- "$DEMOB" merge "$T/sh0" "$T/sh1" -o "$T/merged2" -q
 [ -e "$T/merged2/sub/final.csv" ] && fail "a refused merge wrote final.csv"
+
+# ---------------------------------- names that hold ".tmp-", quoted cells
+# Only a writer's temporary file ("<name>.tmp-XXXXXX") is not a piece:
+# a name or a folder with ".tmp-" in it is joined like any other. A header
+# and rows with quotes, newlines and UTF-8 are copied as they are.
+{ echo "$HEAD"; cat <<'EOF'
+on_finish(function(sim)
+  local w = csv.open("x.tmp-1.csv", { "run" }) w:row { sim.run } w:close()
+  local v = csv.open("d.tmp-1/y.csv", { "run" }) v:row { sim.run } v:close()
+  local h = csv.open("q.csv", { "a\"b", "c\nd", "\u{e9}" })
+  if sim.run % 10 == 2 then h:row { "q\"x", "l1\nl2", "\u{fc}" } end
+  h:close()
+  local o = csv.open("open.csv", { "run" }) o:row { sim.run }
+end)
+EOF
+} > "$T/tmpname.lua"
+for j in 1 3; do
+    "$DEMOB" run "$T/tmpname.lua" -j $j -o "$T/tn$j" -q || fail "tmpname -j $j"
+    no_pieces "$T/tn$j"
+done
+[ "$(tr '\n' ' ' < "$T/tn1/x.tmp-1.csv")" = "run $(seq 1 30 | tr '\n' ' ')" ] ||
+    fail "x.tmp-1.csv: $(head -c 100 "$T/tn1/x.tmp-1.csv" 2>&1)"
+[ "$(wc -l < "$T/tn1/d.tmp-1/y.csv")" = 31 ] || fail "d.tmp-1/y.csv: $(ls "$T/tn1")"
+printf '"a""b","c\nd",\303\251\n' > "$T/q_expect.csv"
+for k in 1 2 3; do printf '"q""x","l1\nl2",\303\274\n' >> "$T/q_expect.csv"; done
+cmp -s "$T/q_expect.csv" "$T/tn1/q.csv" || fail "q.csv: quoted header and cells: $(cat "$T/tn1/q.csv")"
+cmp -s "$T/tn1/q.csv" "$T/tn3/q.csv" && cmp -s "$T/tn1/x.tmp-1.csv" "$T/tn3/x.tmp-1.csv" || fail "tmpname: -j 3 differs"
+[ -e "$T/tn1/open.csv" ] && fail "a writer never closed gave open.csv"
 
 # ------------------------------------------------------- fit refuses
 mkdir -p "$T/fit/data"
