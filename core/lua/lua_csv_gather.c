@@ -347,6 +347,44 @@ static char *joined(const char *a, const char *b, const char *c)
     return s;
 }
 
+static int by_name(const void *key, const void *elem)
+{
+    return strcmp(key, ((const piece *)elem)->name);
+}
+
+/* Can the file of the name l->v[i] be renamed into its place in dir? Not
+ * when another name the runs write is one of its folders ("a.csv" of
+ * "a.csv/b.csv"), nor when dir holds a file where it needs a folder, or a
+ * folder where the file goes. Checked for every name before any file
+ * moves: such a command fails as a whole, leaving no file. */
+static int check_place(const char *dir, const pieces *l, size_t i, demob_error *err)
+{
+    const char *name = l->v[i].name;
+    char *path = joined(dir, name, "");
+    if (!path)
+        return oom(err);
+    char *rel = path + strlen(dir) + 1;
+    struct stat st;
+    int rc = 0;
+    for (char *s = strchr(rel, '/'); s && rc == 0; s = strchr(s + 1, '/')) {
+        *s = '\0';
+        const piece *file = bsearch(rel, l->v, l->n, sizeof *l->v, by_name);
+        while (file && file > l->v && strcmp(file[-1].name, rel) == 0)
+            file--;   /* the first run that writes it */
+        if (file)
+            rc = demob_error_set(err, DEMOB_EINPUT, "csv.open(\"%s\") in run %ld: \"%s\" is a file run %ld "
+                                 "writes; a name cannot be both a file and a folder", name, l->v[i].run, rel,
+                                 file->run);
+        else if (stat(path, &st) == 0 && !S_ISDIR(st.st_mode))
+            rc = demob_error_set(err, DEMOB_EINPUT, "csv.open(\"%s\"): '%s' is a file, not a folder", name, path);
+        *s = '/';
+    }
+    if (rc == 0 && stat(path, &st) == 0 && S_ISDIR(st.st_mode))
+        rc = demob_error_set(err, DEMOB_EINPUT, "csv.open(\"%s\"): '%s' is a folder", name, path);
+    free(path);
+    return rc;
+}
+
 /* Makes the file for the name of p[0..n) and lists its move into dir: a
  * piece of the output folder's own that is alone is moved as it is. */
 static int prepare_name(scenario_csv_files *f, const char *dir, const piece *p, size_t n, int copy,
@@ -424,6 +462,9 @@ int scenario_csv_prepare(const char *dir, const char *const *from, int n_from, s
         rc = list_pieces(f->from[i], i, &l, err);
     if (rc == 0 && l.n > 1)
         qsort(l.v, l.n, sizeof *l.v, by_name_then_run);
+    for (size_t i = 0; rc == 0 && i < l.n; i++)
+        if (i == 0 || strcmp(l.v[i].name, l.v[i - 1].name) != 0)
+            rc = check_place(dir, &l, i, err);
     for (size_t i = 0, j; rc == 0 && i < l.n; i = j) {
         for (j = i + 1; j < l.n && strcmp(l.v[j].name, l.v[i].name) == 0; j++)
             if (l.v[j].run == l.v[j - 1].run)

@@ -181,6 +181,41 @@ cmp -s "$T/q_expect.csv" "$T/tn1/q.csv" || fail "q.csv: quoted header and cells:
 cmp -s "$T/tn1/q.csv" "$T/tn3/q.csv" && cmp -s "$T/tn1/x.tmp-1.csv" "$T/tn3/x.tmp-1.csv" || fail "tmpname: -j 3 differs"
 [ -e "$T/tn1/open.csv" ] && fail "a writer never closed gave open.csv"
 
+# ---------------------------- a name that cannot take its place: nothing
+# Checked for every name before any file moves: one run's file is
+# another's folder, or the output folder holds a folder where a file goes
+# or a file where a folder goes.
+{ echo "$HEAD"; cat <<'EOF'
+on_finish(function(sim)
+  local w = csv.open(sim.run == 3 and "a.csv/b.csv" or "a.csv", { "run" }) w:row { sim.run } w:close()
+  local v = csv.open("z.csv", { "run" }) v:row { sim.run } v:close()
+end)
+EOF
+} > "$T/clash.lua"
+expect 2 'csv.open("a.csv/b.csv") in run 3: "a.csv" is a file run 1 writes; a name cannot be both a file and a folder' \
+    -- "$DEMOB" run "$T/clash.lua" -j 2 -o "$T/clash" -q
+[ -z "$(ls "$T/clash")" ] || fail "a name that is a file and a folder: files left: $(ls "$T/clash")"
+no_pieces "$T/clash"
+sed 's/sim.run == 3 and "a.csv\/b.csv" or //' "$T/clash.lua" > "$T/clash2.lua"
+"$DEMOB" run "$S" --mode stochastic --runs 24 -o "$T/clash2" -q || fail "clash2"
+cp "$T/clash2/final.csv" "$T/clash2_before.csv"
+cp "$T/clash2/manifest.json" "$T/clash2_manifest.json"
+mkdir "$T/clash2/z.csv"
+expect 2 "csv.open(\"z.csv\"): '$T/clash2/z.csv' is a folder" -- "$DEMOB" run "$T/clash2.lua" -o "$T/clash2" -q
+[ -e "$T/clash2/a.csv" ] && fail "a name whose place is a folder: a.csv written"
+cmp -s "$T/clash2/final.csv" "$T/clash2_before.csv" && cmp -s "$T/clash2/manifest.json" "$T/clash2_manifest.json" ||
+    fail "a name whose place is a folder: the earlier files changed"
+no_pieces "$T/clash2"
+# a sweep keeps its pieces: once the file is out of the way, --resume ends it
+mkdir -p "$T/swc"
+echo x > "$T/swc/sub"
+expect 2 "csv.open(\"sub/final.csv\"): '$T/swc/sub' is a file, not a folder" -- \
+    "$DEMOB" sweep "$T/sw.lua" $G -j 2 -o "$T/swc" -q
+rm "$T/swc/sub"
+"$DEMOB" sweep "$T/sw.lua" $G -j 2 -o "$T/swc" -q --resume || fail "sweep --resume after the file was moved away"
+cmp -s "$T/sw1/sub/final.csv" "$T/swc/sub/final.csv" || fail "sweep --resume after a refused name: final.csv differs"
+no_pieces "$T/swc"
+
 # ------------------------------------------------------- fit refuses
 mkdir -p "$T/fit/data"
 cp tests/scenarios/data/fit_two_steps.csv "$T/fit/data/"
