@@ -299,12 +299,14 @@ typedef struct csvwriter {
     strbuf buf;
     int ncols;
     int closed;          /* close() was called (or creation failed) */
+    long run;            /* the run it was opened in (sim.run), 0 outside runs */
 } csvwriter;
 
 /* User values of the writer: 1 = array of column names, 2 = map name ->
  * column index. */
 #define CSV_UV_NAMES 1
 #define CSV_UV_INDEX 2
+#define CSV_UV_PATH 3    /* the path csv.open was given */
 
 static csvwriter *tocsvwriter(lua_State *L)
 {
@@ -408,6 +410,17 @@ static void csv_writer_field(lua_State *L, csvwriter *w, int idx, int c)
 static int csv_writer_row(lua_State *L)
 {
     csvwriter *w = tocsvwriter(L);
+    /* A writer the script opened while loading writes its file itself when
+     * it closes, once per load (and most scripts with hooks load once per
+     * run): rows from runs would give the file of whichever run closed it
+     * last, which depends on -j. */
+    long run = w->run == 0 ? csv_run_under_way(L) : 0;
+    if (run > 0) {
+        lua_getiuservalue(L, 1, CSV_UV_PATH);
+        return luaL_error(L, "csv.open(\"%s\"): a writer opened while the script loads takes no rows in a run "
+                             "(run %d): open it in the run, and the runs' rows are joined into one file",
+                          lua_tostring(L, -1), (int)run);
+    }
     luaL_checktype(L, 2, LUA_TTABLE);
     lua_settop(L, 2);
     lua_getiuservalue(L, 1, CSV_UV_NAMES);
@@ -547,13 +560,16 @@ static int csv_open(lua_State *L)
                                : lua_pushfstring(L, "%s/%s", outdir, path);
 
     /* The writer exists, in a safe state, before anything can fail. */
-    csvwriter *w = lua_newuserdatauv(L, sizeof *w, 2);
+    csvwriter *w = lua_newuserdatauv(L, sizeof *w, 3);
     w->f = NULL;
+    w->run = run;
     strbuf_init(&w->buf);
     w->ncols = (int)ncols;
     w->closed = 1;
     luaL_setmetatable(L, CSV_WRITER_META);
     int wi = lua_gettop(L);
+    lua_pushvalue(L, 1);
+    lua_setiuservalue(L, wi, CSV_UV_PATH);
 
     /* Column names: copied, checked, indexed. */
     lua_createtable(L, (int)ncols, 0);

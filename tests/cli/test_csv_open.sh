@@ -216,6 +216,17 @@ rm "$T/swc/sub"
 cmp -s "$T/sw1/sub/final.csv" "$T/swc/sub/final.csv" || fail "sweep --resume after a refused name: final.csv differs"
 no_pieces "$T/swc"
 
+# ------------------------- a writer opened while loading, rows in runs
+# Its file would be the one of whichever run closed it last (-j decides).
+{ echo "$HEAD"; cat <<'EOF'
+local w = csv.open("load.csv", { "run" })
+on_finish(function(sim) w:row { sim.run } w:close() end)
+EOF
+} > "$T/loadw.lua"
+expect 2 'csv.open("load.csv"): a writer opened while the script loads takes no rows in a run (run 1)' \
+    -- "$DEMOB" run "$T/loadw.lua" -o "$T/loadw" -q
+[ -e "$T/loadw/load.csv" ] && fail "a writer opened while loading wrote load.csv from a run"
+
 # ------------------------------------------------------- fit refuses
 mkdir -p "$T/fit/data"
 cp tests/scenarios/data/fit_two_steps.csv "$T/fit/data/"
