@@ -519,6 +519,10 @@ int cmd_merge(int argc, char **argv)
         if (same_dir(out, dirs[i]))
             rc = demob_error_set(&err, DEMOB_EINPUT, "-o %s is one of the shard folders: merge into another folder",
                                  out);
+    /* The pieces a killed merge left go; an unfinished sweep's refuse the
+     * merge, before anything in out changes. */
+    if (rc == 0)
+        rc = scenario_csv_clear_left(out, &err);
     /* Files are replaced one at a time and the manifest comes last, so
      * clear what an earlier merge left: a merge that fails half way then
      * leaves a folder without a manifest (visibly unfinished), never one
@@ -529,7 +533,7 @@ int cmd_merge(int argc, char **argv)
     /* The files the shards' scripts wrote in runs: their pieces joined
      * in run order, checked before any file is written. */
     scenario_csv_files *script_files = NULL;
-    if (rc == 0 && (rc = scenario_csv_clear(out, &err)) == 0)
+    if (rc == 0)
         rc = scenario_csv_prepare(out, dirs, n, &script_files, &err);
     int sens = 0, want[SW_NFILES] = {0};
     if (rc == 0)

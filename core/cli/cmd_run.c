@@ -485,7 +485,7 @@ int cmd_run(int argc, char **argv)
     sink.draw = draw;
     sink.prior = prior;
     if (rc == 0)
-        rc = scenario_csv_clear(out_dir, &err);   /* pieces a killed run left */
+        rc = scenario_csv_clear_left(out_dir, &err);   /* pieces a killed run left */
     if (rc == 0)
         rc = output_files_open(&sink.files, out_dir, m, &a->plan, NULL, &err);
     if (rc) {

@@ -19,6 +19,7 @@
 
 #include "lua_csv.h"
 #include "scenario.h"
+#include "sweep/sweep_journal.h"
 #include "util/atomic_file.h"
 #include "util/strbuf.h"
 
@@ -104,6 +105,8 @@ static int remove_entry(const char *path, const char *name, void *ud, demob_erro
     return remove_tree(path, err);
 }
 
+static char *joined(const char *a, const char *b, const char *c);
+
 static char *root_of(const char *dir)
 {
     char *root = malloc(strlen(dir) + sizeof "/" LUA_CSV_PIECES);
@@ -119,6 +122,23 @@ int scenario_csv_clear(const char *dir, demob_error *err)
         return oom(err);
     int rc = remove_tree(root, err);
     free(root);
+    return rc;
+}
+
+int scenario_csv_clear_left(const char *dir, demob_error *err)
+{
+    char *root = root_of(dir);
+    char *journal = root ? joined(dir, SJ_JOURNAL_NAME, "") : NULL;
+    struct stat st;
+    int rc = journal ? 0 : oom(err);
+    if (rc == 0 && lstat(root, &st) == 0 && lstat(journal, &st) == 0)
+        rc = demob_error_set(err, DEMOB_EINPUT, "'%s' holds an unfinished sweep and the rows its runs wrote with "
+                             "csv.open (%s), which its --resume needs: finish it with demob sweep --resume, or "
+                             "give this command another -o folder", dir, root);
+    if (rc == 0)
+        rc = remove_tree(root, err);
+    free(root);
+    free(journal);
     return rc;
 }
 

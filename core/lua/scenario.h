@@ -148,6 +148,11 @@ typedef struct scenario_csv_files scenario_csv_files;
  * start, and after a run that failed). 0, or DEMOB_ERUN. A sweep split
  * into shards leaves its pieces for demob merge. */
 int scenario_csv_clear(const char *dir, demob_error *err);
+/* scenario_csv_clear for a command that is not a sweep (run, merge), but
+ * an unfinished sweep's pieces (dir holds its journal) are kept and the
+ * command refused: DEMOB_EINPUT, since its --resume would end with files
+ * that miss the rows of the runs it had done. */
+int scenario_csv_clear_left(const char *dir, demob_error *err);
 /* Joins the pieces into complete temporary files of dir, nothing visible
  * yet: dir's own pieces (from NULL), or copies of those in the n_from
  * folders from (the shards of a sweep, for demob merge, which leaves

@@ -150,6 +150,14 @@ done
 "$DEMOB" merge "$T/sh2" "$T/sh0" "$T/sh1" -o "$T/merged" -q || fail "merge"
 cmp -s "$T/sw1/sub/final.csv" "$T/merged/sub/final.csv" || fail "merge: final.csv differs from the unsharded sweep"
 no_pieces "$T/merged"
+# An unfinished sweep's pieces are its --resume's: demob run and demob
+# merge into its folder are refused, not left to delete them.
+expect 1 "interrupted" -- "$DEMOB" sweep "$T/sw.lua" $G -o "$T/swu" -q --stop-after 9
+expect 2 "holds an unfinished sweep and the rows its runs wrote with csv.open" -- "$DEMOB" run "$T/sw.lua" -o "$T/swu" -q
+expect 2 "holds an unfinished sweep and the rows its runs wrote with csv.open" -- \
+    "$DEMOB" merge "$T/sh0" "$T/sh1" "$T/sh2" -o "$T/swu" -q
+"$DEMOB" sweep "$T/sw.lua" $G -o "$T/swu" -q --resume || fail "sweep --resume after a refused run and merge"
+cmp -s "$T/sw1/sub/final.csv" "$T/swu/sub/final.csv" || fail "an unfinished sweep's rows were lost: $(wc -l < "$T/swu/sub/final.csv") lines"
 expect 2 "incomplete set of shards" -- "$DEMOB" merge "$T/sh0" "$T/sh1" -o "$T/merged2" -q
 [ -e "$T/merged2/sub/final.csv" ] && fail "a refused merge wrote final.csv"
 
