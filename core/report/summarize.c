@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "summarize.h"
+#include "tidy_grid.h"
 #include "util/csv_read.h"
 #include "util/csv_write.h"
 #include "util/json_flat.h"
@@ -28,7 +29,13 @@ typedef struct qty {
 typedef struct block {
     long point, run;
     double *v;               /* [n_qty * n_at] */
+    unsigned files;          /* the files that gave it values (FILE_*)   */
 } block;
+
+/* The files a run's values come from: a run in one but not in another
+ * would count as 0 in the other's quantities. */
+enum { FILE_OUTCOMES = 1, FILE_POPULATIONS = 2, FILE_SUMMARY = 4 };
+static const char *const file_names[] = { "outcomes.csv", "populations.csv", "summary.csv" };
 
 typedef struct ctx {
     const report_summarize_opts *o;
@@ -183,14 +190,17 @@ int report_step_of_folder(const char *dir, const char *text, const char *option,
 
 /* ------------------------------------------------------------ blocks */
 
-static double *block_of(ctx *c, long point, long run, demob_error *err)
+static double *block_of(ctx *c, long point, long run, unsigned file, demob_error *err)
 {
-    if (c->cursor < c->n_b && c->b[c->cursor].point == point && c->b[c->cursor].run == run)
+    if (c->cursor < c->n_b && c->b[c->cursor].point == point && c->b[c->cursor].run == run) {
+        c->b[c->cursor].files |= file;
         return c->b[c->cursor].v;
+    }
     for (long i = 0; i < c->n_b; i++) {
         long k = (c->cursor + 1 + i) % c->n_b;
         if (c->b[k].point == point && c->b[k].run == run) {
             c->cursor = k;
+            c->b[k].files |= file;
             return c->b[k].v;
         }
     }
@@ -205,6 +215,7 @@ static double *block_of(ctx *c, long point, long run, demob_error *err)
     block *b = &c->b[c->n_b];
     b->point = point;
     b->run = run;
+    b->files = file;
     b->v = calloc((size_t)c->n_q * (size_t)c->n_at + 1, sizeof *b->v);
     if (!b->v)
         goto oom;
@@ -257,6 +268,13 @@ static int scan(ctx *c, const char *path, int outcomes, demob_error *err)
         return demob_error_set(err, DEMOB_EINPUT, "%s: not a demob %s file (its header lacks run, step, %s)", path,
                                outcomes ? "outcomes.csv" : "populations.csv", outcomes ? "outcome, value" : "origin, state, count");
     }
+    /* A missing row would be summed as 0: each step of each run holds its
+     * cells (tidy_grid.h). */
+    tidy_grid *grid = tidy_grid_new(path, outcomes ? TIDY_OUTCOMES : TIDY_POPULATIONS);
+    strbuf key;
+    strbuf_init(&key);
+    if (!grid)
+        rc = demob_error_set(err, DEMOB_ERUN, "out of memory");
     int got;
     while (rc == 0 && (got = csvr_next(r, err)) != 0) {
         if (got < 0) {
@@ -264,6 +282,18 @@ static int scan(ctx *c, const char *path, int outcomes, demob_error *err)
             break;
         }
         long step = atol(csvr_field(r, (size_t)cs));
+        tidy_row at = { .point = cp >= 0 ? atol(csvr_field(r, (size_t)cp)) : -1,
+                        .run = atol(csvr_field(r, (size_t)cr)), .step = step, .line = csvr_line(r) };
+        strbuf_clear(&key);
+        if (co >= 0)
+            strbuf_append(&key, csvr_field(r, (size_t)co), csvr_field_len(r, (size_t)co) + 1);
+        strbuf_append(&key, csvr_field(r, (size_t)ci), csvr_field_len(r, (size_t)ci) + 1);
+        if (key.failed)
+            rc = demob_error_set(err, DEMOB_ERUN, "out of memory");
+        if (rc == 0)
+            rc = tidy_grid_row(grid, &at, key.data, key.len, err);
+        if (rc != 0)
+            break;
         int col[64], nc = 0;
         for (int k = 0; k < c->n_at; k++)
             if (c->steps[k] == step) {
@@ -279,7 +309,7 @@ static int scan(ctx *c, const char *path, int outcomes, demob_error *err)
             continue;
         const char *item = csvr_field(r, (size_t)ci);
         double x;
-        long point = cp >= 0 ? atol(csvr_field(r, (size_t)cp)) : -1, run = atol(csvr_field(r, (size_t)cr));
+        long point = at.point, run = at.run;
         double *v = NULL;
         for (int qi = 0; qi < c->n_q; qi++) {
             qty *q = &c->q[qi];
@@ -295,7 +325,7 @@ static int scan(ctx *c, const char *path, int outcomes, demob_error *err)
             if (!v) {
                 if ((rc = csvr_number(r, (size_t)cv, &x, err)))
                     break;
-                if (!(v = block_of(c, point, run, err))) {
+                if (!(v = block_of(c, point, run, outcomes ? FILE_OUTCOMES : FILE_POPULATIONS, err))) {
                     rc = DEMOB_ERUN;
                     break;
                 }
@@ -308,6 +338,10 @@ static int scan(ctx *c, const char *path, int outcomes, demob_error *err)
             }
         }
     }
+    if (rc == 0 && grid)
+        rc = tidy_grid_end(grid, err);
+    tidy_grid_free(grid);
+    strbuf_free(&key);
     csvr_close(r);
     return rc;
 }
@@ -392,7 +426,7 @@ static int summary_outcomes(ctx *c, demob_error *err)
             break;
         }
         long point = cp >= 0 ? atol(csvr_field(r, (size_t)cp)) : -1, run = atol(csvr_field(r, (size_t)cr));
-        double *v = block_of(c, point, run, err);
+        double *v = block_of(c, point, run, FILE_SUMMARY, err);
         if (!v) {
             rc = DEMOB_ERUN;
             break;
@@ -411,6 +445,32 @@ static int summary_outcomes(ctx *c, demob_error *err)
     csvr_close(r);
     free(col);
     return rc;
+}
+
+/* Every run read has values from every file read (a run missing in full
+ * from one file is not 0 there). */
+static int check_blocks(const ctx *c, demob_error *err)
+{
+    unsigned all = 0;
+    for (long i = 0; i < c->n_b; i++)
+        all |= c->b[i].files;
+    for (long i = 0; i < c->n_b; i++) {
+        unsigned lack = all & ~c->b[i].files;
+        if (!lack)
+            continue;
+        int f = 0, h = 0;
+        while (!(lack & (1u << f)))
+            f++;
+        while (!(c->b[i].files & (1u << h)))
+            h++;
+        char pt[40] = "";
+        if (c->b[i].point >= 0)
+            snprintf(pt, sizeof pt, "point %ld, ", c->b[i].point);
+        return demob_error_set(err, DEMOB_EINPUT,
+                               "%s/%s: no rows for %srun %ld (%s has them; a missing row is not 0)", c->dir,
+                               file_names[f], pt, c->b[i].run, file_names[h]);
+    }
+    return 0;
 }
 
 /* ------------------------------------------------------------ output */
@@ -709,6 +769,8 @@ int report_summarize(const report_summarize_opts *o, strbuf *table, strbuf *csv,
                     wide_steps[k] = c.steps[k];
                 }
         }
+        if ((rc = check_blocks(&c, err)))
+            goto next;
         /* Points: each apart (in order of appearance) unless pooled. */
         int have_point = c.n_b > 0 && c.b[0].point >= 0;
         range_line(&c, table);

@@ -11,6 +11,7 @@
 #include "util/keytab.h"
 #include "util/strbuf.h"
 #include "tidy.h"
+#include "tidy_grid.h"
 
 enum { C_POINT, C_RUN, C_STEP, C_DATE, C_ORIGIN, C_ITEM, C_ITEM2, C_VALUE,
        C_SD, C_P5, C_P50, C_P95, C_N };
@@ -30,13 +31,7 @@ struct tidy_reader {
     keytab *seen;
     long block_point, block_run;
     strbuf key;
-    /* quantiles.csv: every step of a point holds the (origin, state) cells
-     * of its first step (grid); got[] marks those seen at the current step. */
-    keytab *grid;
-    char *got;
-    size_t got_cap, n_got;
-    long grid_point, grid_step, cur_step, step_line;
-    int filling;          /* reading the first step: the grid grows */
+    tidy_grid *grid;      /* long kinds: no row missing (tidy_grid.h) */
 };
 
 static const char *const kind_names[TIDY_N_KINDS] = {
@@ -185,8 +180,7 @@ void tidy_close(tidy_reader *r)
     strbuf_free(&r->header);
     strbuf_free(&r->key);
     keytab_free(r->seen);
-    keytab_free(r->grid);
-    free(r->got);
+    tidy_grid_free(r->grid);
     free(r);
 }
 
@@ -280,94 +274,24 @@ static int check_duplicate(tidy_reader *r, const tidy_row *row, demob_error *err
     return 0;
 }
 
-/* The error for a (step, origin, state) of the point without its row;
- * line > 0 is where the step ends, or the line of a later step that has
- * the row (later > 0). */
-static int no_row(const tidy_reader *r, long line, long later, long step, const char *origin, const char *state,
-                  demob_error *err)
-{
-    char pt[40] = "", at[40] = "", has[80] = "";
-    if (r->grid_point >= 0)
-        snprintf(pt, sizeof pt, "point %ld, ", r->grid_point);
-    if (later > 0)
-        snprintf(has, sizeof has, "line %ld has it at step %ld; ", later, r->cur_step);
-    else
-        snprintf(at, sizeof at, ":%ld", line);
-    return demob_error_set(err, DEMOB_EINPUT,
-                           "%s%s: no row for %sstep %ld, origin '%s', state '%s' (%severy step holds the origins "
-                           "and states of step %ld; a missing cell is not 0)",
-                           csvr_name(r->csv), at, pt, step, origin, state, has, r->grid_step);
-}
-
-/* The first cell of the grid not seen at the current step, named. */
-static int missing_cell(const tidy_reader *r, demob_error *err)
-{
-    size_t i = 0, n = keytab_count(r->grid);
-    while (i < n && r->got[i])
-        i++;
-    const char *o = keytab_key(r->grid, i, NULL);
-    return no_row(r, r->step_line, 0, r->cur_step, o, o + strlen(o) + 1, err);
-}
-
-/* Ends the current step of quantiles.csv: each cell of the grid seen. */
-static int close_step(tidy_reader *r, demob_error *err)
-{
-    if (!r->grid || r->filling || r->n_got == keytab_count(r->grid))
-        return 0;
-    return missing_cell(r, err);
-}
-
-/* quantiles.csv holds one row per step, origin and state (origin "all":
- * the outcomes): a row's step either is the current one or starts the
- * next, whose cells must be those of the point's first step. */
+/* The long kinds' grid (tidy_grid.h): the row's cell key, its names
+ * each ended by '\0'. A flows.csv's arrivals (no from state) are written
+ * only when someone arrives: not part of the grid. */
 static int check_grid(tidy_reader *r, const tidy_row *row, demob_error *err)
 {
-    int rc = 0;
-    if (!r->grid || row->point != r->grid_point) {
-        if ((rc = close_step(r, err)) != 0)
-            return rc;
-        keytab_free(r->grid);
-        if (!(r->grid = keytab_new()))
-            return demob_error_set(err, DEMOB_ERUN, "%s: out of memory", csvr_name(r->csv));
-        r->grid_point = row->point;
-        r->grid_step = r->cur_step = row->step;
-        r->filling = 1;
-    } else if (row->step != r->cur_step) {
-        if ((rc = close_step(r, err)) != 0)
-            return rc;
-        r->filling = 0;
-        r->cur_step = row->step;
-        r->n_got = 0;
-        memset(r->got, 0, keytab_count(r->grid));
-    }
-    r->step_line = row->line;
+    if (r->col[C_ITEM2] >= 0 && csvr_field_len(r->csv, (size_t)r->col[C_ITEM]) == 0)
+        return 0;
+    if (!r->grid && !(r->grid = tidy_grid_new(csvr_name(r->csv), r->kind)))
+        return demob_error_set(err, DEMOB_ERUN, "%s: out of memory", csvr_name(r->csv));
     strbuf_clear(&r->key);
-    strbuf_puts(&r->key, row->origin);
-    strbuf_putc(&r->key, '\0');
-    strbuf_puts(&r->key, row->item);
+    for (int k = C_ORIGIN; k <= C_ITEM2; k++)
+        if (r->col[k] >= 0) {
+            strbuf_append(&r->key, csvr_field(r->csv, (size_t)r->col[k]), csvr_field_len(r->csv, (size_t)r->col[k]));
+            strbuf_putc(&r->key, '\0');
+        }
     if (r->key.failed)
         return demob_error_set(err, DEMOB_ERUN, "%s: out of memory", csvr_name(r->csv));
-    if (r->filling) {
-        if (keytab_intern(r->grid, r->key.data, r->key.len, NULL) < 0)
-            return demob_error_set(err, DEMOB_ERUN, "%s: out of memory", csvr_name(r->csv));
-        size_t n = keytab_count(r->grid);
-        if (n > r->got_cap) {
-            char *g = realloc(r->got, 2 * n);
-            if (!g)
-                return demob_error_set(err, DEMOB_ERUN, "%s: out of memory", csvr_name(r->csv));
-            r->got = g;
-            r->got_cap = 2 * n;
-        }
-        return 0;
-    }
-    long i = keytab_find(r->grid, r->key.data, r->key.len);
-    if (i < 0)
-        return no_row(r, 0, row->line, r->grid_step, row->origin, row->item, err);
-    if (!r->got[i]) {
-        r->got[i] = 1;
-        r->n_got++;
-    }
-    return 0;
+    return tidy_grid_row(r->grid, row, r->key.data, r->key.len, err);
 }
 
 int tidy_next(tidy_reader *r, tidy_row *row, demob_error *err)
@@ -376,7 +300,7 @@ int tidy_next(tidy_reader *r, tidy_row *row, demob_error *err)
     int multi = wide || r->kind == TIDY_BUDGETS;   /* several values per record */
     if (!multi || !r->have_record || r->next_value >= r->nvalues) {
         int rc = csvr_next(r->csv, err);
-        if (rc == 0 && r->kind == TIDY_QUANTILES && close_step(r, err) != 0)
+        if (rc == 0 && r->grid && tidy_grid_end(r->grid, err) != 0)
             rc = -1;
         if (rc <= 0) {
             r->have_record = 0;
@@ -398,6 +322,11 @@ int tidy_next(tidy_reader *r, tidy_row *row, demob_error *err)
         return bad_cell(r, r->col[C_RUN], "is not a run number (runs count from 1)", err);
     if (r->next_value == 0 && check_duplicate(r, row, err))
         return DEMOB_EINPUT;
+    if (r->next_value == 0 && !wide) {
+        int rc = check_grid(r, row, err);
+        if (rc != 0)
+            return rc;
+    }
     if (wide) {
         int c = r->values[r->next_value++];
         row->item = csvr_colname(r->csv, (size_t)c);
@@ -431,9 +360,6 @@ int tidy_next(tidy_reader *r, tidy_row *row, demob_error *err)
         for (int i = 0; i < 4; i++)
             if (number(r, r->col[C_SD + i], &row->q[i], err))
                 return DEMOB_EINPUT;
-        int rc = check_grid(r, row, err);
-        if (rc != 0)
-            return rc;
     }
     return 1;
 }

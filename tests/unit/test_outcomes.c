@@ -70,15 +70,20 @@ static int setup(void **state)
         "2,3,2021-04,C,present,0\n2,3,2021-04,C,cantoned,0\n2,3,2021-04,C,repatriated,0\n2,3,2021-04,C,reintegrated,10\n");
     put("a", "flows.csv",
         "run,step,date,origin,from,to,count\n"
-        "1,1,2021-02,S,present,repatriated,40\n1,2,2021-03,S,cantoned,repatriated,20\n"
-        "1,2,2021-03,C,present,repatriated,5\n1,3,2021-04,S,cantoned,repatriated,30\n"
-        "1,3,2021-04,S,repatriated,reintegrated,20\n"
-        "2,1,2021-02,S,present,repatriated,60\n2,3,2021-04,S,cantoned,repatriated,30\n"
-        "2,3,2021-04,C,cantoned,reintegrated,10\n");
+        "1,1,2021-02,S,present,repatriated,40\n1,1,2021-02,S,cantoned,repatriated,0\n1,1,2021-02,C,present,repatriated,0\n1,1,2021-02,S,repatriated,reintegrated,0\n1,1,2021-02,C,cantoned,reintegrated,0\n"
+        "1,2,2021-03,S,present,repatriated,0\n1,2,2021-03,S,cantoned,repatriated,20\n1,2,2021-03,C,present,repatriated,5\n1,2,2021-03,S,repatriated,reintegrated,0\n1,2,2021-03,C,cantoned,reintegrated,0\n"
+        "1,3,2021-04,S,present,repatriated,0\n1,3,2021-04,S,cantoned,repatriated,30\n1,3,2021-04,C,present,repatriated,0\n1,3,2021-04,S,repatriated,reintegrated,20\n1,3,2021-04,C,cantoned,reintegrated,0\n"
+        "2,1,2021-02,S,present,repatriated,60\n2,1,2021-02,S,cantoned,repatriated,0\n2,1,2021-02,C,present,repatriated,0\n2,1,2021-02,S,repatriated,reintegrated,0\n2,1,2021-02,C,cantoned,reintegrated,0\n"
+        "2,2,2021-03,S,present,repatriated,0\n2,2,2021-03,S,cantoned,repatriated,0\n2,2,2021-03,C,present,repatriated,0\n2,2,2021-03,S,repatriated,reintegrated,0\n2,2,2021-03,C,cantoned,reintegrated,0\n"
+        "2,3,2021-04,S,present,repatriated,0\n2,3,2021-04,S,cantoned,repatriated,30\n2,3,2021-04,C,present,repatriated,0\n2,3,2021-04,S,repatriated,reintegrated,0\n2,3,2021-04,C,cantoned,reintegrated,10\n");
     put("a", "costs.csv",
         "run,step,date,origin,category,amount\n"
-        "1,1,2021-02,S,site,60\n1,2,2021-03,S,site,40\n1,3,2021-04,all,transport,50\n"
-        "2,1,2021-02,S,site,100\n2,2,2021-03,C,site,200\n");
+        "1,1,2021-02,S,site,60\n1,1,2021-02,C,site,0\n1,1,2021-02,all,transport,0\n"
+        "1,2,2021-03,S,site,40\n1,2,2021-03,C,site,0\n1,2,2021-03,all,transport,0\n"
+        "1,3,2021-04,S,site,0\n1,3,2021-04,C,site,0\n1,3,2021-04,all,transport,50\n"
+        "2,1,2021-02,S,site,100\n2,1,2021-02,C,site,0\n2,1,2021-02,all,transport,0\n"
+        "2,2,2021-03,S,site,0\n2,2,2021-03,C,site,200\n2,2,2021-03,all,transport,0\n"
+        "2,3,2021-04,S,site,0\n2,3,2021-04,C,site,0\n2,3,2021-04,all,transport,0\n");
     put("a", "manifest.json", "{\"scenario\": \"Small <A>\", \"mode\": \"stochastic\", "
                               "\"params\": {\"rate\": 0.10000000000000001}, \"report\": "
                               "{\"key_states\": [\"repatriated\"], \"return_state\": \"repatriated\", "
