@@ -82,8 +82,14 @@ static int set_sort(void *ctx, const cli_option *o, const char *v, demob_error *
     return 0;
 }
 
+/* constraints.csv is not compared: it is a diagnostic of the limits, whose
+ * binding steps summary.csv's bound.* columns count (and compare). */
+static int comparable(int i) { return i != OUT_CONSTRAINTS; }
+
 static int is_compared(const char *name, int i)
 {
+    if (!comparable(i))
+        return 0;
     size_t n = strlen(name);
     const char *f = compared_name(i);
     return strncmp(f, name, n) == 0 && (f[n] == '\0' || strcmp(f + n, ".csv") == 0);
@@ -106,8 +112,9 @@ static int set_files(void *ctx, const cli_option *o, const char *v, demob_error 
             char list[256];
             size_t len = 0;
             for (int j = 0; j < SW_NFILES && len < sizeof list; j++)
-                len += (size_t)snprintf(list + len, sizeof list - len, "%s%.*s", j ? ", " : "",
-                                        (int)strlen(compared_name(j)) - 4, compared_name(j));
+                if (comparable(j))
+                    len += (size_t)snprintf(list + len, sizeof list - len, "%s%.*s", len ? ", " : "",
+                                            (int)strlen(compared_name(j)) - 4, compared_name(j));
             return demob_error_set(err, DEMOB_EINPUT, "--files: '%s' is not one of %s", g->files[k], list);
         }
     }
@@ -320,7 +327,7 @@ static int run(const args *g, strbuf *table, strbuf *csv, int *failed, demob_err
     describe(g->a, g->b, table);
     int compared = 0, in_a = 0, in_b = 0;
     for (int i = 0; i < SW_NFILES; i++) {
-        if (!wanted(g, i))
+        if (!comparable(i) || !wanted(g, i))
             continue;
         char pa[4096], pb[4096];
         path_join(pa, sizeof pa, g->a, compared_name(i));

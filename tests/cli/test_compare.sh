@@ -87,5 +87,16 @@ else
     fail "demob run tests/cli/fixtures/tiny.lua failed"
 fi
 
+# --save all folders hold constraints.csv, which compare leaves out (its
+# binding counts are summary.csv's bound.* columns): it used to stop there.
+if "$DEMOB" run tests/cli/fixtures/tiny.lua -o "$T/all1" --save all --quiet 2>/dev/null &&
+   "$DEMOB" run tests/cli/fixtures/tiny.lua -o "$T/all2" --save all --quiet 2>/dev/null; then
+    [ -f "$T/all1/constraints.csv" ] || fail "test set-up: --save all wrote no constraints.csv"
+    expect 0 "OK: everything within the tolerance" "$DEMOB" compare "$T/all1" "$T/all2" --abs 0
+    expect 2 "'constraints' is not one of populations" "$DEMOB" compare "$T/all1" "$T/all2" --files constraints
+else
+    fail "demob run tests/cli/fixtures/tiny.lua --save all failed"
+fi
+
 if [ "$fails" -gt 0 ]; then echo "test_compare: $fails failure(s)"; exit 1; fi
 echo "test_compare: ok"
