@@ -22,9 +22,12 @@
 #define COMPARE_DEFAULT_TOP 20   /* --top */
 
 /* The files compared in folders, in this order: the run files, then the
- * sweep's quantiles and points. */
+ * sweep's quantiles and points, then the outcomes. */
+#define N_COMPARED (SW_NFILES + 1)
 static const char *compared_name(int i)
 {
+    if (i == SW_NFILES)
+        return "outcomes.csv";
     return i < OUT_NFILES ? output_file_names[i] : sweep_shared_file_names[i == OUT_NFILES ? SW_QUANTILES : SW_POINTS];
 }
 
@@ -106,12 +109,12 @@ static int set_files(void *ctx, const cli_option *o, const char *v, demob_error 
     g->n_files = n;
     for (int k = n0; k < n; k++) {
         int known = 0;
-        for (int j = 0; j < SW_NFILES; j++)
+        for (int j = 0; j < N_COMPARED; j++)
             known |= is_compared(g->files[k], j);
         if (!known) {
             char list[256];
             size_t len = 0;
-            for (int j = 0; j < SW_NFILES && len < sizeof list; j++)
+            for (int j = 0; j < N_COMPARED && len < sizeof list; j++)
                 if (comparable(j))
                     len += (size_t)snprintf(list + len, sizeof list - len, "%s%.*s", len ? ", " : "",
                                             (int)strlen(compared_name(j)) - 4, compared_name(j));
@@ -326,7 +329,7 @@ static int run(const args *g, strbuf *table, strbuf *csv, int *failed, demob_err
     }
     describe(g->a, g->b, table);
     int compared = 0, in_a = 0, in_b = 0;
-    for (int i = 0; i < SW_NFILES; i++) {
+    for (int i = 0; i < N_COMPARED; i++) {
         if (!comparable(i) || !wanted(g, i))
             continue;
         char pa[4096], pb[4096];

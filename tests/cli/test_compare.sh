@@ -98,5 +98,15 @@ else
     fail "demob run tests/cli/fixtures/tiny.lua --save all failed"
 fi
 
+# Folders with outcomes compare their outcomes.csv too (a scenario with
+# outcome {}, two seeds: the outcomes differ).
+if "$DEMOB" run scenarios/libya_2020.lua --runs 3 --seed 1 -o "$T/out1" --quiet 2>/dev/null &&
+   "$DEMOB" run scenarios/libya_2020.lua --runs 3 --seed 2 -o "$T/out2" --quiet 2>/dev/null; then
+    expect 1 "outcomes: A = $T/out1/outcomes.csv" "$DEMOB" compare "$T/out1" "$T/out2" --abs 0
+    expect 1 "outcomes: A = $T/out1/outcomes.csv" "$DEMOB" compare "$T/out1" "$T/out2" --files outcomes --abs 0
+else
+    fail "demob run scenarios/libya_2020.lua failed"
+fi
+
 if [ "$fails" -gt 0 ]; then echo "test_compare: $fails failure(s)"; exit 1; fi
 echo "test_compare: ok"
