@@ -46,7 +46,7 @@ int lean_supported(const demob_model *m, const char **why)
 {
     const char *no = NULL;
     if (m->step_uses & ~(unsigned)STEP_COSTS)
-        no = "it has cohorts, events, budgets, arrivals, capacities or ceilings";
+        no = "it has minimum stays or durations, events, budgets, arrivals, capacities, ceilings or syncs";
     else if (m->n_exprs > 0 || m->n_po > 0)
         no = "it has expressions";
     for (int f = 0; !no && f < m->n_flows; f++)
