@@ -16,7 +16,7 @@
 #include "lean_step.h"
 #include "sim_internal.h"
 
-enum { LEAN_DRAW, LEAN_FORCED, LEAN_EQUAL };
+enum { LEAN_DRAW, LEAN_EQUAL };
 
 /* Entries per draw site (a power of 2), and the most memory the caches
  * may take; a larger model draws without them. */
@@ -106,10 +106,12 @@ int lean_plan_load(lean_plan *p, const demob_sim *s)
         const cell_cache *cc = &s->cache[i];
         if (cc->n_active == 0)
             continue;
+        if (cc->forced)   /* a fixed duration's exit: lean_supported refuses durations */
+            return -1;
         const int *act = s->active + m->sources[i].first_link;
         lean_source *ls = &p->src[n++];
         ls->cell = m->sources[i].cell;
-        ls->kind = cc->forced ? LEAN_FORCED : cc->equal ? LEAN_EQUAL : LEAN_DRAW;
+        ls->kind = cc->equal ? LEAN_EQUAL : LEAN_DRAW;
         ls->first = slot;
         ls->k = cc->n_active;
         ls->leave = cc->leave;
@@ -161,18 +163,10 @@ static inline void draw_source(lean_plan *p, int j, int64_t n, rng *r, int64_t *
 {
     const lean_source *ls = &p->src[j];
     int k = ls->k;
-    switch (ls->kind) {
-    case LEAN_FORCED:
-        mv[0] = n;
-        for (int i = 1; i < k; i++)
-            mv[i] = 0;
-        return;
-    case LEAN_EQUAL:
+    if (ls->kind == LEAN_EQUAL) {
         for (int i = 0; i < k; i++)
             mv[i] = n / k + (i < n % k);
         return;
-    default:
-        break;
     }
     int64_t left = draw(p, (size_t)j, n, &ls->leave, r);
     const binomial_p *cond = p->cond + ls->first;

@@ -29,7 +29,8 @@ void lean_plan_free(lean_plan *p);
 
 /* Takes the draw constants and stocks at t = 0 of s, a stochastic sim of
  * the plan's model just reset (demob_sim_reset) at the runs' values and
- * without a hook. Returns -1 (nothing changed) when s is not such a sim. */
+ * without a hook. Returns -1 when s is not such a sim (the plan is
+ * then unusable until a load succeeds). */
 int lean_plan_load(lean_plan *p, const demob_sim *s);
 
 /* Integers per run: the stocks (cell origin * states + state), then the

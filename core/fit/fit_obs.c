@@ -416,11 +416,6 @@ double fit_obs_loglik(const fit_obs *o, const double *pred, const double *values
     return ll;
 }
 
-double fit_obs_loglik_at(const fit_obs *o, const fit_obs_steps *ix, int t, const double *raw, const double *values)
-{
-    return fit_obs_loglik_at_memo(o, ix, t, raw, values, NULL);
-}
-
 void fit_obs_memo_clear(fit_obs_memo *memo, const fit_obs_steps *ix, int t)
 {
     for (int q = ix->start[t]; q < ix->start[t + 1]; q++)
@@ -471,17 +466,6 @@ static inline double row_at(const row_ref *x, const double *raw, const double *v
     }
     double l = fit_obs_row_loglik(x->s, x->r, mu, values);
     return isnan(l) ? -INFINITY : l;
-}
-
-double fit_obs_loglik_at_memo(const fit_obs *o, const fit_obs_steps *ix, int t, const double *raw,
-                              const double *values, fit_obs_memo *memo)
-{
-    double ll = 0;
-    for (int q = ix->start[t]; q < ix->start[t + 1]; q++) {
-        row_ref x = row_ref_of(o, ix, q);
-        ll += row_at(&x, raw, values, memo);
-    }
-    return ll;
 }
 
 void fit_obs_weights_at(const fit_obs *o, const fit_obs_steps *ix, int t, const double *raw, size_t stride,

@@ -103,25 +103,19 @@ double fit_obs_loglik(const fit_obs *o, const double *pred, const double *values
 double fit_obs_row_loglik(const fit_series *s, const fit_row *r, double mu, const double *values);
 void fit_obs_row_range(const fit_series *s, const fit_row *r, double mu, const double *values, double *lo,
                        double *hi);
-/* The log-likelihood of the rows observed at step t given one run's raw
- * values (fit_obs_record): a particle's weight. */
-double fit_obs_loglik_at(const fit_obs *o, const fit_obs_steps *ix, int t, const double *raw, const double *values);
-/* The same with a memo of each row's log-likelihood by prediction, for
- * many runs at the same values (a particle filter's particles, whose
- * counts repeat): FIT_OBS_MEMO entries per row, memo[o->n_rows *
- * FIT_OBS_MEMO], valid for one step t and one set of values; clear the
- * rows of step t (fit_obs_memo_clear) before the first run's call. The
- * results are those of fit_obs_loglik_at. */
+/* The log-likelihood of the rows observed at step t given the raw values
+ * (fit_obs_record) of each of n runs, run i's at raw + i * stride: lw[i],
+ * a particle's weight. memo (may be NULL) keeps each row's log-likelihood
+ * by prediction, for runs at the same values whose counts repeat (a
+ * particle filter's particles): FIT_OBS_MEMO entries per row, memo[o->n_rows
+ * * FIT_OBS_MEMO], valid for one step t and one set of values; clear the
+ * rows of step t (fit_obs_memo_clear) before the first call. The results
+ * are the same with and without it. The runs are looped over row by row. */
 #define FIT_OBS_MEMO 64
 typedef struct fit_obs_memo {
     double mu, l;                /* mu NaN: empty                         */
 } fit_obs_memo;
 void fit_obs_memo_clear(fit_obs_memo *memo, const fit_obs_steps *ix, int t);
-double fit_obs_loglik_at_memo(const fit_obs *o, const fit_obs_steps *ix, int t, const double *raw,
-                              const double *values, fit_obs_memo *memo);
-/* The same for n runs at once, run i's raw values at raw + i * stride:
- * lw[i] gets exactly fit_obs_loglik_at_memo's value (the rows are added
- * in the same order), looping over the runs row by row. */
 void fit_obs_weights_at(const fit_obs *o, const fit_obs_steps *ix, int t, const double *raw, size_t stride,
                         int n, const double *values, fit_obs_memo *memo, double *lw);
 /* Series and row of flat row index i. */
